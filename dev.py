@@ -1,0 +1,74 @@
+"""Glassbox's two commands: `python3 dev.py run` starts the app, `python3 dev.py test` runs every check.
+
+Only the standard library is used here, so the commands work on a machine that has nothing but
+Python 3.11 and pip: each creates `.venv` when it is missing and installs the pinned requirements
+when they changed since the last install (a hash of the requirement files is kept in the venv).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+PY = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def _requirements_hash(files: list[Path]) -> str:
+    """Hash the requirement files that an install step reads."""
+    h = hashlib.sha256()
+    for f in files:
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def ensure_env(req: str) -> None:
+    """Create the venv if missing and install `req` when its pins changed."""
+    if not PY.exists():
+        print(f"[glassbox] creating {VENV}", flush=True)
+        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+    files = [ROOT / "requirements.txt", ROOT / req]
+    stamp = VENV / f".installed-{req}"
+    digest = _requirements_hash(files)
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    print(f"[glassbox] installing {req} into {VENV}", flush=True)
+    subprocess.run([str(PY), "-m", "pip", "install", "--disable-pip-version-check", "-r", str(ROOT / req)], check=True)
+    stamp.write_text(digest)
+
+
+def run(extra: list[str]) -> int:
+    """Start the app with its defaults."""
+    ensure_env("requirements.txt")
+    return subprocess.call([str(PY), "-m", "streamlit", "run", str(ROOT / "app.py"), *extra], cwd=ROOT)
+
+
+def test(extra: list[str]) -> int:
+    """Lint, then run the whole test suite (page tests and browser tests included)."""
+    ensure_env("requirements-dev.txt")
+    rc = subprocess.call([str(PY), "-m", "ruff", "check", "."], cwd=ROOT)
+    if rc != 0:
+        return rc
+    rc = subprocess.call([str(PY), "-m", "pytest", *extra], cwd=ROOT)
+    if rc == 5:
+        # pytest's "no tests collected": a suite that ran nothing has not passed.
+        print("[glassbox] pytest collected no tests: treating that as a failure", flush=True)
+        return 1
+    return rc
+
+
+def main(argv: list[str]) -> int:
+    """Dispatch `run` or `test`; anything after the command goes to streamlit or pytest."""
+    commands = {"run": run, "test": test}
+    if not argv or argv[0] not in commands:
+        print("usage: python3 dev.py run [streamlit args] | python3 dev.py test [pytest args]")
+        return 2
+    return commands[argv[0]](argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

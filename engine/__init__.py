@@ -1,0 +1,1 @@
+"""Glassbox engines: pure-Python libraries behind each page (never imports streamlit)."""

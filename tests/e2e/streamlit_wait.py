@@ -1,0 +1,22 @@
+"""Wait for a Streamlit page the way Streamlit's own Playwright tests do, and check it for errors."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+
+def wait_for_app_run(page: Page, timeout_ms: int = 90_000) -> None:
+    """Block until the app is connected, its script has finished, and no skeleton is left."""
+    page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']", timeout=timeout_ms)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout_ms)
+    expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=timeout_ms)
+    # A rerun can start right after the first one finishes (query-param writes, widgets settling).
+    page.wait_for_timeout(300)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout_ms)
+
+
+def assert_no_errors(page: Page) -> None:
+    """No exception box, no error alert, no Python traceback anywhere on the page."""
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    expect(page.locator("[data-testid='stAlertContentError']")).to_have_count(0)
+    assert "Traceback" not in page.inner_text("body")

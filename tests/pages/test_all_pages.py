@@ -1,0 +1,70 @@
+"""Render every page registered in app.py through AppTest, in both languages, and fail on any error."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.helpers import ROOT, all_pages
+from ui.registry import HOME, TOPICS
+
+
+def open_page(page: str, lang: str = "en") -> AppTest:
+    """Run app.py with `lang` in the URL and switch to `page`, as a browser visit would."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params["lang"] = lang
+    at.run()
+    if page != HOME:
+        at.switch_page(page)
+        at.run()
+    return at
+
+
+def assert_clean(at: AppTest) -> None:
+    """No exception and no st.error element on the page."""
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("page", all_pages())
+def test_page_renders_without_errors(page: str, lang: str) -> None:
+    at = open_page(page, lang)
+    assert_clean(at)
+    assert at.main.children, "the page rendered nothing"
+
+
+def test_every_page_file_is_registered() -> None:
+    files = {f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py") if not p.name.startswith("_")}
+    assert files == set(all_pages())
+
+
+def test_sidebar_shows_device_and_torch_version() -> None:
+    import torch
+
+    at = open_page(HOME)
+    sidebar_text = " ".join(str(m.value) for m in at.sidebar.markdown) + " ".join(c.value for c in at.sidebar.caption)
+    assert f"PyTorch {torch.__version__}" in sidebar_text
+    expected = "GPU" if torch.cuda.is_available() else f"{torch.get_num_threads()} threads"
+    assert expected in sidebar_text
+
+
+def test_language_switch_changes_text_and_url() -> None:
+    at = open_page(HOME, "en")
+    assert "Glassbox" in at.title[0].value and "透明盒" not in at.title[0].value
+    at.sidebar.radio[0].set_value("zh").run()
+    assert_clean(at)
+    assert "透明盒" in at.title[0].value
+    assert at.query_params["lang"] == ["zh"] or at.query_params["lang"] == "zh"
+
+
+def test_unknown_language_in_url_falls_back_to_english() -> None:
+    at = open_page(HOME, "xx")
+    assert_clean(at)
+    assert "透明盒" not in at.title[0].value
+
+
+def test_home_links_every_topic() -> None:
+    at = open_page(HOME)
+    links = [el.proto.page for el in at.get("page_link")]
+    assert len(links) == len(TOPICS)

@@ -1,0 +1,44 @@
+"""The sidebar every page shares: the language switch (kept in the URL) and the compute-device badge."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from engine.device import DeviceInfo, describe_device
+from ui.i18n import DEFAULT_LANG, LANGS, translator
+from ui.text.app import TEXT
+
+T = translator(TEXT)
+
+
+def language_switch() -> str:
+    """Render the English / 中文 switch; the choice follows the URL's `lang` and is written back to it."""
+    if "lang" not in st.session_state:
+        wanted = st.query_params.get("lang", DEFAULT_LANG)
+        st.session_state["lang"] = wanted if wanted in LANGS else DEFAULT_LANG
+    codes = list(LANGS)
+    lang = st.sidebar.radio(
+        T("sidebar.lang"), codes, index=codes.index(st.session_state["lang"]),
+        format_func=LANGS.__getitem__, horizontal=True,
+    )
+    st.session_state["lang"] = lang
+    # Page switches drop query params, so write the language back on every run.
+    st.query_params["lang"] = lang
+    return lang
+
+
+@st.cache_resource(show_spinner=False)
+def _device() -> DeviceInfo:
+    return describe_device()
+
+
+def device_badge() -> None:
+    """Show which device the engines run on, and the torch version."""
+    info = _device()
+    with st.sidebar.container(border=True):
+        st.caption(T("sidebar.device"))
+        if info.kind == "cuda":
+            st.markdown(f"**{T('sidebar.cuda', label=info.label())}**")
+        else:
+            st.markdown(f"**{T('sidebar.cpu', threads=info.threads)}**")
+        st.caption(T("sidebar.torch", version=info.torch_version))

@@ -1,0 +1,36 @@
+"""One small translation helper: each page owns a table {key: (English, 中文)} in `ui/text/`.
+
+The current language lives in `st.session_state["lang"]` (mirrored in the URL by `ui.chrome`).
+Tables are plain data so a test can check every entry has both languages and the same placeholders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import streamlit as st
+
+LANGS: dict[str, str] = {"en": "English", "zh": "中文"}
+DEFAULT_LANG = "en"
+Table = Mapping[str, tuple[str, str]]
+
+
+def current_lang() -> str:
+    """The language chosen in the sidebar (or the URL), defaulting to English."""
+    lang = st.session_state.get("lang", DEFAULT_LANG)
+    return lang if lang in LANGS else DEFAULT_LANG
+
+
+def translate(table: Table, key: str, lang: str, **fmt: object) -> str:
+    """Look `key` up in `table` for `lang` and fill in `fmt`; a missing key raises KeyError."""
+    text = table[key][1 if lang == "zh" else 0]
+    return text.format(**fmt) if fmt else text
+
+
+def translator(table: Table) -> Callable[..., str]:
+    """Return `T(key, **fmt)` bound to `table` that follows the current language on every call."""
+
+    def T(key: str, **fmt: object) -> str:
+        return translate(table, key, current_lang(), **fmt)
+
+    return T

@@ -1,0 +1,18 @@
+"""The topic pages the app serves. app.py, the home page and the page tests all read this list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A topic page: its script (relative to the repo root), URL slug and icon."""
+
+    path: str
+    slug: str
+    icon: str
+
+
+HOME = "pages/home.py"
+TOPICS: list[Topic] = []
