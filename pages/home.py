@@ -2,11 +2,13 @@
 
 import streamlit as st
 
+from ui.chrome import ensure_navigation
 from ui.i18n import translator
 from ui.registry import TOPICS
 from ui.text import app as app_text
 from ui.text.home import TEXT
 
+ensure_navigation()
 T = translator(TEXT)
 A = translator(app_text.TEXT)
 

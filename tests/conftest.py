@@ -13,8 +13,9 @@ class _NavigationPagesManager(PagesManager):
     AppTest (streamlit 1.67) builds a fresh PagesManager before every run; because our app has a
     `pages/` folder beside app.py, that constructor switches on the legacy multipage mode, so from
     the second run on AppTest executes the page file alone and skips app.py (no sidebar, no
-    language switch). The real server does not do this once st.navigation has run, so we pin the
-    flag to what st.navigation sets.
+    language switch). The real server keeps the flag off once st.navigation has run (and
+    `ui.chrome.ensure_navigation` covers a first visit), so we pin the flag to what st.navigation
+    sets; a rerun through the guard would lose the widget values a test has just set.
     """
 
     def __init__(self, *args, **kwargs) -> None:

@@ -34,3 +34,13 @@ def test_importing_every_engine_module_loads_no_streamlit() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_every_page_calls_ensure_navigation_first() -> None:
+    """Each page's first statement after its imports leaves Streamlit's legacy pages/ mode (see ui.chrome)."""
+    for path in sorted((ROOT / "pages").glob("*.py")):
+        body = [n for n in ast.parse(path.read_text(encoding="utf-8")).body
+                if not isinstance(n, ast.Import | ast.ImportFrom) and not (isinstance(n, ast.Expr)
+                                                                          and isinstance(n.value, ast.Constant))]
+        first = body[0]
+        assert isinstance(first, ast.Expr) and getattr(first.value.func, "id", None) == "ensure_navigation", path.name

@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from engine.device import DeviceInfo, describe_device
 from ui.i18n import DEFAULT_LANG, LANGS, translator
 from ui.text.app import TEXT
 
 T = translator(TEXT)
+
+
+def ensure_navigation() -> None:
+    """Call first in every page: leave Streamlit's legacy `pages/`-folder mode if a visit started in it.
+
+    Streamlit guesses "legacy multipage app" when a `pages/` folder sits beside the entry script, and
+    keeps guessing so until app.py has called st.navigation once in the process. A first visit that
+    lands straight on a page URL would then run the page alone, without app.py's sidebar. Switching
+    the flag off and rerunning sends that visit through app.py, to the same page.
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 
 
 def language_switch() -> str:

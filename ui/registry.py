@@ -15,4 +15,6 @@ class Topic:
 
 
 HOME = "pages/home.py"
-TOPICS: list[Topic] = []
+TOPICS: list[Topic] = [
+    Topic("pages/numerics.py", "numerics", "🔢"),
+]

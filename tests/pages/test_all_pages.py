@@ -9,10 +9,10 @@ from tests.helpers import ROOT, all_pages
 from ui.registry import HOME, TOPICS
 
 
-def open_page(page: str, lang: str = "en") -> AppTest:
-    """Run app.py with `lang` in the URL and switch to `page`, as a browser visit would."""
+def open_page(page: str, lang: str = "en", **params: str) -> AppTest:
+    """Run app.py with `lang` (and `params`) in the URL and switch to `page`, as a browser visit would."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.query_params["lang"] = lang
+    at.query_params.update(params, lang=lang)
     at.run()
     if page != HOME:
         at.switch_page(page)

@@ -1,0 +1,100 @@
+"""A tiny byte-level GPT and its training text, so the numerics page can study real gradients.
+
+The text is the source of a fixed list of standard-library modules: present on every machine with
+Python, so training needs no download and is reproducible for a given Python version. The model is
+deliberately small (about 0.1 M parameters) so a CPU trains it in seconds; what matters here is the
+distribution of its gradients, not its prose.
+"""
+
+from __future__ import annotations
+
+import bisect
+import heapq
+import inspect
+import json.decoder
+import string
+import textwrap
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+CORPUS_MODULES = (textwrap, heapq, bisect, string, json.decoder)
+
+
+def training_text() -> bytes:
+    """The training corpus: the source of CORPUS_MODULES, as UTF-8 bytes."""
+    return "\n".join(inspect.getsource(m) for m in CORPUS_MODULES).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class TinyGPTConfig:
+    """Model size: vocabulary (bytes), context, width, depth, heads."""
+
+    vocab: int = 256
+    context: int = 64
+    width: int = 64
+    layers: int = 2
+    heads: int = 4
+
+
+class Block(nn.Module):
+    """Pre-norm transformer block: causal self-attention then an MLP, each residual."""
+
+    def __init__(self, c: TinyGPTConfig) -> None:
+        super().__init__()
+        self.heads = c.heads
+        self.ln1, self.ln2 = nn.LayerNorm(c.width), nn.LayerNorm(c.width)
+        self.qkv = nn.Linear(c.width, 3 * c.width)
+        self.proj = nn.Linear(c.width, c.width)
+        self.fc = nn.Linear(c.width, 4 * c.width)
+        self.out = nn.Linear(4 * c.width, c.width)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        b, t, w = x.shape
+        q, k, v = self.qkv(self.ln1(x)).split(w, dim=-1)  # each (b, t, w)
+        q, k, v = (z.view(b, t, self.heads, w // self.heads).transpose(1, 2) for z in (q, k, v))
+        y = F.scaled_dot_product_attention(q, k, v, is_causal=True)  # (b, heads, t, w/heads)
+        x = x + self.proj(y.transpose(1, 2).reshape(b, t, w))
+        return x + self.out(F.gelu(self.fc(self.ln2(x))))
+
+
+class TinyGPT(nn.Module):
+    """Token + position embeddings, `layers` blocks, a final norm and a linear head."""
+
+    def __init__(self, c: TinyGPTConfig) -> None:
+        super().__init__()
+        self.config = c
+        self.tok = nn.Embedding(c.vocab, c.width)
+        self.pos = nn.Embedding(c.context, c.width)
+        self.blocks = nn.ModuleList(Block(c) for _ in range(c.layers))
+        self.ln = nn.LayerNorm(c.width)
+        self.head = nn.Linear(c.width, c.vocab)
+
+    def forward(self, idx: torch.Tensor, targets: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+        """Logits (b, t, vocab) and the mean cross-entropy against `targets` (0 when none)."""
+        t = idx.shape[1]
+        x = self.tok(idx) + self.pos(torch.arange(t, device=idx.device))  # (b, t, width)
+        for block in self.blocks:
+            x = block(x)
+        logits = self.head(self.ln(x))
+        if targets is None:
+            return logits, torch.zeros((), device=idx.device)
+        return logits, F.cross_entropy(logits.flatten(0, 1).float(), targets.flatten())
+
+
+class Batches:
+    """Random windows of the corpus as (input, next-byte target) pairs, from a seeded generator."""
+
+    def __init__(self, data: bytes, context: int, batch: int, seed: int, device: torch.device) -> None:
+        self.data = torch.frombuffer(bytearray(data), dtype=torch.uint8).long()
+        self.context, self.batch, self.device = context, batch, device
+        self.gen = torch.Generator().manual_seed(seed)
+
+    def next(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """One batch: x and y of shape (batch, context)."""
+        starts = torch.randint(len(self.data) - self.context - 1, (self.batch,), generator=self.gen)
+        x = torch.stack([self.data[s:s + self.context] for s in starts.tolist()])
+        y = torch.stack([self.data[s + 1:s + 1 + self.context] for s in starts.tolist()])
+        return x.to(self.device), y.to(self.device)

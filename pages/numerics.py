@@ -1,0 +1,218 @@
+"""Number formats and mixed precision: formats, a bit explorer, range plots, real gradients, loss scaling."""
+
+import html
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from engine.device import describe_device
+from engine.numerics import FORMATS, decode_encoding, encode
+from engine.numerics import plots as P
+from engine.numerics.gradients import GradientCapture, capture_gradients, loss_fractions, lost_update_fraction
+from engine.numerics.parse import parse_input
+from engine.numerics.training import MODES, RunResult, compare_precisions
+from ui.cache import shared_result
+from ui.chrome import ensure_navigation
+from ui.i18n import translator
+from ui.state import bind, choice, int_in, progress_callback, publish
+from ui.text.numerics import TEXT
+
+ensure_navigation()
+T = translator(TEXT)
+NAMES = list(FORMATS)
+VIEWS = ["formats", "explorer", "range", "gradients", "training", "walkthrough"]
+GRAD_STEPS = 300
+SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")  # bit labels must be unique: value, then position
+PRESETS = {  # walkthrough step -> widget state it sets
+    1: {"view": "explorer", "fmt": "fp16", "x": "0.1"},
+    2: {"view": "explorer", "fmt": "fp16", "x": "65520"},
+    3: {"view": "explorer", "fmt": "fp16", "x": "1e-7"},
+    4: {"view": "gradients", "layer": "activation", "gfmt": "fp16", "scale": 0},
+    5: {"view": "gradients", "layer": "activation", "gfmt": "fp16", "scale": 16},
+    6: {"view": "gradients", "layer": "activation", "gfmt": "bf16", "scale": 0},
+    7: {"view": "gradients", "layer": "activation", "gfmt": "fp8_e4m3", "scale": 0},
+    8: {"view": "training", "init": 28, "interval": 50},
+}
+
+st.title(T("title"))
+st.markdown(T("what"))
+st.latex(r"x = (-1)^{s}\cdot 2^{\,e-\text{bias}}\cdot\Bigl(1+\frac{m}{2^{M}}\Bigr)"
+         r"\qquad \text{loss scaling: } \nabla(sL) = s\,\nabla L")
+st.caption(T("device", device=describe_device().label()))
+
+for key, default, parse in [("view", "formats", choice(VIEWS)), ("fmt", "fp16", choice(NAMES)), ("x", "0.1", str),
+                            ("layer", "activation", str), ("gfmt", "fp16", choice(NAMES)), ("scale", 0, int_in(0, 40)),
+                            ("steps", 120, int_in(20, 400)), ("init", 16, int_in(0, 40)),
+                            ("interval", 50, int_in(1, 2000))]:
+    bind(key, default, parse)
+view = st.segmented_control(T("view"), VIEWS, format_func=lambda v: T(f"view.{v}"), key="view") or "formats"
+
+
+def explorer() -> None:
+    """Type a value or pattern, flip bits, see it in every format."""
+    def on_format_change() -> None:  # a pattern belongs to the old format: carry its value over instead
+        old = st.session_state.get("fmt_prev", "fp16")
+        try:
+            p = parse_input(st.session_state["x"], old)
+            if p.bits is not None:
+                st.session_state["x"] = repr(decode_encoding(p.bits, old).value)
+        except ValueError:
+            pass
+
+    c1, c2 = st.columns([1, 3])
+    fmt = c1.selectbox(T("explorer.format"), NAMES, key="fmt", on_change=on_format_change)
+    st.session_state["fmt_prev"] = fmt
+    text = c2.text_input(T("explorer.input"), key="x", help=T("explorer.help"))
+    try:
+        parsed = parse_input(text, fmt)
+    except ValueError as e:
+        st.warning(T("explorer.error_bad", msg=str(e)))
+        return
+    if parsed.note:
+        st.info(parsed.note)
+    enc = decode_encoding(parsed.bits, fmt) if parsed.bits is not None else encode(parsed.value, fmt)
+    x = enc.value if parsed.bits is not None else parsed.value
+    spec = FORMATS[fmt]
+
+    def flip(group: str, positions: list[int]) -> None:
+        chosen = set(st.session_state[f"bits_{group}_{enc.bits}_{fmt}"] or [])
+        bits = enc.bits & ~sum(1 << p for p in positions) | sum(1 << p for p in chosen)
+        st.session_state["x"] = f"0x{bits:0{(spec.bits + 3) // 4}X}"
+
+    st.caption(T("explorer.bits"))
+    groups = [("sign", [spec.bits - 1]), ("exponent", list(range(spec.bits - 2, spec.man_bits - 1, -1))),
+              ("mantissa", list(range(spec.man_bits - 1, -1, -1)))]
+    cols = st.columns([1, max(spec.exp_bits, 2), max(spec.man_bits, 2)])
+    def label(p: int) -> str:
+        return f"{enc.bits >> p & 1}{str(p).translate(SUBSCRIPT)}"
+
+    for col, (group, positions) in zip(cols, groups, strict=True):
+        col.pills(T(f"explorer.{group}"), positions, selection_mode="multi", format_func=label,
+                  default=[p for p in positions if enc.bits >> p & 1],
+                  key=f"bits_{group}_{enc.bits}_{fmt}", on_change=flip, args=(group, positions))
+    st.markdown(f"**{T('explorer.stored', fmt=fmt)}**: `{html.escape(enc.exact)}` · {enc.cls} · `{enc.hex}`")
+    st.caption(T("explorer.formula"))
+    st.subheader(T("explorer.every"))
+    rows = [decode_encoding(enc.bits, n) if n == fmt else encode(x, n) for n in NAMES]
+    st.dataframe(pd.DataFrame({
+        T("col.format"): [r.format for r in rows], T("col.bits"): [r.bit_string for r in rows],
+        T("col.hex"): [r.hex for r in rows], T("col.class"): [r.cls for r in rows],
+        T("col.value"): [r.exact for r in rows], T("col.error"): [f"{r.error:.3e}" for r in rows],
+        T("col.rel"): [f"{r.rel_error:.3e}" for r in rows],
+    }), hide_index=True, width="stretch")
+    st.caption(T("explorer.torch_note"))
+    publish("fmt", "x")
+
+
+def gradients() -> None:
+    """The live gradient histogram with the chosen format's zones and a loss-scale slider."""
+    bar = st.empty()
+    cap: GradientCapture = shared_result(("gradients", GRAD_STEPS), lambda: capture_gradients(
+        steps=GRAD_STEPS, progress=progress_callback(bar.progress(0.0), T("grad.training"))))
+    bar.empty()
+    n_params = sum(v.size for v in cap.weights.values())
+    st.markdown(T("grad.intro", params=f"{n_params:,}", steps=cap.step))
+    layer_names = ["activation", "weight"] + [g.name for g in cap.layers]
+    if st.session_state.get("layer") not in layer_names:
+        st.session_state["layer"] = "activation"
+    c1, c2, c3 = st.columns([2, 1, 2])
+    labels = {"activation": T("grad.all_act"), "weight": T("grad.all_weight")}
+    labels |= {g.name: f"{g.name} ({g.kind})" for g in cap.layers}
+    layer = c1.selectbox(T("grad.layer"), layer_names, key="layer", format_func=labels.__getitem__)
+    fmt = c2.selectbox(T("grad.format"), NAMES, key="gfmt")
+    log2_scale = c3.slider(T("grad.scale"), 0, 40, key="scale")
+    values = cap.values(kind=layer) if layer in ("activation", "weight") else cap.values(name=layer)
+    fr = loss_fractions(values, fmt, 2.0**log2_scale)
+    cols = st.columns(4)
+    for col, key in zip(cols, ["overflow", "underflow", "subnormal", "normal"], strict=True):
+        col.metric(T(f"grad.{key}"), f"{getattr(fr, key):.4%}")
+    st.caption(T("grad.count", count=f"{fr.count:,}", zeros=f"{fr.exact_zeros:,}", loss=cap.loss))
+    st.plotly_chart(P.gradient_histogram(values, fmt, 2.0**log2_scale), width="stretch")
+    st.subheader(T("grad.sweep"))
+    sweep = np.arange(0, 41, 2)
+    fractions = [loss_fractions(values, fmt, 2.0**s) for s in sweep]
+    st.plotly_chart(P.fractions_by_scale(values, fmt, sweep, fractions), width="stretch")
+    st.download_button(T("grad.csv"), pd.DataFrame([{"log2_scale": s, **f.__dict__} for s, f in
+                       zip(sweep, fractions, strict=True)]).to_csv(index=False), "lost_fractions.csv", "text/csv")
+    st.subheader(T("grad.update"))
+    st.markdown(T("grad.update_body"))
+    lr = st.select_slider(T("grad.lr"), [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1], value=1e-2, key="lr")
+    w = np.concatenate([cap.weights[g.name] for g in cap.layers if g.kind == "weight"])
+    g = cap.values(kind="weight")
+    st.dataframe(pd.DataFrame({T("col.format"): NAMES, T("grad.lost_updates"):
+                               [f"{lost_update_fraction(w, -lr * g, n):.2%}" for n in NAMES]}), hide_index=True)
+    publish("layer", "gfmt", "scale")
+
+
+def training() -> None:
+    """Train fp32 / fp16 / fp16+scaler / bf16 side by side; loss curves and the scaler's timeline."""
+    st.markdown(T("train.intro"))
+    c1, c2, c3 = st.columns(3)
+    steps = c1.slider(T("train.steps"), 20, 400, step=10, key="steps")
+    init = c2.slider(T("train.init_scale"), 0, 40, key="init")
+    interval = c3.number_input(T("train.interval"), 1, 2000, key="interval")
+    settings = (steps, init, int(interval))
+    if st.button(T("train.run"), type="primary"):
+        st.session_state["trained"] = settings
+    publish("steps", "init", "interval")
+    if st.session_state.get("trained") != settings:
+        st.info(T("train.not_yet"))
+        return
+    bar = st.empty()
+    results: dict[str, RunResult] = shared_result(("training", *settings), lambda: compare_precisions(
+        MODES, steps=steps, init_scale=2.0**init, growth_interval=int(interval),
+        progress=progress_callback(bar.progress(0.0), T("train.running"))))
+    bar.empty()
+    st.subheader(T("train.loss"))
+    st.plotly_chart(P.loss_curves(results), width="stretch")
+    st.subheader(T("train.scale"))
+    st.plotly_chart(P.scale_timeline(results["fp16_scaled"].scale_history), width="stretch")
+    st.subheader(T("train.summary"))
+    st.dataframe(pd.DataFrame({
+        T("train.col.mode"): list(results), T("train.col.final"): [round(r.final_loss, 4) for r in results.values()],
+        T("train.col.skipped"): [len(r.skipped) for r in results.values()],
+        T("train.col.zeros"): [f"{np.mean(r.zero_grad_fraction):.3%}" for r in results.values()],
+        T("train.col.seconds"): [round(r.seconds, 2) for r in results.values()],
+    }), hide_index=True)
+    curves = pd.DataFrame({m: r.losses for m, r in results.items()}).rename_axis("step")
+    st.download_button(T("train.csv"), curves.to_csv(), "loss_curves.csv", "text/csv")
+
+
+def walkthrough() -> None:
+    """Numbered presets that set the controls and say what to notice."""
+    st.markdown(T("walk.intro"))
+
+    def apply(n: int) -> None:
+        st.session_state.update(PRESETS[n])
+        st.session_state.pop("trained", None)
+
+    for n in PRESETS:
+        with st.container(border=True):
+            st.markdown(f"{n}. {T(f'walk.{n}')}")
+            st.button(T("walk.apply", n=n), key=f"walk_{n}", on_click=apply, args=(n,))
+
+
+if view == "formats":
+    st.caption(T("formats.caption"))
+    table = pd.DataFrame(P.format_table())
+    st.dataframe(table, hide_index=True, width="stretch")
+    st.download_button(T("formats.csv"), table.to_csv(index=False), "formats.csv", "text/csv")
+elif view == "explorer":
+    explorer()
+elif view == "range":
+    chosen = st.multiselect(T("range.formats"), NAMES, default=NAMES)
+    st.subheader(T("range.line"))
+    st.plotly_chart(P.number_line(chosen or NAMES), width="stretch")
+    st.caption(T("range.line_caption"))
+    st.subheader(T("range.ulp"))
+    st.plotly_chart(P.ulp_curves([n for n in (chosen or NAMES) if n != "fp64"] or ["fp16"]), width="stretch")
+    st.caption(T("range.ulp_caption"))
+elif view == "gradients":
+    gradients()
+elif view == "training":
+    training()
+else:
+    walkthrough()
+publish("view")
+

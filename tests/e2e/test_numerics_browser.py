@@ -1,0 +1,33 @@
+"""The number-formats page in Chromium: flip a bit in the explorer, and see the live gradient histogram."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.streamlit_wait import assert_no_errors, wait_for_app_run
+
+pytestmark = pytest.mark.e2e
+
+
+def test_bit_explorer_flip_sign(page, app_url: str, screenshots) -> None:
+    page.goto(f"{app_url}/numerics?view=explorer&fmt=fp16&x=0.1&lang=en")
+    wait_for_app_run(page)
+    assert_no_errors(page)
+    main = page.get_by_test_id("stMain")
+    expect(main.get_by_text("0.0999755859375").first).to_be_visible()
+    main.get_by_role("button", name="0₁₅").click()  # the sign bit, currently 0
+    wait_for_app_run(page)
+    assert_no_errors(page)
+    expect(page.get_by_test_id("stTextInput").locator("input")).to_have_value("0xAE66")
+    expect(main.get_by_text("-0.0999755859375").first).to_be_visible()
+    page.screenshot(path=str(screenshots / "numerics-bit-explorer.png"), full_page=True)
+
+
+def test_gradient_histogram(page, app_url: str, screenshots) -> None:
+    page.goto(f"{app_url}/numerics?view=gradients&gfmt=fp16&scale=0&lang=en")
+    wait_for_app_run(page, timeout_ms=180_000)
+    page.wait_for_selector("[data-testid='stPlotlyChart'] .main-svg", timeout=60_000)
+    assert_no_errors(page)
+    expect(page.get_by_test_id("stMetric").first).to_be_visible()
+    page.screenshot(path=str(screenshots / "numerics-gradients.png"), full_page=True)

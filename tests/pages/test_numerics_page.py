@@ -1,0 +1,101 @@
+"""AppTest of the number-formats page: every view, malformed input, bit flips, presets, training."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.numerics import encode
+from tests.pages.test_all_pages import assert_clean, open_page
+
+PAGE = "pages/numerics.py"
+
+
+def go(view: str, **params: str):
+    """Open the page at `view` with `params` in the URL, as a shared link would."""
+    at = open_page(PAGE, view=view, **params)
+    assert_clean(at)
+    return at
+
+
+def markdown_text(at) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_formats_table_lists_every_format() -> None:
+    at = go("formats")
+    df = at.dataframe[0].value
+    assert list(df["format"]) == ["fp64", "fp32", "tf32", "fp16", "bf16", "fp8_e4m3", "fp8_e5m2"]
+    assert df.set_index("format").loc["fp16", "max"] == 65504.0
+
+
+def test_explorer_shows_exact_stored_value() -> None:
+    at = go("explorer", x="0.1", fmt="fp16")
+    assert "0.0999755859375" in markdown_text(at)
+    table = at.dataframe[0].value
+    assert len(table) == 7 and "0x2E66" in set(table.iloc[:, 2])
+
+
+@pytest.mark.parametrize("text", ["text", "", "nan", "1e999", "0x3C0000", "0xZZ", "-0", "1e-999", "<script>"])
+def test_explorer_malformed_input_gives_a_message_not_an_error(text: str) -> None:
+    at = go("explorer", fmt="fp16")
+    at.text_input(key="x").set_value(text).run()
+    assert_clean(at)
+    shown = markdown_text(at) + " ".join(w.value for w in at.warning) + " ".join(i.value for i in at.info)
+    assert shown.strip()
+
+
+def test_hex_of_wrong_width_is_explained() -> None:
+    at = go("explorer", fmt="fp8_e4m3", x="0x3C00")
+    assert any("at most 2" in w.value for w in at.warning)
+
+
+def test_clicking_a_bit_flips_it() -> None:
+    at = go("explorer", fmt="fp16", x="1.0")
+    sign = at.button_group(key=f"bits_sign_{encode(1.0, 'fp16').bits}_fp16")
+    sign.set_value([15]).run()
+    assert_clean(at)
+    assert at.text_input(key="x").value == "0xBC00"
+    assert "`-1`" in markdown_text(at) or "-1" in markdown_text(at)
+
+
+def test_switching_format_carries_a_pattern_over_as_its_value() -> None:
+    at = go("explorer", fmt="fp16", x="0x3C00")
+    at.selectbox(key="fmt").set_value("bf16").run()
+    assert_clean(at)
+    assert at.text_input(key="x").value == "1.0"
+
+
+def test_range_view() -> None:
+    at = go("range")
+    assert len(at.get("plotly_chart")) == 2
+
+
+def test_gradients_view_and_loss_scale() -> None:
+    at = go("gradients", gfmt="fp16", scale="0")
+    metrics = {m.label: m.value for m in at.metric}
+    underflow_unscaled = float(metrics["flushed to zero"].rstrip("%"))
+    at.slider(key="scale").set_value(16).run()
+    assert_clean(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert float(metrics["flushed to zero"].rstrip("%")) < underflow_unscaled
+    at.selectbox(key="layer").set_value("blocks.0.fc.weight").run()
+    assert_clean(at)
+
+
+def test_walkthrough_preset_sets_the_view() -> None:
+    at = go("walkthrough")
+    at.button(key="walk_2").click().run()
+    assert_clean(at)
+    assert at.text_input(key="x").value == "65520"
+    table = at.dataframe[0].value
+    assert table.iloc[3, 3] == "inf"  # fp16 row, class column
+
+
+@pytest.mark.slow
+def test_training_view_runs_four_modes() -> None:
+    at = go("training", steps="20", init="28", interval="5")
+    at.button[0].click().run(timeout=300)
+    assert_clean(at)
+    summary = at.dataframe[0].value
+    assert list(summary.iloc[:, 0]) == ["fp32", "fp16", "fp16_scaled", "bf16"]
+    assert summary.iloc[2, 2] > 0, "starting at 2^28 must overflow and skip steps"

@@ -1,0 +1,61 @@
+"""Widget state mirrored in the URL, so a link reproduces a view."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+
+def bind(key: str, default: Any, parse: Callable[[str], Any] = str, param: str | None = None) -> None:
+    """Give widget `key` its starting value from the URL parameter (default: the key), else `default`.
+
+    `parse` turns the URL text into a value and raises ValueError (or KeyError) for anything invalid.
+    """
+    if key in st.session_state:
+        return
+    raw = st.query_params.get(param or key)
+    try:
+        st.session_state[key] = parse(raw) if raw is not None else default
+    except (ValueError, KeyError):
+        st.session_state[key] = default
+
+
+def publish(*keys: str) -> None:
+    """Write the current value of each widget `key` back to the URL."""
+    for key in keys:
+        if key in st.session_state:
+            st.query_params[key] = str(st.session_state[key])
+
+
+def choice(options: list[str]) -> Callable[[str], str]:
+    """A `parse` for `bind` that accepts only one of `options`."""
+
+    def parse(raw: str) -> str:
+        if raw not in options:
+            raise ValueError(raw)
+        return raw
+
+    return parse
+
+
+def int_in(lo: int, hi: int) -> Callable[[str], int]:
+    """A `parse` for `bind` that accepts integers in [lo, hi]."""
+
+    def parse(raw: str) -> int:
+        v = int(raw)
+        if not lo <= v <= hi:
+            raise ValueError(raw)
+        return v
+
+    return parse
+
+
+def progress_callback(bar: Any, label: str) -> Callable[[int, int, float], None]:
+    """A (step, steps, loss) callback that moves a st.progress bar, for engines that train."""
+
+    def update(step: int, steps: int, loss: float) -> None:
+        bar.progress(min(1.0, (step + 1) / max(steps, 1)), text=f"{label} {step + 1}/{steps} · loss {loss:.3f}")
+
+    return update

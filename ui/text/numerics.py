@@ -1,0 +1,148 @@
+"""Strings of the number-formats page."""
+
+TEXT = {
+    "title": ("Number formats and mixed precision", "数值格式与混合精度"),
+    "what": (
+        "A floating-point number stores a sign, an exponent and a mantissa. The exponent bits buy **range**, the "
+        "mantissa bits buy **precision**: FP16 has few exponent bits, so small gradients fall below its range and "
+        "become zero; loss scaling multiplies the loss (and so every gradient) to shift them back into range. BF16 "
+        "keeps FP32's exponent and drops precision instead; FP8 has so little of both that it needs a scale per tensor.",
+        "浮点数由符号位、指数位和尾数位组成。指数位决定**范围**，尾数位决定**精度**。FP16 的指数位少，"
+        "很小的梯度会跌出可表示范围而变成 0；损失缩放（loss scaling）把损失乘上一个系数，让所有梯度随之放大、"
+        "回到可表示范围内。BF16 保留了 FP32 的指数位、牺牲精度；FP8 的范围和精度都很少，因此每个张量都需要单独缩放。",
+    ),
+    "device": ("Computed live on: {device}", "实时计算设备：{device}"),
+    "view": ("View", "视图"),
+    "view.formats": ("Formats", "格式一览"),
+    "view.explorer": ("Bit explorer", "比特探索器"),
+    "view.range": ("Range & precision", "范围与精度"),
+    "view.gradients": ("Real gradients", "真实梯度"),
+    "view.training": ("Loss scaling & training", "损失缩放与训练"),
+    "view.walkthrough": ("Walkthrough", "导览"),
+    "formats.caption": (
+        "Every number below is derived from the field widths by the engine, and checked against torch's casts.",
+        "下表每个数值都由引擎根据位宽推导得出，并与 torch 的类型转换逐一核对。",
+    ),
+    "formats.csv": ("Download the table (CSV)", "下载表格（CSV）"),
+    "explorer.format": ("Edit in format", "编辑格式"),
+    "explorer.input": ("Decimal value or bit pattern", "十进制数值或比特模式"),
+    "explorer.help": (
+        "Type a decimal (0.1, -1e-7, 65520, inf, nan) or a pattern in the edit format (0x3C00, 0b0011110000000000).",
+        "输入十进制数（0.1、-1e-7、65520、inf、nan），或编辑格式下的比特模式（0x3C00、0b0011110000000000）。",
+    ),
+    "explorer.bits": ("Click a bit to flip it (highlighted = 1)", "点击某一位即可翻转（高亮 = 1）"),
+    "explorer.sign": ("sign", "符号"),
+    "explorer.exponent": ("exponent", "指数"),
+    "explorer.mantissa": ("mantissa", "尾数"),
+    "explorer.stored": ("Stored value in {fmt}", "{fmt} 中实际存储的值"),
+    "explorer.every": ("The same input in every format", "同一输入在各格式中的表示"),
+    "explorer.error_bad": ("Cannot read that input: {msg}", "无法识别该输入：{msg}"),
+    "explorer.formula": ("value = (−1)^s · 2^(e − bias) · (1 + m / 2^M), subnormals: (−1)^s · 2^(1 − bias) · m / 2^M",
+                         "数值 = (−1)^s · 2^(e − 偏置) · (1 + m / 2^M)；次正规数：(−1)^s · 2^(1 − 偏置) · m / 2^M"),
+    "explorer.torch_note": (
+        "Conventions follow torch: a float64 input is rounded to float32 first (as torch's casts do), and FP8 E4M3 "
+        "saturates overflow and ±inf to ±448. NaN payloads are not specified by IEEE 754; the canonical quiet NaN is shown.",
+        "约定与 torch 一致：float64 输入先舍入到 float32（与 torch 的转换相同）；FP8 E4M3 溢出及 ±inf 饱和为 ±448。"
+        "IEEE 754 不规定 NaN 的载荷，这里显示规范的 quiet NaN。",
+    ),
+    "col.format": ("format", "格式"),
+    "col.bits": ("bits (s · e · m)", "比特（符号·指数·尾数）"),
+    "col.hex": ("hex", "十六进制"),
+    "col.class": ("class", "类别"),
+    "col.value": ("stored value (exact)", "存储值（精确）"),
+    "col.error": ("error", "误差"),
+    "col.rel": ("relative error", "相对误差"),
+    "range.formats": ("Formats to compare", "要比较的格式"),
+    "range.line": ("Where each format can store a number (log2 scale)", "各格式可表示的数值区间（log2 坐标）"),
+    "range.line_caption": (
+        "Grey: rounds to zero; amber: subnormal (precision thins out); green: normal; red: overflow. fp64 runs off both "
+        "ends of this axis (2^-1074 … 2^1024).",
+        "灰色：舍入为 0；琥珀色：次正规数（精度逐渐变差）；绿色：正规数；红色：溢出。fp64 的范围超出坐标轴两端（2^-1074 … 2^1024）。",
+    ),
+    "range.ulp": ("Relative spacing ulp(x)/|x| against |x|", "相对间距 ulp(x)/|x| 随 |x| 的变化"),
+    "range.ulp_caption": (
+        "Flat at 2^-M across the normal range: that is the precision. Among subnormals the relative spacing grows "
+        "until the smallest subnormal is its own ulp.",
+        "在正规数范围内恒为 2^-M，这就是精度；进入次正规数后相对间距逐渐变大，直到最小次正规数的 ulp 等于它自身。",
+    ),
+    "grad.intro": (
+        "A tiny byte-level GPT ({params} parameters) is trained live in fp32 for {steps} steps on Python source text; "
+        "then every weight gradient and every linear layer's output (activation) gradient of one batch is recorded.",
+        "一个很小的字节级 GPT（{params} 个参数）在 Python 源代码文本上以 fp32 实时训练 {steps} 步，"
+        "然后记录下一个批次中每个权重梯度和每个线性层输出（激活）梯度。",
+    ),
+    "grad.training": ("Training the model for the gradient study…", "正在训练用于梯度研究的模型……"),
+    "grad.layer": ("Gradients", "梯度"),
+    "grad.all_act": ("all activation gradients", "全部激活梯度"),
+    "grad.all_weight": ("all weight gradients", "全部权重梯度"),
+    "grad.format": ("Store them in", "存储格式"),
+    "grad.scale": ("Loss scale: log2", "损失缩放系数：log2"),
+    "grad.overflow": ("overflow", "溢出"),
+    "grad.underflow": ("flushed to zero", "下溢为 0"),
+    "grad.subnormal": ("subnormal", "次正规数"),
+    "grad.normal": ("normal", "正规数"),
+    "grad.count": ("{count} nonzero values ({zeros} exact zeros left out); final fp32 loss {loss:.3f}",
+                   "{count} 个非零值（另有 {zeros} 个精确为 0 的值未计入）；fp32 最终损失 {loss:.3f}"),
+    "grad.sweep": ("Lost fractions as the loss scale sweeps", "损失缩放系数扫描时的丢失比例"),
+    "grad.update": ("Why master weights stay in fp32: updates that vanish", "为什么主权重要保存为 fp32：消失的更新"),
+    "grad.update_body": (
+        "With plain SGD, a weight moves by lr·g. Stored in a narrow format, w + lr·g often rounds back to w: the "
+        "update is lost even though g itself was representable. Fractions below use the captured weights and gradients.",
+        "使用普通 SGD 时，权重每步变化 lr·g。如果权重以窄格式存储，w + lr·g 常常又舍入回 w：即使 g 本身可以表示，"
+        "这次更新也丢失了。下表使用刚才记录的真实权重和梯度计算。",
+    ),
+    "grad.lr": ("Learning rate", "学习率"),
+    "grad.lost_updates": ("updates lost", "丢失的更新比例"),
+    "grad.csv": ("Download the lost fractions (CSV)", "下载丢失比例（CSV）"),
+    "train.intro": (
+        "The same model, seed and batches trained four ways under autocast (fp32 master weights): fp32, fp16 without "
+        "scaling, fp16 with the dynamic loss scaler (GradScaler's rules), and bf16. On a CPU fp16 matmuls are slow: "
+        "expect about a minute for the default.",
+        "同一模型、同一随机种子和同一批数据，在 autocast 下（主权重为 fp32）用四种方式训练：fp32、不缩放的 fp16、"
+        "使用动态损失缩放（与 GradScaler 规则相同）的 fp16，以及 bf16。CPU 上的 fp16 矩阵乘法较慢，默认设置约需一分钟。",
+    ),
+    "train.steps": ("Steps", "步数"),
+    "train.init_scale": ("Initial loss scale: log2", "初始损失缩放系数：log2"),
+    "train.interval": ("Growth interval (GradScaler default 2000)", "增长间隔（GradScaler 默认 2000）"),
+    "train.run": ("Train all four", "开始训练四种模式"),
+    "train.running": ("Training fp32 → fp16 → fp16 + scaler → bf16: step", "依次训练 fp32 → fp16 → fp16 + 缩放 → bf16：第"),
+    "train.not_yet": ("Press the button to train; results are cached for these settings.",
+                      "点击按钮开始训练；相同设置的结果会被缓存。"),
+    "train.loss": ("Loss curves", "损失曲线"),
+    "train.scale": ("Dynamic loss scale (fp16 + scaling)", "动态损失缩放系数（fp16 + 缩放）"),
+    "train.summary": ("Summary", "汇总"),
+    "train.col.mode": ("mode", "模式"),
+    "train.col.final": ("final loss", "最终损失"),
+    "train.col.skipped": ("skipped steps", "跳过的步数"),
+    "train.col.zeros": ("zero gradient entries", "梯度为 0 的比例"),
+    "train.col.seconds": ("seconds", "秒"),
+    "train.csv": ("Download loss curves (CSV)", "下载损失曲线（CSV）"),
+    "walk.intro": ("Each step sets the controls; then open the view it names and look for what it says.",
+                   "每一步都会设置好控件；然后打开对应的视图，留意说明中提到的现象。"),
+    "walk.apply": ("Apply step {n}", "应用第 {n} 步"),
+    "walk.1": ("**0.1 is not 0.1.** Bit explorer, fp16, 0.1: the stored value is 0.0999755859375; the relative "
+               "error is below fp16's epsilon/2 = 2^-11.",
+               "**0.1 并不是 0.1。** 比特探索器，fp16，0.1：实际存储的是 0.0999755859375，相对误差小于 fp16 的 epsilon/2 = 2^-11。"),
+    "walk.2": ("**65520 overflows fp16.** It lies exactly halfway between 65504 and 65536, and ties go to the even "
+               "neighbour 65536, which is beyond the largest finite value: inf. BF16 stores it as 65536.",
+               "**65520 在 fp16 中溢出。** 它恰好位于 65504 和 65536 的中点，舍入到偶数邻居 65536，"
+               "而 65536 超过了最大有限值，于是得到 inf。BF16 则把它存为 65536。"),
+    "walk.3": ("**Subnormals lose precision.** 1e-7 in fp16 is subnormal: only 1 significant bit is left, "
+               "and the relative error is about 40%.",
+               "**次正规数会丢失精度。** 1e-7 在 fp16 中是次正规数：只剩 1 个有效位，相对误差约为 40%。"),
+    "walk.4": ("**Gradients vanish in fp16.** Real gradients, activation gradients, fp16, scale 2^0: look at the grey "
+               "zone and the 'flushed to zero' fraction.",
+               "**梯度在 fp16 中消失。** 真实梯度视图，激活梯度，fp16，缩放 2^0：看灰色区域和“下溢为 0”的比例。"),
+    "walk.5": ("**Loss scaling rescues them.** Same view, scale 2^16 (GradScaler's default): the histogram moves "
+               "right into the green zone; nothing overflows yet.",
+               "**损失缩放能救回它们。** 同一视图，缩放 2^16（GradScaler 默认值）：直方图整体右移进入绿色区域，且尚无溢出。"),
+    "walk.6": ("**BF16 needs no scaling.** bf16 at scale 2^0: FP32's exponent range keeps every gradient.",
+               "**BF16 不需要缩放。** bf16，缩放 2^0：FP32 的指数范围让每个梯度都得以保留。"),
+    "walk.7": ("**FP8 needs a scale per tensor.** fp8_e4m3 at 2^0 loses most activation gradients; at 2^16 a few "
+               "start to saturate. No single scale fits every tensor, hence per-tensor scaling.",
+               "**FP8 需要按张量缩放。** fp8_e4m3 在 2^0 时丢失大部分激活梯度；到 2^16 时部分开始饱和。"
+               "没有一个缩放系数适合所有张量，所以需要按张量缩放。"),
+    "walk.8": ("**Why dynamic scaling backs off.** Loss scaling view, initial scale 2^28: the first steps overflow and "
+               "are skipped, and the scale halves until gradients fit.",
+               "**动态缩放为什么会回退。** 损失缩放视图，初始缩放 2^28：最初几步溢出并被跳过，缩放系数不断减半，直到梯度能放下为止。"),
+}
