@@ -1,0 +1,118 @@
+"""`python -m engine.numerics.bench`: this engine beside torch, in one run, as JSON.
+
+- rounding: our float64 rounding against torch's casts on the same random float32 bit patterns
+  (agreement and time ratio; NaN compared as a class, since payloads are unspecified);
+- scaler: LossScaler against torch.amp.GradScaler on one random overflow sequence;
+- gradients: what fp16 / bf16 / fp8 lose of the live model's gradients, unscaled and scaled;
+- training (with --train N): the four-precision comparison's final losses, skipped steps and times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+import numpy as np
+import torch
+
+from engine.device import describe_device
+from engine.numerics.formats import FORMATS
+from engine.numerics.gradients import capture_gradients, loss_fractions, lost_update_fraction
+from engine.numerics.rounding import round_array
+from engine.numerics.scaler import LossScaler
+from engine.numerics.training import compare_precisions
+
+
+def _best_of(fn, repeats: int = 3) -> float:
+    best = float("inf")
+    for _ in range(repeats):
+        t = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
+def bench_rounding(n: int = 1_000_000, seed: int = 0) -> dict:
+    """Agreement with torch's casts and our time over torch's, per format."""
+    rng = np.random.default_rng(seed)
+    with np.errstate(invalid="ignore"):
+        x = rng.integers(0, 2**32, n, dtype=np.uint64).astype(np.uint32).view(np.float32).astype(np.float64)
+    tx = torch.from_numpy(x)
+    out = {}
+    for name, f in FORMATS.items():
+        if not f.torch_dtype:
+            continue
+        dtype = getattr(torch, f.torch_dtype)
+        ours = round_array(x, name)
+        theirs = tx.to(dtype).to(torch.float64).numpy()
+        same = (ours == theirs) | (np.isnan(ours) & np.isnan(theirs))
+        t_ours = _best_of(lambda name=name: round_array(x, name))
+        t_torch = _best_of(lambda dtype=dtype: tx.to(dtype).to(torch.float64))
+        out[name] = {"agreement": float(same.mean()), "ours_s": round(t_ours, 4), "torch_s": round(t_torch, 4),
+                     "time_ratio_ours_over_torch": round(t_ours / t_torch, 2)}
+    return out
+
+
+def bench_scaler(steps: int = 3000, seed: int = 0) -> dict:
+    """LossScaler and GradScaler on the same overflow pattern: do their scales agree at every step?"""
+    rng = np.random.default_rng(seed)
+    pattern = (rng.random(steps) < 0.005).tolist()
+    ours = LossScaler(growth_interval=50)
+    p = torch.nn.Parameter(torch.ones(1))
+    opt = torch.optim.SGD([p], lr=0.0)
+    gs = torch.amp.GradScaler("cpu", growth_interval=50)
+    agree = 0
+    for overflow in pattern:
+        opt.zero_grad()
+        gs.scale(p.sum()).backward()
+        if overflow:
+            p.grad.fill_(float("inf"))
+        gs.step(opt)
+        gs.update()
+        ours.update(overflow)
+        agree += ours.scale == gs.get_scale()
+    return {"steps": steps, "overflow_steps": int(sum(pattern)), "scale_agreement": agree / steps,
+            "final_scale": ours.scale, "gradscaler_final_scale": gs.get_scale()}
+
+
+def bench_gradients(steps: int = 300) -> dict:
+    """Fractions of the live model's gradients lost per format and loss scale."""
+    cap = capture_gradients(steps=steps)
+    out: dict = {"train_steps": steps, "final_loss": round(cap.loss, 4)}
+    for kind in ("activation", "weight"):
+        g = cap.values(kind)
+        out[kind] = {f"{fmt}@2^{s}": {k: round(float(v), 6) for k, v in loss_fractions(g, fmt, 2.0**s).__dict__.items()
+                                      if k in ("overflow", "underflow", "subnormal")}
+                     for fmt in ("fp16", "bf16", "fp8_e4m3", "fp8_e5m2") for s in (0, 8, 16)}
+    w = np.concatenate([cap.weights[g.name] for g in cap.layers if g.kind == "weight"])
+    g = cap.values("weight")
+    out["sgd_updates_lost"] = {f"{fmt}@lr={lr}": round(lost_update_fraction(w, -lr * g, fmt), 4)
+                               for fmt in ("fp32", "bf16", "fp16") for lr in (1e-2, 1e-3)}
+    return out
+
+
+def bench_training(steps: int) -> dict:
+    """The four-precision comparison: final loss, skipped steps, seconds, and time over fp32."""
+    res = compare_precisions(steps=steps)
+    base = res["fp32"].seconds
+    return {m: {"final_loss": round(r.final_loss, 4), "skipped": len(r.skipped), "seconds": round(r.seconds, 2),
+                "time_over_fp32": round(r.seconds / base, 2)} for m, r in res.items()}
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the benchmark and print JSON."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=1_000_000, help="random float32 patterns for the rounding check")
+    ap.add_argument("--train", type=int, default=0, help="also run the training comparison for this many steps")
+    args = ap.parse_args(argv)
+    report = {"device": describe_device().label(), "torch": torch.__version__,
+              "rounding_vs_torch": bench_rounding(args.n), "scaler_vs_gradscaler": bench_scaler(),
+              "gradients": bench_gradients()}
+    if args.train:
+        report["training"] = bench_training(args.train)
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()
