@@ -16,5 +16,6 @@ class Topic:
 
 HOME = "pages/home.py"
 TOPICS: list[Topic] = [
+    Topic("pages/attention.py", "attention", "🧮"),
     Topic("pages/numerics.py", "numerics", "🔢"),
 ]

@@ -8,6 +8,13 @@ TEXT = {
     "sidebar.torch": ("PyTorch {version}", "PyTorch {version}"),
     "sidebar.cuda": ("GPU: {label}", "GPU：{label}"),
     "sidebar.cpu": ("CPU only: {threads} threads", "仅 CPU：{threads} 个线程"),
+    "topic.attention.title": ("Tiled attention (FlashAttention)", "分块注意力（FlashAttention）"),
+    "topic.attention.blurb": (
+        "Online softmax over tiles, exact against PyTorch: step through the tiles with real numbers, and measure "
+        "memory growing as N instead of N² beside PyTorch's fused SDPA.",
+        "在分块上做在线 softmax，结果与 PyTorch 完全一致：用真实数值逐块演示，并与 PyTorch 的融合 SDPA 对照，"
+        "实测内存随 N 而非 N² 增长。",
+    ),
     "topic.numerics.title": ("Number formats & mixed precision", "数值格式与混合精度"),
     "topic.numerics.blurb": (
         "FP64 to FP8 bit by bit: flip bits, see range against precision, watch real gradients underflow in FP16 "

@@ -1,0 +1,10 @@
+"""Tiled attention (FlashAttention): the textbook formula, PyTorch SDPA, and an online-softmax tiled pass.
+
+The Triton kernel lives in `engine.attention.triton_kernel` and is imported only where used, since
+Triton is optional and its interpreter mode must be chosen before it is imported.
+"""
+
+from engine.attention.core import reference_attention, sdpa_attention
+from engine.attention.tiled import AttentionTrace, TileStep, count_tiles, tiled_attention
+
+__all__ = ["AttentionTrace", "TileStep", "count_tiles", "reference_attention", "sdpa_attention", "tiled_attention"]

@@ -1,0 +1,149 @@
+"""Tiled attention: FlashAttention's online softmax, exact against PyTorch, tile by tile, measured."""
+
+import pandas as pd
+import streamlit as st
+import torch
+
+from engine.attention import count_tiles, tiled_attention
+from engine.attention import plots as P
+from engine.attention.bench import run_case
+from engine.attention.guard import estimate, memory_budget
+from engine.attention.iomodel import block_for_sram
+from engine.device import describe_device
+from ui.cache import shared_result
+from ui.chrome import ensure_navigation
+from ui.i18n import translator
+from ui.state import bind, choice, int_in, progress_callback, publish
+from ui.text.attention import TEXT
+
+ensure_navigation()
+T = translator(TEXT)
+DTYPES = {"fp32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}
+DEVICES = ["cpu", "cuda"] if torch.cuda.is_available() else ["cpu"]
+SWEEP_N = [256, 512, 1024, 2048, 4096]
+PRESETS = {1: {}, 2: {"tn": 64, "tb": 16, "causal": False}, 3: {"causal": True},
+           4: {"n": 1024, "heads": 4}, 5: {"n": 8192, "heads": 16, "d": 16, "bq": 256, "bk": 256}}
+PARAMS = [("n", 1024, int_in(16, 8192)), ("d", 64, int_in(8, 256)), ("heads", 4, int_in(1, 16)),
+          ("bq", 64, int_in(8, 512)), ("bk", 64, int_in(8, 512)), ("causal", False, lambda s: s == "True"),
+          ("dtype", "fp32", choice(list(DTYPES))), ("dev", DEVICES[-1], choice(DEVICES)),
+          ("tn", 128, int_in(16, 256)), ("tb", 32, int_in(8, 64)), ("sram", 100, int_in(16, 1024))]
+
+st.title(T("title"))
+st.markdown(T("what"))
+st.latex(r"m' = \max(m,\ \mathrm{rowmax}(S_{ij})),\quad l' = e^{m-m'}\,l + \mathrm{rowsum}(e^{S_{ij}-m'}),"
+         r"\quad O' = e^{m-m'}\,O + e^{S_{ij}-m'}\,V_j,\quad \mathrm{out} = O/l")
+for key, default, parse in PARAMS:
+    bind(key, default, parse)
+
+with st.container(border=True):
+    st.subheader(T("controls"))
+    c = st.columns(4)
+    n = c[0].select_slider(T("n"), [16, 64, 128, 256, 512, 1024, 2048, 4096, 8192], key="n")
+    d = c[1].select_slider(T("d"), [8, 16, 32, 64, 128, 256], key="d")
+    heads = c[2].slider(T("heads"), 1, 16, key="heads")
+    dtype = c[3].segmented_control(T("dtype"), list(DTYPES), key="dtype") or "fp32"
+    c = st.columns(4)
+    bq = c[0].select_slider(T("block_q"), [8, 16, 32, 64, 128, 256, 512], key="bq")
+    bk = c[1].select_slider(T("block_k"), [8, 16, 32, 64, 128, 256, 512], key="bk")
+    causal = c[2].toggle(T("causal"), key="causal")
+    device = torch.device(c[3].segmented_control(T("device_pick"), DEVICES, key="dev") or "cpu")
+st.caption(T("device", device=describe_device(device).label()))
+
+st.header(T("live"))
+est, budget = estimate(n, n, d, heads, DTYPES[dtype], bq, bk), memory_budget(device)
+skip = tuple(m for m in ("naive", "tiled", "sdpa") if not est.fits(m, budget))
+for m in skip:
+    st.warning(T("refused", method=m, need=f"{getattr(est, m) / 2**20:,.0f}", budget=f"{budget / 2**20:,.0f}"))
+if len(skip) < 3:
+    key = ("live", n, d, heads, bq, bk, causal, dtype, device.type, skip)
+    row = shared_result(key, lambda: run_case(n, d, heads, DTYPES[dtype], causal, 2, bq, bk, device, skip))
+    methods = [m for m in ("naive", "tiled", "sdpa", "triton") if m in row]
+    st.dataframe(pd.DataFrame({
+        T("col.method"): methods, T("col.time"): [round(row[m]["time_s"] * 1e3, 2) for m in methods],
+        T("col.peak"): [round(row[m]["peak_mib"], 2) for m in methods],
+        T("col.max_err"): [f"{row[m]['max_abs_err']:.2e}" for m in methods],
+        T("col.rel_err"): [f"{row[m]['rel_err']:.2e}" for m in methods],
+    }), hide_index=True, width="stretch")
+    computed, skipped = count_tiles(n, n, bq, bk, causal)
+    st.caption(T("tiles", computed=f"{computed:,}", skipped=f"{skipped:,}") + " · " + T("err_note"))
+
+st.header(T("step"))
+st.markdown(T("step.intro"))
+c = st.columns(2)
+tn = c[0].select_slider(T("step.n"), [16, 32, 64, 128, 256], key="tn")
+tb = c[1].select_slider(T("step.block"), [8, 16, 32, 64], key="tb")
+
+
+def make_trace():
+    g = torch.Generator().manual_seed(tn)
+    q, k, v = (torch.randn(1, tn, min(d, 64), generator=g).to(DTYPES[dtype]) for _ in range(3))
+    return tiled_attention(q, k, v, causal, block_q=tb, block_k=tb, return_trace=True)
+
+
+out, trace = shared_result(("trace", tn, tb, min(d, 64), causal, dtype), make_trace)
+step = st.slider(T("step.slider"), 0, len(trace.steps) - 1, 0, key=f"step_{tn}_{tb}_{causal}")
+cur = trace.steps[step]
+c = st.columns([1, 2])
+c[0].plotly_chart(P.tile_grid(trace, step), width="stretch")
+c[1].plotly_chart(P.tile_heatmaps(trace, step), width="stretch")
+c = st.columns(2)
+c[0].plotly_chart(P.running_stats(trace, step), width="stretch")
+final = out[0, cur.q_range[0]:cur.q_range[1]].double().numpy()
+c[1].plotly_chart(P.convergence(trace, step, final), width="stretch")
+fmt = lambda x: f"{float(x):.4g}"  # noqa: E731
+seen = torch.isfinite(cur.m_old)
+if seen.any():  # show the row whose maximum rose most: its rescale factor is furthest below 1
+    r = int(torch.where(seen, cur.m_new - cur.m_old, torch.tensor(-1.0, dtype=cur.m_new.dtype)).argmax())
+    st.info(T("step.row", row=cur.q_range[0] + r, m_old=fmt(cur.m_old[r]), m_new=fmt(cur.m_new[r]),
+              alpha=fmt(cur.rescale[r]), l=fmt(cur.l[r])))
+else:
+    st.info(T("step.first", row=cur.q_range[0], m_new=fmt(cur.m_new[0]), l=fmt(cur.l[0])))
+
+st.header(T("measured"))
+st.markdown(T("measured.intro"))
+sweep_key = ("sweep", d, heads, bq, bk, causal, dtype, device.type)
+if st.button(T("measured.run"), type="primary"):
+    st.session_state["swept"] = sweep_key
+if st.session_state.get("swept") == sweep_key:
+    bar = st.empty()
+
+    def sweep() -> list[dict]:
+        tick, rows = progress_callback(bar.progress(0.0), T("measured.running")), []
+        for i, sn in enumerate(SWEEP_N):
+            tick(i, len(SWEEP_N), float(sn))
+            e = estimate(sn, sn, d, heads, DTYPES[dtype], bq, bk)
+            sk = tuple(m for m in ("naive",) if not e.fits(m, budget))
+            rows.append(run_case(sn, d, heads, DTYPES[dtype], causal, 3, bq, bk, device, sk))
+        return rows
+
+    rows = shared_result(sweep_key, sweep)
+    bar.empty()
+    if any("naive" not in r for r in rows):
+        st.caption(T("measured.skipped"))
+    full = [r for r in rows if "naive" in r]
+    c = st.columns(2)
+    c[0].plotly_chart(P.sweep_figure(full, "peak_mib", T("measured.memory"), "MiB"), width="stretch")
+    c[1].plotly_chart(P.sweep_figure(full, "time_s", T("measured.time"), "s"), width="stretch")
+    flat = pd.json_normalize(rows)
+    st.download_button(T("measured.csv"), flat.to_csv(index=False), "attention_sweep.csv", "text/csv")
+else:
+    st.info(T("measured.not_yet"))
+
+st.subheader(T("io"))
+sram = st.select_slider(T("io.sram"), [16, 32, 64, 100, 128, 192, 228, 256, 512, 1024], key="sram")
+st.plotly_chart(P.io_figure([256 * 2**i for i in range(8)], d, sram, causal), width="stretch")
+st.caption(T("io.caption", block=block_for_sram(sram * 1024, d)))
+
+st.header(T("walk"))
+
+
+def apply(k: int) -> None:
+    st.session_state.update({"n": 1024, "d": 64, "heads": 4, "bq": 64, "bk": 64, "causal": False, "dtype": "fp32",
+                             "tn": 128, "tb": 32} | PRESETS[k])
+
+
+for k in PRESETS:
+    with st.container(border=True):
+        st.markdown(f"{k}. {T(f'walk.{k}')}")
+        st.button(T("walk.apply", n=k), key=f"walk_{k}", on_click=apply, args=(k,))
+publish(*(p[0] for p in PARAMS))

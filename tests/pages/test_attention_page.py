@@ -1,0 +1,61 @@
+"""AppTest of the tiled-attention page: live result, guard, step-through, sweep, presets."""
+
+from __future__ import annotations
+
+from tests.pages.test_all_pages import assert_clean, open_page
+
+PAGE = "pages/attention.py"
+
+
+def go(**params: str):
+    at = open_page(PAGE, **params)
+    assert_clean(at)
+    return at
+
+
+def live_table(at):
+    return at.dataframe[0].value.set_index("method")
+
+
+def test_default_live_result_is_exact() -> None:
+    at = go()
+    table = live_table(at)
+    assert list(table.index) == ["naive", "tiled", "sdpa"]
+    assert all(float(x) < 1e-5 for x in table["relative error vs float64"])
+    assert float(table.loc["naive", "peak memory above inputs (MiB)"]) > 10 * float(
+        table.loc["tiled", "peak memory above inputs (MiB)"])
+
+
+def test_guard_refuses_the_naive_method_when_it_would_not_fit() -> None:
+    at = go(n="8192", heads="16", d="8", bq="512", bk="512")
+    assert any("naive would need" in w.value for w in at.warning)
+    assert "naive" not in list(live_table(at).index)
+
+
+def test_causal_step_through_and_bf16() -> None:
+    at = go(tn="64", tb="16", n="256", heads="2")
+    at.toggle(key="causal").set_value(True).run()
+    assert_clean(at)
+    assert "skipped by the causal mask" in " ".join(c.value for c in at.caption)
+    slider = next(s for s in at.slider if s.key.startswith("step_"))
+    slider.set_value(slider.max).run()
+    assert_clean(at)
+    assert "Row" in at.info[0].value
+    at.segmented_control(key="dtype").set_value("bf16").run()
+    assert_clean(at)
+    assert all(float(x) < 2e-2 for x in live_table(at)["relative error vs float64"])
+
+
+def test_sweep_draws_memory_and_time() -> None:
+    at = go(heads="1", d="16", bq="128", bk="128")
+    at.button[0].click().run(timeout=600)
+    assert_clean(at)
+    charts = at.get("plotly_chart")
+    assert len(charts) >= 7  # grid, tiles, stats, convergence, memory, time, io
+
+
+def test_walkthrough_guard_preset() -> None:
+    at = go()
+    at.button(key="walk_5").click().run(timeout=300)
+    assert_clean(at)
+    assert any("naive would need" in w.value for w in at.warning)

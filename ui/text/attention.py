@@ -1,0 +1,87 @@
+"""Strings of the tiled-attention page."""
+
+TEXT = {
+    "title": ("Tiled attention (FlashAttention)", "分块注意力（FlashAttention）"),
+    "what": (
+        "Attention computes softmax(QKᵀ/√d)·V. The textbook way builds the N×N score matrix S and its softmax P in "
+        "memory, so memory grows as N². FlashAttention walks over tiles of K and V for each block of queries and "
+        "keeps only a running maximum m, a running denominator l and an unnormalised output per row; when a tile "
+        "raises the maximum, the old l and O are rescaled by exp(m_old − m_new). The result is exactly the same, "
+        "and memory grows only as N.",
+        "注意力计算 softmax(QKᵀ/√d)·V。教科书式的做法要在内存中构造 N×N 的分数矩阵 S 及其 softmax 结果 P，"
+        "因此内存随 N² 增长。FlashAttention 对每个查询块依次遍历 K、V 的分块，每行只保留运行中的最大值 m、"
+        "运行中的分母 l 和未归一化的输出；当新分块抬高了最大值时，旧的 l 和 O 乘以 exp(m_old − m_new) 重新缩放。"
+        "结果完全相同，而内存只随 N 线性增长。",
+    ),
+    "device": ("Computed live on: {device}", "实时计算设备：{device}"),
+    "controls": ("Problem", "问题设置"),
+    "n": ("Sequence length N", "序列长度 N"),
+    "d": ("Head dim d", "头维度 d"),
+    "heads": ("Heads", "头数"),
+    "block_q": ("Query block", "查询分块大小"),
+    "block_k": ("Key block", "键分块大小"),
+    "causal": ("Causal mask", "因果掩码"),
+    "dtype": ("Input dtype", "输入数据类型"),
+    "device_pick": ("Device", "设备"),
+    "live": ("Live result", "实时结果"),
+    "refused": ("{method} would need about {need} MiB, more than this run may use ({budget} MiB): it was not run. "
+                "The textbook method holds two N×N matrices per head; shrink N or the heads, or use the tiled method.",
+                "{method} 大约需要 {need} MiB，超过本次运行允许的 {budget} MiB，因此没有运行。教科书方法每个头都要保存两个 "
+                "N×N 矩阵；请减小 N 或头数，或使用分块方法。"),
+    "col.method": ("method", "方法"),
+    "col.time": ("time (ms)", "时间（毫秒）"),
+    "col.peak": ("peak memory above inputs (MiB)", "输入之外的峰值内存（MiB）"),
+    "col.max_err": ("max |error| vs float64", "相对 float64 的最大绝对误差"),
+    "col.rel_err": ("relative error vs float64", "相对 float64 的相对误差"),
+    "tiles": ("{computed} tiles computed, {skipped} skipped by the causal mask", "计算了 {computed} 个分块，因果掩码跳过了 {skipped} 个"),
+    "err_note": ("Errors are measured on head 0 against a float64 reference built from the same inputs.",
+                 "误差在第 0 个头上测量，参考值由相同输入以 float64 计算。"),
+    "step": ("Step-through", "逐步演示"),
+    "step.intro": ("A small problem (one head) replayed tile by tile with the real numbers the engine computed.",
+                   "一个小问题（单个头），按分块逐步重放引擎计算出的真实数值。"),
+    "step.n": ("N for the step-through", "逐步演示的 N"),
+    "step.block": ("Block size", "分块大小"),
+    "step.slider": ("Tile step", "分块步骤"),
+    "step.row": ("Row {row}: m {m_old} → {m_new}, so the old l and O are multiplied by exp(m_old − m_new) = {alpha}; "
+                 "then l = {alpha}·l_old + Σ exp(S − m_new) = {l}.",
+                 "第 {row} 行：m 从 {m_old} 变为 {m_new}，因此旧的 l 和 O 乘以 exp(m_old − m_new) = {alpha}；"
+                 "然后 l = {alpha}·l_old + Σ exp(S − m_new) = {l}。"),
+    "step.first": ("Row {row}: first tile of this query block, m = {m_new}, l = {l}.",
+                   "第 {row} 行：这是该查询块的第一个分块，m = {m_new}，l = {l}。"),
+    "measured": ("Measured", "实测"),
+    "measured.intro": ("Time and peak memory of the three methods for growing N with the settings above "
+                       "(interleaved runs, median; memory from the allocator's own log).",
+                       "按上方设置、随 N 增大测量三种方法的时间和峰值内存（交错运行取中位数；内存来自分配器自身的日志）。"),
+    "measured.run": ("Run the sweep", "运行扫描"),
+    "measured.running": ("Measuring N =", "正在测量 N ="),
+    "measured.not_yet": ("Press the button to measure; results are cached for these settings.",
+                         "点击按钮开始测量；相同设置的结果会被缓存。"),
+    "measured.memory": ("Peak memory above the inputs", "输入之外的峰值内存"),
+    "measured.time": ("Time", "时间"),
+    "measured.csv": ("Download the sweep (CSV)", "下载扫描结果（CSV）"),
+    "measured.skipped": ("Sizes where the textbook method would not fit were measured without it.",
+                         "教科书方法放不下的规模，测量时不包含该方法。"),
+    "io": ("IO model: bytes between HBM and SRAM", "IO 模型：HBM 与 SRAM 之间的数据搬运量"),
+    "io.sram": ("SRAM per core (KiB)", "每个计算核的 SRAM（KiB）"),
+    "io.caption": ("Counted for this implementation (Dao et al. 2022, Theorem 2): standard attention moves Θ(Nd + N²) "
+                   "bytes, the tiled one Θ(N²d²/M) with a block of {block} rows fitting the SRAM.",
+                   "按本实现计数（Dao 等 2022，定理 2）：标准注意力搬运 Θ(Nd + N²) 字节，分块注意力为 Θ(N²d²/M)，"
+                   "其中每块 {block} 行恰好放进 SRAM。"),
+    "walk": ("Walkthrough", "导览"),
+    "walk.apply": ("Apply step {n}", "应用第 {n} 步"),
+    "walk.1": ("**Exactly the same numbers.** Defaults: compare the errors of tiled and SDPA against float64; all "
+               "are at fp32 rounding level (~1e-7).",
+               "**数值完全一致。** 默认设置：比较分块方法和 SDPA 相对 float64 的误差，都在 fp32 舍入误差量级（约 1e-7）。"),
+    "walk.2": ("**Watch the maximum move.** Step-through with N = 64, block 16: at each new tile, look at rows whose "
+               "m rises; their rescale factor exp(m_old − m_new) is below 1.",
+               "**观察最大值的变化。** 逐步演示，N = 64，分块 16：每遇到新分块，留意 m 升高的行，它们的缩放因子 exp(m_old − m_new) 小于 1。"),
+    "walk.3": ("**Causal skips half the tiles.** Turn on the causal mask: grey tiles above the diagonal are never "
+               "computed.",
+               "**因果掩码跳过一半分块。** 打开因果掩码：对角线以上的灰色分块根本不会计算。"),
+    "walk.4": ("**Memory: N² against N.** Run the sweep: the textbook method's memory grows 4× per doubling of N, the "
+               "tiled one about 2×, like SDPA's.",
+               "**内存：N² 对比 N。** 运行扫描：N 每翻一倍，教科书方法的内存增长 4 倍，分块方法约 2 倍，与 SDPA 相同。"),
+    "walk.5": ("**The guard.** N = 8192 with 16 heads (d = 16): the textbook method would need 8 GiB and is refused with an "
+               "explanation; tiled and SDPA still run.",
+               "**内存保护。** N = 8192、16 个头（d = 16）：教科书方法需要 8 GiB，会被拒绝并给出解释；分块方法和 SDPA 照常运行。"),
+}
