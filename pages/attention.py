@@ -13,7 +13,7 @@ from engine.device import describe_device
 from ui.cache import shared_result
 from ui.chrome import ensure_navigation
 from ui.i18n import translator
-from ui.state import bind, choice, int_in, progress_callback, publish
+from ui.state import bind, choice, int_in, progress_callback, publish, walkthrough
 from ui.text.attention import TEXT
 
 ensure_navigation()
@@ -135,15 +135,6 @@ st.plotly_chart(P.io_figure([256 * 2**i for i in range(8)], d, sram, causal), wi
 st.caption(T("io.caption", block=block_for_sram(sram * 1024, d)))
 
 st.header(T("walk"))
-
-
-def apply(k: int) -> None:
-    st.session_state.update({"n": 1024, "d": 64, "heads": 4, "bq": 64, "bk": 64, "causal": False, "dtype": "fp32",
-                             "tn": 128, "tb": 32} | PRESETS[k])
-
-
-for k in PRESETS:
-    with st.container(border=True):
-        st.markdown(f"{k}. {T(f'walk.{k}')}")
-        st.button(T("walk.apply", n=k), key=f"walk_{k}", on_click=apply, args=(k,))
+walkthrough(T, PRESETS, base={"n": 1024, "d": 64, "heads": 4, "bq": 64, "bk": 64, "causal": False, "dtype": "fp32",
+                              "tn": 128, "tb": 32})
 publish(*(p[0] for p in PARAMS))

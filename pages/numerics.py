@@ -15,7 +15,7 @@ from engine.numerics.training import MODES, RunResult, compare_precisions
 from ui.cache import shared_result
 from ui.chrome import ensure_navigation
 from ui.i18n import translator
-from ui.state import bind, choice, int_in, progress_callback, publish
+from ui.state import bind, choice, int_in, progress_callback, publish, walkthrough
 from ui.text.numerics import TEXT
 
 ensure_navigation()
@@ -179,20 +179,6 @@ def training() -> None:
     st.download_button(T("train.csv"), curves.to_csv(), "loss_curves.csv", "text/csv")
 
 
-def walkthrough() -> None:
-    """Numbered presets that set the controls and say what to notice."""
-    st.markdown(T("walk.intro"))
-
-    def apply(n: int) -> None:
-        st.session_state.update(PRESETS[n])
-        st.session_state.pop("trained", None)
-
-    for n in PRESETS:
-        with st.container(border=True):
-            st.markdown(f"{n}. {T(f'walk.{n}')}")
-            st.button(T("walk.apply", n=n), key=f"walk_{n}", on_click=apply, args=(n,))
-
-
 if view == "formats":
     st.caption(T("formats.caption"))
     table = pd.DataFrame(P.format_table())
@@ -213,6 +199,7 @@ elif view == "gradients":
 elif view == "training":
     training()
 else:
-    walkthrough()
+    st.markdown(T("walk.intro"))
+    walkthrough(T, PRESETS, forget=("trained",))
 publish("view")
 

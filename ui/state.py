@@ -52,6 +52,24 @@ def int_in(lo: int, hi: int) -> Callable[[str], int]:
     return parse
 
 
+def walkthrough(T: Callable[..., str], presets: dict[int, dict[str, Any]], base: dict[str, Any] | None = None,
+                forget: tuple[str, ...] = ()) -> None:
+    """Numbered steps (text `walk.N`), each with a button that sets `base | presets[N]` into widget state.
+
+    `forget` names session keys dropped on apply (e.g. "results computed for the old settings").
+    """
+
+    def apply(n: int) -> None:
+        st.session_state.update((base or {}) | presets[n])
+        for key in forget:
+            st.session_state.pop(key, None)
+
+    for n in presets:
+        with st.container(border=True):
+            st.markdown(f"{n}. {T(f'walk.{n}')}")
+            st.button(T("walk.apply", n=n), key=f"walk_{n}", on_click=apply, args=(n,))
+
+
 def progress_callback(bar: Any, label: str) -> Callable[[int, int, float], None]:
     """A (step, steps, loss) callback that moves a st.progress bar, for engines that train."""
 
