@@ -1,0 +1,10 @@
+"""Inverted-index search: jieba analysis, roaring-bitmap postings, boolean/phrase/prefix/field queries,
+exact BM25 with explanations, live updates, snapshots, persistence, and a recommender's recall channels."""
+
+from engine.search.analyzer import Analyzer, Token
+from engine.search.index import Doc, Index
+from engine.search.query import QueryError
+from engine.search.searcher import Hit, SearchResult, TraceStep
+from engine.search.store import IndexFormatError
+
+__all__ = ["Analyzer", "Doc", "Hit", "Index", "IndexFormatError", "QueryError", "SearchResult", "Token", "TraceStep"]

@@ -1,0 +1,126 @@
+"""Text analysis for the search engine: NFKC + lower-case normalisation, jieba segmentation, stopwords.
+
+Every Analyzer owns its own `jieba.Tokenizer`, so one user's dictionary words never leak into
+another's analysis. Normalisation runs character by character and keeps a map back to the original
+text, so every Token carries offsets into the text the user typed (for highlighting), even where
+NFKC changes the length (a ligature becomes two letters). Jieba's three modes:
+- "precise": one segmentation, the most likely one;
+- "full": every dictionary word found anywhere (overlapping);
+- "search": precise, plus the shorter dictionary words inside long words (better recall).
+Punctuation and whitespace never become terms. HMM guessing of unknown words is off in every mode,
+so the same text always yields the same terms at index and at query time.
+
+Each token also carries `pos`: the number of word characters (letters, digits, CJK) before it in
+the normalised text. Phrase queries compare these, so "数据 结构", "数据结构" and "数据-结构" lay out
+alike, and the overlapping tokens of the "full" and "search" modes keep their true places.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import unicodedata
+from dataclasses import dataclass
+
+import jieba
+
+MODES = ("precise", "full", "search")
+DEFAULT_STOPWORDS = frozenset({
+    "的", "了", "和", "与", "及", "或", "是", "在", "也", "就", "都", "而", "之", "其", "这", "那", "个", "着", "把", "被",
+    "对", "于", "从", "以", "为", "等", "吗", "呢", "吧", "啊",
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it", "of", "on", "or", "that", "the",
+    "this", "to", "was", "were", "with",
+})
+jieba.setLogLevel(logging.WARNING)
+
+
+@dataclass(frozen=True)
+class Token:
+    """A term, its [start, end) character offsets into the original text, and its word-character position."""
+
+    text: str
+    start: int
+    end: int
+    pos: int = 0
+
+
+def _is_word(term: str) -> bool:
+    return any(ch.isalnum() for ch in term)
+
+
+class Analyzer:
+    """Normalise, segment with jieba (`mode`), drop stopwords; deterministic for a given dictionary."""
+
+    def __init__(self, mode: str = "search", user_words: tuple[str, ...] | list[str] = (),
+                 stopwords: frozenset[str] | set[str] | None = None, normalize: bool = True) -> None:
+        if mode not in MODES:
+            raise ValueError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
+        self.mode = mode
+        self.normalize = normalize
+        self.stopwords = frozenset(DEFAULT_STOPWORDS if stopwords is None else stopwords)
+        self.user_words = tuple(user_words)
+        self._jieba = jieba.Tokenizer()
+        self._lock = threading.Lock()  # jieba's lazy initialisation and add_word are not thread-safe
+        for w in self.user_words:
+            self._jieba.add_word(w)
+
+    def config(self) -> dict:
+        """Everything that determines this analyzer's output (saved with an index)."""
+        return {"mode": self.mode, "user_words": list(self.user_words), "stopwords": sorted(self.stopwords),
+                "normalize": self.normalize}
+
+    @classmethod
+    def from_config(cls, cfg: dict) -> Analyzer:
+        """Rebuild an analyzer saved by `config`."""
+        return cls(cfg["mode"], tuple(cfg["user_words"]), frozenset(cfg["stopwords"]), cfg["normalize"])
+
+    def add_word(self, word: str) -> None:
+        """Teach this analyzer's dictionary a word (for example a product name)."""
+        with self._lock:
+            self._jieba.add_word(word)
+        self.user_words = (*self.user_words, word)
+
+    def _normalise(self, text: str) -> tuple[str, list[int]]:
+        if not self.normalize:
+            return text, list(range(len(text)))
+        out, back = [], []
+        for i, ch in enumerate(text):
+            norm = unicodedata.normalize("NFKC", ch).lower()
+            out.append(norm)
+            back.extend([i] * len(norm))
+        return "".join(out), back
+
+    def _segments(self, norm: str, mode: str) -> list[tuple[str, int, int]]:
+        with self._lock:
+            if mode == "full":
+                words, out, pos = self._jieba.cut(norm, cut_all=True, HMM=False), [], 0
+                for w in words:  # cut_all yields words in order of their start; recover the offsets
+                    start = norm.find(w, pos)
+                    if start < 0:
+                        continue
+                    out.append((w, start, start + len(w)))
+                    pos = start
+                return out
+            return list(self._jieba.tokenize(norm, mode="search" if mode == "search" else "default", HMM=False))
+
+    def tokens(self, text: str, mode: str | None = None) -> list[Token]:
+        """The terms of `text` with offsets into `text` itself (`mode` overrides the analyzer's, e.g. for queries)."""
+        if not isinstance(text, str):
+            raise TypeError(f"expected text, got {type(text).__name__}")
+        if not text:
+            return []
+        norm, back = self._normalise(text)
+        word_chars = [0]
+        for ch in norm:
+            word_chars.append(word_chars[-1] + ch.isalnum())
+        out = []
+        for word, start, end in self._segments(norm, mode or self.mode):
+            if not _is_word(word) or word.strip() in self.stopwords:
+                continue
+            lead = len(word) - len(word.lstrip())
+            out.append(Token(word.strip(), back[start + lead], back[end - 1] + 1, word_chars[start + lead]))
+        return out
+
+    def terms(self, text: str, mode: str | None = None) -> list[str]:
+        """Just the term strings of `tokens(text)`."""
+        return [t.text for t in self.tokens(text, mode)]

@@ -1,0 +1,243 @@
+"""The inverted index: segments of roaring postings, tombstones for deletes, snapshots for readers.
+
+Writers (add, add_many, delete, update, merge) hold one lock and publish a new immutable Snapshot
+when done; a search reads whichever snapshot was current when it started, so it always sees a
+consistent index while another thread writes. Doc numbers are internal, increasing and never
+reused; the user's string ids map onto them.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+from pyroaring import BitMap, FrozenBitMap
+
+from engine.search.analyzer import Analyzer
+from engine.search.segment import Segment, TermPositions
+
+
+@dataclass(frozen=True)
+class Doc:
+    """A document: a unique id, the searchable text, a title, and keyword fields such as region."""
+
+    id: str
+    text: str
+    title: str = ""
+    fields: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What one search sees: segments with their tombstones, live docs, keyword postings, statistics."""
+
+    segments: tuple[Segment, ...]
+    tombstones: tuple[FrozenBitMap, ...]
+    live: FrozenBitMap
+    keywords: Mapping[tuple[str, str], FrozenBitMap]
+    sum_dl: int
+    generation: int
+
+    @property
+    def n_live(self) -> int:
+        """Live (not deleted) documents."""
+        return len(self.live)
+
+    @property
+    def avgdl(self) -> float:
+        """Mean token count of live documents."""
+        return self.sum_dl / self.n_live if self.n_live else 0.0
+
+
+def keyword(value: str) -> str:
+    """Keyword fields match case- and width-insensitively."""
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", str(value)).strip().lower()
+
+
+def _analyze(cfg: dict, texts: list[str]) -> list[TermPositions]:
+    """Worker-side tokenisation for add_many (each process builds its own analyzer)."""
+    an = Analyzer.from_config(cfg)
+    return [[(t.text, t.pos) for t in an.tokens(text)] for text in texts]
+
+
+class Index:
+    """A small search engine over Docs: BM25 on `text`, keyword filters on `fields`."""
+
+    def __init__(self, analyzer: Analyzer | None = None, k1: float = 1.2, b: float = 0.75) -> None:
+        if k1 < 0 or not 0 <= b <= 1:
+            raise ValueError("BM25 needs k1 >= 0 and 0 <= b <= 1")
+        self.analyzer = analyzer or Analyzer()
+        self.k1, self.b = float(k1), float(b)
+        self._lock = threading.RLock()
+        self._docs: dict[int, Doc] = {}
+        self._ids: dict[str, int] = {}
+        self._dl = np.zeros(1024, dtype=np.int32)
+        self._next = 0
+        self._seg_counter = 0
+        self._snap = Snapshot((), (), FrozenBitMap(), {}, 0, 0)
+
+    # -- reading --------------------------------------------------------------------------------
+    @property
+    def snapshot(self) -> Snapshot:
+        """The current snapshot (immutable)."""
+        return self._snap
+
+    def __len__(self) -> int:
+        return self._snap.n_live
+
+    def get(self, doc_id: str) -> Doc | None:
+        """The live document with this id, or None."""
+        n = self._ids.get(doc_id)
+        return self._docs[n] if n is not None else None
+
+    def doc(self, docnum: int) -> Doc:
+        """The stored document with this internal number."""
+        return self._docs[docnum]
+
+    def dl(self, docnums: np.ndarray) -> np.ndarray:
+        """Token counts of documents by internal number."""
+        return self._dl[docnums]
+
+    def fields(self) -> list[str]:
+        """Keyword field names present in live documents."""
+        return sorted({name for name, _ in self._snap.keywords})
+
+    def save(self, path) -> None:
+        """Write the index to a directory atomically (see engine.search.store)."""
+        from engine.search.store import save
+
+        save(self, path)
+
+    @staticmethod
+    def load(path) -> Index:
+        """Read an index saved by `save`; raises IndexFormatError for anything else."""
+        from engine.search.store import load
+
+        return load(path)
+
+    def search(self, query: str, k: int = 10, explain: bool = True, highlight: bool = True):
+        """Run `query` and return the top `k` hits with explanations, highlights and a trace."""
+        from engine.search.searcher import search
+
+        return search(self, query, k, explain, highlight)
+
+    # -- writing --------------------------------------------------------------------------------
+    def _check(self, doc: Doc) -> None:
+        if not isinstance(doc, Doc):
+            raise TypeError(f"expected a Doc, got {type(doc).__name__}")
+        if not isinstance(doc.id, str) or not doc.id:
+            raise ValueError("a document needs a non-empty string id")
+        if not isinstance(doc.text, str):
+            raise ValueError(f"document {doc.id!r}: text must be a string")
+
+    def _store(self, doc: Doc, tokens: TermPositions) -> int:
+        n = self._next
+        self._next += 1
+        if n >= len(self._dl):
+            self._dl = np.concatenate([self._dl, np.zeros(len(self._dl), dtype=np.int32)])
+        self._dl[n] = len(tokens)
+        self._docs[n] = doc
+        self._ids[doc.id] = n
+        return n
+
+    def _publish(self, segments, tombstones, live, keywords, sum_dl) -> None:
+        self._snap = Snapshot(tuple(segments), tuple(tombstones), FrozenBitMap(live), keywords, int(sum_dl),
+                              self._snap.generation + 1)
+
+    def _add_segment(self, docs: list[Doc], tokenized: list[TermPositions]) -> None:
+        with self._lock:
+            for d in docs:
+                self._check(d)
+                if d.id in self._ids:
+                    raise ValueError(f"a document with id {d.id!r} exists; use update() to replace it")
+            if len({d.id for d in docs}) != len(docs):
+                raise ValueError("the batch repeats a document id")
+            nums = [self._store(d, toks) for d, toks in zip(docs, tokenized, strict=True)]
+            seg = Segment.build(f"seg{self._seg_counter:06d}", list(zip(nums, tokenized, strict=True)))
+            self._seg_counter += 1
+            snap = self._snap
+            keywords = dict(snap.keywords)
+            touched: dict[tuple[str, str], BitMap] = {}
+            for n, d in zip(nums, docs, strict=True):
+                for name, value in d.fields.items():
+                    touched.setdefault((name, keyword(value)), BitMap(keywords.get((name, keyword(value)), ()))).add(n)
+            keywords.update({kv: FrozenBitMap(bm) for kv, bm in touched.items()})
+            live = BitMap(snap.live)
+            live.update(nums)
+            self._publish((*snap.segments, seg), (*snap.tombstones, FrozenBitMap()), live, keywords,
+                          snap.sum_dl + sum(len(t) for t in tokenized))
+            if len(self._snap.segments) > 16:  # keep look-ups cheap: fold many small segments into one
+                self.merge()
+
+    def add(self, doc: Doc) -> None:
+        """Index one document (its own small segment; many small segments are merged automatically)."""
+        self._check(doc)
+        self._add_segment([doc], [[(t.text, t.pos) for t in self.analyzer.tokens(doc.text)]])
+
+    def add_many(self, docs: Iterable[Doc], workers: int | None = None) -> None:
+        """Index a batch as one segment; tokenises in `workers` parallel processes when workers > 1."""
+        docs = list(docs)
+        for d in docs:
+            self._check(d)
+        texts = [d.text for d in docs]
+        if workers and workers > 1 and len(docs) > 1:
+            chunk = -(-len(texts) // (workers * 4))
+            parts = [texts[i:i + chunk] for i in range(0, len(texts), chunk)]
+            with ProcessPoolExecutor(workers) as pool:
+                tokenized = [t for part in pool.map(_analyze, [self.analyzer.config()] * len(parts), parts)
+                             for t in part]
+        else:
+            tokenized = [[(t.text, t.pos) for t in self.analyzer.tokens(text)] for text in texts]
+        if docs:
+            self._add_segment(docs, tokenized)
+
+    def delete(self, doc_id: str) -> bool:
+        """Delete a document by id (a tombstone; postings go at the next merge). Returns whether it existed."""
+        with self._lock:
+            n = self._ids.pop(doc_id, None)
+            if n is None:
+                return False
+            snap = self._snap
+            tombs = list(snap.tombstones)
+            for i, seg in enumerate(snap.segments):
+                if n in seg.docnums:
+                    tombs[i] = FrozenBitMap(BitMap(tombs[i]) | BitMap([n]))
+            keywords = dict(snap.keywords)
+            for name, value in self._docs[n].fields.items():
+                kv = (name, keyword(value))
+                rest = BitMap(keywords[kv])
+                rest.discard(n)
+                if rest:
+                    keywords[kv] = FrozenBitMap(rest)
+                else:
+                    del keywords[kv]
+            live = BitMap(snap.live)
+            live.discard(n)
+            self._publish(snap.segments, tombs, live, keywords, snap.sum_dl - int(self._dl[n]))
+            return True
+
+    def update(self, doc: Doc) -> None:
+        """Replace the document with the same id (delete + add), or add it if new."""
+        self._check(doc)
+        with self._lock:
+            self.delete(doc.id)
+            self.add(doc)
+
+    def merge(self) -> None:
+        """Merge all segments into one, dropping deleted documents' postings (as Lucene and tantivy do)."""
+        with self._lock:
+            snap = self._snap
+            if not snap.segments or (len(snap.segments) == 1 and not any(snap.tombstones)):
+                return
+            dead = BitMap()
+            for t in snap.tombstones:
+                dead |= t
+            first, *rest = snap.segments
+            seg = first.merged_with(f"seg{self._seg_counter:06d}", rest, dead)
+            self._seg_counter += 1
+            self._snap = replace(snap, segments=(seg,), tombstones=(FrozenBitMap(),), generation=snap.generation + 1)

@@ -1,0 +1,242 @@
+"""The query language, parsed into a small tree. Nothing but QueryError leaves `parse`.
+
+    term term          both (implicit AND)          a OR b        either
+    NOT a, -a          without a                    ( … )         grouping
+    "a phrase"         tokens in this layout        pre*          any term starting with "pre"
+    field:value        keyword filter (category, region, …); field:"two words" for values with spaces
+
+A bare word the analyzer splits into several tokens (倒排索引 → 倒排 索引) means all of them (AND);
+quote it to require them side by side. Stopwords and punctuation alone match nothing and are
+dropped. AND binds tighter than OR; NOT binds tightest. Only terms and phrases score (BM25);
+prefixes and field filters only filter.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MAX_QUERY_CHARS = 1000
+MAX_DEPTH = 50
+
+
+class QueryError(ValueError):
+    """A query that cannot be parsed: `position` is the character where the problem was found."""
+
+    def __init__(self, message: str, position: int, query: str = "") -> None:
+        super().__init__(f"{message} (at character {position})")
+        self.message, self.position, self.query = message, position, query
+
+
+@dataclass(frozen=True)
+class Word:
+    """A bare word; the analyzer turns it into one or more terms."""
+
+    text: str
+    pos: int
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A quoted phrase."""
+
+    text: str
+    pos: int
+
+
+@dataclass(frozen=True)
+class Prefix:
+    """`pre*`: every term starting with the (normalised) prefix."""
+
+    text: str
+    pos: int
+
+
+@dataclass(frozen=True)
+class Field:
+    """`field:value`: an exact match on a keyword field."""
+
+    name: str
+    value: str
+    pos: int
+
+
+@dataclass(frozen=True)
+class Not:
+    """Everything except `child`."""
+
+    child: Node
+    pos: int
+
+
+@dataclass(frozen=True)
+class And:
+    """All children."""
+
+    children: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Or:
+    """Any child."""
+
+    children: tuple[Node, ...]
+
+
+Node = Word | Phrase | Prefix | Field | Not | And | Or
+
+_TOKEN = re.compile(r'\s*(?:(?P<lp>\()|(?P<rp>\))|(?P<minus>-(?=\S))|(?P<phrase>"(?:[^"\\]|\\.)*(?:"|$))'
+                    r'|(?P<word>[^\s()"]+(?:"(?:[^"\\]|\\.)*(?:"|$))?))')
+
+
+def _lex(q: str) -> list[tuple[str, str, int]]:
+    out, i = [], 0
+    while i < len(q):
+        m = _TOKEN.match(q, i)
+        if not m or m.end() == i:
+            break
+        kind = m.lastgroup or ""
+        if kind:
+            out.append((kind, m.group(kind), m.start(kind)))
+        i = m.end()
+    return out
+
+
+class _Parser:
+    def __init__(self, q: str) -> None:
+        self.q, self.toks, self.i, self.depth = q, _lex(q), 0, 0
+
+    def err(self, msg: str, pos: int | None = None) -> QueryError:
+        return QueryError(msg, len(self.q) if pos is None else pos, self.q)
+
+    def peek(self) -> tuple[str, str, int] | None:
+        return self.toks[self.i] if self.i < len(self.toks) else None
+
+    def is_op(self, name: str) -> bool:
+        t = self.peek()
+        return t is not None and t[0] == "word" and t[1] == name
+
+    def parse(self) -> Node:
+        if not self.toks:
+            raise self.err("the query is empty: type a word, a \"phrase\", prefix* or field:value", 0)
+        node = self.or_expr()
+        if self.peek() is not None:
+            kind, text, pos = self.peek()
+            raise self.err("this ')' has no matching '('" if kind == "rp" else f"unexpected {text!r}", pos)
+        return node
+
+    def or_expr(self) -> Node:
+        parts = [self.and_expr()]
+        while self.is_op("OR"):
+            pos = self.peek()[2]
+            self.i += 1
+            if self.peek() is None or self.peek()[0] == "rp" or self.is_op("OR"):
+                raise self.err("OR needs something on its right", pos)
+            parts.append(self.and_expr())
+        return parts[0] if len(parts) == 1 else Or(tuple(parts))
+
+    def and_expr(self) -> Node:
+        parts = [self.unary()]
+        while (t := self.peek()) is not None and t[0] != "rp" and not self.is_op("OR"):
+            if self.is_op("AND"):
+                pos = t[2]
+                self.i += 1
+                if self.peek() is None or self.peek()[0] == "rp" or self.is_op("OR"):
+                    raise self.err("AND needs something on its right", pos)
+            parts.append(self.unary())
+        return parts[0] if len(parts) == 1 else And(tuple(parts))
+
+    def unary(self) -> Node:
+        t = self.peek()
+        if t is None:
+            raise self.err("the query ends where a word was expected")
+        kind, text, pos = t
+        if kind == "minus" or (kind == "word" and text == "NOT"):
+            self.i += 1
+            if self.peek() is None or self.peek()[0] == "rp" or self.is_op("OR") or self.is_op("AND"):
+                raise self.err(f"{text} needs a word after it", pos)
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise self.err("the query nests too deeply", pos)
+            node = Not(self.unary(), pos)
+            self.depth -= 1
+            return node
+        return self.primary()
+
+    def primary(self) -> Node:
+        kind, text, pos = self.peek()
+        self.i += 1
+        if kind == "lp":
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise self.err("the query nests too deeply", pos)
+            if self.peek() is None:
+                raise self.err("this '(' is never closed", pos)
+            if self.peek()[0] == "rp":
+                raise self.err("empty parentheses", pos)
+            node = self.or_expr()
+            if self.peek() is None or self.peek()[0] != "rp":
+                raise self.err("this '(' is never closed", pos)
+            self.i += 1
+            self.depth -= 1
+            return node
+        if kind == "rp":
+            raise self.err("this ')' has no matching '('", pos)
+        if kind == "phrase":
+            return Phrase(_unquote(text, pos, self.q), pos)
+        if text in ("AND", "OR"):
+            raise self.err(f"{text} needs something on its left", pos)
+        return _word(text, pos, self.q)
+
+
+def _unquote(text: str, pos: int, q: str) -> str:
+    if len(text) < 2 or not text.endswith('"') or (text.endswith('\\"') and not text.endswith('\\\\"')):
+        raise QueryError("this quote is never closed", pos, q)
+    return re.sub(r"\\(.)", r"\1", text[1:-1])
+
+
+def _word(text: str, pos: int, q: str) -> Node:
+    name, sep, value = text.partition(":")
+    if sep and name and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+        if not value:
+            raise QueryError(f"{name}: needs a value, e.g. {name}:beijing", pos + len(name) + 1, q)
+        if value.startswith('"'):
+            value = _unquote(value, pos + len(name) + 1, q)
+        return Field(name, value, pos)
+    if text.endswith("*"):
+        stem = text.rstrip("*")
+        if not stem:
+            raise QueryError("a prefix needs at least one character before *", pos, q)
+        if "*" in stem:
+            raise QueryError("* is only allowed at the end of a word", pos + stem.index("*"), q)
+        return Prefix(stem, pos)
+    if "*" in text:
+        raise QueryError("* is only allowed at the end of a word", pos + text.index("*"), q)
+    return Word(text, pos)
+
+
+def parse(q: str) -> Node:
+    """Parse a query string into a tree; raises QueryError with a position for anything malformed."""
+    if not isinstance(q, str):
+        raise QueryError(f"a query must be text, not {type(q).__name__}", 0)
+    if len(q) > MAX_QUERY_CHARS:
+        raise QueryError(f"the query is longer than {MAX_QUERY_CHARS} characters", MAX_QUERY_CHARS, q)
+    if "\x00" in q:
+        raise QueryError("the query contains a NUL character", q.index("\x00"), q)
+    return _Parser(q).parse()
+
+
+def describe(node: Node) -> str:
+    """The tree as a compact string, e.g. AND(倒排, OR(索引, lucene*))."""
+    match node:
+        case Word(text=t) | Phrase(text=t):
+            return f'"{t}"' if isinstance(node, Phrase) else t
+        case Prefix(text=t):
+            return f"{t}*"
+        case Field(name=n, value=v):
+            return f"{n}:{v}"
+        case Not(child=c):
+            return f"NOT {describe(c)}"
+        case And(children=cs) | Or(children=cs):
+            return f"{type(node).__name__.upper()}({', '.join(describe(c) for c in cs)})"
+    raise TypeError(node)

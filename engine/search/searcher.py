@@ -1,0 +1,237 @@
+"""Evaluate a parsed query against one snapshot: set algebra on roaring bitmaps, then BM25 and top-k.
+
+Every step is timed and recorded in the trace (each term's posting size, each set operation and its
+result size, the candidates scored, top-k), so a page can replay the search.
+"""
+
+from __future__ import annotations
+
+import time
+import unicodedata
+from dataclasses import dataclass, field
+
+import numpy as np
+from pyroaring import BitMap
+
+from engine.search.highlight import highlight
+from engine.search.index import Doc, Index, Snapshot, keyword
+from engine.search.query import And, Field, Node, Not, Or, Phrase, Prefix, QueryError, Word, describe, parse
+from engine.search.scoring import Explanation, explain, idf, term_scores
+
+MAX_PREFIX_TERMS = 2000
+
+
+@dataclass
+class TraceStep:
+    """One step of a search: what ran, on what, the resulting set size and the time it took."""
+
+    op: str
+    label: str
+    size: int
+    ms: float
+    detail: dict = field(default_factory=dict)
+
+
+@dataclass
+class Hit:
+    """A ranked document with its score, the score's explanation tree and an HTML snippet."""
+
+    doc_id: str
+    score: float
+    explanation: Explanation
+    highlight: str
+    doc: Doc
+    docnum: int
+
+
+@dataclass
+class SearchResult:
+    """Top hits, how many documents matched, the trace of the search, and notes for the user."""
+
+    hits: list[Hit]
+    total: int
+    trace: list[TraceStep]
+    query: str = ""
+    terms: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+class _Evaluator:
+    def __init__(self, ix: Index, snap: Snapshot, trace: list[TraceStep], notes: list[str]) -> None:
+        self.ix, self.snap, self.trace, self.notes = ix, snap, trace, notes
+        self.scoring: dict[str, int] = {}  # term -> live df, in query order (negated terms excluded)
+        self.phrases: list[list[tuple[str, int]]] = []
+        self.negations = 0
+
+    def step(self, op: str, label: str, t0: float, bm: BitMap, **detail) -> BitMap:
+        self.trace.append(TraceStep(op, label, len(bm), (time.perf_counter() - t0) * 1e3, detail))
+        return bm
+
+    def postings(self, term: str) -> BitMap:
+        t0 = time.perf_counter()
+        out = BitMap()
+        for seg, tomb in zip(self.snap.segments, self.snap.tombstones, strict=True):
+            t = seg.term_id(term)
+            if t is not None:
+                out |= seg.bitmaps[t] - tomb if tomb else seg.bitmaps[t]
+        if self.negations % 2 == 0:
+            self.scoring.setdefault(term, len(out))
+        return self.step("term", term, t0, out)
+
+    def eval(self, node: Node) -> BitMap | None:
+        match node:
+            case Word(text=text):
+                terms = self.ix.analyzer.terms(text, mode="precise")
+                if not terms:
+                    self.notes.append(f"“{text}” has no searchable term (a stopword or punctuation): ignored")
+                    return None
+                sets = [self.postings(t) for t in terms]
+                if len(sets) == 1:
+                    return sets[0]
+                t0 = time.perf_counter()
+                return self.step("and", f"{text} → {' AND '.join(terms)}", t0, BitMap.intersection(*sets))
+            case Phrase(text=text):
+                return self.phrase(text)
+            case Prefix(text=text):
+                return self.prefix(text)
+            case Field(name=name, value=value, pos=pos):
+                known = {n for n, _ in self.snap.keywords}
+                if name not in known:
+                    raise QueryError(f"unknown field {name!r}; fields here: {', '.join(sorted(known)) or 'none'}",
+                                     pos)
+                t0 = time.perf_counter()
+                return self.step("field", f"{name}:{value}", t0, BitMap(self.snap.keywords.get((name, keyword(value)),
+                                                                                               ())))
+            case Not(child=child):
+                self.negations += 1
+                inner = self.eval(child)
+                self.negations -= 1
+                t0 = time.perf_counter()
+                if inner is None:
+                    return None
+                return self.step("not", f"NOT {describe(child)}", t0, BitMap(self.snap.live) - inner)
+            case And(children=children):
+                sets = [s for s in (self.eval(c) for c in children) if s is not None]
+                if not sets:
+                    return None
+                t0 = time.perf_counter()
+                sets.sort(key=len)  # intersect smallest first
+                return self.step("and", describe(node), t0, BitMap.intersection(*sets) if len(sets) > 1 else sets[0])
+            case Or(children=children):
+                sets = [s for s in (self.eval(c) for c in children) if s is not None]
+                if not sets:
+                    return None
+                t0 = time.perf_counter()
+                return self.step("or", describe(node), t0, BitMap.union(*sets))
+        raise TypeError(node)
+
+    def prefix(self, text: str) -> BitMap:
+        stem = unicodedata.normalize("NFKC", text).lower()
+        t0 = time.perf_counter()
+        out, n_terms = BitMap(), 0
+        for seg, tomb in zip(self.snap.segments, self.snap.tombstones, strict=True):
+            r = seg.prefix_range(stem)
+            n_terms += len(r)
+            if n_terms > MAX_PREFIX_TERMS:
+                raise QueryError(f"{text}* expands to more than {MAX_PREFIX_TERMS} terms: use a longer prefix", 0)
+            for t in r:
+                out |= seg.bitmaps[t]
+            out -= tomb
+        return self.step("prefix", f"{text}*", t0, out, expanded_terms=n_terms)
+
+    def phrase(self, text: str) -> BitMap | None:
+        toks = self.ix.analyzer.tokens(text, mode="precise")
+        if not toks:
+            self.notes.append(f"the phrase “{text}” has no searchable term: ignored")
+            return None
+        sets = [self.postings(t.text) for t in toks]
+        if len(toks) == 1:
+            return sets[0]
+        t0 = time.perf_counter()
+        cand = BitMap.intersection(*sets)
+        rel = [(t.text, t.pos - toks[0].pos) for t in toks]
+        self.phrases.append(rel)
+        out = BitMap()
+        for seg in self.snap.segments:
+            in_seg = cand & seg.docnums
+            if not in_seg:
+                continue
+            ids = [seg.term_id(term) for term, _ in rel]
+            for d in in_seg:
+                starts = None
+                for t, (_, off) in zip(ids, rel, strict=True):
+                    i = int(np.searchsorted(seg.docs[t], d))
+                    here = seg.positions_of(t, i).astype(np.int64) - off
+                    starts = here if starts is None else np.intersect1d(starts, here, assume_unique=True)
+                    if starts.size == 0:
+                        break
+                if starts.size:
+                    out.add(d)
+        return self.step("phrase", f'"{text}"', t0, out, candidates=len(cand))
+
+
+def _score(ix: Index, snap: Snapshot, cand: np.ndarray, scoring: dict[str, int]) -> tuple[np.ndarray, dict]:
+    """Per-term BM25 contributions (float64 arrays aligned with `cand`) and the tf arrays behind them."""
+    dl = ix.dl(cand).astype(np.float64)
+    contrib, tfs = {}, {}
+    for term, df in scoring.items():
+        tf = np.zeros(len(cand), dtype=np.uint32)
+        for seg in snap.segments:
+            t = seg.term_id(term)
+            if t is None:
+                continue
+            docs = seg.docs[t]
+            idx = np.searchsorted(docs, cand)
+            idx[idx == len(docs)] = 0
+            hit = docs[idx] == cand
+            tf[hit] = seg.tf_of(t)[idx[hit]]
+        tfs[term] = tf
+        contrib[term] = term_scores(tf, dl, idf(snap.n_live, df), snap.avgdl, ix.k1, ix.b)
+    return contrib, tfs
+
+
+def search(ix: Index, query: str, k: int = 10, explain_hits: bool = True, highlight_hits: bool = True) -> SearchResult:
+    """Parse, evaluate, score and rank `query` on the index's current snapshot.
+
+    `explain_hits` / `highlight_hits` off give the lean top-k (ids and scores) that benchmarks compare.
+    """
+    snap = ix.snapshot
+    trace: list[TraceStep] = []
+    notes: list[str] = []
+    t0 = time.perf_counter()
+    node = parse(query)
+    trace.append(TraceStep("parse", describe(node), 0, (time.perf_counter() - t0) * 1e3))
+    ev = _Evaluator(ix, snap, trace, notes)
+    matched = ev.eval(node)
+    if matched is None:
+        return SearchResult([], 0, trace, describe(node), [], notes or ["nothing to search for"])
+    t0 = time.perf_counter()
+    matched &= snap.live
+    cand = np.asarray(matched.to_array(), dtype=np.int64)
+    scoring = {t: df for t, df in ev.scoring.items() if df > 0}
+    contrib, tfs = _score(ix, snap, cand, scoring)
+    total = np.zeros(len(cand))
+    for c in contrib.values():
+        total = total + c
+    trace.append(TraceStep("score", f"BM25 over {len(scoring)} term(s)", len(cand), (time.perf_counter() - t0) * 1e3))
+    t0 = time.perf_counter()
+    k = max(0, int(k))
+    if len(cand) > k > 0:
+        kth = np.partition(-total, k - 1)[k - 1]
+        pool = np.flatnonzero(-total <= kth)  # everything tied with the k-th too, so ties break by id
+    else:
+        pool = np.arange(len(cand)) if k > 0 else np.arange(0)
+    order = sorted(pool.tolist(), key=lambda i: (-total[i], ix.doc(int(cand[i])).id))[:k]
+    hits = []
+    terms = set(scoring)
+    dl = ix.dl(cand)
+    for i in order:
+        d = ix.doc(int(cand[i]))
+        details = [explain(t, float(contrib[t][i]), int(tfs[t][i]), int(dl[i]), idf(snap.n_live, df), df,
+                           snap.n_live, snap.avgdl, ix.k1, ix.b) for t, df in scoring.items() if tfs[t][i] > 0]
+        expl = Explanation(float(total[i]), "score = Σ BM25 weight of each matched query term",
+                           details if explain_hits else [])
+        snippet = highlight(d.text, ix.analyzer.tokens(d.text), terms) if highlight_hits else ""
+        hits.append(Hit(d.id, float(total[i]), expl, snippet, d, int(cand[i])))
+    trace.append(TraceStep("top-k", f"top {k}", len(hits), (time.perf_counter() - t0) * 1e3))
+    return SearchResult(hits, len(cand), trace, describe(node), list(scoring), notes)

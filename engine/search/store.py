@@ -1,0 +1,162 @@
+"""Save and load an Index: a versioned directory of JSON, roaring's portable bitmaps and numpy arrays.
+
+    index/CURRENT            the name of the complete version, e.g. "v000004"
+    index/v000004/manifest.json   format, version, analyzer, BM25 parameters, sha256 of every file
+    index/v000004/docs.jsonl      live documents (id, title, text, fields, doc number, token count)
+    index/v000004/seg…/terms.json, bitmaps.bin (+ bitmap_sizes.npy), tf.npy, positions.npy, tombstone.bin
+
+A save writes a new version directory, syncs it, then swaps CURRENT with an atomic rename, so an
+interrupted save leaves the previous version loadable. Loading checks every checksum and raises
+IndexFormatError for anything foreign, truncated or corrupt. Nothing is pickled: numpy arrays load
+with allow_pickle=False.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+
+import numpy as np
+from pyroaring import BitMap, FrozenBitMap
+
+from engine.search.analyzer import Analyzer
+from engine.search.index import Doc, Index, Snapshot, keyword
+from engine.search.segment import Segment
+
+FORMAT, VERSION = "glassbox-search-index", 1
+
+
+class IndexFormatError(Exception):
+    """The directory is not a loadable index of this format (foreign, truncated, corrupt or too new)."""
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _write(path: Path, data: bytes) -> None:
+    with open(path, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _save_npy(path: Path, arr: np.ndarray) -> None:
+    with open(path, "wb") as fh:
+        np.save(fh, arr, allow_pickle=False)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def save(ix: Index, path: str | os.PathLike) -> Path:
+    """Write `ix` to `path` atomically; returns the version directory written."""
+    root = Path(path)
+    root.mkdir(parents=True, exist_ok=True)
+    with ix._lock:
+        snap = ix.snapshot
+        docs = [(n, ix.doc(n)) for n in snap.live]
+        next_doc, seg_counter = ix._next, ix._seg_counter
+    current = (root / "CURRENT").read_text().strip() if (root / "CURRENT").exists() else "v000000"
+    try:
+        number = int(current.lstrip("v")) + 1
+    except ValueError:
+        number = 1
+    name = f"v{number:06d}"
+    tmp = root / f".tmp-{name}-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    lines = [json.dumps({"n": n, "id": d.id, "title": d.title, "text": d.text, "fields": dict(d.fields),
+                         "dl": int(ix.dl(np.array([n]))[0])}, ensure_ascii=False) for n, d in docs]
+    _write(tmp / "docs.jsonl", ("\n".join(lines) + "\n").encode())
+    for seg, tomb in zip(snap.segments, snap.tombstones, strict=True):
+        d = tmp / seg.name
+        d.mkdir()
+        _write(d / "terms.json", json.dumps(seg.terms, ensure_ascii=False).encode())
+        blobs = [bm.serialize() for bm in seg.bitmaps]
+        _write(d / "bitmaps.bin", b"".join(blobs))
+        _save_npy(d / "bitmap_sizes.npy", np.array([len(b) for b in blobs], dtype=np.int64))
+        _save_npy(d / "tf.npy", seg.tf)
+        _save_npy(d / "positions.npy", seg.positions)
+        _write(d / "tombstone.bin", BitMap(tomb).serialize())
+        _write(d / "docnums.bin", BitMap(seg.docnums).serialize())
+    files = {str(p.relative_to(tmp)): _sha(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
+    manifest = {"format": FORMAT, "version": VERSION, "analyzer": ix.analyzer.config(), "k1": ix.k1, "b": ix.b,
+                "segments": [s.name for s in snap.segments], "next_docnum": next_doc, "seg_counter": seg_counter,
+                "files": files}
+    _write(tmp / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1).encode())
+    final = root / name
+    shutil.rmtree(final, ignore_errors=True)
+    os.replace(tmp, final)
+    _write(root / "CURRENT.tmp", (name + "\n").encode())
+    os.replace(root / "CURRENT.tmp", root / "CURRENT")  # the commit point
+    for old in root.glob("v[0-9]*"):
+        if old.name != name:
+            shutil.rmtree(old, ignore_errors=True)
+    return final
+
+
+def load(path: str | os.PathLike) -> Index:
+    """Read an index written by `save`; anything else raises IndexFormatError."""
+    root = Path(path)
+    try:
+        name = (root / "CURRENT").read_text().strip()
+        vdir = root / name
+        manifest = json.loads((vdir / "manifest.json").read_text())
+    except (OSError, ValueError, UnicodeDecodeError) as e:
+        raise IndexFormatError(f"{root} is not a Glassbox index (no readable CURRENT/manifest): {e}") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise IndexFormatError(f"{root}: not a {FORMAT} directory")
+    if manifest.get("version") != VERSION:
+        raise IndexFormatError(f"{root}: format version {manifest.get('version')!r}, this code reads {VERSION}")
+    try:
+        for rel, digest in manifest["files"].items():
+            f = vdir / rel
+            if ".." in Path(rel).parts or not f.is_file() or _sha(f) != digest:
+                raise IndexFormatError(f"{root}: {rel} is missing or does not match its checksum")
+        return _build(manifest, vdir)
+    except IndexFormatError:
+        raise
+    except Exception as e:  # any structural surprise in a file whose checksum matched is still a format error
+        raise IndexFormatError(f"{root}: cannot read the index: {type(e).__name__}: {e}") from None
+
+
+def _build(manifest: dict, vdir: Path) -> Index:
+    ix = Index(Analyzer.from_config(manifest["analyzer"]), k1=manifest["k1"], b=manifest["b"])
+    live, keywords, sum_dl = BitMap(), {}, 0
+    for line in (vdir / "docs.jsonl").read_text(encoding="utf-8").splitlines():
+        if not line:
+            continue
+        r = json.loads(line)
+        n = int(r["n"])
+        doc = Doc(r["id"], r["text"], r["title"], dict(r["fields"]))
+        if n >= len(ix._dl):
+            ix._dl = np.concatenate([ix._dl, np.zeros(max(n + 1, len(ix._dl)), dtype=np.int32)])
+        ix._dl[n], ix._docs[n], ix._ids[doc.id] = int(r["dl"]), doc, n
+        live.add(n)
+        sum_dl += int(r["dl"])
+        for fname, value in doc.fields.items():
+            keywords.setdefault((fname, keyword(value)), BitMap()).add(n)
+    segments, tombstones = [], []
+    for sname in manifest["segments"]:
+        d = vdir / sname
+        terms = json.loads((d / "terms.json").read_text(encoding="utf-8"))
+        sizes = np.load(d / "bitmap_sizes.npy", allow_pickle=False)
+        blob = (d / "bitmaps.bin").read_bytes()
+        offs = np.concatenate([[0], np.cumsum(sizes)])
+        bitmaps = [BitMap.deserialize(blob[offs[i]:offs[i + 1]]) for i in range(len(terms))]
+        tf = np.load(d / "tf.npy", allow_pickle=False)
+        positions = np.load(d / "positions.npy", allow_pickle=False)
+        post_off = np.concatenate([[0], np.cumsum([len(b) for b in bitmaps])]).astype(np.int64)
+        pos_off = np.concatenate([[0], np.cumsum(tf, dtype=np.int64)])
+        if len(terms) != len(sizes) or post_off[-1] != len(tf) or pos_off[-1] != len(positions):
+            raise IndexFormatError(f"{sname}: postings, frequencies and positions disagree in length")
+        segments.append(Segment(sname, terms, bitmaps, post_off, tf, pos_off, positions,
+                                BitMap.deserialize((d / "docnums.bin").read_bytes())))
+        tombstones.append(FrozenBitMap(BitMap.deserialize((d / "tombstone.bin").read_bytes())))
+    ix._next, ix._seg_counter = int(manifest["next_docnum"]), int(manifest["seg_counter"])
+    ix._snap = Snapshot(tuple(segments), tuple(tombstones), FrozenBitMap(live),
+                        {kv: FrozenBitMap(bm) for kv, bm in keywords.items()}, sum_dl, 1)
+    return ix
