@@ -40,6 +40,7 @@ class Snapshot:
     keywords: Mapping[tuple[str, str], FrozenBitMap]
     sum_dl: int
     generation: int
+    memo: dict = field(default_factory=dict, compare=False, repr=False)  # per-snapshot derived arrays
 
     @property
     def n_live(self) -> int:
@@ -99,6 +100,21 @@ class Index:
         """The stored document with this internal number."""
         return self._docs[docnum]
 
+    @property
+    def next_docnum(self) -> int:
+        """The doc number the next added document will get."""
+        return self._next
+
+    def length_norms(self, snap: Snapshot) -> np.ndarray:
+        """k1·(1 − b + b·dl/avgdl) for every doc number, computed once per snapshot (BM25's length factor)."""
+        key = ("norm", self.k1, self.b)
+        norms = snap.memo.get(key)
+        if norms is None or len(norms) < self._next:
+            dl = self._dl[: self._next].astype(np.float64)
+            norms = self.k1 * (1.0 - self.b + self.b * dl / snap.avgdl) if snap.avgdl else dl
+            snap.memo[key] = norms
+        return norms
+
     def dl(self, docnums: np.ndarray) -> np.ndarray:
         """Token counts of documents by internal number."""
         return self._dl[docnums]
@@ -119,6 +135,12 @@ class Index:
         from engine.search.store import load
 
         return load(path)
+
+    def search_terms(self, kind: str, terms: list[str], k: int = 10):
+        """Top `k` for pre-analysed terms: kind is "term", "and", "or" or "phrase" (no parsing, no analysis)."""
+        from engine.search.searcher import search_terms
+
+        return search_terms(self, kind, terms, k)
 
     def search(self, query: str, k: int = 10, explain: bool = True, highlight: bool = True):
         """Run `query` and return the top `k` hits with explanations, highlights and a trace."""
@@ -179,13 +201,22 @@ class Index:
         self._check(doc)
         self._add_segment([doc], [[(t.text, t.pos) for t in self.analyzer.tokens(doc.text)]])
 
-    def add_many(self, docs: Iterable[Doc], workers: int | None = None) -> None:
-        """Index a batch as one segment; tokenises in `workers` parallel processes when workers > 1."""
+    def add_many(self, docs: Iterable[Doc], workers: int | None = None,
+                 tokens: list[TermPositions] | None = None) -> None:
+        """Index a batch as one segment; tokenises in `workers` parallel processes when workers > 1.
+
+        `tokens` (each document's [(term, position), …] from this analyzer) skips tokenising, for
+        benchmarks that time building alone.
+        """
         docs = list(docs)
         for d in docs:
             self._check(d)
         texts = [d.text for d in docs]
-        if workers and workers > 1 and len(docs) > 1:
+        if tokens is not None:
+            if len(tokens) != len(docs):
+                raise ValueError("tokens must hold one list per document")
+            tokenized = tokens
+        elif workers and workers > 1 and len(docs) > 1:
             chunk = -(-len(texts) // (workers * 4))
             parts = [texts[i:i + chunk] for i in range(0, len(texts), chunk)]
             with ProcessPoolExecutor(workers) as pool:
@@ -240,4 +271,5 @@ class Index:
             first, *rest = snap.segments
             seg = first.merged_with(f"seg{self._seg_counter:06d}", rest, dead)
             self._seg_counter += 1
-            self._snap = replace(snap, segments=(seg,), tombstones=(FrozenBitMap(),), generation=snap.generation + 1)
+            self._snap = replace(snap, segments=(seg,), tombstones=(FrozenBitMap(),), generation=snap.generation + 1,
+                                 memo={})

@@ -35,10 +35,9 @@ def idf(n_docs: int, df: int) -> float:
     return math.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))
 
 
-def term_scores(tf: np.ndarray, dl: np.ndarray, idf_t: float, avgdl: float, k1: float, b: float) -> np.ndarray:
-    """The BM25 contribution of one term for each candidate (0 where tf is 0)."""
+def term_scores(tf: np.ndarray, norm: np.ndarray, idf_t: float, k1: float) -> np.ndarray:
+    """The BM25 contribution of one term for each candidate (0 where tf is 0); norm = k1·(1 − b + b·dl/avgdl)."""
     tf = tf.astype(np.float64)
-    norm = k1 * (1.0 - b + b * dl / avgdl)
     return idf_t * (tf * (k1 + 1.0)) / (tf + norm)
 
 

@@ -32,13 +32,13 @@ class TraceStep:
     detail: dict = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class Hit:
     """A ranked document with its score, the score's explanation tree and an HTML snippet."""
 
     doc_id: str
     score: float
-    explanation: Explanation
+    explanation: Explanation | None  # None when the search was asked not to explain
     highlight: str
     doc: Doc
     docnum: int
@@ -68,12 +68,18 @@ class _Evaluator:
         return bm
 
     def postings(self, term: str) -> BitMap:
+        """Live docs holding `term`. May return a segment's own bitmap: callers never modify results in place."""
         t0 = time.perf_counter()
-        out = BitMap()
-        for seg, tomb in zip(self.snap.segments, self.snap.tombstones, strict=True):
-            t = seg.term_id(term)
-            if t is not None:
-                out |= seg.bitmaps[t] - tomb if tomb else seg.bitmaps[t]
+        segs = self.snap.segments
+        if len(segs) == 1 and not self.snap.tombstones[0]:
+            t = segs[0].term_id(term)
+            out = segs[0].bitmaps[t] if t is not None else BitMap()
+        else:
+            out = BitMap()
+            for seg, tomb in zip(segs, self.snap.tombstones, strict=True):
+                t = seg.term_id(term)
+                if t is not None:
+                    out |= seg.bitmaps[t] - tomb if tomb else seg.bitmaps[t]
         if self.negations % 2 == 0:
             self.scoring.setdefault(term, len(out))
         return self.step("term", term, t0, out)
@@ -144,12 +150,15 @@ class _Evaluator:
         if not toks:
             self.notes.append(f"the phrase “{text}” has no searchable term: ignored")
             return None
-        sets = [self.postings(t.text) for t in toks]
-        if len(toks) == 1:
+        return self.phrase_terms([(t.text, t.pos - toks[0].pos) for t in toks], f'"{text}"')
+
+    def phrase_terms(self, rel: list[tuple[str, int]], label: str) -> BitMap:
+        """Documents holding every term at its offset from the first (offsets in word characters)."""
+        sets = [self.postings(term) for term, _ in rel]
+        if len(rel) == 1:
             return sets[0]
         t0 = time.perf_counter()
         cand = BitMap.intersection(*sets)
-        rel = [(t.text, t.pos - toks[0].pos) for t in toks]
         self.phrases.append(rel)
         out = BitMap()
         for seg in self.snap.segments:
@@ -160,19 +169,20 @@ class _Evaluator:
             for d in in_seg:
                 starts = None
                 for t, (_, off) in zip(ids, rel, strict=True):
-                    i = int(np.searchsorted(seg.docs[t], d))
+                    i = int(np.searchsorted(seg.docs_of(t), d))
                     here = seg.positions_of(t, i).astype(np.int64) - off
                     starts = here if starts is None else np.intersect1d(starts, here, assume_unique=True)
                     if starts.size == 0:
                         break
                 if starts.size:
                     out.add(d)
-        return self.step("phrase", f'"{text}"', t0, out, candidates=len(cand))
+        return self.step("phrase", label, t0, out, candidates=len(cand))
 
 
-def _score(ix: Index, snap: Snapshot, cand: np.ndarray, scoring: dict[str, int]) -> tuple[np.ndarray, dict]:
+def _score(ix: Index, snap: Snapshot, cand: np.ndarray, scoring: dict[str, int], n_live: int,
+           avgdl: float) -> tuple[dict, dict]:
     """Per-term BM25 contributions (float64 arrays aligned with `cand`) and the tf arrays behind them."""
-    dl = ix.dl(cand).astype(np.float64)
+    norm = ix.length_norms(snap)[cand]
     contrib, tfs = {}, {}
     for term, df in scoring.items():
         tf = np.zeros(len(cand), dtype=np.uint32)
@@ -180,13 +190,16 @@ def _score(ix: Index, snap: Snapshot, cand: np.ndarray, scoring: dict[str, int])
             t = seg.term_id(term)
             if t is None:
                 continue
-            docs = seg.docs[t]
+            docs = seg.docs_of(t)
+            if len(snap.segments) == 1 and np.array_equal(docs, cand):  # e.g. a one-term query: tf as stored
+                tf = seg.tf_of(t)
+                break
             idx = np.searchsorted(docs, cand)
             idx[idx == len(docs)] = 0
             hit = docs[idx] == cand
             tf[hit] = seg.tf_of(t)[idx[hit]]
         tfs[term] = tf
-        contrib[term] = term_scores(tf, dl, idf(snap.n_live, df), snap.avgdl, ix.k1, ix.b)
+        contrib[term] = term_scores(tf, norm, idf(n_live, df), ix.k1)
     return contrib, tfs
 
 
@@ -205,33 +218,59 @@ def search(ix: Index, query: str, k: int = 10, explain_hits: bool = True, highli
     matched = ev.eval(node)
     if matched is None:
         return SearchResult([], 0, trace, describe(node), [], notes or ["nothing to search for"])
+    return _rank(ix, snap, ev, matched, k, explain_hits, highlight_hits, describe(node))
+
+
+def search_terms(ix: Index, kind: str, terms: list[str], k: int = 10) -> SearchResult:
+    """Search pre-analysed terms ("term", "and", "or", or "phrase" of adjacent terms): no parsing, no jieba."""
+    snap = ix.snapshot
+    ev = _Evaluator(ix, snap, [], [])
+    if kind == "phrase":
+        offsets = np.cumsum([0] + [len(t) for t in terms[:-1]]).tolist()
+        matched = ev.phrase_terms(list(zip(terms, offsets, strict=True)), " ".join(terms))
+    else:
+        sets = [ev.postings(t) for t in terms]
+        matched = BitMap.union(*sets) if kind == "or" else BitMap.intersection(*sets) if len(sets) > 1 else sets[0]
+    return _rank(ix, snap, ev, matched, k, False, False, f"{kind}({', '.join(terms)})")
+
+
+def _rank(ix: Index, snap: Snapshot, ev: _Evaluator, matched: BitMap, k: int, explain_hits: bool,
+          highlight_hits: bool, described: str) -> SearchResult:
+    """BM25 over the matched live documents, then the top k (ties by doc id), explained and highlighted."""
+    n_live, avgdl, trace = snap.n_live, snap.avgdl, ev.trace
     t0 = time.perf_counter()
-    matched &= snap.live
+    if any(snap.tombstones) and not matched.issubset(snap.live):
+        matched = matched & snap.live  # never in place: `matched` may be a segment's own bitmap
     cand = np.asarray(matched.to_array(), dtype=np.int64)
     scoring = {t: df for t, df in ev.scoring.items() if df > 0}
-    contrib, tfs = _score(ix, snap, cand, scoring)
+    contrib, tfs = _score(ix, snap, cand, scoring, n_live, avgdl)
     total = np.zeros(len(cand))
-    for c in contrib.values():
-        total = total + c
+    for i, c in enumerate(contrib.values()):
+        total = c if i == 0 else total + c  # the same left-to-right sum the explanation shows
     trace.append(TraceStep("score", f"BM25 over {len(scoring)} term(s)", len(cand), (time.perf_counter() - t0) * 1e3))
     t0 = time.perf_counter()
     k = max(0, int(k))
     if len(cand) > k > 0:
-        kth = np.partition(-total, k - 1)[k - 1]
-        pool = np.flatnonzero(-total <= kth)  # everything tied with the k-th too, so ties break by id
+        kth = np.partition(total, len(total) - k)[len(total) - k]
+        pool = np.flatnonzero(total >= kth)  # everything tied with the k-th too, so ties break by id
     else:
         pool = np.arange(len(cand)) if k > 0 else np.arange(0)
-    order = sorted(pool.tolist(), key=lambda i: (-total[i], ix.doc(int(cand[i])).id))[:k]
+    docs = ix._docs
+    nums = cand[pool].tolist()
+    scores = total[pool].tolist()
+    ranked = sorted(zip(scores, nums, pool.tolist(), strict=True), key=lambda r: (-r[0], docs[r[1]].id))[:k]
     hits = []
     terms = set(scoring)
-    dl = ix.dl(cand)
-    for i in order:
-        d = ix.doc(int(cand[i]))
-        details = [explain(t, float(contrib[t][i]), int(tfs[t][i]), int(dl[i]), idf(snap.n_live, df), df,
-                           snap.n_live, snap.avgdl, ix.k1, ix.b) for t, df in scoring.items() if tfs[t][i] > 0]
-        expl = Explanation(float(total[i]), "score = Σ BM25 weight of each matched query term",
-                           details if explain_hits else [])
+    idfs = {t: idf(n_live, df) for t, df in scoring.items()}
+    for score, num, i in ranked:
+        d = docs[num]
+        expl = None
+        if explain_hits:
+            dl = int(ix.dl(cand[i:i + 1])[0])
+            details = [explain(t, float(contrib[t][i]), int(tfs[t][i]), dl, idfs[t], df, n_live, avgdl, ix.k1, ix.b)
+                       for t, df in scoring.items() if tfs[t][i] > 0]
+            expl = Explanation(score, "score = Σ BM25 weight of each matched query term", details)
         snippet = highlight(d.text, ix.analyzer.tokens(d.text), terms) if highlight_hits else ""
-        hits.append(Hit(d.id, float(total[i]), expl, snippet, d, int(cand[i])))
+        hits.append(Hit(d.id, score, expl, snippet, d, num))
     trace.append(TraceStep("top-k", f"top {k}", len(hits), (time.perf_counter() - t0) * 1e3))
-    return SearchResult(hits, len(cand), trace, describe(node), list(scoring), notes)
+    return SearchResult(hits, len(cand), trace, described, list(scoring), ev.notes)

@@ -3,8 +3,8 @@ term frequencies and positions in flat numpy arrays (no Python objects per posti
 
 Layout, for term number t (terms sorted, so a prefix is a contiguous range found by bisection):
 - `bitmaps[t]`: pyroaring.BitMap of the doc numbers containing t;
-- `docs[t]`: the same doc numbers as a sorted int64 array (for vectorised look-ups);
-- `tf[post_off[t]:post_off[t+1]]`: term frequency per doc, aligned with `docs[t]`;
+- `docs_of(t)`: the same doc numbers as a sorted int64 array (a view into one flat array);
+- `tf[post_off[t]:post_off[t+1]]`: term frequency per doc, aligned with `docs_of(t)`;
 - `positions[pos_off[p]:pos_off[p+1]]`: positions of posting p (p indexes the flat tf array).
 Deletes never touch a segment: the index keeps a tombstone bitmap beside it.
 """
@@ -34,34 +34,46 @@ class Segment:
     positions: np.ndarray  # (sum tf,) int32
     docnums: BitMap  # every doc in the segment, live or not
 
+    post_docs: np.ndarray | None = None  # (P,) int64 doc number of each posting; derived from the bitmaps if absent
+
     def __post_init__(self) -> None:
         self.term_ids = {t: i for i, t in enumerate(self.terms)}
-        self.docs = [np.asarray(bm.to_array(), dtype=np.int64) for bm in self.bitmaps]
+        if self.post_docs is None:
+            parts = [np.asarray(bm.to_array(), dtype=np.int64) for bm in self.bitmaps]
+            self.post_docs = np.concatenate(parts) if parts else np.zeros(0, np.int64)
+
+    def docs_of(self, t: int) -> np.ndarray:
+        """Sorted doc numbers of term t (a view), aligned with `tf_of(t)`."""
+        return self.post_docs[self.post_off[t]:self.post_off[t + 1]]
 
     @classmethod
     def build(cls, name: str, docs: list[tuple[int, TermPositions]]) -> Segment:
-        """Invert (doc number, [(term, position), …]) pairs into a segment."""
-        inverted: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+        """Invert (doc number, [(term, position), …]) pairs into a segment, with numpy sorts instead of dicts."""
+        vocab: dict[str, int] = {}
+        term_ids, doc_col, pos_col = [], [], []
         for docnum, tokens in docs:
-            for term, pos in tokens:
-                inverted[term][docnum].append(pos)
-        terms = sorted(inverted)
-        bitmaps, tf, pos_chunks, post_off = [], [], [], [0]
-        for term in terms:
-            per_doc = inverted[term]
-            nums = sorted(per_doc)
-            bitmaps.append(BitMap(nums))
-            for d in nums:
-                ps = sorted(per_doc[d])
-                tf.append(len(ps))
-                pos_chunks.append(ps)
-            post_off.append(len(tf))
-        tf_arr = np.asarray(tf, dtype=np.uint32)
+            term_ids.extend(vocab.setdefault(t, len(vocab)) for t, _ in tokens)
+            pos_col.extend(p for _, p in tokens)
+            doc_col.append((docnum, len(tokens)))
+        terms = sorted(vocab)
+        rank = np.empty(len(vocab), dtype=np.int64)
+        rank[[vocab[t] for t in terms]] = np.arange(len(terms))
+        tid = rank[np.asarray(term_ids, dtype=np.int64)] if term_ids else np.zeros(0, np.int64)
+        dnum = np.repeat(np.asarray([d for d, _ in doc_col], dtype=np.int64),
+                         np.asarray([n for _, n in doc_col], dtype=np.int64))
+        pos = np.asarray(pos_col, dtype=np.int32)
+        order = np.lexsort((pos, dnum, tid))  # by term, then doc, then position
+        tid, dnum, pos = tid[order], dnum[order], pos[order]
+        new_posting = np.ones(len(tid), dtype=bool)
+        new_posting[1:] = (tid[1:] != tid[:-1]) | (dnum[1:] != dnum[:-1])
+        starts = np.flatnonzero(new_posting)
+        tf = np.diff(np.append(starts, len(tid))).astype(np.uint32)
+        p_term, p_doc = tid[starts], dnum[starts]
+        post_off = np.searchsorted(p_term, np.arange(len(terms) + 1)).astype(np.int64)
+        bitmaps = [BitMap(p_doc[post_off[t]:post_off[t + 1]]) for t in range(len(terms))]
         pos_off = np.zeros(len(tf) + 1, dtype=np.int64)
-        np.cumsum(tf_arr, out=pos_off[1:])
-        flat = np.fromiter((p for chunk in pos_chunks for p in chunk), dtype=np.int32, count=int(pos_off[-1]))
-        return cls(name, terms, bitmaps, np.asarray(post_off, dtype=np.int64), tf_arr, pos_off, flat,
-                   BitMap(d for d, _ in docs))
+        np.cumsum(tf, out=pos_off[1:])
+        return cls(name, terms, bitmaps, post_off, tf, pos_off, pos, BitMap(d for d, _ in doc_col), p_doc)
 
     def term_id(self, term: str) -> int | None:
         """The term's number in this segment, or None."""
@@ -87,7 +99,7 @@ class Segment:
         docs: dict[int, TermPositions] = defaultdict(list)
         for seg in (self, *others):
             for t, term in enumerate(seg.terms):
-                for i, d in enumerate(seg.docs[t]):
+                for i, d in enumerate(seg.docs_of(t)):
                     if int(d) not in dead:
                         docs[int(d)].extend((term, int(p)) for p in seg.positions_of(t, i))
         return Segment.build(name, sorted(docs.items()))

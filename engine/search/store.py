@@ -2,8 +2,13 @@
 
     index/CURRENT            the name of the complete version, e.g. "v000004"
     index/v000004/manifest.json   format, version, analyzer, BM25 parameters, sha256 of every file
-    index/v000004/docs.jsonl      live documents (id, title, text, fields, doc number, token count)
-    index/v000004/seg…/terms.json, bitmaps.bin (+ bitmap_sizes.npy), tf.npy, positions.npy, tombstone.bin
+    index/v000004/docs.jsonl      the document store: live documents (id, title, text, fields, doc number)
+    index/v000004/doclen.npy.z    doc numbers and token counts of live documents
+    index/v000004/seg…/terms.json, bitmaps.bin.z (+ bitmap_sizes.npy), tf.npy.z, positions.npy.z, …
+
+Arrays are stored in the smallest unsigned dtype that holds them, positions as gaps within each
+posting, and the bigger files deflated with zlib (`.z`): positions gaps and term frequencies are
+small numbers, so they shrink several-fold.
 
 A save writes a new version directory, syncs it, then swaps CURRENT with an atomic rename, so an
 interrupted save leaves the previous version loadable. Loading checks every checksum and raises
@@ -14,9 +19,11 @@ with allow_pickle=False.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import shutil
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -44,11 +51,45 @@ def _write(path: Path, data: bytes) -> None:
         os.fsync(fh.fileno())
 
 
-def _save_npy(path: Path, arr: np.ndarray) -> None:
-    with open(path, "wb") as fh:
-        np.save(fh, arr, allow_pickle=False)
-        fh.flush()
-        os.fsync(fh.fileno())
+def _packed(arr: np.ndarray) -> bytes:
+    """np.save bytes of `arr` in the smallest unsigned dtype that holds it, deflated."""
+    arr = np.asarray(arr)
+    if arr.size and arr.dtype.kind in "iu" and arr.min() >= 0:
+        top = int(arr.max())
+        arr = arr.astype(next(t for t in (np.uint8, np.uint16, np.uint32, np.uint64) if top <= np.iinfo(t).max))
+    buf = io.BytesIO()
+    np.save(buf, arr, allow_pickle=False)
+    return zlib.compress(buf.getvalue(), 6)
+
+
+def _unpacked(path: Path, dtype: type) -> np.ndarray:
+    return np.load(io.BytesIO(zlib.decompress(path.read_bytes())), allow_pickle=False).astype(dtype)
+
+
+def position_gaps(positions: np.ndarray, pos_off: np.ndarray) -> np.ndarray:
+    """Positions as gaps from the previous position of the same posting (the first one absolute)."""
+    gaps = np.diff(positions.astype(np.int64), prepend=0)
+    starts = pos_off[:-1][pos_off[:-1] < len(positions)]
+    gaps[starts] = positions[starts]
+    return gaps
+
+
+def positions_from_gaps(gaps: np.ndarray, pos_off: np.ndarray) -> np.ndarray:
+    """Inverse of `position_gaps`: a running sum that restarts at every posting."""
+    total = np.cumsum(gaps, dtype=np.int64)
+    starts = pos_off[:-1][pos_off[:-1] < len(gaps)]
+    base = np.zeros(len(gaps), dtype=np.int64)
+    base[starts] = total[starts] - gaps[starts]
+    return (total - np.maximum.accumulate(base)).astype(np.int32)
+
+
+def index_bytes(path: str | os.PathLike) -> dict[str, int]:
+    """On-disk size of the current version: the index proper (postings, dictionary, lengths) and the doc store."""
+    root = Path(path)
+    vdir = root / (root / "CURRENT").read_text().strip()
+    sizes = {p.relative_to(vdir): p.stat().st_size for p in vdir.rglob("*") if p.is_file()}
+    store = sum(v for k, v in sizes.items() if k.name == "docs.jsonl")
+    return {"index": sum(sizes.values()) - store, "store": store}
 
 
 def save(ix: Index, path: str | os.PathLike) -> Path:
@@ -68,18 +109,21 @@ def save(ix: Index, path: str | os.PathLike) -> Path:
     tmp = root / f".tmp-{name}-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
-    lines = [json.dumps({"n": n, "id": d.id, "title": d.title, "text": d.text, "fields": dict(d.fields),
-                         "dl": int(ix.dl(np.array([n]))[0])}, ensure_ascii=False) for n, d in docs]
+    lines = [json.dumps({"n": n, "id": d.id, "title": d.title, "text": d.text, "fields": dict(d.fields)},
+                        ensure_ascii=False) for n, d in docs]
     _write(tmp / "docs.jsonl", ("\n".join(lines) + "\n").encode())
+    nums = np.array([n for n, _ in docs], dtype=np.int64)
+    _write(tmp / "doclen.npy.z", _packed(np.stack([nums, ix.dl(nums).astype(np.int64)]) if len(nums) else
+                                         np.zeros((2, 0), np.int64)))
     for seg, tomb in zip(snap.segments, snap.tombstones, strict=True):
         d = tmp / seg.name
         d.mkdir()
         _write(d / "terms.json", json.dumps(seg.terms, ensure_ascii=False).encode())
         blobs = [bm.serialize() for bm in seg.bitmaps]
-        _write(d / "bitmaps.bin", b"".join(blobs))
-        _save_npy(d / "bitmap_sizes.npy", np.array([len(b) for b in blobs], dtype=np.int64))
-        _save_npy(d / "tf.npy", seg.tf)
-        _save_npy(d / "positions.npy", seg.positions)
+        _write(d / "bitmaps.bin.z", zlib.compress(b"".join(blobs), 6))
+        _write(d / "bitmap_sizes.npy.z", _packed(np.array([len(b) for b in blobs], dtype=np.int64)))
+        _write(d / "tf.npy.z", _packed(seg.tf))
+        _write(d / "positions.npy.z", _packed(position_gaps(seg.positions, seg.pos_off)))
         _write(d / "tombstone.bin", BitMap(tomb).serialize())
         _write(d / "docnums.bin", BitMap(seg.docnums).serialize())
     files = {str(p.relative_to(tmp)): _sha(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
@@ -125,33 +169,35 @@ def load(path: str | os.PathLike) -> Index:
 
 def _build(manifest: dict, vdir: Path) -> Index:
     ix = Index(Analyzer.from_config(manifest["analyzer"]), k1=manifest["k1"], b=manifest["b"])
-    live, keywords, sum_dl = BitMap(), {}, 0
+    live, keywords = BitMap(), {}
+    nums, lens = _unpacked(vdir / "doclen.npy.z", np.int64)
+    ix._dl = np.zeros(max(1024, int(manifest["next_docnum"]) * 2), dtype=np.int32)
+    ix._dl[nums] = lens
+    sum_dl = int(lens.sum())
     for line in (vdir / "docs.jsonl").read_text(encoding="utf-8").splitlines():
         if not line:
             continue
         r = json.loads(line)
         n = int(r["n"])
         doc = Doc(r["id"], r["text"], r["title"], dict(r["fields"]))
-        if n >= len(ix._dl):
-            ix._dl = np.concatenate([ix._dl, np.zeros(max(n + 1, len(ix._dl)), dtype=np.int32)])
-        ix._dl[n], ix._docs[n], ix._ids[doc.id] = int(r["dl"]), doc, n
+        ix._docs[n], ix._ids[doc.id] = doc, n
         live.add(n)
-        sum_dl += int(r["dl"])
         for fname, value in doc.fields.items():
             keywords.setdefault((fname, keyword(value)), BitMap()).add(n)
     segments, tombstones = [], []
     for sname in manifest["segments"]:
         d = vdir / sname
         terms = json.loads((d / "terms.json").read_text(encoding="utf-8"))
-        sizes = np.load(d / "bitmap_sizes.npy", allow_pickle=False)
-        blob = (d / "bitmaps.bin").read_bytes()
+        sizes = _unpacked(d / "bitmap_sizes.npy.z", np.int64)
+        blob = zlib.decompress((d / "bitmaps.bin.z").read_bytes())
         offs = np.concatenate([[0], np.cumsum(sizes)])
         bitmaps = [BitMap.deserialize(blob[offs[i]:offs[i + 1]]) for i in range(len(terms))]
-        tf = np.load(d / "tf.npy", allow_pickle=False)
-        positions = np.load(d / "positions.npy", allow_pickle=False)
+        tf = _unpacked(d / "tf.npy.z", np.uint32)
         post_off = np.concatenate([[0], np.cumsum([len(b) for b in bitmaps])]).astype(np.int64)
         pos_off = np.concatenate([[0], np.cumsum(tf, dtype=np.int64)])
-        if len(terms) != len(sizes) or post_off[-1] != len(tf) or pos_off[-1] != len(positions):
+        positions = positions_from_gaps(_unpacked(d / "positions.npy.z", np.int64), pos_off)
+        if len(terms) != len(sizes) or post_off[-1] != len(tf) or pos_off[-1] != len(positions) or tf.min(
+                initial=1) < 1:
             raise IndexFormatError(f"{sname}: postings, frequencies and positions disagree in length")
         segments.append(Segment(sname, terms, bitmaps, post_off, tf, pos_off, positions,
                                 BitMap.deserialize((d / "docnums.bin").read_bytes())))

@@ -66,7 +66,7 @@ def test_corrupt_or_foreign_directories_raise_index_format_error(analyzer, tmp_p
     root = tmp_path / "ix"
     build(analyzer).save(root)
     vdir = root / (root / "CURRENT").read_text().strip()
-    target = next(vdir.rglob("tf.npy"))
+    target = next(vdir.rglob("tf.npy.z"))
     if damage == "flip":
         data = bytearray(target.read_bytes())
         data[-1] ^= 0xFF

