@@ -60,10 +60,21 @@ def keyword(value: str) -> str:
     return unicodedata.normalize("NFKC", str(value)).strip().lower()
 
 
-def _analyze(cfg: dict, texts: list[str]) -> list[TermPositions]:
-    """Worker-side tokenisation for add_many (each process builds its own analyzer)."""
-    an = Analyzer.from_config(cfg)
-    return [[(t.text, t.pos) for t in an.tokens(text)] for text in texts]
+_WORKER_ANALYZER: dict[str, Analyzer] = {}
+
+
+def _analyze(cfg: dict, texts: list[str]) -> tuple[str, np.ndarray, np.ndarray]:
+    """Worker-side tokenisation for add_many, returned as flat columns (cheap to send between processes):
+    every term joined by \x1f, every position, and each document's token count."""
+    key = repr(sorted(cfg.items()))
+    an = _WORKER_ANALYZER.get(key) or _WORKER_ANALYZER.setdefault(key, Analyzer.from_config(cfg))
+    terms, positions, lengths = [], [], []
+    for text in texts:
+        toks = an.tokens(text)
+        terms.extend(t.text for t in toks)
+        positions.extend(t.pos for t in toks)
+        lengths.append(len(toks))
+    return "\x1f".join(terms), np.asarray(positions, dtype=np.int32), np.asarray(lengths, dtype=np.int64)
 
 
 class Index:
@@ -157,12 +168,12 @@ class Index:
         if not isinstance(doc.text, str):
             raise ValueError(f"document {doc.id!r}: text must be a string")
 
-    def _store(self, doc: Doc, tokens: TermPositions) -> int:
+    def _store(self, doc: Doc, n_tokens: int) -> int:
         n = self._next
         self._next += 1
         if n >= len(self._dl):
             self._dl = np.concatenate([self._dl, np.zeros(len(self._dl), dtype=np.int32)])
-        self._dl[n] = len(tokens)
+        self._dl[n] = n_tokens
         self._docs[n] = doc
         self._ids[doc.id] = n
         return n
@@ -172,6 +183,14 @@ class Index:
                               self._snap.generation + 1)
 
     def _add_segment(self, docs: list[Doc], tokenized: list[TermPositions]) -> None:
+        terms = [t for toks in tokenized for t, _ in toks]
+        positions = np.fromiter((p for toks in tokenized for _, p in toks), dtype=np.int32, count=len(terms))
+        lengths = np.fromiter((len(t) for t in tokenized), dtype=np.int64, count=len(tokenized))
+        self._add_segment_flat(docs, lengths, terms, positions)
+
+    def _add_segment_flat(self, docs: list[Doc], lengths: np.ndarray, terms: list[str], positions: np.ndarray) -> None:
+        if not docs:
+            return
         with self._lock:
             for d in docs:
                 self._check(d)
@@ -179,8 +198,9 @@ class Index:
                     raise ValueError(f"a document with id {d.id!r} exists; use update() to replace it")
             if len({d.id for d in docs}) != len(docs):
                 raise ValueError("the batch repeats a document id")
-            nums = [self._store(d, toks) for d, toks in zip(docs, tokenized, strict=True)]
-            seg = Segment.build(f"seg{self._seg_counter:06d}", list(zip(nums, tokenized, strict=True)))
+            nums = [self._store(d, int(n)) for d, n in zip(docs, lengths, strict=True)]
+            seg = Segment.build_flat(f"seg{self._seg_counter:06d}", np.asarray(nums, dtype=np.int64), lengths, terms,
+                                     positions)
             self._seg_counter += 1
             snap = self._snap
             keywords = dict(snap.keywords)
@@ -192,7 +212,7 @@ class Index:
             live = BitMap(snap.live)
             live.update(nums)
             self._publish((*snap.segments, seg), (*snap.tombstones, FrozenBitMap()), live, keywords,
-                          snap.sum_dl + sum(len(t) for t in tokenized))
+                          snap.sum_dl + int(np.sum(lengths)))
             if len(self._snap.segments) > 16:  # keep look-ups cheap: fold many small segments into one
                 self.merge()
 
@@ -220,8 +240,11 @@ class Index:
             chunk = -(-len(texts) // (workers * 4))
             parts = [texts[i:i + chunk] for i in range(0, len(texts), chunk)]
             with ProcessPoolExecutor(workers) as pool:
-                tokenized = [t for part in pool.map(_analyze, [self.analyzer.config()] * len(parts), parts)
-                             for t in part]
+                cols = list(pool.map(_analyze, [self.analyzer.config()] * len(parts), parts))
+            terms = [t for joined, _, lengths in cols if lengths.sum() for t in joined.split("\x1f")]
+            self._add_segment_flat(docs, np.concatenate([c[2] for c in cols]), terms,
+                                   np.concatenate([c[1] for c in cols]))
+            return
         else:
             tokenized = [[(t.text, t.pos) for t in self.analyzer.tokens(text)] for text in texts]
         if docs:

@@ -162,20 +162,9 @@ class _Evaluator:
         self.phrases.append(rel)
         out = BitMap()
         for seg in self.snap.segments:
-            in_seg = cand & seg.docnums
-            if not in_seg:
-                continue
             ids = [seg.term_id(term) for term, _ in rel]
-            for d in in_seg:
-                starts = None
-                for t, (_, off) in zip(ids, rel, strict=True):
-                    i = int(np.searchsorted(seg.docs_of(t), d))
-                    here = seg.positions_of(t, i).astype(np.int64) - off
-                    starts = here if starts is None else np.intersect1d(starts, here, assume_unique=True)
-                    if starts.size == 0:
-                        break
-                if starts.size:
-                    out.add(d)
+            if None not in ids:
+                out |= seg.phrase_docs([(t, off) for t, (_, off) in zip(ids, rel, strict=True)], cand)
         return self.step("phrase", label, t0, out, candidates=len(cand))
 
 

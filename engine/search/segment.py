@@ -48,20 +48,25 @@ class Segment:
 
     @classmethod
     def build(cls, name: str, docs: list[tuple[int, TermPositions]]) -> Segment:
-        """Invert (doc number, [(term, position), …]) pairs into a segment, with numpy sorts instead of dicts."""
+        """Invert (doc number, [(term, position), …]) pairs into a segment."""
+        terms = [t for _, toks in docs for t, _ in toks]
+        positions = np.fromiter((p for _, toks in docs for _, p in toks), dtype=np.int32, count=len(terms))
+        lengths = np.fromiter((len(toks) for _, toks in docs), dtype=np.int64, count=len(docs))
+        return cls.build_flat(name, np.fromiter((d for d, _ in docs), dtype=np.int64, count=len(docs)), lengths,
+                              terms, positions)
+
+    @classmethod
+    def build_flat(cls, name: str, docnums: np.ndarray, lengths: np.ndarray, terms: list[str],
+                   positions: np.ndarray) -> Segment:
+        """Invert flat columns (every token's term and position, and each document's token count) with numpy sorts."""
         vocab: dict[str, int] = {}
-        term_ids, doc_col, pos_col = [], [], []
-        for docnum, tokens in docs:
-            term_ids.extend(vocab.setdefault(t, len(vocab)) for t, _ in tokens)
-            pos_col.extend(p for _, p in tokens)
-            doc_col.append((docnum, len(tokens)))
-        terms = sorted(vocab)
+        term_ids = np.fromiter((vocab.setdefault(t, len(vocab)) for t in terms), dtype=np.int64, count=len(terms))
+        sorted_terms = sorted(vocab)
         rank = np.empty(len(vocab), dtype=np.int64)
-        rank[[vocab[t] for t in terms]] = np.arange(len(terms))
-        tid = rank[np.asarray(term_ids, dtype=np.int64)] if term_ids else np.zeros(0, np.int64)
-        dnum = np.repeat(np.asarray([d for d, _ in doc_col], dtype=np.int64),
-                         np.asarray([n for _, n in doc_col], dtype=np.int64))
-        pos = np.asarray(pos_col, dtype=np.int32)
+        rank[[vocab[t] for t in sorted_terms]] = np.arange(len(sorted_terms))
+        tid = rank[term_ids] if len(terms) else np.zeros(0, np.int64)
+        dnum = np.repeat(np.asarray(docnums, dtype=np.int64), np.asarray(lengths, dtype=np.int64))
+        pos = np.asarray(positions, dtype=np.int32)
         order = np.lexsort((pos, dnum, tid))  # by term, then doc, then position
         tid, dnum, pos = tid[order], dnum[order], pos[order]
         new_posting = np.ones(len(tid), dtype=bool)
@@ -69,11 +74,34 @@ class Segment:
         starts = np.flatnonzero(new_posting)
         tf = np.diff(np.append(starts, len(tid))).astype(np.uint32)
         p_term, p_doc = tid[starts], dnum[starts]
-        post_off = np.searchsorted(p_term, np.arange(len(terms) + 1)).astype(np.int64)
-        bitmaps = [BitMap(p_doc[post_off[t]:post_off[t + 1]]) for t in range(len(terms))]
+        post_off = np.searchsorted(p_term, np.arange(len(sorted_terms) + 1)).astype(np.int64)
+        bitmaps = [BitMap(p_doc[post_off[t]:post_off[t + 1]]) for t in range(len(sorted_terms))]
         pos_off = np.zeros(len(tf) + 1, dtype=np.int64)
         np.cumsum(tf, out=pos_off[1:])
-        return cls(name, terms, bitmaps, post_off, tf, pos_off, pos, BitMap(d for d, _ in doc_col), p_doc)
+        return cls(name, sorted_terms, bitmaps, post_off, tf, pos_off, pos, BitMap(np.asarray(docnums, np.uint32)),
+                   p_doc)
+
+    def phrase_docs(self, rel: list[tuple[int, int]], candidates: BitMap) -> BitMap:
+        """Candidates holding term ids `rel[i][0]` at offsets `rel[i][1]` from a common start (vectorised)."""
+        cand = np.asarray((candidates & self.docnums).to_array(), dtype=np.int64)
+        keys = None
+        for t, off in rel:
+            docs = self.docs_of(t)
+            idx = np.searchsorted(docs, cand)
+            ok = idx < len(docs)
+            ok[ok] = docs[idx[ok]] == cand[ok]
+            idx = idx[ok]
+            p = self.post_off[t] + idx  # the postings of this term in the candidate docs
+            lo, hi = self.pos_off[p], self.pos_off[p + 1]
+            counts = hi - lo
+            flat = np.repeat(lo - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+            doc_of = np.repeat(self.post_docs[p], counts)
+            k = (doc_of << 32) + (self.positions[flat].astype(np.int64) - off + (1 << 30))
+            keys = k if keys is None else np.intersect1d(keys, k, assume_unique=False)
+            if keys.size == 0:
+                break
+            cand = np.unique(keys >> 32)
+        return BitMap(np.unique(keys >> 32).astype(np.uint32)) if keys is not None and keys.size else BitMap()
 
     def term_id(self, term: str) -> int | None:
         """The term's number in this segment, or None."""
