@@ -34,7 +34,7 @@ def test_upload_formats() -> None:
     ("x.txt", bytes(range(256)) * 4, "neither UTF-8 nor GB18030"),
     ("x.jsonl", b'{"text": "ok"}\n{broken\n', "line 2 is not valid JSON"),
     ("x.jsonl", b'{"title": "no text"}\n', "needs an object"),
-    ("x.csv", "a,b\n1,2\n".encode(), "text\" column"),
+    ("x.csv", b"a,b\n1,2\n", "text\" column"),
     ("x.txt", b"\n\n", "no documents"),
     ("x.jsonl", b'{"id": "a", "text": "1"}\n{"id": "a", "text": "2"}\n', "ids repeat"),
 ])
