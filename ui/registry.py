@@ -16,6 +16,7 @@ class Topic:
 
 HOME = "pages/home.py"
 TOPICS: list[Topic] = [
+    Topic("pages/search.py", "search", "🔎"),
     Topic("pages/attention.py", "attention", "🧮"),
     Topic("pages/numerics.py", "numerics", "🔢"),
 ]

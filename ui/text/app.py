@@ -8,6 +8,13 @@ TEXT = {
     "sidebar.torch": ("PyTorch {version}", "PyTorch {version}"),
     "sidebar.cuda": ("GPU: {label}", "GPU：{label}"),
     "sidebar.cpu": ("CPU only: {threads} threads", "仅 CPU：{threads} 个线程"),
+    "topic.search.title": ("Inverted-index search", "倒排索引搜索"),
+    "topic.search.blurb": (
+        "jieba tokenization, roaring-bitmap posting lists, boolean, phrase, prefix and field queries, BM25 that "
+        "explains every score, live edits, and the recall channels a recommender runs over inverted indexes.",
+        "jieba 分词、Roaring Bitmap 倒排列表、布尔/短语/前缀/字段查询、可解释每个分数的 BM25、实时增删文档，"
+        "以及推荐系统基于倒排索引的多路召回。",
+    ),
     "topic.attention.title": ("Tiled attention (FlashAttention)", "分块注意力（FlashAttention）"),
     "topic.attention.blurb": (
         "Online softmax over tiles, exact against PyTorch: step through the tiles with real numbers, and measure "

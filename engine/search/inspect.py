@@ -1,0 +1,110 @@
+"""Looking inside an index: the term dictionary, a posting list's roaring containers, the forward view,
+and a measured race between scanning every document and looking a term up in the inverted index."""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from pyroaring import BitMap
+
+from engine.search.analyzer import Analyzer
+from engine.search.index import Doc, Index
+
+
+def term_table(ix: Index, limit: int | None = None, prefix: str = "") -> list[dict]:
+    """One row per term (live df, total tf, bytes in roaring + tf + positions), largest df first."""
+    snap = ix.snapshot
+    rows: dict[str, dict] = {}
+    for seg, tomb in zip(snap.segments, snap.tombstones, strict=True):
+        terms = seg.prefix_range(prefix) if prefix else range(len(seg.terms))
+        for t in terms:
+            term = seg.terms[t]
+            live = seg.bitmaps[t] - tomb if tomb else seg.bitmaps[t]
+            tf = seg.tf_of(t)
+            row = rows.setdefault(term, {"term": term, "df": 0, "total_tf": 0, "bytes": 0})
+            row["df"] += len(live)
+            row["total_tf"] += int(tf.sum())
+            row["bytes"] += len(seg.bitmaps[t].serialize()) + tf.nbytes + 4 * int(tf.sum())
+    out = sorted((r for r in rows.values() if r["df"] > 0), key=lambda r: (-r["df"], r["term"]))
+    return out[:limit] if limit else out
+
+
+@dataclass(frozen=True)
+class PostingStats:
+    """A posting list's roaring containers against a plain int32 array."""
+
+    term: str
+    cardinality: int
+    array_containers: int
+    bitmap_containers: int
+    run_containers: int
+    roaring_bytes: int
+    int32_bytes: int
+
+
+def posting_stats(ix: Index, term: str) -> PostingStats | None:
+    """Container breakdown of a term's live posting list (None if the term is absent)."""
+    snap = ix.snapshot
+    bm = BitMap()
+    for seg, tomb in zip(snap.segments, snap.tombstones, strict=True):
+        t = seg.term_id(term)
+        if t is not None:
+            bm |= seg.bitmaps[t] - tomb
+    if not bm:
+        return None
+    bm.run_optimize()
+    s = bm.get_statistics()
+    return PostingStats(term, len(bm), s["n_array_containers"], s["n_bitset_containers"], s["n_run_containers"],
+                        len(bm.serialize()), 4 * len(bm))
+
+
+def forward_view(ix: Index, doc_ids: list[str]) -> list[dict]:
+    """The forward index of a few documents: id and its terms in order."""
+    out = []
+    for i in doc_ids:
+        d = ix.get(i)
+        if d is not None:
+            out.append({"id": d.id, "title": d.title, "terms": [t.text for t in ix.analyzer.tokens(d.text)]})
+    return out
+
+
+def inverted_view(ix: Index, doc_ids: list[str]) -> dict[str, list[str]]:
+    """The inverted index restricted to a few documents: term -> ids of those documents containing it."""
+    inv: dict[str, list[str]] = {}
+    for row in forward_view(ix, doc_ids):
+        for term in dict.fromkeys(row["terms"]):
+            inv.setdefault(term, []).append(row["id"])
+    return dict(sorted(inv.items()))
+
+
+def race(docs: list[Doc], analyzer: Analyzer, sizes: list[int], n_queries: int = 30, seed: int = 0) -> list[dict]:
+    """Median time per one-term query: scanning every document's terms (forward index) vs the inverted lookup.
+
+    Larger sizes than the corpus repeat it with fresh ids (the work per document is what is measured).
+    Both sides return the same matching documents; that is checked on every query.
+    """
+    rng = random.Random(seed)
+    tokens = [[t.text for t in analyzer.tokens(d.text)] for d in docs]
+    rows = []
+    for n in sizes:
+        forward = [set(tokens[i % len(docs)]) for i in range(n)]
+        ix = Index(analyzer)
+        ix.add_many([Doc(f"{i}", docs[i % len(docs)].text) for i in range(n)],
+                    tokens=[[(t, p) for p, t in enumerate(tokens[i % len(docs)])] for i in range(n)])
+        vocab = sorted({t for toks in tokens for t in toks})
+        scan_t, inv_t = [], []
+        for term in rng.sample(vocab, min(n_queries, len(vocab))):
+            t0 = time.perf_counter()
+            scanned = [i for i, terms in enumerate(forward) if term in terms]
+            scan_t.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            found = ix.search_terms("term", [term], k=n)
+            inv_t.append(time.perf_counter() - t0)
+            if sorted(h.docnum for h in found.hits) != scanned:
+                raise AssertionError(f"scan and index disagree on {term!r}")
+        rows.append({"docs": n, "scan_ms": float(np.median(scan_t)) * 1e3,
+                     "inverted_ms": float(np.median(inv_t)) * 1e3})
+    return rows

@@ -1,0 +1,34 @@
+"""The search page in Chromium: type a query, open an explanation, visit every view with a screenshot."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.streamlit_wait import assert_no_errors, wait_for_app_run
+
+pytestmark = pytest.mark.e2e
+VIEWS = ["Step-through", "Why inverted?", "Analyzer", "Index internals", "Corpus", "Recall channels"]
+
+
+def test_query_explanation_and_every_view(page, app_url: str, screenshots) -> None:
+    page.goto(f"{app_url}/search?lang=en")
+    wait_for_app_run(page, timeout_ms=120_000)
+    main = page.get_by_test_id("stMain")
+    box = main.get_by_test_id("stTextInput").filter(has_text="Query").locator("input")
+    box.fill("搜索引擎 OR 倒排")
+    box.press("Enter")
+    wait_for_app_run(page)
+    assert_no_errors(page)
+    expect(main.get_by_text("matching documents").first).to_be_visible()
+    expect(main.locator("mark").first).to_be_visible()
+    main.get_by_text("Why this score").first.click()
+    page.wait_for_selector("[data-testid='stExpander'] [data-testid='stPlotlyChart'] .main-svg")
+    page.screenshot(path=str(screenshots / "search-results.png"), full_page=True)
+    for label in VIEWS:
+        main.get_by_test_id("stButtonGroup").get_by_text(label, exact=True).click()
+        wait_for_app_run(page)
+        assert_no_errors(page)
+        name = label.lower().replace(" ", "-").replace("?", "")
+        page.screenshot(path=str(screenshots / f"search-{name}.png"), full_page=True)
+    assert "view=recall" in page.url

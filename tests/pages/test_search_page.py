@@ -1,0 +1,126 @@
+"""AppTest of the search page: every view, queries good and bad, analyzer, uploads, edits, recall."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.pages.test_all_pages import assert_clean, open_page
+
+PAGE = "pages/search.py"
+
+
+def go(**params: str):
+    at = open_page(PAGE, **params)
+    assert_clean(at)
+    return at
+
+
+def text_of(at) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_default_query_finds_and_explains() -> None:
+    at = go()
+    assert "matching documents" in text_of(at)
+    assert "<mark>" in text_of(at)
+    assert len(at.expander) >= 1  # an explanation per hit
+    assert any(d.value is not None for d in at.get("download_button"))
+
+
+@pytest.mark.parametrize("q", ["(倒排 OR", '"unclosed', "region:", "a*b", "OR", "colour:red", ")"])
+def test_bad_queries_get_a_message(q: str) -> None:
+    at = go(q=q)
+    assert at.warning and "cannot be run" in at.warning[0].value
+
+
+def test_query_box_updates_results_and_url() -> None:
+    at = go()
+    at.text_input(key="q").set_value("category:推荐 region:北京").run()
+    assert_clean(at)
+    assert "matching documents" in text_of(at)
+    assert at.query_params["q"] == "category:推荐 region:北京"
+
+
+def test_stopword_only_query_explains_itself() -> None:
+    at = go(q="的")
+    assert any("stopword" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize("view", ["trace", "analyzer", "internals", "corpus", "recall", "walkthrough"])
+def test_each_view_renders(view: str) -> None:
+    at = go(view=view)
+    assert at.main.children
+
+
+def test_trace_shows_posting_strips() -> None:
+    at = go(view="trace", q="倒排 索引")
+    assert len(at.get("plotly_chart")) >= 3  # steps + one strip per term
+
+
+def test_analyzer_modes_and_user_word() -> None:
+    at = go(view="analyzer")
+    assert len(at.dataframe) == 3
+    full = at.dataframe[1].value
+    precise = at.dataframe[0].value
+    assert len(full) > len(precise), "full mode lists overlapping words"
+    word_box = next(t for t in at.text_input if "dictionary" in t.label)
+    word_box.set_value("倒排列表").run()
+    next(b for b in at.button if "re-index" in b.label).click().run()
+    assert_clean(at)
+    assert "倒排列表" in " ".join(c.value for c in at.caption)
+
+
+def test_upload_small_file_and_non_utf8_file() -> None:
+    at = go(view="corpus")
+    next(r for r in at.main.radio if r.label == "Corpus").set_value("upload").run()
+    at.file_uploader[0].set_value(("mine.txt", "第一篇 倒排索引\n第二篇 搜索引擎\n".encode(), "text/plain")).run()
+    next(b for b in at.button if b.label == "Use this corpus").click().run()
+    assert_clean(at)
+    assert any("Loaded 2 documents" in s.value for s in at.success)
+    at.file_uploader[0].set_value(("bad.txt", bytes(range(256)) * 8, "text/plain")).run()
+    next(b for b in at.button if b.label == "Use this corpus").click().run()
+    assert_clean(at)
+    assert any("neither UTF-8 nor GB18030" in w.value for w in at.warning)
+
+
+def test_add_then_delete_a_document() -> None:
+    at = go(view="corpus")
+    form_inputs = {t.label: t for t in at.text_input}
+    form_inputs["id"].set_value("mine1")
+    at.text_area[0].set_value("独一无二的测试词语 量子检索")
+    next(b for b in at.button if b.label == "Save").click().run()
+    assert_clean(at)
+    assert any("Saved mine1" in s.value for s in at.success)
+    at.segmented_control(key="view").set_value("search").run()
+    at.text_input(key="q").set_value("量子检索").run()
+    assert "1 matching documents" in text_of(at)
+    at.segmented_control(key="view").set_value("corpus").run()
+    at.selectbox[1].set_value("mine1").run()
+    next(b for b in at.button if b.label == "Delete this document").click().run()
+    assert_clean(at)
+    at.segmented_control(key="view").set_value("search").run()
+    assert "0 matching documents" in text_of(at)
+
+
+def test_recall_for_a_user() -> None:
+    at = go(view="recall", user="u05")
+    merged = at.dataframe[0].value
+    assert 0 < len(merged) <= sum([4, 4, 3, 3])
+    assert merged.iloc[:, 0].is_unique
+    at.selectbox(key="user").set_value("u07").run()
+    assert_clean(at)
+
+
+def test_hits_with_identical_explanations_render() -> None:
+    """Two documents with the same text give identical charts; each still needs its own element."""
+    at = go(view="corpus")
+    for doc_id in ("twin-a", "twin-b"):
+        form_inputs = {t.label: t for t in at.text_input}
+        form_inputs["id"].set_value(doc_id)
+        at.text_area[0].set_value("孪生文档 完全相同")
+        next(b for b in at.button if b.label == "Save").click().run()
+        assert_clean(at)
+    at.segmented_control(key="view").set_value("search").run()
+    at.text_input(key="q").set_value("孪生文档").run()
+    assert_clean(at)
+    assert "2 matching documents" in text_of(at)
