@@ -86,6 +86,12 @@ def run_query(q: str, k: int):
         return None, 0.0
 
 
+def explanation_tree(e, depth: int = 0) -> str:
+    """The explanation as a nested markdown list: value, then what it is."""
+    line = f"{'  ' * depth}- **{e.value:.6g}** {html.escape(e.description)}"
+    return "\n".join([line, *(explanation_tree(d, depth + 1) for d in e.details)])
+
+
 def search_view() -> None:
     c1, c2 = st.columns([4, 1])
     q = c1.text_input(T("q"), key="q")
@@ -108,8 +114,10 @@ def search_view() -> None:
             st.markdown(h.highlight, unsafe_allow_html=True)  # every character of user text is escaped by the engine
             if h.explanation.details:
                 with st.expander(T("why_score")):
-                    st.plotly_chart(P.explanation_bars(h.explanation), width="stretch", key=f"expl_{h.doc_id}")
-                    st.json(h.explanation.to_dict(), expanded=False)
+                    st.markdown(explanation_tree(h.explanation))
+    # plotly.js costs a new tab about 0.7 s on first draw, so the chart waits until asked for
+    if any(h.explanation.details for h in res.hits) and st.toggle(T("chart"), key="chart"):
+        st.plotly_chart(P.contributions(res.hits), width="stretch")
     rows = [{"rank": i + 1, "id": h.doc_id, "title": h.doc.title, "score": h.score} for i, h in enumerate(res.hits)]
     st.download_button(T("csv"), pd.DataFrame(rows).to_csv(index=False), "results.csv", "text/csv")
 

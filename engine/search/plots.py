@@ -5,23 +5,31 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from engine.search.inspect import PostingStats
-from engine.search.scoring import Explanation
 from engine.search.searcher import SearchResult
 
 _LAYOUT = dict(margin=dict(l=10, r=10, t=40, b=40))
 
 
-def explanation_bars(expl: Explanation) -> go.Figure:
-    """Each matched term's BM25 contribution, split into its idf and tf-norm factors (hover)."""
-    terms = [d.description.split("text:")[1].split(")")[0] for d in expl.details]
-    fig = go.Figure(go.Bar(
-        x=[d.value for d in expl.details], y=terms, orientation="h", marker_color="#2563eb",
-        customdata=[[d.details[0].value, d.details[1].value, d.details[1].details[0].value,
-                     d.details[1].details[3].value] for d in expl.details],
-        hovertemplate="%{y}: %{x:.4f} = idf %{customdata[0]:.4f} × tf-norm %{customdata[1]:.4f}"
-                      "<br>tf %{customdata[2]:.0f}, dl %{customdata[3]:.0f}<extra></extra>"))
-    fig.update_layout(title=f"score {expl.value:.4f} = Σ term weights", xaxis_title="BM25 contribution",
-                      height=120 + 30 * len(terms), **_LAYOUT)
+def contributions(hits: list) -> go.Figure:
+    """Every hit's score as stacked per-term BM25 contributions (hover: idf × tf-norm, tf, dl)."""
+    labels = [f"{i + 1}. {h.doc.title or h.doc_id}"[:30] for i, h in enumerate(hits)]
+    terms = list(dict.fromkeys(d.description.split("text:")[1].split(")")[0] for h in hits
+                               for d in (h.explanation.details if h.explanation else [])))
+    fig = go.Figure()
+    for term in terms:
+        xs, data = [], []
+        for h in hits:
+            d = next((d for d in h.explanation.details if d.description == f"weight(text:{term}) = idf × tf-norm"),
+                     None) if h.explanation else None
+            xs.append(d.value if d else 0.0)
+            data.append([d.details[0].value, d.details[1].value, d.details[1].details[0].value,
+                         d.details[1].details[3].value] if d else [0, 0, 0, 0])
+        fig.add_trace(go.Bar(x=xs, y=labels, name=term, orientation="h", customdata=data,
+                             hovertemplate=term + ": %{x:.4f} = idf %{customdata[0]:.4f} × tf-norm "
+                                                  "%{customdata[1]:.4f}<br>tf %{customdata[2]:.0f}, "
+                                                  "dl %{customdata[3]:.0f}<extra></extra>"))
+    fig.update_layout(barmode="stack", title="BM25 score of each hit, split by query term", height=120 + 28 * len(hits),
+                      xaxis_title="score", yaxis=dict(autorange="reversed"), **_LAYOUT)
     return fig
 
 

@@ -23,7 +23,10 @@ def test_query_explanation_and_every_view(page, app_url: str, screenshots) -> No
     expect(main.get_by_text("matching documents").first).to_be_visible()
     expect(main.locator("mark").first).to_be_visible()
     main.get_by_text("Why this score").first.click()
-    page.wait_for_selector("[data-testid='stExpander'] [data-testid='stPlotlyChart'] .main-svg")
+    expect(main.get_by_text("idf = ln(1 + (N − df + 0.5) / (df + 0.5))").first).to_be_visible()
+    main.get_by_text("Chart: each hit's score split by query term").click()
+    wait_for_app_run(page)
+    page.wait_for_selector("[data-testid='stPlotlyChart'] .main-svg")
     page.screenshot(path=str(screenshots / "search-results.png"), full_page=True)
     for label in VIEWS:
         main.get_by_test_id("stButtonGroup").get_by_text(label, exact=True).click()

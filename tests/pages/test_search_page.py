@@ -24,6 +24,9 @@ def test_default_query_finds_and_explains() -> None:
     assert "matching documents" in text_of(at)
     assert "<mark>" in text_of(at)
     assert len(at.expander) >= 1  # an explanation per hit
+    at.toggle(key="chart").set_value(True).run()
+    assert_clean(at)
+    assert len(at.get("plotly_chart")) == 1
     assert any(d.value is not None for d in at.get("download_button"))
 
 
@@ -124,3 +127,17 @@ def test_hits_with_identical_explanations_render() -> None:
     at.text_input(key="q").set_value("孪生文档").run()
     assert_clean(at)
     assert "2 matching documents" in text_of(at)
+
+
+def test_one_sessions_edits_never_reach_another_session() -> None:
+    alice, bob = go(view="corpus"), go(view="search", q="独家秘密词汇")
+    form_inputs = {t.label: t for t in alice.text_input}
+    form_inputs["id"].set_value("alice-only")
+    alice.text_area[0].set_value("独家秘密词汇 只属于 alice")
+    next(b for b in alice.button if b.label == "Save").click().run()
+    assert any("Saved alice-only" in s.value for s in alice.success)
+    bob.run()
+    assert "0 matching documents" in text_of(bob)
+    alice.segmented_control(key="view").set_value("search").run()
+    alice.text_input(key="q").set_value("独家秘密词汇").run()
+    assert "1 matching documents" in text_of(alice)

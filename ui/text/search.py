@@ -36,6 +36,7 @@ TEXT = {
     "bad_query": ("This query cannot be run: {msg}", "无法执行该查询：{msg}"),
     "found": ("{total} matching documents · top {shown} in {ms} ms", "共 {total} 篇匹配文档 · 前 {shown} 篇，用时 {ms} 毫秒"),
     "why_score": ("Why this score", "为什么是这个分数"),
+    "chart": ("Chart: each hit's score split by query term", "图表：按查询词拆分每条结果的得分"),
     "no_hits": ("No document matches.", "没有匹配的文档。"),
     "csv": ("Download results (CSV)", "下载结果（CSV）"),
     "trace.intro": ("The query's steps as the engine ran them: each term's posting list, each set operation, "
