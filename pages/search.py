@@ -35,12 +35,22 @@ def base_analyzer(mode: str) -> Analyzer:
     return an
 
 
-@st.cache_resource(show_spinner=False)
 def tokenized(corpus: str, mode: str) -> tuple[list[Doc], list]:
-    """A bundled corpus and its tokens, shared by every session that indexes it unchanged."""
-    docs = demo_corpus() if corpus == "demo" else benchmark_corpus()
-    an = base_analyzer(mode)
-    return docs, [[(t.text, t.pos) for t in an.tokens(d.text)] for d in docs]
+    """A bundled corpus and its tokens, shared by every session that indexes it unchanged (with progress)."""
+
+    def work() -> tuple[list[Doc], list]:
+        docs = demo_corpus() if corpus == "demo" else benchmark_corpus()
+        an, toks = base_analyzer(mode), []
+        bar = st.progress(0.0) if len(docs) > 1000 else None
+        for i, d in enumerate(docs):
+            toks.append([(t.text, t.pos) for t in an.tokens(d.text)])
+            if bar is not None and i % 500 == 0:
+                bar.progress(i / len(docs), text=f"jieba ({mode}): {i:,} / {len(docs):,}")
+        if bar is not None:
+            bar.empty()
+        return docs, toks
+
+    return shared_result(("tokens", corpus, mode), work)
 
 
 def build(docs: list[Doc], mode: str, words: tuple[str, ...], corpus: str) -> None:
@@ -217,8 +227,9 @@ def corpus_view() -> None:
                     raise CorpusError(T("co.file"))
                 docs = parse_upload(upload.name, upload.getvalue())
             elif src == "bench":
-                with st.spinner(T("co.fetching")):
-                    docs = benchmark_corpus()
+                with st.status(T("co.fetching")) as status:
+                    docs = benchmark_corpus(status.write)
+                    status.update(state="complete")
             else:
                 docs = demo_corpus()
             with st.spinner(T("building")):
