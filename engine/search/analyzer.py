@@ -20,7 +20,9 @@ from __future__ import annotations
 import logging
 import threading
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 import jieba
 
@@ -60,6 +62,8 @@ class Analyzer:
         self.stopwords = frozenset(DEFAULT_STOPWORDS if stopwords is None else stopwords)
         self.user_words = tuple(user_words)
         self._jieba = jieba.Tokenizer()
+        self._fold: dict[int, str] = {}  # characters NFKC + lower-case changes, learnt as they appear
+        self._seen: set[str] = set()
         self._lock = threading.Lock()  # jieba's lazy initialisation and add_word are not thread-safe
         for w in self.user_words:
             self._jieba.add_word(w)
@@ -80,15 +84,21 @@ class Analyzer:
             self._jieba.add_word(word)
         self.user_words = (*self.user_words, word)
 
-    def _normalise(self, text: str) -> tuple[str, list[int]]:
+    def _normalise(self, text: str) -> tuple[str, Sequence[int]]:
+        """Per-character NFKC + lower-case, and for each output character the input index it came from."""
         if not self.normalize:
-            return text, list(range(len(text)))
-        out, back = [], []
-        for i, ch in enumerate(text):
-            norm = unicodedata.normalize("NFKC", ch).lower()
-            out.append(norm)
-            back.extend([i] * len(norm))
-        return "".join(out), back
+            return text, range(len(text))
+        unseen = set(text) - self._seen
+        if unseen:  # learn each new character once; str.translate then folds in C, character by character
+            for ch in unseen:
+                folded = unicodedata.normalize("NFKC", ch).lower()
+                if folded != ch:
+                    self._fold[ord(ch)] = folded
+            self._seen |= unseen
+        norm = text.translate(self._fold)
+        if len(norm) == len(text):
+            return norm, range(len(text))
+        return norm, [i for i, ch in enumerate(text) for _ in self._fold.get(ord(ch), ch)]
 
     def _segments(self, norm: str, mode: str) -> list[tuple[str, int, int]]:
         with self._lock:
@@ -110,9 +120,7 @@ class Analyzer:
         if not text:
             return []
         norm, back = self._normalise(text)
-        word_chars = [0]
-        for ch in norm:
-            word_chars.append(word_chars[-1] + ch.isalnum())
+        word_chars = list(accumulate(map(str.isalnum, norm), initial=0))
         out = []
         for word, start, end in self._segments(norm, mode or self.mode):
             if not _is_word(word) or word.strip() in self.stopwords:
