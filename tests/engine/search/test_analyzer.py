@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from engine.search import Analyzer
 
-PIECES = ["倒排", "索引", "搜索引擎", "ＴＡＮＴＩＶＹ", "ﬁle", "Lucene", " ", "，", "的", "BM25", "数据结构", "Ⅻ", "①", "\u3000"]
+PIECES = ["倒排", "索引", "搜索引擎", "ＴＡＮＴＩＶＹ", "ﬁle", "Lucene", " ", "，", "的", "BM25", "数据结构", "Ⅻ", "①",
+          "\u3000"]
 
 
 def fold(s: str) -> str:
