@@ -60,7 +60,6 @@ class _Evaluator:
     def __init__(self, ix: Index, snap: Snapshot, trace: list[TraceStep], notes: list[str]) -> None:
         self.ix, self.snap, self.trace, self.notes = ix, snap, trace, notes
         self.scoring: dict[str, int] = {}  # term -> live df, in query order (negated terms excluded)
-        self.phrases: list[list[tuple[str, int]]] = []
         self.negations = 0
 
     def step(self, op: str, label: str, t0: float, bm: BitMap, **detail) -> BitMap:
@@ -159,7 +158,6 @@ class _Evaluator:
             return sets[0]
         t0 = time.perf_counter()
         cand = BitMap.intersection(*sets)
-        self.phrases.append(rel)
         out = BitMap()
         for seg in self.snap.segments:
             ids = [seg.term_id(term) for term, _ in rel]
