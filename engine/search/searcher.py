@@ -166,7 +166,7 @@ class _Evaluator:
         return self.step("phrase", label, t0, out, candidates=len(cand))
 
 
-def _score(ix: Index, snap: Snapshot, cand: np.ndarray, scoring: dict[str, int], n_live: int,
+def _score(ix: Index, snap: Snapshot, matched: BitMap, cand: np.ndarray, scoring: dict[str, int], n_live: int,
            avgdl: float) -> tuple[dict, dict]:
     """Per-term BM25 contributions (float64 arrays aligned with `cand`) and the tf arrays behind them."""
     norm = ix.length_norms(snap)[cand]
@@ -177,14 +177,15 @@ def _score(ix: Index, snap: Snapshot, cand: np.ndarray, scoring: dict[str, int],
             t = seg.term_id(term)
             if t is None:
                 continue
-            docs = seg.docs_of(t)
-            if len(snap.segments) == 1 and np.array_equal(docs, cand):  # e.g. a one-term query: tf as stored
-                tf = seg.tf_of(t)
+            docs, seg_tf = seg.docs_of(t), seg.tf_of(t)
+            if len(snap.segments) == 1 and matched.issubset(seg.bitmaps[t]):
+                # every candidate holds the term (a term, AND or phrase query): positions need no checking
+                tf = seg_tf if len(docs) == len(cand) else seg_tf[np.searchsorted(docs, cand)]
                 break
             idx = np.searchsorted(docs, cand)
             idx[idx == len(docs)] = 0
             hit = docs[idx] == cand
-            tf[hit] = seg.tf_of(t)[idx[hit]]
+            tf[hit] = seg_tf[idx[hit]]
         tfs[term] = tf
         contrib[term] = term_scores(tf, norm, idf(n_live, df), ix.k1)
     return contrib, tfs
@@ -230,7 +231,7 @@ def _rank(ix: Index, snap: Snapshot, ev: _Evaluator, matched: BitMap, k: int, ex
         matched = matched & snap.live  # never in place: `matched` may be a segment's own bitmap
     cand = np.asarray(matched.to_array(), dtype=np.int64)
     scoring = {t: df for t, df in ev.scoring.items() if df > 0}
-    contrib, tfs = _score(ix, snap, cand, scoring, n_live, avgdl)
+    contrib, tfs = _score(ix, snap, matched, cand, scoring, n_live, avgdl)
     total = np.zeros(len(cand))
     for i, c in enumerate(contrib.values()):
         total = c if i == 0 else total + c  # the same left-to-right sum the explanation shows

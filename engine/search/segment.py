@@ -82,7 +82,12 @@ class Segment:
                    p_doc)
 
     def phrase_docs(self, rel: list[tuple[int, int]], candidates: BitMap) -> BitMap:
-        """Candidates holding term ids `rel[i][0]` at offsets `rel[i][1]` from a common start (vectorised)."""
+        """Candidates holding term ids `rel[i][0]` at offsets `rel[i][1]` from a common start (vectorised).
+
+        Each term's occurrences in the candidates become sorted keys doc·2³² + (position − offset); a
+        phrase starts wherever every term has the same key. Keys come out sorted (postings are sorted by
+        doc, positions within a doc), so intersecting is a binary search, not a sort.
+        """
         cand = np.asarray((candidates & self.docnums).to_array(), dtype=np.int64)
         keys = None
         for t, off in rel:
@@ -90,18 +95,20 @@ class Segment:
             idx = np.searchsorted(docs, cand)
             ok = idx < len(docs)
             ok[ok] = docs[idx[ok]] == cand[ok]
-            idx = idx[ok]
-            p = self.post_off[t] + idx  # the postings of this term in the candidate docs
+            p = self.post_off[t] + idx[ok]  # the postings of this term in the candidate docs
             lo, hi = self.pos_off[p], self.pos_off[p + 1]
             counts = hi - lo
             flat = np.repeat(lo - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
-            doc_of = np.repeat(self.post_docs[p], counts)
-            k = (doc_of << 32) + (self.positions[flat].astype(np.int64) - off + (1 << 30))
-            keys = k if keys is None else np.intersect1d(keys, k, assume_unique=False)
+            k = (np.repeat(self.post_docs[p], counts) << 32) + (self.positions[flat].astype(np.int64) - off + (1 << 30))
+            if keys is not None:
+                at = np.searchsorted(keys, k)
+                k = k[keys[np.minimum(at, len(keys) - 1)] == k]
+            keys = k
             if keys.size == 0:
-                break
-            cand = np.unique(keys >> 32)
-        return BitMap(np.unique(keys >> 32).astype(np.uint32)) if keys is not None and keys.size else BitMap()
+                return BitMap()
+            doc_of = keys >> 32
+            cand = doc_of[np.r_[True, doc_of[1:] != doc_of[:-1]]]
+        return BitMap(cand.astype(np.uint32))
 
     def term_id(self, term: str) -> int | None:
         """The term's number in this segment, or None."""
