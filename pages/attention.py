@@ -12,12 +12,13 @@ from engine.attention.iomodel import block_for_sram
 from engine.device import describe_device
 from ui.cache import shared_result
 from ui.chrome import ensure_navigation
-from ui.i18n import translator
+from ui.i18n import plot_labels, translator
 from ui.state import bind, choice, int_in, progress_callback, publish, walkthrough
 from ui.text.attention import TEXT
 
 ensure_navigation()
 T = translator(TEXT)
+PL = plot_labels(TEXT, P.LABELS)
 DTYPES = {"fp32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}
 DEVICES = ["cpu", "cuda"] if torch.cuda.is_available() else ["cpu"]
 SWEEP_N = [256, 512, 1024, 2048, 4096]
@@ -84,12 +85,12 @@ out, trace = shared_result(("trace", tn, tb, min(d, 64), causal, dtype), make_tr
 step = st.slider(T("step.slider"), 0, len(trace.steps) - 1, 0, key=f"step_{tn}_{tb}_{causal}")
 cur = trace.steps[step]
 c = st.columns([1, 2])
-c[0].plotly_chart(P.tile_grid(trace, step), width="stretch")
-c[1].plotly_chart(P.tile_heatmaps(trace, step), width="stretch")
+c[0].plotly_chart(P.tile_grid(trace, step, PL), width="stretch")
+c[1].plotly_chart(P.tile_heatmaps(trace, step, PL), width="stretch")
 c = st.columns(2)
-c[0].plotly_chart(P.running_stats(trace, step), width="stretch")
+c[0].plotly_chart(P.running_stats(trace, step, PL), width="stretch")
 final = out[0, cur.q_range[0]:cur.q_range[1]].double().numpy()
-c[1].plotly_chart(P.convergence(trace, step, final), width="stretch")
+c[1].plotly_chart(P.convergence(trace, step, final, PL), width="stretch")
 fmt = lambda x: f"{float(x):.4g}"  # noqa: E731
 seen = torch.isfinite(cur.m_old)
 if seen.any():  # show the row whose maximum rose most: its rescale factor is furthest below 1
@@ -122,8 +123,8 @@ if st.session_state.get("swept") == sweep_key:
         st.caption(T("measured.skipped"))
     full = [r for r in rows if "naive" in r]
     c = st.columns(2)
-    c[0].plotly_chart(P.sweep_figure(full, "peak_mib", T("measured.memory"), "MiB"), width="stretch")
-    c[1].plotly_chart(P.sweep_figure(full, "time_s", T("measured.time"), "s"), width="stretch")
+    c[0].plotly_chart(P.sweep_figure(full, "peak_mib", T("measured.memory"), "MiB", PL), width="stretch")
+    c[1].plotly_chart(P.sweep_figure(full, "time_s", T("measured.time"), "s", PL), width="stretch")
     flat = pd.json_normalize(rows)
     st.download_button(T("measured.csv"), flat.to_csv(index=False), "attention_sweep.csv", "text/csv")
 else:
@@ -131,7 +132,7 @@ else:
 
 st.subheader(T("io"))
 sram = st.select_slider(T("io.sram"), [16, 32, 64, 100, 128, 192, 228, 256, 512, 1024], key="sram")
-st.plotly_chart(P.io_figure([256 * 2**i for i in range(8)], d, sram, causal), width="stretch")
+st.plotly_chart(P.io_figure([256 * 2**i for i in range(8)], d, sram, causal, PL), width="stretch")
 st.caption(T("io.caption", block=block_for_sram(sram * 1024, d)))
 
 st.header(T("walk"))

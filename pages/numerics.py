@@ -14,12 +14,13 @@ from engine.numerics.parse import parse_input
 from engine.numerics.training import MODES, RunResult, compare_precisions
 from ui.cache import shared_result
 from ui.chrome import ensure_navigation
-from ui.i18n import translator
+from ui.i18n import plot_labels, translator
 from ui.state import bind, choice, int_in, progress_callback, publish, walkthrough
 from ui.text.numerics import TEXT
 
 ensure_navigation()
 T = translator(TEXT)
+PL = plot_labels(TEXT, P.LABELS)
 NAMES = list(FORMATS)
 VIEWS = ["formats", "explorer", "range", "gradients", "training", "walkthrough"]
 GRAD_STEPS = 300
@@ -128,11 +129,11 @@ def gradients() -> None:
     for col, key in zip(cols, ["overflow", "underflow", "subnormal", "normal"], strict=True):
         col.metric(T(f"grad.{key}"), f"{getattr(fr, key):.4%}")
     st.caption(T("grad.count", count=f"{fr.count:,}", zeros=f"{fr.exact_zeros:,}", loss=cap.loss))
-    st.plotly_chart(P.gradient_histogram(values, fmt, 2.0**log2_scale), width="stretch")
+    st.plotly_chart(P.gradient_histogram(values, fmt, 2.0**log2_scale, labels=PL), width="stretch")
     st.subheader(T("grad.sweep"))
     sweep = np.arange(0, 41, 2)
     fractions = [loss_fractions(values, fmt, 2.0**s) for s in sweep]
-    st.plotly_chart(P.fractions_by_scale(values, fmt, sweep, fractions), width="stretch")
+    st.plotly_chart(P.fractions_by_scale(values, fmt, sweep, fractions, labels=PL), width="stretch")
     st.download_button(T("grad.csv"), pd.DataFrame([{"log2_scale": s, **f.__dict__} for s, f in
                        zip(sweep, fractions, strict=True)]).to_csv(index=False), "lost_fractions.csv", "text/csv")
     st.subheader(T("grad.update"))
@@ -165,9 +166,9 @@ def training() -> None:
         progress=progress_callback(bar.progress(0.0), T("train.running"))))
     bar.empty()
     st.subheader(T("train.loss"))
-    st.plotly_chart(P.loss_curves(results), width="stretch")
+    st.plotly_chart(P.loss_curves(results, labels=PL), width="stretch")
     st.subheader(T("train.scale"))
-    st.plotly_chart(P.scale_timeline(results["fp16_scaled"].scale_history), width="stretch")
+    st.plotly_chart(P.scale_timeline(results["fp16_scaled"].scale_history, labels=PL), width="stretch")
     st.subheader(T("train.summary"))
     st.dataframe(pd.DataFrame({
         T("train.col.mode"): list(results), T("train.col.final"): [round(r.final_loss, 4) for r in results.values()],
@@ -189,10 +190,10 @@ elif view == "explorer":
 elif view == "range":
     chosen = st.multiselect(T("range.formats"), NAMES, default=NAMES)
     st.subheader(T("range.line"))
-    st.plotly_chart(P.number_line(chosen or NAMES), width="stretch")
+    st.plotly_chart(P.number_line(chosen or NAMES, labels=PL), width="stretch")
     st.caption(T("range.line_caption"))
     st.subheader(T("range.ulp"))
-    st.plotly_chart(P.ulp_curves([n for n in (chosen or NAMES) if n != "fp64"] or ["fp16"]), width="stretch")
+    st.plotly_chart(P.ulp_curves([n for n in (chosen or NAMES) if n != "fp64"] or ["fp16"], labels=PL), width="stretch")
     st.caption(T("range.ulp_caption"))
 elif view == "gradients":
     gradients()

@@ -15,12 +15,13 @@ from engine.search.inspect import forward_view, inverted_view, posting_stats, ra
 from engine.search.recall import DEFAULT_QUOTAS, make_shop, recall
 from ui.cache import shared_result
 from ui.chrome import ensure_navigation
-from ui.i18n import translator
+from ui.i18n import plot_labels, translator
 from ui.state import bind, choice, publish, walkthrough
 from ui.text.search import TEXT
 
 ensure_navigation()
 T = translator(TEXT)
+PL = plot_labels(TEXT, P.LABELS)
 VIEWS = ["search", "trace", "why", "analyzer", "internals", "corpus", "recall", "walkthrough"]
 PRESETS = {1: {"view": "search", "q": "倒排 索引 -lucene"}, 2: {"view": "trace", "q": "倒排 索引 -lucene"},
            3: {"view": "search", "q": '"搜索引擎"'}, 4: {"view": "search", "q": "category:推荐 region:北京"},
@@ -127,7 +128,7 @@ def search_view() -> None:
                     st.markdown(explanation_tree(h.explanation))
     # plotly.js costs a new tab about 0.7 s on first draw, so the chart waits until asked for
     if any(h.explanation.details for h in res.hits) and st.toggle(T("chart"), key="chart"):
-        st.plotly_chart(P.contributions(res.hits), width="stretch")
+        st.plotly_chart(P.contributions(res.hits, PL), width="stretch")
     rows = [{"rank": i + 1, "id": h.doc_id, "title": h.doc.title, "score": h.score} for i, h in enumerate(res.hits)]
     st.download_button(T("csv"), pd.DataFrame(rows).to_csv(index=False), "results.csv", "text/csv")
 
@@ -139,13 +140,13 @@ def trace_view() -> None:
         st.info(T("trace.none"))
         return
     step = st.slider(T("trace.step"), 0, len(res.trace) - 1, len(res.trace) - 1)
-    st.plotly_chart(P.trace_steps(res, step), width="stretch")
+    st.plotly_chart(P.trace_steps(res, step, PL), width="stretch")
     st.dataframe(pd.DataFrame([{T("trace.col.op"): s.op, T("trace.col.label"): s.label, T("trace.col.size"): s.size,
                                 T("trace.col.ms"): round(s.ms, 4)} for s in res.trace[: step + 1]]), hide_index=True)
     for i, s in enumerate(res.trace[: step + 1]):
         if s.op == "term":
             docs = sorted(h.docnum for h in ix.search_terms("term", [s.label], k=len(ix)).hits)
-            st.plotly_chart(P.posting_strip(ix.next_docnum, docs, s.label), width="stretch", key=f"strip_{i}")
+            st.plotly_chart(P.posting_strip(ix.next_docnum, docs, s.label, PL), width="stretch", key=f"strip_{i}")
 
 
 def why_view() -> None:
@@ -159,7 +160,7 @@ def why_view() -> None:
     with st.spinner(T("why.running")):
         rows = shared_result(("race", st.session_state["mode"]),
                              lambda: race(demo_corpus(), base_analyzer(st.session_state["mode"]), sizes))
-    st.plotly_chart(P.race_figure(rows), width="stretch")
+    st.plotly_chart(P.race_figure(rows, PL), width="stretch")
     st.dataframe(pd.DataFrame(rows), hide_index=True)
     st.download_button(T("csv"), pd.DataFrame(rows).to_csv(index=False), "race.csv", "text/csv")
 
@@ -203,7 +204,7 @@ def internals_view() -> None:
         term = st.selectbox(T("in.term"), table["term"].tolist()[:200])
         stats = posting_stats(ix, term)
         if stats:
-            st.plotly_chart(P.containers_figure(stats), width="stretch")
+            st.plotly_chart(P.containers_figure(stats, PL), width="stretch")
     st.subheader(T("in.segments"))
     st.dataframe(pd.DataFrame([{T("in.col.segment"): s.name, T("in.col.docs"): len(s.docnums),
                                 T("in.col.deleted"): len(t), T("in.col.terms"): len(s.terms)}

@@ -73,3 +73,13 @@ def test_the_key_scan_sees_the_pages() -> None:
     """Guard against the scan above silently finding nothing."""
     tree = ast.parse((ROOT / "pages" / "home.py").read_text(encoding="utf-8"))
     assert _translators(tree) == {"T": "home", "A": "app"}
+
+
+@pytest.mark.parametrize("topic", ["numerics", "attention", "search"])
+def test_every_plot_label_is_translated(topic: str) -> None:
+    """Figures are drawn by the engines in English by default; each page supplies every label in both languages."""
+    plots = importlib.import_module(f"engine.{topic}.plots")
+    missing = [k for k in plots.LABELS if f"plot.{k}" not in TABLES[topic]]
+    assert not missing, f"ui/text/{topic}.py lacks plot labels {missing}"
+    for k, english in plots.LABELS.items():
+        assert _fields(english) == _fields(TABLES[topic][f"plot.{k}"][0]), k

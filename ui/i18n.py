@@ -27,6 +27,12 @@ def translate(table: Table, key: str, lang: str, **fmt: object) -> str:
     return text.format(**fmt) if fmt else text
 
 
+def plot_labels(table: Table, defaults: Mapping[str, str]) -> dict[str, str]:
+    """An engine's plot labels in the current language: key k of `defaults` is "plot.k" in the page's table."""
+    lang = current_lang()
+    return {k: translate(table, f"plot.{k}", lang) for k in defaults}
+
+
 def translator(table: Table) -> Callable[..., str]:
     """Return `T(key, **fmt)` bound to `table` that follows the current language on every call."""
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -9,11 +11,27 @@ from plotly.subplots import make_subplots
 from engine.attention.iomodel import standard_io, tiled_io
 from engine.attention.tiled import AttentionTrace
 
+LABELS = {  # English defaults; pages pass their translations (keys: "plot.<key>" in the page's table)
+    "skipped": "skipped (masked)", "pending": "pending", "done": "done", "current": "current",
+    "grid_title": "tile grid", "key_block": "key block j", "query_block": "query block i",
+    "s_title": "S = Q_i K_jᵀ · scale", "p_title": "P = exp(S − m_new)", "key_from": "key (from {start})",
+    "query_from": "query (from {start})", "m_title": "running max m", "l_title": "running denominator l",
+    "m_before": "m before", "m_after": "m after", "query_row": "query row", "conv_title": "output rows converging",
+    "conv_x": "key block processed", "conv_y": "max |O_partial − O_final|", "n_axis": "N (sequence length)",
+    "io_standard": "standard Θ(Nd + N²)", "io_tiled": "tiled Θ(N²d²/M)",
+    "io_title": "HBM traffic per head (model), SRAM = {sram} KiB", "io_y": "MiB moved",
+}
 METHOD_COLORS = {"naive": "#ef4444", "tiled": "#2563eb", "sdpa": "#16a34a", "triton": "#9333ea"}
 _LAYOUT = dict(margin=dict(l=10, r=10, t=40, b=40))
+Labels = Mapping[str, str] | None
 
 
-def tile_grid(trace: AttentionTrace, step: int) -> go.Figure:
+def _lab(labels: Labels, key: str, **fmt: object) -> str:
+    text = (labels or {}).get(key, LABELS[key])
+    return text.format(**fmt) if fmt else text
+
+
+def tile_grid(trace: AttentionTrace, step: int, labels: Labels = None) -> go.Figure:
     """The query-block × key-block grid: done, current, pending and skipped (masked) tiles."""
     nq, nk = trace.grid
     state = np.full((nq, nk), 1.0)  # pending
@@ -25,59 +43,60 @@ def tile_grid(trace: AttentionTrace, step: int) -> go.Figure:
     state[cur.q_block, cur.k_block] = 3.0
     scale = [[0.0, "#cbd5e1"], [0.25, "#cbd5e1"], [0.25, "#f8fafc"], [0.5, "#f8fafc"], [0.5, "#93c5fd"],
              [0.75, "#93c5fd"], [0.75, "#f59e0b"], [1.0, "#f59e0b"]]
-    labels = np.array(["skipped (masked)", "pending", "done", "current"])[state.astype(int)]
-    hover = "Q block %{y}, K block %{x}: %{customdata}<extra></extra>"
+    states = np.array([_lab(labels, k) for k in ("skipped", "pending", "done", "current")])[state.astype(int)]
+    hover = "Q %{y}, K %{x}: %{customdata}<extra></extra>"
     fig = go.Figure(go.Heatmap(z=state, zmin=0, zmax=3, colorscale=scale, showscale=False, xgap=2, ygap=2,
-                               customdata=labels, hovertemplate=hover))
-    fig.update_layout(title="tile grid", height=320,
-                      xaxis_title="key block j", yaxis=dict(title="query block i", autorange="reversed"), **_LAYOUT)
+                               customdata=states, hovertemplate=hover))
+    fig.update_layout(title=_lab(labels, "grid_title"), height=320, xaxis_title=_lab(labels, "key_block"),
+                      yaxis=dict(title=_lab(labels, "query_block"), autorange="reversed"), **_LAYOUT)
     return fig
 
 
-def tile_heatmaps(trace: AttentionTrace, step: int) -> go.Figure:
+def tile_heatmaps(trace: AttentionTrace, step: int, labels: Labels = None) -> go.Figure:
     """The current tile's scores S and weights P = exp(S − m_new)."""
     s = trace.steps[step]
-    fig = make_subplots(1, 2, subplot_titles=("S = Q_i K_jᵀ · scale", "P = exp(S − m_new)"), horizontal_spacing=0.12)
+    fig = make_subplots(1, 2, subplot_titles=(_lab(labels, "s_title"), _lab(labels, "p_title")),
+                        horizontal_spacing=0.12)
     sv = s.s.double().numpy()
     fig.add_trace(go.Heatmap(z=np.where(np.isfinite(sv), sv, np.nan), colorscale="RdBu", zmid=0,
                              colorbar=dict(x=0.44, len=0.9)), 1, 1)
     fig.add_trace(go.Heatmap(z=s.p.double().numpy(), colorscale="Viridis", zmin=0, zmax=1), 1, 2)
     x0, y0 = s.k_range[0], s.q_range[0]
     for col in (1, 2):
-        fig.update_xaxes(title_text=f"key (from {x0})", row=1, col=col)
-        fig.update_yaxes(title_text=f"query (from {y0})", autorange="reversed", row=1, col=col)
+        fig.update_xaxes(title_text=_lab(labels, "key_from", start=x0), row=1, col=col)
+        fig.update_yaxes(title_text=_lab(labels, "query_from", start=y0), autorange="reversed", row=1, col=col)
     fig.update_layout(height=340, **_LAYOUT)
     return fig
 
 
-def running_stats(trace: AttentionTrace, step: int) -> go.Figure:
+def running_stats(trace: AttentionTrace, step: int, labels: Labels = None) -> go.Figure:
     """Running max m (before/after) and denominator l over the current query block's rows."""
     s = trace.steps[step]
     rows = np.arange(*s.q_range)
-    fig = make_subplots(1, 2, subplot_titles=("running max m", "running denominator l"))
-    fig.add_trace(go.Scatter(x=rows, y=s.m_old.double().numpy(), name="m before", mode="markers",
+    fig = make_subplots(1, 2, subplot_titles=(_lab(labels, "m_title"), _lab(labels, "l_title")))
+    fig.add_trace(go.Scatter(x=rows, y=s.m_old.double().numpy(), name=_lab(labels, "m_before"), mode="markers",
                              marker_color="#94a3b8"), 1, 1)
-    fig.add_trace(go.Scatter(x=rows, y=s.m_new.double().numpy(), name="m after", mode="markers",
+    fig.add_trace(go.Scatter(x=rows, y=s.m_new.double().numpy(), name=_lab(labels, "m_after"), mode="markers",
                              marker_color="#f59e0b"), 1, 1)
     fig.add_trace(go.Scatter(x=rows, y=s.l.double().numpy(), name="l", mode="lines+markers",
                              line_color="#2563eb"), 1, 2)
-    fig.update_xaxes(title_text="query row")
+    fig.update_xaxes(title_text=_lab(labels, "query_row"))
     fig.update_layout(height=300, **_LAYOUT)
     return fig
 
 
-def convergence(trace: AttentionTrace, step: int, final_rows: np.ndarray) -> go.Figure:
+def convergence(trace: AttentionTrace, step: int, final_rows: np.ndarray, labels: Labels = None) -> go.Figure:
     """For the current query block: max |O_partial − O_final| after each of its tiles so far."""
     cur = trace.steps[step]
     same = [s for s in trace.steps[: step + 1] if s.q_block == cur.q_block]
     err = [float(np.abs(s.o.double().numpy() - final_rows).max()) for s in same]
     fig = go.Figure(go.Scatter(x=[s.k_block for s in same], y=err, mode="lines+markers", line_color="#2563eb"))
-    fig.update_layout(title="output rows converging", xaxis_title="key block processed",
-                      yaxis=dict(title="max |O_partial − O_final|", type="log"), height=300, **_LAYOUT)
+    fig.update_layout(title=_lab(labels, "conv_title"), xaxis_title=_lab(labels, "conv_x"),
+                      yaxis=dict(title=_lab(labels, "conv_y"), type="log"), height=300, **_LAYOUT)
     return fig
 
 
-def sweep_figure(rows: list[dict], key: str, title: str, unit: str) -> go.Figure:
+def sweep_figure(rows: list[dict], key: str, title: str, unit: str, labels: Labels = None) -> go.Figure:
     """A log-log plot of `key` ("time_s" or "peak_mib") against N for each method in bench rows."""
     fig = go.Figure()
     methods = [m for m in METHOD_COLORS if rows and m in rows[0]]
@@ -85,17 +104,17 @@ def sweep_figure(rows: list[dict], key: str, title: str, unit: str) -> go.Figure
         pts = [(r["n"], r[m][key]) for r in rows if r[m][key] > 0]
         fig.add_trace(go.Scatter(x=[p[0] for p in pts], y=[p[1] for p in pts], name=m, mode="lines+markers",
                                  line_color=METHOD_COLORS[m]))
-    fig.update_layout(title=title, xaxis=dict(title="N (sequence length)", type="log"),
+    fig.update_layout(title=title, xaxis=dict(title=_lab(labels, "n_axis"), type="log"),
                       yaxis=dict(title=unit, type="log"), height=360, **_LAYOUT)
     return fig
 
 
-def io_figure(ns: list[int], d: int, sram_kib: int, causal: bool) -> go.Figure:
+def io_figure(ns: list[int], d: int, sram_kib: int, causal: bool, labels: Labels = None) -> go.Figure:
     """Modelled HBM traffic of standard vs tiled attention against N, for an SRAM of `sram_kib` KiB."""
     std = [standard_io(n, n, d, causal=causal).hbm_bytes / 2**20 for n in ns]
     til = [tiled_io(n, n, d, sram_kib * 1024, causal=causal).hbm_bytes / 2**20 for n in ns]
-    fig = go.Figure([go.Scatter(x=ns, y=std, name="standard Θ(Nd + N²)", line_color=METHOD_COLORS["naive"]),
-                     go.Scatter(x=ns, y=til, name="tiled Θ(N²d²/M)", line_color=METHOD_COLORS["tiled"])])
-    fig.update_layout(title=f"HBM traffic per head (model), SRAM = {sram_kib} KiB", height=360,
-                      xaxis=dict(title="N", type="log"), yaxis=dict(title="MiB moved", type="log"), **_LAYOUT)
+    fig = go.Figure([go.Scatter(x=ns, y=std, name=_lab(labels, "io_standard"), line_color=METHOD_COLORS["naive"]),
+                     go.Scatter(x=ns, y=til, name=_lab(labels, "io_tiled"), line_color=METHOD_COLORS["tiled"])])
+    fig.update_layout(title=_lab(labels, "io_title", sram=sram_kib), height=360, xaxis=dict(title="N", type="log"),
+                      yaxis=dict(title=_lab(labels, "io_y"), type="log"), **_LAYOUT)
     return fig
