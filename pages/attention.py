@@ -9,9 +9,8 @@ from engine.attention import plots as P
 from engine.attention.bench import run_case
 from engine.attention.guard import estimate, memory_budget
 from engine.attention.iomodel import block_for_sram
-from engine.device import describe_device
 from ui.cache import shared_result
-from ui.chrome import ensure_navigation
+from ui.chrome import device_label, ensure_navigation
 from ui.i18n import plot_labels, translator
 from ui.state import bind, choice, int_in, progress_callback, publish, walkthrough
 from ui.text.attention import TEXT
@@ -48,7 +47,7 @@ with st.container(border=True):
     bk = c[1].select_slider(T("block_k"), [8, 16, 32, 64, 128, 256, 512], key="bk")
     causal = c[2].toggle(T("causal"), key="causal")
     device = torch.device(c[3].segmented_control(T("device_pick"), DEVICES, key="dev") or "cpu")
-st.caption(T("device", device=describe_device(device).label()))
+st.caption(T("device", device=device_label(device)))
 
 st.header(T("live"))
 est, budget = estimate(n, n, d, heads, DTYPES[dtype], bq, bk), memory_budget(device)

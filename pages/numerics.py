@@ -6,14 +6,13 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from engine.device import describe_device
 from engine.numerics import FORMATS, decode_encoding, encode
 from engine.numerics import plots as P
 from engine.numerics.gradients import GradientCapture, capture_gradients, loss_fractions, lost_update_fraction
 from engine.numerics.parse import parse_input
 from engine.numerics.training import MODES, RunResult, compare_precisions
 from ui.cache import shared_result
-from ui.chrome import ensure_navigation
+from ui.chrome import device_label, ensure_navigation
 from ui.i18n import plot_labels, translator
 from ui.state import bind, choice, int_in, progress_callback, publish, walkthrough
 from ui.text.numerics import TEXT
@@ -40,7 +39,7 @@ st.title(T("title"))
 st.markdown(T("what"))
 st.latex(r"x = (-1)^{s}\cdot 2^{\,e-\text{bias}}\cdot\Bigl(1+\frac{m}{2^{M}}\Bigr)"
          r"\qquad \text{loss scaling: } \nabla(sL) = s\,\nabla L")
-st.caption(T("device", device=describe_device().label()))
+st.caption(T("device", device=device_label()))
 
 for key, default, parse in [("view", "formats", choice(VIEWS)), ("fmt", "fp16", choice(NAMES)), ("x", "0.1", str),
                             ("layer", "activation", str), ("gfmt", "fp16", choice(NAMES)), ("scale", 0, int_in(0, 40)),

@@ -6,7 +6,6 @@ import time
 import pandas as pd
 import streamlit as st
 
-from engine.device import describe_device
 from engine.search import Analyzer, Doc, Index, QueryError
 from engine.search import plots as P
 from engine.search.analyzer import MODES
@@ -14,7 +13,7 @@ from engine.search.corpus import CorpusError, benchmark_corpus, demo_corpus, par
 from engine.search.inspect import forward_view, inverted_view, posting_stats, race, term_table
 from engine.search.recall import DEFAULT_QUOTAS, make_shop, recall
 from ui.cache import shared_result
-from ui.chrome import ensure_navigation
+from ui.chrome import device_label, ensure_navigation
 from ui.i18n import plot_labels, translator
 from ui.state import bind, choice, publish, walkthrough
 from ui.text.search import TEXT
@@ -80,7 +79,7 @@ if "ix" not in st.session_state or st.session_state["ix_mode"] != st.session_sta
 ix: Index = st.session_state["ix"]
 snap = ix.snapshot
 st.caption(T("status", docs=f"{len(ix):,}", mode=st.session_state["mode"], segments=len(snap.segments),
-             deleted=sum(len(t) for t in snap.tombstones), device=describe_device().label()))
+             deleted=sum(len(t) for t in snap.tombstones), device=device_label()))
 view = st.segmented_control(T("view"), VIEWS, format_func=lambda v: T(f"view.{v}"), key="view") or "search"
 
 

@@ -46,6 +46,14 @@ def _device() -> DeviceInfo:
     return describe_device()
 
 
+def device_label(device=None) -> str:
+    """The compute device in the current language (the default device, or a chosen torch.device)."""
+    info = _device() if device is None else describe_device(device)
+    if info.kind == "cuda":
+        return T("sidebar.cuda", label=info.label())
+    return T("sidebar.cpu", threads=info.threads)
+
+
 def device_badge() -> None:
     """Show which device the engines run on, and the torch version."""
     info = _device()
