@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 
 import numpy as np
 import plotly.graph_objects as go
@@ -10,6 +11,7 @@ from plotly.subplots import make_subplots
 
 from engine.attention.iomodel import standard_io, tiled_io
 from engine.attention.tiled import AttentionTrace
+from engine.plotting import label
 
 LABELS = {  # English defaults; pages pass their translations (keys: "plot.<key>" in the page's table)
     "skipped": "skipped (masked)", "pending": "pending", "done": "done", "current": "current",
@@ -26,9 +28,7 @@ _LAYOUT = dict(margin=dict(l=10, r=10, t=40, b=40))
 Labels = Mapping[str, str] | None
 
 
-def _lab(labels: Labels, key: str, **fmt: object) -> str:
-    text = (labels or {}).get(key, LABELS[key])
-    return text.format(**fmt) if fmt else text
+_lab = partial(label, LABELS)  # _lab(labels, key, **fmt): the page's label or the English default
 
 
 def tile_grid(trace: AttentionTrace, step: int, labels: Labels = None) -> go.Figure:

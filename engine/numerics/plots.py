@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 
 import numpy as np
 import plotly.graph_objects as go
@@ -11,6 +12,7 @@ from engine.numerics.formats import FORMATS, FormatSpec, get_format
 from engine.numerics.gradients import LossFractions
 from engine.numerics.scaler import ScaleEvent
 from engine.numerics.training import RunResult
+from engine.plotting import label
 
 LABELS = {  # English defaults; pages pass their translations (keys: "plot.<key>" in the page's table)
     "underflow": "underflow", "subnormal": "subnormal", "normal": "normal", "overflow": "overflow",
@@ -23,9 +25,7 @@ ZONE_COLORS = {"underflow": "#94a3b8", "subnormal": "#f59e0b", "normal": "#22c55
 MODE_COLORS = {"fp32": "#0f172a", "fp16": "#ef4444", "fp16_scaled": "#2563eb", "bf16": "#16a34a"}
 
 
-def _lab(labels: Mapping[str, str] | None, key: str, **fmt: object) -> str:
-    text = (labels or {}).get(key, LABELS[key])
-    return text.format(**fmt) if fmt else text
+_lab = partial(label, LABELS)  # _lab(labels, key, **fmt): the page's label or the English default
 
 
 def zones(f: FormatSpec) -> dict[str, tuple[float, float]]:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 
 import plotly.graph_objects as go
 
+from engine.plotting import label
 from engine.search.inspect import PostingStats
 from engine.search.searcher import SearchResult
 
@@ -22,9 +24,7 @@ LABELS = {  # English defaults; pages pass their translations (keys: "plot.<key>
 Labels = Mapping[str, str] | None
 
 
-def _lab(labels: Labels, key: str, **fmt: object) -> str:
-    text = (labels or {}).get(key, LABELS[key])
-    return text.format(**fmt) if fmt else text
+_lab = partial(label, LABELS)  # _lab(labels, key, **fmt): the page's label or the English default
 
 
 def contributions(hits: list, labels: Labels = None) -> go.Figure:
