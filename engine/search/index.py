@@ -9,6 +9,7 @@ reused; the user's string ids map onto them.
 from __future__ import annotations
 
 import threading
+import unicodedata
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -55,8 +56,6 @@ class Snapshot:
 
 def keyword(value: str) -> str:
     """Keyword fields match case- and width-insensitively."""
-    import unicodedata
-
     return unicodedata.normalize("NFKC", str(value)).strip().lower()
 
 

@@ -201,12 +201,13 @@ def search(ix: Index, query: str, k: int = 10, explain_hits: bool = True, highli
     notes: list[str] = []
     t0 = time.perf_counter()
     node = parse(query)
-    trace.append(TraceStep("parse", describe(node), 0, (time.perf_counter() - t0) * 1e3))
+    described = describe(node)
+    trace.append(TraceStep("parse", described, 0, (time.perf_counter() - t0) * 1e3))
     ev = _Evaluator(ix, snap, trace, notes)
     matched = ev.eval(node)
     if matched is None:
-        return SearchResult([], 0, trace, describe(node), [], notes or ["nothing to search for"])
-    return _rank(ix, snap, ev, matched, k, explain_hits, highlight_hits, describe(node))
+        return SearchResult([], 0, trace, described, [], notes or ["nothing to search for"])
+    return _rank(ix, snap, ev, matched, k, explain_hits, highlight_hits, described)
 
 
 def search_terms(ix: Index, kind: str, terms: list[str], k: int = 10) -> SearchResult:
