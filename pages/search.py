@@ -10,7 +10,7 @@ from engine.search import Analyzer, Doc, Index, QueryError
 from engine.search import plots as P
 from engine.search.analyzer import MODES
 from engine.search.corpus import CorpusError, benchmark_corpus, demo_corpus, parse_upload
-from engine.search.inspect import forward_view, inverted_view, posting_stats, race, term_table
+from engine.search.inspect import forward_view, inverted_view, live_postings, posting_stats, race, term_table
 from engine.search.recall import DEFAULT_QUOTAS, make_shop, recall
 from ui.cache import shared_result
 from ui.chrome import device_label, ensure_navigation
@@ -144,7 +144,7 @@ def trace_view() -> None:
                                 T("trace.col.ms"): round(s.ms, 4)} for s in res.trace[: step + 1]]), hide_index=True)
     for i, s in enumerate(res.trace[: step + 1]):
         if s.op == "term":
-            docs = sorted(h.docnum for h in ix.search_terms("term", [s.label], k=len(ix)).hits)
+            docs = list(live_postings(ix, s.label))
             st.plotly_chart(P.posting_strip(ix.next_docnum, docs, s.label, PL), width="stretch", key=f"strip_{i}")
 
 

@@ -45,14 +45,20 @@ class PostingStats:
     int32_bytes: int
 
 
-def posting_stats(ix: Index, term: str) -> PostingStats | None:
-    """Container breakdown of a term's live posting list (None if the term is absent)."""
+def live_postings(ix: Index, term: str) -> BitMap:
+    """The live documents (internal numbers) holding `term`, across segments, tombstones removed."""
     snap = ix.snapshot
     bm = BitMap()
     for seg, tomb in zip(snap.segments, snap.tombstones, strict=True):
         t = seg.term_id(term)
         if t is not None:
             bm |= seg.bitmaps[t] - tomb
+    return bm
+
+
+def posting_stats(ix: Index, term: str) -> PostingStats | None:
+    """Container breakdown of a term's live posting list (None if the term is absent)."""
+    bm = live_postings(ix, term)
     if not bm:
         return None
     bm.run_optimize()
