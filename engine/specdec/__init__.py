@@ -1,10 +1,10 @@
-"""Speculative decoding. So far: the exact accept/resample rule (`speculative_step`) and a model-agnostic
-draft-and-verify loop over next-token distributions; the trained models and the page are still to come."""
+"""Speculative decoding: byte-level GPTs (a ~22 M target, a ~0.5 M draft, Medusa heads, MTP modules), the
+exact accept/resample rule, and decoding loops that trace every drafted token's fate."""
 
-from engine.specdec.sampling import StepOutcome, speculative_step
-
-__all__ = ["StepOutcome", "speculative_step"]
-from engine.specdec.generate import Generation, Models, generate
+from engine.specdec.generate import METHODS, Generation, Models, generate
 from engine.specdec.model import GPT, GPTConfig
+from engine.specdec.sampling import StepOutcome, speculative_step
+from engine.specdec.train import load_models
 
-__all__ += ["GPT", "GPTConfig", "Generation", "Models", "generate"]
+__all__ = ["GPT", "METHODS", "GPTConfig", "Generation", "Models", "StepOutcome", "generate", "load_models",
+           "speculative_step"]

@@ -24,6 +24,12 @@ class GPTConfig:
     heads: int = 4
 
 
+ROLES = {  # sized from CPU measurements: see the README's speculative-decoding section
+    "target": GPTConfig(vocab=256, context=256, width=512, layers=7, heads=8),
+    "draft": GPTConfig(vocab=256, context=256, width=128, layers=2, heads=4),
+}
+
+
 class KVCache:
     """Per-layer keys and values of the tokens processed so far: (B, heads, T, head_dim) each."""
 
@@ -35,6 +41,13 @@ class KVCache:
     def length(self) -> int:
         """Tokens cached."""
         return 0 if self.k[0] is None else self.k[0].shape[2]
+
+    def select(self, keep: torch.Tensor) -> None:
+        """Keep only the cached positions listed in `keep` (the accepted path of a candidate tree)."""
+        for i in range(len(self.k)):
+            if self.k[i] is not None:
+                self.k[i] = self.k[i].index_select(2, keep)
+                self.v[i] = self.v[i].index_select(2, keep)
 
     def truncate(self, length: int) -> None:
         """Forget everything after the first `length` tokens (a rejected draft)."""
@@ -54,7 +67,7 @@ class Block(nn.Module):
         self.qkv, self.proj = nn.Linear(c.width, 3 * c.width), nn.Linear(c.width, c.width)
         self.fc, self.out = nn.Linear(c.width, 4 * c.width), nn.Linear(4 * c.width, c.width)
 
-    def forward(self, x: torch.Tensor, cache: KVCache | None) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, cache: KVCache | None, mask: torch.Tensor | None = None) -> torch.Tensor:
         b, t, w = x.shape
         q, k, v = self.qkv(self.ln1(x)).split(w, dim=-1)
         q, k, v = (z.view(b, t, self.heads, w // self.heads).transpose(1, 2) for z in (q, k, v))  # (b, h, t, hd)
@@ -65,8 +78,8 @@ class Block(nn.Module):
                 k = torch.cat([cache.k[self.index], k], dim=2)
                 v = torch.cat([cache.v[self.index], v], dim=2)
             cache.k[self.index], cache.v[self.index] = k, v
-        # new query i (absolute position past + i) sees keys 0 … past + i
-        mask = torch.ones(t, past + t, dtype=torch.bool, device=x.device).tril(diagonal=past)
+        if mask is None:  # new query i (absolute position past + i) sees keys 0 … past + i
+            mask = torch.ones(t, past + t, dtype=torch.bool, device=x.device).tril(diagonal=past)
         y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
         x = x + self.proj(y.transpose(1, 2).reshape(b, t, w))
         return x + self.out(F.gelu(self.fc(self.ln2(x))))
@@ -84,21 +97,42 @@ class GPT(nn.Module):
         self.ln = nn.LayerNorm(c.width)
         self.head = nn.Linear(c.width, c.vocab, bias=False)
         self.head.weight = self.tok.weight
+        self.apply(self._init)
+        for block in self.blocks:  # GPT-2: residual projections shrink with depth so the stream stays O(1)
+            for layer in (block.proj, block.out):
+                nn.init.normal_(layer.weight, std=0.02 / (2 * c.layers) ** 0.5)
+
+    @staticmethod
+    def _init(module: nn.Module) -> None:
+        # PyTorch's default N(0, 1) embedding, tied to the head, would start with logits of std ~sqrt(width)
+        if isinstance(module, (nn.Linear, nn.Embedding)):
+            nn.init.normal_(module.weight, std=0.02)
+        if isinstance(module, nn.Linear) and module.bias is not None:
+            nn.init.zeros_(module.bias)
 
     def new_cache(self) -> KVCache:
         """An empty cache for this model."""
         return KVCache(self.config.layers)
 
-    def forward(self, idx: torch.Tensor, cache: KVCache | None = None) -> torch.Tensor:
-        """Logits (B, T, vocab) for the new tokens `idx` (B, T), continuing after the cached ones."""
+    def forward(self, idx: torch.Tensor, cache: KVCache | None = None, positions: torch.Tensor | None = None,
+                mask: torch.Tensor | None = None, return_hidden: bool = False):
+        """Logits (B, T, vocab) for the new tokens `idx` (B, T), continuing after the cached ones.
+
+        `positions` (T,) and `mask` (T, cached + T; True = may attend) replace the causal defaults, for a
+        candidate tree whose branches share positions; `return_hidden` also returns the final normed states.
+        """
         past = cache.length if cache is not None else 0
         t = idx.shape[1]
-        if past + t > self.config.context:
-            raise ValueError(f"{past + t} tokens exceed the model's context of {self.config.context}")
-        x = self.tok(idx) + self.pos(torch.arange(past, past + t, device=idx.device))
+        if positions is None:
+            positions = torch.arange(past, past + t, device=idx.device)
+        if int(positions.max()) >= self.config.context:
+            raise ValueError(f"position {int(positions.max())} is past the model's context of {self.config.context}")
+        x = self.tok(idx) + self.pos(positions)
         for block in self.blocks:
-            x = block(x, cache)
-        return self.head(self.ln(x))
+            x = block(x, cache, mask)
+        hidden = self.ln(x)
+        logits = self.head(hidden)
+        return (logits, hidden) if return_hidden else logits
 
     def n_params(self) -> int:
         """Parameters, counting the tied head once."""

@@ -1,7 +1,12 @@
-"""`python -m engine.specdec.train`: train the target or the draft byte-level GPT, resumably, with progress.
+"""`python -m engine.specdec.train`: train the byte-level target, then the drafters on it, resumably.
 
-    python -m engine.specdec.train --role target --steps 3000          # about 22 M parameters
-    python -m engine.specdec.train --role draft --teacher ckpt/target.ckpt   # ~0.5 M, distilled from the target
+    python -m engine.specdec.train --role target --ckpt ckpt/target.ckpt --ship engine/specdec/weights/target.pt
+    python -m engine.specdec.train --role heads --teacher engine/specdec/weights/target.pt \
+        --ckpt ckpt/heads.ckpt --steps 400 --ship engine/specdec/weights/drafters.pt
+
+The first trains the ~22 M-parameter target; the second, on the shipped (half-precision) target frozen,
+trains the ~0.5 M draft model (distilled, plus a text-only twin for comparison), the Medusa heads and
+the MTP modules together, sharing one target forward per batch.
 
 A checkpoint (`--ckpt`) holds fp32 weights, the optimizer state and the step, so a run continues where
 it stopped; `--ship` writes half-precision weights for the package. Everything loads with
@@ -21,12 +26,8 @@ import torch
 from torch.nn import functional as F
 
 from engine.device import pick_device
-from engine.specdec.model import GPT, GPTConfig
+from engine.specdec.model import GPT, ROLES, GPTConfig
 
-ROLES = {
-    "target": GPTConfig(vocab=256, context=256, width=512, layers=7, heads=8),
-    "draft": GPTConfig(vocab=256, context=256, width=128, layers=2, heads=4),
-}
 Progress = Callable[[int, int, float], None]
 
 
@@ -37,6 +38,28 @@ def batches(data: torch.Tensor, context: int, batch: int, gen: torch.Generator):
         x = torch.stack([data[s:s + context] for s in starts.tolist()]).long()
         y = torch.stack([data[s + 1:s + 1 + context] for s in starts.tolist()]).long()
         yield x, y
+
+
+def split(data: bytes, held_out: float = 0.05) -> tuple[bytes, bytes]:
+    """Training and validation text: the last `held_out` fraction is never trained on."""
+    cut = int(len(data) * (1 - held_out))
+    return data[:cut], data[cut:]
+
+
+@torch.no_grad()
+def evaluate(model: GPT, data: bytes, batches_: int = 20, batch: int = 16, seed: int = 1234) -> float:
+    """Mean next-byte cross-entropy (nats) of `model` on fixed random windows of `data`."""
+    was_training = model.training
+    model.eval()
+    device = next(model.parameters()).device
+    tensor = torch.frombuffer(bytearray(data), dtype=torch.uint8)
+    stream = batches(tensor, model.config.context, batch, torch.Generator().manual_seed(seed))
+    total = 0.0
+    for _ in range(batches_):
+        x, y = (t.to(device) for t in next(stream))
+        total += float(F.cross_entropy(model(x).flatten(0, 1), y.flatten()))
+    model.train(was_training)
+    return total / batches_
 
 
 def save_checkpoint(path: Path, model: GPT, opt: torch.optim.Optimizer, step: int) -> None:
@@ -101,35 +124,77 @@ def train(data: bytes, role: str, steps: int, ckpt: Path, batch: int = 32, lr: f
         losses.append(loss.item())
         if progress:
             progress(step, steps, losses[-1])
-        if (step + 1) % 200 == 0 or step + 1 == steps:
+        if (step + 1) % 50 == 0 or step + 1 == steps:
             save_checkpoint(ckpt, model, opt, step + 1)
     return model.eval(), losses
+
+
+WEIGHTS = Path(__file__).with_name("weights")
+
+
+def load_models(directory: Path | None = None, device: torch.device | str = "cpu"):
+    """The shipped target and everything trained on it (draft, Medusa heads, MTP chain), ready to generate."""
+    from engine.specdec.generate import Models
+    from engine.specdec.heads import load_drafters
+
+    directory = directory or WEIGHTS
+    target_path, drafters_path = directory / "target.pt", directory / "drafters.pt"
+    if not target_path.exists() or not drafters_path.exists():
+        raise FileNotFoundError(f"no trained weights in {directory}: run `python -m engine.specdec.train` "
+                                "(see the README) to train and ship them")
+    target = load_model(target_path, device)
+    d = load_drafters(drafters_path, target, device)
+    return Models(target, d.draft, d.medusa, d.mtp, d.tree, d.report, d.others)
 
 
 def main(argv: list[str] | None = None) -> None:
     """Command line: train a role, report progress, optionally ship half-precision weights."""
     from engine.specdec.data import shakespeare_bytes
+    from engine.specdec.heads import HeadsConfig, heads_checkpoint, train_heads
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--role", choices=list(ROLES), required=True)
-    ap.add_argument("--steps", type=int, default=3000)
-    ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--role", choices=["target", "heads"], required=True)
+    ap.add_argument("--steps", type=int, default=1300)
+    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--ckpt", type=Path, default=None, help="checkpoint to resume from and write to")
-    ap.add_argument("--teacher", type=Path, default=None, help="target checkpoint to distil the draft from")
+    ap.add_argument("--teacher", type=Path, default=None,
+                    help="target checkpoint: the draft distils from it; --role heads trains on it")
     ap.add_argument("--ship", type=Path, default=None, help="write half-precision weights here when done")
     args = ap.parse_args(argv)
     ckpt = args.ckpt or Path(f"{args.role}.ckpt")
-    data = shakespeare_bytes(print)
+    data, held_out = split(shakespeare_bytes(print))
     teacher = load_model(args.teacher, pick_device()) if args.teacher else None
     t0 = time.perf_counter()
+
+    if args.role == "heads":
+        if teacher is None:
+            ap.error("--role heads needs --teacher (the trained target)")
+
+        def report_heads(step: int, steps: int, parts: dict) -> None:
+            if step % 25 == 0 or step + 1 == steps:
+                shown = " ".join(f"{k} {v:.3f}" for k, v in parts.items() if k != "seconds")
+                print(f"[heads] step {step + 1}/{steps} {shown} ({parts['seconds']:.0f} s)", flush=True)
+
+        cfg = HeadsConfig()
+        d = train_heads(teacher, data, held_out, args.steps, ckpt, args.batch, args.lr, cfg, progress=report_heads)
+        print(f"[heads] held-out report: {d.report}\n[heads] Medusa tree: {d.tree}")
+        if args.ship:
+            heads_checkpoint(args.ship, {"draft": d.draft, **d.others}, d.medusa, d.mtp, None, args.steps, cfg,
+                             {"tree": [list(p) for p in d.tree], "report": d.report}, dtype=torch.float16)
+            print(f"[heads] shipped {args.ship}")
+        return
 
     def report(step: int, steps: int, loss: float) -> None:
         if step % 50 == 0 or step + 1 == steps:
             print(f"[{args.role}] step {step + 1}/{steps} loss {loss:.3f} ({time.perf_counter() - t0:.0f} s)",
                   flush=True)
 
-    model, _ = train(data, args.role, args.steps, ckpt, args.batch, teacher=teacher, progress=report)
-    print(f"[{args.role}] {model.n_params():,} parameters; checkpoint {ckpt}")
+    model, losses = train(data, args.role, args.steps, ckpt, args.batch, args.lr, teacher=teacher,
+                          progress=report)
+    tail = losses[-50:]
+    print(f"[{args.role}] {model.n_params():,} parameters; checkpoint {ckpt}; train loss (last {len(tail)} "
+          f"steps) {sum(tail) / max(1, len(tail)):.3f}; held-out loss {evaluate(model, held_out):.3f}")
     if args.ship:
         ship(args.ship, model)
         print(f"[{args.role}] shipped {args.ship}")

@@ -67,3 +67,74 @@ def test_distribution_and_lookup() -> None:
     assert p[1] > 0 and p.sum() == pytest.approx(1.0) and (p > 0).sum() == 2
     assert lookup_draft([1, 2, 3, 9, 1, 2, 3], 2) == [9, 1]
     assert lookup_draft([5, 6, 7], 3) == []
+
+
+@pytest.mark.parametrize("prompt", ["class JSONDecoder", "def ", "    return "])
+def test_trained_drafters_keep_greedy_output_token_for_token(tiny: Models, prompt: str) -> None:
+    base = generate(tiny, prompt, "autoregressive", 48, temperature=0)
+    for method, gamma in (("speculative", 3), ("mtp", 1), ("mtp", 2), ("medusa", 0), ("lookup", 4)):
+        g = generate(tiny, prompt, method, 48, temperature=0, gamma=gamma)
+        assert g.tokens == base.tokens, (method, gamma)
+        assert g.stats["target_calls"] <= base.stats["target_calls"]
+        for step in g.trace:  # every step emits its accepted drafts and exactly one token of the target's
+            assert len(step.emitted) == step.fates.count("accepted") + 1
+            assert step.fates[-1] in ("bonus", "resampled")
+
+
+def test_trained_drafters_are_accepted_often(tiny: Models) -> None:
+    rates = {}
+    for method in ("speculative", "mtp", "medusa"):
+        runs = [generate(tiny, p, method, 48, temperature=0, gamma=2) for p in ("class ", "def ", "    if ")]
+        rates[method] = sum(r.stats["acceptance_rate"] for r in runs) / len(runs)
+    assert min(rates.values()) > 0.15, rates  # the equality test above really exercised accepted drafts
+
+
+def test_medusa_trace_describes_the_tree(tiny: Models) -> None:
+    g = generate(tiny, "def ", "medusa", 40, temperature=0)
+    trees = [s.tree for s in g.trace if s.tree is not None]
+    assert trees and g.trace[0].tree is None  # the prompt pass has no heads' guesses to check yet
+    for s in g.trace[1:]:
+        t = s.tree
+        if t is None:  # no room left for a tree at the very end
+            assert len(s.emitted) == 1
+            continue
+        assert len(t.tokens) == len(t.parents) == len(t.depths) <= len(tiny.tree)  # pruned near the end
+        assert [t.depths[j] for j in t.accepted] == list(range(1, len(t.accepted) + 1))
+        assert s.emitted[:-1] == [t.tokens[j] for j in t.accepted]
+
+
+def test_medusa_typical_acceptance_runs_and_respects_the_context(tiny: Models) -> None:
+    g = generate(tiny, "x" * 50, "medusa", 40, temperature=0.8, seed=1)
+    assert len(g.tokens) == 64 - 50
+    hot = generate(tiny, "def ", "medusa", 40, temperature=1.0, epsilon=0.0, delta=0.0)
+    assert hot.stats["acceptance_rate"] > 0.9  # thresholds of 0 accept any candidate with p > 0
+
+
+def test_full_loop_keeps_the_target_distribution(tiny: Models) -> None:
+    """χ² of the first two tokens from `generate` itself (speculative and MTP) against the exact table."""
+    from engine.specdec.exactness import chi2_pvalue, two_token_tables
+
+    p0, p1 = two_token_tables(tiny.target, "def ")
+    joint = (p0[:, None] * p1).flatten()
+    samples = 1500
+    top = torch.argsort(joint, descending=True)
+    cells = [int(i) for i in top if joint[i] * samples >= 5]
+    for method in ("speculative", "mtp"):
+        counts: dict[int, int] = {}
+        for seed in range(samples):
+            a, b = generate(tiny, "def ", method, 2, temperature=1.0, gamma=2, seed=seed).tokens
+            counts[a * 256 + b] = counts.get(a * 256 + b, 0) + 1
+        obs = [counts.get(c, 0) for c in cells]
+        exp = [float(joint[c]) * samples for c in cells]
+        obs.append(samples - sum(obs))
+        exp.append(samples - sum(exp))
+        assert chi2_pvalue(obs, exp)[1] > 1e-4, method
+
+
+def test_bad_requests_are_refused(tiny: Models) -> None:
+    with pytest.raises(ValueError, match="unknown method"):
+        generate(tiny, "a", "beam")
+    with pytest.raises(ValueError, match="drafter"):
+        generate(Models(tiny.target), "a", "medusa")
+    with pytest.raises(ValueError, match="negative"):
+        generate(tiny, "a", "speculative", gamma=-1)

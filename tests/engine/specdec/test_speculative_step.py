@@ -15,6 +15,7 @@ import pytest
 import torch
 
 from engine.specdec import speculative_step
+from engine.specdec.exactness import accept_argmax, chi2_pvalue, resample_from_p
 
 V, LENGTH, SAMPLES, ALPHA = 4, 3, 20_000, 1e-4
 P = torch.tensor([[0.50, 0.30, 0.15, 0.05], [0.10, 0.20, 0.30, 0.40], [0.25, 0.25, 0.25, 0.25],
@@ -52,46 +53,20 @@ def target_joint() -> dict[tuple[int, ...], float]:
     return joint
 
 
-def chi2_pvalue(observed: list[int], expected: list[float]) -> float:
-    """Pearson's χ² test: P(χ²_{k−1} ≥ statistic), via the regularised upper incomplete gamma function."""
-    obs, exp = torch.tensor(observed, dtype=torch.float64), torch.tensor(expected, dtype=torch.float64)
-    stat = float(((obs - exp) ** 2 / exp).sum())
-    dof = len(observed) - 1
-    return float(torch.special.gammaincc(torch.tensor(dof / 2, dtype=torch.float64),
-                                         torch.tensor(stat / 2, dtype=torch.float64)))
-
-
 def p_value(step: Callable, gamma: int, seed: int = 1234) -> float:
     gen = torch.Generator().manual_seed(seed)
     counts = Counter(generate(step, gamma, gen) for _ in range(SAMPLES))
     joint = target_joint()
-    return chi2_pvalue([counts[s] for s in joint], [joint[s] * SAMPLES for s in joint])
+    return chi2_pvalue([counts[s] for s in joint], [joint[s] * SAMPLES for s in joint])[1]
 
 
 def test_chi2_pvalue_against_known_values() -> None:
     # χ² with 1 dof at 3.841 is the 5 % point; with 63 dof at 82.529 too (tables)
-    assert chi2_pvalue([60, 40], [50, 50]) == pytest.approx(0.0455, abs=2e-4)
+    assert chi2_pvalue([60, 40], [50, 50])[1] == pytest.approx(0.0455, abs=2e-4)
     stat_63 = 82.529
     exp = [100.0] * 64
     obs = [100 + (stat_63 * 100 / 2) ** 0.5, 100 - (stat_63 * 100 / 2) ** 0.5] + [100] * 62
-    assert chi2_pvalue(obs, exp) == pytest.approx(0.05, abs=1e-3)
-
-
-def resample_from_p(p, q, draft, gen):
-    """Wrong: on rejection, draw from p instead of the residual max(0, p − q)."""
-    for i in range(len(draft)):
-        x = int(draft[i])
-        if float(torch.rand((), generator=gen, dtype=torch.float64)) >= min(1.0, float(p[i, x] / q[i, x])):
-            return i, int(torch.multinomial(p[i], 1, generator=gen))
-    return len(draft), int(torch.multinomial(p[-1], 1, generator=gen))
-
-
-def accept_argmax(p, q, draft, gen):
-    """Wrong: accept a drafted token only if it is the target's most likely token."""
-    for i in range(len(draft)):
-        if int(draft[i]) != int(p[i].argmax()):
-            return i, int(torch.multinomial(p[i], 1, generator=gen))
-    return len(draft), int(torch.multinomial(p[-1], 1, generator=gen))
+    assert chi2_pvalue(obs, exp)[1] == pytest.approx(0.05, abs=1e-3)
 
 
 @pytest.mark.parametrize("gamma", [1, 3])
