@@ -19,4 +19,5 @@ TOPICS: list[Topic] = [
     Topic("pages/search.py", "search", "🔎"),
     Topic("pages/attention.py", "attention", "🧮"),
     Topic("pages/numerics.py", "numerics", "🔢"),
+    Topic("pages/specdec.py", "specdec", "🎯"),
 ]

@@ -292,8 +292,8 @@ def generate(models: Models, prompt: str, method: str = "speculative", max_new_t
         seq.extend(emitted)
     new = seq[start:start + max_new_tokens]
     return Generation(decode(new), new, trace,
-                      _stats(method, new, trace, calls, time.perf_counter() - t0, 0 if method == "autoregressive"
-                             else gamma))
+                      _stats(method, new, trace, calls, time.perf_counter() - t0,
+                             0 if method == "autoregressive" else min(gamma, models.mtp.depth) if mtp else gamma))
 
 
 def _medusa(models: Models, seq: list[int], max_new_tokens: int, temperature: float, seed: int,

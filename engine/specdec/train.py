@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import time
 from collections.abc import Callable
 from dataclasses import asdict
@@ -137,7 +138,7 @@ def load_models(directory: Path | None = None, device: torch.device | str = "cpu
     from engine.specdec.generate import Models
     from engine.specdec.heads import load_drafters
 
-    directory = directory or WEIGHTS
+    directory = directory or Path(os.environ.get("GLASSBOX_SPECDEC_WEIGHTS", WEIGHTS))
     target_path, drafters_path = directory / "target.pt", directory / "drafters.pt"
     if not target_path.exists() or not drafters_path.exists():
         raise FileNotFoundError(f"no trained weights in {directory}: run `python -m engine.specdec.train` "

@@ -29,4 +29,12 @@ TEXT = {
         "从 FP64 到 FP8 逐位拆解：翻转比特，对比范围与精度，观察真实梯度在 FP16 中下溢、"
         "损失缩放又如何把它们救回，并用四种精度训练同一个模型。",
     ),
+    "topic.specdec.title": ("Speculative decoding", "投机解码"),
+    "topic.specdec.blurb": (
+        "A 0.5 M-parameter draft proposes, a 22 M-parameter target checks every guess in one pass, and the "
+        "accept/resample rule keeps the target's distribution exactly: watch each token's fate, Medusa's tree, "
+        "MTP and prompt lookup, and a live χ² test.",
+        "0.5M 参数的草稿模型先提出猜测，22M 参数的目标模型一次前向就检查全部猜测，接受/重采样规则保证输出分布"
+        "与目标模型完全一致：逐个查看每个 token 的命运、Medusa 的候选树、MTP 与提示词查找，以及实时 χ² 检验。",
+    ),
 }

@@ -1,0 +1,114 @@
+"""`python -m engine.specdec.bench`: every decoding method beside the autoregressive baseline, as JSON.
+
+For each temperature (1.0 and greedy), fixed prompts and rounds run every method in turn, interleaved
+with the baseline on the same prompt and seed, so a noisy machine slows them alike. Per method: the
+median speedup in tokens/s over the baseline, target calls, the acceptance rate α pooled over the positions
+actually verified, tokens per verification pass against (1 − α^(γ+1))/(1 − α) where that formula applies
+(a fixed γ of linear drafts), and the draft's cost. Then a γ sweep of speculative sampling.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+from dataclasses import asdict
+
+import torch
+
+from engine.device import describe_device
+from engine.specdec.generate import METHODS, Generation, Models, expected_tokens_per_call, generate
+from engine.specdec.stats import gamma_sweep, summary
+
+PROMPTS = ("ROMEO:\n", "First Citizen:\nBefore we proceed any further, hear me speak.\n", "KING HENRY V.\n")
+DEFAULTS = {"gamma": 4, "max_new_tokens": 200}  # the page's defaults
+
+
+def _pool(runs: list[Generation], bases: list[Generation], method: str, gamma: int) -> dict:
+    verified = accepted = emitted = verifies = 0
+    for g in runs:
+        for s in g.trace:
+            verified += sum(f in ("accepted", "rejected") for f in s.fates)
+            accepted += s.fates.count("accepted")
+            if s.drafted:
+                verifies += 1
+                emitted += len(s.emitted)
+    alpha = accepted / verified if verified else None
+    tokens = sum(g.stats["new_tokens"] for g in runs)
+    calls = sum(g.stats["target_calls"] for g in runs)
+    out = {"speedup_median": statistics.median(g.stats["tokens_per_s"] / b.stats["tokens_per_s"]
+                                               for g, b in zip(runs, bases, strict=True)),
+           "tokens_per_s_median": statistics.median(g.stats["tokens_per_s"] for g in runs),
+           "baseline_tokens_per_s_median": statistics.median(b.stats["tokens_per_s"] for b in bases),
+           "target_calls": calls, "baseline_target_calls": sum(b.stats["target_calls"] for b in bases),
+           "tokens": tokens, "alpha": alpha, "tokens_per_target_call": tokens / calls,
+           "tokens_per_verify": emitted / verifies if verifies else None}
+    if method in ("speculative", "mtp") and alpha is not None:  # a fixed number of linear drafts per pass
+        g_eff = runs[0].stats["gamma"]  # MTP drafts at most its depth
+        formula = expected_tokens_per_call(alpha, g_eff)
+        out |= {"formula_gamma": g_eff, "formula_tokens_per_verify": formula,
+                "formula_gap": out["tokens_per_verify"] / formula - 1}
+    details = [summary(g, b) for g, b in zip(runs, bases, strict=True)]
+    costs = [d["draft_cost"] for d in details if d.get("draft_cost") is not None]
+    if costs:
+        out["draft_cost_median"] = statistics.median(costs)
+    return out
+
+
+def run(models: Models, prompts: tuple[str, ...] = PROMPTS, rounds: int = 3, temperatures=(1.0, 0.0),
+        gamma: int = DEFAULTS["gamma"], max_new_tokens: int = DEFAULTS["max_new_tokens"],
+        sweep: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 8), log=None) -> dict:
+    """The benchmark as a dict (see the module docstring)."""
+    methods = [m for m in METHODS if m != "autoregressive"]
+    result: dict = {"device": asdict(describe_device(torch.device("cpu"))),
+                    "target_params": models.target.n_params(),
+                    "draft_params": models.draft.n_params() if models.draft else None,
+                    "medusa_params": sum(p.numel() for p in models.medusa.parameters()) if models.medusa else None,
+                    "mtp_params": sum(p.numel() for p in models.mtp.parameters()) if models.mtp else None,
+                    "mtp_depth": models.mtp.depth if models.mtp else None, "medusa_tree_nodes": len(models.tree),
+                    "gamma": gamma, "max_new_tokens": max_new_tokens, "prompts": list(prompts), "rounds": rounds,
+                    "training_report": models.report, "temperatures": {}}
+    for temperature in temperatures:
+        runs: dict[str, list[Generation]] = {m: [] for m in methods}
+        bases: dict[str, list[Generation]] = {m: [] for m in methods}
+        for r in range(rounds):
+            for prompt in prompts:
+                for m in methods:
+                    base = generate(models, prompt, "autoregressive", max_new_tokens, temperature, seed=r)
+                    g = generate(models, prompt, m, max_new_tokens, temperature, gamma=gamma, seed=r)
+                    if temperature <= 0 and g.tokens != base.tokens:
+                        raise AssertionError(f"{m} diverged from greedy decoding on {prompt!r}")
+                    runs[m].append(g)
+                    bases[m].append(base)
+                    if log:
+                        log(f"T={temperature} round {r + 1} {m}: {g.stats['tokens_per_s']:.1f} tok/s vs "
+                            f"{base.stats['tokens_per_s']:.1f}")
+        label = "greedy" if temperature <= 0 else f"t{temperature:g}"
+        result["temperatures"][label] = {m: _pool(runs[m], bases[m], m, gamma) for m in methods}
+        if temperature <= 0:
+            result["temperatures"][label]["greedy_outputs_identical"] = True
+    result["gamma_sweep_t1"] = [
+        {k: row.get(k) for k in ("gamma", "acceptance_rate", "tokens_per_verify", "expected_tokens_per_verify",
+                                 "speedup", "speedup_theory", "draft_cost")}
+        for row in gamma_sweep(models, prompts[0], list(sweep), "speculative", 1.0, 160, seed=0)]
+    return result
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Command line: print the benchmark JSON (progress on stderr)."""
+    from engine.specdec.train import load_models
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--tokens", type=int, default=DEFAULTS["max_new_tokens"])
+    ap.add_argument("--gamma", type=int, default=DEFAULTS["gamma"])
+    args = ap.parse_args(argv)
+    models = load_models()
+    out = run(models, rounds=args.rounds, gamma=args.gamma, max_new_tokens=args.tokens,
+              log=lambda s: print(s, file=sys.stderr, flush=True))
+    print(json.dumps(out, indent=2, default=float))
+
+
+if __name__ == "__main__":
+    main()

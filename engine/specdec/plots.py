@@ -1,0 +1,171 @@
+"""Plotly figures and HTML for the speculative-decoding page: pure functions of engine results (no streamlit)."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from functools import partial
+
+import numpy as np
+import plotly.graph_objects as go
+
+from engine.plotting import label
+from engine.specdec.exactness import ExactnessResult
+from engine.specdec.generate import Generation, TreeTrace, expected_tokens_per_call, tree_mask
+
+LABELS = {  # English defaults; pages pass their translations (keys: "plot.<key>" in the page's table)
+    "position": "draft position", "rate": "acceptance rate", "verified": "times verified", "alpha": "α",
+    "tokens_per_call": "tokens per target pass", "theory": "(1 − α^(γ+1)) / (1 − α), γ = {gamma}",
+    "measured": "measured", "gamma": "γ (drafted tokens per step)", "speedup": "speedup over autoregressive",
+    "speedup_theory": "theory at measured α and draft cost", "cell": "first two tokens", "share": "share of samples",
+    "exact": "exact target probability", "plain": "plain sampling", "speculative": "speculative sampling",
+    "root": "root (last token)", "query": "query (tree node)", "key": "key (tree node)", "depth": "depth",
+    "accepted": "accepted", "rejected": "rejected", "resampled": "target's token", "bonus": "bonus",
+    "prompt": "prompt", "q": "q (drafter)", "p": "p (target)",
+}
+FATE_COLORS = {"accepted": "#bbf7d0", "rejected": "#fecaca", "resampled": "#fde68a", "bonus": "#bfdbfe",
+               "prompt": "#e5e7eb"}
+_lab = partial(label, LABELS)
+
+
+def show_byte(token: int) -> str:
+    """A byte token as visible, HTML-safe text: newlines as ↵, other control or non-ASCII bytes as ⟨xx⟩."""
+    if token == 10:
+        return "↵"
+    if 32 <= token < 127:
+        return html.escape(chr(token))
+    return f"⟨{token:02x}⟩"
+
+
+def acceptance_html(g: Generation, prompt_tokens: list[int], labels: Mapping[str, str] | None = None) -> str:
+    """The prompt, then every step's tokens coloured by fate; a rejected draft is struck through before the
+    token the target put in its place; hovering shows q and p (all text HTML-escaped)."""
+    def span(token: int, fate: str, tip: str, strike: bool = False) -> str:
+        style = f"background:{FATE_COLORS[fate]};border-radius:3px;padding:0 1px;margin:0 0.5px;"
+        if strike:
+            style += "text-decoration:line-through;color:#991b1b;"
+        text = show_byte(token)
+        br = "<br>" if token == 10 and not strike else ""
+        return f'<span class="tok tok-{fate}" style="{style}" title="{html.escape(tip)}">{text}</span>{br}'
+
+    parts = [span(t, "prompt", _lab(labels, "prompt")) for t in prompt_tokens]
+    for n, step in enumerate(g.trace, start=1):
+        di = 0
+        for fate in step.fates:
+            if fate in ("accepted", "rejected"):
+                tok, q, p = step.drafted[di], step.q[di], step.p[di]
+                u = f", u = {step.uniforms[di]:.3f}" if di < len(step.uniforms) else ""
+                tip = f"step {n}: {_lab(labels, fate)} · q = {q:.3f}, p = {p:.3f}{u}"
+                parts.append(span(tok, fate, tip, strike=fate == "rejected"))
+                di += 1
+            else:
+                parts.append(span(step.emitted[-1], fate, f"step {n}: {_lab(labels, fate)}"))
+    return ('<div class="acceptance" style="font-family:ui-monospace,monospace;line-height:1.9;'
+            'white-space:normal;word-break:break-all">' + "".join(parts) + "</div>")
+
+
+def legend_html(labels: Mapping[str, str] | None = None) -> str:
+    """The colour key of the acceptance view."""
+    items = []
+    for fate in ("accepted", "rejected", "resampled", "bonus", "prompt"):
+        strike = "text-decoration:line-through;" if fate == "rejected" else ""
+        items.append(f'<span style="background:{FATE_COLORS[fate]};{strike}padding:0 6px;border-radius:3px">'
+                     f"{html.escape(_lab(labels, fate))}</span>")
+    return " ".join(items)
+
+
+def acceptance_by_position_fig(rows: list[dict], labels: Mapping[str, str] | None = None) -> go.Figure:
+    """Bars: acceptance rate at each draft position (hover: how often that position was verified)."""
+    fig = go.Figure(go.Bar(x=[r["position"] for r in rows], y=[r["rate"] for r in rows],
+                           customdata=[r["verified"] for r in rows], marker_color="#16a34a",
+                           hovertemplate="%{x}: %{y:.2f} (n = %{customdata})<extra></extra>"))
+    fig.update_layout(height=300, margin=dict(l=10, r=10, t=20, b=40), xaxis_title=_lab(labels, "position"),
+                      yaxis_title=_lab(labels, "rate"), yaxis_range=[0, 1], xaxis=dict(dtick=1))
+    return fig
+
+
+def tokens_per_call_fig(gamma: int, measured: list[tuple[float, float, str]],
+                        labels: Mapping[str, str] | None = None) -> go.Figure:
+    """The theory curve over α for this γ, with measured (α, tokens per verification pass, name) points."""
+    a = np.linspace(0, 0.999, 200)
+    fig = go.Figure(go.Scatter(x=a, y=[expected_tokens_per_call(x, gamma) for x in a], mode="lines",
+                               name=_lab(labels, "theory", gamma=gamma), line=dict(color="#64748b")))
+    for alpha, tokens, name in measured:
+        fig.add_trace(go.Scatter(x=[alpha], y=[tokens], mode="markers", name=name, marker=dict(size=12)))
+    fig.update_layout(height=320, margin=dict(l=10, r=10, t=20, b=40), xaxis_title=_lab(labels, "alpha"),
+                      yaxis_title=_lab(labels, "tokens_per_call"), legend=dict(orientation="h", y=-0.25))
+    return fig
+
+
+def sweep_fig(rows: list[dict], labels: Mapping[str, str] | None = None) -> go.Figure:
+    """Measured speedup over autoregressive for each γ beside the theory at the measured α and draft cost."""
+    g = [r["gamma"] for r in rows]
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=g, y=[r.get("speedup") for r in rows], mode="lines+markers",
+                             name=_lab(labels, "measured"), line=dict(color="#2563eb")))
+    fig.add_trace(go.Scatter(x=g, y=[r.get("speedup_theory") for r in rows], mode="lines+markers",
+                             name=_lab(labels, "speedup_theory"), line=dict(color="#64748b", dash="dash")))
+    fig.add_hline(y=1.0, line=dict(color="#ef4444", width=1))
+    fig.update_layout(height=320, margin=dict(l=10, r=10, t=20, b=40), xaxis_title=_lab(labels, "gamma"),
+                      yaxis_title=_lab(labels, "speedup"), legend=dict(orientation="h", y=-0.25))
+    return fig
+
+
+def tree_fig(tree: TreeTrace, labels: Mapping[str, str] | None = None) -> go.Figure:
+    """The candidate tree: the root, then each node (its byte and top-k rank) at its depth; the accepted path
+    in green, other nodes grey, edges to parents."""
+    depth_rows: dict[int, list[int]] = {}
+    for j, d in enumerate(tree.depths):
+        depth_rows.setdefault(d, []).append(j)
+    y = {-1: 0.0}
+    for nodes in depth_rows.values():
+        for i, j in enumerate(nodes):
+            y[j] = i - (len(nodes) - 1) / 2
+    fig = go.Figure()
+    for j, parent in enumerate(tree.parents):
+        fig.add_trace(go.Scatter(x=[tree.depths[parent] if parent >= 0 else 0, tree.depths[j]], y=[y[parent], y[j]],
+                                 mode="lines", line=dict(color="#cbd5e1"), hoverinfo="skip", showlegend=False))
+    accepted = set(tree.accepted)
+    xs, ys, text, colors, tips = [0], [0.0], ["●"], ["#2563eb"], [_lab(labels, "root")]
+    for j, tok in enumerate(tree.tokens):
+        xs.append(tree.depths[j])
+        ys.append(y[j])
+        text.append(show_byte(tok))
+        colors.append("#16a34a" if j in accepted else "#94a3b8")
+        tips.append(f"node {j}: {show_byte(tok)} · ranks {tree.ranks[j]}")
+    fig.add_trace(go.Scatter(x=xs, y=ys, mode="markers+text", text=text, textposition="middle right",
+                             marker=dict(size=16, color=colors), hovertext=tips, hoverinfo="text", showlegend=False))
+    fig.update_layout(height=max(260, 34 * max(len(v) for v in depth_rows.values()) + 60),
+                      margin=dict(l=10, r=10, t=20, b=40), xaxis=dict(title=_lab(labels, "depth"), dtick=1),
+                      yaxis=dict(visible=False))
+    return fig
+
+
+def tree_mask_fig(tree: TreeTrace, labels: Mapping[str, str] | None = None) -> go.Figure:
+    """Heatmap of the tree attention mask: row = query node, column = key node (root first)."""
+    mask = tree_mask(tree.parents).int().numpy()
+    names = ["root"] + [f"{j}:{show_byte(t)}" for j, t in enumerate(tree.tokens)]
+    fig = go.Figure(go.Heatmap(z=mask, x=names, y=names, colorscale=[[0, "#f8fafc"], [1, "#2563eb"]],
+                               showscale=False, xgap=1, ygap=1,
+                               hovertemplate="%{y} → %{x}: %{z}<extra></extra>"))
+    fig.update_layout(height=60 + 22 * len(names), margin=dict(l=10, r=10, t=20, b=40),
+                      xaxis_title=_lab(labels, "key"), yaxis=dict(title=_lab(labels, "query"), autorange="reversed"))
+    return fig
+
+
+def exactness_fig(r: ExactnessResult, top: int = 24, labels: Mapping[str, str] | None = None) -> go.Figure:
+    """The most likely two-token continuations: exact probability against the plain and speculative shares."""
+    n = min(top, len(r.pairs))
+    names = [show_byte(a) + show_byte(b) for a, b in r.pairs[:n]]
+    total_plain, total_spec = sum(r.plain), sum(r.speculative)
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=names, y=[c / total_plain for c in r.plain[:n]], name=_lab(labels, "plain"),
+                         marker_color="#94a3b8"))
+    fig.add_trace(go.Bar(x=names, y=[c / total_spec for c in r.speculative[:n]], name=_lab(labels, "speculative"),
+                         marker_color="#2563eb"))
+    fig.add_trace(go.Scatter(x=names, y=r.expected[:n], mode="markers", name=_lab(labels, "exact"),
+                             marker=dict(symbol="line-ew-open", size=22, color="#0f172a", line=dict(width=3))))
+    fig.update_layout(barmode="group", height=340, margin=dict(l=10, r=10, t=20, b=40),
+                      xaxis_title=_lab(labels, "cell"), yaxis_title=_lab(labels, "share"),
+                      legend=dict(orientation="h", y=-0.3))
+    return fig

@@ -1,0 +1,90 @@
+"""AppTest of the speculative-decoding page: the acceptance view, greedy equality, every method, the γ sweep,
+the live exactness check with the exact and a wrong rule, Medusa's tree, bad prompts, presets."""
+
+from __future__ import annotations
+
+from tests.pages.test_all_pages import assert_clean, open_page
+
+PAGE = "pages/specdec.py"
+
+
+def go(**params: str):
+    at = open_page(PAGE, **params)
+    assert_clean(at)
+    return at
+
+
+def metric(at, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def html(at) -> str:
+    return " ".join(m.value for m in at.markdown if "tok-" in m.value)
+
+
+def test_default_view_colours_every_token_and_counts_passes() -> None:
+    at = go()
+    view = html(at)
+    assert "tok-prompt" in view and "tok-accepted" in view and ("tok-bonus" in view or "tok-resampled" in view)
+    assert view.count('class="tok ') >= 200  # the prompt and 200 new bytes, plus struck-through drafts
+    assert int(metric(at, "target passes")) < 200, "drafts must save target passes"
+    assert 0 < float(metric(at, "acceptance α")) <= 1
+
+
+def test_greedy_every_method_matches_plain_greedy() -> None:
+    at = go(temp="0", new="60")
+    for method in ("speculative", "medusa", "mtp", "lookup"):
+        at.segmented_control(key="method").set_value(method).run()
+        assert_clean(at)
+        assert any("token for token" in s.value for s in at.success), method
+
+
+def test_medusa_shows_tree_and_mask() -> None:
+    at = go(method="medusa", temp="0", new="40")
+    charts = at.get("plotly_chart")
+    assert len(charts) >= 4  # by position, theory, tree, mask
+    assert any("candidates accepted" in c.value for c in at.caption)
+
+
+def test_all_methods_side_by_side_and_the_sweep() -> None:
+    at = go(new="40")
+    at.toggle(key="compare").set_value(True).run(timeout=300)
+    assert_clean(at)
+    table = at.dataframe[-1].value
+    assert len(table) == 5 and table["tokens per pass"].max() > 1.0
+    next(b for b in at.button if b.label == "Run the sweep").click().run(timeout=300)
+    assert_clean(at)
+    sweep = at.dataframe[-1].value
+    assert list(sweep["γ: tokens drafted per step"]) == [1, 2, 3, 4, 6, 8]
+
+
+def test_exactness_check_passes_the_exact_rule_and_catches_a_wrong_one() -> None:
+    at = go(new="20")
+    at.select_slider(key="samples").set_value(8000).run()
+    next(b for b in at.button if b.label == "Sample and test").click().run(timeout=300)
+    assert_clean(at)
+    assert any("consistent with the target" in s.value for s in at.success), [x.value for x in at.error]
+    at.segmented_control(key="rule").set_value("resample_from_p").run()
+    next(b for b in at.button if b.label == "Sample and test").click().run(timeout=300)
+    assert any("changes the distribution" in e.value for e in at.error)
+
+
+def test_bad_prompts_get_a_message() -> None:
+    at = go(new="20")
+    at.text_area(key="prompt").set_value("   ").run()
+    assert any("Type a prompt" in w.value for w in at.warning)
+    at.text_area(key="prompt").set_value("莎士比亚" * 30).run()  # 360 bytes: over the limit in bytes
+    assert_clean(at)
+    assert any("bytes" in w.value for w in at.warning)
+    at.text_area(key="prompt").set_value("<b>KING</b> & 'queen'\n").run()
+    assert_clean(at)
+    assert "&lt;" in html(at) and "&amp;" in html(at) and "<b>" not in html(at)  # one span per byte
+
+
+def test_chinese_page_and_a_preset() -> None:
+    at = open_page(PAGE, lang="zh", new="30")
+    assert_clean(at)
+    assert any("投机解码" in t.value for t in at.title)
+    at.button(key="walk_3").click().run()
+    assert_clean(at)
+    assert at.session_state["temp"] == 0 and any("逐 token" in s.value for s in at.success)

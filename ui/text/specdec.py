@@ -1,0 +1,194 @@
+"""Strings of the speculative-decoding page."""
+
+TEXT = {
+    "title": ("Speculative decoding", "投机解码"),
+    "what": (
+        "Generating one token means one full pass over a large model's weights, and on a CPU or a GPU at batch "
+        "size 1 that pass is bound by reading those weights, not by arithmetic: checking five tokens costs little "
+        "more than producing one. Speculative decoding lets a cheap drafter guess γ tokens, runs the target once "
+        "over all of them, keeps the guesses the rule below accepts, and always adds one token of the target's "
+        "own. The rule makes every emitted token follow the target's distribution exactly, so the speed-up is "
+        "free. Everything below is computed live on byte-level models trained on Shakespeare's plays.",
+        "生成一个 token 就要把大模型的权重完整读一遍；在 CPU 上或 batch 为 1 的 GPU 上，这一遍的瓶颈是读权重而不是计算："
+        "检查五个 token 的代价只比生成一个多一点。投机解码让一个廉价的草稿器先猜 γ 个 token，目标模型一次前向检查全部猜测，"
+        "按下面的规则保留被接受的部分，并总是再加上一个目标模型自己的 token。这条规则保证每个输出 token 都严格服从目标模型的"
+        "分布，所以加速是“免费”的。下面的一切都由在莎士比亚剧本上训练的字节级模型实时计算。",
+    ),
+    "no_models": ("The trained models could not be loaded ({error}). They ship in engine/specdec/weights/; "
+                  "`python -m engine.specdec.train` (see the README) reproduces them.",
+                  "无法加载训练好的模型（{error}）。它们随代码放在 engine/specdec/weights/ 中；"
+                  "运行 `python -m engine.specdec.train`（见 README）可以重新训练得到。"),
+    "controls": ("Generate", "生成"),
+    "prompt": ("Prompt (the models read bytes; they were trained on English plays)",
+               "提示词（模型按字节读取，训练语料是英文剧本）"),
+    "method": ("Method", "方法"),
+    "method.autoregressive": ("Autoregressive", "自回归"),
+    "method.speculative": ("Speculative (draft model)", "投机采样（草稿模型）"),
+    "method.medusa": ("Medusa heads", "Medusa 多头"),
+    "method.mtp": ("MTP modules", "MTP 模块"),
+    "method.lookup": ("Prompt lookup", "提示词查找"),
+    "gamma": ("γ: tokens drafted per step", "γ：每步草拟的 token 数"),
+    "temperature": ("Temperature (0 = greedy)", "温度（0 = 贪心）"),
+    "temperature.help": ("Applied to the target and the drafter alike, as the rule requires.",
+                         "按规则要求，同样作用于目标模型和草稿器。"),
+    "new_tokens": ("New tokens", "新生成 token 数"),
+    "advanced": ("Sampling details and drafter", "采样细节与草稿器"),
+    "seed": ("Seed", "随机种子"),
+    "top_k": ("Top-k (0 = off)", "Top-k（0 = 关闭）"),
+    "top_k.help": ("Keeps the k most likely bytes in both p and q before sampling.",
+                   "采样前在 p 和 q 中都只保留最可能的 k 个字节。"),
+    "top_p": ("Top-p (100% = off)", "Top-p（100% = 关闭）"),
+    "drafter": ("Draft model", "草稿模型"),
+    "drafter.draft": ("distilled from the target", "从目标模型蒸馏"),
+    "drafter.draft_text_only": ("trained on the text only", "只用文本训练"),
+    "device": ("Computed live on: {device} · target {target} M parameters, draft {draft} M",
+               "实时计算设备：{device} · 目标模型 {target}M 参数，草稿模型 {draft}M"),
+    "empty_prompt": ("Type a prompt to start from (for example ROMEO: and a new line).",
+                     "请输入提示词（例如 ROMEO: 加一个换行）。"),
+    "long_prompt": ("The prompt is {n} bytes; at most {limit} fit, so that the 256-byte context leaves room to "
+                    "generate. Chinese characters take 3 bytes each.",
+                    "提示词有 {n} 字节；最多允许 {limit} 字节，以便 256 字节的上下文还能留出生成空间。每个汉字占 3 字节。"),
+    "view": ("Token-acceptance view", "Token 接受情况"),
+    "m.tokens_s": ("tokens/s", "token/秒"),
+    "m.vs_base": ("vs autoregressive", "相对自回归"),
+    "m.calls": ("target passes", "目标模型前向次数"),
+    "m.alpha": ("acceptance α", "接受率 α"),
+    "m.per_call": ("tokens per pass", "每次前向产出 token"),
+    "m.accepted": ("mean accepted per step", "每步平均接受数"),
+    "greedy_same": ("Greedy: this output equals plain greedy decoding token for token.",
+                    "贪心模式：输出与普通贪心解码逐 token 完全相同。"),
+    "greedy_differs": ("Greedy output differs from plain greedy decoding: this is a bug, please report it.",
+                       "贪心输出与普通贪心解码不同：这是缺陷，请报告。"),
+    "medusa_typical": ("Medusa above temperature 0 uses typical acceptance (ε = 0.09, δ = 0.3): it accepts "
+                       "plausible candidates, so its output is not exactly the target's distribution.",
+                       "温度大于 0 时 Medusa 使用典型接受（ε = 0.09，δ = 0.3）：接受“足够合理”的候选，"
+                       "因此输出分布并不严格等于目标模型的分布。"),
+    "steps": ("Step table: every draft and verification", "步骤表：每次草拟与验证"),
+    "col.step": ("step", "步"),
+    "col.drafted": ("drafted", "草拟"),
+    "col.q": ("q", "q"),
+    "col.p": ("p", "p"),
+    "col.u": ("uniform draws", "均匀随机数"),
+    "col.fates": ("fates", "结果"),
+    "col.emitted": ("emitted", "输出"),
+    "col.draft_ms": ("draft ms", "草拟 ms"),
+    "col.target_ms": ("target ms", "目标 ms"),
+    "by_position": ("Acceptance by draft position", "各草拟位置的接受率"),
+    "no_drafts": ("This method drafted nothing.", "该方法没有草拟。"),
+    "theory": ("Tokens per target pass: measured against theory", "每次目标前向的 token 数：实测与理论"),
+    "measured_point": ("measured ({method})", "实测（{method}）"),
+    "theory.caption": ("Measured {measured} tokens per verification pass; the formula at the measured α gives "
+                       "{formula}. The formula assumes each draft is accepted independently with the same α.",
+                       "实测每次验证前向产出 {measured} 个 token；按实测 α 代入公式为 {formula}。"
+                       "公式假设每个草拟 token 以相同概率 α 独立被接受。"),
+    "theory.not_linear": ("The formula is for a fixed number of linear drafts (speculative, MTP); Medusa verifies a "
+                          "tree and lookup drafts a varying number.",
+                          "该公式适用于固定个数的线性草拟（投机采样、MTP）；Medusa 验证的是一棵树，查找法草拟的个数不固定。"),
+    "medusa": ("Medusa: a candidate tree in one pass", "Medusa：一次前向验证一棵候选树"),
+    "medusa.intro": ("{heads} extra heads on the target's last hidden state each guess one more token ahead. Their "
+                     "top-k guesses form a tree of {nodes} candidate paths, chosen from held-out accuracy; the "
+                     "target scores every node at once with the tree attention mask (each node sees the context, "
+                     "its ancestors and itself), and the longest path that passes is kept.",
+                     "目标模型最后一层隐状态上的 {heads} 个额外的头，分别往后多猜一个 token。它们的 top-k 猜测组成"
+                     "含 {nodes} 条候选路径的树（按留出集准确率挑选）；目标模型用树形注意力掩码一次给所有节点打分"
+                     "（每个节点只看到上下文、它的祖先和它自己），保留能通过的最长路径。"),
+    "medusa.step": ("Medusa step", "Medusa 步"),
+    "medusa.caption": ("Step {step}: {accepted} candidates accepted along the green path; emitted {emitted}.",
+                       "第 {step} 步：沿绿色路径接受了 {accepted} 个候选；输出 {emitted}。"),
+    "medusa.pick": ("Choose Medusa heads as the method above to see its candidate tree and attention mask for each "
+                    "step.", "在上方选择 Medusa 方法，即可查看每一步的候选树与注意力掩码。"),
+    "compare": ("Every method on this prompt", "同一提示词下的所有方法"),
+    "compare.intro": ("Same prompt, settings and seed; each method against the autoregressive run.",
+                      "相同的提示词、设置与随机种子；每种方法都与自回归对比。"),
+    "compare.run": ("Run all five methods", "运行全部五种方法"),
+    "col.method": ("method", "方法"),
+    "col.speedup": ("speedup", "加速比"),
+    "col.text": ("text", "文本"),
+    "sweep": ("γ sweep", "γ 扫描"),
+    "sweep.intro": ("Longer drafts pay off only while the drafter is cheap and right: speculative sampling at "
+                    "γ = 1 … 8 beside the autoregressive run, with the theory (1 − α^(γ+1)) / ((1 − α)(γc + 1)) at "
+                    "each γ's measured α and measured draft cost c (one draft pass over one target pass).",
+                    "只有草稿器又便宜又准时，更长的草拟才划算：γ = 1 … 8 的投机采样与自回归对比，并给出理论值 "
+                    "(1 − α^(γ+1)) / ((1 − α)(γc + 1))，其中 α 和草拟代价 c（一次草拟前向与一次目标前向之比）都是实测的。"),
+    "sweep.run": ("Run the sweep", "运行扫描"),
+    "sweep.running": ("Generating at each γ…", "正在逐个 γ 生成…"),
+    "sweep.not_yet": ("Press the button to measure (about half a minute on 2 CPU cores).",
+                      "点击按钮开始测量（在 2 核 CPU 上约半分钟）。"),
+    "col.formula": ("formula", "公式"),
+    "col.cost": ("draft cost c", "草拟代价 c"),
+    "col.theory": ("theory", "理论"),
+    "exact": ("Exactness check: is the output really the target's?", "精确性检验：输出真的服从目标分布吗？"),
+    "exact.intro": ("Draw the first two tokens after the prompt many times by plain sampling from the target and by "
+                    "speculative sampling, and compare both with the target's exact two-token table (one batched "
+                    "pass over every possible first byte). Pearson's χ² gives the p-value; pick a deliberately "
+                    "wrong rule to watch the test catch it.",
+                    "对提示词之后的前两个 token 反复采样：一次直接从目标模型采样，一次用投机采样，两者都与目标模型精确的"
+                    "两 token 概率表比较（对所有可能的首字节做一次批量前向得到）。Pearson χ² 给出 p 值；"
+                    "也可以选一条故意写错的规则，看检验如何把它抓出来。"),
+    "exact.samples": ("Samples", "样本数"),
+    "exact.rule": ("Rule", "规则"),
+    "rule.exact": ("exact rule", "正确规则"),
+    "rule.resample_from_p": ("wrong: resample from p", "错误：从 p 重采样"),
+    "rule.accept_argmax": ("wrong: accept argmax only", "错误：只接受 argmax"),
+    "exact.run": ("Sample and test", "采样并检验"),
+    "exact.temp": ("Greedy decoding has nothing to sample: this check runs at temperature 1.",
+                   "贪心解码没有随机性可检验：此检验在温度 1 下运行。"),
+    "exact.running": ("Sampling…", "正在采样…"),
+    "exact.result": ("Speculative sampling: χ² = {chi2} with {dof} degrees of freedom, p = {p} ({verdict}). "
+                     "Plain sampling against the same table: p = {plain}.",
+                     "投机采样：χ² = {chi2}，自由度 {dof}，p = {p}（{verdict}）。同一概率表下直接采样：p = {plain}。"),
+    "exact.ok": ("consistent with the target's distribution", "与目标分布一致"),
+    "exact.bad": ("rejected at p < 1e-4: this rule changes the distribution", "p < 1e-4 被拒绝：这条规则改变了分布"),
+    "hf": ("The same in Hugging Face transformers", "在 Hugging Face transformers 中"),
+    "hf.intro": ("For real models the library does the loop: a draft model is `assistant_model`, prompt lookup is "
+                 "`prompt_lookup_num_tokens`. For documentation only: this page does not run transformers.",
+                 "对真实模型，库已经实现了这个循环：草稿模型对应 `assistant_model`，提示词查找对应 "
+                 "`prompt_lookup_num_tokens`。仅作说明：本页并不运行 transformers。"),
+    "walk": ("Walkthrough", "导览"),
+    "walk.apply": ("Apply step {n}", "应用第 {n} 步"),
+    "walk.1": ("**The baseline.** Autoregressive at temperature 1: one target pass per token; note tokens/s and the "
+               "number of passes.", "**基线。** 温度 1 下自回归：每个 token 一次目标前向；记下 token/秒和前向次数。"),
+    "walk.2": ("**Draft and verify.** Speculative with γ = 4: green bytes were drafted and accepted, struck-through "
+               "red ones rejected and replaced by the amber token the target drew from max(0, p − q); blue is the "
+               "bonus token when all four pass. Fewer passes, more tokens/s.",
+               "**草拟并验证。** γ = 4 的投机采样：绿色字节是被接受的草拟，划线的红色被拒绝，并由目标模型从 "
+               "max(0, p − q) 中抽出的琥珀色 token 代替；四个都通过时，蓝色是奖励 token。前向次数更少，速度更快。"),
+    "walk.3": ("**Greedy is identical.** Temperature 0: the output equals plain greedy decoding byte for byte, "
+               "and acceptance rises because only the argmax has to match.",
+               "**贪心完全一致。** 温度 0：输出与普通贪心解码逐字节相同；接受率更高，因为只需 argmax 一致。"),
+    "walk.4": ("**Medusa.** No draft model: heads on the target guess several positions at once, and one pass checks "
+               "a whole tree. Step through the trees and their attention masks.",
+               "**Medusa。** 没有草稿模型：目标模型上的多个头同时猜后面几个位置，一次前向检查整棵树。逐步查看候选树和注意力掩码。"),
+    "walk.5": ("**MTP.** DeepSeek-V3's sequential modules draft two tokens from the target's own hidden state; the "
+               "exact rule keeps sampling correct.",
+               "**MTP。** DeepSeek-V3 的顺序模块利用目标模型自身的隐状态草拟两个 token；精确规则保证采样仍然正确。"),
+    "walk.6": ("**Prompt lookup.** Drafts copied from earlier text cost nothing; they help when the output repeats "
+               "the context, as greedy Shakespeare soon does.",
+               "**提示词查找。** 从前文复制的草拟几乎零成本；当输出重复上下文时（贪心生成的莎士比亚很快就会如此）最有效。"),
+    "plot.position": ("draft position", "草拟位置"),
+    "plot.rate": ("acceptance rate", "接受率"),
+    "plot.verified": ("times verified", "被验证次数"),
+    "plot.alpha": ("α", "α"),
+    "plot.tokens_per_call": ("tokens per target pass", "每次目标前向的 token 数"),
+    "plot.theory": ("(1 − α^(γ+1)) / (1 − α), γ = {gamma}", "(1 − α^(γ+1)) / (1 − α)，γ = {gamma}"),
+    "plot.measured": ("measured", "实测"),
+    "plot.gamma": ("γ (drafted tokens per step)", "γ（每步草拟 token 数）"),
+    "plot.speedup": ("speedup over autoregressive", "相对自回归的加速比"),
+    "plot.speedup_theory": ("theory at measured α and draft cost", "按实测 α 与草拟代价的理论值"),
+    "plot.cell": ("first two tokens", "前两个 token"),
+    "plot.share": ("share of samples", "样本占比"),
+    "plot.exact": ("exact target probability", "目标模型精确概率"),
+    "plot.plain": ("plain sampling", "直接采样"),
+    "plot.speculative": ("speculative sampling", "投机采样"),
+    "plot.root": ("root (last token)", "根（最后一个 token）"),
+    "plot.query": ("query (tree node)", "查询（树节点）"),
+    "plot.key": ("key (tree node)", "键（树节点）"),
+    "plot.depth": ("depth", "深度"),
+    "plot.accepted": ("accepted draft", "接受的草拟"),
+    "plot.rejected": ("rejected draft", "被拒绝的草拟"),
+    "plot.resampled": ("target's token after a rejection", "拒绝后目标模型给出的 token"),
+    "plot.bonus": ("bonus token (all drafts accepted)", "奖励 token（草拟全部被接受）"),
+    "plot.prompt": ("prompt", "提示词"),
+    "plot.q": ("q (drafter)", "q（草稿器）"),
+    "plot.p": ("p (target)", "p（目标模型）"),
+}
