@@ -19,6 +19,7 @@ from engine.search.query import And, Field, Node, Not, Or, Phrase, Prefix, Query
 from engine.search.scoring import Explanation, explain, idf, term_scores
 
 MAX_PREFIX_TERMS = 2000
+SMALL = 32  # up to this many candidates, plain-Python scoring beats numpy's per-call overhead (measured)
 
 
 @dataclass
@@ -223,6 +224,29 @@ def search_terms(ix: Index, kind: str, terms: list[str], k: int = 10) -> SearchR
     return _rank(ix, snap, ev, matched, k, False, False, f"{kind}({', '.join(terms)})")
 
 
+def _score_small(ix: Index, snap: Snapshot, cand: list[int], scoring: dict[str, int], n_live: int
+                 ) -> tuple[dict, dict, list[float]]:
+    """_score for a few candidates in plain Python (same float64 operations in the same order, so the
+    same bits): numpy's per-call overhead dominates below a few dozen documents."""
+    norms = ix.length_norms(snap)
+    norm = [norms.item(d) for d in cand]
+    contrib, tfs = {}, {}
+    total: list[float] | None = None
+    for term, df in scoring.items():
+        tf = [0] * len(cand)
+        for seg in snap.segments:
+            t = seg.term_id(term)
+            if t is not None:
+                for i, d in enumerate(cand):
+                    if not tf[i]:
+                        tf[i] = seg.tf_in(t, d)
+        weight = idf(n_live, df) * (ix.k1 + 1.0)
+        c = [weight * f / (f + n) for f, n in zip(tf, norm, strict=True)]
+        tfs[term], contrib[term] = tf, c
+        total = c if total is None else [a + x for a, x in zip(total, c, strict=True)]
+    return contrib, tfs, total or [0.0] * len(cand)
+
+
 def _rank(ix: Index, snap: Snapshot, ev: _Evaluator, matched: BitMap, k: int, explain_hits: bool,
           highlight_hits: bool, described: str) -> SearchResult:
     """BM25 over the matched live documents, then the top k (ties by doc id), explained and highlighted."""
@@ -230,32 +254,40 @@ def _rank(ix: Index, snap: Snapshot, ev: _Evaluator, matched: BitMap, k: int, ex
     t0 = time.perf_counter()
     if any(snap.tombstones) and not matched.issubset(snap.live):
         matched = matched & snap.live  # never in place: `matched` may be a segment's own bitmap
-    cand = np.asarray(matched.to_array(), dtype=np.int64)
     scoring = {t: df for t, df in ev.scoring.items() if df > 0}
-    contrib, tfs = _score(ix, snap, matched, cand, scoring, n_live, avgdl)
-    total = np.zeros(len(cand))
-    for i, c in enumerate(contrib.values()):
-        total = c if i == 0 else total + c  # the same left-to-right sum the explanation shows
-    trace.append(TraceStep("score", f"BM25 over {len(scoring)} term(s)", len(cand), (time.perf_counter() - t0) * 1e3))
-    t0 = time.perf_counter()
     k = max(0, int(k))
-    if len(cand) > k > 0:
-        kth = np.partition(total, len(total) - k)[len(total) - k]
-        pool = np.flatnonzero(total >= kth)  # everything tied with the k-th too, so ties break by id
-    else:
-        pool = np.arange(len(cand)) if k > 0 else np.arange(0)
     docs = ix._docs
-    nums = cand[pool].tolist()
-    scores = total[pool].tolist()
-    ranked = sorted(zip(scores, nums, pool.tolist(), strict=True), key=lambda r: (-r[0], docs[r[1]].id))[:k]
+    if len(matched) <= SMALL:
+        cand = list(matched)
+        contrib, tfs, scores = _score_small(ix, snap, cand, scoring, n_live)
+        trace.append(TraceStep("score", f"BM25 over {len(scoring)} term(s)", len(cand),
+                               (time.perf_counter() - t0) * 1e3))
+        t0 = time.perf_counter()
+        ranked = sorted(zip(scores, cand, range(len(cand)), strict=True), key=lambda r: (-r[0], docs[r[1]].id))[:k]
+    else:
+        cand = np.asarray(matched.to_array(), dtype=np.int64)
+        contrib, tfs = _score(ix, snap, matched, cand, scoring, n_live, avgdl)
+        total = np.zeros(len(cand))
+        for i, c in enumerate(contrib.values()):
+            total = c if i == 0 else total + c  # the same left-to-right sum the explanation shows
+        trace.append(TraceStep("score", f"BM25 over {len(scoring)} term(s)", len(cand),
+                               (time.perf_counter() - t0) * 1e3))
+        t0 = time.perf_counter()
+        if len(cand) > k > 0:
+            kth = np.partition(total, len(total) - k)[len(total) - k]
+            pool = np.flatnonzero(total >= kth)  # everything tied with the k-th too, so ties break by id
+        else:
+            pool = np.arange(len(cand)) if k > 0 else np.arange(0)
+        ranked = sorted(zip(total[pool].tolist(), cand[pool].tolist(), pool.tolist(), strict=True),
+                        key=lambda r: (-r[0], docs[r[1]].id))[:k]
     hits = []
     terms = set(scoring)
-    idfs = {t: idf(n_live, df) for t, df in scoring.items()}
+    idfs = {t: idf(n_live, df) for t, df in scoring.items()} if explain_hits else {}
     for score, num, i in ranked:
         d = docs[num]
         expl = None
         if explain_hits:
-            dl = int(ix.dl(cand[i:i + 1])[0])
+            dl = int(ix.dl(np.array([num]))[0])
             details = [explain(t, float(contrib[t][i]), int(tfs[t][i]), dl, idfs[t], df, n_live, avgdl, ix.k1, ix.b)
                        for t, df in scoring.items() if tfs[t][i] > 0]
             expl = Explanation(score, "score = Σ BM25 weight of each matched query term", details)

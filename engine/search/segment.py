@@ -21,6 +21,9 @@ from pyroaring import BitMap
 TermPositions = list[tuple[str, int]]  # (term, position) for one document, in token order
 
 
+SMALL = 24  # candidate sets up to this size take the plain-Python paths (measured crossover, see phrase_docs)
+
+
 @dataclass
 class Segment:
     """Postings of a batch of documents; immutable once built."""
@@ -88,14 +91,19 @@ class Segment:
         phrase starts wherever every term has the same key. Keys come out sorted (postings are sorted by
         doc, positions within a doc), so intersecting is a binary search, not a sort.
         """
-        cand = np.asarray((candidates & self.docnums).to_array(), dtype=np.int64)
+        mine = candidates & self.docnums
+        if len(mine) <= SMALL:
+            return self._phrase_docs_small(rel, mine)
+        cand = np.asarray(mine.to_array(), dtype=np.int64)
         keys = None
         for t, off in rel:
             docs = self.docs_of(t)
             idx = np.searchsorted(docs, cand)
-            ok = idx < len(docs)
-            ok[ok] = docs[idx[ok]] == cand[ok]
-            p = self.post_off[t] + idx[ok]  # the postings of this term in the candidate docs
+            if not mine.issubset(self.bitmaps[t]):  # (the searcher's candidates already hold every term)
+                ok = idx < len(docs)
+                ok[ok] = docs[idx[ok]] == cand[ok]
+                idx = idx[ok]
+            p = self.post_off[t] + idx  # the postings of this term in the candidate docs
             lo, hi = self.pos_off[p], self.pos_off[p + 1]
             counts = hi - lo
             flat = np.repeat(lo - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
@@ -107,8 +115,36 @@ class Segment:
             if keys.size == 0:
                 return BitMap()
             doc_of = keys >> 32
-            cand = doc_of[np.r_[True, doc_of[1:] != doc_of[:-1]]]
+            first = np.empty(len(doc_of), dtype=bool)  # np.r_ would cost more than the rest of a small phrase
+            first[0] = True
+            np.not_equal(doc_of[1:], doc_of[:-1], out=first[1:])
+            cand = doc_of[first]
         return BitMap(cand.astype(np.uint32))
+
+    def _phrase_docs_small(self, rel: list[tuple[int, int]], candidates: BitMap) -> BitMap:
+        """The same as phrase_docs for a few candidates, in plain Python: each numpy call costs a microsecond
+        or two, more than checking a handful of position sets."""
+        out = BitMap()
+        for d in candidates:
+            starts: set[int] | None = None
+            for t, off in rel:
+                bm = self.bitmaps[t]
+                if d not in bm:
+                    starts = set()
+                    break
+                p = self.post_off.item(t) + bm.rank(d) - 1  # the posting of term t in document d
+                here = {x - off for x in self.positions[self.pos_off.item(p):self.pos_off.item(p + 1)].tolist()}
+                starts = here if starts is None else starts & here
+                if not starts:
+                    break
+            if starts:
+                out.add(d)
+        return out
+
+    def tf_in(self, t: int, d: int) -> int:
+        """Occurrences of term t in document d (0 if absent)."""
+        bm = self.bitmaps[t]
+        return self.tf.item(self.post_off.item(t) + bm.rank(d) - 1) if d in bm else 0
 
     def term_id(self, term: str) -> int | None:
         """The term's number in this segment, or None."""
