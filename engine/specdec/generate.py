@@ -221,7 +221,7 @@ def _check(models: Models, prompt: str, method: str, gamma: int, max_new_tokens:
     return seq
 
 
-@torch.no_grad()
+@torch.inference_mode()
 def generate(models: Models, prompt: str, method: str = "speculative", max_new_tokens: int = 200,
              temperature: float = 1.0, gamma: int = 4, seed: int = 0, top_k: int | None = None,
              top_p: float | None = None, ngram: int = 3, tree: list[tuple[int, ...]] | None = None,

@@ -2,7 +2,7 @@
 
     python -m engine.specdec.train --role target --ckpt ckpt/target.ckpt --ship engine/specdec/weights/target.pt
     python -m engine.specdec.train --role heads --teacher engine/specdec/weights/target.pt \
-        --ckpt ckpt/heads.ckpt --steps 400 --ship engine/specdec/weights/drafters.pt
+        --ckpt ckpt/heads.ckpt --steps 300 --ship engine/specdec/weights/drafters.pt
 
 The first trains the ~22 M-parameter target; the second, on the shipped (half-precision) target frozen,
 trains the ~0.5 M draft model (distilled, plus a text-only twin for comparison), the Medusa heads and
