@@ -20,6 +20,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from engine.transformer import Block, random_windows
+
 CORPUS_MODULES = (textwrap, heapq, bisect, string, json.decoder)
 
 
@@ -39,27 +41,6 @@ class TinyGPTConfig:
     heads: int = 4
 
 
-class Block(nn.Module):
-    """Pre-norm transformer block: causal self-attention then an MLP, each residual."""
-
-    def __init__(self, c: TinyGPTConfig) -> None:
-        super().__init__()
-        self.heads = c.heads
-        self.ln1, self.ln2 = nn.LayerNorm(c.width), nn.LayerNorm(c.width)
-        self.qkv = nn.Linear(c.width, 3 * c.width)
-        self.proj = nn.Linear(c.width, c.width)
-        self.fc = nn.Linear(c.width, 4 * c.width)
-        self.out = nn.Linear(4 * c.width, c.width)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        b, t, w = x.shape
-        q, k, v = self.qkv(self.ln1(x)).split(w, dim=-1)  # each (b, t, w)
-        q, k, v = (z.view(b, t, self.heads, w // self.heads).transpose(1, 2) for z in (q, k, v))
-        y = F.scaled_dot_product_attention(q, k, v, is_causal=True)  # (b, heads, t, w/heads)
-        x = x + self.proj(y.transpose(1, 2).reshape(b, t, w))
-        return x + self.out(F.gelu(self.fc(self.ln2(x))))
-
-
 class TinyGPT(nn.Module):
     """Token + position embeddings, `layers` blocks, a final norm and a linear head."""
 
@@ -68,7 +49,7 @@ class TinyGPT(nn.Module):
         self.config = c
         self.tok = nn.Embedding(c.vocab, c.width)
         self.pos = nn.Embedding(c.context, c.width)
-        self.blocks = nn.ModuleList(Block(c) for _ in range(c.layers))
+        self.blocks = nn.ModuleList(Block(c, i) for i in range(c.layers))
         self.ln = nn.LayerNorm(c.width)
         self.head = nn.Linear(c.width, c.vocab)
 
@@ -94,7 +75,5 @@ class Batches:
 
     def next(self) -> tuple[torch.Tensor, torch.Tensor]:
         """One batch: x and y of shape (batch, context)."""
-        starts = torch.randint(len(self.data) - self.context - 1, (self.batch,), generator=self.gen)
-        x = torch.stack([self.data[s:s + self.context] for s in starts.tolist()])
-        y = torch.stack([self.data[s + 1:s + 1 + self.context] for s in starts.tolist()])
-        return x.to(self.device), y.to(self.device)
+        w = random_windows(self.data, self.context + 1, self.batch, self.gen)
+        return w[:, :-1].to(self.device), w[:, 1:].to(self.device)

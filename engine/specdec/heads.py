@@ -27,7 +27,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from engine.specdec.model import GPT, ROLES, Block, GPTConfig, KVCache
+from engine.specdec.model import GPT, ROLES, GPTConfig
+from engine.transformer import Block, KVCache, random_windows
 
 
 class MedusaHeads(nn.Module):
@@ -146,12 +147,6 @@ def medusa_tree(accuracy: list[list[float]], size: int) -> list[tuple[int, ...]]
     return sorted(chosen, key=lambda p: (len(p), p))
 
 
-def windows(data: torch.Tensor, length: int, batch: int, gen: torch.Generator) -> torch.Tensor:
-    """A batch of random windows (batch, length) of `data` (a uint8 tensor)."""
-    starts = torch.randint(len(data) - length, (batch,), generator=gen).tolist()
-    return torch.stack([data[s:s + length] for s in starts]).long()
-
-
 def _losses(target: GPT, drafts: dict[str, GPT], medusa: MedusaHeads, mtp: MTP, x: torch.Tensor,
             t: int) -> tuple[torch.Tensor, dict]:
     with torch.no_grad():
@@ -187,7 +182,7 @@ def evaluate_drafters(target: GPT, drafts: dict[str, GPT], medusa: MedusaHeads, 
     med_hits = torch.zeros(medusa.n, top)
     count = 0
     for _ in range(batches_):
-        x = windows(tensor, t + extra, batch, gen)
+        x = random_windows(tensor, t + extra, batch, gen)
         t_logits, hidden = target(x[:, :t], return_hidden=True)
         p = F.softmax(t_logits, -1)
         n = p.shape[0] * p.shape[1]
@@ -284,7 +279,7 @@ def train_heads(target: GPT, data: bytes, held_out: bytes, steps: int, ckpt: Pat
     for step in range(start, steps):
         for group in opt.param_groups:
             group["lr"] = lr * min(1.0, (step + 1) / 50) * (0.1 + 0.45 * (1 + math.cos(math.pi * step / steps)))
-        loss, parts = _losses(target, drafts, medusa, mtp, windows(tensor, t + extra, batch, gen), t)
+        loss, parts = _losses(target, drafts, medusa, mtp, random_windows(tensor, t + extra, batch, gen), t)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)

@@ -10,7 +10,8 @@ from dataclasses import asdict, dataclass
 
 import torch
 from torch import nn
-from torch.nn import functional as F
+
+from engine.transformer import Block, KVCache
 
 
 @dataclass(frozen=True)
@@ -28,61 +29,6 @@ ROLES = {  # sized from CPU measurements: see the README's speculative-decoding 
     "target": GPTConfig(vocab=256, context=256, width=512, layers=7, heads=8),
     "draft": GPTConfig(vocab=256, context=256, width=128, layers=2, heads=4),
 }
-
-
-class KVCache:
-    """Per-layer keys and values of the tokens processed so far: (B, heads, T, head_dim) each."""
-
-    def __init__(self, layers: int) -> None:
-        self.k: list[torch.Tensor | None] = [None] * layers
-        self.v: list[torch.Tensor | None] = [None] * layers
-
-    @property
-    def length(self) -> int:
-        """Tokens cached."""
-        return 0 if self.k[0] is None else self.k[0].shape[2]
-
-    def select(self, keep: torch.Tensor) -> None:
-        """Keep only the cached positions listed in `keep` (the accepted path of a candidate tree)."""
-        for i in range(len(self.k)):
-            if self.k[i] is not None:
-                self.k[i] = self.k[i].index_select(2, keep)
-                self.v[i] = self.v[i].index_select(2, keep)
-
-    def truncate(self, length: int) -> None:
-        """Forget everything after the first `length` tokens (a rejected draft)."""
-        for i in range(len(self.k)):
-            if self.k[i] is not None:
-                self.k[i] = self.k[i][:, :, :length]
-                self.v[i] = self.v[i][:, :, :length]
-
-
-class Block(nn.Module):
-    """Pre-norm causal self-attention and MLP, both residual."""
-
-    def __init__(self, c: GPTConfig, index: int) -> None:
-        super().__init__()
-        self.index, self.heads = index, c.heads
-        self.ln1, self.ln2 = nn.LayerNorm(c.width), nn.LayerNorm(c.width)
-        self.qkv, self.proj = nn.Linear(c.width, 3 * c.width), nn.Linear(c.width, c.width)
-        self.fc, self.out = nn.Linear(c.width, 4 * c.width), nn.Linear(4 * c.width, c.width)
-
-    def forward(self, x: torch.Tensor, cache: KVCache | None, mask: torch.Tensor | None = None) -> torch.Tensor:
-        b, t, w = x.shape
-        q, k, v = self.qkv(self.ln1(x)).split(w, dim=-1)
-        q, k, v = (z.view(b, t, self.heads, w // self.heads).transpose(1, 2) for z in (q, k, v))  # (b, h, t, hd)
-        past = 0
-        if cache is not None:
-            if cache.k[self.index] is not None:
-                past = cache.k[self.index].shape[2]
-                k = torch.cat([cache.k[self.index], k], dim=2)
-                v = torch.cat([cache.v[self.index], v], dim=2)
-            cache.k[self.index], cache.v[self.index] = k, v
-        if mask is None:  # new query i (absolute position past + i) sees keys 0 … past + i
-            mask = torch.ones(t, past + t, dtype=torch.bool, device=x.device).tril(diagonal=past)
-        y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
-        x = x + self.proj(y.transpose(1, 2).reshape(b, t, w))
-        return x + self.out(F.gelu(self.fc(self.ln2(x))))
 
 
 class GPT(nn.Module):

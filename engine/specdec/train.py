@@ -28,6 +28,7 @@ from torch.nn import functional as F
 
 from engine.device import pick_device
 from engine.specdec.model import GPT, ROLES, GPTConfig
+from engine.transformer import random_windows
 
 Progress = Callable[[int, int, float], None]
 
@@ -35,10 +36,8 @@ Progress = Callable[[int, int, float], None]
 def batches(data: torch.Tensor, context: int, batch: int, gen: torch.Generator):
     """Endless random (input, next-byte) windows of `data` (a uint8 tensor)."""
     while True:
-        starts = torch.randint(len(data) - context - 1, (batch,), generator=gen)
-        x = torch.stack([data[s:s + context] for s in starts.tolist()]).long()
-        y = torch.stack([data[s + 1:s + 1 + context] for s in starts.tolist()]).long()
-        yield x, y
+        w = random_windows(data, context + 1, batch, gen)
+        yield w[:, :-1], w[:, 1:]
 
 
 def split(data: bytes, held_out: float = 0.05) -> tuple[bytes, bytes]:
