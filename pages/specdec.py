@@ -63,6 +63,8 @@ with st.container(border=True):
                                          format_func=lambda d: T(f"drafter.{d}")) or "draft"
 st.caption(T("device", device=device_label(), target=f"{models.target.n_params() / 1e6:.1f}",
              draft=f"{models.draft.n_params() / 1e6:.2f}"))
+if method == "mtp" and gamma > models.mtp.depth:
+    st.caption(T("mtp_depth", depth=models.mtp.depth))
 
 prompt_tokens = encode(prompt)
 if not prompt.strip():

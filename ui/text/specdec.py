@@ -43,6 +43,8 @@ TEXT = {
     "drafter.draft_text_only": ("trained on the text only", "只用文本训练"),
     "device": ("Computed live on: {device} · target {target} M parameters, draft {draft} M",
                "实时计算设备：{device} · 目标模型 {target}M 参数，草稿模型 {draft}M"),
+    "mtp_depth": ("The MTP chain has {depth} modules, so it drafts at most {depth} tokens per step.",
+                  "MTP 链只有 {depth} 个模块，所以每步最多草拟 {depth} 个 token。"),
     "empty_prompt": ("Type a prompt to start from (for example ROMEO: and a new line).",
                      "请输入提示词（例如 ROMEO: 加一个换行）。"),
     "long_prompt": ("The prompt is {n} bytes; at most {limit} fit, so that the 256-byte context leaves room to "
