@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine.search import Doc, Index, QueryError, searcher, segment
-from engine.search.query import parse
+from engine.search.query import And, Word, parse
 from tests.engine.search.brute import Brute
 
 VOCAB = ["倒排", "索引", "搜索", "引擎", "排序", "文档", "数据", "结构", "机器", "学习", "lucene", "bm25", "roaring",
@@ -131,3 +131,19 @@ def test_word_split_into_tokens_means_and(analyzer) -> None:
     assert {h.doc_id for h in ix.search('"倒排索引"').hits} == {"phrase"}
     step = next(s for s in ix.search("倒排索引").trace if s.op == "and")
     assert "倒排 AND 索引" in step.label
+
+
+ODD_WORDS = [*VOCAB, "ＡＢＣ", "Ⅻ", "ﬁle", "a¨b", "倒排索引", "C++", "e.g."]  # NFKC folds, expansions, jieba blocks
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.text(st.characters(blacklist_categories=("Cs", "Zs", "Zl", "Zp", "Cc"),
+                                      blacklist_characters='()"-*:\\'), min_size=1, max_size=8)
+                | st.sampled_from(ODD_WORDS), min_size=1, max_size=5))
+def test_one_analyzer_call_for_all_words_equals_one_per_word(analyzer, words: list[str]) -> None:
+    ix = Index(analyzer)
+    node = And(tuple(Word(w, i * 100) for i, w in enumerate(words)))
+    ev = searcher._Evaluator(ix, ix.snapshot, [], [])
+    ev.analyse_words(node)
+    for i, w in enumerate(words):
+        assert ev.word_terms[i * 100] == analyzer.terms(w, mode="precise"), w
