@@ -2,9 +2,9 @@
 exact accept/resample rule, and decoding loops that trace every drafted token's fate."""
 
 from engine.specdec.generate import METHODS, Generation, Models, generate
+from engine.specdec.loading import load_models
 from engine.specdec.model import GPT, GPTConfig
 from engine.specdec.sampling import StepOutcome, speculative_step
-from engine.specdec.train import load_models
 
 __all__ = ["GPT", "METHODS", "GPTConfig", "Generation", "Models", "StepOutcome", "generate", "load_models",
            "speculative_step"]

@@ -97,7 +97,7 @@ def run(models: Models, prompts: tuple[str, ...] = PROMPTS, rounds: int = 3, tem
 
 def main(argv: list[str] | None = None) -> None:
     """Command line: print the benchmark JSON (progress on stderr)."""
-    from engine.specdec.train import load_models
+    from engine.specdec.loading import load_models
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rounds", type=int, default=3)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import time
 from collections.abc import Callable
 from dataclasses import asdict
@@ -27,6 +26,7 @@ import torch
 from torch.nn import functional as F
 
 from engine.device import pick_device
+from engine.specdec.loading import load_model, ship
 from engine.specdec.model import GPT, ROLES, GPTConfig
 from engine.transformer import random_windows
 
@@ -70,22 +70,6 @@ def save_checkpoint(path: Path, model: GPT, opt: torch.optim.Optimizer, step: in
     tmp.replace(path)
 
 
-def load_model(path: Path, device: torch.device | str = "cpu") -> GPT:
-    """A model from a checkpoint or shipped weights (weights_only: no pickled code is ever run)."""
-    blob = torch.load(path, map_location=device, weights_only=True)
-    model = GPT(GPTConfig(**blob["config"])).to(device)
-    missing, unexpected = model.load_state_dict({k: v.float() for k, v in blob["model"].items()}, strict=False)
-    if unexpected or set(missing) - {"head.weight"}:  # the head is tied to the token embedding
-        raise ValueError(f"{path}: weights do not fit the model (missing {missing}, unexpected {unexpected})")
-    return model.eval()
-
-
-def ship(path: Path, model: GPT, dtype: torch.dtype = torch.float16) -> None:
-    """Half-precision weights for the package (tied head stored once)."""
-    state = {k: v.to(dtype) for k, v in model.state_dict().items() if k != "head.weight"}
-    torch.save({"config": asdict(model.config), "model": state}, path)
-
-
 def train(data: bytes, role: str, steps: int, ckpt: Path, batch: int = 32, lr: float = 6e-4,
           teacher: GPT | None = None, device: torch.device | None = None, seed: int = 0,
           progress: Progress | None = None, config: GPTConfig | None = None) -> tuple[GPT, list[float]]:
@@ -127,24 +111,6 @@ def train(data: bytes, role: str, steps: int, ckpt: Path, batch: int = 32, lr: f
         if (step + 1) % 50 == 0 or step + 1 == steps:
             save_checkpoint(ckpt, model, opt, step + 1)
     return model.eval(), losses
-
-
-WEIGHTS = Path(__file__).with_name("weights")
-
-
-def load_models(directory: Path | None = None, device: torch.device | str = "cpu"):
-    """The shipped target and everything trained on it (draft, Medusa heads, MTP chain), ready to generate."""
-    from engine.specdec.generate import Models
-    from engine.specdec.heads import load_drafters
-
-    directory = directory or Path(os.environ.get("GLASSBOX_SPECDEC_WEIGHTS", WEIGHTS))
-    target_path, drafters_path = directory / "target.pt", directory / "drafters.pt"
-    if not target_path.exists() or not drafters_path.exists():
-        raise FileNotFoundError(f"no trained weights in {directory}: run `python -m engine.specdec.train` "
-                                "(see the README) to train and ship them")
-    target = load_model(target_path, device)
-    d = load_drafters(drafters_path, target, device)
-    return Models(target, d.draft, d.medusa, d.mtp, d.tree, d.report, d.others)
 
 
 def main(argv: list[str] | None = None) -> None:
