@@ -3,10 +3,13 @@
     python -m engine.specdec.train --role target --ckpt ckpt/target.ckpt --ship engine/specdec/weights/target.pt
     python -m engine.specdec.train --role heads --teacher engine/specdec/weights/target.pt \
         --ckpt ckpt/heads.ckpt --steps 300 --ship engine/specdec/weights/drafters.pt
+    python -m engine.specdec.train --role draft --teacher engine/specdec/weights/target.pt \
+        --drafters engine/specdec/weights/drafters.pt --ckpt ckpt/draft.ckpt --steps 1000 --batch 64 --lr 2e-3
 
 The first trains the ~22 M-parameter target; the second, on the shipped (half-precision) target frozen,
 trains the ~0.5 M draft model (distilled, plus a text-only twin for comparison), the Medusa heads and
-the MTP modules together, sharing one target forward per batch.
+the MTP modules together, sharing one target forward per batch; the third trains the distilled draft
+further on the text alone, which costs no target pass per step, and re-measures every drafter.
 
 A checkpoint (`--ckpt`) holds fp32 weights, the optimizer state and the step, so a run continues where
 it stopped; `--ship` writes half-precision weights for the package. Everything loads with
@@ -72,11 +75,15 @@ def save_checkpoint(path: Path, model: GPT, opt: torch.optim.Optimizer, step: in
 
 def train(data: bytes, role: str, steps: int, ckpt: Path, batch: int = 32, lr: float = 6e-4,
           teacher: GPT | None = None, device: torch.device | None = None, seed: int = 0,
-          progress: Progress | None = None, config: GPTConfig | None = None) -> tuple[GPT, list[float]]:
-    """Train (or resume) `role` on `data` until `steps`; distil from `teacher` when given. Returns model, losses."""
+          progress: Progress | None = None, config: GPTConfig | None = None,
+          init: GPT | None = None) -> tuple[GPT, list[float]]:
+    """Train (or resume) `role` on `data` until `steps`, starting from `init`'s weights if given; distil from
+    `teacher` when given. Returns model, losses."""
     device = device or pick_device()
     torch.manual_seed(seed)
-    model = GPT(config or ROLES[role]).to(device)
+    model = GPT(config or (init.config if init is not None else ROLES[role])).to(device)
+    if init is not None:
+        model.load_state_dict(init.state_dict())
     opt = torch.optim.AdamW(model.parameters(), lr=lr, betas=(0.9, 0.95), weight_decay=0.1)
     start = 0
     if ckpt.exists():
@@ -119,7 +126,9 @@ def main(argv: list[str] | None = None) -> None:
     from engine.specdec.heads import HeadsConfig, heads_checkpoint, train_heads
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--role", choices=["target", "heads"], required=True)
+    ap.add_argument("--role", choices=["target", "heads", "draft"], required=True)
+    ap.add_argument("--drafters", type=Path, default=None,
+                    help="--role draft: shipped drafters whose draft model to train further on the text")
     ap.add_argument("--steps", type=int, default=1300)
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--lr", type=float, default=1e-3)
@@ -151,6 +160,10 @@ def main(argv: list[str] | None = None) -> None:
             print(f"[heads] shipped {args.ship}")
         return
 
+    if args.role == "draft":
+        _train_draft_further(args, data, held_out, teacher)
+        return
+
     def report(step: int, steps: int, loss: float) -> None:
         if step % 50 == 0 or step + 1 == steps:
             print(f"[{args.role}] step {step + 1}/{steps} loss {loss:.3f} ({time.perf_counter() - t0:.0f} s)",
@@ -164,6 +177,32 @@ def main(argv: list[str] | None = None) -> None:
     if args.ship:
         ship(args.ship, model)
         print(f"[{args.role}] shipped {args.ship}")
+
+
+def _train_draft_further(args: argparse.Namespace, data: bytes, held_out: bytes, teacher: GPT | None) -> None:
+    """Continue the drafters' draft model on the text alone (no target pass per step: ~1/30 of the joint
+    stage's cost per token), then re-measure every drafter against the target and rewrite the file."""
+    from engine.specdec.heads import HeadsConfig, evaluate_drafters, heads_checkpoint, load_drafters
+
+    if teacher is None or args.drafters is None:
+        raise SystemExit("--role draft needs --teacher (the shipped target) and --drafters")
+    d = load_drafters(args.drafters, teacher)
+    t0 = time.perf_counter()
+
+    def report(step: int, steps: int, loss: float) -> None:
+        if step % 100 == 0 or step + 1 == steps:
+            print(f"[draft] step {step + 1}/{steps} loss {loss:.3f} ({time.perf_counter() - t0:.0f} s)", flush=True)
+
+    model, _ = train(data, "draft", args.steps, args.ckpt or Path("draft.ckpt"), args.batch, args.lr,
+                     progress=report, init=d.draft)
+    drafts = {"draft": model, **d.others}
+    measured = evaluate_drafters(teacher, drafts, d.medusa, d.mtp, held_out)
+    print(f"[draft] held-out report: {measured}")
+    cfg = HeadsConfig(medusa=d.medusa.n, mtp=d.mtp.depth, draft=model.config)
+    heads_checkpoint(args.drafters, drafts, d.medusa, d.mtp, None, 0, cfg,
+                     {"tree": [list(p) for p in d.tree], "report": measured | {"draft_text_steps": args.steps}},
+                     dtype=torch.float16)
+    print(f"[draft] rewrote {args.drafters}")
 
 
 if __name__ == "__main__":

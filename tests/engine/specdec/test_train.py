@@ -35,3 +35,11 @@ def test_shipped_weights_load_in_half_precision(tmp_path) -> None:
     with torch.no_grad():
         torch.testing.assert_close(back(x), model(x), rtol=0, atol=2e-2)
     assert (tmp_path / "a.pt").stat().st_size < (tmp_path / "a.ckpt").stat().st_size / 3
+
+
+def test_training_can_continue_from_another_models_weights(tmp_path) -> None:
+    first, losses = train(TEXT, "draft", 60, tmp_path / "a.ckpt", batch=16, lr=3e-3, device=torch.device("cpu"),
+                          config=TINY)
+    _, more = train(TEXT, "draft", 5, tmp_path / "b.ckpt", batch=16, lr=1e-4, device=torch.device("cpu"), init=first)
+    assert losses[-1] < losses[0] - 0.5
+    assert abs(more[0] - losses[-1]) < 0.3, "a continued model starts where the first one stopped, not from scratch"
