@@ -1,5 +1,6 @@
 """The pieces the byte-level GPTs share (the numerics page's tiny model and the speculative-decoding
-models): a pre-norm causal transformer block with an optional KV cache, and random training windows."""
+models): a pre-norm causal transformer block with an optional KV cache, the embeddings-blocks-norm trunk
+around it, and random training windows."""
 
 from __future__ import annotations
 
@@ -15,6 +16,14 @@ class BlockConfig(Protocol):
 
     width: int
     heads: int
+
+
+class LMConfig(BlockConfig, Protocol):
+    """What a whole model needs besides: vocabulary, context length and depth."""
+
+    vocab: int
+    context: int
+    layers: int
 
 
 class KVCache:
@@ -75,6 +84,40 @@ class Block(nn.Module):
             y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
         x = x + self.proj(y.transpose(1, 2).reshape(b, t, w))
         return x + self.out(F.gelu(self.fc(self.ln2(x))))
+
+
+class CausalLM(nn.Module):
+    """Token and learnt position embeddings, `layers` blocks, a final norm and a head (tied to the token
+    embedding, or its own with a bias). Subclasses decide initialisation and what forward returns."""
+
+    def __init__(self, c: LMConfig, tied_head: bool) -> None:
+        super().__init__()
+        self.config = c
+        self.tok = nn.Embedding(c.vocab, c.width)
+        self.pos = nn.Embedding(c.context, c.width)
+        self.blocks = nn.ModuleList(Block(c, i) for i in range(c.layers))
+        self.ln = nn.LayerNorm(c.width)
+        self.head = nn.Linear(c.width, c.vocab, bias=not tied_head)
+        if tied_head:
+            self.head.weight = self.tok.weight
+
+    def hidden_states(self, idx: torch.Tensor, cache: KVCache | None = None, positions: torch.Tensor | None = None,
+                      mask: torch.Tensor | None = None) -> torch.Tensor:
+        """Final normed states (B, T, width) of the new tokens `idx` (B, T), continuing after the cached ones.
+
+        `positions` (T,) and `mask` (T, cached + T; True = may attend) replace the causal defaults, for a
+        candidate tree whose branches share positions.
+        """
+        past = cache.length if cache is not None else 0
+        t = idx.shape[1]
+        if positions is None:
+            positions = torch.arange(past, past + t, device=idx.device)
+        if int(positions.max()) >= self.config.context:
+            raise ValueError(f"position {int(positions.max())} is past the model's context of {self.config.context}")
+        x = self.tok(idx) + self.pos(positions)
+        for block in self.blocks:
+            x = block(x, cache, mask)
+        return self.ln(x)
 
 
 def random_windows(data: torch.Tensor, length: int, batch: int, gen: torch.Generator) -> torch.Tensor:

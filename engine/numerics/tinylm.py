@@ -17,10 +17,9 @@ import textwrap
 from dataclasses import dataclass
 
 import torch
-from torch import nn
 from torch.nn import functional as F
 
-from engine.transformer import Block, random_windows
+from engine.transformer import CausalLM, random_windows
 
 CORPUS_MODULES = (textwrap, heapq, bisect, string, json.decoder)
 
@@ -41,25 +40,15 @@ class TinyGPTConfig:
     heads: int = 4
 
 
-class TinyGPT(nn.Module):
-    """Token + position embeddings, `layers` blocks, a final norm and a linear head."""
+class TinyGPT(CausalLM):
+    """The shared trunk with its own (untied, biased) head and PyTorch's default initialisation."""
 
     def __init__(self, c: TinyGPTConfig) -> None:
-        super().__init__()
-        self.config = c
-        self.tok = nn.Embedding(c.vocab, c.width)
-        self.pos = nn.Embedding(c.context, c.width)
-        self.blocks = nn.ModuleList(Block(c, i) for i in range(c.layers))
-        self.ln = nn.LayerNorm(c.width)
-        self.head = nn.Linear(c.width, c.vocab)
+        super().__init__(c, tied_head=False)
 
     def forward(self, idx: torch.Tensor, targets: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
         """Logits (b, t, vocab) and the mean cross-entropy against `targets` (0 when none)."""
-        t = idx.shape[1]
-        x = self.tok(idx) + self.pos(torch.arange(t, device=idx.device))  # (b, t, width)
-        for block in self.blocks:
-            x = block(x)
-        logits = self.head(self.ln(x))
+        logits = self.head(self.hidden_states(idx))
         if targets is None:
             return logits, torch.zeros((), device=idx.device)
         return logits, F.cross_entropy(logits.flatten(0, 1).float(), targets.flatten())

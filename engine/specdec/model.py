@@ -6,12 +6,12 @@ Positions are learnt embeddings, so no sequence may run past `config.context` (g
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import torch
 from torch import nn
 
-from engine.transformer import Block, KVCache
+from engine.transformer import CausalLM, KVCache
 
 
 @dataclass(frozen=True)
@@ -31,18 +31,11 @@ ROLES = {  # sized from CPU measurements: see the README's speculative-decoding 
 }
 
 
-class GPT(nn.Module):
-    """Token and position embeddings, blocks, final norm, a head tied to the token embedding."""
+class GPT(CausalLM):
+    """The shared trunk with a head tied to the token embedding, GPT-2 initialisation, and a KV cache."""
 
     def __init__(self, c: GPTConfig) -> None:
-        super().__init__()
-        self.config = c
-        self.tok = nn.Embedding(c.vocab, c.width)
-        self.pos = nn.Embedding(c.context, c.width)
-        self.blocks = nn.ModuleList(Block(c, i) for i in range(c.layers))
-        self.ln = nn.LayerNorm(c.width)
-        self.head = nn.Linear(c.width, c.vocab, bias=False)
-        self.head.weight = self.tok.weight
+        super().__init__(c, tied_head=True)
         self.apply(self._init)
         for block in self.blocks:  # GPT-2: residual projections shrink with depth so the stream stays O(1)
             for layer in (block.proj, block.out):
@@ -62,28 +55,12 @@ class GPT(nn.Module):
 
     def forward(self, idx: torch.Tensor, cache: KVCache | None = None, positions: torch.Tensor | None = None,
                 mask: torch.Tensor | None = None, return_hidden: bool = False):
-        """Logits (B, T, vocab) for the new tokens `idx` (B, T), continuing after the cached ones.
-
-        `positions` (T,) and `mask` (T, cached + T; True = may attend) replace the causal defaults, for a
-        candidate tree whose branches share positions; `return_hidden` also returns the final normed states.
-        """
-        past = cache.length if cache is not None else 0
-        t = idx.shape[1]
-        if positions is None:
-            positions = torch.arange(past, past + t, device=idx.device)
-        if int(positions.max()) >= self.config.context:
-            raise ValueError(f"position {int(positions.max())} is past the model's context of {self.config.context}")
-        x = self.tok(idx) + self.pos(positions)
-        for block in self.blocks:
-            x = block(x, cache, mask)
-        hidden = self.ln(x)
+        """Logits (B, T, vocab) for the new tokens `idx` (B, T), continuing after the cached ones (see
+        `hidden_states` for `positions` and `mask`); `return_hidden` also returns the final normed states."""
+        hidden = self.hidden_states(idx, cache, positions, mask)
         logits = self.head(hidden)
         return (logits, hidden) if return_hidden else logits
 
     def n_params(self) -> int:
         """Parameters, counting the tied head once."""
         return sum(p.numel() for p in self.parameters())
-
-    def config_dict(self) -> dict:
-        """The config as plain data (saved beside weights)."""
-        return asdict(self.config)
