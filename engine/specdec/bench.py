@@ -25,25 +25,20 @@ PROMPTS = ("ROMEO:\n", "First Citizen:\nBefore we proceed any further, hear me s
 DEFAULTS = {"gamma": 4, "max_new_tokens": 200}  # the page's defaults
 
 
-def _pool(runs: list[Generation], bases: list[Generation], method: str, gamma: int) -> dict:
-    verified = accepted = emitted = verifies = 0
-    for g in runs:
-        for s in g.trace:
-            verified += sum(f in ("accepted", "rejected") for f in s.fates)
-            accepted += s.fates.count("accepted")
-            if s.drafted:
-                verifies += 1
-                emitted += len(s.emitted)
-    alpha = accepted / verified if verified else None
-    tokens = sum(g.stats["new_tokens"] for g in runs)
-    calls = sum(g.stats["target_calls"] for g in runs)
+def _pool(runs: list[Generation], bases: list[Generation], method: str) -> dict:
+    def total(key: str) -> int:
+        return sum(g.stats[key] for g in runs)
+
+    verified, verifies = total("verified"), total("verify_steps")
+    alpha = total("accepted") / verified if verified else None
+    tokens, calls = total("new_tokens"), total("target_calls")
     out = {"speedup_median": statistics.median(g.stats["tokens_per_s"] / b.stats["tokens_per_s"]
                                                for g, b in zip(runs, bases, strict=True)),
            "tokens_per_s_median": statistics.median(g.stats["tokens_per_s"] for g in runs),
            "baseline_tokens_per_s_median": statistics.median(b.stats["tokens_per_s"] for b in bases),
            "target_calls": calls, "baseline_target_calls": sum(b.stats["target_calls"] for b in bases),
            "tokens": tokens, "alpha": alpha, "tokens_per_target_call": tokens / calls,
-           "tokens_per_verify": emitted / verifies if verifies else None}
+           "tokens_per_verify": total("verify_tokens") / verifies if verifies else None}
     if method in ("speculative", "mtp") and alpha is not None:  # a fixed number of linear drafts per pass
         g_eff = runs[0].stats["gamma"]  # MTP drafts at most its depth
         formula = expected_tokens_per_call(alpha, g_eff)
@@ -85,7 +80,7 @@ def run(models: Models, prompts: tuple[str, ...] = PROMPTS, rounds: int = 3, tem
                         log(f"T={temperature} round {r + 1} {m}: {g.stats['tokens_per_s']:.1f} tok/s vs "
                             f"{base.stats['tokens_per_s']:.1f}")
         label = "greedy" if temperature <= 0 else f"t{temperature:g}"
-        result["temperatures"][label] = {m: _pool(runs[m], bases[m], m, gamma) for m in methods}
+        result["temperatures"][label] = {m: _pool(runs[m], bases[m], m) for m in methods}
         if temperature <= 0:
             result["temperatures"][label]["greedy_outputs_identical"] = True
     result["gamma_sweep_t1"] = [

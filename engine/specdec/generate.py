@@ -188,18 +188,18 @@ class _MTPDrafter:
 
 
 def _stats(method: str, new: list[int], trace: list[StepTrace], calls: dict, seconds: float, gamma: int) -> dict:
-    examined = sum(sum(f in ("accepted", "rejected") for f in s.fates) for s in trace)
+    verified = sum(sum(f in ("accepted", "rejected") for f in s.fates) for s in trace)
     accepted = sum(s.fates.count("accepted") for s in trace)
-    alpha = accepted / examined if examined else None
-    verify = [s for s in trace if s.drafted]
-    draft_ms = sum(s.draft_ms for s in trace)
-    target_ms = sum(s.target_ms for s in trace)
+    verify = [s for s in trace if s.drafted]  # the steps that checked drafts (not plain target steps)
     return {"method": method, "gamma": gamma, "new_tokens": len(new), "steps": len(trace),
-            "target_calls": calls["target"], "draft_calls": calls["draft"], "acceptance_rate": alpha,
-            "mean_accepted": accepted / len(verify) if verify else 0.0,
+            "target_calls": calls["target"], "draft_calls": calls["draft"],
+            "verified": verified, "accepted": accepted, "acceptance_rate": accepted / verified if verified else None,
+            "mean_accepted": accepted / len(verify) if verify else 0.0, "verify_steps": len(verify),
+            "verify_tokens": sum(len(s.emitted) for s in verify),
+            "verify_target_ms": sum(s.target_ms for s in verify),
             "tokens_per_target_call": len(new) / max(1, calls["target"]), "seconds": seconds,
             "tokens_per_s": len(new) / seconds if seconds > 0 else None,
-            "draft_ms_total": draft_ms, "target_ms_total": target_ms}
+            "draft_ms_total": sum(s.draft_ms for s in trace), "target_ms_total": sum(s.target_ms for s in trace)}
 
 
 def expected_tokens_per_call(alpha: float, gamma: int) -> float:
@@ -353,9 +353,8 @@ def _medusa(models: Models, seq: list[int], max_new_tokens: int, temperature: fl
         children = [j for j in range(m) if parents[j] == best]  # the candidates that failed after the path
         drafted = [tokens[j] for j in path] + ([tokens[children[0]]] if children else [])
         verified_rows = [parents[j] + 1 for j in path] + ([best + 1] if children else [])
-        fates = ["accepted"] * len(path) + (["rejected", "resampled"] if children else ["bonus"] if nodes else [])
-        if not nodes:
-            fates = ["bonus"]  # a plain target step (the prompt pass, or no room for a tree)
+        # with no tree (the prompt pass, or no room left) this is a plain target step: one "bonus" token
+        fates = ["accepted"] * len(path) + (["rejected", "resampled"] if children else ["bonus"])
         emitted = [tokens[j] for j in path] + [nxt]
         q_drafted = [q_node[j] for j in path] + ([q_node[children[0]]] if children else [])
         p_drafted = [float(p[r, x]) for r, x in zip(verified_rows, drafted, strict=True)]

@@ -28,12 +28,12 @@ def summary(g: Generation, baseline: Generation | None = None) -> dict:
     """The generation's statistics plus the theory at its measured α and, given a baseline, the speedup."""
     s = dict(g.stats)
     alpha, gamma = s.get("acceptance_rate"), s.get("gamma", 0)
-    verifies = [t for t in g.trace if t.drafted]
-    s["tokens_per_verify"] = (sum(len(t.emitted) for t in verifies) / len(verifies)) if verifies else None
+    n = s["verify_steps"]
+    s["tokens_per_verify"] = s["verify_tokens"] / n if n else None
     s["expected_tokens_per_verify"] = expected_tokens_per_call(alpha, gamma) if alpha is not None else None
     calls = s["draft_calls"]
     s["draft_ms_per_call"] = s["draft_ms_total"] / calls if calls else 0.0
-    s["target_ms_per_verify"] = (sum(t.target_ms for t in verifies) / len(verifies)) if verifies else None
+    s["target_ms_per_verify"] = s["verify_target_ms"] / n if n else None
     if baseline is not None:
         steps = baseline.trace[1:] or baseline.trace  # past the prompt pass: one target call per token
         s["baseline_ms_per_token"] = sum(t.target_ms for t in steps) / len(steps) if steps else None
