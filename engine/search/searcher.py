@@ -114,7 +114,7 @@ class _Evaluator:
     def eval(self, node: Node) -> BitMap | None:
         match node:
             case Word(text=text, pos=pos):
-                terms = self.word_terms[pos] if pos in self.word_terms else self.ix.analyzer.terms(text, mode="precise")
+                terms = self.word_terms[pos]  # analysed up front, all words at once (analyse_words)
                 if not terms:
                     self.notes.append(f"“{text}” has no searchable term (a stopword or punctuation): ignored")
                     return None
@@ -285,29 +285,28 @@ def _rank(ix: Index, snap: Snapshot, ev: _Evaluator, matched: BitMap, k: int, ex
     scoring = {t: df for t, df in ev.scoring.items() if df > 0}
     k = max(0, int(k))
     docs = ix._docs
-    if len(matched) <= SMALL:
+    small = len(matched) <= SMALL
+    if small:
         cand = list(matched)
         contrib, tfs, scores = _score_small(ix, snap, cand, scoring, n_live)
-        trace.append(TraceStep("score", f"BM25 over {len(scoring)} term(s)", len(cand),
-                               (time.perf_counter() - t0) * 1e3))
-        t0 = time.perf_counter()
-        ranked = sorted(zip(scores, cand, range(len(cand)), strict=True), key=lambda r: (-r[0], docs[r[1]].id))[:k]
     else:
         cand = np.asarray(matched.to_array(), dtype=np.int64)
         contrib, tfs = _score(ix, snap, matched, cand, scoring, n_live, avgdl)
         total = np.zeros(len(cand))
         for i, c in enumerate(contrib.values()):
             total = c if i == 0 else total + c  # the same left-to-right sum the explanation shows
-        trace.append(TraceStep("score", f"BM25 over {len(scoring)} term(s)", len(cand),
-                               (time.perf_counter() - t0) * 1e3))
-        t0 = time.perf_counter()
+    trace.append(TraceStep("score", f"BM25 over {len(scoring)} term(s)", len(cand), (time.perf_counter() - t0) * 1e3))
+    t0 = time.perf_counter()
+    if small:  # a few dozen candidates at most: sort them all
+        pool = list(zip(scores, cand, range(len(cand)), strict=True))
+    else:
         if len(cand) > k > 0:
             kth = np.partition(total, len(total) - k)[len(total) - k]
-            pool = np.flatnonzero(total >= kth)  # everything tied with the k-th too, so ties break by id
+            keep = np.flatnonzero(total >= kth)  # everything tied with the k-th too, so ties break by id
         else:
-            pool = np.arange(len(cand)) if k > 0 else np.arange(0)
-        ranked = sorted(zip(total[pool].tolist(), cand[pool].tolist(), pool.tolist(), strict=True),
-                        key=lambda r: (-r[0], docs[r[1]].id))[:k]
+            keep = np.arange(len(cand)) if k > 0 else np.arange(0)
+        pool = list(zip(total[keep].tolist(), cand[keep].tolist(), keep.tolist(), strict=True))
+    ranked = sorted(pool, key=lambda r: (-r[0], docs[r[1]].id))[:k]  # (score, docnum, candidate index)
     hits = []
     terms = set(scoring)
     idfs = {t: idf(n_live, df) for t, df in scoring.items()} if explain_hits else {}
