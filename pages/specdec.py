@@ -163,10 +163,10 @@ if st.toggle(T("compare.run"), key="compare"):
 
 st.header(T("sweep"))
 st.markdown(T("sweep.intro"))
-sweep_key = ("sweep", prompt, temp, int(seed), drafter)
+sweep_key = ("specdec-sweep", prompt, temp, int(seed), drafter)
 if st.button(T("sweep.run"), type="primary"):
-    st.session_state["swept"] = sweep_key
-if st.session_state.get("swept") == sweep_key:
+    st.session_state["specdec_swept"] = sweep_key
+if st.session_state.get("specdec_swept") == sweep_key:
     bar = st.progress(0.0, text=T("sweep.running"))
     rows = shared_result(sweep_key, lambda: gamma_sweep(
         active, prompt, [1, 2, 3, 4, 6, 8], "speculative", temp, 120, int(seed),
@@ -192,8 +192,8 @@ rule = c[1].segmented_control(T("exact.rule"), list(RULES), default="exact", key
 exact_temp = temp if temp > 0 else 1.0  # greedy has nothing to sample
 exact_key = ("exact", prompt, samples, rule, drafter, exact_temp, gamma, top_k, settings[6])
 if c[2].button(T("exact.run")):
-    st.session_state["checked"] = exact_key
-if st.session_state.get("checked") == exact_key:
+    st.session_state["specdec_checked"] = exact_key
+if st.session_state.get("specdec_checked") == exact_key:
     if temp <= 0:
         st.caption(T("exact.temp"))
     with st.spinner(T("exact.running")):
@@ -221,5 +221,5 @@ out = target.generate(**inputs, prompt_lookup_num_tokens=10, max_new_tokens=200)
 
 st.header(T("walk"))
 walkthrough(T, PRESETS, base={"gamma": 4, "new": 200, "seed": 0, "topk": 0, "topp": 100, "drafter": "draft"},
-            forget=("swept", "checked"))
+            forget=("specdec_swept", "specdec_checked"))
 publish(*(p[0] for p in PARAMS), "prompt")
