@@ -232,20 +232,14 @@ def load_drafters(path: Path, target: GPT, device: torch.device | str = "cpu") -
     """The shipped (or checkpointed) draft model, Medusa heads and MTP chain, loaded with weights_only."""
     blob = torch.load(path, map_location=device, weights_only=True)
     cfg = blob["config"]
-    draft = GPT(GPTConfig(**cfg["draft"])).to(device)
-    draft.load_state_dict({k: v.float() for k, v in blob["drafts"]["draft"].items()}, strict=False)
     medusa = MedusaHeads(target.config.width, target.config.vocab, cfg["medusa"]).to(device)
     medusa.load_state_dict({k: v.float() for k, v in blob["medusa"].items()})
     mtp = MTP(target.config, cfg["mtp"]).to(device)
     mtp.load_state_dict({k: v.float() for k, v in blob["mtp"].items()})
-    others = {}
-    for name, state in blob["drafts"].items():
-        if name != "draft":
-            others[name] = GPT(GPTConfig(**cfg["draft"])).to(device)
-            others[name].load_state_dict({k: v.float() for k, v in state.items()}, strict=False)
-            others[name].eval()
+    drafts = {name: GPT.from_state(cfg["draft"], state, device) for name, state in blob["drafts"].items()}
+    draft, others = drafts.pop("draft"), drafts
     tree = [tuple(p) for p in blob.get("tree", [])] or [tuple([0] * k) for k in range(1, medusa.n + 1)]
-    return Drafters(draft.eval(), medusa.eval(), mtp.eval(), tree, dict(blob.get("report", {})), others)
+    return Drafters(draft, medusa.eval(), mtp.eval(), tree, dict(blob.get("report", {})), others)
 
 
 def train_heads(target: GPT, data: bytes, held_out: bytes, steps: int, ckpt: Path, batch: int = 16,

@@ -10,7 +10,7 @@ import torch
 
 from engine.specdec.generate import Models
 from engine.specdec.heads import load_drafters
-from engine.specdec.model import GPT, GPTConfig
+from engine.specdec.model import GPT
 
 WEIGHTS = Path(__file__).with_name("weights")
 
@@ -18,11 +18,10 @@ WEIGHTS = Path(__file__).with_name("weights")
 def load_model(path: Path, device: torch.device | str = "cpu") -> GPT:
     """A model from a checkpoint or shipped weights (weights_only: no pickled code is ever run)."""
     blob = torch.load(path, map_location=device, weights_only=True)
-    model = GPT(GPTConfig(**blob["config"])).to(device)
-    missing, unexpected = model.load_state_dict({k: v.float() for k, v in blob["model"].items()}, strict=False)
-    if unexpected or set(missing) - {"head.weight"}:  # the head is tied to the token embedding
-        raise ValueError(f"{path}: weights do not fit the model (missing {missing}, unexpected {unexpected})")
-    return model.eval()
+    try:
+        return GPT.from_state(blob["config"], blob["model"], device)
+    except ValueError as e:
+        raise ValueError(f"{path}: {e}") from None
 
 
 def ship(path: Path, model: GPT, dtype: torch.dtype = torch.float16) -> None:

@@ -49,6 +49,18 @@ class GPT(CausalLM):
         if isinstance(module, nn.Linear) and module.bias is not None:
             nn.init.zeros_(module.bias)
 
+    @classmethod
+    def from_state(cls, config: dict, state: dict, device: torch.device | str = "cpu") -> GPT:
+        """A model of `config` holding `state` (any float dtype; the tied head may be left out), in eval mode.
+
+        Raises ValueError when the weights do not fit the config.
+        """
+        model = cls(GPTConfig(**config)).to(device)
+        missing, unexpected = model.load_state_dict({k: v.float() for k, v in state.items()}, strict=False)
+        if unexpected or set(missing) - {"head.weight"}:  # the head is tied to the token embedding
+            raise ValueError(f"weights do not fit the model (missing {missing}, unexpected {unexpected})")
+        return model.eval()
+
     def new_cache(self) -> KVCache:
         """An empty cache for this model."""
         return KVCache(self.config.layers)
