@@ -128,11 +128,10 @@ class Segment:
         for d in candidates:
             starts: set[int] | None = None
             for t, off in rel:
-                bm = self.bitmaps[t]
-                if d not in bm:
+                p = self.posting(t, d)
+                if p is None:
                     starts = set()
                     break
-                p = self.post_off.item(t) + bm.rank(d) - 1  # the posting of term t in document d
                 here = {x - off for x in self.positions[self.pos_off.item(p):self.pos_off.item(p + 1)].tolist()}
                 starts = here if starts is None else starts & here
                 if not starts:
@@ -141,10 +140,15 @@ class Segment:
                 out.add(d)
         return out
 
+    def posting(self, t: int, d: int) -> int | None:
+        """The index of term t's posting for document d (into tf and pos_off), or None if d lacks t."""
+        bm = self.bitmaps[t]
+        return self.post_off.item(t) + bm.rank(d) - 1 if d in bm else None
+
     def tf_in(self, t: int, d: int) -> int:
         """Occurrences of term t in document d (0 if absent)."""
-        bm = self.bitmaps[t]
-        return self.tf.item(self.post_off.item(t) + bm.rank(d) - 1) if d in bm else 0
+        p = self.posting(t, d)
+        return 0 if p is None else self.tf.item(p)
 
     def term_id(self, term: str) -> int | None:
         """The term's number in this segment, or None."""
