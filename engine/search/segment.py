@@ -5,7 +5,9 @@ Layout, for term number t (terms sorted, so a prefix is a contiguous range found
 - `bitmaps[t]`: pyroaring.BitMap of the doc numbers containing t;
 - `docs_of(t)`: the same doc numbers as a sorted int64 array (a view into one flat array);
 - `tf[post_off[t]:post_off[t+1]]`: term frequency per doc, aligned with `docs_of(t)`;
-- `positions[pos_off[p]:pos_off[p+1]]`: positions of posting p (p indexes the flat tf array).
+- `positions[pos_off[p]:pos_off[p+1]]`: positions of posting p (p indexes the flat tf array);
+- `occurrences(t)`: every occurrence of t as a sorted key doc·2³² + position (in memory only, derived
+  from the above), which phrase matching binary-searches.
 Deletes never touch a segment: the index keeps a tombstone bitmap beside it.
 """
 
@@ -20,8 +22,6 @@ from pyroaring import BitMap
 
 TermPositions = list[tuple[str, int]]  # (term, position) for one document, in token order
 
-
-SMALL = 24  # candidate sets up to this size take the plain-Python paths (measured crossover, see phrase_docs)
 
 
 @dataclass
@@ -38,12 +38,16 @@ class Segment:
     docnums: BitMap  # every doc in the segment, live or not
 
     post_docs: np.ndarray | None = None  # (P,) int64 doc number of each posting; derived from the bitmaps if absent
+    occ_keys: np.ndarray | None = None  # (sum tf,) int64 doc·2³² + position of every occurrence; derived if absent
 
     def __post_init__(self) -> None:
         self.term_ids = {t: i for i, t in enumerate(self.terms)}
         if self.post_docs is None:
             parts = [np.asarray(bm.to_array(), dtype=np.int64) for bm in self.bitmaps]
             self.post_docs = np.concatenate(parts) if parts else np.zeros(0, np.int64)
+        if self.occ_keys is None:  # in memory only: the stored form stays the compact position gaps
+            self.occ_keys = (np.repeat(self.post_docs, self.tf) << 32) | self.positions.astype(np.int64)
+        self.occ_off = self.pos_off[self.post_off]  # where each term's occurrences start in occ_keys
 
     def docs_of(self, t: int) -> np.ndarray:
         """Sorted doc numbers of term t (a view), aligned with `tf_of(t)`."""
@@ -82,63 +86,33 @@ class Segment:
         pos_off = np.zeros(len(tf) + 1, dtype=np.int64)
         np.cumsum(tf, out=pos_off[1:])
         return cls(name, sorted_terms, bitmaps, post_off, tf, pos_off, pos, BitMap(np.asarray(docnums, np.uint32)),
-                   p_doc)
+                   p_doc, (dnum << 32) | pos.astype(np.int64))
+
+    def occurrences(self, t: int) -> np.ndarray:
+        """Sorted keys doc·2³² + position of every occurrence of term t (a view)."""
+        return self.occ_keys[self.occ_off.item(t):self.occ_off.item(t + 1)]
 
     def phrase_docs(self, rel: list[tuple[int, int]], candidates: BitMap) -> BitMap:
-        """Candidates holding term ids `rel[i][0]` at offsets `rel[i][1]` from a common start (vectorised).
+        """Candidates holding term ids `rel[i][0]` at offsets `rel[i][1]` from a common start.
 
-        Each term's occurrences in the candidates become sorted keys doc·2³² + (position − offset); a
-        phrase starts wherever every term has the same key. Keys come out sorted (postings are sorted by
-        doc, positions within a doc), so intersecting is a binary search, not a sort.
+        Every occurrence of the rarest term proposes a start key (doc·2³² + position − offset); each other
+        term keeps the starts whose key + its own offset is one of its occurrence keys, a binary search in
+        its sorted keys. The work grows with the rarest term's occurrences, not with the candidate documents,
+        and takes a fixed dozen numpy calls. A key − offset never crosses into another document's range:
+        positions are below 2³¹, far from the 2³² boundary.
         """
-        mine = candidates & self.docnums
-        if len(mine) <= SMALL:
-            return self._phrase_docs_small(rel, mine)
-        cand = np.asarray(mine.to_array(), dtype=np.int64)
-        keys = None
-        for t, off in rel:
-            docs = self.docs_of(t)
-            idx = np.searchsorted(docs, cand)
-            if not mine.issubset(self.bitmaps[t]):  # (the searcher's candidates already hold every term)
-                ok = idx < len(docs)
-                ok[ok] = docs[idx[ok]] == cand[ok]
-                idx = idx[ok]
-            p = self.post_off[t] + idx  # the postings of this term in the candidate docs
-            lo, hi = self.pos_off[p], self.pos_off[p + 1]
-            counts = hi - lo
-            flat = np.repeat(lo - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
-            k = (np.repeat(self.post_docs[p], counts) << 32) + (self.positions[flat].astype(np.int64) - off + (1 << 30))
-            if keys is not None:
-                at = np.searchsorted(keys, k)
-                k = k[keys[np.minimum(at, len(keys) - 1)] == k]
-            keys = k
-            if keys.size == 0:
+        by_count = sorted(rel, key=lambda r: self.occ_off.item(r[0] + 1) - self.occ_off.item(r[0]))
+        t, off = by_count[0]
+        starts = self.occurrences(t) - off
+        for t, off in by_count[1:]:
+            keys = self.occurrences(t)
+            probe = starts + off
+            at = np.searchsorted(keys, probe)
+            np.minimum(at, len(keys) - 1, out=at)
+            starts = starts[keys[at] == probe]
+            if not len(starts):
                 return BitMap()
-            doc_of = keys >> 32
-            first = np.empty(len(doc_of), dtype=bool)  # np.r_ would cost more than the rest of a small phrase
-            first[0] = True
-            np.not_equal(doc_of[1:], doc_of[:-1], out=first[1:])
-            cand = doc_of[first]
-        return BitMap(cand.astype(np.uint32))
-
-    def _phrase_docs_small(self, rel: list[tuple[int, int]], candidates: BitMap) -> BitMap:
-        """The same as phrase_docs for a few candidates, in plain Python: each numpy call costs a microsecond
-        or two, more than checking a handful of position sets."""
-        out = BitMap()
-        for d in candidates:
-            starts: set[int] | None = None
-            for t, off in rel:
-                p = self.posting(t, d)
-                if p is None:
-                    starts = set()
-                    break
-                here = {x - off for x in self.positions[self.pos_off.item(p):self.pos_off.item(p + 1)].tolist()}
-                starts = here if starts is None else starts & here
-                if not starts:
-                    break
-            if starts:
-                out.add(d)
-        return out
+        return BitMap((starts >> 32).astype(np.uint32)) & candidates
 
     def posting(self, t: int, d: int) -> int | None:
         """The index of term t's posting for document d (into tf and pos_off), or None if d lacks t."""

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.search import Doc, Index, QueryError, searcher, segment
+from engine.search import Doc, Index, QueryError, searcher
 from engine.search.query import And, Word, parse
 from tests.engine.search.brute import Brute
 
@@ -45,13 +45,13 @@ queries = st.recursive(atom, lambda inner: st.one_of(
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(corpora(), st.lists(queries, min_size=1, max_size=4), st.booleans(), st.sampled_from([0, 10**9]))
 def test_matches_and_scores_equal_brute_force(analyzer, corpus, qs, merge, small: int) -> None:
-    """Both evaluation paths (plain Python for a few candidates, numpy for many) against brute force."""
-    saved = searcher.SMALL, segment.SMALL
-    searcher.SMALL = segment.SMALL = small
+    """Both scoring paths (plain Python for a few candidates, numpy for many) against brute force."""
+    saved = searcher.SMALL
+    searcher.SMALL = small
     try:
         check_against_brute(analyzer, corpus, qs, merge)
     finally:
-        searcher.SMALL, segment.SMALL = saved
+        searcher.SMALL = saved
 
 
 def check_against_brute(analyzer, corpus, qs, merge) -> None:
