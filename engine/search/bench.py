@@ -40,7 +40,7 @@ def _dir_bytes(path: Path) -> int:
 def draw_queries(tokens: list[list[tuple[str, int]]], df: Counter, n: int, seed: int) -> dict[str, list[list[str]]]:
     """Term lists per kind, drawn from real documents so every query matches something."""
     rng = random.Random(seed)
-    usable = [t for t, c in df.items() if 2 <= c <= 20_000]
+    usable = sorted(t for t, c in df.items() if 2 <= c <= 20_000)  # sorted: set order varies per process
     out: dict[str, list[list[str]]] = {k: [] for k in KINDS}
     out["term"] = [[t] for t in rng.sample(usable, n)]
     while len(out["and"]) < n or len(out["phrase"]) < n:

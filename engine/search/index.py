@@ -85,7 +85,7 @@ class Index:
         self.analyzer = analyzer or Analyzer()
         self.k1, self.b = float(k1), float(b)
         self._lock = threading.RLock()
-        self._docs: dict[int, Doc] = {}
+        self._docs: list[Doc | None] = []  # by doc number: a list, so ranking reads ids without hashing
         self._ids: dict[str, int] = {}
         self._dl = np.zeros(1024, dtype=np.int32)
         self._next = 0
@@ -173,7 +173,7 @@ class Index:
         if n >= len(self._dl):
             self._dl = np.concatenate([self._dl, np.zeros(len(self._dl), dtype=np.int32)])
         self._dl[n] = n_tokens
-        self._docs[n] = doc
+        self._docs.append(doc)  # n == len(self._docs): doc numbers are handed out in order
         self._ids[doc.id] = n
         return n
 

@@ -215,6 +215,34 @@ def _word(text: str, pos: int, q: str) -> Node:
     return Word(text, pos)
 
 
+_SPAN = re.compile(r"\S+")
+_SPECIAL = re.compile(r'^-|[()"*:]')
+
+
+def _parse_plain(q: str) -> Node | None:
+    """The tree of a query of bare words and ORs (what most people type), or None for anything else.
+
+    The general parser builds the very same tree (a property test holds them equal) through a dozen
+    method calls per token; on a short query that is several microseconds, a tenth of the whole search."""
+    groups, cur = [], []
+    for m in _SPAN.finditer(q):
+        text = m.group()
+        if text == "OR":
+            if not cur:
+                return None
+            groups.append(cur)
+            cur = []
+        elif text in ("AND", "NOT") or _SPECIAL.search(text):
+            return None
+        else:
+            cur.append(Word(text, m.start()))
+    if not cur:
+        return None
+    groups.append(cur)
+    ands = [g[0] if len(g) == 1 else And(tuple(g)) for g in groups]
+    return ands[0] if len(ands) == 1 else Or(tuple(ands))
+
+
 def parse(q: str) -> Node:
     """Parse a query string into a tree; raises QueryError with a position for anything malformed."""
     if not isinstance(q, str):
@@ -223,20 +251,25 @@ def parse(q: str) -> Node:
         raise QueryError(f"the query is longer than {MAX_QUERY_CHARS} characters", MAX_QUERY_CHARS, q)
     if "\x00" in q:
         raise QueryError("the query contains a NUL character", q.index("\x00"), q)
-    return _Parser(q).parse()
+    return _parse_plain(q) or _Parser(q).parse()
 
 
-def describe(node: Node) -> str:
-    """The tree as a compact string, e.g. AND(倒排, OR(索引, lucene*))."""
+def describe(node: Node, labels: dict[int, str] | None = None) -> str:
+    """The tree as a compact string, e.g. AND(倒排, OR(索引, lucene*)); `labels` collects every subtree's
+    string by id(node), so a caller that labels each step of an evaluation describes the tree once."""
     match node:
         case Word(text=t) | Phrase(text=t):
-            return f'"{t}"' if isinstance(node, Phrase) else t
+            out = f'"{t}"' if isinstance(node, Phrase) else t
         case Prefix(text=t):
-            return f"{t}*"
+            out = f"{t}*"
         case Field(name=n, value=v):
-            return f"{n}:{v}"
+            out = f"{n}:{v}"
         case Not(child=c):
-            return f"NOT {describe(c)}"
+            out = f"NOT {describe(c, labels)}"
         case And(children=cs) | Or(children=cs):
-            return f"{type(node).__name__.upper()}({', '.join(describe(c) for c in cs)})"
-    raise TypeError(node)
+            out = f"{type(node).__name__.upper()}({', '.join(describe(c, labels) for c in cs)})"
+        case _:
+            raise TypeError(node)
+    if labels is not None:
+        labels[id(node)] = out
+    return out

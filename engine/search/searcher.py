@@ -10,6 +10,7 @@ import bisect
 import time
 import unicodedata
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 import numpy as np
 from pyroaring import BitMap
@@ -23,7 +24,7 @@ MAX_PREFIX_TERMS = 2000
 SMALL = 32  # up to this many candidates, plain-Python scoring beats numpy's per-call overhead (measured)
 
 
-@dataclass
+@dataclass(slots=True)
 class TraceStep:
     """One step of a search: what ran, on what, the resulting set size and the time it took."""
 
@@ -59,8 +60,10 @@ class SearchResult:
 
 
 class _Evaluator:
-    def __init__(self, ix: Index, snap: Snapshot, trace: list[TraceStep], notes: list[str]) -> None:
+    def __init__(self, ix: Index, snap: Snapshot, trace: list[TraceStep], notes: list[str],
+                 labels: dict[int, str] | None = None) -> None:
         self.ix, self.snap, self.trace, self.notes = ix, snap, trace, notes
+        self.labels = labels if labels is not None else {}  # id(node) -> describe(node), filled by search
         self.scoring: dict[str, int] = {}  # term -> live df, in query order (negated terms excluded)
         self.negations = 0
         self.word_terms: dict[int, list[str]] = {}  # Word.pos -> its terms, from one analyzer call
@@ -81,14 +84,18 @@ class _Evaluator:
                     stack.extend(cs)
         if not words:
             return
-        starts, text = [], ""
+        starts, at = [], 0
         for w in words:
-            starts.append(len(text))
-            text += w.text + " "
+            starts.append(at)
+            at += len(w.text) + 1
         terms: list[list[str]] = [[] for _ in words]
-        for tok in self.ix.analyzer.tokens(text, mode="precise"):
+        for tok in self.ix.analyzer.tokens(" ".join(w.text for w in words), mode="precise"):
             terms[bisect.bisect_right(starts, tok.start) - 1].append(tok.text)
         self.word_terms = {w.pos: t for w, t in zip(words, terms, strict=True)}
+
+    def label(self, node: Node) -> str:
+        """describe(node), read from the labels search collected while describing the whole query."""
+        return self.labels.get(id(node)) or describe(node)
 
     def step(self, op: str, label: str, t0: float, bm: BitMap, **detail) -> BitMap:
         self.trace.append(TraceStep(op, label, len(bm), (time.perf_counter() - t0) * 1e3, detail))
@@ -99,7 +106,7 @@ class _Evaluator:
         t0 = time.perf_counter()
         segs = self.snap.segments
         if len(segs) == 1 and not self.snap.tombstones[0]:
-            t = segs[0].term_id(term)
+            t = segs[0].term_ids.get(term)
             out = segs[0].bitmaps[t] if t is not None else BitMap()
         else:
             out = BitMap()
@@ -142,20 +149,20 @@ class _Evaluator:
                 t0 = time.perf_counter()
                 if inner is None:
                     return None
-                return self.step("not", f"NOT {describe(child)}", t0, BitMap(self.snap.live) - inner)
+                return self.step("not", f"NOT {self.label(child)}", t0, BitMap(self.snap.live) - inner)
             case And(children=children):
                 sets = [s for s in (self.eval(c) for c in children) if s is not None]
                 if not sets:
                     return None
                 t0 = time.perf_counter()
                 sets.sort(key=len)  # intersect smallest first
-                return self.step("and", describe(node), t0, BitMap.intersection(*sets) if len(sets) > 1 else sets[0])
+                return self.step("and", self.label(node), t0, BitMap.intersection(*sets) if len(sets) > 1 else sets[0])
             case Or(children=children):
                 sets = [s for s in (self.eval(c) for c in children) if s is not None]
                 if not sets:
                     return None
                 t0 = time.perf_counter()
-                return self.step("or", describe(node), t0, BitMap.union(*sets))
+                return self.step("or", self.label(node), t0, BitMap.union(*sets))
         raise TypeError(node)
 
     def prefix(self, text: str) -> BitMap:
@@ -229,9 +236,10 @@ def search(ix: Index, query: str, k: int = 10, explain_hits: bool = True, highli
     notes: list[str] = []
     t0 = time.perf_counter()
     node = parse(query)
-    described = describe(node)
+    labels: dict[int, str] = {}
+    described = describe(node, labels)
     trace.append(TraceStep("parse", described, 0, (time.perf_counter() - t0) * 1e3))
-    ev = _Evaluator(ix, snap, trace, notes)
+    ev = _Evaluator(ix, snap, trace, notes, labels)
     ev.analyse_words(node)
     matched = ev.eval(node)
     if matched is None:
@@ -252,7 +260,20 @@ def search_terms(ix: Index, kind: str, terms: list[str], k: int = 10) -> SearchR
     return _rank(ix, snap, ev, matched, k, False, False, f"{kind}({', '.join(terms)})")
 
 
-def _score_small(ix: Index, snap: Snapshot, cand: list[int], scoring: dict[str, int], n_live: int
+def _tf_small(seg, t: int, cand: list[int], matched: BitMap) -> list[int]:
+    """Term t's frequency in each candidate of one segment (0 where absent), with as few calls as the case
+    allows: the term's whole tf slice when the candidates are exactly its documents (a one-term query), a
+    rank per candidate when every candidate holds it (AND, phrase), else a membership test first."""
+    bm, base = seg.bitmaps[t], seg.post_off.item(t)
+    if matched.issubset(bm):
+        if len(bm) == len(cand):
+            return seg.tf[base:base + len(cand)].tolist()
+        tf = seg.tf
+        return [tf.item(base + bm.rank(d) - 1) for d in cand]
+    return [seg.tf_in(t, d) for d in cand]
+
+
+def _score_small(ix: Index, snap: Snapshot, matched: BitMap, cand: list[int], scoring: dict[str, int], n_live: int
                  ) -> tuple[dict, dict, list[float]]:
     """_score for a few candidates in plain Python (same float64 operations in the same order, so the
     same bits): numpy's per-call overhead dominates below a few dozen documents."""
@@ -260,19 +281,45 @@ def _score_small(ix: Index, snap: Snapshot, cand: list[int], scoring: dict[str, 
     norm = [norms.item(d) for d in cand]
     contrib, tfs = {}, {}
     total: list[float] | None = None
+    single = len(snap.segments) == 1
     for term, df in scoring.items():
-        tf = [0] * len(cand)
+        tf = None
         for seg in snap.segments:
             t = seg.term_id(term)
-            if t is not None:
+            if t is None:
+                continue
+            if single:
+                tf = _tf_small(seg, t, cand, matched)
+            else:  # a doc lives in one segment: fill in what each segment holds
+                tf = tf or [0] * len(cand)
                 for i, d in enumerate(cand):
                     if not tf[i]:
                         tf[i] = seg.tf_in(t, d)
+        tf = tf or [0] * len(cand)
         weight = idf(n_live, df) * (ix.k1 + 1.0)
         c = [weight * f / (f + n) for f, n in zip(tf, norm, strict=True)]
         tfs[term], contrib[term] = tf, c
         total = c if total is None else [a + x for a, x in zip(total, c, strict=True)]
     return contrib, tfs, total or [0.0] * len(cand)
+
+
+def _top(pool: list[tuple[float, int, int]], k: int, docs: list) -> list[tuple[float, int, int]]:
+    """The k best (score, docnum, index) rows, ties broken by doc id. Reading a doc id touches its Doc
+    (cache misses on a large index), and ties are common (short documents of equal length), so ids are
+    read only for the rows of a tied score that reaches the top k."""
+    pool.sort(key=itemgetter(0), reverse=True)
+    out: list[tuple[float, int, int]] = []
+    i, n = 0, len(pool)
+    while len(out) < k and i < n:
+        j = i + 1
+        while j < n and pool[j][0] == pool[i][0]:
+            j += 1
+        if j - i == 1:
+            out.append(pool[i])
+        else:
+            out.extend(sorted(pool[i:j], key=lambda r: docs[r[1]].id)[:k - len(out)])
+        i = j
+    return out
 
 
 def _rank(ix: Index, snap: Snapshot, ev: _Evaluator, matched: BitMap, k: int, explain_hits: bool,
@@ -288,7 +335,7 @@ def _rank(ix: Index, snap: Snapshot, ev: _Evaluator, matched: BitMap, k: int, ex
     small = len(matched) <= SMALL
     if small:
         cand = list(matched)
-        contrib, tfs, scores = _score_small(ix, snap, cand, scoring, n_live)
+        contrib, tfs, scores = _score_small(ix, snap, matched, cand, scoring, n_live)
     else:
         cand = np.asarray(matched.to_array(), dtype=np.int64)
         contrib, tfs = _score(ix, snap, matched, cand, scoring, n_live, avgdl)
@@ -306,7 +353,7 @@ def _rank(ix: Index, snap: Snapshot, ev: _Evaluator, matched: BitMap, k: int, ex
         else:
             keep = np.arange(len(cand)) if k > 0 else np.arange(0)
         pool = list(zip(total[keep].tolist(), cand[keep].tolist(), keep.tolist(), strict=True))
-    ranked = sorted(pool, key=lambda r: (-r[0], docs[r[1]].id))[:k]  # (score, docnum, candidate index)
+    ranked = _top(pool, k, docs)  # (score, docnum, candidate index)
     hits = []
     terms = set(scoring)
     idfs = {t: idf(n_live, df) for t, df in scoring.items()} if explain_hits else {}

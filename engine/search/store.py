@@ -173,6 +173,7 @@ def _build(manifest: dict, vdir: Path) -> Index:
     nums, lens = _unpacked(vdir / "doclen.npy.z", np.int64)
     ix._dl = np.zeros(max(1024, int(manifest["next_docnum"]) * 2), dtype=np.int32)
     ix._dl[nums] = lens
+    ix._docs = [None] * int(manifest["next_docnum"])  # deleted doc numbers stay empty
     sum_dl = int(lens.sum())
     for line in (vdir / "docs.jsonl").read_text(encoding="utf-8").splitlines():
         if not line:

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.search import Doc, Index, QueryError, searcher
+from engine.search import Doc, Index, QueryError, query, searcher
 from engine.search.query import And, Word, parse
 from tests.engine.search.brute import Brute
 
@@ -109,6 +109,30 @@ def test_ten_thousand_random_query_strings_raise_only_query_error(analyzer) -> N
             errors += 1
             assert 0 <= e.position <= len(q) and e.message
     assert 0 < errors < 10_000
+
+
+PARTS = ["OR", "AND", "NOT", "or", "倒排", "a-b", "-x", "x*", "k:v", '"p"', "(", ")", "Ｏ", "é", "\\", "\u3000"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(PARTS), max_size=8), st.lists(st.sampled_from([" ", "  ", "\t", "\u3000", ""]),
+                                                             min_size=9, max_size=9))
+def test_plain_query_fast_path_builds_the_general_parsers_tree(parts: list[str], gaps: list[str]) -> None:
+    """Where the fast path for words and ORs answers, its tree equals the general parser's, positions included."""
+    q = gaps[0] + "".join(p + g for p, g in zip(parts, gaps[1:], strict=False))
+    fast = query._parse_plain(q)
+    try:
+        general = query._Parser(q).parse()
+    except QueryError:
+        assert fast is None
+    else:
+        assert fast is None or fast == general
+
+
+def test_plain_query_fast_path_takes_words_and_ors() -> None:
+    assert query._parse_plain("倒排 索引 OR bm25") == query.Or((query.And((Word("倒排", 0), Word("索引", 3))),
+                                                                  Word("bm25", 9)))
+    assert query._parse_plain("a -b") is None and query._parse_plain("OR a") is None
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
