@@ -194,10 +194,12 @@ class _Evaluator:
         t0 = time.perf_counter()
         cand = BitMap.intersection(*sets)
         out = BitMap()
-        for seg in self.snap.segments:
-            ids = [seg.term_id(term) for term, _ in rel]
-            if None not in ids:
-                out |= seg.phrase_docs([(t, off) for t, (_, off) in zip(ids, rel, strict=True)], cand)
+        if cand:
+            for seg in self.snap.segments:
+                ids = [seg.term_ids.get(term) for term, _ in rel]
+                if None not in ids:
+                    found = seg.phrase_docs([(t, off) for t, (_, off) in zip(ids, rel, strict=True)], cand)
+                    out = found if not out else out | found
         return self.step("phrase", label, t0, out, candidates=len(cand))
 
 

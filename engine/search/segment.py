@@ -101,18 +101,19 @@ class Segment:
         and takes a fixed dozen numpy calls. A key − offset never crosses into another document's range:
         positions are below 2³¹, far from the 2³² boundary.
         """
-        by_count = sorted(rel, key=lambda r: self.occ_off.item(r[0] + 1) - self.occ_off.item(r[0]))
-        t, off = by_count[0]
-        starts = self.occurrences(t) - off
-        for t, off in by_count[1:]:
-            keys = self.occurrences(t)
+        occ_off, occ_keys = self.occ_off, self.occ_keys
+        spans = sorted((occ_off.item(t + 1) - occ_off.item(t), occ_off.item(t), off) for t, off in rel)
+        n, lo, off = spans[0]
+        starts = occ_keys[lo:lo + n] - off
+        for n, lo, off in spans[1:]:
+            keys = occ_keys[lo:lo + n]
             probe = starts + off
-            at = np.searchsorted(keys, probe)
-            np.minimum(at, len(keys) - 1, out=at)
+            at = keys.searchsorted(probe)
+            np.minimum(at, n - 1, out=at)
             starts = starts[keys[at] == probe]
             if not len(starts):
                 return BitMap()
-        return BitMap((starts >> 32).astype(np.uint32)) & candidates
+        return BitMap((starts >> 32).tolist()) & candidates  # tolist: BitMap reads a list faster than an array
 
     def posting(self, t: int, d: int) -> int | None:
         """The index of term t's posting for document d (into tf and pos_off), or None if d lacks t."""

@@ -111,7 +111,8 @@ def test_ten_thousand_random_query_strings_raise_only_query_error(analyzer) -> N
     assert 0 < errors < 10_000
 
 
-PARTS = ["OR", "AND", "NOT", "or", "倒排", "a-b", "-x", "x*", "k:v", '"p"', "(", ")", "Ｏ", "é", "\\", "\u3000"]
+PARTS = ["OR", "AND", "NOT", "or", "倒排", "a-b", "-x", "x*", "k:v", '"p"', '"', '""', '"a(b)"', '"\\"', "(", ")", "Ｏ",
+         "é", "\\", "\u3000"]
 
 
 @settings(max_examples=500, deadline=None)
@@ -132,6 +133,7 @@ def test_plain_query_fast_path_builds_the_general_parsers_tree(parts: list[str],
 def test_plain_query_fast_path_takes_words_and_ors() -> None:
     assert query._parse_plain("倒排 索引 OR bm25") == query.Or((query.And((Word("倒排", 0), Word("索引", 3))),
                                                                   Word("bm25", 9)))
+    assert query._parse_plain('x "数据结构"') == query.And((Word("x", 0), query.Phrase("数据结构", 2)))
     assert query._parse_plain("a -b") is None and query._parse_plain("OR a") is None
 
 
