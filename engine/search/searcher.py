@@ -59,6 +59,15 @@ class SearchResult:
     notes: list[str] = field(default_factory=list)
 
 
+def _words_of(node: Node) -> list[Word]:
+    """Every bare Word of the tree (not those inside phrases, prefixes or fields)."""
+    if isinstance(node, Word):
+        return [node]
+    if isinstance(node, (And, Or)):
+        return [w for c in node.children for w in _words_of(c)]
+    return _words_of(node.child) if isinstance(node, Not) else []
+
+
 class _Evaluator:
     def __init__(self, ix: Index, snap: Snapshot, trace: list[TraceStep], notes: list[str],
                  labels: dict[int, str] | None = None) -> None:
@@ -72,16 +81,7 @@ class _Evaluator:
         """Analyse every bare word of the query in one jieba call: each call has a fixed cost of several
         microseconds, and words joined by spaces segment exactly as they would alone (a jieba block never
         spans a space)."""
-        words: list[Word] = []
-        stack = [node]
-        while stack:
-            match stack.pop():
-                case Word() as w:
-                    words.append(w)
-                case Not(child=c):
-                    stack.append(c)
-                case And(children=cs) | Or(children=cs):
-                    stack.extend(cs)
+        words = _words_of(node)
         if not words:
             return
         starts, at = [], 0
@@ -211,14 +211,17 @@ def _score(ix: Index, snap: Snapshot, matched: BitMap, cand: np.ndarray, scoring
     for term, df in scoring.items():
         tf = np.zeros(len(cand), dtype=np.uint32)
         for seg in snap.segments:
-            t = seg.term_id(term)
+            t = seg.term_ids.get(term)
             if t is None:
                 continue
-            docs, seg_tf = seg.docs_of(t), seg.tf_of(t)
-            if len(snap.segments) == 1 and matched.issubset(seg.bitmaps[t]):
+            docs, seg_tf, bm = seg.docs_of(t), seg.tf_of(t), seg.bitmaps[t]
+            if len(snap.segments) == 1 and matched.issubset(bm):
                 # every candidate holds the term (a term, AND or phrase query): positions need no checking
                 tf = seg_tf if len(docs) == len(cand) else seg_tf[np.searchsorted(docs, cand)]
                 break
+            if bm.issubset(matched):  # every document of the term is a candidate (each side of an OR)
+                tf[np.searchsorted(cand, docs)] = seg_tf
+                continue
             idx = np.searchsorted(docs, cand)
             idx[idx == len(docs)] = 0
             hit = docs[idx] == cand
@@ -264,12 +267,18 @@ def search_terms(ix: Index, kind: str, terms: list[str], k: int = 10) -> SearchR
 
 def _tf_small(seg, t: int, cand: list[int], matched: BitMap) -> list[int]:
     """Term t's frequency in each candidate of one segment (0 where absent), with as few calls as the case
-    allows: the term's whole tf slice when the candidates are exactly its documents (a one-term query), a
-    rank per candidate when every candidate holds it (AND, phrase), else a membership test first."""
+    allows: postings no longer than a few times the candidates are read whole (a one-term query, each side
+    of an OR, most ANDs); else a rank per candidate where every candidate holds the term, or a membership
+    test first. Reading a posting whole costs tens of nanoseconds per entry, a rank a few hundred."""
     bm, base = seg.bitmaps[t], seg.post_off.item(t)
+    n = len(bm)
+    if n <= 4 * len(cand):
+        tf = seg.tf[base:base + n].tolist()
+        if n == len(cand) and matched.issubset(bm):
+            return tf
+        of = dict(zip(seg.post_docs[base:base + n].tolist(), tf, strict=True))
+        return [of.get(d, 0) for d in cand]
     if matched.issubset(bm):
-        if len(bm) == len(cand):
-            return seg.tf[base:base + len(cand)].tolist()
         tf = seg.tf
         return [tf.item(base + bm.rank(d) - 1) for d in cand]
     return [seg.tf_in(t, d) for d in cand]
