@@ -21,7 +21,7 @@ from engine.search.analyzer import Analyzer
 from engine.search.segment import Segment, TermPositions
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Doc:
     """A document: a unique id, the searchable text, a title, and keyword fields such as region."""
 

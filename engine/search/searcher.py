@@ -73,6 +73,7 @@ class _Evaluator:
                  labels: dict[int, str] | None = None) -> None:
         self.ix, self.snap, self.trace, self.notes = ix, snap, trace, notes
         self.labels = labels if labels is not None else {}  # id(node) -> describe(node), filled by search
+        self.tids: dict[str, int | None] = {}  # term -> its number in the only segment, as postings found it
         self.scoring: dict[str, int] = {}  # term -> live df, in query order (negated terms excluded)
         self.negations = 0
         self.word_terms: dict[int, list[str]] = {}  # Word.pos -> its terms, from one analyzer call
@@ -106,7 +107,7 @@ class _Evaluator:
         t0 = time.perf_counter()
         segs = self.snap.segments
         if len(segs) == 1 and not self.snap.tombstones[0]:
-            t = segs[0].term_ids.get(term)
+            t = self.tids[term] = segs[0].term_ids.get(term)
             out = segs[0].bitmaps[t] if t is not None else BitMap()
         else:
             out = BitMap()
@@ -204,10 +205,11 @@ class _Evaluator:
 
 
 def _score(ix: Index, snap: Snapshot, matched: BitMap, cand: np.ndarray, scoring: dict[str, int], n_live: int,
-           avgdl: float) -> tuple[dict, dict]:
-    """Per-term BM25 contributions (float64 arrays aligned with `cand`) and the tf arrays behind them."""
+           ) -> tuple[dict, np.ndarray]:
+    """The tf array of each term and the BM25 scores (float64, aligned with `cand`), summed over the terms
+    in query order, left to right, as the explanation shows them."""
     norm = ix.length_norms(snap)[cand]
-    contrib, tfs = {}, {}
+    tfs, total = {}, None
     for term, df in scoring.items():
         tf = np.zeros(len(cand), dtype=np.uint32)
         for seg in snap.segments:
@@ -227,8 +229,9 @@ def _score(ix: Index, snap: Snapshot, matched: BitMap, cand: np.ndarray, scoring
             hit = docs[idx] == cand
             tf[hit] = seg_tf[idx[hit]]
         tfs[term] = tf
-        contrib[term] = term_scores(tf, norm, idf(n_live, df), ix.k1)
-    return contrib, tfs
+        c = term_scores(tf, norm, idf(n_live, df), ix.k1)
+        total = c if total is None else total + c
+    return tfs, np.zeros(len(cand)) if total is None else total
 
 
 def search(ix: Index, query: str, k: int = 10, explain_hits: bool = True, highlight_hits: bool = True) -> SearchResult:
@@ -284,34 +287,36 @@ def _tf_small(seg, t: int, cand: list[int], matched: BitMap) -> list[int]:
     return [seg.tf_in(t, d) for d in cand]
 
 
-def _score_small(ix: Index, snap: Snapshot, matched: BitMap, cand: list[int], scoring: dict[str, int], n_live: int
-                 ) -> tuple[dict, dict, list[float]]:
+def _score_small(ix: Index, snap: Snapshot, matched: BitMap, cand: list[int], scoring: dict[str, int], n_live: int,
+                 tids: dict[str, int] | None = None) -> tuple[dict, list[float]]:
     """_score for a few candidates in plain Python (same float64 operations in the same order, so the
-    same bits): numpy's per-call overhead dominates below a few dozen documents."""
+    same bits): numpy's per-call overhead dominates below a few dozen documents. `tids`: term numbers the
+    evaluation already looked up in a single segment (a lookup in a large dictionary misses the cache)."""
     norms = ix.length_norms(snap)
     norm = [norms.item(d) for d in cand]
-    contrib, tfs = {}, {}
+    k1p = ix.k1 + 1.0
+    segs = snap.segments
+    tfs = {}
     total: list[float] | None = None
-    single = len(snap.segments) == 1
     for term, df in scoring.items():
-        tf = None
-        for seg in snap.segments:
-            t = seg.term_id(term)
-            if t is None:
-                continue
-            if single:
-                tf = _tf_small(seg, t, cand, matched)
-            else:  # a doc lives in one segment: fill in what each segment holds
-                tf = tf or [0] * len(cand)
-                for i, d in enumerate(cand):
-                    if not tf[i]:
-                        tf[i] = seg.tf_in(t, d)
-        tf = tf or [0] * len(cand)
-        weight = idf(n_live, df) * (ix.k1 + 1.0)
-        c = [weight * f / (f + n) for f, n in zip(tf, norm, strict=True)]
-        tfs[term], contrib[term] = tf, c
-        total = c if total is None else [a + x for a, x in zip(total, c, strict=True)]
-    return contrib, tfs, total or [0.0] * len(cand)
+        if len(segs) == 1:
+            t = tids.get(term) if tids and term in tids else segs[0].term_ids.get(term)
+            tf = [0] * len(cand) if t is None else _tf_small(segs[0], t, cand, matched)
+        else:  # a doc lives in one segment: fill in what each segment holds
+            tf = [0] * len(cand)
+            for seg in segs:
+                t = seg.term_ids.get(term)
+                if t is not None:
+                    for i, d in enumerate(cand):
+                        if not tf[i]:
+                            tf[i] = seg.tf_in(t, d)
+        w = idf(n_live, df) * k1p
+        tfs[term] = tf
+        if total is None:
+            total = [w * f / (f + x) for f, x in zip(tf, norm, strict=True)]
+        else:
+            total = [a + w * f / (f + x) for a, f, x in zip(total, tf, norm, strict=True)]
+    return tfs, total or [0.0] * len(cand)
 
 
 def _top(pool: list[tuple[float, int, int]], k: int, docs: list) -> list[tuple[float, int, int]]:
@@ -336,7 +341,7 @@ def _top(pool: list[tuple[float, int, int]], k: int, docs: list) -> list[tuple[f
 def _rank(ix: Index, snap: Snapshot, ev: _Evaluator, matched: BitMap, k: int, explain_hits: bool,
           highlight_hits: bool, described: str) -> SearchResult:
     """BM25 over the matched live documents, then the top k (ties by doc id), explained and highlighted."""
-    n_live, avgdl, trace = snap.n_live, snap.avgdl, ev.trace
+    n_live, trace = snap.n_live, ev.trace
     t0 = time.perf_counter()
     if any(snap.tombstones) and not matched.issubset(snap.live):
         matched = matched & snap.live  # never in place: `matched` may be a segment's own bitmap
@@ -346,13 +351,10 @@ def _rank(ix: Index, snap: Snapshot, ev: _Evaluator, matched: BitMap, k: int, ex
     small = len(matched) <= SMALL
     if small:
         cand = list(matched)
-        contrib, tfs, scores = _score_small(ix, snap, matched, cand, scoring, n_live)
+        tfs, scores = _score_small(ix, snap, matched, cand, scoring, n_live, ev.tids)
     else:
         cand = np.asarray(matched.to_array(), dtype=np.int64)
-        contrib, tfs = _score(ix, snap, matched, cand, scoring, n_live, avgdl)
-        total = np.zeros(len(cand))
-        for i, c in enumerate(contrib.values()):
-            total = c if i == 0 else total + c  # the same left-to-right sum the explanation shows
+        tfs, total = _score(ix, snap, matched, cand, scoring, n_live)
     trace.append(TraceStep("score", f"BM25 over {len(scoring)} term(s)", len(cand), (time.perf_counter() - t0) * 1e3))
     t0 = time.perf_counter()
     if small:  # a few dozen candidates at most: sort them all
@@ -367,14 +369,19 @@ def _rank(ix: Index, snap: Snapshot, ev: _Evaluator, matched: BitMap, k: int, ex
     ranked = _top(pool, k, docs)  # (score, docnum, candidate index)
     hits = []
     terms = set(scoring)
-    idfs = {t: idf(n_live, df) for t, df in scoring.items()} if explain_hits else {}
+    if explain_hits:
+        idfs = {t: idf(n_live, df) for t, df in scoring.items()}
+        norms, avgdl = ix.length_norms(snap), snap.avgdl
     for score, num, i in ranked:
         d = docs[num]
         expl = None
         if explain_hits:
-            dl = int(ix.dl(np.array([num]))[0])
-            details = [explain(t, float(contrib[t][i]), int(tfs[t][i]), dl, idfs[t], df, n_live, avgdl, ix.k1, ix.b)
-                       for t, df in scoring.items() if tfs[t][i] > 0]
+            dl, norm = int(ix.dl(np.array([num]))[0]), norms.item(num)
+            # each term's weight by the scorers' own float64 expression, so the details add up to the score bit
+            # for bit (both scorers sum them in query order)
+            details = [explain(t, idfs[t] * (ix.k1 + 1.0) * tf / (tf + norm), tf, dl, idfs[t], df, n_live, avgdl,
+                               ix.k1, ix.b)
+                       for t, df in scoring.items() if (tf := int(tfs[t][i])) > 0]
             expl = Explanation(score, "score = Σ BM25 weight of each matched query term", details)
         snippet = highlight(d.text, ix.analyzer.tokens(d.text), terms) if highlight_hits else ""
         hits.append(Hit(d.id, score, expl, snippet, d, num))

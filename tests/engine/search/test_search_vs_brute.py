@@ -80,7 +80,7 @@ def check_against_brute(analyzer, corpus, qs, merge) -> None:
         terms = brute.scoring_terms(node)
         for h in res.hits:
             assert h.score == pytest.approx(brute.bm25(h.doc_id, terms), rel=1e-9, abs=1e-12), (q, h.doc_id)
-            assert h.explanation.value == h.score
+            assert h.explanation.value == h.score == sum(d.value for d in h.explanation.details)  # bit for bit
         ranked = [(-h.score, h.doc_id) for h in res.hits]
         assert ranked == sorted(ranked), "hits must be ordered by score, ties by doc id"
 
