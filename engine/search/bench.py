@@ -196,7 +196,8 @@ def main(argv: list[str] | None = None) -> None:
                         "index_bytes": nbytes}
 
     qs = draw_queries(tokens, df, args.queries, seed=0)
-    engines = {"glassbox": lambda kind, terms: ours.search(raw(kind, terms), 10, explain=False, highlight=False),
+    engines = {"glassbox": lambda kind, terms: ours.search(raw(kind, terms), 10, explain=False, highlight=False,
+                                                           trace=False),
                "tantivy": peers["tantivy"].top10, "fts5": peers["fts5"].top10}
     for kind in KINDS:
         from_raw: dict[str, list[float]] = {e: [] for e in engines}

@@ -150,9 +150,9 @@ class Index:
         """Top `k` for pre-analysed terms: kind is "term", "and", "or" or "phrase" (no parsing, no analysis)."""
         return searcher.search_terms(self, kind, terms, k)
 
-    def search(self, query: str, k: int = 10, explain: bool = True, highlight: bool = True):
-        """Run `query` and return the top `k` hits with explanations, highlights and a trace."""
-        return searcher.search(self, query, k, explain, highlight)
+    def search(self, query: str, k: int = 10, explain: bool = True, highlight: bool = True, trace: bool = True):
+        """Run `query` and return the top `k` hits with explanations, highlights and a trace (each optional)."""
+        return searcher.search(self, query, k, explain, highlight, trace)
 
     # -- writing --------------------------------------------------------------------------------
     def _check(self, doc: Doc) -> None:

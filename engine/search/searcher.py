@@ -69,7 +69,9 @@ def _words_of(node: Node) -> list[Word]:
 
 
 class _Evaluator:
-    def __init__(self, ix: Index, snap: Snapshot, trace: list[TraceStep], notes: list[str],
+    __slots__ = ("ix", "labels", "negations", "notes", "scoring", "snap", "tids", "trace", "word_terms")
+
+    def __init__(self, ix: Index, snap: Snapshot, trace: list[TraceStep] | None, notes: list[str],
                  labels: dict[int, str] | None = None) -> None:
         self.ix, self.snap, self.trace, self.notes = ix, snap, trace, notes
         self.labels = labels if labels is not None else {}  # id(node) -> describe(node), filled by search
@@ -96,10 +98,13 @@ class _Evaluator:
 
     def label(self, node: Node) -> str:
         """describe(node), read from the labels search collected while describing the whole query."""
+        if self.trace is None:
+            return ""  # no trace, no labels to show
         return self.labels.get(id(node)) or describe(node)
 
     def step(self, op: str, label: str, t0: float, bm: BitMap, **detail) -> BitMap:
-        self.trace.append(TraceStep(op, label, len(bm), (time.perf_counter() - t0) * 1e3, detail))
+        if self.trace is not None:
+            self.trace.append(TraceStep(op, label, len(bm), (time.perf_counter() - t0) * 1e3, detail))
         return bm
 
     def postings(self, term: str) -> BitMap:
@@ -193,15 +198,18 @@ class _Evaluator:
         if len(rel) == 1:
             return sets[0]
         t0 = time.perf_counter()
-        cand = BitMap.intersection(*sets)
+        # the documents holding every term: for the trace, which shows how many the positions had to check
+        cand = BitMap.intersection(*sets) if self.trace is not None else None
         out = BitMap()
-        if cand:
-            for seg in self.snap.segments:
+        if cand is None or cand:
+            segs = self.snap.segments
+            within = None if len(segs) == 1 and not self.snap.tombstones[0] else self.snap.live
+            for seg in segs:
                 ids = [seg.term_ids.get(term) for term, _ in rel]
                 if None not in ids:
-                    found = seg.phrase_docs([(t, off) for t, (_, off) in zip(ids, rel, strict=True)], cand)
+                    found = seg.phrase_docs([(t, off) for t, (_, off) in zip(ids, rel, strict=True)], within)
                     out = found if not out else out | found
-        return self.step("phrase", label, t0, out, candidates=len(cand))
+        return self.step("phrase", label, t0, out, candidates=len(cand) if cand is not None else None)
 
 
 def _score(ix: Index, snap: Snapshot, matched: BitMap, cand: np.ndarray, scoring: dict[str, int], n_live: int,
@@ -234,31 +242,34 @@ def _score(ix: Index, snap: Snapshot, matched: BitMap, cand: np.ndarray, scoring
     return tfs, np.zeros(len(cand)) if total is None else total
 
 
-def search(ix: Index, query: str, k: int = 10, explain_hits: bool = True, highlight_hits: bool = True) -> SearchResult:
+def search(ix: Index, query: str, k: int = 10, explain_hits: bool = True, highlight_hits: bool = True,
+           trace_steps: bool = True) -> SearchResult:
     """Parse, evaluate, score and rank `query` on the index's current snapshot.
 
-    `explain_hits` / `highlight_hits` off give the lean top-k (ids and scores) that benchmarks compare.
+    `explain_hits` / `highlight_hits` / `trace_steps` off give the lean top-k (ids and scores, an empty
+    trace) that benchmarks compare: like a profile flag, recording the steps has a cost of its own.
     """
     snap = ix.snapshot
-    trace: list[TraceStep] = []
+    trace: list[TraceStep] | None = [] if trace_steps else None
     notes: list[str] = []
     t0 = time.perf_counter()
     node = parse(query)
-    labels: dict[int, str] = {}
+    labels: dict[int, str] | None = {} if trace_steps else None
     described = describe(node, labels)
-    trace.append(TraceStep("parse", described, 0, (time.perf_counter() - t0) * 1e3))
+    if trace is not None:
+        trace.append(TraceStep("parse", described, 0, (time.perf_counter() - t0) * 1e3))
     ev = _Evaluator(ix, snap, trace, notes, labels)
     ev.analyse_words(node)
     matched = ev.eval(node)
     if matched is None:
-        return SearchResult([], 0, trace, described, [], notes or ["nothing to search for"])
+        return SearchResult([], 0, trace or [], described, [], notes or ["nothing to search for"])
     return _rank(ix, snap, ev, matched, k, explain_hits, highlight_hits, described)
 
 
 def search_terms(ix: Index, kind: str, terms: list[str], k: int = 10) -> SearchResult:
     """Search pre-analysed terms ("term", "and", "or", or "phrase" of adjacent terms): no parsing, no jieba."""
     snap = ix.snapshot
-    ev = _Evaluator(ix, snap, [], [])
+    ev = _Evaluator(ix, snap, None, [])
     if kind == "phrase":
         offsets = np.cumsum([0] + [len(t) for t in terms[:-1]]).tolist()
         matched = ev.phrase_terms(list(zip(terms, offsets, strict=True)), " ".join(terms))
@@ -355,7 +366,9 @@ def _rank(ix: Index, snap: Snapshot, ev: _Evaluator, matched: BitMap, k: int, ex
     else:
         cand = np.asarray(matched.to_array(), dtype=np.int64)
         tfs, total = _score(ix, snap, matched, cand, scoring, n_live)
-    trace.append(TraceStep("score", f"BM25 over {len(scoring)} term(s)", len(cand), (time.perf_counter() - t0) * 1e3))
+    if trace is not None:
+        trace.append(TraceStep("score", f"BM25 over {len(scoring)} term(s)", len(cand),
+                               (time.perf_counter() - t0) * 1e3))
     t0 = time.perf_counter()
     if small:  # a few dozen candidates at most: sort them all
         pool = list(zip(scores, cand, range(len(cand)), strict=True))
@@ -385,5 +398,6 @@ def _rank(ix: Index, snap: Snapshot, ev: _Evaluator, matched: BitMap, k: int, ex
             expl = Explanation(score, "score = Σ BM25 weight of each matched query term", details)
         snippet = highlight(d.text, ix.analyzer.tokens(d.text), terms) if highlight_hits else ""
         hits.append(Hit(d.id, score, expl, snippet, d, num))
-    trace.append(TraceStep("top-k", f"top {k}", len(hits), (time.perf_counter() - t0) * 1e3))
-    return SearchResult(hits, len(cand), trace, described, list(scoring), ev.notes)
+    if trace is not None:
+        trace.append(TraceStep("top-k", f"top {k}", len(hits), (time.perf_counter() - t0) * 1e3))
+    return SearchResult(hits, len(cand), trace or [], described, list(scoring), ev.notes)

@@ -92,8 +92,9 @@ class Segment:
         """Sorted keys doc·2³² + position of every occurrence of term t (a view)."""
         return self.occ_keys[self.occ_off.item(t):self.occ_off.item(t + 1)]
 
-    def phrase_docs(self, rel: list[tuple[int, int]], candidates: BitMap) -> BitMap:
-        """Candidates holding term ids `rel[i][0]` at offsets `rel[i][1]` from a common start.
+    def phrase_docs(self, rel: list[tuple[int, int]], candidates: BitMap | None) -> BitMap:
+        """Documents holding term ids `rel[i][0]` at offsets `rel[i][1]` from a common start, among
+        `candidates` (None: any document of this segment).
 
         Every occurrence of the rarest term proposes a start key (doc·2³² + position − offset); each other
         term keeps the starts whose key + its own offset is one of its occurrence keys, a binary search in
@@ -102,18 +103,23 @@ class Segment:
         positions are below 2³¹, far from the 2³² boundary.
         """
         occ_off, occ_keys = self.occ_off, self.occ_keys
-        spans = sorted((occ_off.item(t + 1) - occ_off.item(t), occ_off.item(t), off) for t, off in rel)
-        n, lo, off = spans[0]
-        starts = occ_keys[lo:lo + n] - off
-        for n, lo, off in spans[1:]:
-            keys = occ_keys[lo:lo + n]
+        spans = [(occ_off.item(t), occ_off.item(t + 1), off) for t, off in rel]
+        if len(spans) > 2:
+            spans.sort(key=lambda s: s[1] - s[0])
+        elif spans[1][1] - spans[1][0] < spans[0][1] - spans[0][0]:
+            spans.reverse()
+        lo, hi, off = spans[0]
+        starts = occ_keys[lo:hi] - off
+        for lo, hi, off in spans[1:]:
+            keys = occ_keys[lo:hi]
             probe = starts + off
             at = keys.searchsorted(probe)
-            np.minimum(at, n - 1, out=at)
+            np.minimum(at, hi - lo - 1, out=at)
             starts = starts[keys[at] == probe]
             if not len(starts):
                 return BitMap()
-        return BitMap((starts >> 32).tolist()) & candidates  # tolist: BitMap reads a list faster than an array
+        found = BitMap((starts >> 32).tolist())  # tolist: BitMap reads a list faster than an array
+        return found if candidates is None else found & candidates
 
     def posting(self, t: int, d: int) -> int | None:
         """The index of term t's posting for document d (into tf and pos_off), or None if d lacks t."""
