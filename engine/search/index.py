@@ -62,18 +62,27 @@ def keyword(value: str) -> str:
 _WORKER_ANALYZER: dict[str, Analyzer] = {}
 
 
+def _columns(an: Analyzer, texts: list[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Tokenise texts into flat columns: every term, every position, and each text's token count."""
+    terms: list[str] = []
+    positions: list[int] = []
+    lengths = np.zeros(len(texts), dtype=np.int64)
+    for i, text in enumerate(texts):
+        toks = an.tokens(text)
+        if toks:
+            words, _, _, pos = zip(*toks, strict=True)  # Token is a tuple: transpose in C
+            terms.extend(words)
+            positions.extend(pos)
+            lengths[i] = len(toks)
+    return terms, np.asarray(positions, dtype=np.int32), lengths
+
+
 def _analyze(cfg: dict, texts: list[str]) -> tuple[str, np.ndarray, np.ndarray]:
-    """Worker-side tokenisation for add_many, returned as flat columns (cheap to send between processes):
-    every term joined by \x1f, every position, and each document's token count."""
+    """Worker-side _columns for add_many, with the terms joined by \x1f (cheap to send between processes)."""
     key = repr(sorted(cfg.items()))
     an = _WORKER_ANALYZER.get(key) or _WORKER_ANALYZER.setdefault(key, Analyzer.from_config(cfg))
-    terms, positions, lengths = [], [], []
-    for text in texts:
-        toks = an.tokens(text)
-        terms.extend(t.text for t in toks)
-        positions.extend(t.pos for t in toks)
-        lengths.append(len(toks))
-    return "\x1f".join(terms), np.asarray(positions, dtype=np.int32), np.asarray(lengths, dtype=np.int64)
+    terms, positions, lengths = _columns(an, texts)
+    return "\x1f".join(terms), positions, lengths
 
 
 class Index:
@@ -241,7 +250,9 @@ class Index:
                                    np.concatenate([c[1] for c in cols]))
             return
         else:
-            tokenized = [[(t.text, t.pos) for t in self.analyzer.tokens(text)] for text in texts]
+            terms, positions, lengths = _columns(self.analyzer, texts)
+            self._add_segment_flat(docs, lengths, terms, positions)
+            return
         if docs:
             self._add_segment(docs, tokenized)
 
