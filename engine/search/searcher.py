@@ -205,7 +205,7 @@ class _Evaluator:
             segs = self.snap.segments
             within = None if len(segs) == 1 and not self.snap.tombstones[0] else self.snap.live
             for seg in segs:
-                ids = [seg.term_ids.get(term) for term, _ in rel]
+                ids = [self.tids[term] if within is None else seg.term_ids.get(term) for term, _ in rel]
                 if None not in ids:
                     found = seg.phrase_docs([(t, off) for t, (_, off) in zip(ids, rel, strict=True)], within)
                     out = found if not out else out | found

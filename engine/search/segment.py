@@ -134,7 +134,8 @@ class Segment:
             starts = starts[keys[at] == probe]
             if not len(starts):
                 return BitMap()
-        found = BitMap((starts >> 32).tolist())  # tolist: BitMap reads a list faster than an array
+        # (a handful of starts: shifting in Python beats a numpy call; BitMap reads a list faster than an array)
+        found = BitMap([k >> 32 for k in starts.tolist()] if len(starts) < 16 else (starts >> 32).tolist())
         return found if candidates is None else found & candidates
 
     def posting(self, t: int, d: int) -> int | None:
