@@ -200,15 +200,18 @@ class _Evaluator:
         t0 = time.perf_counter()
         # the documents holding every term: for the trace, which shows how many the positions had to check
         cand = BitMap.intersection(*sets) if self.trace is not None else None
-        out = BitMap()
-        if cand is None or cand:
-            segs = self.snap.segments
-            within = None if len(segs) == 1 and not self.snap.tombstones[0] else self.snap.live
+        segs = self.snap.segments
+        if cand is not None and not cand:
+            out = cand
+        elif len(segs) == 1 and not self.snap.tombstones[0]:  # every doc is live; postings found the term ids
+            tids = self.tids
+            out = BitMap() if not all(sets) else segs[0].phrase_docs([(tids[t], off) for t, off in rel], None)
+        else:
+            out = BitMap()
             for seg in segs:
-                ids = [self.tids[term] if within is None else seg.term_ids.get(term) for term, _ in rel]
+                ids = [seg.term_ids.get(term) for term, _ in rel]
                 if None not in ids:
-                    found = seg.phrase_docs([(t, off) for t, (_, off) in zip(ids, rel, strict=True)], within)
-                    out = found if not out else out | found
+                    out |= seg.phrase_docs([(t, off) for t, (_, off) in zip(ids, rel, strict=True)], self.snap.live)
         return self.step("phrase", label, t0, out, candidates=len(cand) if cand is not None else None)
 
 

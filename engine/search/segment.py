@@ -122,16 +122,14 @@ class Segment:
         spans = [(occ_off.item(t), occ_off.item(t + 1), off) for t, off in rel]
         if len(spans) > 2:
             spans.sort(key=lambda s: s[1] - s[0])
-        elif spans[1][1] - spans[1][0] < spans[0][1] - spans[0][0]:
+        elif len(spans) == 2 and spans[1][1] - spans[1][0] < spans[0][1] - spans[0][0]:
             spans.reverse()
         lo, hi, off = spans[0]
-        starts = occ_keys[lo:hi] - off
+        starts = occ_keys[lo:hi] - off if off else occ_keys[lo:hi]
         for lo, hi, off in spans[1:]:
             keys = occ_keys[lo:hi]
-            probe = starts + off
-            at = keys.searchsorted(probe)
-            np.minimum(at, hi - lo - 1, out=at)
-            starts = starts[keys[at] == probe]
+            probe = starts + off if off else starts
+            starts = starts[keys.take(keys.searchsorted(probe), mode="clip") == probe]  # clip: a probe past the end
             if not len(starts):
                 return BitMap()
         # (a handful of starts: shifting in Python beats a numpy call; BitMap reads a list faster than an array)
