@@ -95,6 +95,7 @@ class Index:
         self.k1, self.b = float(k1), float(b)
         self._lock = threading.RLock()
         self._docs: list[Doc | None] = []  # by doc number: a list, so ranking reads ids without hashing
+        self._id_ranks = np.zeros(0, dtype=np.int64)
         self._ids: dict[str, int] = {}
         self._dl = np.zeros(1024, dtype=np.int32)
         self._next = 0
@@ -118,6 +119,19 @@ class Index:
     def doc(self, docnum: int) -> Doc:
         """The stored document with this internal number."""
         return self._docs[docnum]
+
+    def id_ranks(self) -> np.ndarray:
+        """For each doc number, the rank of its id in sorted order (for breaking score ties by id in numpy
+        instead of reading hundreds of Doc objects). Sorted once per batch of additions, then cached: a doc
+        number's id never changes, and ranks only need to order the ids, not count live ones."""
+        docs = self._docs
+        ranks = self._id_ranks
+        if len(ranks) != len(docs):
+            ids = [d.id if d is not None else "" for d in docs]
+            ranks = np.empty(len(ids), dtype=np.int64)
+            ranks[sorted(range(len(ids)), key=ids.__getitem__)] = np.arange(len(ids))
+            self._id_ranks = ranks
+        return ranks
 
     @property
     def next_docnum(self) -> int:

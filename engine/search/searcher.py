@@ -21,7 +21,7 @@ from engine.search.query import And, Field, Node, Not, Or, Phrase, Prefix, Query
 from engine.search.scoring import Explanation, explain, idf, term_scores
 
 MAX_PREFIX_TERMS = 2000
-SMALL = 32  # up to this many candidates, plain-Python scoring beats numpy's per-call overhead (measured)
+SMALL = 24  # up to this many candidates, plain-Python scoring beats numpy's per-call overhead (measured)
 
 
 @dataclass(slots=True)
@@ -227,13 +227,14 @@ def _score(ix: Index, snap: Snapshot, matched: BitMap, cand: np.ndarray, scoring
             t = seg.term_ids.get(term)
             if t is None:
                 continue
-            docs, seg_tf, bm = seg.docs_of(t), seg.tf_of(t), seg.bitmaps[t]
+            lo, hi, bm = seg.post_off.item(t), seg.post_off.item(t + 1), seg.bitmaps[t]
+            docs, seg_tf = seg.post_docs[lo:hi], seg.tf[lo:hi]
             if len(snap.segments) == 1 and matched.issubset(bm):
                 # every candidate holds the term (a term, AND or phrase query): positions need no checking
-                tf = seg_tf if len(docs) == len(cand) else seg_tf[np.searchsorted(docs, cand)]
+                tf = seg_tf if hi - lo == len(cand) else seg_tf.take(docs.searchsorted(cand))
                 break
             if bm.issubset(matched):  # every document of the term is a candidate (each side of an OR)
-                tf[np.searchsorted(cand, docs)] = seg_tf
+                tf[cand.searchsorted(docs)] = seg_tf
                 continue
             idx = np.searchsorted(docs, cand)
             idx[idx == len(docs)] = 0
@@ -381,6 +382,8 @@ def _rank(ix: Index, snap: Snapshot, ev: _Evaluator, matched: BitMap, k: int, ex
             keep = np.flatnonzero(total >= kth)  # everything tied with the k-th too, so ties break by id
         else:
             keep = np.arange(len(cand)) if k > 0 else np.arange(0)
+        if len(keep) > 2 * k:  # a big tie at the k-th score (short documents of one length): rank ids in numpy
+            keep = keep[np.lexsort((ix.id_ranks()[cand[keep]], -total[keep]))[:k]]
         pool = list(zip(total[keep].tolist(), cand[keep].tolist(), keep.tolist(), strict=True))
     ranked = _top(pool, k, docs)  # (score, docnum, candidate index)
     hits = []

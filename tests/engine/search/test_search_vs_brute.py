@@ -97,6 +97,25 @@ def test_top_k_is_a_prefix_of_the_full_ranking(analyzer) -> None:
         assert [h.doc_id for h in ix.search("倒排 OR 索引 OR 排序", k=k).hits] == [h.doc_id for h in full[:k]]
 
 
+def test_big_ties_break_by_doc_id_on_both_paths(analyzer) -> None:
+    """Hundreds of equal scores: the top k are the smallest ids, whichever scorer ran and however ids were added."""
+    ix = Index(analyzer)
+    ids = [f"d{i:04d}" for i in range(300)]
+    random.Random(3).shuffle(ids)  # doc numbers in a different order from ids
+    ix.add_many([Doc(i, "倒排 索引") for i in ids[:200]])
+    for i in ids[200:]:
+        ix.add(Doc(i, "倒排 索引"))
+    saved = searcher.SMALL
+    try:
+        for small in (0, 10**9):
+            searcher.SMALL = small
+            for k in (1, 5, 50):
+                hits = ix.search("倒排", k=k).hits
+                assert [h.doc_id for h in hits] == sorted(ids)[:k] and len({h.score for h in hits}) == 1
+    finally:
+        searcher.SMALL = saved
+
+
 def test_ten_thousand_random_query_strings_raise_only_query_error(analyzer) -> None:
     ix = Index(analyzer)
     ix.add_many([Doc("a", "倒排索引 lucene", fields={"region": "北京"}), Doc("b", "搜索引擎 的 排序")])
