@@ -196,8 +196,7 @@ def main(argv: list[str] | None = None) -> None:
                         "index_bytes": nbytes}
 
     qs = draw_queries(tokens, df, args.queries, seed=0)
-    engines = {"glassbox": lambda kind, terms: ours.search(raw(kind, terms), 10, explain=False, highlight=False,
-                                                           trace=False),
+    engines = {"glassbox": lambda kind, q: ours.search(q, 10, explain=False, highlight=False, trace=False),
                "tantivy": peers["tantivy"].top10, "fts5": peers["fts5"].top10}
     for kind in KINDS:
         from_raw: dict[str, list[float]] = {e: [] for e in engines}
@@ -210,7 +209,7 @@ def main(argv: list[str] | None = None) -> None:
                 fn = engines[name]
                 t = time.perf_counter()
                 if name == "glassbox":
-                    fn(kind, terms)  # parses and analyses the raw string itself
+                    fn(kind, q)  # parses and analyses the raw string itself
                 else:
                     analysed = analyse_raw(an, kind, q)
                     fn(kind if len(analysed) > 1 or kind != "phrase" else "term", analysed)

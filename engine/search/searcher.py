@@ -353,6 +353,29 @@ def _top(pool: list[tuple[float, int, int]], k: int, docs: list) -> list[tuple[f
     return out
 
 
+def _dressed(ix: Index, snap: Snapshot, ranked: list[tuple[float, int, int]], scoring: dict[str, int], tfs: dict,
+             explain_hits: bool, highlight_hits: bool) -> list[Hit]:
+    """Hits with their explanation trees and highlighted snippets."""
+    n_live, docs, terms, hits = snap.n_live, ix._docs, set(scoring), []
+    if explain_hits:
+        idfs = {t: idf(n_live, df) for t, df in scoring.items()}
+        norms, avgdl = ix.length_norms(snap), snap.avgdl
+    for score, num, i in ranked:
+        d = docs[num]
+        expl = None
+        if explain_hits:
+            dl, norm = int(ix.dl(np.array([num]))[0]), norms.item(num)
+            # each term's weight by the scorers' own float64 expression, so the details add up to the score bit
+            # for bit (both scorers sum them in query order)
+            details = [explain(t, idfs[t] * (ix.k1 + 1.0) * tf / (tf + norm), tf, dl, idfs[t], df, n_live, avgdl,
+                               ix.k1, ix.b)
+                       for t, df in scoring.items() if (tf := int(tfs[t][i])) > 0]
+            expl = Explanation(score, "score = Σ BM25 weight of each matched query term", details)
+        snippet = highlight(d.text, ix.analyzer.tokens(d.text), terms) if highlight_hits else ""
+        hits.append(Hit(d.id, score, expl, snippet, d, num))
+    return hits
+
+
 def _rank(ix: Index, snap: Snapshot, ev: _Evaluator, matched: BitMap, k: int, explain_hits: bool,
           highlight_hits: bool, described: str) -> SearchResult:
     """BM25 over the matched live documents, then the top k (ties by doc id), explained and highlighted."""
@@ -386,24 +409,10 @@ def _rank(ix: Index, snap: Snapshot, ev: _Evaluator, matched: BitMap, k: int, ex
             keep = keep[np.lexsort((ix.id_ranks()[cand[keep]], -total[keep]))[:k]]
         pool = list(zip(total[keep].tolist(), cand[keep].tolist(), keep.tolist(), strict=True))
     ranked = _top(pool, k, docs)  # (score, docnum, candidate index)
-    hits = []
-    terms = set(scoring)
-    if explain_hits:
-        idfs = {t: idf(n_live, df) for t, df in scoring.items()}
-        norms, avgdl = ix.length_norms(snap), snap.avgdl
-    for score, num, i in ranked:
-        d = docs[num]
-        expl = None
-        if explain_hits:
-            dl, norm = int(ix.dl(np.array([num]))[0]), norms.item(num)
-            # each term's weight by the scorers' own float64 expression, so the details add up to the score bit
-            # for bit (both scorers sum them in query order)
-            details = [explain(t, idfs[t] * (ix.k1 + 1.0) * tf / (tf + norm), tf, dl, idfs[t], df, n_live, avgdl,
-                               ix.k1, ix.b)
-                       for t, df in scoring.items() if (tf := int(tfs[t][i])) > 0]
-            expl = Explanation(score, "score = Σ BM25 weight of each matched query term", details)
-        snippet = highlight(d.text, ix.analyzer.tokens(d.text), terms) if highlight_hits else ""
-        hits.append(Hit(d.id, score, expl, snippet, d, num))
+    if explain_hits or highlight_hits:
+        hits = _dressed(ix, snap, ranked, scoring, tfs, explain_hits, highlight_hits)
+    else:
+        hits = [Hit(d.id, score, None, "", d, num) for score, num, _ in ranked for d in (docs[num],)]
     if trace is not None:
         trace.append(TraceStep("top-k", f"top {k}", len(hits), (time.perf_counter() - t0) * 1e3))
     return SearchResult(hits, len(cand), trace or [], described, list(scoring), ev.notes)
