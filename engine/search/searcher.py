@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import time
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 
@@ -35,16 +36,32 @@ class TraceStep:
     detail: dict = field(default_factory=dict)
 
 
-@dataclass(slots=True)
 class Hit:
-    """A ranked document with its score, the score's explanation tree and an HTML snippet."""
+    """A ranked document with its score, the score's explanation tree and an HTML snippet.
 
-    doc_id: str
-    score: float
-    explanation: Explanation | None  # None when the search was asked not to explain
-    highlight: str
-    doc: Doc
-    docnum: int
+    The document itself (`doc`, `doc_id`) is looked up when read, as tantivy's hits carry an address: a
+    top 10 that only needs scores never touches the stored documents, each a cache miss on a large index."""
+
+    __slots__ = ("_docs", "docnum", "explanation", "highlight", "score")
+
+    def __init__(self, docnum: int, score: float, docs: Sequence[Doc | None], explanation: Explanation | None = None,
+                 highlight: str = "") -> None:
+        self.docnum, self.score, self._docs = docnum, score, docs
+        self.explanation = explanation  # None when the search was asked not to explain
+        self.highlight = highlight  # "" when the search was asked not to highlight
+
+    @property
+    def doc(self) -> Doc:
+        """The stored document."""
+        return self._docs[self.docnum]
+
+    @property
+    def doc_id(self) -> str:
+        """The document's id."""
+        return self._docs[self.docnum].id
+
+    def __repr__(self) -> str:
+        return f"Hit(doc_id={self.doc_id!r}, score={self.score!r})"
 
 
 @dataclass
@@ -334,10 +351,9 @@ def _score_small(ix: Index, snap: Snapshot, matched: BitMap, cand: list[int], sc
     return tfs, total or [0.0] * len(cand)
 
 
-def _top(pool: list[tuple[float, int, int]], k: int, docs: list) -> list[tuple[float, int, int]]:
-    """The k best (score, docnum, index) rows, ties broken by doc id. Reading a doc id touches its Doc
-    (cache misses on a large index), and ties are common (short documents of equal length), so ids are
-    read only for the rows of a tied score that reaches the top k."""
+def _top(pool: list[tuple[float, int, int]], k: int, ranks: np.ndarray) -> list[tuple[float, int, int]]:
+    """The k best (score, docnum, index) rows, ties broken by doc id (`ranks`: Index.id_ranks). Ties are
+    common (short documents of one length); only rows of a tied score that reaches the top k are ordered."""
     pool.sort(key=itemgetter(0), reverse=True)
     out: list[tuple[float, int, int]] = []
     i, n = 0, len(pool)
@@ -348,7 +364,7 @@ def _top(pool: list[tuple[float, int, int]], k: int, docs: list) -> list[tuple[f
         if j - i == 1:
             out.append(pool[i])
         else:
-            out.extend(sorted(pool[i:j], key=lambda r: docs[r[1]].id)[:k - len(out)])
+            out.extend(sorted(pool[i:j], key=lambda r: ranks.item(r[1]))[:k - len(out)])
         i = j
     return out
 
@@ -372,7 +388,7 @@ def _dressed(ix: Index, snap: Snapshot, ranked: list[tuple[float, int, int]], sc
                        for t, df in scoring.items() if (tf := int(tfs[t][i])) > 0]
             expl = Explanation(score, "score = Σ BM25 weight of each matched query term", details)
         snippet = highlight(d.text, ix.analyzer.tokens(d.text), terms) if highlight_hits else ""
-        hits.append(Hit(d.id, score, expl, snippet, d, num))
+        hits.append(Hit(num, score, docs, expl, snippet))
     return hits
 
 
@@ -385,7 +401,7 @@ def _rank(ix: Index, snap: Snapshot, ev: _Evaluator, matched: BitMap, k: int, ex
         matched = matched & snap.live  # never in place: `matched` may be a segment's own bitmap
     scoring = {t: df for t, df in ev.scoring.items() if df > 0}
     k = max(0, int(k))
-    docs = ix._docs
+    docs, ranks = ix._docs, ix.id_ranks()
     small = len(matched) <= SMALL
     if small:
         cand = list(matched)
@@ -406,13 +422,13 @@ def _rank(ix: Index, snap: Snapshot, ev: _Evaluator, matched: BitMap, k: int, ex
         else:
             keep = np.arange(len(cand)) if k > 0 else np.arange(0)
         if len(keep) > 2 * k:  # a big tie at the k-th score (short documents of one length): rank ids in numpy
-            keep = keep[np.lexsort((ix.id_ranks()[cand[keep]], -total[keep]))[:k]]
+            keep = keep[np.lexsort((ranks[cand[keep]], -total[keep]))[:k]]
         pool = list(zip(total[keep].tolist(), cand[keep].tolist(), keep.tolist(), strict=True))
-    ranked = _top(pool, k, docs)  # (score, docnum, candidate index)
+    ranked = _top(pool, k, ranks)  # (score, docnum, candidate index)
     if explain_hits or highlight_hits:
         hits = _dressed(ix, snap, ranked, scoring, tfs, explain_hits, highlight_hits)
     else:
-        hits = [Hit(d.id, score, None, "", d, num) for score, num, _ in ranked for d in (docs[num],)]
+        hits = [Hit(num, score, docs) for score, num, _ in ranked]
     if trace is not None:
         trace.append(TraceStep("top-k", f"top {k}", len(hits), (time.perf_counter() - t0) * 1e3))
     return SearchResult(hits, len(cand), trace or [], described, list(scoring), ev.notes)
