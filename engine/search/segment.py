@@ -112,11 +112,11 @@ class Segment:
         """Documents holding term ids `rel[i][0]` at offsets `rel[i][1]` from a common start, among
         `candidates` (None: any document of this segment).
 
-        Every occurrence of the rarest term proposes a start key (doc·2³² + position − offset); each other
-        term keeps the starts whose key + its own offset is one of its occurrence keys, a binary search in
-        its sorted keys. The work grows with the rarest term's occurrences, not with the candidate documents,
-        and takes a fixed dozen numpy calls. A key − offset never crosses into another document's range:
-        positions are below 2³¹, far from the 2³² boundary.
+        Every occurrence of the rarest term (key doc·2³² + position) proposes a phrase; each other term keeps
+        the proposals whose key shifted by the two terms' offset difference is one of its own occurrence keys,
+        a binary search in its sorted keys. The work grows with the rarest term's occurrences, not with the
+        candidate documents, and takes a fixed handful of numpy calls per term. A shifted key never crosses
+        into another document's range: positions are below 2³¹, far from the 2³² boundary.
         """
         occ_off, occ_keys = self.occ_off, self.occ_keys
         spans = [(occ_off.item(t), occ_off.item(t + 1), off) for t, off in rel]
@@ -124,11 +124,11 @@ class Segment:
             spans.sort(key=lambda s: s[1] - s[0])
         elif len(spans) == 2 and spans[1][1] - spans[1][0] < spans[0][1] - spans[0][0]:
             spans.reverse()
-        lo, hi, off = spans[0]
-        starts = occ_keys[lo:hi] - off if off else occ_keys[lo:hi]
+        lo, hi, base = spans[0]
+        starts = occ_keys[lo:hi]  # keys of the rarest term's occurrences; the phrase starts `base` before each
         for lo, hi, off in spans[1:]:
             keys = occ_keys[lo:hi]
-            probe = starts + off if off else starts
+            probe = starts + (off - base) if off != base else starts
             starts = starts[keys.take(keys.searchsorted(probe), mode="clip") == probe]  # clip: a probe past the end
             if not len(starts):
                 return BitMap()
