@@ -241,7 +241,8 @@ class Index:
     def add(self, doc: Doc) -> None:
         """Index one document (its own small segment; many small segments are merged automatically)."""
         self._check(doc)
-        self._add_segment([doc], [[(t.text, t.pos) for t in self.analyzer.tokens(doc.text)]])
+        terms, positions, lengths = _columns(self.analyzer, [doc.text])
+        self._add_segment_flat([doc], lengths, terms, positions)
 
     def add_many(self, docs: Iterable[Doc], workers: int | None = None,
                  tokens: list[TermPositions] | None = None) -> None:
@@ -257,7 +258,7 @@ class Index:
         if tokens is not None:
             if len(tokens) != len(docs):
                 raise ValueError("tokens must hold one list per document")
-            tokenized = tokens
+            self._add_segment(docs, tokens)
         elif workers and workers > 1 and len(docs) > 1:
             chunk = -(-len(texts) // (workers * 4))
             parts = [texts[i:i + chunk] for i in range(0, len(texts), chunk)]
@@ -266,13 +267,9 @@ class Index:
             terms = [t for joined, _, lengths in cols if lengths.sum() for t in joined.split("\x1f")]
             self._add_segment_flat(docs, np.concatenate([c[2] for c in cols]), terms,
                                    np.concatenate([c[1] for c in cols]))
-            return
         else:
             terms, positions, lengths = _columns(self.analyzer, texts)
             self._add_segment_flat(docs, lengths, terms, positions)
-            return
-        if docs:
-            self._add_segment(docs, tokenized)
 
     def delete(self, doc_id: str) -> bool:
         """Delete a document by id (a tombstone; postings go at the next merge). Returns whether it existed."""
