@@ -24,7 +24,6 @@ from pyroaring import BitMap
 TermPositions = list[tuple[str, int]]  # (term, position) for one document, in token order
 
 
-
 def _order_by(tid: np.ndarray, dnum: np.ndarray, pos: np.ndarray) -> np.ndarray:
     """The permutation sorting tokens by term, then doc, then position: one argsort of a packed key
     when the three fit in 63 bits (always, short of billions of tokens), else a three-pass lexsort."""
