@@ -235,8 +235,8 @@ class _Evaluator:
         return self.step("phrase", label, t0, out, candidates=len(cand) if cand is not None else None)
 
 
-def _score(ix: Index, snap: Snapshot, matched: BitMap, cand: np.ndarray, scoring: dict[str, int], n_live: int,
-           ) -> tuple[dict, np.ndarray]:
+def _score(ix: Index, snap: Snapshot, matched: BitMap, cand: np.ndarray, scoring: dict[str, int],
+           n_live: int) -> tuple[dict, np.ndarray]:
     """The tf array of each term and the BM25 scores (float64, aligned with `cand`), summed over the terms
     in query order, left to right, as the explanation shows them."""
     norm = ix.length_norms(snap)[cand]
