@@ -14,6 +14,7 @@ import time
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 from operator import itemgetter
 
 import numpy as np
@@ -295,7 +296,7 @@ def search_terms(ix: Index, kind: str, terms: list[str], k: int = 10) -> SearchR
     snap = ix.snapshot
     ev = _Evaluator(ix, snap, None, [])
     if kind == "phrase":
-        offsets = np.cumsum([0] + [len(t) for t in terms[:-1]]).tolist()
+        offsets = list(accumulate((len(t) for t in terms[:-1]), initial=0))
         matched = ev.phrase_terms(list(zip(terms, offsets, strict=True)), " ".join(terms))
     else:
         sets = [ev.postings(t) for t in terms]

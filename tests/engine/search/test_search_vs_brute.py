@@ -97,6 +97,19 @@ def test_top_k_is_a_prefix_of_the_full_ranking(analyzer) -> None:
         assert [h.doc_id for h in ix.search("倒排 OR 索引 OR 排序", k=k).hits] == [h.doc_id for h in full[:k]]
 
 
+def test_search_terms_equals_searching_the_query_string(analyzer) -> None:
+    """The bench's pre-analysed path gives the same hits and scores as the query it stands for."""
+    rng = random.Random(5)
+    words = ["倒排", "索引", "搜索", "引擎", "排序", "文档"]
+    ix = Index(analyzer)
+    ix.add_many([Doc(f"d{i:03d}", " ".join(rng.choices(words, k=rng.randint(1, 9)))) for i in range(120)])
+    cases = {"term": (["索引"], "索引"), "and": (["倒排", "引擎"], "倒排 引擎"),
+             "or": (["排序", "文档"], "排序 OR 文档"), "phrase": (["倒排", "索引"], '"倒排 索引"')}
+    for kind, (terms, q) in cases.items():
+        want = [(h.doc_id, h.score) for h in ix.search(q, k=50).hits]
+        assert want and [(h.doc_id, h.score) for h in ix.search_terms(kind, terms, 50).hits] == want, kind
+
+
 def test_big_ties_break_by_doc_id_on_both_paths(analyzer) -> None:
     """Hundreds of equal scores: the top k are the smallest ids, whichever scorer ran and however ids were added."""
     ix = Index(analyzer)
