@@ -42,16 +42,16 @@ class Snapshot:
     sum_dl: int
     generation: int
     memo: dict = field(default_factory=dict, compare=False, repr=False)  # per-snapshot derived arrays
+    # derived once here rather than per search: each asks the C extension again, microseconds on a cold cache
+    n_live: int = field(init=False)  # live (not deleted) documents
+    avgdl: float = field(init=False)  # mean token count of live documents
+    has_deletes: bool = field(init=False)  # some segment has a tombstone
 
-    @property
-    def n_live(self) -> int:
-        """Live (not deleted) documents."""
-        return len(self.live)
-
-    @property
-    def avgdl(self) -> float:
-        """Mean token count of live documents."""
-        return self.sum_dl / self.n_live if self.n_live else 0.0
+    def __post_init__(self) -> None:
+        n = len(self.live)
+        object.__setattr__(self, "n_live", n)
+        object.__setattr__(self, "avgdl", self.sum_dl / n if n else 0.0)
+        object.__setattr__(self, "has_deletes", any(self.tombstones))
 
 
 def keyword(value: str) -> str:

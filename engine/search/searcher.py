@@ -132,7 +132,7 @@ class _Evaluator:
         """Live docs holding `term`. May return a segment's own bitmap: callers never modify results in place."""
         t0 = time.perf_counter()
         segs = self.snap.segments
-        if len(segs) == 1 and not self.snap.tombstones[0]:
+        if len(segs) == 1 and not self.snap.has_deletes:
             t = self.tids[term] = segs[0].term_ids.get(term)
             out = segs[0].bitmaps[t] if t is not None else BitMap()
         else:
@@ -224,7 +224,7 @@ class _Evaluator:
         segs = self.snap.segments
         if cand is not None and not cand:
             out = cand
-        elif len(segs) == 1 and not self.snap.tombstones[0]:  # every doc is live; postings found the term ids
+        elif len(segs) == 1 and not self.snap.has_deletes:  # every doc is live; postings found the term ids
             tids = self.tids
             out = BitMap() if not all(sets) else segs[0].phrase_docs([(tids[t], off) for t, off in rel], None)
         else:
@@ -401,7 +401,7 @@ def _rank(ix: Index, snap: Snapshot, ev: _Evaluator, matched: BitMap, k: int, ex
     """BM25 over the matched live documents, then the top k (ties by doc id), explained and highlighted."""
     n_live, trace = snap.n_live, ev.trace
     t0 = time.perf_counter()
-    if any(snap.tombstones) and not matched.issubset(snap.live):
+    if snap.has_deletes and not matched.issubset(snap.live):
         matched = matched & snap.live  # never in place: `matched` may be a segment's own bitmap
     scoring = {t: df for t, df in ev.scoring.items() if df > 0}
     k = max(0, int(k))
