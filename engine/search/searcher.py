@@ -141,8 +141,8 @@ class _Evaluator:
                 t = seg.term_id(term)
                 if t is not None:
                     out |= seg.bitmaps[t] - tomb if tomb else seg.bitmaps[t]
-        if self.negations % 2 == 0:
-            self.scoring.setdefault(term, len(out))
+        if self.negations % 2 == 0 and term not in self.scoring:
+            self.scoring[term] = len(out)
         return self.step("term", term, t0, out)
 
     def eval(self, node: Node) -> BitMap | None:
@@ -225,8 +225,8 @@ class _Evaluator:
         if cand is not None and not cand:
             out = cand
         elif len(segs) == 1 and not self.snap.has_deletes:  # every doc is live; postings found the term ids
-            tids = self.tids
-            out = BitMap() if not all(sets) else segs[0].phrase_docs([(tids[t], off) for t, off in rel], None)
+            ids = [(self.tids[t], off) for t, off in rel]
+            out = BitMap() if any(t is None for t, _ in ids) else segs[0].phrase_docs(ids, None)
         else:
             out = BitMap()
             for seg in segs:
