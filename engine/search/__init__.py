@@ -4,7 +4,7 @@ exact BM25 with explanations, live updates, snapshots, persistence, and a recomm
 from engine.search.analyzer import Analyzer, Token
 from engine.search.index import Doc, Index
 from engine.search.query import QueryError
-from engine.search.searcher import Hit, SearchResult, TraceStep
+from engine.search.results import Hit, SearchResult, TraceStep
 from engine.search.store import IndexFormatError
 
 __all__ = ["Analyzer", "Doc", "Hit", "Index", "IndexFormatError", "QueryError", "SearchResult", "Token", "TraceStep"]

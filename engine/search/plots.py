@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 
 from engine.plotting import label
 from engine.search.inspect import PostingStats
-from engine.search.searcher import SearchResult
+from engine.search.results import SearchResult
 
 _LAYOUT = dict(margin=dict(l=10, r=10, t=40, b=40))
 LABELS = {  # English defaults; pages pass their translations (keys: "plot.<key>" in the page's table)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.search import Doc, Index, QueryError, query, searcher
+from engine.search import Doc, Index, QueryError, query, ranking, searcher
 from engine.search.query import And, Word, parse
 from tests.engine.search.brute import Brute
 
@@ -46,12 +46,12 @@ queries = st.recursive(atom, lambda inner: st.one_of(
 @given(corpora(), st.lists(queries, min_size=1, max_size=4), st.booleans(), st.sampled_from([0, 10**9]))
 def test_matches_and_scores_equal_brute_force(analyzer, corpus, qs, merge, small: int) -> None:
     """Both scoring paths (plain Python for a few candidates, numpy for many) against brute force."""
-    saved = searcher.SMALL
-    searcher.SMALL = small
+    saved = ranking.SMALL
+    ranking.SMALL = small
     try:
         check_against_brute(analyzer, corpus, qs, merge)
     finally:
-        searcher.SMALL = saved
+        ranking.SMALL = saved
 
 
 def check_against_brute(analyzer, corpus, qs, merge) -> None:
@@ -118,15 +118,15 @@ def test_big_ties_break_by_doc_id_on_both_paths(analyzer) -> None:
     ix.add_many([Doc(i, "倒排 索引") for i in ids[:200]])
     for i in ids[200:]:
         ix.add(Doc(i, "倒排 索引"))
-    saved = searcher.SMALL
+    saved = ranking.SMALL
     try:
         for small in (0, 10**9):
-            searcher.SMALL = small
+            ranking.SMALL = small
             for k in (1, 5, 50):
                 hits = ix.search("倒排", k=k).hits
                 assert [h.doc_id for h in hits] == sorted(ids)[:k] and len({h.score for h in hits}) == 1
     finally:
-        searcher.SMALL = saved
+        ranking.SMALL = saved
 
 
 def test_ten_thousand_random_query_strings_raise_only_query_error(analyzer) -> None:

@@ -1,0 +1,191 @@
+"""BM25 over the documents a query matched, then the top k, ties broken by doc id.
+
+Two scorers compute the same float64 operations in the same order, so the same bits: plain Python for a
+few dozen candidates (where a numpy call, a microsecond or more, costs more than the loop) and numpy for
+more. Both sum the terms in query order, left to right, as an explanation shows them; an explanation
+recomputes its few terms' weights with the scorers' own expression, so its details add up to the score.
+"""
+
+from __future__ import annotations
+
+import time
+from operator import itemgetter
+
+import numpy as np
+from pyroaring import BitMap
+
+from engine.search.highlight import highlight
+from engine.search.index import Index, Snapshot
+from engine.search.results import Hit, TraceStep
+from engine.search.scoring import Explanation, explain, idf, term_scores
+
+SMALL = 24  # up to this many candidates, plain-Python scoring beats numpy's per-call overhead (measured)
+
+
+def _score_numpy(ix: Index, snap: Snapshot, matched: BitMap, cand: np.ndarray, scoring: dict[str, int],
+           n_live: int) -> tuple[dict, np.ndarray]:
+    """The tf array of each term and the BM25 scores (float64, aligned with `cand`), summed over the terms
+    in query order, left to right, as the explanation shows them."""
+    norm = ix.length_norms(snap)[cand]
+    tfs, total = {}, None
+    for term, df in scoring.items():
+        tf = np.zeros(len(cand), dtype=np.uint32)
+        for seg in snap.segments:
+            t = seg.term_ids.get(term)
+            if t is None:
+                continue
+            lo, hi, bm = seg.post_off.item(t), seg.post_off.item(t + 1), seg.bitmaps[t]
+            docs, seg_tf = seg.post_docs[lo:hi], seg.tf[lo:hi]
+            if len(snap.segments) == 1 and matched.issubset(bm):
+                # every candidate holds the term (a term, AND or phrase query): positions need no checking
+                tf = seg_tf if hi - lo == len(cand) else seg_tf.take(docs.searchsorted(cand))
+                break
+            if bm.issubset(matched):  # every document of the term is a candidate (each side of an OR)
+                tf[cand.searchsorted(docs)] = seg_tf
+                continue
+            idx = np.searchsorted(docs, cand)
+            idx[idx == len(docs)] = 0
+            hit = docs[idx] == cand
+            tf[hit] = seg_tf[idx[hit]]
+        tfs[term] = tf
+        c = term_scores(tf, norm, idf(n_live, df), ix.k1)
+        total = c if total is None else total + c
+    return tfs, np.zeros(len(cand)) if total is None else total
+
+
+def _tf_small(seg, t: int, cand: list[int], matched: BitMap) -> list[int]:
+    """Term t's frequency in each candidate of one segment (0 where absent), with as few calls as the case
+    allows: postings no longer than a few times the candidates are read whole (a one-term query, each side
+    of an OR, most ANDs); else a rank per candidate where every candidate holds the term, or a membership
+    test first. Reading a posting whole costs tens of nanoseconds per entry, a rank a few hundred."""
+    bm, base = seg.bitmaps[t], seg.post_off.item(t)
+    n = len(bm)
+    if n <= 4 * len(cand):
+        tf = seg.tf[base:base + n].tolist()
+        if n == len(cand) and matched.issubset(bm):
+            return tf
+        of = dict(zip(seg.post_docs[base:base + n].tolist(), tf, strict=True))
+        return [of.get(d, 0) for d in cand]
+    if matched.issubset(bm):
+        tf = seg.tf
+        return [tf.item(base + bm.rank(d) - 1) for d in cand]
+    return [seg.tf_in(t, d) for d in cand]
+
+
+def _score_small(ix: Index, snap: Snapshot, matched: BitMap, cand: list[int], scoring: dict[str, int], n_live: int,
+                 tids: dict[str, int] | None = None) -> tuple[dict, list[float]]:
+    """_score for a few candidates in plain Python (same float64 operations in the same order, so the
+    same bits): numpy's per-call overhead dominates below a few dozen documents. `tids`: term numbers the
+    evaluation already looked up in a single segment (a lookup in a large dictionary misses the cache)."""
+    norms = ix.length_norms(snap)
+    norm = [norms.item(d) for d in cand]
+    k1p = ix.k1 + 1.0
+    segs = snap.segments
+    tfs = {}
+    total: list[float] | None = None
+    for term, df in scoring.items():
+        if len(segs) == 1:
+            t = tids.get(term) if tids and term in tids else segs[0].term_ids.get(term)
+            tf = [0] * len(cand) if t is None else _tf_small(segs[0], t, cand, matched)
+        else:  # a doc lives in one segment: fill in what each segment holds
+            tf = [0] * len(cand)
+            for seg in segs:
+                t = seg.term_ids.get(term)
+                if t is not None:
+                    for i, d in enumerate(cand):
+                        if not tf[i]:
+                            tf[i] = seg.tf_in(t, d)
+        w = idf(n_live, df) * k1p
+        tfs[term] = tf
+        if total is None:
+            total = [w * f / (f + x) for f, x in zip(tf, norm, strict=True)]
+        else:
+            total = [a + w * f / (f + x) for a, f, x in zip(total, tf, norm, strict=True)]
+    return tfs, total or [0.0] * len(cand)
+
+
+def _top(pool: list[tuple[float, int, int]], k: int, ranks: np.ndarray) -> list[tuple[float, int, int]]:
+    """The k best (score, docnum, index) rows, ties broken by doc id (`ranks`: Index.id_ranks). Ties are
+    common (short documents of one length); only rows of a tied score that reaches the top k are ordered."""
+    pool.sort(key=itemgetter(0), reverse=True)
+    out: list[tuple[float, int, int]] = []
+    i, n = 0, len(pool)
+    while len(out) < k and i < n:
+        j = i + 1
+        while j < n and pool[j][0] == pool[i][0]:
+            j += 1
+        if j - i == 1:
+            out.append(pool[i])
+        else:
+            out.extend(sorted(pool[i:j], key=lambda r: ranks.item(r[1]))[:k - len(out)])
+        i = j
+    return out
+
+
+def _dressed(ix: Index, snap: Snapshot, ranked: list[tuple[float, int, int]], scoring: dict[str, int], tfs: dict,
+             explain_hits: bool, highlight_hits: bool) -> list[Hit]:
+    """Hits with their explanation trees and highlighted snippets."""
+    n_live, docs, terms, hits = snap.n_live, ix._docs, set(scoring), []
+    if explain_hits:
+        idfs = {t: idf(n_live, df) for t, df in scoring.items()}
+        norms, avgdl = ix.length_norms(snap), snap.avgdl
+    for score, num, i in ranked:
+        d = docs[num]
+        expl = None
+        if explain_hits:
+            dl, norm = int(ix.dl(np.array([num]))[0]), norms.item(num)
+            # each term's weight by the scorers' own float64 expression, so the details add up to the score bit
+            # for bit (both scorers sum them in query order)
+            details = [explain(t, idfs[t] * (ix.k1 + 1.0) * tf / (tf + norm), tf, dl, idfs[t], df, n_live, avgdl,
+                               ix.k1, ix.b)
+                       for t, df in scoring.items() if (tf := int(tfs[t][i])) > 0]
+            expl = Explanation(score, "score = Σ BM25 weight of each matched query term", details)
+        snippet = highlight(d.text, ix.analyzer.tokens(d.text), terms) if highlight_hits else ""
+        hits.append(Hit(num, score, docs, expl, snippet))
+    return hits
+
+
+def rank(ix: Index, snap: Snapshot, matched: BitMap, scoring: dict[str, int], k: int, explain_hits: bool,
+         highlight_hits: bool, trace: list[TraceStep] | None, tids: dict[str, int | None] | None = None
+         ) -> tuple[list[Hit], int]:
+    """BM25 over the matched live documents, then the top k (ties by doc id), explained and highlighted.
+
+    `scoring`: each scoring term's live df, in query order (df > 0); `tids`: their numbers in a single
+    segment, as evaluating the query found them. Returns the hits and how many documents matched; the
+    "score" and "top-k" steps go to `trace` when there is one."""
+    n_live = snap.n_live
+    t0 = time.perf_counter()
+    if snap.has_deletes and not matched.issubset(snap.live):
+        matched = matched & snap.live  # never in place: `matched` may be a segment's own bitmap
+    k = max(0, int(k))
+    docs, ranks = ix._docs, ix.id_ranks()
+    small = len(matched) <= SMALL
+    if small:
+        cand = list(matched)
+        tfs, scores = _score_small(ix, snap, matched, cand, scoring, n_live, tids)
+    else:
+        cand = np.asarray(matched.to_array(), dtype=np.int64)
+        tfs, total = _score_numpy(ix, snap, matched, cand, scoring, n_live)
+    if trace is not None:
+        trace.append(TraceStep("score", f"BM25 over {len(scoring)} term(s)", len(cand),
+                               (time.perf_counter() - t0) * 1e3))
+    t0 = time.perf_counter()
+    if small:  # a few dozen candidates at most: sort them all
+        pool = list(zip(scores, cand, range(len(cand)), strict=True))
+    else:
+        if len(cand) > k > 0:
+            kth = np.partition(total, len(total) - k)[len(total) - k]
+            keep = np.flatnonzero(total >= kth)  # everything tied with the k-th too, so ties break by id
+        else:
+            keep = np.arange(len(cand)) if k > 0 else np.arange(0)
+        if len(keep) > 2 * k:  # a big tie at the k-th score (short documents of one length): rank ids in numpy
+            keep = keep[np.lexsort((ranks[cand[keep]], -total[keep]))[:k]]
+        pool = list(zip(total[keep].tolist(), cand[keep].tolist(), keep.tolist(), strict=True))
+    ranked = _top(pool, k, ranks)  # (score, docnum, candidate index)
+    if explain_hits or highlight_hits:
+        hits = _dressed(ix, snap, ranked, scoring, tfs, explain_hits, highlight_hits)
+    else:
+        hits = [Hit(num, score, docs) for score, num, _ in ranked]
+    if trace is not None:
+        trace.append(TraceStep("top-k", f"top {k}", len(hits), (time.perf_counter() - t0) * 1e3))
+    return hits, len(cand)

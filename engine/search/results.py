@@ -1,0 +1,60 @@
+"""What a search returns: ranked hits, how many documents matched, and the trace of its steps."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from engine.search.index import Doc
+from engine.search.scoring import Explanation
+
+
+@dataclass(slots=True)
+class TraceStep:
+    """One step of a search: what ran, on what, the resulting set size and the time it took."""
+
+    op: str
+    label: str
+    size: int
+    ms: float
+    detail: dict = field(default_factory=dict)
+
+
+class Hit:
+    """A ranked document with its score, the score's explanation tree and an HTML snippet.
+
+    The document itself (`doc`, `doc_id`) is looked up when read, as tantivy's hits carry an address: a
+    top 10 that only needs scores never touches the stored documents, each a cache miss on a large index."""
+
+    __slots__ = ("_docs", "docnum", "explanation", "highlight", "score")
+
+    def __init__(self, docnum: int, score: float, docs: Sequence[Doc | None], explanation: Explanation | None = None,
+                 highlight: str = "") -> None:
+        self.docnum, self.score, self._docs = docnum, score, docs
+        self.explanation = explanation  # None when the search was asked not to explain
+        self.highlight = highlight  # "" when the search was asked not to highlight
+
+    @property
+    def doc(self) -> Doc:
+        """The stored document."""
+        return self._docs[self.docnum]
+
+    @property
+    def doc_id(self) -> str:
+        """The document's id."""
+        return self._docs[self.docnum].id
+
+    def __repr__(self) -> str:
+        return f"Hit(doc_id={self.doc_id!r}, score={self.score!r})"
+
+
+@dataclass
+class SearchResult:
+    """Top hits, how many documents matched, the trace of the search, and notes for the user."""
+
+    hits: list[Hit]
+    total: int
+    trace: list[TraceStep]
+    query: str = ""
+    terms: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
