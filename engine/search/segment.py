@@ -6,8 +6,8 @@ Layout, for term number t (terms sorted, so a prefix is a contiguous range found
 - `docs_of(t)`: the same doc numbers as a sorted int64 array (a view into one flat array);
 - `tf[post_off[t]:post_off[t+1]]`: term frequency per doc, aligned with `docs_of(t)`;
 - `positions[pos_off[p]:pos_off[p+1]]`: positions of posting p (p indexes the flat tf array);
-- `occurrences(t)`: every occurrence of t as a sorted key doc·2³² + position (in memory only, derived
-  from the above), which phrase matching binary-searches.
+- `occ_keys[occ_off[t]:occ_off[t+1]]`: every occurrence of t as a sorted key doc·2³² + position (in
+  memory only, derived from the above), which phrase matching binary-searches.
 Deletes never touch a segment: the index keeps a tombstone bitmap beside it.
 """
 
@@ -103,10 +103,6 @@ class Segment:
         return cls(name, sorted_terms, bitmaps, post_off, tf, pos_off, pos, BitMap(np.asarray(docnums, np.uint32)),
                    p_doc, (dnum << 32) | pos.astype(np.int64))
 
-    def occurrences(self, t: int) -> np.ndarray:
-        """Sorted keys doc·2³² + position of every occurrence of term t (a view)."""
-        return self.occ_keys[self.occ_off.item(t):self.occ_off.item(t + 1)]
-
     def phrase_docs(self, rel: list[tuple[int, int]], candidates: BitMap | None) -> BitMap:
         """Documents holding term ids `rel[i][0]` at offsets `rel[i][1]` from a common start, among
         `candidates` (None: any document of this segment).
@@ -135,15 +131,10 @@ class Segment:
         found = BitMap([k >> 32 for k in starts.tolist()] if len(starts) < 16 else (starts >> 32).tolist())
         return found if candidates is None else found & candidates
 
-    def posting(self, t: int, d: int) -> int | None:
-        """The index of term t's posting for document d (into tf and pos_off), or None if d lacks t."""
-        bm = self.bitmaps[t]
-        return self.post_off.item(t) + bm.rank(d) - 1 if d in bm else None
-
     def tf_in(self, t: int, d: int) -> int:
         """Occurrences of term t in document d (0 if absent)."""
-        p = self.posting(t, d)
-        return 0 if p is None else self.tf.item(p)
+        bm = self.bitmaps[t]
+        return self.tf.item(self.post_off.item(t) + bm.rank(d) - 1) if d in bm else 0
 
     def term_id(self, term: str) -> int | None:
         """The term's number in this segment, or None."""
