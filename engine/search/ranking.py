@@ -9,6 +9,7 @@ recomputes its few terms' weights with the scorers' own expression, so its detai
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from operator import itemgetter
 
 import numpy as np
@@ -104,9 +105,11 @@ def _score_small(ix: Index, snap: Snapshot, matched: BitMap, cand: list[int], sc
     return tfs, total or [0.0] * len(cand)
 
 
-def _top(pool: list[tuple[float, int, int]], k: int, ranks: np.ndarray) -> list[tuple[float, int, int]]:
-    """The k best (score, docnum, index) rows, ties broken by doc id (`ranks`: Index.id_ranks). Ties are
-    common (short documents of one length); only rows of a tied score that reaches the top k are ordered."""
+def _top(pool: list[tuple[float, int, int]], k: int, id_ranks: Callable[[], np.ndarray]
+         ) -> list[tuple[float, int, int]]:
+    """The k best (score, docnum, index) rows, ties broken by doc id (`id_ranks`: Index.id_ranks, asked only
+    when a tie reaches the top k: after a write it re-sorts every id). Ties are common (short documents of
+    one length); only rows of a tied score that reaches the top k are ordered."""
     pool.sort(key=itemgetter(0), reverse=True)
     out: list[tuple[float, int, int]] = []
     i, n = 0, len(pool)
@@ -117,6 +120,7 @@ def _top(pool: list[tuple[float, int, int]], k: int, ranks: np.ndarray) -> list[
         if j - i == 1:
             out.append(pool[i])
         else:
+            ranks = id_ranks()
             out.extend(sorted(pool[i:j], key=lambda r: ranks.item(r[1]))[:k - len(out)])
         i = j
     return out
@@ -158,7 +162,6 @@ def rank(ix: Index, snap: Snapshot, matched: BitMap, scoring: dict[str, int], k:
     if snap.has_deletes and not matched.issubset(snap.live):
         matched = matched & snap.live  # never in place: `matched` may be a segment's own bitmap
     k = max(0, int(k))
-    docs, ranks = ix._docs, ix.id_ranks()
     small = len(matched) <= SMALL
     if small:
         cand = list(matched)
@@ -179,13 +182,13 @@ def rank(ix: Index, snap: Snapshot, matched: BitMap, scoring: dict[str, int], k:
         else:
             keep = np.arange(len(cand)) if k > 0 else np.arange(0)
         if len(keep) > 2 * k:  # a big tie at the k-th score (short documents of one length): rank ids in numpy
-            keep = keep[np.lexsort((ranks[cand[keep]], -total[keep]))[:k]]
+            keep = keep[np.lexsort((ix.id_ranks()[cand[keep]], -total[keep]))[:k]]
         pool = list(zip(total[keep].tolist(), cand[keep].tolist(), keep.tolist(), strict=True))
-    ranked = _top(pool, k, ranks)  # (score, docnum, candidate index)
+    ranked = _top(pool, k, ix.id_ranks)  # (score, docnum, candidate index)
     if explain_hits or highlight_hits:
         hits = _dressed(ix, snap, ranked, scoring, tfs, explain_hits, highlight_hits)
     else:
-        hits = [Hit(num, score, docs) for score, num, _ in ranked]
+        hits = [Hit(num, score, ix._docs) for score, num, _ in ranked]
     if trace is not None:
         trace.append(TraceStep("top-k", f"top {k}", len(hits), (time.perf_counter() - t0) * 1e3))
     return hits, len(cand)
