@@ -197,24 +197,22 @@ def main(argv: list[str] | None = None) -> None:
                         "index_bytes": nbytes}
 
     qs = draw_queries(tokens, df, args.queries, seed=0)
-    engines = {"glassbox": lambda kind, q: ours.search(q, 10, explain=False, highlight=False, trace=False),
-               "tantivy": peers["tantivy"].top10, "fts5": peers["fts5"].top10}
+    engines = ["glassbox", *peers]
 
     def run(name: str, kind: str, terms: list[str], q: str) -> tuple[float, float]:
         """One query on one engine: seconds from the raw string, then from pre-analysed terms."""
-        fn = engines[name]
         t = time.perf_counter()
-        if name == "glassbox":
-            fn(kind, q)  # parses and analyses the raw string itself
+        if name == "glassbox":  # parses and analyses the raw string itself
+            ours.search(q, 10, explain=False, highlight=False, trace=False)
         else:
             analysed = analyse_raw(an, kind, q)
-            fn(kind if len(analysed) > 1 or kind != "phrase" else "term", analysed)
+            peers[name].top10(kind if len(analysed) > 1 or kind != "phrase" else "term", analysed)
         raw_s = time.perf_counter() - t
         t = time.perf_counter()
         if name == "glassbox":
             ours.search_terms(kind, terms, 10)
         else:
-            fn(kind, terms)
+            peers[name].top10(kind, terms)
         return raw_s, time.perf_counter() - t
 
     # an untimed warm-up on other queries: a fresh process's first thousand searches run slower (page
@@ -226,11 +224,10 @@ def main(argv: list[str] | None = None) -> None:
     for kind in KINDS:
         from_raw: dict[str, list[float]] = {e: [] for e in engines}
         from_terms: dict[str, list[float]] = {e: [] for e in engines}
-        names = list(engines)
         for n, terms in enumerate(qs[kind]):
             q = raw(kind, terms)
             # whoever runs a query first meets cold caches (jieba's dictionary, the postings): take turns
-            for name in names[n % len(names):] + names[:n % len(names)]:
+            for name in engines[n % len(engines):] + engines[:n % len(engines)]:
                 raw_s, terms_s = run(name, kind, terms, q)
                 from_raw[name].append(raw_s)
                 from_terms[name].append(terms_s)
