@@ -193,9 +193,11 @@ def search(ix: Index, query: str, k: int = 10, explain_hits: bool = True, highli
     notes: list[str] = []
     t0 = time.perf_counter()
     node = parse(query)
-    labels: dict[int, str] | None = {} if trace_steps else None
-    described = describe(node, labels)
+    labels: dict[int, str] | None = None
+    described: str | Node = node  # SearchResult describes it if asked
     if trace is not None:
+        labels = {}
+        described = describe(node, labels)
         trace.append(TraceStep("parse", described, 0, (time.perf_counter() - t0) * 1e3))
     ev = _Evaluator(ix, snap, trace, notes, labels)
     ev.analyse_words(node)
@@ -219,7 +221,7 @@ def search_terms(ix: Index, kind: str, terms: list[str], k: int = 10) -> SearchR
 
 
 def _ranked(ev: _Evaluator, matched: BitMap, k: int, explain_hits: bool, highlight_hits: bool,
-            described: str) -> SearchResult:
+            described: str | Node) -> SearchResult:
     """Rank what the evaluation matched, by the terms it found scoring (negated and absent ones excluded)."""
     scoring = {t: df for t, df in ev.scoring.items() if df > 0}
     hits, total = rank(ev.ix, ev.snap, matched, scoring, k, explain_hits, highlight_hits, ev.trace, ev.tids)

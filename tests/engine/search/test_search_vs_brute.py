@@ -76,6 +76,7 @@ def check_against_brute(analyzer, corpus, qs, merge) -> None:
         res = ix.search(q, k=1000)
         lean = ix.search(q, k=1000, explain=False, highlight=False, trace=False)
         assert [(h.doc_id, h.score) for h in lean.hits] == [(h.doc_id, h.score) for h in res.hits] and not lean.trace
+        assert lean.query == res.query == res.trace[0].label  # described lazily when there is no trace
         got = {h.doc_id for h in res.hits}
         assert got == (expected or set()), q
         assert res.total == len(got)
