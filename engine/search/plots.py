@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from functools import partial
 
@@ -51,14 +52,21 @@ def contributions(hits: list, labels: Labels = None) -> go.Figure:
 
 
 def trace_steps(result: SearchResult, upto: int, labels: Labels = None) -> go.Figure:
-    """Result-set size after each step of the trace (log scale), steps after `upto` faded."""
+    """Result-set size after each step of the trace (log scale, each bar labelled with its count), steps after
+    `upto` faded. The parse step makes no set: it has a place on the axis but no bar. An empty set keeps a
+    stub bar (a log axis has no zero) so that "nothing left" stays visible."""
     steps = result.trace
     colors = ["#2563eb" if i <= upto else "#cbd5e1" for i in range(len(steps))]
+    sized = [s.op != "parse" for s in steps]
+    top = max([s.size for s, has in zip(steps, sized, strict=True) if has] or [1])
     fig = go.Figure(go.Bar(x=[f"{i}. {s.op}: {s.label}"[:40] for i, s in enumerate(steps)],
-                           y=[max(s.size, 0.9) for s in steps], marker_color=colors,
-                           customdata=[round(s.ms, 4) for s in steps],
-                           hovertemplate="%{x}<br>%{y} documents, %{customdata} ms<extra></extra>"))
-    fig.update_layout(title=_lab(labels, "steps_title"), yaxis=dict(type="log", title=_lab(labels, "set_size")),
+                           y=[max(s.size, 0.7) if has else None for s, has in zip(steps, sized, strict=True)],
+                           text=[f"{s.size:,}" if has else "" for s, has in zip(steps, sized, strict=True)],
+                           textposition="outside", marker_color=colors,
+                           customdata=[[s.size, round(s.ms, 4)] for s in steps],
+                           hovertemplate="%{x}<br>%{customdata[0]} documents, %{customdata[1]} ms<extra></extra>"))
+    fig.update_layout(title=_lab(labels, "steps_title"),
+                      yaxis=dict(type="log", title=_lab(labels, "set_size"), range=[-0.3, math.log10(top) + 0.5]),
                       height=360, **_LAYOUT)
     return fig
 
