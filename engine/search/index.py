@@ -18,7 +18,7 @@ import numpy as np
 from pyroaring import BitMap, FrozenBitMap
 
 from engine.search.analyzer import Analyzer
-from engine.search.segment import Segment, TermPositions
+from engine.search.segment import Segment, TermPositions, flatten
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,12 +204,6 @@ class Index:
         self._snap = Snapshot(tuple(segments), tuple(tombstones), FrozenBitMap(live), keywords, int(sum_dl),
                               self._snap.generation + 1)
 
-    def _add_segment(self, docs: list[Doc], tokenized: list[TermPositions]) -> None:
-        terms = [t for toks in tokenized for t, _ in toks]
-        positions = np.fromiter((p for toks in tokenized for _, p in toks), dtype=np.int32, count=len(terms))
-        lengths = np.fromiter((len(t) for t in tokenized), dtype=np.int64, count=len(tokenized))
-        self._add_segment_flat(docs, lengths, terms, positions)
-
     def _add_segment_flat(self, docs: list[Doc], lengths: np.ndarray, terms: list[str], positions: np.ndarray) -> None:
         if not docs:
             return
@@ -258,7 +252,8 @@ class Index:
         if tokens is not None:
             if len(tokens) != len(docs):
                 raise ValueError("tokens must hold one list per document")
-            self._add_segment(docs, tokens)
+            terms, positions, lengths = flatten(tokens)
+            self._add_segment_flat(docs, lengths, terms, positions)
         elif workers and workers > 1 and len(docs) > 1:
             chunk = -(-len(texts) // (workers * 4))
             parts = [texts[i:i + chunk] for i in range(0, len(texts), chunk)]

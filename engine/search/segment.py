@@ -24,6 +24,14 @@ from pyroaring import BitMap
 TermPositions = list[tuple[str, int]]  # (term, position) for one document, in token order
 
 
+def flatten(tokenized: list[TermPositions]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Per-document (term, position) lists as flat columns: every term, every position, each list's length."""
+    terms = [t for toks in tokenized for t, _ in toks]
+    positions = np.fromiter((p for toks in tokenized for _, p in toks), dtype=np.int32, count=len(terms))
+    lengths = np.fromiter((len(toks) for toks in tokenized), dtype=np.int64, count=len(tokenized))
+    return terms, positions, lengths
+
+
 def _order_by(tid: np.ndarray, dnum: np.ndarray, pos: np.ndarray) -> np.ndarray:
     """The permutation sorting tokens by term, then doc, then position: one argsort of a packed key
     when the three fit in 63 bits (always, short of billions of tokens), else a three-pass lexsort."""
@@ -51,15 +59,15 @@ class Segment:
     docnums: BitMap  # every doc in the segment, live or not
 
     post_docs: np.ndarray | None = None  # (P,) int64 doc number of each posting; derived from the bitmaps if absent
-    occ_keys: np.ndarray | None = None  # (sum tf,) int64 doc·2³² + position of every occurrence; derived if absent
 
     def __post_init__(self) -> None:
         self.term_ids = {t: i for i, t in enumerate(self.terms)}
         if self.post_docs is None:
             parts = [np.asarray(bm.to_array(), dtype=np.int64) for bm in self.bitmaps]
             self.post_docs = np.concatenate(parts) if parts else np.zeros(0, np.int64)
-        if self.occ_keys is None:  # in memory only: the stored form stays the compact position gaps
-            self.occ_keys = (np.repeat(self.post_docs, self.tf) << 32) | self.positions.astype(np.int64)
+        # (sum tf,) int64 doc·2³² + position of every occurrence, in memory only: the stored form stays the
+        # compact position arrays
+        self.occ_keys = (np.repeat(self.post_docs, self.tf) << 32) | self.positions.astype(np.int64)
         self.occ_off = self.pos_off[self.post_off]  # where each term's occurrences start in occ_keys
 
     def docs_of(self, t: int) -> np.ndarray:
@@ -69,9 +77,7 @@ class Segment:
     @classmethod
     def build(cls, name: str, docs: list[tuple[int, TermPositions]]) -> Segment:
         """Invert (doc number, [(term, position), …]) pairs into a segment."""
-        terms = [t for _, toks in docs for t, _ in toks]
-        positions = np.fromiter((p for _, toks in docs for _, p in toks), dtype=np.int32, count=len(terms))
-        lengths = np.fromiter((len(toks) for _, toks in docs), dtype=np.int64, count=len(docs))
+        terms, positions, lengths = flatten([toks for _, toks in docs])
         return cls.build_flat(name, np.fromiter((d for d, _ in docs), dtype=np.int64, count=len(docs)), lengths,
                               terms, positions)
 
@@ -101,7 +107,7 @@ class Segment:
         pos_off = np.zeros(len(tf) + 1, dtype=np.int64)
         np.cumsum(tf, out=pos_off[1:])
         return cls(name, sorted_terms, bitmaps, post_off, tf, pos_off, pos, BitMap(np.asarray(docnums, np.uint32)),
-                   p_doc, (dnum << 32) | pos.astype(np.int64))
+                   p_doc)
 
     def phrase_docs(self, rel: list[tuple[int, int]], candidates: BitMap | None) -> BitMap:
         """Documents holding term ids `rel[i][0]` at offsets `rel[i][1]` from a common start, among
