@@ -57,12 +57,11 @@ def trace_steps(result: SearchResult, upto: int, labels: Labels = None) -> go.Fi
     stub bar (a log axis has no zero) so that "nothing left" stays visible."""
     steps = result.trace
     colors = ["#2563eb" if i <= upto else "#cbd5e1" for i in range(len(steps))]
-    sized = [s.op != "parse" for s in steps]
-    top = max([s.size for s, has in zip(steps, sized, strict=True) if has] or [1])
+    bars = [(max(s.size, 0.7), f"{s.size:,}") if s.op != "parse" else (None, "") for s in steps]  # (height, label)
+    top = max([s.size for s in steps if s.op != "parse"] or [1])
     fig = go.Figure(go.Bar(x=[f"{i}. {s.op}: {s.label}"[:40] for i, s in enumerate(steps)],
-                           y=[max(s.size, 0.7) if has else None for s, has in zip(steps, sized, strict=True)],
-                           text=[f"{s.size:,}" if has else "" for s, has in zip(steps, sized, strict=True)],
-                           textposition="outside", marker_color=colors,
+                           y=[h for h, _ in bars], text=[t for _, t in bars], textposition="outside",
+                           marker_color=colors,
                            customdata=[[s.size, round(s.ms, 4)] for s in steps],
                            hovertemplate="%{x}<br>%{customdata[0]} documents, %{customdata[1]} ms<extra></extra>"))
     fig.update_layout(title=_lab(labels, "steps_title"),
