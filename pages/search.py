@@ -1,20 +1,24 @@
-"""Inverted-index search: tokenize, index, match, rank and recall, live on this session's own index."""
+"""Inverted-index search: tokenize, index, match, rank and recall, live on this session's own view of the index.
 
-import html
-import time
+The bundled corpus is indexed once per server and analyzer mode; each session starts a copy-on-write writer
+on that shared snapshot (`Index.from_snapshot`), so its own additions, edits and deletions stay its own.
+"""
+
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 
-from engine.search import Analyzer, Doc, Index, QueryError
+from engine.search import Analyzer, Doc, Index, QueryError, SearchResult, Snapshot
 from engine.search import plots as P
 from engine.search.analyzer import MODES
 from engine.search.corpus import CorpusError, benchmark_corpus, demo_corpus, parse_upload
-from engine.search.inspect import forward_view, inverted_view, live_postings, posting_stats, race, term_table
+from engine.search.inspect import forward_view, inverted_view, posting_stats, race, term_table
 from engine.search.recall import DEFAULT_QUOTAS, make_shop, recall
-from ui.cache import shared_result
+from ui import page
+from ui.cache import shared_resource, shared_result
 from ui.chrome import device_label, ensure_navigation
-from ui.i18n import plot_labels, translator
+from ui.i18n import plot_labels, say, translator
 from ui.state import bind, choice, publish, walkthrough
 from ui.text.search import TEXT
 
@@ -22,9 +26,62 @@ ensure_navigation()
 T = translator(TEXT)
 PL = plot_labels(TEXT, P.LABELS)
 VIEWS = ["search", "trace", "why", "analyzer", "internals", "corpus", "recall", "walkthrough"]
+K_CHOICES = [5, 10, 20, 50]
 PRESETS = {1: {"view": "search", "q": "倒排 索引 -lucene"}, 2: {"view": "trace", "q": "倒排 索引 -lucene"},
            3: {"view": "search", "q": '"搜索引擎"'}, 4: {"view": "search", "q": "category:推荐 region:北京"},
            5: {"view": "search", "q": "(倒排 OR"}, 6: {"view": "why"}, 7: {"view": "recall", "user": "u03"}}
+FORMULA = (r"\mathrm{score}(d)=\sum_{t\in q}\ln\!\Big(1+\frac{N-df_t+0.5}{df_t+0.5}\Big)\cdot"
+           r"\frac{tf_{t,d}\,(k_1+1)}{tf_{t,d}+k_1\big(1-b+b\,\frac{|d|}{avgdl}\big)}")
+RACE_SIZES = [205, 1_000, 4_000, 16_000, 64_000]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The page's state, bound to the URL."""
+
+    view: str
+    mode: str
+    words: tuple[str, ...]  # this session's dictionary additions
+
+
+def main() -> None:
+    """The page, part by part (see ../shared/DESIGN.md)."""
+    page.what_and_why(T, FORMULA)
+    s = controls()
+    ix = session_index(s)
+    status(ix.snapshot, s)
+    match s.view:
+        case "search":
+            live(ix)
+        case "trace":
+            step_through(ix)
+        case "why":
+            measured(s)
+        case "analyzer":
+            analyzer_view(s)
+        case "internals":
+            internals_view(ix)
+        case "corpus":
+            corpus_view(ix)
+        case "recall":
+            recall_view()
+        case _:
+            st.markdown(T("walk.intro"))
+            walkthrough(T, PRESETS, forget=("raced",))
+    publish("view", "q", "k", "mode", "user")
+    if s.words:
+        st.query_params["words"] = " ".join(s.words)
+
+
+def controls() -> Settings:
+    """The view tabs and the state every view shares, read from (and written back to) the URL."""
+    for key, default, parse in [("view", "search", choice(VIEWS)), ("q", "倒排 索引 -lucene", str),
+                                ("k", 10, lambda r: K_CHOICES[K_CHOICES.index(int(r))]),
+                                ("mode", "search", choice(list(MODES))), ("user", "u03", str),
+                                ("words", (), lambda r: tuple(dict.fromkeys(r.split())))]:
+        bind(key, default, parse)
+    view = page.view_switch(T, VIEWS)
+    return Settings(view, st.session_state["mode"], tuple(st.session_state["words"]))
 
 
 @st.cache_resource(show_spinner=False)
@@ -35,10 +92,10 @@ def base_analyzer(mode: str) -> Analyzer:
     return an
 
 
-def tokenized(corpus: str, mode: str) -> tuple[list[Doc], list]:
-    """A bundled corpus and its tokens, shared by every session that indexes it unchanged (with progress)."""
+def base_snapshot(corpus: str, mode: str) -> Snapshot:
+    """A bundled corpus indexed once per server and mode (with progress), shared read-only by every session."""
 
-    def work() -> tuple[list[Doc], list]:
+    def build() -> Snapshot:
         docs = demo_corpus() if corpus == "demo" else benchmark_corpus()
         an, toks = base_analyzer(mode), []
         bar = st.progress(0.0) if len(docs) > 1000 else None
@@ -48,160 +105,167 @@ def tokenized(corpus: str, mode: str) -> tuple[list[Doc], list]:
                 bar.progress(i / len(docs), text=f"jieba ({mode}): {i:,} / {len(docs):,}")
         if bar is not None:
             bar.empty()
-        return docs, toks
+        ix = Index(an)
+        ix.add_many(docs, tokens=toks)
+        return ix.snapshot
 
-    return shared_result(("tokens", corpus, mode), work)
-
-
-def build(docs: list[Doc], mode: str, words: tuple[str, ...], corpus: str) -> None:
-    """Give this session a fresh index of `docs` (its own copy: edits never reach other sessions)."""
-    an = Analyzer(mode, words) if words else base_analyzer(mode)
-    ix = Index(an)
-    if corpus in ("demo", "bench") and not words:
-        cached_docs, toks = tokenized(corpus, mode)
-        ix.add_many(cached_docs, tokens=toks)
-    else:
-        ix.add_many(docs, workers=2 if len(docs) > 20_000 else None)
-    st.session_state.update(ix=ix, ix_mode=mode, ix_words=words, ix_corpus=corpus, ix_docs=docs)
+    return shared_resource(("search-base", corpus, mode), build)
 
 
-st.title(T("title"))
-st.markdown(T("what"))
-st.latex(r"\mathrm{score}(d)=\sum_{t\in q}\ln\!\Big(1+\frac{N-df_t+0.5}{df_t+0.5}\Big)\cdot"
-         r"\frac{tf_{t,d}\,(k_1+1)}{tf_{t,d}+k_1\big(1-b+b\,\frac{|d|}{avgdl}\big)}")
-for key, default, parse in [("view", "search", choice(VIEWS)), ("q", "倒排 索引 -lucene", str),
-                            ("mode", "search", choice(list(MODES))), ("user", "u03", str)]:
-    bind(key, default, parse)
-if "ix" not in st.session_state or st.session_state["ix_mode"] != st.session_state["mode"]:
-    with st.spinner(T("building")):
-        build(st.session_state.get("ix_docs") or demo_corpus(), st.session_state["mode"],
-              st.session_state.get("ix_words", ()), st.session_state.get("ix_corpus", "demo"))
-ix: Index = st.session_state["ix"]
-snap = ix.snapshot
-st.caption(T("status", docs=f"{len(ix):,}", mode=st.session_state["mode"], segments=len(snap.segments),
-             deleted=sum(len(t) for t in snap.tombstones), device=device_label()))
-view = st.segmented_control(T("view"), VIEWS, format_func=lambda v: T(f"view.{v}"), key="view") or "search"
+def session_index(s: Settings) -> Index:
+    """This session's writer: a fork of the shared base (or its own index for an upload or its own words), with
+    the session's edits replayed whenever the mode or dictionary changes, so they are never silently lost."""
+    corpus = st.session_state.setdefault("corpus", "demo")
+    key = (corpus, s.mode, s.words)
+    if st.session_state.get("ix_key") != key:
+        with st.spinner(T("building")):
+            if corpus != "upload" and not s.words:
+                ix = Index.from_snapshot(base_snapshot(corpus, s.mode))
+            else:
+                docs = st.session_state["upload_docs"] if corpus == "upload" else (
+                    demo_corpus() if corpus == "demo" else benchmark_corpus())
+                ix = Index(Analyzer(s.mode, s.words))
+                ix.add_many(docs, workers=2 if len(docs) > 20_000 else None)
+            for op, arg in st.session_state.get("edits", []):
+                ix.update(arg) if op == "put" else ix.delete(arg)
+        st.session_state.update(ix=ix, ix_key=key)
+    return st.session_state["ix"]
 
 
-def run_query(q: str, k: int):
-    """Search, or show the parse error with a caret under its position."""
+def status(snap: Snapshot, s: Settings) -> None:
+    """One line on the index this session searches, and the device."""
+    st.caption(T("status", docs=f"{snap.n_live:,}", mode=s.mode, segments=len(snap.segments),
+                 deleted=sum(len(t) for t in snap.tombstones), device=device_label()))
+
+
+def run_query(ix: Index, q: str, k: int) -> SearchResult | None:
+    """Search, or show the parse error (translated) with a caret under its position."""
     try:
-        t0 = time.perf_counter()
-        res = ix.search(q, k=k)
-        return res, (time.perf_counter() - t0) * 1e3
+        return ix.search(q, k)
     except QueryError as e:
-        caret = " " * e.position + "^"
-        st.warning(T("bad_query", msg=e.message))
-        st.code(f"{q}\n{caret}", language=None)
-        return None, 0.0
+        page.error_at(T, "bad_query", e, q)
+        return None
 
 
 def explanation_tree(e, depth: int = 0) -> str:
-    """The explanation as a nested markdown list: value, then what it is."""
-    line = f"{'  ' * depth}- **{e.value:.6g}** {html.escape(e.description)}"
+    """The explanation as a nested markdown list: value, then what it is (translated from its code)."""
+    line = f"{'  ' * depth}- **{e.value:.6g}** {page.md(say(e))}"
     return "\n".join([line, *(explanation_tree(d, depth + 1) for d in e.details)])
 
 
-def search_view() -> None:
+def live(ix: Index) -> None:
+    """Part 3: the query box, the hits with highlights and score trees, the per-term chart and the CSV."""
     c1, c2 = st.columns([4, 1])
     q = c1.text_input(T("q"), key="q")
-    k = c2.select_slider(T("k"), [5, 10, 20, 50], value=10)
+    k = c2.select_slider(T("k"), K_CHOICES, key="k")
     st.caption(T("syntax"))
-    res, ms = run_query(q, k)
+    res = run_query(ix, q, k)
     if res is None:
         return
     st.session_state["last_result"] = res
-    for note in res.notes:
-        st.info(note)
-    st.markdown(T("found", total=f"{res.total:,}", shown=len(res.hits), ms=f"{ms:.2f}"))
+    page.notes(res.notes)
+    st.markdown(T("found", total=f"{res.total:,}", shown=len(res.hits)))
     if not res.hits:
         st.caption(T("no_hits"))
     for h in res.hits:
         with st.container(border=True):
-            fields = html.escape(", ".join(f"{k}={v}" for k, v in h.doc.fields.items()))
-            st.markdown(f"**{html.escape(h.doc.title or h.doc_id)}** · `{html.escape(h.doc_id)}` · {fields} · "
-                        f"score **{h.score:.4f}**")
+            fields = ", ".join(f"{k}={v}" for k, v in h.doc.fields.items())
+            st.markdown(f"**{page.md(h.doc.title or h.doc_id)}** · {page.md(h.doc_id)} · {page.md(fields)} · "
+                        f"{T('score')} **{h.score:.4f}**")
             st.markdown(h.highlight, unsafe_allow_html=True)  # every character of user text is escaped by the engine
             if h.explanation.details:
                 with st.expander(T("why_score")):
                     st.markdown(explanation_tree(h.explanation))
+            else:
+                st.caption(T("filter_only"))
     # plotly.js costs a new tab about 0.7 s on first draw, so the chart waits until asked for
     if any(h.explanation.details for h in res.hits) and st.toggle(T("chart"), key="chart"):
         st.plotly_chart(P.contributions(res.hits, PL), width="stretch")
-    rows = [{"rank": i + 1, "id": h.doc_id, "title": h.doc.title, "score": h.score} for i, h in enumerate(res.hits)]
-    st.download_button(T("csv"), pd.DataFrame(rows).to_csv(index=False), "results.csv", "text/csv")
+    page.csv_download(T("csv"), [{"rank": i + 1, "id": h.doc_id, "title": h.doc.title, "score": h.score}
+                                 for i, h in enumerate(res.hits)], "results.csv")
 
 
-def trace_view() -> None:
+def step_through(ix: Index) -> None:
+    """Part 4: the query's trace replayed step by step, each step's set drawn over the doc-number space."""
     st.markdown(T("trace.intro"))
-    res, _ = run_query(st.text_input(T("q"), key="q"), 10)
+    snap = ix.snapshot
+    res = run_query(ix, st.text_input(T("q"), key="q"), 10)
     if res is None or not res.trace:
         st.info(T("trace.none"))
         return
     step = st.slider(T("trace.step"), 0, len(res.trace) - 1, len(res.trace) - 1)
     st.plotly_chart(P.trace_steps(res, step, PL), width="stretch")
-    st.dataframe(pd.DataFrame([{T("trace.col.op"): s.op, T("trace.col.label"): s.label, T("trace.col.size"): s.size,
-                                T("trace.col.ms"): round(s.ms, 4)} for s in res.trace[: step + 1]]), hide_index=True)
+    rows = [{T("trace.col.op"): PL[f"op_{s.op}"], T("trace.col.label"): s.label, T("trace.col.size"): s.size,
+             T("trace.col.ms"): round(s.ms, 4)} for s in res.trace[: step + 1]]
+    st.dataframe(pd.DataFrame(rows), hide_index=True)
     for i, s in enumerate(res.trace[: step + 1]):
-        if s.op == "term":
-            docs = list(live_postings(ix, s.label))
-            st.plotly_chart(P.posting_strip(ix.next_docnum, docs, s.label, PL), width="stretch", key=f"strip_{i}")
+        if s.docs is None:
+            continue
+        docs = list(s.docs)
+        st.plotly_chart(P.posting_strip(snap.next_docnum, docs, s.label, PL), width="stretch", key=f"strip_{i}")
+        ids = [snap.doc(n).id for n in docs[:30]]
+        st.caption(T("trace.ids", ids=", ".join(ids) + (" …" if len(docs) > 30 else "")) if ids else T("trace.empty"))
 
 
-def why_view() -> None:
+def measured(s: Settings) -> None:
+    """Part 5: scanning every document against one posting-list lookup, measured as the corpus grows."""
     st.markdown(T("why.intro"))
-    sizes = [205, 1_000, 4_000, 16_000, 64_000]
     if st.button(T("why.run"), type="primary"):
         st.session_state["raced"] = True
     if not st.session_state.get("raced"):
         st.info(T("why.not_yet"))
         return
     with st.spinner(T("why.running")):
-        rows = shared_result(("race", st.session_state["mode"]),
-                             lambda: race(demo_corpus(), base_analyzer(st.session_state["mode"]), sizes))
+        rows = shared_result(("race", s.mode), lambda: race(demo_corpus(), base_analyzer(s.mode), RACE_SIZES))
     st.plotly_chart(P.race_figure(rows, PL), width="stretch")
     st.dataframe(pd.DataFrame(rows), hide_index=True)
-    st.download_button(T("csv"), pd.DataFrame(rows).to_csv(index=False), "race.csv", "text/csv")
+    page.csv_download(T("csv"), rows, "race.csv")
 
 
-def analyzer_view() -> None:
+def analyzer_view(s: Settings) -> None:
+    """jieba's three modes side by side on any text, and this session's own dictionary words."""
     text = st.text_area(T("an.text"), T("an.sample"))
     c1, c2 = st.columns(2)
     drop = c1.checkbox(T("an.stop"), value=True)
     norm = c2.checkbox(T("an.norm"), value=True)
-    words = st.session_state.get("ix_words", ())
-    cols = st.columns(3)
-    for col, mode in zip(cols, MODES, strict=True):
-        an = Analyzer(mode, words, None if drop else frozenset(), norm) if (words or not drop or not norm) \
+    for col, mode in zip(st.columns(3), MODES, strict=True):
+        an = Analyzer(mode, s.words, None if drop else frozenset(), norm) if (s.words or not drop or not norm) \
             else base_analyzer(mode)
         col.markdown(f"**{mode}**")
         col.dataframe(pd.DataFrame([{T("an.col.term"): t.text, T("an.col.start"): t.start, T("an.col.end"): t.end,
                                      T("an.col.pos"): t.pos} for t in an.tokens(text)]), hide_index=True)
     c1, c2 = st.columns([3, 1])
-    word = c1.text_input(T("an.user"), placeholder="倒排列表")
-    if c2.button(T("an.add")) and word.strip():
-        build(st.session_state["ix_docs"], st.session_state["mode"], (*words, word.strip()),
-              st.session_state["ix_corpus"])
-        st.rerun()
-    if words:
-        st.caption(T("an.words", words="、".join(words)))
+    word = c1.text_input(T("an.user"), placeholder="倒排列表").strip()
+    if c2.button(T("an.add")) and word:
+        if word in s.words:
+            st.info(T("an.known", word=word))
+        elif len(word.split()) != 1:
+            st.warning(T("an.one_word"))
+        else:
+            st.session_state["words"] = (*s.words, word)
+            st.rerun()
+    if s.words:
+        st.caption(T("an.words", words="、".join(s.words)))
 
 
-def internals_view() -> None:
-    ids = [d.id for d in st.session_state["ix_docs"][:3] if ix.get(d.id)]
+def internals_view(ix: Index) -> None:
+    """The forward and inverted views of a few documents, the term dictionary, roaring containers, segments."""
+    snap = ix.snapshot
+    ids = [snap.doc(n).id for n in list(snap.live)[:3]]
     c1, c2 = st.columns(2)
     c1.subheader(T("in.forward"))
-    c1.dataframe(pd.DataFrame([{**r, "terms": " ".join(r["terms"])} for r in forward_view(ix, ids)]), hide_index=True)
+    c1.dataframe(pd.DataFrame([{**r, "terms": " ".join(r["terms"])} for r in forward_view(snap, ids)]),
+                 hide_index=True)
     c2.subheader(T("in.inverted"))
-    c2.dataframe(pd.DataFrame([{"term": t, "docs": ", ".join(d)} for t, d in inverted_view(ix, ids).items()]),
+    c2.dataframe(pd.DataFrame([{"term": t, "docs": ", ".join(d)} for t, d in inverted_view(snap, ids).items()]),
                  hide_index=True, height=260)
     st.subheader(T("in.terms"))
     prefix = st.text_input(T("in.prefix"), "")
-    table = pd.DataFrame(term_table(ix, 2000, prefix.strip().lower()))
+    table = pd.DataFrame(term_table(snap, 2000, prefix.strip().lower()))
     st.dataframe(table, hide_index=True, width="stretch", height=300)
     if len(table):
         term = st.selectbox(T("in.term"), table["term"].tolist()[:200])
-        stats = posting_stats(ix, term)
+        stats = posting_stats(snap, term)
         if stats:
             st.plotly_chart(P.containers_figure(stats, PL), width="stretch")
     st.subheader(T("in.segments"))
@@ -213,36 +277,60 @@ def internals_view() -> None:
         st.rerun()
 
 
-def corpus_view() -> None:
+def flash(kind: str, text: str) -> None:
+    """Show `text` after the rerun that follows a change (so the status line above is already current)."""
+    st.session_state["flash"] = (kind, text)
+    st.rerun()
+
+
+def corpus_view(ix: Index) -> None:
+    """Choose the corpus and the analyzer mode; add, edit and delete documents live."""
+    if "flash" in st.session_state:
+        kind, text = st.session_state.pop("flash")
+        getattr(st, kind)(text)
     sources = {"demo": T("co.demo"), "bench": T("co.bench"), "upload": T("co.upload")}
     src = st.radio(T("co.source"), list(sources), format_func=sources.__getitem__,
-                   index=list(sources).index(st.session_state["ix_corpus"]) if st.session_state["ix_corpus"] in
-                   sources else 0)
+                   index=list(sources).index(st.session_state["corpus"]))
     st.selectbox(T("co.mode"), list(MODES), key="mode")
     upload = st.file_uploader(T("co.file"), type=["txt", "jsonl", "csv"]) if src == "upload" else None
     if st.button(T("co.load")):
-        try:
-            if src == "upload":
-                if upload is None:
-                    raise CorpusError(T("co.file"))
-                docs = parse_upload(upload.name, upload.getvalue())
-            elif src == "bench":
-                with st.status(T("co.fetching")) as status:
-                    docs = benchmark_corpus(status.write)
-                    status.update(state="complete")
-            else:
-                docs = demo_corpus()
-            with st.spinner(T("building")):
-                build(docs, st.session_state["mode"], st.session_state.get("ix_words", ()), src)
-            st.success(T("co.loaded", n=f"{len(docs):,}"))
-        except CorpusError as e:
-            st.warning(T("co.bad", msg=str(e)))
-        except Exception as e:  # pip or the network failing is a message, not a crash
-            st.warning(T("co.fetch_failed", msg=f"{type(e).__name__}: {e}"))
+        load_corpus(src, upload)
+    edit_documents(ix)
+
+
+def load_corpus(src: str, upload) -> None:
+    """Switch this session to another corpus (its earlier edits belonged to the old one and are dropped)."""
+    try:
+        if src == "upload":
+            if upload is None:
+                raise CorpusError("corpus.no_file")
+            st.session_state["upload_docs"] = parse_upload(upload.name, upload.getvalue())
+            n = len(st.session_state["upload_docs"])
+        elif src == "bench":
+            with st.status(T("co.fetching")) as box:
+                n = len(benchmark_corpus(box.write))
+                box.update(state="complete")
+        else:
+            n = len(demo_corpus())
+    except CorpusError as e:
+        st.warning(T("co.bad", msg=say(e)))
+        return
+    except Exception as e:  # pip or the network failing is a message, not a crash
+        st.warning(T("co.fetch_failed", msg=type(e).__name__))
+        return
+    st.session_state.update(corpus=src, edits=[])
+    st.session_state.pop("ix_key", None)
+    flash("success", T("co.loaded", n=f"{n:,}"))
+
+
+def edit_documents(ix: Index) -> None:
+    """The add / edit / delete form; every change is kept in this session's edit log."""
     st.subheader(T("co.edit"))
-    live_ids = [d.id for d in st.session_state["ix_docs"] if ix.get(d.id)][:500]
+    snap, edits = ix.snapshot, st.session_state.setdefault("edits", [])
+    mine = [d.id for op, d in edits if op == "put" and snap.get(d.id) is not None]
+    live_ids = list(dict.fromkeys([*reversed(mine), *(snap.doc(n).id for n in list(snap.live)[:500])]))
     pick = st.selectbox(T("co.pick"), ["", *live_ids], format_func=lambda i: i or T("co.new"))
-    current = ix.get(pick) if pick else None
+    current = snap.get(pick) if pick else None
     with st.form("doc"):
         doc_id = st.text_input(T("co.id"), current.id if current else f"new{ix.next_docnum}")
         title = st.text_input(T("co.title"), current.title if current else "")
@@ -258,11 +346,12 @@ def corpus_view() -> None:
             fields = {k: v for k, v in (("category", cat.strip()), ("region", region.strip())) if v}
             doc = Doc(doc_id.strip(), text, title, fields)
             ix.update(doc)
-            st.session_state["ix_docs"] = [d for d in st.session_state["ix_docs"] if d.id != doc.id] + [doc]
-            st.success(T("co.saved", id=doc.id))
+            edits.append(("put", doc))
+            flash("success", T("co.saved", id=doc.id))
     if current and st.button(T("co.delete")):
         ix.delete(current.id)
-        st.success(T("co.deleted", id=current.id))
+        edits.append(("del", current.id))
+        flash("success", T("co.deleted", id=current.id))
 
 
 @st.cache_resource(show_spinner=False)
@@ -272,6 +361,7 @@ def shop():
 
 
 def recall_view() -> None:
+    """A recommender's four recall channels for one user, merged with quotas and provenance."""
     s = shop()
     users = list(s.users)
     if st.session_state.get("user") not in users:
@@ -282,9 +372,8 @@ def recall_view() -> None:
     user = s.users[uid]
     st.caption(T("re.profile", region=user.region, tags="、".join(user.tags), events=len(s.history(uid)),
                  recent=len(s.history(uid, s.now - 24))))
-    cols = st.columns(4)
     quotas = {ch: col.slider(T("re.quota", channel=ch), 0, 10, q)
-              for col, (ch, q) in zip(cols, DEFAULT_QUOTAS.items(), strict=True)}
+              for col, (ch, q) in zip(st.columns(4), DEFAULT_QUOTAS.items(), strict=True)}
     merged, channels = recall(s, uid, query, quotas)
     st.subheader(T("re.merged"))
     st.dataframe(pd.DataFrame([{T("re.col.item"): r.item.id, T("re.col.title"): r.item.title,
@@ -298,7 +387,4 @@ def recall_view() -> None:
                                     for c in cands[:10]]), hide_index=True)
 
 
-{"search": search_view, "trace": trace_view, "why": why_view, "analyzer": analyzer_view, "internals": internals_view,
- "corpus": corpus_view, "recall": recall_view}.get(view, lambda: (st.markdown(T("walk.intro")),
-                                                              walkthrough(T, PRESETS, forget=("raced",))))()
-publish("view", "q", "mode", "user")
+main()

@@ -1,8 +1,10 @@
-"""A process-wide cache for heavy, read-only engine results computed with a live progress bar.
+"""Process-wide caches for work computed with a live progress bar: results (bounded, least recently used
+first out) and heavy read-only objects such as models and base indexes (never evicted by results).
 
 `st.cache_resource` replays elements created inside the cached function, so a progress bar drawn by
-a callback during training cannot live inside it. Here the cache holds only the results; the work
-runs in the page, where its progress bar belongs.
+a callback during training cannot live inside it. Here the caches hold only the values; the work
+runs in the page, where its progress bar belongs. One key is computed once at a time: a second
+session asking for it meanwhile waits for the first instead of doing the same work again.
 """
 
 from __future__ import annotations
@@ -18,27 +20,48 @@ R = TypeVar("R")
 
 
 class _Store:
-    def __init__(self, max_entries: int) -> None:
+    def __init__(self, max_entries: int | None) -> None:
         self.items: OrderedDict[Hashable, object] = OrderedDict()
         self.lock = threading.Lock()
+        self.computing: dict[Hashable, threading.Lock] = {}
         self.max_entries = max_entries
+
+    def get(self, key: Hashable, compute: Callable[[], R]) -> R:
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key]  # type: ignore[return-value]
+            busy = self.computing.setdefault(key, threading.Lock())
+        with busy:  # one computation per key; the others wait for it, then read its result
+            with self.lock:
+                if key in self.items:
+                    return self.items[key]  # type: ignore[return-value]
+            result = compute()
+            with self.lock:
+                self.items[key] = result
+                self.computing.pop(key, None)
+                while self.max_entries is not None and len(self.items) > self.max_entries:
+                    self.items.popitem(last=False)
+        return result
 
 
 @st.cache_resource(show_spinner=False)
-def _store() -> _Store:
-    return _Store(max_entries=16)
+def _results() -> _Store:
+    return _Store(max_entries=32)
+
+
+@st.cache_resource(show_spinner=False)
+def _resources() -> _Store:
+    return _Store(max_entries=None)
 
 
 def shared_result(key: Hashable, compute: Callable[[], R]) -> R:
-    """Return the cached result for `key`, computing it (in this session, with its progress) when absent."""
-    store = _store()
-    with store.lock:
-        if key in store.items:
-            store.items.move_to_end(key)
-            return store.items[key]  # type: ignore[return-value]
-    result = compute()
-    with store.lock:
-        store.items[key] = result
-        while len(store.items) > store.max_entries:
-            store.items.popitem(last=False)
-    return result
+    """The cached result for `key`, computed (in this session, with its progress) when absent; results are
+    bounded in number and the least recently used goes first."""
+    return _results().get(key, compute)
+
+
+def shared_resource(key: Hashable, compute: Callable[[], R]) -> R:
+    """A heavy, read-only object (a model, a base index) for the whole server, computed once with progress and
+    never evicted by results. Keys must come from a small fixed set (corpus × mode, a model name)."""
+    return _resources().get(key, compute)

@@ -10,6 +10,8 @@ from collections.abc import Callable, Mapping
 
 import streamlit as st
 
+from ui.text.messages import TEXT as MESSAGES
+
 LANGS: dict[str, str] = {"en": "English", "zh": "中文"}
 DEFAULT_LANG = "en"
 Table = Mapping[str, tuple[str, str]]
@@ -31,6 +33,11 @@ def plot_labels(table: Table, defaults: Mapping[str, str]) -> dict[str, str]:
     """An engine's plot labels in the current language: key k of `defaults` is "plot.k" in the page's table."""
     lang = current_lang()
     return {k: translate(table, f"plot.{k}", lang) for k in defaults}
+
+
+def say(said: object) -> str:
+    """An engine's Message or CodedError (anything with `code` and `params`) in the current language."""
+    return translate(MESSAGES, said.code, current_lang(), **said.params)
 
 
 def translator(table: Table) -> Callable[..., str]:

@@ -14,6 +14,9 @@ def bind(key: str, default: Any, parse: Callable[[str], Any] = str, param: str |
     `parse` turns the URL text into a value and raises ValueError (or KeyError) for anything invalid.
     """
     if key in st.session_state:
+        # re-assigning keeps the value when its widget is not drawn in this run (another view is open), which
+        # Streamlit would otherwise forget
+        st.session_state[key] = st.session_state[key]
         return
     raw = st.query_params.get(param or key)
     try:

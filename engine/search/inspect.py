@@ -11,23 +11,23 @@ import numpy as np
 from pyroaring import BitMap
 
 from engine.search.analyzer import Analyzer
-from engine.search.index import Doc, Index
+from engine.search.index import Index
+from engine.search.snapshot import Doc, Snapshot
 
 
-def term_table(ix: Index, limit: int | None = None, prefix: str = "") -> list[dict]:
+def term_table(snap: Snapshot, limit: int | None = None, prefix: str = "") -> list[dict]:
     """One row per term (live df, total tf, bytes in roaring + tf + positions), largest df first."""
-    snap = ix.snapshot
     rows: dict[str, dict] = {}
-    for seg, tomb in zip(snap.segments, snap.tombstones, strict=True):
+    for seg in snap.segments:
         terms = seg.prefix_range(prefix) if prefix else range(len(seg.terms))
         for t in terms:
             term = seg.terms[t]
-            live = seg.bitmaps[t] - tomb if tomb else seg.bitmaps[t]
             tf = seg.tf_of(t)
             row = rows.setdefault(term, {"term": term, "df": 0, "total_tf": 0, "bytes": 0})
-            row["df"] += len(live)
             row["total_tf"] += int(tf.sum())
             row["bytes"] += len(seg.bitmaps[t].serialize()) + tf.nbytes + 4 * int(tf.sum())
+    for term, row in rows.items():
+        row["df"] = len(snap.postings(term))
     out = sorted((r for r in rows.values() if r["df"] > 0), key=lambda r: (-r["df"], r["term"]))
     return out[:limit] if limit else out
 
@@ -45,20 +45,9 @@ class PostingStats:
     int32_bytes: int
 
 
-def live_postings(ix: Index, term: str) -> BitMap:
-    """The live documents (internal numbers) holding `term`, across segments, tombstones removed."""
-    snap = ix.snapshot
-    bm = BitMap()
-    for seg, tomb in zip(snap.segments, snap.tombstones, strict=True):
-        t = seg.term_id(term)
-        if t is not None:
-            bm |= seg.bitmaps[t] - tomb
-    return bm
-
-
-def posting_stats(ix: Index, term: str) -> PostingStats | None:
+def posting_stats(snap: Snapshot, term: str) -> PostingStats | None:
     """Container breakdown of a term's live posting list (None if the term is absent)."""
-    bm = live_postings(ix, term)
+    bm = BitMap(snap.postings(term))  # a copy: run_optimize works in place
     if not bm:
         return None
     bm.run_optimize()
@@ -67,20 +56,20 @@ def posting_stats(ix: Index, term: str) -> PostingStats | None:
                         len(bm.serialize()), 4 * len(bm))
 
 
-def forward_view(ix: Index, doc_ids: list[str]) -> list[dict]:
+def forward_view(snap: Snapshot, doc_ids: list[str]) -> list[dict]:
     """The forward index of a few documents: id and its terms in order."""
     out = []
     for i in doc_ids:
-        d = ix.get(i)
+        d = snap.get(i)
         if d is not None:
-            out.append({"id": d.id, "title": d.title, "terms": [t.text for t in ix.analyzer.tokens(d.text)]})
+            out.append({"id": d.id, "title": d.title, "terms": [t.text for t in snap.analyzer.tokens(d.text)]})
     return out
 
 
-def inverted_view(ix: Index, doc_ids: list[str]) -> dict[str, list[str]]:
+def inverted_view(snap: Snapshot, doc_ids: list[str]) -> dict[str, list[str]]:
     """The inverted index restricted to a few documents: term -> ids of those documents containing it."""
     inv: dict[str, list[str]] = {}
-    for row in forward_view(ix, doc_ids):
+    for row in forward_view(snap, doc_ids):
         for term in dict.fromkeys(row["terms"]):
             inv.setdefault(term, []).append(row["id"])
     return dict(sorted(inv.items()))

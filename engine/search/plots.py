@@ -21,6 +21,7 @@ LABELS = {  # English defaults; pages pass their translations (keys: "plot.<key>
     "ms_per_query": "ms per query", "containers_title": "“{term}”: {n} documents", "array": "array",
     "bitmap": "bitmap", "run": "run", "containers": "containers", "roaring_bytes": "roaring bytes",
     "int32_bytes": "int32 bytes", "bytes": "bytes",
+    **{f"op_{op}": op for op in ("parse", "term", "and", "or", "not", "phrase", "prefix", "field", "score", "top-k")},
 }
 Labels = Mapping[str, str] | None
 
@@ -31,17 +32,17 @@ _lab = partial(label, LABELS)  # _lab(labels, key, **fmt): the page's label or t
 def contributions(hits: list, labels: Labels = None) -> go.Figure:
     """Every hit's score as stacked per-term BM25 contributions (hover: idf × tf-norm, tf, dl)."""
     names = [f"{i + 1}. {h.doc.title or h.doc_id}"[:30] for i, h in enumerate(hits)]
-    terms = list(dict.fromkeys(d.description.split("text:")[1].split(")")[0] for h in hits
-                               for d in (h.explanation.details if h.explanation else [])))
+    weights = [{d.params["term"]: d for d in h.explanation.details} if h.explanation else {} for h in hits]
+    terms = list(dict.fromkeys(t for w in weights for t in w))
     fig = go.Figure()
     for term in terms:
         xs, data = [], []
-        for h in hits:
-            d = next((d for d in h.explanation.details if d.description == f"weight(text:{term}) = idf × tf-norm"),
-                     None) if h.explanation else None
+        for w in weights:
+            d = w.get(term)
             xs.append(d.value if d else 0.0)
-            data.append([d.details[0].value, d.details[1].value, d.details[1].details[0].value,
-                         d.details[1].details[3].value] if d else [0, 0, 0, 0])
+            idf_part, tf_part = (d.part("expl.idf"), d.part("expl.tf_norm")) if d else (None, None)
+            data.append([idf_part.value, tf_part.value, tf_part.part("expl.tf").value, tf_part.part("expl.dl").value]
+                        if d else [0, 0, 0, 0])
         fig.add_trace(go.Bar(x=xs, y=names, name=term, orientation="h", customdata=data,
                              hovertemplate=term + ": %{x:.4f} = idf %{customdata[0]:.4f} × tf-norm "
                                                   "%{customdata[1]:.4f}<br>tf %{customdata[2]:.0f}, "
@@ -59,11 +60,12 @@ def trace_steps(result: SearchResult, upto: int, labels: Labels = None) -> go.Fi
     colors = ["#2563eb" if i <= upto else "#cbd5e1" for i in range(len(steps))]
     bars = [(max(s.size, 0.7), f"{s.size:,}") if s.op != "parse" else (None, "") for s in steps]  # (height, label)
     top = max([s.size for s in steps if s.op != "parse"] or [1])
-    fig = go.Figure(go.Bar(x=[f"{i}. {s.op}: {s.label}"[:40] for i, s in enumerate(steps)],
+    fig = go.Figure(go.Bar(x=[f"{i}. {_lab(labels, 'op_' + s.op)}: {s.label}"[:40] for i, s in enumerate(steps)],
                            y=[h for h, _ in bars], text=[t for _, t in bars], textposition="outside",
                            marker_color=colors,
                            customdata=[[s.size, round(s.ms, 4)] for s in steps],
-                           hovertemplate="%{x}<br>%{customdata[0]} documents, %{customdata[1]} ms<extra></extra>"))
+                           hovertemplate="%{x}<br>%{customdata[0]} " + _lab(labels, "documents")
+                                         + ", %{customdata[1]} ms<extra></extra>"))
     fig.update_layout(title=_lab(labels, "steps_title"),
                       yaxis=dict(type="log", title=_lab(labels, "set_size"), range=[-0.3, math.log10(top) + 0.5]),
                       height=360, **_LAYOUT)
@@ -74,7 +76,7 @@ def posting_strip(doc_space: int, docnums: list[int], label: str, labels: Labels
     """A posting list drawn as ticks over the doc-number space."""
     fig = go.Figure(go.Scatter(x=docnums, y=[0] * len(docnums), mode="markers",
                                marker=dict(symbol="line-ns-open", size=18, color="#2563eb"),
-                               hovertemplate="doc %{x}<extra></extra>"))
+                               hovertemplate=_lab(labels, "doc_number") + " %{x}<extra></extra>"))
     fig.update_layout(title=_lab(labels, "strip_title", label=label, n=len(docnums), total=doc_space), height=140,
                       xaxis=dict(range=[-1, max(doc_space, 1)], title=_lab(labels, "doc_number")),
                       yaxis=dict(visible=False), **_LAYOUT)

@@ -16,16 +16,43 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from engine.messages import CodedError, define
+
 MAX_QUERY_CHARS = 1000
 MAX_DEPTH = 50
 
 
-class QueryError(ValueError):
-    """A query that cannot be parsed: `position` is the character where the problem was found."""
+define({
+    "search.not_text": "a query must be text, not {type}",
+    "search.too_long": "the query is longer than {limit} characters",
+    "search.nul": "the query contains a NUL character",
+    "search.empty": 'the query is empty: type a word, a "phrase", prefix* or field:value',
+    "search.unmatched_rp": "this ')' has no matching '('",
+    "search.unexpected": "unexpected {text}",
+    "search.needs_right": "{op} needs something on its right",
+    "search.needs_left": "{op} needs something on its left",
+    "search.ends_early": "the query ends where a word was expected",
+    "search.not_needs_word": "{op} needs a word after it",
+    "search.too_deep": "the query nests too deeply",
+    "search.unclosed_paren": "this '(' is never closed",
+    "search.empty_parens": "empty parentheses",
+    "search.unclosed_quote": "this quote is never closed",
+    "search.field_needs_value": "{field}: needs a value, e.g. {field}:beijing",
+    "search.prefix_empty": "a prefix needs at least one character before *",
+    "search.star_inside": "* is only allowed at the end of a word",
+    "search.unknown_field": "unknown field {field}; fields here: {fields}",
+    "search.prefix_too_many": "{prefix}* expands to more than {limit} terms: use a longer prefix",
+})
 
-    def __init__(self, message: str, position: int, query: str = "") -> None:
-        super().__init__(f"{message} (at character {position})")
-        self.message, self.position, self.query = message, position, query
+
+class QueryError(CodedError):
+    """A query that cannot be parsed: `code` says what is wrong, `position` is the character where it was found,
+    `message` is the English default (a page translates `code` with `params`)."""
+
+    def __init__(self, code: str, position: int, query: str = "", **params: object) -> None:
+        super().__init__(code, **params)
+        self.position, self.query = position, query
+        self.args = (f"{self.message} (at character {position})",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,8 +133,8 @@ class _Parser:
     def __init__(self, q: str) -> None:
         self.q, self.toks, self.i, self.depth = q, _lex(q), 0, 0
 
-    def err(self, msg: str, pos: int | None = None) -> QueryError:
-        return QueryError(msg, len(self.q) if pos is None else pos, self.q)
+    def err(self, code: str, pos: int | None = None, **params: object) -> QueryError:
+        return QueryError(code, len(self.q) if pos is None else pos, self.q, **params)
 
     def peek(self) -> tuple[str, str, int] | None:
         return self.toks[self.i] if self.i < len(self.toks) else None
@@ -118,11 +145,13 @@ class _Parser:
 
     def parse(self) -> Node:
         if not self.toks:
-            raise self.err("the query is empty: type a word, a \"phrase\", prefix* or field:value", 0)
+            raise self.err("search.empty", 0)
         node = self.or_expr()
         if self.peek() is not None:
             kind, text, pos = self.peek()
-            raise self.err("this ')' has no matching '('" if kind == "rp" else f"unexpected {text!r}", pos)
+            if kind == "rp":
+                raise self.err("search.unmatched_rp", pos)
+            raise self.err("search.unexpected", pos, text=text)
         return node
 
     def or_expr(self) -> Node:
@@ -131,7 +160,7 @@ class _Parser:
             pos = self.peek()[2]
             self.i += 1
             if self.peek() is None or self.peek()[0] == "rp" or self.is_op("OR"):
-                raise self.err("OR needs something on its right", pos)
+                raise self.err("search.needs_right", pos, op="OR")
             parts.append(self.and_expr())
         return parts[0] if len(parts) == 1 else Or(tuple(parts))
 
@@ -142,22 +171,22 @@ class _Parser:
                 pos = t[2]
                 self.i += 1
                 if self.peek() is None or self.peek()[0] == "rp" or self.is_op("OR"):
-                    raise self.err("AND needs something on its right", pos)
+                    raise self.err("search.needs_right", pos, op="AND")
             parts.append(self.unary())
         return parts[0] if len(parts) == 1 else And(tuple(parts))
 
     def unary(self) -> Node:
         t = self.peek()
         if t is None:
-            raise self.err("the query ends where a word was expected")
+            raise self.err("search.ends_early")
         kind, text, pos = t
         if kind == "minus" or (kind == "word" and text == "NOT"):
             self.i += 1
             if self.peek() is None or self.peek()[0] == "rp" or self.is_op("OR") or self.is_op("AND"):
-                raise self.err(f"{text} needs a word after it", pos)
+                raise self.err("search.not_needs_word", pos, op=text)
             self.depth += 1
             if self.depth > MAX_DEPTH:
-                raise self.err("the query nests too deeply", pos)
+                raise self.err("search.too_deep", pos)
             node = Not(self.unary(), pos)
             self.depth -= 1
             return node
@@ -169,29 +198,29 @@ class _Parser:
         if kind == "lp":
             self.depth += 1
             if self.depth > MAX_DEPTH:
-                raise self.err("the query nests too deeply", pos)
+                raise self.err("search.too_deep", pos)
             if self.peek() is None:
-                raise self.err("this '(' is never closed", pos)
+                raise self.err("search.unclosed_paren", pos)
             if self.peek()[0] == "rp":
-                raise self.err("empty parentheses", pos)
+                raise self.err("search.empty_parens", pos)
             node = self.or_expr()
             if self.peek() is None or self.peek()[0] != "rp":
-                raise self.err("this '(' is never closed", pos)
+                raise self.err("search.unclosed_paren", pos)
             self.i += 1
             self.depth -= 1
             return node
         if kind == "rp":
-            raise self.err("this ')' has no matching '('", pos)
+            raise self.err("search.unmatched_rp", pos)
         if kind == "phrase":
             return Phrase(_unquote(text, pos, self.q), pos)
         if text in ("AND", "OR"):
-            raise self.err(f"{text} needs something on its left", pos)
+            raise self.err("search.needs_left", pos, op=text)
         return _word(text, pos, self.q)
 
 
 def _unquote(text: str, pos: int, q: str) -> str:
     if len(text) < 2 or not text.endswith('"') or (text.endswith('\\"') and not text.endswith('\\\\"')):
-        raise QueryError("this quote is never closed", pos, q)
+        raise QueryError("search.unclosed_quote", pos, q)
     return re.sub(r"\\(.)", r"\1", text[1:-1])
 
 
@@ -199,19 +228,19 @@ def _word(text: str, pos: int, q: str) -> Node:
     name, sep, value = text.partition(":")
     if sep and name and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
         if not value:
-            raise QueryError(f"{name}: needs a value, e.g. {name}:beijing", pos + len(name) + 1, q)
+            raise QueryError("search.field_needs_value", pos + len(name) + 1, q, field=name)
         if value.startswith('"'):
             value = _unquote(value, pos + len(name) + 1, q)
         return Field(name, value, pos)
     if text.endswith("*"):
         stem = text.rstrip("*")
         if not stem:
-            raise QueryError("a prefix needs at least one character before *", pos, q)
+            raise QueryError("search.prefix_empty", pos, q)
         if "*" in stem:
-            raise QueryError("* is only allowed at the end of a word", pos + stem.index("*"), q)
+            raise QueryError("search.star_inside", pos + stem.index("*"), q)
         return Prefix(stem, pos)
     if "*" in text:
-        raise QueryError("* is only allowed at the end of a word", pos + text.index("*"), q)
+        raise QueryError("search.star_inside", pos + text.index("*"), q)
     return Word(text, pos)
 
 
@@ -249,11 +278,11 @@ def _parse_plain(q: str) -> Node | None:
 def parse(q: str) -> Node:
     """Parse a query string into a tree; raises QueryError with a position for anything malformed."""
     if not isinstance(q, str):
-        raise QueryError(f"a query must be text, not {type(q).__name__}", 0)
+        raise QueryError("search.not_text", 0, type=type(q).__name__)
     if len(q) > MAX_QUERY_CHARS:
-        raise QueryError(f"the query is longer than {MAX_QUERY_CHARS} characters", MAX_QUERY_CHARS, q)
+        raise QueryError("search.too_long", MAX_QUERY_CHARS, q, limit=MAX_QUERY_CHARS)
     if "\x00" in q:
-        raise QueryError("the query contains a NUL character", q.index("\x00"), q)
+        raise QueryError("search.nul", q.index("\x00"), q)
     return _parse_plain(q) or _Parser(q).parse()
 
 

@@ -16,18 +16,18 @@ import numpy as np
 from pyroaring import BitMap
 
 from engine.search.highlight import highlight
-from engine.search.index import Index, Snapshot
 from engine.search.results import Hit, TraceStep
-from engine.search.scoring import Explanation, explain, idf, term_scores
+from engine.search.scoring import Explanation, explain, idf, term_scores, weight
+from engine.search.snapshot import Snapshot
 
-SMALL = 24  # up to this many candidates, plain-Python scoring beats numpy's per-call overhead (measured)
+DEFAULT_SMALL = 24  # up to this many candidates, plain-Python scoring beats numpy's per-call overhead (measured)
 
 
-def _score_numpy(ix: Index, snap: Snapshot, matched: BitMap, cand: np.ndarray, scoring: dict[str, int],
-           n_live: int) -> tuple[dict, np.ndarray]:
+def _score_numpy(snap: Snapshot, matched: BitMap, cand: np.ndarray, scoring: dict[str, int],
+                 n_live: int) -> tuple[dict, np.ndarray]:
     """The tf array of each term and the BM25 scores (float64, aligned with `cand`), summed over the terms
     in query order, left to right, as the explanation shows them."""
-    norm = ix.length_norms(snap)[cand]
+    norm = snap.norms()[cand]
     tfs, total = {}, None
     for term, df in scoring.items():
         tf = np.zeros(len(cand), dtype=np.uint32)
@@ -49,7 +49,7 @@ def _score_numpy(ix: Index, snap: Snapshot, matched: BitMap, cand: np.ndarray, s
             hit = docs[idx] == cand
             tf[hit] = seg_tf[idx[hit]]
         tfs[term] = tf
-        c = term_scores(tf, norm, idf(n_live, df), ix.k1)
+        c = term_scores(tf, norm, idf(n_live, df), snap.k1)
         total = c if total is None else total + c
     return tfs, np.zeros(len(cand)) if total is None else total
 
@@ -73,14 +73,14 @@ def _tf_small(seg, t: int, cand: list[int], matched: BitMap) -> list[int]:
     return [seg.tf_in(t, d) for d in cand]
 
 
-def _score_small(ix: Index, snap: Snapshot, matched: BitMap, cand: list[int], scoring: dict[str, int], n_live: int,
+def _score_small(snap: Snapshot, matched: BitMap, cand: list[int], scoring: dict[str, int], n_live: int,
                  tids: dict[str, int] | None = None) -> tuple[dict, list[float]]:
     """_score for a few candidates in plain Python (same float64 operations in the same order, so the
     same bits): numpy's per-call overhead dominates below a few dozen documents. `tids`: term numbers the
     evaluation already looked up in a single segment (a lookup in a large dictionary misses the cache)."""
-    norms = ix.length_norms(snap)
+    norms = snap.norms()
     norm = [norms.item(d) for d in cand]
-    k1p = ix.k1 + 1.0
+    k1p = snap.k1 + 1.0
     segs = snap.segments
     tfs = {}
     total: list[float] | None = None
@@ -99,15 +99,15 @@ def _score_small(ix: Index, snap: Snapshot, matched: BitMap, cand: list[int], sc
         w = idf(n_live, df) * k1p
         tfs[term] = tf
         if total is None:
-            total = [w * f / (f + x) for f, x in zip(tf, norm, strict=True)]
+            total = [weight(w, f, x) for f, x in zip(tf, norm, strict=True)]
         else:
-            total = [a + w * f / (f + x) for a, f, x in zip(total, tf, norm, strict=True)]
+            total = [a + weight(w, f, x) for a, f, x in zip(total, tf, norm, strict=True)]
     return tfs, total or [0.0] * len(cand)
 
 
 def _top(pool: list[tuple[float, int, int]], k: int, id_ranks: Callable[[], np.ndarray]
          ) -> list[tuple[float, int, int]]:
-    """The k best (score, docnum, index) rows, ties broken by doc id (`id_ranks`: Index.id_ranks, asked only
+    """The k best (score, docnum, index) rows, ties broken by doc id (`id_ranks`: Snapshot.id_ranks, asked only
     when a tie reaches the top k: after a write it re-sorts every id). Ties are common (short documents of
     one length); only rows of a tied score that reaches the top k are ordered."""
     pool.sort(key=itemgetter(0), reverse=True)
@@ -126,54 +126,55 @@ def _top(pool: list[tuple[float, int, int]], k: int, id_ranks: Callable[[], np.n
     return out
 
 
-def _dressed(ix: Index, snap: Snapshot, ranked: list[tuple[float, int, int]], scoring: dict[str, int], tfs: dict,
+def _dressed(snap: Snapshot, ranked: list[tuple[float, int, int]], scoring: dict[str, int], tfs: dict,
              explain_hits: bool, highlight_hits: bool) -> list[Hit]:
     """Hits with their explanation trees and highlighted snippets."""
-    n_live, docs, terms, hits = snap.n_live, ix._docs, set(scoring), []
+    n_live, docs, terms, hits, k1 = snap.n_live, snap.docs, set(scoring), [], snap.k1
     if explain_hits:
         idfs = {t: idf(n_live, df) for t, df in scoring.items()}
-        norms, avgdl = ix.length_norms(snap), snap.avgdl
+        norms, avgdl = snap.norms(), snap.avgdl
     for score, num, i in ranked:
         d = docs[num]
         expl = None
         if explain_hits:
-            dl, norm = int(ix.dl(np.array([num]))[0]), norms.item(num)
-            # each term's weight by the scorers' own float64 expression, so the details add up to the score bit
-            # for bit (both scorers sum them in query order)
-            details = [explain(t, idfs[t] * (ix.k1 + 1.0) * tf / (tf + norm), tf, dl, idfs[t], df, n_live, avgdl,
-                               ix.k1, ix.b)
+            dl, norm = snap.dl.item(num), norms.item(num)
+            # each term's weight by the scorers' own expression, so the details add up to the score bit for bit
+            # (both scorers sum them in query order)
+            details = [explain(t, weight(idfs[t] * (k1 + 1.0), tf, norm), tf, dl, idfs[t], df, n_live, avgdl, k1,
+                               snap.b)
                        for t, df in scoring.items() if (tf := int(tfs[t][i])) > 0]
-            expl = Explanation(score, "score = Σ BM25 weight of each matched query term", details)
-        snippet = highlight(d.text, ix.analyzer.tokens(d.text), terms) if highlight_hits else ""
+            expl = Explanation(score, "expl.score", {}, details)
+        snippet = highlight(d.text, snap.analyzer.tokens(d.text), terms) if highlight_hits else ""
         hits.append(Hit(num, score, docs, expl, snippet))
     return hits
 
 
-def rank(ix: Index, snap: Snapshot, matched: BitMap, scoring: dict[str, int], k: int, explain_hits: bool,
-         highlight_hits: bool, trace: list[TraceStep] | None, tids: dict[str, int | None] | None = None
-         ) -> tuple[list[Hit], int]:
+def rank(snap: Snapshot, matched: BitMap, scoring: dict[str, int], k: int, explain_hits: bool,
+         highlight_hits: bool, trace: list[TraceStep] | None, tids: dict[str, int | None] | None = None,
+         small: int = DEFAULT_SMALL) -> tuple[list[Hit], int]:
     """BM25 over the matched live documents, then the top k (ties by doc id), explained and highlighted.
 
     `scoring`: each scoring term's live df, in query order (df > 0); `tids`: their numbers in a single
-    segment, as evaluating the query found them. Returns the hits and how many documents matched; the
-    "score" and "top-k" steps go to `trace` when there is one."""
+    segment, as evaluating the query found them; `small`: up to this many candidates, score in plain Python.
+    Returns the hits and how many documents matched; the "score" and "top-k" steps go to `trace` when there
+    is one."""
     n_live = snap.n_live
     t0 = time.perf_counter()
     if snap.has_deletes and not matched.issubset(snap.live):
         matched = matched & snap.live  # never in place: `matched` may be a segment's own bitmap
     k = max(0, int(k))
-    small = len(matched) <= SMALL
-    if small:
+    few = len(matched) <= small
+    if few:
         cand = list(matched)
-        tfs, scores = _score_small(ix, snap, matched, cand, scoring, n_live, tids)
+        tfs, scores = _score_small(snap, matched, cand, scoring, n_live, tids)
     else:
         cand = np.asarray(matched.to_array(), dtype=np.int64)
-        tfs, total = _score_numpy(ix, snap, matched, cand, scoring, n_live)
+        tfs, total = _score_numpy(snap, matched, cand, scoring, n_live)
     if trace is not None:
-        trace.append(TraceStep("score", f"BM25 over {len(scoring)} term(s)", len(cand),
-                               (time.perf_counter() - t0) * 1e3))
+        trace.append(TraceStep("score", ", ".join(scoring), len(cand), (time.perf_counter() - t0) * 1e3,
+                               {"terms": len(scoring)}))
     t0 = time.perf_counter()
-    if small:  # a few dozen candidates at most: sort them all
+    if few:  # a few dozen candidates at most: sort them all
         pool = list(zip(scores, cand, range(len(cand)), strict=True))
     else:
         if len(cand) > k > 0:
@@ -182,13 +183,14 @@ def rank(ix: Index, snap: Snapshot, matched: BitMap, scoring: dict[str, int], k:
         else:
             keep = np.arange(len(cand)) if k > 0 else np.arange(0)
         if len(keep) > 2 * k:  # a big tie at the k-th score (short documents of one length): rank ids in numpy
-            keep = keep[np.lexsort((ix.id_ranks()[cand[keep]], -total[keep]))[:k]]
+            keep = keep[np.lexsort((snap.id_ranks()[cand[keep]], -total[keep]))[:k]]
         pool = list(zip(total[keep].tolist(), cand[keep].tolist(), keep.tolist(), strict=True))
-    ranked = _top(pool, k, ix.id_ranks)  # (score, docnum, candidate index)
+    ranked = _top(pool, k, snap.id_ranks)  # (score, docnum, candidate index)
     if explain_hits or highlight_hits:
-        hits = _dressed(ix, snap, ranked, scoring, tfs, explain_hits, highlight_hits)
+        hits = _dressed(snap, ranked, scoring, tfs, explain_hits, highlight_hits)
     else:
-        hits = [Hit(num, score, ix._docs) for score, num, _ in ranked]
+        docs = snap.docs
+        hits = [Hit(num, score, docs) for score, num, _ in ranked]
     if trace is not None:
-        trace.append(TraceStep("top-k", f"top {k}", len(hits), (time.perf_counter() - t0) * 1e3))
+        trace.append(TraceStep("top-k", f"k={k}", len(hits), (time.perf_counter() - t0) * 1e3, {"k": k}))
     return hits, len(cand)

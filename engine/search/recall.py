@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from pyroaring import BitMap
 
 from engine.search.analyzer import Analyzer
-from engine.search.index import Doc, Index
+from engine.search.index import Index
+from engine.search.snapshot import Doc
 
 CATALOGUE = {  # category: (product nouns, tags)
     "数码": (["耳机", "手机", "平板", "键盘", "鼠标", "充电宝", "智能手表"],

@@ -2,23 +2,35 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from engine.search.index import Doc
+from pyroaring import BitMap
+
+from engine.messages import Message, define
 from engine.search.query import Node, describe
 from engine.search.scoring import Explanation
+from engine.search.snapshot import Doc, DocTable
+
+define({
+    "search.no_term": "“{text}” has no searchable term (a stopword or punctuation): ignored",
+    "search.phrase_no_term": "the phrase “{text}” has no searchable term: ignored",
+    "search.nothing": "nothing to search for",
+    "search.prefix_expanded": "{prefix}* expanded to {n} terms: {terms}",
+})
 
 
 @dataclass(slots=True)
 class TraceStep:
-    """One step of a search: what ran, on what, the resulting set size and the time it took."""
+    """One step of a search: what ran (`op`: parse, term, and, or, not, phrase, prefix, field, score, top-k), on
+    what (`label`, in query syntax), the resulting set size, the time it took, and the set itself (`docs`,
+    internal doc numbers; None for parse, score and top-k), so a page draws the step without asking again."""
 
     op: str
     label: str
     size: int
     ms: float
     detail: dict = field(default_factory=dict)
+    docs: BitMap | None = None
 
 
 class Hit:
@@ -29,7 +41,7 @@ class Hit:
 
     __slots__ = ("_docs", "docnum", "explanation", "highlight", "score")
 
-    def __init__(self, docnum: int, score: float, docs: Sequence[Doc | None], explanation: Explanation | None = None,
+    def __init__(self, docnum: int, score: float, docs: DocTable, explanation: Explanation | None = None,
                  highlight: str = "") -> None:
         self.docnum, self.score, self._docs = docnum, score, docs
         self.explanation = explanation  # None when the search was asked not to explain
@@ -50,7 +62,7 @@ class Hit:
 
 
 class SearchResult:
-    """Top hits, how many documents matched, the trace of the search, and notes for the user.
+    """Top hits, how many documents matched, the trace of the search, and notes for the user (Messages).
 
     `query` is the parsed query as a compact string, written when first read: a lean top 10 never reads it,
     and describing an AND of two words costs several microseconds, a twentieth of such a search."""
@@ -58,7 +70,7 @@ class SearchResult:
     __slots__ = ("_query", "hits", "notes", "terms", "total", "trace")
 
     def __init__(self, hits: list[Hit], total: int, trace: list[TraceStep], query: str | Node = "",
-                 terms: list[str] | None = None, notes: list[str] | None = None) -> None:
+                 terms: list[str] | None = None, notes: list[Message] | None = None) -> None:
         self.hits, self.total, self.trace, self._query = hits, total, trace, query
         self.terms = terms if terms is not None else []
         self.notes = notes if notes is not None else []

@@ -16,18 +16,41 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from engine.messages import define, english
+
+define({
+    "expl.score": "score = Σ BM25 weight of each matched query term",
+    "expl.weight": "weight(text:{term}) = idf × tf-norm",
+    "expl.idf": "idf = ln(1 + (N − df + 0.5) / (df + 0.5))",
+    "expl.n_docs": "N: live documents",
+    "expl.df": "df: live documents with the term",
+    "expl.tf_norm": "tf-norm = tf·(k1+1) / (tf + k1·(1 − b + b·dl/avgdl))",
+    "expl.tf": "tf: occurrences in this document",
+    "expl.k1": "k1",
+    "expl.b": "b",
+    "expl.dl": "dl: tokens in this document",
+    "expl.avgdl": "avgdl: mean dl of live documents",
+})
+
 
 @dataclass
 class Explanation:
-    """A value, what it is, and the factors it was computed from."""
+    """A value, what it is (a declared code such as "expl.weight", with its parameters), and the factors it
+    was computed from. Read the parts by code, never by parsing the English `description`."""
 
     value: float
-    description: str
+    code: str
+    params: dict[str, object] = field(default_factory=dict)
     details: list[Explanation] = field(default_factory=list)
 
-    def to_dict(self) -> dict:
-        """Plain nested dicts (for JSON or a table)."""
-        return {"value": self.value, "description": self.description, "details": [d.to_dict() for d in self.details]}
+    @property
+    def description(self) -> str:
+        """The English default of what this value is."""
+        return english(self.code, self.params)
+
+    def part(self, code: str) -> Explanation | None:
+        """The first direct factor with this code, or None."""
+        return next((d for d in self.details if d.code == code), None)
 
 
 def idf(n_docs: int, df: int) -> float:
@@ -35,21 +58,30 @@ def idf(n_docs: int, df: int) -> float:
     return math.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))
 
 
+def length_norm(dl, avgdl: float, k1: float, b: float):
+    """k1·(1 − b + b·dl/avgdl): BM25's length factor, for one dl or an array of them."""
+    return k1 * (1.0 - b + b * dl / avgdl)
+
+
+def weight(w: float, tf, norm):
+    """One term's BM25 contribution w·tf / (tf + norm) with w = idf·(k1+1) and norm = length_norm(dl): the one
+    expression every scorer and the explanation use (0 where tf is 0; scalars or arrays alike)."""
+    return w * tf / (tf + norm)  # integer tf converts exactly inside each float64 operation
+
+
 def term_scores(tf: np.ndarray, norm: np.ndarray, idf_t: float, k1: float) -> np.ndarray:
-    """The BM25 contribution of one term for each candidate (0 where tf is 0); norm = k1·(1 − b + b·dl/avgdl)."""
-    return (idf_t * (k1 + 1.0)) * tf / (tf + norm)  # integer tf converts exactly inside each float64 operation
+    """The BM25 contribution of one term for each candidate (0 where tf is 0)."""
+    return weight(idf_t * (k1 + 1.0), tf, norm)
 
 
 def explain(term: str, contribution: float, tf: int, dl: int, idf_t: float, df: int, n_docs: int, avgdl: float,
             k1: float, b: float) -> Explanation:
     """The factor tree of one term's contribution (its value is `contribution` itself)."""
-    tf_part = (tf * (k1 + 1.0)) / (tf + k1 * (1.0 - b + b * dl / avgdl))
-    return Explanation(contribution, f"weight(text:{term}) = idf × tf-norm", [
-        Explanation(idf_t, "idf = ln(1 + (N − df + 0.5) / (df + 0.5))", [
-            Explanation(float(n_docs), "N: live documents"),
-            Explanation(float(df), "df: live documents with the term")]),
-        Explanation(tf_part, "tf-norm = tf·(k1+1) / (tf + k1·(1 − b + b·dl/avgdl))", [
-            Explanation(float(tf), "tf: occurrences in this document"), Explanation(k1, "k1"), Explanation(b, "b"),
-            Explanation(float(dl), "dl: tokens in this document"),
-            Explanation(avgdl, "avgdl: mean dl of live documents")]),
+    tf_part = weight(k1 + 1.0, tf, length_norm(dl, avgdl, k1, b))
+    return Explanation(contribution, "expl.weight", {"term": term}, [
+        Explanation(idf_t, "expl.idf", {}, [Explanation(float(n_docs), "expl.n_docs"),
+                                             Explanation(float(df), "expl.df")]),
+        Explanation(tf_part, "expl.tf_norm", {}, [
+            Explanation(float(tf), "expl.tf"), Explanation(k1, "expl.k1"), Explanation(b, "expl.b"),
+            Explanation(float(dl), "expl.dl"), Explanation(avgdl, "expl.avgdl")]),
     ])

@@ -17,10 +17,11 @@ from itertools import accumulate
 
 from pyroaring import BitMap
 
-from engine.search.index import Index, Snapshot, keyword
+from engine.messages import Message
 from engine.search.query import And, Field, Node, Not, Or, Phrase, Prefix, QueryError, Word, describe, parse
-from engine.search.ranking import rank
+from engine.search.ranking import DEFAULT_SMALL, rank
 from engine.search.results import SearchResult, TraceStep
+from engine.search.snapshot import Snapshot, keyword
 
 MAX_PREFIX_TERMS = 2000
 
@@ -35,11 +36,11 @@ def _words_of(node: Node) -> list[Word]:
 
 
 class _Evaluator:
-    __slots__ = ("ix", "labels", "negations", "notes", "scoring", "snap", "tids", "trace", "word_terms")
+    __slots__ = ("labels", "negations", "notes", "scoring", "snap", "tids", "trace", "word_terms")
 
-    def __init__(self, ix: Index, snap: Snapshot, trace: list[TraceStep] | None, notes: list[str],
+    def __init__(self, snap: Snapshot, trace: list[TraceStep] | None, notes: list[Message],
                  labels: dict[int, str] | None = None) -> None:
-        self.ix, self.snap, self.trace, self.notes = ix, snap, trace, notes
+        self.snap, self.trace, self.notes = snap, trace, notes
         self.labels = labels if labels is not None else {}  # id(node) -> describe(node), filled by search
         self.tids: dict[str, int | None] = {}  # term -> its number in the only segment, as postings found it
         self.scoring: dict[str, int] = {}  # term -> live df, in query order (negated terms excluded)
@@ -58,7 +59,7 @@ class _Evaluator:
             starts.append(at)
             at += len(w.text) + 1
         terms: list[list[str]] = [[] for _ in words]
-        for tok in self.ix.analyzer.tokens(" ".join(w.text for w in words), mode="precise"):
+        for tok in self.snap.analyzer.tokens(" ".join(w.text for w in words), mode="precise"):
             terms[bisect.bisect_right(starts, tok.start) - 1].append(tok.text)
         self.word_terms = {w.pos: t for w, t in zip(words, terms, strict=True)}
 
@@ -70,22 +71,15 @@ class _Evaluator:
 
     def step(self, op: str, label: str, t0: float, bm: BitMap, **detail) -> BitMap:
         if self.trace is not None:
-            self.trace.append(TraceStep(op, label, len(bm), (time.perf_counter() - t0) * 1e3, detail))
+            self.trace.append(TraceStep(op, label, len(bm), (time.perf_counter() - t0) * 1e3, detail, bm))
         return bm
 
     def postings(self, term: str) -> BitMap:
         """Live docs holding `term`. May return a segment's own bitmap: callers never modify results in place."""
         t0 = time.perf_counter()
-        segs = self.snap.segments
-        if len(segs) == 1 and not self.snap.has_deletes:
-            t = self.tids[term] = segs[0].term_ids.get(term)
-            out = segs[0].bitmaps[t] if t is not None else BitMap()
-        else:
-            out = BitMap()
-            for seg, tomb in zip(segs, self.snap.tombstones, strict=True):
-                t = seg.term_id(term)
-                if t is not None:
-                    out |= seg.bitmaps[t] - tomb if tomb else seg.bitmaps[t]
+        out, t = self.snap.term_postings(term)
+        if self.snap.single:
+            self.tids[term] = t
         if self.negations % 2 == 0 and term not in self.scoring:
             self.scoring[term] = len(out)
         return self.step("term", term, t0, out)
@@ -95,7 +89,7 @@ class _Evaluator:
             case Word(text=text, pos=pos):
                 terms = self.word_terms[pos]  # analysed up front, all words at once (analyse_words)
                 if not terms:
-                    self.notes.append(f"“{text}” has no searchable term (a stopword or punctuation): ignored")
+                    self.notes.append(Message("search.no_term", text=text))
                     return None
                 sets = [self.postings(t) for t in terms]
                 if len(sets) == 1:
@@ -109,8 +103,7 @@ class _Evaluator:
             case Field(name=name, value=value, pos=pos):
                 known = {n for n, _ in self.snap.keywords}
                 if name not in known:
-                    raise QueryError(f"unknown field {name!r}; fields here: {', '.join(sorted(known)) or 'none'}",
-                                     pos)
+                    raise QueryError("search.unknown_field", pos, field=name, fields=", ".join(sorted(known)) or "—")
                 t0 = time.perf_counter()
                 return self.step("field", f"{name}:{value}", t0, BitMap(self.snap.keywords.get((name, keyword(value)),
                                                                                                ())))
@@ -140,21 +133,24 @@ class _Evaluator:
     def prefix(self, text: str) -> BitMap:
         stem = unicodedata.normalize("NFKC", text).lower()
         t0 = time.perf_counter()
-        out, n_terms = BitMap(), 0
+        out, n_terms, names = BitMap(), 0, set()
         for seg, tomb in zip(self.snap.segments, self.snap.tombstones, strict=True):
             r = seg.prefix_range(stem)
             n_terms += len(r)
             if n_terms > MAX_PREFIX_TERMS:
-                raise QueryError(f"{text}* expands to more than {MAX_PREFIX_TERMS} terms: use a longer prefix", 0)
+                raise QueryError("search.prefix_too_many", 0, prefix=text, limit=MAX_PREFIX_TERMS)
             for t in r:
-                out |= seg.bitmaps[t]
-            out -= tomb
-        return self.step("prefix", f"{text}*", t0, out, expanded_terms=n_terms)
+                out |= seg.bitmaps[t] - tomb if tomb else seg.bitmaps[t]
+            names.update(seg.terms[r.start:r.stop])
+        expanded = sorted(names)
+        shown = "、".join(expanded[:8]) + ("…" if len(expanded) > 8 else "")
+        self.notes.append(Message("search.prefix_expanded", prefix=text, n=len(expanded), terms=shown or "—"))
+        return self.step("prefix", f"{text}*", t0, out, expanded_terms=expanded)
 
     def phrase(self, text: str) -> BitMap | None:
-        toks = self.ix.analyzer.tokens(text, mode="precise")
+        toks = self.snap.analyzer.tokens(text, mode="precise")
         if not toks:
-            self.notes.append(f"the phrase “{text}” has no searchable term: ignored")
+            self.notes.append(Message("search.phrase_no_term", text=text))
             return None
         return self.phrase_terms([(t.text, t.pos - toks[0].pos) for t in toks], f'"{text}"')
 
@@ -169,7 +165,7 @@ class _Evaluator:
         segs = self.snap.segments
         if cand is not None and not cand:
             out = cand
-        elif len(segs) == 1 and not self.snap.has_deletes:  # every doc is live; postings found the term ids
+        elif self.snap.single:  # every doc is live; postings found the term ids
             ids = [(self.tids[t], off) for t, off in rel]
             out = BitMap() if any(t is None for t, _ in ids) else segs[0].phrase_docs(ids, None)
         else:
@@ -181,14 +177,14 @@ class _Evaluator:
         return self.step("phrase", label, t0, out, candidates=len(cand) if cand is not None else None)
 
 
-def search(ix: Index, query: str, k: int = 10, explain_hits: bool = True, highlight_hits: bool = True,
-           trace_steps: bool = True) -> SearchResult:
+def search(snap: Snapshot, query: str, k: int = 10, explain_hits: bool = True, highlight_hits: bool = True,
+           trace_steps: bool = True, small: int = DEFAULT_SMALL) -> SearchResult:
     """Parse, evaluate, score and rank `query` on the index's current snapshot.
 
     `explain_hits` / `highlight_hits` / `trace_steps` off give the lean top-k (ids and scores, an empty
-    trace) that benchmarks compare: like a profile flag, recording the steps has a cost of its own.
+    trace) that benchmarks compare: like a profile flag, recording the steps has a cost of its own. `small`:
+    up to this many candidates, scoring runs in plain Python (see engine.search.ranking).
     """
-    snap = ix.snapshot
     trace: list[TraceStep] | None = [] if trace_steps else None
     notes: list[str] = []
     t0 = time.perf_counter()
@@ -199,32 +195,31 @@ def search(ix: Index, query: str, k: int = 10, explain_hits: bool = True, highli
         labels = {}
         described = describe(node, labels)
         trace.append(TraceStep("parse", described, 0, (time.perf_counter() - t0) * 1e3))
-    ev = _Evaluator(ix, snap, trace, notes, labels)
+    ev = _Evaluator(snap, trace, notes, labels)
     ev.analyse_words(node)
     matched = ev.eval(node)
     if matched is None:
-        return SearchResult([], 0, trace or [], described, [], notes or ["nothing to search for"])
-    return _ranked(ev, matched, k, explain_hits, highlight_hits, described)
+        return SearchResult([], 0, trace or [], described, [], notes or [Message("search.nothing")])
+    return _ranked(ev, matched, k, explain_hits, highlight_hits, described, small)
 
 
-def search_terms(ix: Index, kind: str, terms: list[str], k: int = 10) -> SearchResult:
+def search_terms(snap: Snapshot, kind: str, terms: list[str], k: int = 10) -> SearchResult:
     """Search pre-analysed terms ("term", "and", "or", or "phrase" of adjacent terms): no parsing, no jieba."""
-    snap = ix.snapshot
-    ev = _Evaluator(ix, snap, None, [])
+    ev = _Evaluator(snap, None, [])
     if kind == "phrase":
         offsets = list(accumulate((len(t) for t in terms[:-1]), initial=0))
         matched = ev.phrase_terms(list(zip(terms, offsets, strict=True)), " ".join(terms))
     else:
         sets = [ev.postings(t) for t in terms]
         matched = BitMap.union(*sets) if kind == "or" else BitMap.intersection(*sets) if len(sets) > 1 else sets[0]
-    return _ranked(ev, matched, k, False, False, f"{kind}({', '.join(terms)})")
+    return _ranked(ev, matched, k, False, False, f"{kind}({', '.join(terms)})", DEFAULT_SMALL)
 
 
 def _ranked(ev: _Evaluator, matched: BitMap, k: int, explain_hits: bool, highlight_hits: bool,
-            described: str | Node) -> SearchResult:
+            described: str | Node, small: int) -> SearchResult:
     """Rank what the evaluation matched, by the terms it found scoring (negated and absent ones excluded)."""
     scoring = {t: df for t, df in ev.scoring.items() if df > 0}
-    hits, total = rank(ev.ix, ev.snap, matched, scoring, k, explain_hits, highlight_hits, ev.trace, ev.tids)
+    hits, total = rank(ev.snap, matched, scoring, k, explain_hits, highlight_hits, ev.trace, ev.tids, small)
     return SearchResult(hits, total, ev.trace or [], described, list(scoring), ev.notes)
 
 

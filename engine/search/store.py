@@ -30,8 +30,8 @@ import numpy as np
 from pyroaring import BitMap, FrozenBitMap
 
 from engine.search.analyzer import Analyzer
-from engine.search.index import Doc, Index, Snapshot, keyword
 from engine.search.segment import Segment
+from engine.search.snapshot import Doc, DocTable, IdMap, IdOrder, Snapshot, keyword
 
 FORMAT, VERSION = "glassbox-search-index", 1
 
@@ -92,14 +92,12 @@ def index_bytes(path: str | os.PathLike) -> dict[str, int]:
     return {"index": sum(sizes.values()) - store, "store": store}
 
 
-def save(ix: Index, path: str | os.PathLike) -> Path:
-    """Write `ix` to `path` atomically; returns the version directory written."""
+def save(snap: Snapshot, path: str | os.PathLike) -> Path:
+    """Write the snapshot `snap` (an Index's `.snapshot`) to `path` atomically; returns the version directory."""
     root = Path(path)
     root.mkdir(parents=True, exist_ok=True)
-    with ix._lock:
-        snap = ix.snapshot
-        docs = [(n, ix.doc(n)) for n in snap.live]
-        next_doc, seg_counter = ix._next, ix._seg_counter
+    docs = [(n, snap.doc(n)) for n in snap.live]
+    next_doc = snap.next_docnum
     current = (root / "CURRENT").read_text().strip() if (root / "CURRENT").exists() else "v000000"
     try:
         number = int(current.lstrip("v")) + 1
@@ -113,7 +111,7 @@ def save(ix: Index, path: str | os.PathLike) -> Path:
                         ensure_ascii=False) for n, d in docs]
     _write(tmp / "docs.jsonl", ("\n".join(lines) + "\n").encode())
     nums = np.array([n for n, _ in docs], dtype=np.int64)
-    _write(tmp / "doclen.npy.z", _packed(np.stack([nums, ix.dl(nums).astype(np.int64)]) if len(nums) else
+    _write(tmp / "doclen.npy.z", _packed(np.stack([nums, snap.dl[nums].astype(np.int64)]) if len(nums) else
                                          np.zeros((2, 0), np.int64)))
     for seg, tomb in zip(snap.segments, snap.tombstones, strict=True):
         d = tmp / seg.name
@@ -127,9 +125,8 @@ def save(ix: Index, path: str | os.PathLike) -> Path:
         _write(d / "tombstone.bin", BitMap(tomb).serialize())
         _write(d / "docnums.bin", BitMap(seg.docnums).serialize())
     files = {str(p.relative_to(tmp)): _sha(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
-    manifest = {"format": FORMAT, "version": VERSION, "analyzer": ix.analyzer.config(), "k1": ix.k1, "b": ix.b,
-                "segments": [s.name for s in snap.segments], "next_docnum": next_doc, "seg_counter": seg_counter,
-                "files": files}
+    manifest = {"format": FORMAT, "version": VERSION, "analyzer": snap.analyzer.config(), "k1": snap.k1, "b": snap.b,
+                "segments": [s.name for s in snap.segments], "next_docnum": next_doc, "files": files}
     _write(tmp / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1).encode())
     final = root / name
     shutil.rmtree(final, ignore_errors=True)
@@ -142,8 +139,9 @@ def save(ix: Index, path: str | os.PathLike) -> Path:
     return final
 
 
-def load(path: str | os.PathLike) -> Index:
-    """Read an index written by `save`; anything else raises IndexFormatError."""
+def load_snapshot(path: str | os.PathLike) -> Snapshot:
+    """Read an index written by `save` as a Snapshot (`Index.load` starts a writer on it); anything else raises
+    IndexFormatError."""
     root = Path(path)
     try:
         name = (root / "CURRENT").read_text().strip()
@@ -167,13 +165,17 @@ def load(path: str | os.PathLike) -> Index:
         raise IndexFormatError(f"{root}: cannot read the index: {type(e).__name__}: {e}") from None
 
 
-def _build(manifest: dict, vdir: Path) -> Index:
-    ix = Index(Analyzer.from_config(manifest["analyzer"]), k1=manifest["k1"], b=manifest["b"])
-    live, keywords = BitMap(), {}
+def _build(manifest: dict, vdir: Path) -> Snapshot:
+    analyzer = Analyzer.from_config(manifest["analyzer"])
+    k1, b = float(manifest["k1"]), float(manifest["b"])
+    if k1 < 0 or not 0 <= b <= 1:
+        raise IndexFormatError("BM25 parameters out of range")
+    live, keywords, ids = BitMap(), {}, IdMap()
+    next_doc = int(manifest["next_docnum"])
     nums, lens = _unpacked(vdir / "doclen.npy.z", np.int64)
-    ix._dl = np.zeros(max(1024, int(manifest["next_docnum"]) * 2), dtype=np.int32)
-    ix._dl[nums] = lens
-    ix._docs = [None] * int(manifest["next_docnum"])  # deleted doc numbers stay empty
+    dl = np.zeros(max(1024, next_doc * 2), dtype=np.int32)
+    dl[nums] = lens
+    docs: list[Doc | None] = [None] * next_doc  # deleted doc numbers stay empty
     sum_dl = int(lens.sum())
     for line in (vdir / "docs.jsonl").read_text(encoding="utf-8").splitlines():
         if not line:
@@ -181,7 +183,8 @@ def _build(manifest: dict, vdir: Path) -> Index:
         r = json.loads(line)
         n = int(r["n"])
         doc = Doc(r["id"], r["text"], r["title"], dict(r["fields"]))
-        ix._docs[n], ix._ids[doc.id] = doc, n
+        docs[n] = doc
+        ids.set(doc.id, n)
         live.add(n)
         for fname, value in doc.fields.items():
             keywords.setdefault((fname, keyword(value)), BitMap()).add(n)
@@ -203,7 +206,6 @@ def _build(manifest: dict, vdir: Path) -> Index:
         segments.append(Segment(sname, terms, bitmaps, post_off, tf, pos_off, positions,
                                 BitMap.deserialize((d / "docnums.bin").read_bytes())))
         tombstones.append(FrozenBitMap(BitMap.deserialize((d / "tombstone.bin").read_bytes())))
-    ix._next, ix._seg_counter = int(manifest["next_docnum"]), int(manifest["seg_counter"])
-    ix._snap = Snapshot(tuple(segments), tuple(tombstones), FrozenBitMap(live),
-                        {kv: FrozenBitMap(bm) for kv, bm in keywords.items()}, sum_dl, 1)
-    return ix
+    return Snapshot(tuple(segments), tuple(tombstones), FrozenBitMap(live),
+                    {kv: FrozenBitMap(bm) for kv, bm in keywords.items()}, sum_dl, 1, DocTable(own=docs), ids, dl,
+                    next_doc, analyzer, k1, b, IdOrder())

@@ -6,8 +6,8 @@ import math
 import unicodedata
 
 from engine.search import Analyzer, Doc
-from engine.search.index import keyword
 from engine.search.query import And, Field, Node, Not, Or, Phrase, Prefix, Word
+from engine.search.snapshot import keyword
 
 
 class Brute:

@@ -46,15 +46,10 @@ queries = st.recursive(atom, lambda inner: st.one_of(
 @given(corpora(), st.lists(queries, min_size=1, max_size=4), st.booleans(), st.sampled_from([0, 10**9]))
 def test_matches_and_scores_equal_brute_force(analyzer, corpus, qs, merge, small: int) -> None:
     """Both scoring paths (plain Python for a few candidates, numpy for many) against brute force."""
-    saved = ranking.SMALL
-    ranking.SMALL = small
-    try:
-        check_against_brute(analyzer, corpus, qs, merge)
-    finally:
-        ranking.SMALL = saved
+    check_against_brute(analyzer, corpus, qs, merge, small)
 
 
-def check_against_brute(analyzer, corpus, qs, merge) -> None:
+def check_against_brute(analyzer, corpus, qs, merge, small: int = ranking.DEFAULT_SMALL) -> None:
     docs, deletes = corpus
     ix = Index(analyzer)
     half = len(docs) // 2
@@ -73,8 +68,9 @@ def check_against_brute(analyzer, corpus, qs, merge) -> None:
     for q in qs:
         node = parse(q)
         expected = brute.match(node)
-        res = ix.search(q, k=1000)
-        lean = ix.search(q, k=1000, explain=False, highlight=False, trace=False)
+        res = searcher.search(ix.snapshot, q, k=1000, small=small)
+        lean = searcher.search(ix.snapshot, q, k=1000, explain_hits=False, highlight_hits=False, trace_steps=False,
+                               small=small)
         assert [(h.doc_id, h.score) for h in lean.hits] == [(h.doc_id, h.score) for h in res.hits] and not lean.trace
         assert lean.query == res.query == res.trace[0].label  # described lazily when there is no trace
         got = {h.doc_id for h in res.hits}
@@ -119,15 +115,10 @@ def test_big_ties_break_by_doc_id_on_both_paths(analyzer) -> None:
     ix.add_many([Doc(i, "倒排 索引") for i in ids[:200]])
     for i in ids[200:]:
         ix.add(Doc(i, "倒排 索引"))
-    saved = ranking.SMALL
-    try:
-        for small in (0, 10**9):
-            ranking.SMALL = small
-            for k in (1, 5, 50):
-                hits = ix.search("倒排", k=k).hits
-                assert [h.doc_id for h in hits] == sorted(ids)[:k] and len({h.score for h in hits}) == 1
-    finally:
-        ranking.SMALL = saved
+    for small in (0, 10**9):
+        for k in (1, 5, 50):
+            hits = searcher.search(ix.snapshot, "倒排", k=k, small=small).hits
+            assert [h.doc_id for h in hits] == sorted(ids)[:k] and len({h.score for h in hits}) == 1
 
 
 def test_ten_thousand_random_query_strings_raise_only_query_error(analyzer) -> None:
@@ -206,7 +197,7 @@ ODD_WORDS = [*VOCAB, "ＡＢＣ", "Ⅻ", "ﬁle", "a¨b", "倒排索引", "C++",
 def test_one_analyzer_call_for_all_words_equals_one_per_word(analyzer, words: list[str]) -> None:
     ix = Index(analyzer)
     node = And(tuple(Word(w, i * 100) for i, w in enumerate(words)))
-    ev = searcher._Evaluator(ix, ix.snapshot, [], [])
+    ev = searcher._Evaluator(ix.snapshot, [], [])
     ev.analyse_words(node)
     for i, w in enumerate(words):
         assert ev.word_terms[i * 100] == analyzer.terms(w, mode="precise"), w

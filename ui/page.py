@@ -1,0 +1,75 @@
+"""The scaffolding every topic page shares, one helper per part of the page anatomy (../shared/DESIGN.md):
+what and why, view switching, downloads of a figure's data, and showing an engine's messages.
+
+A page's main reads like the anatomy: `what_and_why`, `controls` (bound to the URL with `ui.state`),
+the live result, the step-through, what was measured, the walkthrough (`ui.state.walkthrough`).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Sequence
+
+import pandas as pd
+import streamlit as st
+
+from ui.i18n import say
+
+Translator = Callable[..., str]
+
+
+def what_and_why(T: Translator, *formulas: str) -> None:
+    """Part 1: the page title, the idea in a few sentences (`what`), and its key formulas."""
+    st.title(T("title"))
+    st.markdown(T("what"))
+    for f in formulas:
+        st.latex(f)
+
+
+def view_switch(T: Translator, views: Sequence[str], key: str = "view") -> str:
+    """A row of view tabs (labels `view.<name>`), bound to session state `key`. Clicking the active tab keeps it
+    (a segmented control would otherwise deselect it and leave no view)."""
+    last = f"{key}__last"
+
+    def keep() -> None:
+        if st.session_state.get(key) is None:
+            st.session_state[key] = st.session_state.get(last, views[0])
+
+    value = st.segmented_control(T("view"), list(views), format_func=lambda v: T(f"view.{v}"), key=key,
+                                 on_change=keep) or st.session_state.get(last, views[0])
+    st.session_state[last] = value
+    return value
+
+
+def csv_download(label: str, data: pd.DataFrame | list[dict], filename: str, key: str | None = None) -> None:
+    """Part 7: a button that downloads the data behind a figure or table as CSV."""
+    frame = data if isinstance(data, pd.DataFrame) else pd.DataFrame(data)
+    st.download_button(label, frame.to_csv(index=False), filename, "text/csv", key=key or f"csv_{filename}")
+
+
+def notes(said: Sequence[object]) -> None:
+    """An engine's notes (Messages), each in the current language."""
+    for m in said:
+        st.info(say(m))
+
+
+def display_width(text: str) -> int:
+    """Columns `text` takes in a monospace font: East Asian wide and full-width characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def error_at(T: Translator, key: str, error: object, text: str) -> None:
+    """An engine error (a CodedError with a `position`) in the current language, and `text` with a caret under
+    the character it points at (double-width characters counted twice, so the caret lands under CJK text)."""
+    st.warning(T(key, msg=say(error)))
+    pos = max(0, min(getattr(error, "position", 0), len(text)))
+    st.code(f"{text}\n{' ' * display_width(text[:pos])}^", language=None)
+
+
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|~<>$"})
+
+
+def md(text: str) -> str:
+    """User or engine text made safe to embed in markdown: HTML escaped, markdown punctuation backslashed, so it
+    always shows as the characters typed and never as markup."""
+    return str(text).translate(_MD_SPECIAL).replace("&", "&amp;")
