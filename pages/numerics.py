@@ -9,11 +9,12 @@ import streamlit as st
 from engine.numerics import FORMATS, decode_encoding, encode
 from engine.numerics import plots as P
 from engine.numerics.gradients import GradientCapture, capture_gradients, loss_fractions, lost_update_fraction
-from engine.numerics.parse import parse_input
+from engine.numerics.parse import ParseError, parse_input
 from engine.numerics.training import MODES, RunResult, compare_precisions
+from ui import page
 from ui.cache import shared_result
 from ui.chrome import device_label, ensure_navigation
-from ui.i18n import plot_labels, translator
+from ui.i18n import plot_labels, say, translator
 from ui.state import bind, choice, int_in, progress_callback, publish, walkthrough
 from ui.text.numerics import TEXT
 
@@ -35,18 +36,59 @@ PRESETS = {  # walkthrough step -> widget state it sets
     8: {"view": "training", "init": 28, "interval": 50},
 }
 
-st.title(T("title"))
-st.markdown(T("what"))
-st.latex(r"x = (-1)^{s}\cdot 2^{\,e-\text{bias}}\cdot\Bigl(1+\frac{m}{2^{M}}\Bigr)"
-         r"\qquad \text{loss scaling: } \nabla(sL) = s\,\nabla L")
-st.caption(T("device", device=device_label()))
+FORMULA = (r"x = (-1)^{s}\cdot 2^{\,e-\text{bias}}\cdot\Bigl(1+\frac{m}{2^{M}}\Bigr)"
+           r"\qquad \text{loss scaling: } \nabla(sL) = s\,\nabla L")
 
-for key, default, parse in [("view", "formats", choice(VIEWS)), ("fmt", "fp16", choice(NAMES)), ("x", "0.1", str),
-                            ("layer", "activation", str), ("gfmt", "fp16", choice(NAMES)), ("scale", 0, int_in(0, 40)),
-                            ("steps", 120, int_in(20, 400)), ("init", 16, int_in(0, 40)),
-                            ("interval", 50, int_in(1, 2000))]:
-    bind(key, default, parse)
-view = st.segmented_control(T("view"), VIEWS, format_func=lambda v: T(f"view.{v}"), key="view") or "formats"
+
+def main() -> None:
+    """The page, part by part (see ../shared/DESIGN.md)."""
+    page.what_and_why(T, FORMULA)
+    st.caption(T("device", device=device_label()))
+    match controls():
+        case "formats":
+            formats_table()
+        case "explorer":
+            explorer()
+        case "range":
+            ranges()
+        case "gradients":
+            gradients()
+        case "training":
+            training()
+        case _:
+            st.markdown(T("walk.intro"))
+            walkthrough(T, PRESETS, forget=("trained",))
+    publish("view")
+
+
+def controls() -> str:
+    """Every view's state bound to the URL, and the view tabs; returns the view."""
+    for key, default, parse in [("view", "formats", choice(VIEWS)), ("fmt", "fp16", choice(NAMES)),
+                                ("x", "0.1", str), ("layer", "activation", str), ("gfmt", "fp16", choice(NAMES)),
+                                ("scale", 0, int_in(0, 40)), ("steps", 120, int_in(20, 400)),
+                                ("init", 16, int_in(0, 40)), ("interval", 50, int_in(1, 2000))]:
+        bind(key, default, parse)
+    return page.view_switch(T, VIEWS)
+
+
+def formats_table() -> None:
+    """Every format's widths, bias, limits and precision, computed from its spec."""
+    st.caption(T("formats.caption"))
+    rows = P.format_table()
+    shown = [{T(f"fcol.{k}"): T(f"note.{r['format']}") if k == "note" else v for k, v in r.items()} for r in rows]
+    st.dataframe(pd.DataFrame(shown), hide_index=True, width="stretch")
+    page.csv_download(T("formats.csv"), rows, "formats.csv")
+
+
+def ranges() -> None:
+    """Where each format's normal, subnormal and overflow zones lie, and its relative spacing (ulp / |x|)."""
+    chosen = st.multiselect(T("range.formats"), NAMES, default=NAMES)
+    st.subheader(T("range.line"))
+    st.plotly_chart(P.number_line(chosen or NAMES, labels=PL), width="stretch")
+    st.caption(T("range.line_caption"))
+    st.subheader(T("range.ulp"))
+    st.plotly_chart(P.ulp_curves([n for n in (chosen or NAMES) if n != "fp64"] or ["fp16"], labels=PL), width="stretch")
+    st.caption(T("range.ulp_caption"))
 
 
 def explorer() -> None:
@@ -66,11 +108,11 @@ def explorer() -> None:
     text = c2.text_input(T("explorer.input"), key="x", help=T("explorer.help"))
     try:
         parsed = parse_input(text, fmt)
-    except ValueError as e:
-        st.warning(T("explorer.error_bad", msg=str(e)))
+    except ParseError as e:
+        st.warning(T("explorer.error_bad", msg=say(e)))
         return
     if parsed.note:
-        st.info(parsed.note)
+        st.info(say(parsed.note))
     enc = decode_encoding(parsed.bits, fmt) if parsed.bits is not None else encode(parsed.value, fmt)
     x = enc.value if parsed.bits is not None else parsed.value
     spec = FORMATS[fmt]
@@ -91,13 +133,14 @@ def explorer() -> None:
         col.pills(T(f"explorer.{group}"), positions, selection_mode="multi", format_func=label,
                   default=[p for p in positions if enc.bits >> p & 1],
                   key=f"bits_{group}_{enc.bits}_{fmt}", on_change=flip, args=(group, positions))
-    st.markdown(f"**{T('explorer.stored', fmt=fmt)}**: `{html.escape(enc.exact)}` · {enc.cls} · `{enc.hex}`")
+    cls = T(f"class.{enc.cls}")
+    st.markdown(f"**{T('explorer.stored', fmt=fmt)}**: `{html.escape(enc.exact)}` · {cls} · `{enc.hex}`")
     st.caption(T("explorer.formula"))
     st.subheader(T("explorer.every"))
     rows = [decode_encoding(enc.bits, n) if n == fmt else encode(x, n) for n in NAMES]
     st.dataframe(pd.DataFrame({
         T("col.format"): [r.format for r in rows], T("col.bits"): [r.bit_string for r in rows],
-        T("col.hex"): [r.hex for r in rows], T("col.class"): [r.cls for r in rows],
+        T("col.hex"): [r.hex for r in rows], T("col.class"): [T(f"class.{r.cls}") for r in rows],
         T("col.value"): [r.exact for r in rows], T("col.error"): [f"{r.error:.3e}" for r in rows],
         T("col.rel"): [f"{r.rel_error:.3e}" for r in rows],
     }), hide_index=True, width="stretch")
@@ -118,7 +161,7 @@ def gradients() -> None:
         st.session_state["layer"] = "activation"
     c1, c2, c3 = st.columns([2, 1, 2])
     labels = {"activation": T("grad.all_act"), "weight": T("grad.all_weight")}
-    labels |= {g.name: f"{g.name} ({g.kind})" for g in cap.layers}
+    labels |= {g.name: f"{g.name} ({T(f'kind.{g.kind}')})" for g in cap.layers}
     layer = c1.selectbox(T("grad.layer"), layer_names, key="layer", format_func=labels.__getitem__)
     fmt = c2.selectbox(T("grad.format"), NAMES, key="gfmt")
     log2_scale = c3.slider(T("grad.scale"), 0, 40, key="scale")
@@ -133,8 +176,8 @@ def gradients() -> None:
     sweep = np.arange(0, 41, 2)
     fractions = [loss_fractions(values, fmt, 2.0**s) for s in sweep]
     st.plotly_chart(P.fractions_by_scale(values, fmt, sweep, fractions, labels=PL), width="stretch")
-    st.download_button(T("grad.csv"), pd.DataFrame([{"log2_scale": s, **f.__dict__} for s, f in
-                       zip(sweep, fractions, strict=True)]).to_csv(index=False), "lost_fractions.csv", "text/csv")
+    page.csv_download(T("grad.csv"), [{"log2_scale": s, **f.__dict__} for s, f in zip(sweep, fractions, strict=True)],
+                      "lost_fractions.csv")
     st.subheader(T("grad.update"))
     st.markdown(T("grad.update_body"))
     lr = st.select_slider(T("grad.lr"), [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1], value=1e-2, key="lr")
@@ -179,27 +222,4 @@ def training() -> None:
     st.download_button(T("train.csv"), curves.to_csv(), "loss_curves.csv", "text/csv")
 
 
-if view == "formats":
-    st.caption(T("formats.caption"))
-    table = pd.DataFrame(P.format_table())
-    st.dataframe(table, hide_index=True, width="stretch")
-    st.download_button(T("formats.csv"), table.to_csv(index=False), "formats.csv", "text/csv")
-elif view == "explorer":
-    explorer()
-elif view == "range":
-    chosen = st.multiselect(T("range.formats"), NAMES, default=NAMES)
-    st.subheader(T("range.line"))
-    st.plotly_chart(P.number_line(chosen or NAMES, labels=PL), width="stretch")
-    st.caption(T("range.line_caption"))
-    st.subheader(T("range.ulp"))
-    st.plotly_chart(P.ulp_curves([n for n in (chosen or NAMES) if n != "fp64"] or ["fp16"], labels=PL), width="stretch")
-    st.caption(T("range.ulp_caption"))
-elif view == "gradients":
-    gradients()
-elif view == "training":
-    training()
-else:
-    st.markdown(T("walk.intro"))
-    walkthrough(T, PRESETS, forget=("trained",))
-publish("view")
-
+main()

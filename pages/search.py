@@ -134,7 +134,7 @@ def session_index(s: Settings) -> Index:
 
 def status(snap: Snapshot, s: Settings) -> None:
     """One line on the index this session searches, and the device."""
-    st.caption(T("status", docs=f"{snap.n_live:,}", mode=s.mode, segments=len(snap.segments),
+    st.caption(T("status", docs=f"{snap.n_live:,}", mode=T(f"mode.{s.mode}"), segments=len(snap.segments),
                  deleted=sum(len(t) for t in snap.tombstones), device=device_label()))
 
 
@@ -231,7 +231,7 @@ def analyzer_view(s: Settings) -> None:
     for col, mode in zip(st.columns(3), MODES, strict=True):
         an = Analyzer(mode, s.words, None if drop else frozenset(), norm) if (s.words or not drop or not norm) \
             else base_analyzer(mode)
-        col.markdown(f"**{mode}**")
+        col.markdown(f"**{T(f'mode.{mode}')}**")
         col.dataframe(pd.DataFrame([{T("an.col.term"): t.text, T("an.col.start"): t.start, T("an.col.end"): t.end,
                                      T("an.col.pos"): t.pos} for t in an.tokens(text)]), hide_index=True)
     c1, c2 = st.columns([3, 1])
@@ -254,17 +254,19 @@ def internals_view(ix: Index) -> None:
     ids = [snap.doc(n).id for n in list(snap.live)[:3]]
     c1, c2 = st.columns(2)
     c1.subheader(T("in.forward"))
-    c1.dataframe(pd.DataFrame([{**r, "terms": " ".join(r["terms"])} for r in forward_view(snap, ids)]),
+    c1.dataframe(pd.DataFrame([{T("in.col.id"): r["id"], T("re.col.title"): r["title"],
+                                T("in.col.terms_in_order"): " ".join(r["terms"])} for r in forward_view(snap, ids)]),
                  hide_index=True)
     c2.subheader(T("in.inverted"))
-    c2.dataframe(pd.DataFrame([{"term": t, "docs": ", ".join(d)} for t, d in inverted_view(snap, ids).items()]),
-                 hide_index=True, height=260)
+    c2.dataframe(pd.DataFrame([{T("an.col.term"): t, T("in.col.ids"): ", ".join(d)}
+                               for t, d in inverted_view(snap, ids).items()]), hide_index=True, height=260)
     st.subheader(T("in.terms"))
     prefix = st.text_input(T("in.prefix"), "")
-    table = pd.DataFrame(term_table(snap, 2000, prefix.strip().lower()))
-    st.dataframe(table, hide_index=True, width="stretch", height=300)
-    if len(table):
-        term = st.selectbox(T("in.term"), table["term"].tolist()[:200])
+    rows = term_table(snap, 2000, prefix.strip().lower())
+    st.dataframe(pd.DataFrame([{T(f"in.col.{k}"): v for k, v in r.items()} for r in rows]), hide_index=True,
+                 width="stretch", height=300)
+    if rows:
+        term = st.selectbox(T("in.term"), [r["term"] for r in rows[:200]])
         stats = posting_stats(snap, term)
         if stats:
             st.plotly_chart(P.containers_figure(stats, PL), width="stretch")
@@ -291,7 +293,7 @@ def corpus_view(ix: Index) -> None:
     sources = {"demo": T("co.demo"), "bench": T("co.bench"), "upload": T("co.upload")}
     src = st.radio(T("co.source"), list(sources), format_func=sources.__getitem__,
                    index=list(sources).index(st.session_state["corpus"]))
-    st.selectbox(T("co.mode"), list(MODES), key="mode")
+    st.selectbox(T("co.mode"), list(MODES), key="mode", format_func=lambda m: T(f"mode.{m}"))
     upload = st.file_uploader(T("co.file"), type=["txt", "jsonl", "csv"]) if src == "upload" else None
     if st.button(T("co.load")):
         load_corpus(src, upload)
@@ -372,17 +374,18 @@ def recall_view() -> None:
     user = s.users[uid]
     st.caption(T("re.profile", region=user.region, tags="、".join(user.tags), events=len(s.history(uid)),
                  recent=len(s.history(uid, s.now - 24))))
-    quotas = {ch: col.slider(T("re.quota", channel=ch), 0, 10, q)
+    quotas = {ch: col.slider(T("re.quota", channel=T(f"re.ch.{ch}")), 0, 10, q)
               for col, (ch, q) in zip(st.columns(4), DEFAULT_QUOTAS.items(), strict=True)}
     merged, channels = recall(s, uid, query, quotas)
     st.subheader(T("re.merged"))
     st.dataframe(pd.DataFrame([{T("re.col.item"): r.item.id, T("re.col.title"): r.item.title,
-                                T("re.col.admitted"): r.admitted_by,
-                                T("re.col.why"): "; ".join(f"{c.channel}: {c.reason}" for c in r.provenance)}
+                                T("re.col.admitted"): T(f"re.ch.{r.admitted_by}"),
+                                T("re.col.why"): "; ".join(f"{T(f're.ch.{c.channel}')}: {say(c.reason)}"
+                                                           for c in r.provenance)}
                                for r in merged]), hide_index=True, width="stretch")
     st.subheader(T("re.channels"))
     for col, (name, cands) in zip(st.columns(4), channels.items(), strict=True):
-        col.markdown(f"**{name}** ({len(cands)})")
+        col.markdown(f"**{T(f're.ch.{name}')}** ({len(cands)})")
         col.dataframe(pd.DataFrame([{T("re.col.item"): s.items[c.item].title, T("re.col.score"): round(c.score, 2)}
                                     for c in cands[:10]]), hide_index=True)
 

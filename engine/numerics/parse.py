@@ -6,7 +6,24 @@ import math
 import re
 from dataclasses import dataclass
 
+from engine.messages import CodedError, Message, define
 from engine.numerics.formats import FormatSpec, get_format
+
+define({
+    "numerics.empty": "type a number such as 0.1, 1e-7 or -65504, or a bit pattern such as 0x3C00",
+    "numerics.bad_hex": "{text} is not a valid hex pattern",
+    "numerics.bad_binary": "{text} is not a valid binary pattern",
+    "numerics.too_wide_hex": "{fmt} has {bits} bits: a hex pattern needs at most {want} digits, and {text} has {n}",
+    "numerics.too_wide_binary": "{fmt} has {bits} bits: a binary pattern needs at most {want} digits, and {text} "
+                                "has {n}",
+    "numerics.not_number": "{text} is not a number: use digits, a decimal point and an optional exponent",
+    "numerics.beyond_fp64": "{text} is beyond even fp64's range (max ≈ 1.8e308), so it was read as {value}",
+    "numerics.below_fp64": "{text} is below fp64's smallest subnormal (≈ 4.9e-324), so it was read as 0",
+})
+
+
+class ParseError(CodedError):
+    """What the user typed is neither a number nor a bit pattern of the format (a code, with the English default)."""
 
 _DECIMAL = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$|^[+-]?(inf|infinity|nan)$", re.IGNORECASE)
 
@@ -17,37 +34,38 @@ class Parsed:
 
     value: float | None
     bits: int | None
-    note: str = ""
+    note: Message | None = None
 
 
 def parse_input(text: str, fmt: str | FormatSpec) -> Parsed:
     """Read `text` as a decimal (`0.1`, `-1e-5`, `inf`, `nan`) or a pattern (`0x3C00`, `0b0011110000000000`).
 
-    A pattern must fit the format's width; anything else raises ValueError with a message for the user.
+    A pattern must fit the format's width; anything else raises ParseError (a ValueError) with a code.
     """
     f = get_format(fmt)
     s = text.strip().replace("_", "").replace(" ", "")
     if not s:
-        raise ValueError("type a number such as 0.1, 1e-7 or -65504, or a bit pattern such as 0x3C00")
+        raise ParseError("numerics.empty")
     low = s.lower()
     if low.startswith(("0x", "0b")):
         base, digits = (16, 4) if low[1] == "x" else (2, 1)
+        kind = "hex" if base == 16 else "binary"
         body = s[2:]
         try:
             bits = int(body, base)
         except ValueError:
-            raise ValueError(f"{text.strip()!r} is not a valid {'hex' if base == 16 else 'binary'} pattern") from None
+            raise ParseError(f"numerics.bad_{kind}", text=repr(text.strip())) from None
         if bits >= 2**f.bits or len(body) * digits > ((f.bits + digits - 1) // digits) * digits:
             want = (f.bits + 3) // 4 if base == 16 else f.bits
-            raise ValueError(f"{f.name} has {f.bits} bits: a {'hex' if base == 16 else 'binary'} pattern "
-                             f"needs at most {want} digits, and {text.strip()!r} has {len(body)}")
+            raise ParseError(f"numerics.too_wide_{kind}", fmt=f.name, bits=f.bits, want=want, text=repr(text.strip()),
+                             n=len(body))
         return Parsed(None, bits)
     if not _DECIMAL.match(s):
-        raise ValueError(f"{text.strip()!r} is not a number: use digits, a decimal point and an optional exponent")
+        raise ParseError("numerics.not_number", text=repr(text.strip()))
     value = float(s)
-    note = ""
+    note = None
     if math.isinf(value) and "inf" not in low:
-        note = f"{text.strip()} is beyond even fp64's range (max ≈ 1.8e308), so it was read as {value}"
+        note = Message("numerics.beyond_fp64", text=text.strip(), value=value)
     elif value == 0 and any(c in "123456789" for c in s.split("e")[0].split("E")[0]):
-        note = f"{text.strip()} is below fp64's smallest subnormal (≈ 4.9e-324), so it was read as 0"
+        note = Message("numerics.below_fp64", text=text.strip())
     return Parsed(value, None, note)

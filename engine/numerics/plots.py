@@ -19,7 +19,7 @@ LABELS = {  # English defaults; pages pass their translations (keys: "plot.<key>
     "log2_abs": "log2 |x|", "rel_spacing": "log2 (ulp(x) / |x|)", "grad_x": "log2(|g| · {scale})", "count": "count",
     "scale_x": "log2(loss scale)", "fraction_y": "fraction of nonzero gradients", "step": "step",
     "ce_y": "cross-entropy (nats/byte)", "skipped": "{mode} skipped", "scale_trace": "log2(scale)",
-    "inf_trace": "inf/NaN: step skipped",
+    "inf_trace": "inf/NaN: step skipped", "g_scaled": "|g|·scale",
 }
 ZONE_COLORS = {"underflow": "#94a3b8", "subnormal": "#f59e0b", "normal": "#22c55e", "overflow": "#ef4444"}
 MODE_COLORS = {"fp32": "#0f172a", "fp16": "#ef4444", "fp16_scaled": "#2563eb", "bf16": "#16a34a"}
@@ -35,8 +35,13 @@ def zones(f: FormatSpec) -> dict[str, tuple[float, float]]:
             "normal": (f.emin, np.log2(f.max)), "overflow": (np.log2(f.max), np.inf)}
 
 
+FORMAT_COLUMNS = ("format", "bits", "exponent", "mantissa", "bias", "max", "min normal", "min subnormal", "epsilon",
+                  "decimal digits", "inf", "note")
+
+
 def format_table() -> list[dict[str, object]]:
-    """One row per format: widths, bias, limits, epsilon, decimal digits."""
+    """One row per format (keys FORMAT_COLUMNS): widths, bias, limits, epsilon, decimal digits, and the format's
+    English note (a page shows its own translation, keyed by the format's name)."""
     return [{"format": f.name, "bits": f.bits, "exponent": f.exp_bits, "mantissa": f.man_bits, "bias": f.bias,
              "max": f.max, "min normal": f.min_normal, "min subnormal": f.min_subnormal, "epsilon": f.eps,
              "decimal digits": round(f.decimal_digits, 2), "inf": f.has_inf, "note": f.note}
@@ -83,7 +88,7 @@ def gradient_histogram(values: np.ndarray, fmt: str, scale: float, bins: int = 1
     lo, hi = min(x.min(initial=0), np.log2(f.min_subnormal) - 4), max(x.max(initial=0), np.log2(f.max) + 4)
     counts, edges = np.histogram(x, bins=bins, range=(lo, hi))
     fig = go.Figure(go.Bar(x=(edges[:-1] + edges[1:]) / 2, y=counts, width=edges[1] - edges[0],
-                           marker_color="#1e293b", name="|g|·scale"))
+                           marker_color="#1e293b", name=_lab(labels, "g_scaled")))
     for zone, (a, b) in zones(f).items():
         fig.add_vrect(x0=max(a, lo), x1=min(b, hi), fillcolor=ZONE_COLORS[zone], opacity=0.18, line_width=0,
                       annotation_text=_lab(labels, zone), annotation_position="top left")

@@ -15,6 +15,7 @@ Peers are bench-only dependencies (requirements-bench.txt).
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import math
 import os
@@ -30,6 +31,7 @@ import numpy as np
 from engine.search.analyzer import Analyzer
 from engine.search.corpus import benchmark_corpus
 from engine.search.index import Index
+from engine.search.snapshot import Doc
 from engine.search.store import index_bytes
 
 KINDS = ("term", "and", "or", "phrase")
@@ -164,11 +166,59 @@ def _pct(xs: list[float]) -> dict[str, float]:
     return {f"p{p}_ms": round(float(np.percentile(xs, p)) * 1e3, 4) for p in (50, 95)}
 
 
+def _rss_bytes() -> int:
+    """This process's resident memory (Linux), for measuring what more sessions cost."""
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def session_cost(docs: list, tokens: list, an: Analyzer, sessions: int = 5) -> dict:
+    """Memory and first-search time of `sessions` more browser sessions on one corpus: each building its own
+    index, as every session did before (`copy`), against each starting a copy-on-write writer on the shared
+    snapshot (`fork`). Every session runs a query, adds a document of its own, and runs the query again."""
+    base = Index(an)
+    base.add_many(docs, tokens=tokens)
+    snap = base.snapshot
+    q = "中国 经济"
+    shared_total = Index.from_snapshot(snap).search(q, 10, explain=False, highlight=False, trace=False).total
+    out = {}
+    for name, make in (("fork", lambda: Index.from_snapshot(snap)),
+                       ("copy", lambda: _copy(an, docs, tokens))):
+        kept, first = [], []
+        gc.collect()
+        before = _rss_bytes()
+        for i in range(sessions):
+            t = time.perf_counter()
+            ix = make()
+            ix.search(q, 10)
+            first.append(time.perf_counter() - t)
+            ix.add(Doc(f"session-{i}", "会话 自己 的 文档 中国 经济"))
+            if ix.search(q, 10).total != shared_total + 1:
+                raise AssertionError("a session's own document is missing from its results")
+            kept.append(ix)
+        gc.collect()
+        out[name] = {"mib_per_session": round((_rss_bytes() - before) / sessions / 2**20, 2),
+                     "first_search_ms": round(float(np.median(first)) * 1e3, 2)}
+        kept.clear()
+        gc.collect()
+    out["memory_ratio_copy_over_fork"] = round(out["copy"]["mib_per_session"] / max(out["fork"]["mib_per_session"],
+                                                                                     1e-3), 1)
+    out["sessions"] = sessions
+    return out
+
+
+def _copy(an: Analyzer, docs: list, tokens: list) -> Index:
+    ix = Index(an)
+    ix.add_many(docs, tokens=tokens)
+    return ix
+
+
 def main(argv: list[str] | None = None) -> None:
     """Build all three indexes of the benchmark corpus, time the queries, print JSON."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--limit", type=int, default=0, help="use only the first N documents (0: all)")
+    ap.add_argument("--sessions", type=int, default=5, help="sessions for the memory-per-session figure (0: skip)")
     args = ap.parse_args(argv)
     docs = benchmark_corpus(lambda msg: print(f"[bench] {msg}", flush=True))
     if args.limit:
@@ -274,6 +324,8 @@ def main(argv: list[str] | None = None) -> None:
             exact += ok
             checked += 1
     report["bm25_exact"] = exact / checked
+    if args.sessions:
+        report["sessions"] = session_cost(docs, tokens, an, args.sessions)
     print(json.dumps(report, indent=1, ensure_ascii=False))
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from pyroaring import BitMap
 
+from engine.messages import Message, define
 from engine.search.analyzer import Analyzer
 from engine.search.index import Index
 from engine.search.snapshot import Doc
@@ -59,6 +60,15 @@ class User:
     tags: tuple[str, ...]
 
 
+define({
+    "recall.term": "title matches “{query}” (BM25 {score})",
+    "recall.region": "ships from your region {region} ({events} recent events)",
+    "recall.behaviour_recent": "engaged together with “{title}” (in the last {hours} h)",
+    "recall.behaviour_history": "engaged together with “{title}” (in your history)",
+    "recall.preference": "preferred tag {tags}",
+})
+
+
 @dataclass(frozen=True)
 class Event:
     """A view or purchase at time `ts` (hours since the log began)."""
@@ -76,7 +86,7 @@ class Candidate:
     item: str
     channel: str
     score: float
-    reason: str
+    reason: Message  # why the channel proposed it (a code; .text is the English default)
 
 
 @dataclass
@@ -173,7 +183,8 @@ def term_channel(shop: Shop, query: str, n: int = 20) -> list[Candidate]:
     if not query.strip():
         return []
     res = shop.titles.search(query, k=n, explain=False, highlight=False)
-    return [Candidate(h.doc_id, "term", h.score, f"title matches “{query}” (BM25 {h.score:.2f})") for h in res.hits]
+    return [Candidate(h.doc_id, "term", h.score, Message("recall.term", query=query, score=f"{h.score:.2f}"))
+            for h in res.hits]
 
 
 def region_channel(shop: Shop, user: User, n: int = 20, days: float = 7) -> list[Candidate]:
@@ -182,7 +193,7 @@ def region_channel(shop: Shop, user: User, n: int = 20, days: float = 7) -> list
     nums = shop.region_postings.get(user.region, BitMap())
     ranked = sorted(nums, key=lambda k: (-recent[shop.item_at(k).id], shop.item_at(k).id))[:n]
     return [Candidate(shop.item_at(k).id, "region", float(recent[shop.item_at(k).id]),
-                      f"ships from your region {user.region} ({recent[shop.item_at(k).id]} recent events)")
+                      Message("recall.region", region=user.region, events=recent[shop.item_at(k).id]))
             for k in ranked]
 
 
@@ -202,12 +213,13 @@ def behaviour_channel(shop: Shop, user: User, n: int = 20, window_hours: float =
             gain = weight * count
             scores[other] += gain
             if gain > because.get(other, (0.0,))[0]:
-                because[other] = (gain, e.item, f"in the last {window_hours:g} h" if recent else "in your history")
+                because[other] = (gain, e.item, recent)
     out = []
     for item, score in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:n]:
-        _, seed, when = because[item]
+        _, seed, recent = because[item]
         out.append(Candidate(item, "behaviour", float(score),
-                             f"engaged together with “{shop.items[seed].title}” ({when})"))
+                             Message("recall.behaviour_recent" if recent else "recall.behaviour_history",
+                                     title=shop.items[seed].title, hours=f"{window_hours:g}")))
     return out
 
 
@@ -219,7 +231,7 @@ def preference_channel(shop: Shop, user: User, n: int = 20) -> list[Candidate]:
             hits[k] += 1
     ranked = sorted(hits.items(), key=lambda kv: (-kv[1], shop.item_at(kv[0]).id))[:n]
     return [Candidate(shop.item_at(k).id, "preference", float(c),
-                      "preferred tag " + ", ".join(t for t in user.tags if t in shop.item_at(k).tags))
+                      Message("recall.preference", tags="、".join(t for t in user.tags if t in shop.item_at(k).tags)))
             for k, c in ranked]
 
 

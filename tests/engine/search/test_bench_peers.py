@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from engine.search import Doc
 from engine.search.bench import Fts5, Tantivy
 
 # tokens that would read as tantivy or FTS5 syntax if they were not quoted and escaped
@@ -31,3 +32,17 @@ def test_fts5_match_syntax_quotes_every_token(tmp_path) -> None:
     got = {(kind, tuple(terms)): {r[0] for r in peer.top10_raw(kind, terms)} for kind, terms in QUERIES[:4]}
     assert got == {("term", ("倒排",)): {0, 2, 3, 4, 5}, ("term", ('a"b',)): {1}, ("term", ("x\\y",)): set(),
                    ("and", ("倒排", "索引")): {0, 4, 5}}
+
+
+def test_session_cost_measures_both_ways_and_each_session_sees_its_own_document(analyzer) -> None:
+    """The memory-per-session figure: a fork starts in far less time than a full per-session build (memory is
+    measured by the bench on the real corpus; a small corpus here is under RSS's page granularity)."""
+    from engine.search.bench import session_cost
+    from engine.search.corpus import demo_corpus
+
+    docs = [Doc(f"{i}-{d.id}", d.text, d.title, d.fields) for i in range(6) for d in demo_corpus()]
+    tokens = [[(t.text, t.pos) for t in analyzer.tokens(d.text)] for d in docs]
+    out = session_cost(docs, tokens, analyzer, sessions=2)
+    assert set(out) == {"fork", "copy", "memory_ratio_copy_over_fork", "sessions"}
+    assert out["fork"]["first_search_ms"] < out["copy"]["first_search_ms"]
+    assert out["copy"]["mib_per_session"] >= 0 and out["fork"]["mib_per_session"] >= 0

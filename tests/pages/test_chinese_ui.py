@@ -1,0 +1,121 @@
+"""Every page in Chinese shows no English prose: only names, identifiers, formulas and units may stay in Latin.
+
+Each page is rendered in 中文 through AppTest, in its views and in its error and explanation states, and every
+piece of visible text (markdown, labels, options, alerts, tables, metrics, plotly titles, axes, legends and
+hover texts; not code blocks or LaTeX) is checked by `english_in`.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.pages.apptest import assert_clean, open_page, visible_text
+from ui.registry import HOME
+from ui.text.search import TEXT as SEARCH
+
+# names, identifiers, units and terms of art that Chinese technical writing keeps in Latin letters
+_NAMES = """
+    # noqa: SIM905 (a word list reads better as prose) BM25 idf tf norm dl avgdl df jieba Roaring Bitmap bitmap
+    NFKC Lucene tantivy FTS5 SQLite Elasticsearch JSONL CSV UTF GB18030 text weight score top PyTorch torch SDPA
+    FlashAttention Triton CUDA GPU CPU HBM SRAM softmax rowmax rowsum fp fp16 bf16 fp32 fp64 tf32 TF32 FP FP8
+    E4M3 E5M2 GradScaler AdamW SGD ulp ulps inf nan NaN Inf ms MiB GiB KiB MB KB GB µs ns TFLOP FLOP FLOPs MTP
+    Medusa token tokens Shakespeare ROMEO JULIET Hugging Face transformers lookup gamma alpha tile tiles
+    Glassbox Streamlit OR AND NOT Q K V of mantissa exponent sign hex bin demo id ids k1 b N k x y Python PyPI
+    pip snownlp English IEEE OCP NVIDIA TensorFloat bfloat
+"""
+ALLOWED = set(_NAMES.lower().split())
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
+
+
+def _prose_word(w: str) -> bool:
+    return len(w) >= 3 and w.lower().strip("'’-") not in ALLOWED
+
+
+def english_in(text: str) -> str | None:
+    """The English prose in `text`, or None: three words in a row of which two are not names or identifiers, or a
+    string with no Chinese at all that holds a word of three letters or more that is not one."""
+    # code spans, formulas, links, file names and identifiers (a token holding digits, _ . : / | or =) are names
+    plain = re.sub(r"`[^`]*`|\$[^$]*\$|https?://\S+", " ", text)
+    plain = " ".join(t for t in plain.split() if not re.search(r"[0-9_.:/|=]", t.strip("()（），,;；。")))
+    words = _WORD.findall(plain)
+    for i in range(len(words) - 2):
+        if sum(_prose_word(w) for w in words[i:i + 3]) >= 2:
+            run = " ".join(words[i:i + 3])
+            if re.search(r"\b" + r"\W+".join(map(re.escape, words[i:i + 3])) + r"\b", plain):
+                return run
+    if not _CJK.search(text):
+        prose = [w for w in words if _prose_word(w)]
+        if prose:
+            return " ".join(prose)
+    return None
+
+
+def test_the_detector_tells_prose_from_names() -> None:
+    assert english_in("this quote is never closed")
+    assert english_in("documents")
+    assert english_in("查询 was rejected by the parser")
+    assert english_in("无法执行该查询：unknown field colour") == "unknown field colour"
+    for ok in ("BM25 得分", "jieba 分词", "fp16 · 0x3C00", "SDPA 与 FlashAttention", "1.5 ms", "倒排索引 OR lucene",
+               "idf = ln(1 + (N − df + 0.5) / (df + 0.5))", "`region:上海`", "MiB", "u03", "Roaring Bitmap"):
+        assert english_in(ok) is None, ok
+
+
+def _assert_chinese(at, where: str, **data) -> None:
+    assert_clean(at)
+    found = {s: e for s in visible_text(at, **data) if (e := english_in(s))}
+    assert not found, f"{where}: English in the 中文 UI: " + "; ".join(f"{e!r} in {s[:80]!r}" for s, e in found.items())
+
+
+SEARCH_VIEWS = ["search", "trace", "analyzer", "corpus", "recall", "walkthrough"]
+
+
+def _zh(table: dict, *keys: str) -> tuple[str, ...]:
+    return tuple(table[k][1] for k in keys)
+
+
+@pytest.mark.parametrize("view", SEARCH_VIEWS)
+def test_search_page_in_chinese(view: str) -> None:
+    _assert_chinese(open_page("pages/search.py", "zh", view=view), f"search/{view}")
+
+
+def test_search_internals_in_chinese() -> None:
+    """The corpus's own words (it holds English terms such as transformer) are data: their columns are skipped."""
+    at = open_page("pages/search.py", "zh", view="internals")
+    _assert_chinese(at, "search/internals",
+                    data_columns=_zh(SEARCH, "in.col.terms_in_order", "an.col.term", "re.col.title", "in.col.ids"))
+
+
+@pytest.mark.parametrize("q", ["(倒排 OR", "colour:red", "的", "倒*"])
+def test_search_errors_and_notes_in_chinese(q: str) -> None:
+    _assert_chinese(open_page("pages/search.py", "zh", q=q), f"search q={q}")
+
+
+def test_search_explanations_and_chart_in_chinese() -> None:
+    at = open_page("pages/search.py", "zh")
+    at.toggle(key="chart").set_value(True).run()
+    _assert_chinese(at, "search/chart")  # the expanders' score trees are part of the page's markdown
+
+
+@pytest.mark.parametrize("view", ["formats", "explorer", "range", "gradients", "walkthrough"])
+def test_numerics_page_in_chinese(view: str) -> None:
+    _assert_chinese(open_page("pages/numerics.py", "zh", view=view), f"numerics/{view}")
+
+
+@pytest.mark.parametrize("x", ["abc", "0x3C000", "1e999", "1e-999"])
+def test_numerics_errors_and_notes_in_chinese(x: str) -> None:
+    _assert_chinese(open_page("pages/numerics.py", "zh", view="explorer", x=x), f"numerics x={x}")
+
+
+def test_attention_page_in_chinese() -> None:
+    _assert_chinese(open_page("pages/attention.py", "zh"), "attention")
+
+
+def test_specdec_page_in_chinese() -> None:
+    _assert_chinese(open_page("pages/specdec.py", "zh"), "specdec")
+
+
+def test_home_in_chinese() -> None:
+    _assert_chinese(open_page(HOME, "zh"), "home")
