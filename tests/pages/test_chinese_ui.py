@@ -17,7 +17,7 @@ from ui.text.search import TEXT as SEARCH
 
 # names, identifiers, units and terms of art that Chinese technical writing keeps in Latin letters
 _NAMES = """
-    # noqa: SIM905 (a word list reads better as prose) BM25 idf tf norm dl avgdl df jieba Roaring Bitmap bitmap
+    BM25 idf tf norm dl avgdl df jieba Roaring Bitmap bitmap
     NFKC Lucene tantivy FTS5 SQLite Elasticsearch JSONL CSV UTF GB18030 text weight score top PyTorch torch SDPA
     FlashAttention Triton CUDA GPU CPU HBM SRAM softmax rowmax rowsum fp fp16 bf16 fp32 fp64 tf32 TF32 FP FP8
     E4M3 E5M2 GradScaler AdamW SGD ulp ulps inf nan NaN Inf ms MiB GiB KiB MB KB GB µs ns TFLOP FLOP FLOPs MTP
