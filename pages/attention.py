@@ -1,14 +1,16 @@
 """Tiled attention: FlashAttention's online softmax, exact against PyTorch, tile by tile, measured."""
 
+from dataclasses import dataclass
+
 import pandas as pd
 import streamlit as st
 import torch
 
-from engine.attention import count_tiles, tiled_attention
+from engine.attention import count_tiles, run_case, tiled_attention
 from engine.attention import plots as P
-from engine.attention.bench import run_case
 from engine.attention.guard import estimate, memory_budget
 from engine.attention.iomodel import block_for_sram
+from ui import page
 from ui.cache import shared_result
 from ui.chrome import device_label, ensure_navigation
 from ui.i18n import plot_labels, translator
@@ -20,6 +22,7 @@ T = translator(TEXT)
 PL = plot_labels(TEXT, P.LABELS)
 DTYPES = {"fp32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}
 DEVICES = ["cpu", "cuda"] if torch.cuda.is_available() else ["cpu"]
+METHODS = ("naive", "tiled", "sdpa", "triton")
 SWEEP_N = [256, 512, 1024, 2048, 4096]
 PRESETS = {1: {}, 2: {"tn": 64, "tb": 16, "causal": False}, 3: {"causal": True},
            4: {"n": 1024, "heads": 4}, 5: {"n": 8192, "heads": 16, "d": 16, "bq": 256, "bk": 256}}
@@ -27,93 +30,143 @@ PARAMS = [("n", 1024, int_in(16, 8192)), ("d", 64, int_in(8, 256)), ("heads", 4,
           ("bq", 64, int_in(8, 512)), ("bk", 64, int_in(8, 512)), ("causal", False, lambda s: s == "True"),
           ("dtype", "fp32", choice(list(DTYPES))), ("dev", DEVICES[-1], choice(DEVICES)),
           ("tn", 128, int_in(16, 256)), ("tb", 32, int_in(8, 64)), ("sram", 100, int_in(16, 1024))]
+FORMULA = (r"m' = \max(m,\ \mathrm{rowmax}(S_{ij})),\quad l' = e^{m-m'}\,l + \mathrm{rowsum}(e^{S_{ij}-m'}),"
+           r"\quad O' = e^{m-m'}\,O + e^{S_{ij}-m'}\,V_j,\quad \mathrm{out} = O/l")
 
-st.title(T("title"))
-st.markdown(T("what"))
-st.latex(r"m' = \max(m,\ \mathrm{rowmax}(S_{ij})),\quad l' = e^{m-m'}\,l + \mathrm{rowsum}(e^{S_{ij}-m'}),"
-         r"\quad O' = e^{m-m'}\,O + e^{S_{ij}-m'}\,V_j,\quad \mathrm{out} = O/l")
-for key, default, parse in PARAMS:
-    bind(key, default, parse)
 
-with st.container(border=True):
-    st.subheader(T("controls"))
-    c = st.columns(4)
-    n = c[0].select_slider(T("n"), [16, 64, 128, 256, 512, 1024, 2048, 4096, 8192], key="n")
-    d = c[1].select_slider(T("d"), [8, 16, 32, 64, 128, 256], key="d")
-    heads = c[2].slider(T("heads"), 1, 16, key="heads")
-    dtype = c[3].segmented_control(T("dtype"), list(DTYPES), key="dtype") or "fp32"
-    c = st.columns(4)
-    bq = c[0].select_slider(T("block_q"), [8, 16, 32, 64, 128, 256, 512], key="bq")
-    bk = c[1].select_slider(T("block_k"), [8, 16, 32, 64, 128, 256, 512], key="bk")
-    causal = c[2].toggle(T("causal"), key="causal")
-    device = torch.device(c[3].segmented_control(T("device_pick"), DEVICES, key="dev") or "cpu")
-st.caption(T("device", device=device_label(device)))
+@dataclass(frozen=True)
+class Settings:
+    """The problem the page runs, bound to the URL."""
 
-st.header(T("live"))
-est, budget = estimate(n, n, d, heads, DTYPES[dtype], bq, bk), memory_budget(device)
-skip = tuple(m for m in ("naive", "tiled", "sdpa") if not est.fits(m, budget))
-for m in skip:
-    st.warning(T("refused", method=m, need=f"{getattr(est, m) / 2**20:,.0f}", budget=f"{budget / 2**20:,.0f}"))
-if len(skip) < 3:
-    key = ("live", n, d, heads, bq, bk, causal, dtype, device.type, skip)
-    row = shared_result(key, lambda: run_case(n, d, heads, DTYPES[dtype], causal, 2, bq, bk, device, skip))
-    methods = [m for m in ("naive", "tiled", "sdpa", "triton") if m in row]
+    n: int
+    d: int
+    heads: int
+    dtype: str
+    bq: int
+    bk: int
+    causal: bool
+    device: torch.device
+
+    def estimate(self, n: int | None = None):
+        """What each method would allocate for this problem (at another N if given)."""
+        n = n or self.n
+        return estimate(n, n, self.d, self.heads, DTYPES[self.dtype], self.bq, self.bk)
+
+
+def main() -> None:
+    """The page, part by part (see ../shared/DESIGN.md)."""
+    page.what_and_why(T, FORMULA)
+    s = controls()
+    live(s)
+    step_through(s)
+    measured(s)
+    io_model(s)
+    st.header(T("walk"))
+    walkthrough(T, PRESETS, base={"n": 1024, "d": 64, "heads": 4, "bq": 64, "bk": 64, "causal": False,
+                                  "dtype": "fp32", "tn": 128, "tb": 32})
+    publish(*(p[0] for p in PARAMS))
+
+
+def controls() -> Settings:
+    """The problem size, tiles, mask, dtype and device, bound to the URL."""
+    for key, default, parse in PARAMS:
+        bind(key, default, parse)
+    with st.container(border=True):
+        st.subheader(T("controls"))
+        c = st.columns(4)
+        n = c[0].select_slider(T("n"), [16, 64, 128, 256, 512, 1024, 2048, 4096, 8192], key="n")
+        d = c[1].select_slider(T("d"), [8, 16, 32, 64, 128, 256], key="d")
+        heads = c[2].slider(T("heads"), 1, 16, key="heads")
+        dtype = c[3].segmented_control(T("dtype"), list(DTYPES), key="dtype") or "fp32"
+        c = st.columns(4)
+        bq = c[0].select_slider(T("block_q"), [8, 16, 32, 64, 128, 256, 512], key="bq")
+        bk = c[1].select_slider(T("block_k"), [8, 16, 32, 64, 128, 256, 512], key="bk")
+        causal = c[2].toggle(T("causal"), key="causal")
+        device = torch.device(c[3].segmented_control(T("device_pick"), DEVICES, key="dev") or "cpu")
+    st.caption(T("device", device=device_label(device)))
+    return Settings(n, d, heads, dtype, bq, bk, causal, device)
+
+
+def live(s: Settings) -> None:
+    """Part 3: every method on this problem now (time, peak memory, error), refusing what would not fit."""
+    st.header(T("live"))
+    est, budget = s.estimate(), memory_budget(s.device)
+    skip = tuple(m for m in ("naive", "tiled", "sdpa") if not est.fits(m, budget))
+    for m in skip:
+        st.warning(T("refused", method=T(f"method.{m}"), need=f"{getattr(est, m) / 2**20:,.0f}",
+                     budget=f"{budget / 2**20:,.0f}"))
+    if len(skip) == 3:
+        return
+    key = ("live", s, skip)
+    row = shared_result(key, lambda: run_case(s.n, s.d, s.heads, DTYPES[s.dtype], s.causal, 2, s.bq, s.bk, s.device,
+                                              skip))
+    methods = [m for m in METHODS if m in row]
     st.dataframe(pd.DataFrame({
-        T("col.method"): methods, T("col.time"): [round(row[m]["time_s"] * 1e3, 2) for m in methods],
+        T("col.method"): [T(f"method.{m}") for m in methods],
+        T("col.time"): [round(row[m]["time_s"] * 1e3, 2) for m in methods],
         T("col.peak"): [round(row[m]["peak_mib"], 2) for m in methods],
         T("col.max_err"): [f"{row[m]['max_abs_err']:.2e}" for m in methods],
         T("col.rel_err"): [f"{row[m]['rel_err']:.2e}" for m in methods],
     }), hide_index=True, width="stretch")
-    computed, skipped = count_tiles(n, n, bq, bk, causal)
+    computed, skipped = count_tiles(s.n, s.n, s.bq, s.bk, s.causal)
     st.caption(T("tiles", computed=f"{computed:,}", skipped=f"{skipped:,}") + " · " + T("err_note"))
 
-st.header(T("step"))
-st.markdown(T("step.intro"))
-c = st.columns(2)
-tn = c[0].select_slider(T("step.n"), [16, 32, 64, 128, 256], key="tn")
-tb = c[1].select_slider(T("step.block"), [8, 16, 32, 64], key="tb")
+
+def step_through(s: Settings) -> None:
+    """Part 4: one small head tile by tile, with the real running maxima, sums and output rows."""
+    st.header(T("step"))
+    st.markdown(T("step.intro"))
+    c = st.columns(2)
+    tn = c[0].select_slider(T("step.n"), [16, 32, 64, 128, 256], key="tn")
+    tb = c[1].select_slider(T("step.block"), [8, 16, 32, 64], key="tb")
+    d = min(s.d, 64)
+
+    def make_trace():
+        g = torch.Generator().manual_seed(tn)
+        q, k, v = (torch.randn(1, tn, d, generator=g).to(DTYPES[s.dtype]) for _ in range(3))
+        return tiled_attention(q, k, v, s.causal, block_q=tb, block_k=tb, return_trace=True)
+
+    out, trace = shared_result(("trace", tn, tb, d, s.causal, s.dtype), make_trace)
+    step = st.slider(T("step.slider"), 0, len(trace.steps) - 1, 0, key=f"step_{tn}_{tb}_{s.causal}")
+    cur = trace.steps[step]
+    c = st.columns([1, 2])
+    c[0].plotly_chart(P.tile_grid(trace, step, PL), width="stretch")
+    c[1].plotly_chart(P.tile_heatmaps(trace, step, PL), width="stretch")
+    c = st.columns(2)
+    c[0].plotly_chart(P.running_stats(trace, step, PL), width="stretch")
+    final = out[0, cur.q_range[0]:cur.q_range[1]].double().numpy()
+    c[1].plotly_chart(P.convergence(trace, step, final, PL), width="stretch")
+    seen = torch.isfinite(cur.m_old)
+    if seen.any():  # show the row whose maximum rose most: its rescale factor is furthest below 1
+        r = int(torch.where(seen, cur.m_new - cur.m_old, torch.tensor(-1.0, dtype=cur.m_new.dtype)).argmax())
+        st.info(T("step.row", row=cur.q_range[0] + r, m_old=_num(cur.m_old[r]), m_new=_num(cur.m_new[r]),
+                  alpha=_num(cur.rescale[r]), l=_num(cur.l[r])))
+    else:
+        st.info(T("step.first", row=cur.q_range[0], m_new=_num(cur.m_new[0]), l=_num(cur.l[0])))
 
 
-def make_trace():
-    g = torch.Generator().manual_seed(tn)
-    q, k, v = (torch.randn(1, tn, min(d, 64), generator=g).to(DTYPES[dtype]) for _ in range(3))
-    return tiled_attention(q, k, v, causal, block_q=tb, block_k=tb, return_trace=True)
+def _num(x) -> str:
+    return f"{float(x):.4g}"
 
 
-out, trace = shared_result(("trace", tn, tb, min(d, 64), causal, dtype), make_trace)
-step = st.slider(T("step.slider"), 0, len(trace.steps) - 1, 0, key=f"step_{tn}_{tb}_{causal}")
-cur = trace.steps[step]
-c = st.columns([1, 2])
-c[0].plotly_chart(P.tile_grid(trace, step, PL), width="stretch")
-c[1].plotly_chart(P.tile_heatmaps(trace, step, PL), width="stretch")
-c = st.columns(2)
-c[0].plotly_chart(P.running_stats(trace, step, PL), width="stretch")
-final = out[0, cur.q_range[0]:cur.q_range[1]].double().numpy()
-c[1].plotly_chart(P.convergence(trace, step, final, PL), width="stretch")
-fmt = lambda x: f"{float(x):.4g}"  # noqa: E731
-seen = torch.isfinite(cur.m_old)
-if seen.any():  # show the row whose maximum rose most: its rescale factor is furthest below 1
-    r = int(torch.where(seen, cur.m_new - cur.m_old, torch.tensor(-1.0, dtype=cur.m_new.dtype)).argmax())
-    st.info(T("step.row", row=cur.q_range[0] + r, m_old=fmt(cur.m_old[r]), m_new=fmt(cur.m_new[r]),
-              alpha=fmt(cur.rescale[r]), l=fmt(cur.l[r])))
-else:
-    st.info(T("step.first", row=cur.q_range[0], m_new=fmt(cur.m_new[0]), l=fmt(cur.l[0])))
-
-st.header(T("measured"))
-st.markdown(T("measured.intro"))
-sweep_key = ("sweep", d, heads, bq, bk, causal, dtype, device.type)
-if st.button(T("measured.run"), type="primary"):
-    st.session_state["swept"] = sweep_key
-if st.session_state.get("swept") == sweep_key:
-    bar = st.empty()
+def measured(s: Settings) -> None:
+    """Part 5: time and peak memory of the methods against N, measured on request and shared."""
+    st.header(T("measured"))
+    st.markdown(T("measured.intro"))
+    sweep_key = ("sweep", s)
+    if st.button(T("measured.run"), type="primary"):
+        st.session_state["swept"] = sweep_key
+    if st.session_state.get("swept") != sweep_key:
+        st.info(T("measured.not_yet"))
+        return
+    bar, budget = st.empty(), memory_budget(s.device)
 
     def sweep() -> list[dict]:
         tick, rows = progress_callback(bar.progress(0.0), T("measured.running")), []
         for i, sn in enumerate(SWEEP_N):
             tick(i, len(SWEEP_N), float(sn))
-            e = estimate(sn, sn, d, heads, DTYPES[dtype], bq, bk)
-            sk = tuple(m for m in ("naive",) if not e.fits(m, budget))
-            rows.append(run_case(sn, d, heads, DTYPES[dtype], causal, 3, bq, bk, device, sk))
+            sk = tuple(m for m in ("naive",) if not s.estimate(sn).fits(m, budget))
+            rows.append(run_case(sn, s.d, s.heads, DTYPES[s.dtype], s.causal, 3, s.bq, s.bk, s.device, sk))
         return rows
 
     rows = shared_result(sweep_key, sweep)
@@ -124,17 +177,15 @@ if st.session_state.get("swept") == sweep_key:
     c = st.columns(2)
     c[0].plotly_chart(P.sweep_figure(full, "peak_mib", T("measured.memory"), "MiB", PL), width="stretch")
     c[1].plotly_chart(P.sweep_figure(full, "time_s", T("measured.time"), "s", PL), width="stretch")
-    flat = pd.json_normalize(rows)
-    st.download_button(T("measured.csv"), flat.to_csv(index=False), "attention_sweep.csv", "text/csv")
-else:
-    st.info(T("measured.not_yet"))
+    page.csv_download(T("measured.csv"), pd.json_normalize(rows), "attention_sweep.csv")
 
-st.subheader(T("io"))
-sram = st.select_slider(T("io.sram"), [16, 32, 64, 100, 128, 192, 228, 256, 512, 1024], key="sram")
-st.plotly_chart(P.io_figure([256 * 2**i for i in range(8)], d, sram, causal, PL), width="stretch")
-st.caption(T("io.caption", block=block_for_sram(sram * 1024, d)))
 
-st.header(T("walk"))
-walkthrough(T, PRESETS, base={"n": 1024, "d": 64, "heads": 4, "bq": 64, "bk": 64, "causal": False, "dtype": "fp32",
-                              "tn": 128, "tb": 32})
-publish(*(p[0] for p in PARAMS))
+def io_model(s: Settings) -> None:
+    """What the HBM↔SRAM traffic model predicts for a GPU with the chosen SRAM per block."""
+    st.subheader(T("io"))
+    sram = st.select_slider(T("io.sram"), [16, 32, 64, 100, 128, 192, 228, 256, 512, 1024], key="sram")
+    st.plotly_chart(P.io_figure([256 * 2**i for i in range(8)], s.d, sram, s.causal, PL), width="stretch")
+    st.caption(T("io.caption", block=block_for_sram(sram * 1024, s.d)))
+
+
+main()

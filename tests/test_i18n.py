@@ -83,3 +83,20 @@ def test_every_plot_label_is_translated(topic: str) -> None:
     assert not missing, f"ui/text/{topic}.py lacks plot labels {missing}"
     for k, english in plots.LABELS.items():
         assert _fields(english) == _fields(TABLES[topic][f"plot.{k}"][0]), k
+
+
+def test_every_engine_message_code_has_a_translation() -> None:
+    """Engines declare each error, note and explanation code once (engine.messages); ui/text/messages.py carries
+    the same English default and a Chinese text with the same placeholders, for every code and no other."""
+    from engine.messages import ENGLISH
+    from tests.test_layering import ENGINE_MODULES
+
+    for m in ENGINE_MODULES:
+        if not m.endswith(".bench"):
+            importlib.import_module(m)
+    table = TABLES["messages"]
+    assert len(ENGLISH) > 40, "the engines declared suspiciously few codes"
+    assert set(ENGLISH) == set(table), sorted(set(ENGLISH) ^ set(table))
+    for code, english in ENGLISH.items():
+        assert table[code][0] == english, code
+        assert _fields(table[code][1]) == _fields(english), code

@@ -10,74 +10,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
-import time
-from collections.abc import Callable
 
 import torch
 
-from engine.attention.core import reference_attention, sdpa_attention
-from engine.attention.iomodel import attention_flops
-from engine.attention.memory import measure_peak
-from engine.attention.tiled import tiled_attention
+from engine.attention.compare import run_case
 from engine.device import describe_device, pick_device
 
 DTYPES = {"fp32": torch.float32, "bf16": torch.bfloat16}
-
-
-def _sync(device: torch.device) -> None:
-    if device.type == "cuda":
-        torch.cuda.synchronize(device)
-
-
-def methods(block_q: int, block_k: int, device: torch.device) -> dict[str, Callable]:
-    """The contenders, each as fn(q, k, v, causal)."""
-    out = {
-        "naive": lambda q, k, v, c: reference_attention(q, k, v, c),
-        "tiled": lambda q, k, v, c: tiled_attention(q, k, v, c, block_q=block_q, block_k=block_k),
-        "sdpa": lambda q, k, v, c: sdpa_attention(q, k, v, c),
-    }
-    if device.type == "cuda":
-        from engine.attention.triton_kernel import triton_attention
-
-        out["triton"] = lambda q, k, v, c: triton_attention(q, k, v, c, block_m=128, block_n=64)
-    return out
-
-
-def run_case(n: int, d: int, heads: int, dtype: torch.dtype, causal: bool, rounds: int, block_q: int,
-             block_k: int, device: torch.device, skip: tuple[str, ...] = ()) -> dict:
-    """Time, memory and error (head 0 against float64) of every method not in `skip` on one problem."""
-    g = torch.Generator().manual_seed(n)
-    q, k, v = (torch.randn(1, heads, n, d, generator=g).to(device=device, dtype=dtype) for _ in range(3))
-    fns = {name: fn for name, fn in methods(block_q, block_k, device).items() if name not in skip}
-    times: dict[str, list[float]] = {m: [] for m in fns}
-    for _ in range(rounds):
-        for name, fn in fns.items():
-            _sync(device)
-            t = time.perf_counter()
-            fn(q, k, v, causal)
-            _sync(device)
-            times[name].append(time.perf_counter() - t)
-    ref = reference_attention(*(t[:, :1].double() for t in (q, k, v)), causal)
-    row: dict = {"n": n, "d": d, "heads": heads, "dtype": str(dtype).removeprefix("torch."), "causal": causal}
-    flops = heads * attention_flops(n, n, d, causal=causal)
-    for name, fn in fns.items():
-        out = fn(q, k, v, causal)
-        med = statistics.median(times[name])
-        row[name] = {
-            "time_s": round(med, 5),
-            "peak_mib": round(measure_peak(lambda fn=fn: fn(q, k, v, causal), device).mib, 3),
-            "rel_err": float(((out[:, :1].double() - ref).norm() / ref.norm()).item()),
-            "max_abs_err": float((out[:, :1].double() - ref).abs().max().item()),
-            "tflops": round(flops / med / 1e12, 4),
-        }
-        del out
-    if "tiled" in fns and "sdpa" in fns:
-        row["tiled_over_sdpa_time"] = round(row["tiled"]["time_s"] / row["sdpa"]["time_s"], 3)
-        row["tiled_over_sdpa_memory"] = round(row["tiled"]["peak_mib"] / row["sdpa"]["peak_mib"], 3)
-    if "tiled" in fns and "naive" in fns:
-        row["naive_over_tiled_memory"] = round(row["naive"]["peak_mib"] / row["tiled"]["peak_mib"], 1)
-    return row
 
 
 def main(argv: list[str] | None = None) -> None:

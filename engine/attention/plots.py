@@ -22,6 +22,7 @@ LABELS = {  # English defaults; pages pass their translations (keys: "plot.<key>
     "conv_x": "key block processed", "conv_y": "max |O_partial − O_final|", "n_axis": "N (sequence length)",
     "io_standard": "standard Θ(Nd + N²)", "io_tiled": "tiled Θ(N²d²/M)",
     "io_title": "HBM traffic per head (model), SRAM = {sram} KiB", "io_y": "MiB moved",
+    **{f"method_{m}": m for m in ("naive", "tiled", "sdpa", "triton")},
 }
 METHOD_COLORS = {"naive": "#ef4444", "tiled": "#2563eb", "sdpa": "#16a34a", "triton": "#9333ea"}
 _LAYOUT = dict(margin=dict(l=10, r=10, t=40, b=40))
@@ -102,7 +103,8 @@ def sweep_figure(rows: list[dict], key: str, title: str, unit: str, labels: Labe
     methods = [m for m in METHOD_COLORS if rows and m in rows[0]]
     for m in methods:
         pts = [(r["n"], r[m][key]) for r in rows if r[m][key] > 0]
-        fig.add_trace(go.Scatter(x=[p[0] for p in pts], y=[p[1] for p in pts], name=m, mode="lines+markers",
+        fig.add_trace(go.Scatter(x=[p[0] for p in pts], y=[p[1] for p in pts], name=_lab(labels, f"method_{m}"),
+                                 mode="lines+markers",
                                  line_color=METHOD_COLORS[m]))
     fig.update_layout(title=title, xaxis=dict(title=_lab(labels, "n_axis"), type="log"),
                       yaxis=dict(title=unit, type="log"), height=360, **_LAYOUT)
