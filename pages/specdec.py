@@ -1,6 +1,6 @@
 """Speculative decoding: a draft proposes, the target verifies in one pass, the output keeps its distribution."""
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import pandas as pd
 import streamlit as st
@@ -10,7 +10,8 @@ from engine.specdec import plots as P
 from engine.specdec.exactness import RULES, exactness_check
 from engine.specdec.generate import encode, expected_tokens_per_call
 from engine.specdec.stats import acceptance_by_position, gamma_sweep, summary
-from ui.cache import shared_result
+from ui import page
+from ui.cache import shared_resource, shared_result
 from ui.chrome import device_label, ensure_navigation
 from ui.i18n import plot_labels, translator
 from ui.state import bind, choice, int_in, publish, walkthrough
@@ -27,187 +28,11 @@ PRESETS = {1: {"method": "autoregressive", "temp": 100}, 2: {"method": "speculat
            3: {"method": "speculative", "temp": 0}, 4: {"method": "medusa", "temp": 0},
            5: {"method": "mtp", "temp": 100, "gamma": 2}, 6: {"method": "lookup", "temp": 0}}
 
-st.title(T("title"))
-st.markdown(T("what"))
-st.latex(r"\text{accept } x_i \sim q_i \text{ with probability } \min\!\Big(1, \frac{p_i(x_i)}{q_i(x_i)}\Big),"
-         r"\quad\text{else emit } x \sim \frac{\max(0,\ p_i - q_i)}{\sum_x \max(0,\ p_i - q_i)}")
-st.latex(r"\mathbb{E}[\text{tokens per target pass}] = \frac{1-\alpha^{\gamma+1}}{1-\alpha},\qquad"
-         r"\text{speedup} = \frac{1-\alpha^{\gamma+1}}{(1-\alpha)(\gamma c + 1)}")
-
-try:
-    models = shared_result("specdec-models", load_models)
-except (FileNotFoundError, ValueError, RuntimeError) as e:
-    st.error(T("no_models", error=str(e)))
-    st.stop()
-
-MAX_PROMPT = models.target.config.context - 16  # bytes: leave the context room to generate
-for key, default, parse in PARAMS:
-    bind(key, default, parse)
-bind("prompt", "ROMEO:\n")
-
-with st.container(border=True):
-    st.subheader(T("controls"))
-    prompt = st.text_area(T("prompt"), key="prompt", height=80, max_chars=MAX_PROMPT)
-    method = st.segmented_control(T("method"), list(METHODS), key="method",
-                                  format_func=lambda m: T(f"method.{m}")) or "speculative"
-    c = st.columns(3)
-    gamma = c[0].slider(T("gamma"), 1, 8, key="gamma", disabled=method in ("autoregressive", "medusa"))
-    temp = c[1].slider(T("temperature"), 0, 150, key="temp", format="%d%%", help=T("temperature.help")) / 100
-    new = c[2].slider(T("new_tokens"), 10, 200, key="new")
-    with st.expander(T("advanced")):
-        c = st.columns(4)
-        seed = c[0].number_input(T("seed"), 0, 9999, key="seed")
-        top_k = c[1].number_input(T("top_k"), 0, 256, key="topk", help=T("top_k.help")) or None
-        top_p = c[2].slider(T("top_p"), 1, 100, key="topp", format="%d%%") / 100
-        drafter = c[3].segmented_control(T("drafter"), ["draft", "draft_text_only"], key="drafter",
-                                         format_func=lambda d: T(f"drafter.{d}")) or "draft"
-st.caption(T("device", device=device_label(), target=f"{models.target.n_params() / 1e6:.1f}",
-             draft=f"{models.draft.n_params() / 1e6:.2f}"))
-if method == "mtp" and gamma > models.mtp.depth:
-    st.caption(T("mtp_depth", depth=models.mtp.depth))
-
-prompt_tokens = encode(prompt)
-if not prompt.strip():
-    st.warning(T("empty_prompt"))
-    st.stop()
-if len(prompt_tokens) > MAX_PROMPT:
-    st.warning(T("long_prompt", n=len(prompt_tokens), limit=MAX_PROMPT))
-    st.stop()
-active = models if drafter == "draft" else replace(models, draft=models.others[drafter])
-settings = (prompt, gamma, temp, new, int(seed), top_k, None if top_p >= 1 else top_p, drafter)
-
-
-def run(m: str):
-    """One generation with the page's settings (cached per setting)."""
-    return shared_result(("gen", m, *settings), lambda: generate(
-        active, prompt, m, new, temp, gamma=gamma, seed=int(seed), top_k=top_k, top_p=settings[6]))
-
-
-g = run(method)
-base = run("autoregressive")
-s = summary(g, base)
-
-st.header(T("view"))
-st.markdown(P.legend_html(PL), unsafe_allow_html=True)
-st.markdown(P.acceptance_html(g, prompt_tokens, PL), unsafe_allow_html=True)
-c = st.columns(5)
-c[0].metric(T("m.tokens_s"), f"{s['tokens_per_s']:.0f}",
-            f"{s['speedup']:.2f}× {T('m.vs_base')}" if s.get("speedup") else None)
-c[1].metric(T("m.calls"), s["target_calls"], f"{s['target_calls'] - base.stats['target_calls']:+d}",
-            delta_color="inverse")
-c[2].metric(T("m.alpha"), "—" if s["acceptance_rate"] is None else f"{s['acceptance_rate']:.2f}")
-c[3].metric(T("m.per_call"), f"{s['tokens_per_target_call']:.2f}")
-c[4].metric(T("m.accepted"), f"{s['mean_accepted']:.2f}")
-if temp <= 0 and method != "autoregressive":
-    same = g.tokens == base.tokens
-    (st.success if same else st.error)(T("greedy_same" if same else "greedy_differs"))
-elif method == "medusa":
-    st.info(T("medusa_typical"))
-
-with st.expander(T("steps"), expanded=False):
-    st.dataframe(pd.DataFrame([{
-        T("col.step"): i, T("col.drafted"): "".join(P.show_byte(t) for t in st_.drafted),
-        T("col.q"): " ".join(f"{x:.2f}" for x in st_.q), T("col.p"): " ".join(f"{x:.2f}" for x in st_.p),
-        T("col.u"): " ".join(f"{x:.2f}" for x in st_.uniforms), T("col.fates"): " ".join(st_.fates),
-        T("col.emitted"): "".join(P.show_byte(t) for t in st_.emitted),
-        T("col.draft_ms"): round(st_.draft_ms, 2), T("col.target_ms"): round(st_.target_ms, 2)}
-        for i, st_ in enumerate(g.trace, start=1)]), hide_index=True, width="stretch")
-
-c = st.columns(2)
-with c[0]:
-    st.subheader(T("by_position"))
-    rows = acceptance_by_position(g)
-    if rows:
-        st.plotly_chart(P.acceptance_by_position_fig(rows, PL), width="stretch")
-    else:
-        st.caption(T("no_drafts"))
-with c[1]:
-    st.subheader(T("theory"))
-    points = []
-    if s["acceptance_rate"] is not None and s["tokens_per_verify"] and method in ("speculative", "mtp"):
-        points.append((s["acceptance_rate"], s["tokens_per_verify"], T("measured_point", method=method)))
-    st.plotly_chart(P.tokens_per_call_fig(s.get("gamma") or gamma, points, PL), width="stretch")
-    if points:
-        st.caption(T("theory.caption", measured=f"{s['tokens_per_verify']:.2f}",
-                     formula=f"{expected_tokens_per_call(s['acceptance_rate'], s['gamma']):.2f}"))
-    else:
-        st.caption(T("theory.not_linear"))
-
-st.header(T("medusa"))
-st.markdown(T("medusa.intro", heads=models.medusa.n, nodes=len(models.tree)))
-trees = [(i, t.tree) for i, t in enumerate(g.trace, start=1) if t.tree is not None]
-if method != "medusa":
-    st.info(T("medusa.pick"))
-elif trees:
-    pick = st.slider(T("medusa.step"), 1, len(trees), 1, key=f"tree_{len(trees)}")
-    i, tree = trees[pick - 1]
-    c = st.columns(2)
-    c[0].plotly_chart(P.tree_fig(tree, PL), width="stretch")
-    c[1].plotly_chart(P.tree_mask_fig(tree, PL), width="stretch")
-    st.caption(T("medusa.caption", step=i, accepted=len(tree.accepted),
-                 emitted="".join(P.show_byte(t) for t in g.trace[i - 1].emitted)))
-
-st.header(T("compare"))
-st.markdown(T("compare.intro"))
-if st.toggle(T("compare.run"), key="compare"):
-    table = []
-    for m in METHODS:
-        r = run(m)
-        rs = summary(r, base)
-        table.append({T("col.method"): T(f"method.{m}"), T("m.tokens_s"): round(rs["tokens_per_s"], 1),
-                      T("col.speedup"): round(rs["speedup"], 2) if rs.get("speedup") else None,
-                      T("m.calls"): rs["target_calls"],
-                      T("m.alpha"): None if rs["acceptance_rate"] is None else round(rs["acceptance_rate"], 3),
-                      T("m.per_call"): round(rs["tokens_per_target_call"], 2), T("col.text"): r.text})
-    st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
-
-st.header(T("sweep"))
-st.markdown(T("sweep.intro"))
-sweep_key = ("specdec-sweep", prompt, temp, int(seed), drafter)
-if st.button(T("sweep.run"), type="primary"):
-    st.session_state["specdec_swept"] = sweep_key
-if st.session_state.get("specdec_swept") == sweep_key:
-    bar = st.progress(0.0, text=T("sweep.running"))
-    rows = shared_result(sweep_key, lambda: gamma_sweep(
-        active, prompt, [1, 2, 3, 4, 6, 8], "speculative", temp, 120, int(seed),
-        progress=lambda i, n: bar.progress(i / n, text=T("sweep.running"))))
-    bar.empty()
-    st.plotly_chart(P.sweep_fig(rows, PL), width="stretch")
-    st.dataframe(pd.DataFrame([{T("gamma"): r["gamma"], T("m.alpha"): round(r["acceptance_rate"] or 0, 3),
-                                T("m.per_call"): round(r["tokens_per_verify"] or 0, 2),
-                                T("col.formula"): round(r["expected_tokens_per_verify"] or 0, 2),
-                                T("col.cost"): round(r.get("draft_cost") or 0, 3),
-                                T("col.speedup"): round(r.get("speedup") or 0, 2),
-                                T("col.theory"): round(r.get("speedup_theory") or 0, 2)} for r in rows]),
-                 hide_index=True, width="stretch")
-else:
-    st.info(T("sweep.not_yet"))
-
-st.header(T("exact"))
-st.markdown(T("exact.intro"))
-c = st.columns(3)
-samples = c[0].select_slider(T("exact.samples"), [1000, 2000, 4000, 8000, 16000], value=4000, key="samples")
-rule = c[1].segmented_control(T("exact.rule"), list(RULES), default="exact", key="rule",
-                              format_func=lambda r: T(f"rule.{r}")) or "exact"
-exact_temp = temp if temp > 0 else 1.0  # greedy has nothing to sample
-exact_key = ("exact", prompt, samples, rule, drafter, exact_temp, gamma, top_k, settings[6])
-if c[2].button(T("exact.run")):
-    st.session_state["specdec_checked"] = exact_key
-if st.session_state.get("specdec_checked") == exact_key:
-    if temp <= 0:
-        st.caption(T("exact.temp"))
-    with st.spinner(T("exact.running")):
-        res = shared_result(exact_key, lambda: exactness_check(
-            active.target, active.draft, prompt, samples, gamma, exact_temp, 0, rule, top_k=top_k,
-            top_p=settings[6]))
-    ok = res.p_value > 1e-4
-    (st.success if ok else st.error)(T("exact.result", p=f"{res.p_value:.3g}", chi2=f"{res.chi2:.1f}", dof=res.dof,
-                                       plain=f"{res.plain_p_value:.3g}", verdict=T("exact.ok" if ok else "exact.bad")))
-    st.plotly_chart(P.exactness_fig(res, labels=PL), width="stretch")
-
-st.header(T("hf"))
-st.markdown(T("hf.intro"))
-st.code('''from transformers import AutoModelForCausalLM, AutoTokenizer
+FORMULAS = (r"\text{accept } x_i \sim q_i \text{ with probability } \min\!\Big(1, \frac{p_i(x_i)}{q_i(x_i)}\Big),"
+            r"\quad\text{else emit } x \sim \frac{\max(0,\ p_i - q_i)}{\sum_x \max(0,\ p_i - q_i)}",
+            r"\mathbb{E}[\text{tokens per target pass}] = \frac{1-\alpha^{\gamma+1}}{1-\alpha},\qquad"
+            r"\text{speedup} = \frac{1-\alpha^{\gamma+1}}{(1-\alpha)(\gamma c + 1)}")
+HF_CODE = '''from transformers import AutoModelForCausalLM, AutoTokenizer
 
 tok = AutoTokenizer.from_pretrained("big-model")
 target = AutoModelForCausalLM.from_pretrained("big-model")
@@ -217,9 +42,239 @@ inputs = tok("ROMEO:", return_tensors="pt")
 # speculative sampling with a draft model ("assisted generation")
 out = target.generate(**inputs, assistant_model=draft, do_sample=True, temperature=1.0, max_new_tokens=200)
 # prompt lookup: drafts copied from the context, no second model
-out = target.generate(**inputs, prompt_lookup_num_tokens=10, max_new_tokens=200)''', language="python")
+out = target.generate(**inputs, prompt_lookup_num_tokens=10, max_new_tokens=200)'''
 
-st.header(T("walk"))
-walkthrough(T, PRESETS, base={"gamma": 4, "new": 200, "seed": 0, "topk": 0, "topp": 100, "drafter": "draft"},
-            forget=("specdec_swept", "specdec_checked"))
-publish(*(p[0] for p in PARAMS), "prompt")
+
+@dataclass(frozen=True)
+class Settings:
+    """What to generate and how, bound to the URL."""
+
+    prompt: str
+    method: str
+    gamma: int
+    temp: float
+    new: int
+    seed: int
+    top_k: int | None
+    top_p: float | None
+    drafter: str
+
+
+def main() -> None:
+    """The page, part by part (see ../shared/DESIGN.md)."""
+    page.what_and_why(T, *FORMULAS)
+    models = load()
+    s = controls(models)
+    if s is None:
+        return
+    active = models if s.drafter == "draft" else replace(models, draft=models.others[s.drafter])
+    g, base = live(active, s)
+    step_through(g, models, s)
+    measured(active, s, g, base)
+    st.header(T("hf"))
+    st.markdown(T("hf.intro"))
+    st.code(HF_CODE, language="python")
+    st.header(T("walk"))
+    walkthrough(T, PRESETS, base={"gamma": 4, "new": 200, "seed": 0, "topk": 0, "topp": 100, "drafter": "draft"},
+                forget=("specdec_swept", "specdec_checked"))
+    publish(*(p[0] for p in PARAMS), "prompt")
+
+
+def load():
+    """The shipped models, loaded once per server (never evicted by cached results)."""
+    try:
+        return shared_resource("specdec-models", load_models)
+    except (FileNotFoundError, ValueError, RuntimeError) as e:
+        st.error(T("no_models", error=type(e).__name__))
+        st.stop()
+
+
+def controls(models) -> Settings | None:
+    """The prompt, the method and its knobs, bound to the URL; None (with a message) for a prompt it cannot run."""
+    max_prompt = models.target.config.context - 16  # bytes: leave the context room to generate
+    for key, default, parse in PARAMS:
+        bind(key, default, parse)
+    bind("prompt", "ROMEO:\n")
+    with st.container(border=True):
+        st.subheader(T("controls"))
+        prompt = st.text_area(T("prompt"), key="prompt", height=80, max_chars=max_prompt)
+        method = st.segmented_control(T("method"), list(METHODS), key="method",
+                                      format_func=lambda m: T(f"method.{m}")) or "speculative"
+        c = st.columns(3)
+        gamma = c[0].slider(T("gamma"), 1, 8, key="gamma", disabled=method in ("autoregressive", "medusa"))
+        temp = c[1].slider(T("temperature"), 0, 150, key="temp", format="%d%%", help=T("temperature.help")) / 100
+        new = c[2].slider(T("new_tokens"), 10, 200, key="new")
+        with st.expander(T("advanced")):
+            c = st.columns(4)
+            seed = c[0].number_input(T("seed"), 0, 9999, key="seed")
+            top_k = c[1].number_input(T("top_k"), 0, 256, key="topk", help=T("top_k.help")) or None
+            top_p = c[2].slider(T("top_p"), 1, 100, key="topp", format="%d%%") / 100
+            drafter = c[3].segmented_control(T("drafter"), ["draft", "draft_text_only"], key="drafter",
+                                             format_func=lambda d: T(f"drafter.{d}")) or "draft"
+    st.caption(T("device", device=device_label(), target=f"{models.target.n_params() / 1e6:.1f}",
+                 draft=f"{models.draft.n_params() / 1e6:.2f}"))
+    if method == "mtp" and gamma > models.mtp.depth:
+        st.caption(T("mtp_depth", depth=models.mtp.depth))
+    if not prompt.strip():
+        st.warning(T("empty_prompt"))
+        return None
+    if len(encode(prompt)) > max_prompt:
+        st.warning(T("long_prompt", n=len(encode(prompt)), limit=max_prompt))
+        return None
+    return Settings(prompt, method, gamma, temp, new, int(seed), top_k, None if top_p >= 1 else top_p, drafter)
+
+
+def run(models, s: Settings, method: str):
+    """One generation with the page's settings (cached per setting and method)."""
+    return shared_result(("gen", method, s), lambda: generate(
+        models, s.prompt, method, s.new, s.temp, gamma=s.gamma, seed=s.seed, top_k=s.top_k, top_p=s.top_p))
+
+
+def live(models, s: Settings):
+    """Part 3: the generation coloured token by token, and its counts against the autoregressive baseline."""
+    g, base = run(models, s, s.method), run(models, s, "autoregressive")
+    st.header(T("view"))
+    st.markdown(P.legend_html(PL), unsafe_allow_html=True)
+    st.markdown(P.acceptance_html(g, encode(s.prompt), PL), unsafe_allow_html=True)
+    m = summary(g, base)
+    c = st.columns(5)
+    c[0].metric(T("m.tokens_s"), f"{m['tokens_per_s']:.0f}",
+                f"{m['speedup']:.2f}× {T('m.vs_base')}" if m.get("speedup") else None)
+    c[1].metric(T("m.calls"), m["target_calls"], f"{m['target_calls'] - base.stats['target_calls']:+d}",
+                delta_color="inverse")
+    c[2].metric(T("m.alpha"), "—" if m["acceptance_rate"] is None else f"{m['acceptance_rate']:.2f}")
+    c[3].metric(T("m.per_call"), f"{m['tokens_per_target_call']:.2f}")
+    c[4].metric(T("m.accepted"), f"{m['mean_accepted']:.2f}")
+    if s.temp <= 0 and s.method != "autoregressive":
+        same = g.tokens == base.tokens
+        (st.success if same else st.error)(T("greedy_same" if same else "greedy_differs"))
+    elif s.method == "medusa":
+        st.info(T("medusa_typical"))
+    return g, base
+
+
+def step_through(g, models, s: Settings) -> None:
+    """Part 4: every draft-and-verify step with its q, p, draws and fates; Medusa's tree step by step."""
+    with st.expander(T("steps"), expanded=False):
+        rows = [{T("col.step"): i, T("col.drafted"): "".join(P.show_byte(t) for t in st_.drafted),
+                 T("col.q"): " ".join(f"{x:.2f}" for x in st_.q), T("col.p"): " ".join(f"{x:.2f}" for x in st_.p),
+                 T("col.u"): " ".join(f"{x:.2f}" for x in st_.uniforms),
+                 T("col.fates"): " ".join(PL[f] for f in st_.fates),
+                 T("col.emitted"): "".join(P.show_byte(t) for t in st_.emitted),
+                 T("col.draft_ms"): round(st_.draft_ms, 2), T("col.target_ms"): round(st_.target_ms, 2)}
+                for i, st_ in enumerate(g.trace, start=1)]
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        page.csv_download(T("steps.csv"), rows, "specdec_steps.csv")
+    st.header(T("medusa"))
+    st.markdown(T("medusa.intro", heads=models.medusa.n, nodes=len(models.tree)))
+    trees = [(i, t.tree) for i, t in enumerate(g.trace, start=1) if t.tree is not None]
+    if s.method != "medusa":
+        st.info(T("medusa.pick"))
+    elif trees:
+        pick = st.slider(T("medusa.step"), 1, len(trees), 1, key=f"tree_{len(trees)}")
+        i, tree = trees[pick - 1]
+        c = st.columns(2)
+        c[0].plotly_chart(P.tree_fig(tree, PL), width="stretch")
+        c[1].plotly_chart(P.tree_mask_fig(tree, PL), width="stretch")
+        st.caption(T("medusa.caption", step=i, accepted=len(tree.accepted),
+                     emitted="".join(P.show_byte(t) for t in g.trace[i - 1].emitted)))
+
+
+def measured(models, s: Settings, g, base) -> None:
+    """Part 5: acceptance by position, tokens per pass against the formula, all methods, the γ sweep, exactness."""
+    m = summary(g, base)
+    c = st.columns(2)
+    with c[0]:
+        st.subheader(T("by_position"))
+        rows = acceptance_by_position(g)
+        if rows:
+            st.plotly_chart(P.acceptance_by_position_fig(rows, PL), width="stretch")
+        else:
+            st.caption(T("no_drafts"))
+    with c[1]:
+        st.subheader(T("theory"))
+        points = []
+        if m["acceptance_rate"] is not None and m["tokens_per_verify"] and s.method in ("speculative", "mtp"):
+            points.append((m["acceptance_rate"], m["tokens_per_verify"], T("measured_point", method=s.method)))
+        st.plotly_chart(P.tokens_per_call_fig(m.get("gamma") or s.gamma, points, PL), width="stretch")
+        if points:
+            st.caption(T("theory.caption", measured=f"{m['tokens_per_verify']:.2f}",
+                         formula=f"{expected_tokens_per_call(m['acceptance_rate'], m['gamma']):.2f}"))
+        else:
+            st.caption(T("theory.not_linear"))
+    compare(models, s, base)
+    sweep(models, s)
+    exactness(models, s)
+
+
+def compare(models, s: Settings, base) -> None:
+    """All five methods on the same prompt and seed, side by side."""
+    st.header(T("compare"))
+    st.markdown(T("compare.intro"))
+    if not st.toggle(T("compare.run"), key="compare"):
+        return
+    table = []
+    for method in METHODS:
+        r = run(models, s, method)
+        rs = summary(r, base)
+        table.append({T("col.method"): T(f"method.{method}"), T("m.tokens_s"): round(rs["tokens_per_s"], 1),
+                      T("col.speedup"): round(rs["speedup"], 2) if rs.get("speedup") else None,
+                      T("m.calls"): rs["target_calls"],
+                      T("m.alpha"): "—" if rs["acceptance_rate"] is None else round(rs["acceptance_rate"], 3),
+                      T("m.per_call"): round(rs["tokens_per_target_call"], 2), T("col.text"): r.text})
+    st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
+    page.csv_download(T("compare.csv"), table, "specdec_methods.csv")
+
+
+def sweep(models, s: Settings) -> None:
+    """Speculative sampling at each γ beside the baseline: α, tokens per pass, formula, draft cost, speedup."""
+    st.header(T("sweep"))
+    st.markdown(T("sweep.intro"))
+    sweep_key = ("specdec-sweep", s.prompt, s.temp, s.seed, s.drafter)
+    if st.button(T("sweep.run"), type="primary"):
+        st.session_state["specdec_swept"] = sweep_key
+    if st.session_state.get("specdec_swept") != sweep_key:
+        st.info(T("sweep.not_yet"))
+        return
+    bar = st.progress(0.0, text=T("sweep.running"))
+    rows = shared_result(sweep_key, lambda: gamma_sweep(
+        models, s.prompt, [1, 2, 3, 4, 6, 8], "speculative", s.temp, 120, s.seed,
+        progress=lambda i, n: bar.progress(i / n, text=T("sweep.running"))))
+    bar.empty()
+    st.plotly_chart(P.sweep_fig(rows, PL), width="stretch")
+    table = [{T("gamma"): r["gamma"], T("m.alpha"): round(r["acceptance_rate"] or 0, 3),
+              T("m.per_call"): round(r["tokens_per_verify"] or 0, 2),
+              T("col.formula"): round(r["expected_tokens_per_verify"] or 0, 2),
+              T("col.cost"): round(r.get("draft_cost") or 0, 3), T("col.speedup"): round(r.get("speedup") or 0, 2),
+              T("col.theory"): round(r.get("speedup_theory") or 0, 2)} for r in rows]
+    st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
+    page.csv_download(T("sweep.csv"), table, "specdec_gamma_sweep.csv")
+
+
+def exactness(models, s: Settings) -> None:
+    """A live χ² test that the sampler keeps the target's distribution, and two wrong rules it catches."""
+    st.header(T("exact"))
+    st.markdown(T("exact.intro"))
+    c = st.columns(3)
+    samples = c[0].select_slider(T("exact.samples"), [1000, 2000, 4000, 8000, 16000], value=4000, key="samples")
+    rule = c[1].segmented_control(T("exact.rule"), list(RULES), default="exact", key="rule",
+                                  format_func=lambda r: T(f"rule.{r}")) or "exact"
+    exact_temp = s.temp if s.temp > 0 else 1.0  # greedy has nothing to sample
+    exact_key = ("exact", s.prompt, samples, rule, s.drafter, exact_temp, s.gamma, s.top_k, s.top_p)
+    if c[2].button(T("exact.run")):
+        st.session_state["specdec_checked"] = exact_key
+    if st.session_state.get("specdec_checked") != exact_key:
+        return
+    if s.temp <= 0:
+        st.caption(T("exact.temp"))
+    with st.spinner(T("exact.running")):
+        res = shared_result(exact_key, lambda: exactness_check(
+            models.target, models.draft, s.prompt, samples, s.gamma, exact_temp, 0, rule, top_k=s.top_k,
+            top_p=s.top_p))
+    ok = res.p_value > 1e-4
+    (st.success if ok else st.error)(T("exact.result", p=f"{res.p_value:.3g}", chi2=f"{res.chi2:.1f}", dof=res.dof,
+                                       plain=f"{res.plain_p_value:.3g}", verdict=T("exact.ok" if ok else "exact.bad")))
+    st.plotly_chart(P.exactness_fig(res, labels=PL), width="stretch")
+
+
+main()

@@ -77,11 +77,6 @@ class FormatSpec:
         return not self.finite_only
 
     @property
-    def inf_bits(self) -> int | None:
-        """Bit pattern of +inf, or None for formats without infinities."""
-        return None if self.finite_only else (2**self.exp_bits - 1) << self.man_bits
-
-    @property
     def nan_bits(self) -> int:
         """The canonical quiet NaN this engine writes (top mantissa bit set; all ones for `fn`)."""
         exp_ones = (2**self.exp_bits - 1) << self.man_bits

@@ -70,7 +70,7 @@ class Analyzer:
         self._jieba = jieba.Tokenizer()
         self._fold: dict[int, str] = {}  # characters NFKC + lower-case changes, learnt as they appear
         self._seen: set[str] = set()
-        self._lock = threading.Lock()  # jieba's lazy initialisation and add_word are not thread-safe
+        self._lock = threading.Lock()  # jieba's lazy initialisation is not thread-safe
         for w in self.user_words:
             self._jieba.add_word(w)
 
@@ -84,13 +84,7 @@ class Analyzer:
         """Rebuild an analyzer saved by `config`."""
         return cls(cfg["mode"], tuple(cfg["user_words"]), frozenset(cfg["stopwords"]), cfg["normalize"])
 
-    def add_word(self, word: str) -> None:
-        """Teach this analyzer's dictionary a word (for example a product name)."""
-        with self._lock:
-            self._jieba.add_word(word)
-        self.user_words = (*self.user_words, word)
-
-    def _normalise(self, text: str) -> tuple[str, Sequence[int]]:
+    def _normalize(self, text: str) -> tuple[str, Sequence[int]]:
         """Per-character NFKC + lower-case, and for each output character the input index it came from."""
         if not self.normalize:
             return text, range(len(text))
@@ -125,7 +119,7 @@ class Analyzer:
             raise TypeError(f"expected text, got {type(text).__name__}")
         if not text:
             return []
-        norm, back = self._normalise(text)
+        norm, back = self._normalize(text)
         word_chars = list(accumulate(map(str.isalnum, norm), initial=0))
         out = []
         stop = self.stopwords

@@ -101,9 +101,8 @@ class _Evaluator:
             case Prefix(text=text):
                 return self.prefix(text)
             case Field(name=name, value=value, pos=pos):
-                known = {n for n, _ in self.snap.keywords}
-                if name not in known:
-                    raise QueryError("search.unknown_field", pos, field=name, fields=", ".join(sorted(known)) or "—")
+                if (name, keyword(value)) not in self.snap.keywords and name not in (known := self.snap.field_names()):
+                    raise QueryError("search.unknown_field", pos, field=name, fields=", ".join(known) or "—")
                 t0 = time.perf_counter()
                 return self.step("field", f"{name}:{value}", t0, BitMap(self.snap.keywords.get((name, keyword(value)),
                                                                                                ())))

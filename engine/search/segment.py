@@ -170,8 +170,3 @@ class Segment:
                     if int(d) not in dead:
                         docs[int(d)].extend((term, int(p)) for p in seg.positions_of(t, i))
         return Segment.build(name, sorted(docs.items()))
-
-    def nbytes(self) -> int:
-        """Bytes of the postings as stored (roaring's portable format plus the numpy arrays)."""
-        return (sum(len(bm.serialize()) for bm in self.bitmaps) + self.tf.nbytes + self.pos_off.nbytes
-                + self.positions.nbytes + self.post_off.nbytes + sum(len(t.encode()) + 1 for t in self.terms))

@@ -3,27 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from tests.helpers import ROOT, all_pages
+from tests.pages.apptest import assert_clean, open_page
 from ui.registry import HOME, TOPICS
-
-
-def open_page(page: str, lang: str = "en", **params: str) -> AppTest:
-    """Run app.py with `lang` (and `params`) in the URL and switch to `page`, as a browser visit would."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.query_params.update(params, lang=lang)
-    at.run()
-    if page != HOME:
-        at.switch_page(page)
-        at.run()
-    return at
-
-
-def assert_clean(at: AppTest) -> None:
-    """No exception and no st.error element on the page."""
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.pages.test_all_pages import assert_clean, open_page
+from tests.pages.apptest import assert_clean, open_page
 
 PAGE = "pages/attention.py"
 

@@ -14,6 +14,7 @@ import pytest
 from tests.pages.apptest import assert_clean, open_page, visible_text
 from ui.registry import HOME
 from ui.text.search import TEXT as SEARCH
+from ui.text.specdec import TEXT as SPECDEC
 
 # names, identifiers, units and terms of art that Chinese technical writing keeps in Latin letters
 _NAMES = """
@@ -114,7 +115,11 @@ def test_attention_page_in_chinese() -> None:
 
 
 def test_specdec_page_in_chinese() -> None:
-    _assert_chinese(open_page("pages/specdec.py", "zh"), "specdec")
+    """The generated text is the model's (English, Shakespeare): its columns and the acceptance view are data."""
+    at = open_page("pages/specdec.py", "zh")
+    at.toggle(key="compare").set_value(True).run()
+    _assert_chinese(at, "specdec", data_columns=_zh(SPECDEC, "col.drafted", "col.emitted", "col.text"),
+                    data_markdown=('class="acceptance"',))
 
 
 def test_home_in_chinese() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from engine.numerics import encode
-from tests.pages.test_all_pages import assert_clean, open_page
+from tests.pages.apptest import assert_clean, open_page
 
 PAGE = "pages/numerics.py"
 

@@ -3,7 +3,7 @@ the live exactness check with the exact and a wrong rule, Medusa's tree, bad pro
 
 from __future__ import annotations
 
-from tests.pages.test_all_pages import assert_clean, open_page
+from tests.pages.apptest import assert_clean, open_page
 
 PAGE = "pages/specdec.py"
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from engine.search import Doc, Index
 from engine.search.index import AUTO_MERGE_SEGMENTS
-from tests.engine.search.test_search_vs_brute import VOCAB, check_against_brute, corpora, queries
+from tests.engine.search.strategies import VOCAB, check_against_brute, corpora, queries
 
 
 def _base(analyzer) -> Index:

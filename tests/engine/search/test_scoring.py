@@ -1,0 +1,25 @@
+"""Explanations and highlights: the score tree sums to the score, user HTML is escaped."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.search import Doc, Index
+from tests.engine.search.fixtures import build
+
+
+def test_highlight_escapes_user_html(analyzer) -> None:
+    ix = Index(analyzer)
+    ix.add(Doc("x", '<script>alert("搜索")</script> & 搜索引擎 <b>bold</b>'))
+    hl = ix.search("搜索").hits[0].highlight
+    assert "<script>" not in hl and "<b>" not in hl
+    assert "&lt;script&gt;" in hl and "&amp;" in hl and "<mark>搜索" in hl
+
+def test_explanation_tree_sums_to_the_score(analyzer) -> None:
+    ix = build(analyzer)
+    hit = ix.search("索引 OR lucene").hits[0]
+    e = hit.explanation
+    assert e.value == hit.score == sum(d.value for d in e.details)
+    for term in e.details:
+        idf, tfnorm = term.details
+        assert term.value == pytest.approx(idf.value * tfnorm.value, rel=1e-12)
