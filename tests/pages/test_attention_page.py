@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.pages.apptest import assert_clean, open_page
 
 PAGE = "pages/attention.py"
@@ -26,6 +28,7 @@ def test_default_live_result_is_exact() -> None:
         table.loc["tiled", "peak memory above inputs (MiB)"])
 
 
+@pytest.mark.slow
 def test_guard_refuses_the_naive_method_when_it_would_not_fit() -> None:
     at = go(n="8192", heads="16", d="8", bq="512", bk="512")
     assert any("naive would need" in w.value for w in at.warning)
@@ -46,6 +49,7 @@ def test_causal_step_through_and_bf16() -> None:
     assert all(float(x) < 2e-2 for x in live_table(at)["relative error vs float64"])
 
 
+@pytest.mark.slow
 def test_sweep_draws_memory_and_time() -> None:
     at = go(heads="1", d="16", bq="128", bk="128")
     at.button[0].click().run(timeout=600)
@@ -54,6 +58,7 @@ def test_sweep_draws_memory_and_time() -> None:
     assert len(charts) >= 7  # grid, tiles, stats, convergence, memory, time, io
 
 
+@pytest.mark.slow
 def test_walkthrough_guard_preset() -> None:
     at = go()
     at.button(key="walk_5").click().run(timeout=300)

@@ -100,7 +100,8 @@ def test_search_explanations_and_chart_in_chinese() -> None:
     _assert_chinese(at, "search/chart")  # the expanders' score trees are part of the page's markdown
 
 
-@pytest.mark.parametrize("view", ["formats", "explorer", "range", "gradients", "walkthrough"])
+@pytest.mark.parametrize("view", ["formats", "explorer", "range", pytest.param("gradients", marks=pytest.mark.slow),
+                                  "walkthrough"])
 def test_numerics_page_in_chinese(view: str) -> None:
     _assert_chinese(open_page("pages/numerics.py", "zh", view=view), f"numerics/{view}")
 
@@ -114,6 +115,7 @@ def test_attention_page_in_chinese() -> None:
     _assert_chinese(open_page("pages/attention.py", "zh"), "attention")
 
 
+@pytest.mark.slow
 def test_specdec_page_in_chinese() -> None:
     """The generated text is the model's (English, Shakespeare): its columns and the acceptance view are data."""
     at = open_page("pages/specdec.py", "zh")

@@ -70,6 +70,7 @@ def test_range_view() -> None:
     assert len(at.get("plotly_chart")) == 2
 
 
+@pytest.mark.slow
 def test_gradients_view_and_loss_scale() -> None:
     at = go("gradients", gfmt="fp16", scale="0")
     metrics = {m.label: m.value for m in at.metric}

@@ -3,6 +3,8 @@ the live exactness check with the exact and a wrong rule, Medusa's tree, bad pro
 
 from __future__ import annotations
 
+import pytest
+
 from tests.pages.apptest import assert_clean, open_page
 
 PAGE = "pages/specdec.py"
@@ -31,6 +33,7 @@ def test_default_view_colours_every_token_and_counts_passes() -> None:
     assert 0 < float(metric(at, "acceptance α")) <= 1
 
 
+@pytest.mark.slow
 def test_greedy_every_method_matches_plain_greedy() -> None:
     at = go(temp="0", new="60")
     for method in ("speculative", "medusa", "mtp", "lookup"):
@@ -46,6 +49,7 @@ def test_medusa_shows_tree_and_mask() -> None:
     assert any("candidates accepted" in c.value for c in at.caption)
 
 
+@pytest.mark.slow
 def test_all_methods_side_by_side_and_the_sweep() -> None:
     at = go(new="40")
     at.toggle(key="compare").set_value(True).run(timeout=300)
@@ -58,6 +62,7 @@ def test_all_methods_side_by_side_and_the_sweep() -> None:
     assert list(sweep["γ: tokens drafted per step"]) == [1, 2, 3, 4, 6, 8]
 
 
+@pytest.mark.slow
 def test_exactness_check_passes_the_exact_rule_and_catches_a_wrong_one() -> None:
     at = go(new="20")
     at.select_slider(key="samples").set_value(8000).run()
@@ -81,6 +86,7 @@ def test_bad_prompts_get_a_message() -> None:
     assert "&lt;" in html(at) and "&amp;" in html(at) and "<b>" not in html(at)  # one span per byte
 
 
+@pytest.mark.slow
 def test_chinese_page_and_a_preset() -> None:
     at = open_page(PAGE, lang="zh", new="30")
     assert_clean(at)

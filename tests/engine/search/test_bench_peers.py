@@ -40,7 +40,7 @@ def test_session_cost_measures_both_ways_and_each_session_sees_its_own_document(
     from engine.search.bench import session_cost
     from engine.search.corpus import demo_corpus
 
-    docs = [Doc(f"{i}-{d.id}", d.text, d.title, d.fields) for i in range(6) for d in demo_corpus()]
+    docs = [Doc(f"{i}-{d.id}", d.text, d.title, d.fields) for i in range(3) for d in demo_corpus()]
     tokens = [[(t.text, t.pos) for t in analyzer.tokens(d.text)] for d in docs]
     out = session_cost(docs, tokens, analyzer, sessions=2)
     assert set(out) == {"fork", "copy", "memory_ratio_copy_over_fork", "sessions"}

@@ -7,7 +7,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.search import Doc, Index
+from engine.search import Doc, Index, QueryError
 from engine.search.index import AUTO_MERGE_SEGMENTS
 from tests.engine.search.strategies import VOCAB, check_against_brute, corpora, queries
 
@@ -84,7 +84,7 @@ def test_a_fork_saves_and_loads(analyzer, tmp_path: Path) -> None:
         assert _ranked(back, q) == _ranked(fork, q)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(corpora(), corpora(), st.lists(queries, min_size=1, max_size=3))
 def test_a_fork_with_edits_scores_like_an_index_built_from_its_documents(analyzer, base_corpus, edits, qs) -> None:
     """Whatever the shared base and the session's edits, the fork answers exactly as a fresh index of the same
@@ -104,5 +104,13 @@ def test_a_fork_with_edits_scores_like_an_index_built_from_its_documents(analyze
     fresh = Index(analyzer)
     fresh.add_many(live)
     for q in [*qs, *VOCAB[:3]]:
-        assert _ranked(fork, q) == _ranked(fresh, q), q
+        assert _outcome(fork, q) == _outcome(fresh, q), q
     check_against_brute(analyzer, (live, []), qs, merge=False)
+
+
+def _outcome(ix: Index, q: str) -> list[tuple[str, float]] | str:
+    """The ranked hits, or the error's code (a field no live document has is unknown to both)."""
+    try:
+        return _ranked(ix, q)
+    except QueryError as e:
+        return e.code

@@ -10,6 +10,7 @@ from engine.specdec import Models
 from engine.specdec.bench import run
 
 
+@pytest.mark.slow
 def test_bench_reports_every_method_and_the_formula(tiny: Models) -> None:
     out = run(tiny, prompts=("def ",), rounds=1, gamma=2, max_new_tokens=30, sweep=(1, 2))
     json.dumps(out)  # plain data

@@ -110,6 +110,7 @@ def test_medusa_typical_acceptance_runs_and_respects_the_context(tiny: Models) -
     assert hot.stats["acceptance_rate"] > 0.9  # thresholds of 0 accept any candidate with p > 0
 
 
+@pytest.mark.slow
 def test_full_loop_keeps_the_target_distribution(tiny: Models) -> None:
     """χ² of the first two tokens from `generate` itself (speculative and MTP) against the exact table."""
     from engine.specdec.exactness import chi2_pvalue, two_token_tables

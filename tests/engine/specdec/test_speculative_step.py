@@ -69,11 +69,13 @@ def test_chi2_pvalue_against_known_values() -> None:
     assert chi2_pvalue(obs, exp)[1] == pytest.approx(0.05, abs=1e-3)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("gamma", [1, 3])
 def test_speculative_sampling_keeps_the_target_distribution(gamma: int) -> None:
     assert p_value(speculative_step, gamma) > ALPHA
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("wrong", [resample_from_p, accept_argmax])
 def test_wrong_samplers_are_caught(wrong) -> None:
     assert p_value(wrong, 3) < ALPHA
