@@ -8,9 +8,9 @@ from pathlib import Path
 
 import torch
 
-from engine.specdec.generate import Models
 from engine.specdec.heads import load_drafters
 from engine.specdec.model import GPT
+from engine.specdec.models import Models
 
 WEIGHTS = Path(__file__).with_name("weights")
 
