@@ -7,11 +7,16 @@ attention measures exactly S + P = 2 × the bytes of S, and it includes the retu
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
 from torch.profiler import ProfilerActivity, profile
+
+# torch.profiler is process-wide: two profiles at once (two visitors measuring on one server) crash the
+# process in Kineto, so CPU measurements take turns
+_PROFILER = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -40,7 +45,7 @@ def measure_peak(fn: Callable[[], object], device: torch.device | str = "cpu") -
         peak = torch.cuda.max_memory_allocated(device) - base
         del out
         return MemoryReport(int(peak), "cuda", "torch.cuda.max_memory_allocated")
-    with profile(activities=[ProfilerActivity.CPU], profile_memory=True) as prof:
+    with _PROFILER, profile(activities=[ProfilerActivity.CPU], profile_memory=True) as prof:
         out = fn()
     del out
     # kineto_results holds every allocator event, nested ones included (prof.events() keeps only some)

@@ -8,6 +8,7 @@ import torch
 from engine.attention import reference_attention, sdpa_attention, tiled_attention
 from engine.attention.iomodel import attention_flops, block_for_sram, standard_io, tiled_io
 from engine.attention.memory import measure_peak
+from tests.helpers import ROOT
 
 
 def test_naive_peak_is_exactly_two_score_matrices() -> None:
@@ -42,3 +43,28 @@ def test_io_model() -> None:
     assert tiled_io(4096, 4096, 64, 400 * 1024).hbm_bytes < tiled_io(4096, 4096, 64, 100 * 1024).hbm_bytes
     assert attention_flops(1024, 1024, 64) == 4 * 1024 * 1024 * 64
     assert attention_flops(4, 4, 1, causal=True) == 2 * 10 * 2
+
+
+def test_measurements_from_two_threads_at_once_take_turns() -> None:
+    """Two visitors measuring at once: torch.profiler is process-wide, so overlapping profiles crashed the server
+    (a segfault in Kineto). Run in a child process, so a regression fails this test instead of killing pytest;
+    each thread still measures exactly its own allocation."""
+    import subprocess
+    import sys
+
+    code = """
+import threading, torch
+from engine.attention.memory import measure_peak
+results = {}
+def work(i):
+    n = 256 * (i + 1)
+    results[i] = measure_peak(lambda: torch.empty(n, n, dtype=torch.float32).fill_(1.0)).peak_bytes
+threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+[t.start() for t in threads]
+[t.join(timeout=60) for t in threads]
+print(sorted(results.items()))
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         cwd=str(ROOT))
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == str([(i, 4 * (256 * (i + 1)) ** 2) for i in range(4)])
