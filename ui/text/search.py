@@ -6,10 +6,11 @@ TEXT = {
         "An inverted index maps every term to the documents that contain it, so a query reads a few posting lists "
         "instead of scanning every document. Here jieba splits Chinese text into terms, each posting list is a "
         "roaring bitmap of document numbers with term frequencies and positions, boolean queries become set "
-        "operations, and BM25 ranks what matched. Everything below runs on this browser session's own copy of the index.",
+        "operations, and BM25 ranks what matched. Everything below runs on this browser session's own view of the index: "
+        "the bundled corpus is shared by every visitor, and your additions, edits and deletions stay yours.",
         "倒排索引把每个词映射到包含它的文档，查询时只需读取少量倒排列表，而不必扫描每一篇文档。这里用 jieba 把中文切成词，"
         "每个倒排列表是一个记录文档编号的 Roaring Bitmap，外加词频和位置；布尔查询变成集合运算，BM25 对命中的文档排序。"
-        "下面的一切都运行在当前浏览器会话自己的索引副本上。",
+        "下面的一切都运行在当前浏览器会话自己的索引视图上：内置语料由所有访客共享，你的新增、修改和删除只属于你自己。",
     ),
     "status": ("{docs} documents ({mode} mode, {segments} segment(s), {deleted} deleted) · {device}",
                "{docs} 篇文档（{mode}，{segments} 个段，{deleted} 篇已删除）· {device}"),
