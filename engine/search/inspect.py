@@ -12,11 +12,12 @@ from pyroaring import BitMap
 
 from engine.search.analyzer import Analyzer
 from engine.search.index import Index
-from engine.search.snapshot import Doc, Snapshot
+from engine.search.snapshot import Doc, Snapshot, reader
 
 
-def term_table(snap: Snapshot, limit: int | None = None, prefix: str = "") -> list[dict]:
+def term_table(snap: Snapshot | Index, limit: int | None = None, prefix: str = "") -> list[dict]:
     """One row per term (live df, total tf, bytes in roaring + tf + positions), largest df first."""
+    snap = reader(snap)
     rows: dict[str, dict] = {}
     for seg in snap.segments:
         terms = seg.prefix_range(prefix) if prefix else range(len(seg.terms))
@@ -45,9 +46,14 @@ class PostingStats:
     int32_bytes: int
 
 
-def posting_stats(snap: Snapshot, term: str) -> PostingStats | None:
+def live_postings(snap: Snapshot | Index, term: str) -> BitMap:
+    """The live documents (internal numbers) holding `term`: a copy of Snapshot.postings, free to modify."""
+    return BitMap(reader(snap).postings(term))
+
+
+def posting_stats(snap: Snapshot | Index, term: str) -> PostingStats | None:
     """Container breakdown of a term's live posting list (None if the term is absent)."""
-    bm = BitMap(snap.postings(term))  # a copy: run_optimize works in place
+    bm = live_postings(snap, term)  # a copy: run_optimize works in place
     if not bm:
         return None
     bm.run_optimize()
@@ -56,9 +62,9 @@ def posting_stats(snap: Snapshot, term: str) -> PostingStats | None:
                         len(bm.serialize()), 4 * len(bm))
 
 
-def forward_view(snap: Snapshot, doc_ids: list[str]) -> list[dict]:
+def forward_view(snap: Snapshot | Index, doc_ids: list[str]) -> list[dict]:
     """The forward index of a few documents: id and its terms in order."""
-    out = []
+    snap, out = reader(snap), []
     for i in doc_ids:
         d = snap.get(i)
         if d is not None:
@@ -66,7 +72,7 @@ def forward_view(snap: Snapshot, doc_ids: list[str]) -> list[dict]:
     return out
 
 
-def inverted_view(snap: Snapshot, doc_ids: list[str]) -> dict[str, list[str]]:
+def inverted_view(snap: Snapshot | Index, doc_ids: list[str]) -> dict[str, list[str]]:
     """The inverted index restricted to a few documents: term -> ids of those documents containing it."""
     inv: dict[str, list[str]] = {}
     for row in forward_view(snap, doc_ids):

@@ -205,6 +205,11 @@ class Snapshot:
         return sorted({name for name, _ in self.keywords})
 
 
+def reader(source: object) -> Snapshot:
+    """The snapshot to read: `source` itself, or the current snapshot of a writer (anything with `.snapshot`)."""
+    return source if isinstance(source, Snapshot) else source.snapshot
+
+
 def empty_snapshot(analyzer: Analyzer, k1: float, b: float) -> Snapshot:
     """The snapshot of an index with no documents."""
     return Snapshot((), (), EMPTY, {}, 0, 0, DocTable(), IdMap(), np.zeros(1024, dtype=np.int32), 0, analyzer, k1, b)

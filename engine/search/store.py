@@ -31,7 +31,7 @@ from pyroaring import BitMap, FrozenBitMap
 
 from engine.search.analyzer import Analyzer
 from engine.search.segment import Segment
-from engine.search.snapshot import Doc, DocTable, IdMap, IdOrder, Snapshot, keyword
+from engine.search.snapshot import Doc, DocTable, IdMap, IdOrder, Snapshot, keyword, reader
 
 FORMAT, VERSION = "glassbox-search-index", 1
 
@@ -93,7 +93,8 @@ def index_bytes(path: str | os.PathLike) -> dict[str, int]:
 
 
 def save(snap: Snapshot, path: str | os.PathLike) -> Path:
-    """Write the snapshot `snap` (an Index's `.snapshot`) to `path` atomically; returns the version directory."""
+    """Write the snapshot `snap` (or an Index's current one) to `path` atomically; returns the version directory."""
+    snap = reader(snap)
     root = Path(path)
     root.mkdir(parents=True, exist_ok=True)
     docs = [(n, snap.doc(n)) for n in snap.live]

@@ -1,0 +1,43 @@
+"""Looking inside an index: the term table, posting lists and forward/inverted views against a plain scan."""
+
+from __future__ import annotations
+
+from engine.search import Doc, Index
+from engine.search.inspect import forward_view, inverted_view, live_postings, posting_stats, term_table
+
+
+def _index(analyzer) -> tuple[Index, dict[str, list[str]]]:
+    texts = {f"d{i}": " ".join(["倒排", "索引"][: 1 + i % 2] + ["搜索"] * (i % 3)) for i in range(30)}
+    ix = Index(analyzer)
+    ix.add_many([Doc(i, t) for i, t in list(texts.items())[:20]])
+    for i, t in list(texts.items())[20:]:
+        ix.add(Doc(i, t))  # more segments
+    for gone in ("d3", "d25"):
+        ix.delete(gone)
+        del texts[gone]
+    return ix, {i: analyzer.terms(t) for i, t in texts.items()}
+
+
+def test_term_table_and_postings_equal_a_scan_across_segments_and_deletes(analyzer) -> None:
+    ix, terms = _index(analyzer)
+    snap = ix.snapshot
+    assert len(snap.segments) > 1 and snap.has_deletes
+    rows = {r["term"]: r for r in term_table(ix)}
+    assert rows == {r["term"]: r for r in term_table(snap)}  # a writer or its snapshot alike
+    for term in ("倒排", "索引", "搜索"):
+        holders = {i for i, ts in terms.items() if term in ts}
+        assert {snap.doc(n).id for n in live_postings(ix, term)} == holders
+        assert rows[term]["df"] == len(holders) == posting_stats(snap, term).cardinality
+    assert live_postings(ix, "不存在") == live_postings(snap, "不存在") and posting_stats(ix, "不存在") is None
+    mine = live_postings(ix, "倒排")
+    mine.clear()  # a copy: the index's own bitmaps are untouched
+    assert len(live_postings(ix, "倒排")) == rows["倒排"]["df"]
+
+
+def test_forward_and_inverted_views_of_a_few_documents(analyzer) -> None:
+    ix, terms = _index(analyzer)
+    ids = ["d1", "d2", "d3"]  # d3 was deleted: not shown
+    fwd = forward_view(ix, ids)
+    assert [r["id"] for r in fwd] == ["d1", "d2"] and [r["terms"] for r in fwd] == [terms["d1"], terms["d2"]]
+    inv = inverted_view(ix.snapshot, ids)
+    assert inv == {t: [i for i in ("d1", "d2") if t in terms[i]] for t in {*terms["d1"], *terms["d2"]}}
