@@ -167,6 +167,8 @@ def live(ix: Index) -> None:
     st.markdown(T("found", total=f"{res.total:,}", shown=len(res.hits)))
     if not res.hits:
         st.caption(T("no_hits"))
+    elif st.session_state["mode"] == "search":
+        st.caption(T("search_mode_note"))
     for h in res.hits:
         with st.container(border=True):
             fields = ", ".join(f"{k}={v}" for k, v in h.doc.fields.items())

@@ -127,9 +127,9 @@ def _top(pool: list[tuple[float, int, int]], k: int, id_ranks: Callable[[], np.n
 
 
 def _dressed(snap: Snapshot, ranked: list[tuple[float, int, int]], scoring: dict[str, int], tfs: dict,
-             explain_hits: bool, highlight_hits: bool) -> list[Hit]:
-    """Hits with their explanation trees and highlighted snippets."""
-    n_live, docs, terms, hits, k1 = snap.n_live, snap.docs, set(scoring), [], snap.k1
+             explain_hits: bool, highlight_hits: bool, marked: set[str]) -> list[Hit]:
+    """Hits with their explanation trees and snippets highlighting `marked` (scoring and prefix-expanded terms)."""
+    n_live, docs, terms, hits, k1 = snap.n_live, snap.docs, marked, [], snap.k1
     if explain_hits:
         idfs = {t: idf(n_live, df) for t, df in scoring.items()}
         norms, avgdl = snap.norms(), snap.avgdl
@@ -151,11 +151,12 @@ def _dressed(snap: Snapshot, ranked: list[tuple[float, int, int]], scoring: dict
 
 def rank(snap: Snapshot, matched: BitMap, scoring: dict[str, int], k: int, explain_hits: bool,
          highlight_hits: bool, trace: list[TraceStep] | None, tids: dict[str, int | None] | None = None,
-         small: int = DEFAULT_SMALL) -> tuple[list[Hit], int]:
+         small: int = DEFAULT_SMALL, expanded: set[str] | None = None) -> tuple[list[Hit], int]:
     """BM25 over the matched live documents, then the top k (ties by doc id), explained and highlighted.
 
     `scoring`: each scoring term's live df, in query order (df > 0); `tids`: their numbers in a single
-    segment, as evaluating the query found them; `small`: up to this many candidates, score in plain Python.
+    segment, as evaluating the query found them; `small`: up to this many candidates, score in plain Python;
+    `expanded`: terms a prefix matched, highlighted beside the scoring terms.
     Returns the hits and how many documents matched; the "score" and "top-k" steps go to `trace` when there
     is one."""
     n_live = snap.n_live
@@ -187,7 +188,7 @@ def rank(snap: Snapshot, matched: BitMap, scoring: dict[str, int], k: int, expla
         pool = list(zip(total[keep].tolist(), cand[keep].tolist(), keep.tolist(), strict=True))
     ranked = _top(pool, k, snap.id_ranks)  # (score, docnum, candidate index)
     if explain_hits or highlight_hits:
-        hits = _dressed(snap, ranked, scoring, tfs, explain_hits, highlight_hits)
+        hits = _dressed(snap, ranked, scoring, tfs, explain_hits, highlight_hits, set(scoring) | (expanded or set()))
     else:
         docs = snap.docs
         hits = [Hit(num, score, docs) for score, num, _ in ranked]

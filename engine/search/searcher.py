@@ -36,7 +36,7 @@ def _words_of(node: Node) -> list[Word]:
 
 
 class _Evaluator:
-    __slots__ = ("labels", "negations", "notes", "scoring", "snap", "tids", "trace", "word_terms")
+    __slots__ = ("expanded", "labels", "negations", "notes", "scoring", "snap", "tids", "trace", "word_terms")
 
     def __init__(self, snap: Snapshot, trace: list[TraceStep] | None, notes: list[Message],
                  labels: dict[int, str] | None = None) -> None:
@@ -46,6 +46,7 @@ class _Evaluator:
         self.scoring: dict[str, int] = {}  # term -> live df, in query order (negated terms excluded)
         self.negations = 0
         self.word_terms: dict[int, list[str]] = {}  # Word.pos -> its terms, from one analyzer call
+        self.expanded: set[str] = set()  # terms a prefix expanded to (not negated): highlighted, never scored
 
     def analyse_words(self, node: Node) -> None:
         """Analyse every bare word of the query in one jieba call: each call has a fixed cost of several
@@ -142,6 +143,8 @@ class _Evaluator:
                 out |= seg.bitmaps[t] - tomb if tomb else seg.bitmaps[t]
             names.update(seg.terms[r.start:r.stop])
         expanded = sorted(names)
+        if self.negations % 2 == 0:
+            self.expanded.update(expanded)
         shown = "、".join(expanded[:8]) + ("…" if len(expanded) > 8 else "")
         self.notes.append(Message("search.prefix_expanded", prefix=text, n=len(expanded), terms=shown or "—"))
         return self.step("prefix", f"{text}*", t0, out, expanded_terms=expanded)
@@ -218,7 +221,8 @@ def _ranked(ev: _Evaluator, matched: BitMap, k: int, explain_hits: bool, highlig
             described: str | Node, small: int) -> SearchResult:
     """Rank what the evaluation matched, by the terms it found scoring (negated and absent ones excluded)."""
     scoring = {t: df for t, df in ev.scoring.items() if df > 0}
-    hits, total = rank(ev.snap, matched, scoring, k, explain_hits, highlight_hits, ev.trace, ev.tids, small)
+    hits, total = rank(ev.snap, matched, scoring, k, explain_hits, highlight_hits, ev.trace, ev.tids, small,
+                       ev.expanded)
     return SearchResult(hits, total, ev.trace or [], described, list(scoring), ev.notes)
 
 

@@ -141,3 +141,81 @@ def test_one_sessions_edits_never_reach_another_session() -> None:
     alice.segmented_control(key="view").set_value("search").run()
     alice.text_input(key="q").set_value("独家秘密词汇").run()
     assert "1 matching documents" in text_of(alice)
+
+
+def _save(at, doc_id: str, text: str) -> None:
+    {t.label: t for t in at.text_input}["id"].set_value(doc_id)
+    at.text_area[0].set_value(text)
+    next(b for b in at.button if b.label == "Save").click().run()
+    assert_clean(at)
+
+
+def test_the_query_survives_other_views_and_their_widgets() -> None:
+    at = go(q="倒排 索引")
+    at.text_input(key="q").set_value("量子 OR 检索").run()
+    at.segmented_control(key="view").set_value("analyzer").run()
+    next(c for c in at.checkbox if c.label == "Drop stopwords").set_value(False).run()
+    at.segmented_control(key="view").set_value("search").run()
+    assert_clean(at)
+    assert at.text_input(key="q").value == "量子 OR 检索"
+
+
+def test_clicking_the_active_view_keeps_it() -> None:
+    at = go(view="trace")
+    at.segmented_control(key="view").set_value(None).run()
+    assert_clean(at)
+    assert at.segmented_control(key="view").value == "trace" and at.query_params["view"] in ("trace", ["trace"])
+
+
+def test_changing_the_analyzer_mode_keeps_this_sessions_edits() -> None:
+    at = go(view="corpus")
+    _save(at, "mine-mode", "独一无二的测试词语 量子检索")
+    assert at.selectbox[1].options[1] == "mine-mode"  # the saved document is offered first, right away
+    at.selectbox[1].set_value("d001").run()
+    next(b for b in at.button if b.label == "Delete this document").click().run()
+    assert_clean(at)
+    at.selectbox(key="mode").set_value("precise").run()
+    assert_clean(at)
+    assert "mine-mode" in at.selectbox[1].options and "d001" not in at.selectbox[1].options  # both edits kept
+    at.segmented_control(key="view").set_value("search").run()
+    at.text_input(key="q").set_value("量子检索").run()
+    assert "1 matching documents" in text_of(at)
+    assert "205 documents (precise mode, 2 segment(s), 1 deleted)" in " ".join(c.value for c in at.caption)
+
+
+def test_a_dictionary_word_twice_is_refused_and_the_dictionary_is_in_the_url() -> None:
+    at = go(view="analyzer")
+    box = next(t for t in at.text_input if "dictionary" in t.label)
+    box.set_value("倒排列表").run()
+    next(b for b in at.button if "re-index" in b.label).click().run()
+    assert at.query_params["words"] in ("倒排列表", ["倒排列表"])
+    next(b for b in at.button if "re-index" in b.label).click().run()
+    assert_clean(at)
+    assert any("already" in i.value for i in at.info)
+    again = go(view="analyzer", words="倒排列表")  # a link carries the dictionary
+    assert "倒排列表" in " ".join(c.value for c in again.caption)
+
+
+def test_another_session_keeps_its_own_documents_and_dictionary() -> None:
+    alice, bob = go(view="corpus"), go(view="search", q="的 倒排")
+    alice.selectbox[1].set_value("d001").run()
+    next(b for b in alice.button if b.label == "Delete this document").click().run()
+    alice.segmented_control(key="view").set_value("analyzer").run()
+    next(t for t in alice.text_input if "dictionary" in t.label).set_value("倒排列表").run()
+    next(b for b in alice.button if "re-index" in b.label).click().run()
+    assert_clean(alice)
+    assert "204 documents" in " ".join(c.value for c in alice.caption)
+    bob.segmented_control(key="view").set_value("analyzer").run()
+    assert "倒排列表" not in " ".join(c.value for c in bob.caption)
+    assert "205 documents" in " ".join(c.value for c in bob.caption)
+    bob.segmented_control(key="view").set_value("corpus").run()
+    assert "d001" in bob.selectbox[1].options
+
+
+def test_the_error_caret_counts_double_width_characters() -> None:
+    from ui.page import display_width
+
+    assert display_width("倒排 OR") == 7 and display_width("ａb") == 3
+    at = go(q="倒排 索引 (")
+    code = at.code[0].value.splitlines()
+    assert code[0] == "倒排 索引 (" and code[1] == " " * display_width("倒排 索引 ") + "^"

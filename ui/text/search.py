@@ -37,6 +37,11 @@ TEXT = {
     "bad_query": ("This query cannot be run: {msg}", "无法执行该查询：{msg}"),
     "found": ("{total} matching documents · top {shown}", "共 {total} 篇匹配文档 · 显示前 {shown} 篇"),
     "score": ("score", "得分"),
+    "search_mode_note": ("In jieba's search mode a long word is also indexed as the words inside it (搜索引擎 → 搜索, 索引, "
+                         "引擎, 搜索引擎), so 索引 matches, and is marked, inside 搜索引擎. Compare the modes in the Analyzer "
+                         "view, or switch the mode in the Corpus view.",
+                         "在 jieba 的搜索引擎模式下，长词还会按其内部的词建立索引（搜索引擎 → 搜索、索引、引擎、搜索引擎），"
+                         "所以 索引 会在 搜索引擎 内部命中并被标记。可在“分析器”视图中比较各模式，或在“语料”视图中切换模式。"),
     "filter_only": ("Matched by a filter or prefix only: those do not score, so the score is 0.",
                     "仅由过滤条件或前缀命中：它们不参与打分，所以得分为 0。"),
     "why_score": ("Why this score", "为什么是这个分数"),

@@ -23,3 +23,15 @@ def test_explanation_tree_sums_to_the_score(analyzer) -> None:
     for term in e.details:
         idf, tfnorm = term.details
         assert term.value == pytest.approx(idf.value * tfnorm.value, rel=1e-12)
+
+
+def test_prefix_matches_are_highlighted_and_their_expansion_noted(analyzer) -> None:
+    """A prefix does not score, but its hits show what it matched, and the result says what it expanded to."""
+    ix = build(analyzer)
+    res = ix.search("倒*")
+    assert res.hits and all("<mark>倒排" in h.highlight for h in res.hits)
+    assert all(h.score == 0.0 and not h.explanation.details for h in res.hits)
+    note = next(n for n in res.notes if n.code == "search.prefix_expanded")
+    assert note.params["prefix"] == "倒" and "倒排" in note.params["terms"] and note.params["n"] >= 1
+    negated = ix.search("索引 -倒*")  # a negated prefix marks nothing
+    assert all("<mark>倒排" not in h.highlight for h in negated.hits)
