@@ -35,8 +35,8 @@ def test_fts5_match_syntax_quotes_every_token(tmp_path) -> None:
 
 
 def test_session_cost_measures_both_ways_and_each_session_sees_its_own_document(analyzer) -> None:
-    """The memory-per-session figure: a fork starts in far less time than a full per-session build (memory is
-    measured by the bench on the real corpus; a small corpus here is under RSS's page granularity)."""
+    """The memory-per-session figure: a fork keeps far less memory and starts in far less time than a full
+    per-session build (here on 615 documents; the bench measures the 54,607-document corpus)."""
     from engine.search.bench import session_cost
     from engine.search.corpus import demo_corpus
 
@@ -45,4 +45,4 @@ def test_session_cost_measures_both_ways_and_each_session_sees_its_own_document(
     out = session_cost(docs, tokens, analyzer, sessions=2)
     assert set(out) == {"fork", "copy", "memory_ratio_copy_over_fork", "sessions"}
     assert out["fork"]["first_search_ms"] < out["copy"]["first_search_ms"]
-    assert out["copy"]["mib_per_session"] >= 0 and out["fork"]["mib_per_session"] >= 0
+    assert out["copy"]["mib_per_session"] > 5 * out["fork"]["mib_per_session"] > 0
