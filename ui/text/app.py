@@ -35,6 +35,6 @@ TEXT = {
         "accept/resample rule keeps the target's distribution exactly: watch each token's fate, Medusa's tree, "
         "MTP and prompt lookup, and a live χ² test.",
         "0.5M 参数的草稿模型先提出猜测，22M 参数的目标模型一次前向就检查全部猜测，接受/重采样规则保证输出分布"
-        "与目标模型完全一致：逐个查看每个 token 的命运、Medusa 的候选树、MTP 与提示词查找，以及实时 χ² 检验。",
+        "与目标模型完全一致：逐个查看每个 token 被接受、拒绝还是重采样，Medusa 的候选树、MTP 与提示词查找，以及实时 χ² 检验。",
     ),
 }

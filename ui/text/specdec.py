@@ -113,7 +113,7 @@ TEXT = {
     "sweep.intro": ("Longer drafts pay off only while the drafter is cheap and right: speculative sampling at "
                     "γ = 1 … 8 beside the autoregressive run, with the theory (1 − α^(γ+1)) / ((1 − α)(γc + 1)) at "
                     "each γ's measured α and measured draft cost c (one draft pass over one target pass).",
-                    "只有草稿器又便宜又准时，更长的草拟才划算：γ = 1 … 8 的投机采样与自回归对比，并给出理论值 "
+                    "只有草稿器又便宜又准，更长的草拟才划算：γ = 1 … 8 的投机采样与自回归对比，并给出理论值 "
                     "(1 − α^(γ+1)) / ((1 − α)(γc + 1))，其中 α 和草拟代价 c（一次草拟前向与一次目标前向之比）都是实测的。"),
     "sweep.run": ("Run the sweep", "运行扫描"),
     "sweep.running": ("Generating at each γ…", "正在逐个 γ 生成…"),
