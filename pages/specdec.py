@@ -156,11 +156,11 @@ def live(models, s: Settings):
 def step_through(g, models, s: Settings) -> None:
     """Part 4: every draft-and-verify step with its q, p, draws and fates; Medusa's tree step by step."""
     with st.expander(T("steps"), expanded=False):
-        rows = [{T("col.step"): i, T("col.drafted"): "".join(P.show_byte(t) for t in st_.drafted),
+        rows = [{T("col.step"): i, T("col.drafted"): "".join(P.byte_text(t) for t in st_.drafted),
                  T("col.q"): " ".join(f"{x:.2f}" for x in st_.q), T("col.p"): " ".join(f"{x:.2f}" for x in st_.p),
                  T("col.u"): " ".join(f"{x:.2f}" for x in st_.uniforms),
                  T("col.fates"): " ".join(PL[f] for f in st_.fates),
-                 T("col.emitted"): "".join(P.show_byte(t) for t in st_.emitted),
+                 T("col.emitted"): "".join(P.byte_text(t) for t in st_.emitted),
                  T("col.draft_ms"): round(st_.draft_ms, 2), T("col.target_ms"): round(st_.target_ms, 2)}
                 for i, st_ in enumerate(g.trace, start=1)]
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
@@ -177,7 +177,7 @@ def step_through(g, models, s: Settings) -> None:
         c[0].plotly_chart(P.tree_fig(tree, PL), width="stretch")
         c[1].plotly_chart(P.tree_mask_fig(tree, PL), width="stretch")
         st.caption(T("medusa.caption", step=i, accepted=len(tree.accepted),
-                     emitted="".join(P.show_byte(t) for t in g.trace[i - 1].emitted)))
+                     emitted=page.md("".join(P.byte_text(t) for t in g.trace[i - 1].emitted))))
 
 
 def measured(models, s: Settings, g, base) -> None:

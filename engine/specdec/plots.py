@@ -28,13 +28,16 @@ FATE_COLORS = {"accepted": "#bbf7d0", "rejected": "#fecaca", "resampled": "#fde6
 _lab = partial(label, LABELS)
 
 
-def show_byte(token: int) -> str:
-    """A byte token as visible, HTML-safe text: newlines as ↵, other control or non-ASCII bytes as ⟨xx⟩."""
+def byte_text(token: int) -> str:
+    """A byte token as visible plain text (for tables): newlines as ↵, other control or non-ASCII bytes as ⟨xx⟩."""
     if token == 10:
         return "↵"
-    if 32 <= token < 127:
-        return html.escape(chr(token))
-    return f"⟨{token:02x}⟩"
+    return chr(token) if 32 <= token < 127 else f"⟨{token:02x}⟩"
+
+
+def show_byte(token: int) -> str:
+    """`byte_text`, HTML-escaped (for the acceptance view's markup)."""
+    return html.escape(byte_text(token))
 
 
 def acceptance_html(g: Generation, prompt_tokens: list[int], labels: Mapping[str, str] | None = None) -> str:

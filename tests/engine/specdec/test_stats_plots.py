@@ -68,3 +68,10 @@ def test_tree_figures_follow_the_trace(tiny: Models) -> None:
     fig = P.tree_fig(tree)
     assert len(fig.data) == len(tree.tokens) + 1  # an edge per node, then the nodes
     assert P.show_byte(10) == "↵" and P.show_byte(0xE4) == "⟨e4⟩" and P.show_byte(ord("<")) == "&lt;"
+
+
+def test_tables_get_plain_bytes_and_markup_gets_escaped_bytes() -> None:
+    """A quote or an ampersand shows as itself in a table (it was shown as &#x27;), escaped only inside HTML."""
+    assert P.byte_text(ord("'")) == "'" and P.show_byte(ord("'")) == "&#x27;"
+    assert P.byte_text(ord("&")) == "&" and P.show_byte(ord("<")) == "&lt;"
+    assert P.byte_text(10) == "↵" and P.byte_text(0xE7) == "⟨e7⟩"
