@@ -23,11 +23,12 @@ PL = plot_labels(TEXT, P.LABELS)
 DTYPES = {"fp32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}
 DEVICES = ["cpu", "cuda"] if torch.cuda.is_available() else ["cpu"]
 METHODS = ("naive", "tiled", "sdpa", "triton")
+LIVE_ROUNDS = 3  # interleaved rounds per method in the live result (after one untimed call each)
 SWEEP_N = [256, 512, 1024, 2048, 4096]
 PRESETS = {1: {}, 2: {"tn": 64, "tb": 16, "causal": False}, 3: {"causal": True},
            4: {"n": 1024, "heads": 4}, 5: {"n": 8192, "heads": 16, "d": 16, "bq": 256, "bk": 256}}
 PARAMS = [("n", 1024, int_in(16, 8192)), ("d", 64, int_in(8, 256)), ("heads", 4, int_in(1, 16)),
-          ("bq", 64, int_in(8, 512)), ("bk", 64, int_in(8, 512)), ("causal", False, lambda s: s == "True"),
+          ("bq", 256, int_in(8, 512)), ("bk", 256, int_in(8, 512)), ("causal", False, lambda s: s == "True"),
           ("dtype", "fp32", choice(list(DTYPES))), ("dev", DEVICES[-1], choice(DEVICES)),
           ("tn", 128, int_in(16, 256)), ("tb", 32, int_in(8, 64)), ("sram", 100, int_in(16, 1024))]
 FORMULA = (r"m' = \max(m,\ \mathrm{rowmax}(S_{ij})),\quad l' = e^{m-m'}\,l + \mathrm{rowsum}(e^{S_{ij}-m'}),"
@@ -62,7 +63,7 @@ def main() -> None:
     measured(s)
     io_model(s)
     st.header(T("walk"))
-    walkthrough(T, PRESETS, base={"n": 1024, "d": 64, "heads": 4, "bq": 64, "bk": 64, "causal": False,
+    walkthrough(T, PRESETS, base={"n": 1024, "d": 64, "heads": 4, "bq": 256, "bk": 256, "causal": False,
                                   "dtype": "fp32", "tn": 128, "tb": 32})
     publish(*(p[0] for p in PARAMS))
 
@@ -98,18 +99,24 @@ def live(s: Settings) -> None:
     if len(skip) == 3:
         return
     key = ("live", s, skip)
-    row = shared_result(key, lambda: run_case(s.n, s.d, s.heads, DTYPES[s.dtype], s.causal, 2, s.bq, s.bk, s.device,
-                                              skip))
+    row = shared_result(key, lambda: run_case(s.n, s.d, s.heads, DTYPES[s.dtype], s.causal, LIVE_ROUNDS, s.bq, s.bk,
+                                              s.device, skip))
     methods = [m for m in METHODS if m in row]
     st.dataframe(pd.DataFrame({
         T("col.method"): [T(f"method.{m}") for m in methods],
         T("col.time"): [round(row[m]["time_s"] * 1e3, 2) for m in methods],
+        T("col.time_range"): [f"{row[m]['time_lo_s'] * 1e3:.2f} – {row[m]['time_hi_s'] * 1e3:.2f}" for m in methods],
         T("col.peak"): [round(row[m]["peak_mib"], 2) for m in methods],
         T("col.max_err"): [f"{row[m]['max_abs_err']:.2e}" for m in methods],
         T("col.rel_err"): [f"{row[m]['rel_err']:.2e}" for m in methods],
     }), hide_index=True, width="stretch")
     computed, skipped = count_tiles(s.n, s.n, s.bq, s.bk, s.causal)
-    st.caption(T("tiles", computed=f"{computed:,}", skipped=f"{skipped:,}") + " · " + T("err_note"))
+    if any(row[m]["busy"] for m in methods):
+        st.warning(T("busy", rounds=LIVE_ROUNDS))
+    st.caption(T("tiles", computed=f"{computed:,}", skipped=f"{skipped:,}") + " · "
+               + T("flops", gflop=f"{row['flops'] / 1e9:,.2f}") + " · " + T("err_note"))
+    if s.device.type == "cpu":
+        st.caption(T("cpu_times"))
 
 
 def step_through(s: Settings) -> None:

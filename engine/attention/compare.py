@@ -1,13 +1,11 @@
 """Every attention method on one problem, side by side: the median time over interleaved rounds (a noisy
-machine slows all of them alike), the peak memory above the inputs (the allocator's own log on the CPU,
-CUDA counters on a GPU) and the error of head 0 against a float64 reference. The page's live result and
-the benchmark both call `run_case`.
+machine slows all of them alike; engine.timing) with the fastest and slowest round, the peak memory above
+the inputs (the allocator's own log on the CPU, CUDA counters on a GPU) and the error of head 0 against a
+float64 reference. The page's live result and the benchmark both call `run_case`.
 """
 
 from __future__ import annotations
 
-import statistics
-import time
 from collections.abc import Callable
 
 import torch
@@ -16,6 +14,7 @@ from engine.attention.core import reference_attention, sdpa_attention
 from engine.attention.iomodel import attention_flops
 from engine.attention.memory import measure_peak
 from engine.attention.tiled import tiled_attention
+from engine.timing import interleaved
 
 
 def _sync(device: torch.device) -> None:
@@ -44,22 +43,19 @@ def run_case(n: int, d: int, heads: int, dtype: torch.dtype, causal: bool, round
     g = torch.Generator().manual_seed(n)
     q, k, v = (torch.randn(1, heads, n, d, generator=g).to(device=device, dtype=dtype) for _ in range(3))
     fns = {name: fn for name, fn in methods(block_q, block_k, device).items() if name not in skip}
-    times: dict[str, list[float]] = {m: [] for m in fns}
-    for _ in range(rounds):
-        for name, fn in fns.items():
-            _sync(device)
-            t = time.perf_counter()
-            fn(q, k, v, causal)
-            _sync(device)
-            times[name].append(time.perf_counter() - t)
+    times = interleaved({name: (lambda fn=fn: fn(q, k, v, causal)) for name, fn in fns.items()}, rounds,
+                        lambda: _sync(device))
     ref = reference_attention(*(t[:, :1].double() for t in (q, k, v)), causal)
     row: dict = {"n": n, "d": d, "heads": heads, "dtype": str(dtype).removeprefix("torch."), "causal": causal}
     flops = heads * attention_flops(n, n, d, causal=causal)
+    row["flops"] = flops
     for name, fn in fns.items():
         out = fn(q, k, v, causal)
-        med = statistics.median(times[name])
+        tm = times[name]
+        med = tm.median_s
         row[name] = {
-            "time_s": round(med, 5),
+            "time_s": round(med, 5), "time_lo_s": round(tm.lo_s, 5), "time_hi_s": round(tm.hi_s, 5),
+            "rounds": tm.rounds, "busy": tm.busy,
             "peak_mib": round(measure_peak(lambda fn=fn: fn(q, k, v, causal), device).mib, 3),
             "rel_err": float(((out[:, :1].double() - ref).norm() / ref.norm()).item()),
             "max_abs_err": float((out[:, :1].double() - ref).abs().max().item()),

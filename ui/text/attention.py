@@ -37,7 +37,21 @@ TEXT = {
     "plot.method_tiled": ("tiled", "分块"),
     "plot.method_sdpa": ("sdpa", "SDPA"),
     "plot.method_triton": ("triton", "Triton"),
-    "col.time": ("time (ms)", "时间（毫秒）"),
+    "col.time": ("time (ms, median)", "时间（毫秒，中位数）"),
+    "col.time_range": ("fastest – slowest round (ms)", "最快 – 最慢一轮（毫秒）"),
+    "busy": ("The {rounds} interleaved rounds disagree by more than half the median: the machine was busy (other "
+             "visitors share it), so read the times as rough; the tile count, FLOPs, memory and errors do not depend on "
+             "load.",
+             "{rounds} 轮交错测量之间相差超过中位数的一半：机器正忙（其他访客也在用），时间只能粗看；分块数、FLOPs、"
+             "内存和误差不受负载影响。"),
+    "flops": ("{gflop} GFLOP of attention", "注意力计算量 {gflop} GFLOP"),
+    "cpu_times": ("On a CPU the tiled method is a Python loop over tiles that calls PyTorch once per tile, while SDPA is "
+                  "one fused C++ kernel, so tiled runs slower here although it moves the same arithmetic through far "
+                  "less memory; larger tiles mean fewer Python steps. What FlashAttention wins on a GPU is HBM traffic: "
+                  "see the IO model below.",
+                  "在 CPU 上，分块方法是一个逐块调用 PyTorch 的 Python 循环，而 SDPA 是一个融合的 C++ 内核，所以这里分块方法"
+                  "更慢，尽管它用少得多的内存完成同样的计算；分块越大，Python 循环步数越少。FlashAttention 在 GPU 上赢在 "
+                  "HBM 访存量：见下方的 IO 模型。"),
     "col.peak": ("peak memory above inputs (MiB)", "输入之外的峰值内存（MiB）"),
     "col.max_err": ("max |error| vs float64", "相对 float64 的最大绝对误差"),
     "col.rel_err": ("relative error vs float64", "相对 float64 的相对误差"),
