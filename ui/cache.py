@@ -9,6 +9,7 @@ session asking for it meanwhile waits for the first instead of doing the same wo
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -27,6 +28,7 @@ class _Store:
         self.max_entries = max_entries
 
     def get(self, key: Hashable, compute: Callable[[], R]) -> R:
+        key = plain_key(key)
         with self.lock:
             if key in self.items:
                 self.items.move_to_end(key)
@@ -43,6 +45,17 @@ class _Store:
                 while self.max_entries is not None and len(self.items) > self.max_entries:
                     self.items.popitem(last=False)
         return result
+
+
+def plain_key(key: Hashable) -> Hashable:
+    """`key` with every dataclass instance in it replaced by its class name and field values. A page's script
+    runs afresh on every rerun and so defines its Settings class anew: two equal settings from two runs are
+    instances of different classes, unequal to each other, and would never hit the cache."""
+    if dataclasses.is_dataclass(key) and not isinstance(key, type):
+        return (type(key).__qualname__, *(plain_key(getattr(key, f.name)) for f in dataclasses.fields(key)))
+    if isinstance(key, tuple):
+        return tuple(plain_key(k) for k in key)
+    return key
 
 
 @st.cache_resource(show_spinner=False)

@@ -1,0 +1,76 @@
+"""Time budgets a presenter relies on, measured in Chromium against the running server: a page's default view
+is ready within 3 s once the server is warm, and one control change within 5 s."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.streamlit_wait import assert_no_errors, wait_for_app_run
+from tests.helpers import all_pages, url_path
+
+pytestmark = pytest.mark.e2e
+DEFAULT_VIEW_S, CONTROL_CHANGE_S = 3.0, 5.0
+
+
+def _ready(page, timeout_ms: int = 120_000) -> None:
+    """The script has finished and nothing is left loading (wait_for_app_run without its settling pause)."""
+    page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']", timeout=timeout_ms)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout_ms)
+    expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=timeout_ms)
+
+
+def _timed_visit(page, url: str) -> float:
+    t = time.perf_counter()
+    page.goto(url)
+    _ready(page)
+    return time.perf_counter() - t
+
+
+@pytest.mark.parametrize("page_path", all_pages())
+def test_default_view_is_ready_within_budget_once_warm(page, app_url: str, page_path: str) -> None:
+    url = f"{app_url}/{url_path(page_path)}?lang=en"
+    page.goto(url)  # the first visit may load models and build the shared index once
+    wait_for_app_run(page, timeout_ms=300_000)
+    assert_no_errors(page)
+    took = min(_timed_visit(page, url) for _ in range(2))  # a fresh session each time: a new page load
+    print(f"[budget] {page_path} default view warm: {took:.2f} s")
+    assert took <= DEFAULT_VIEW_S, f"{page_path}: default view took {took:.2f} s warm"
+
+
+def _timed_change(page, act) -> float:
+    t = time.perf_counter()
+    act()
+    page.wait_for_timeout(150)  # let the rerun start before waiting for it to finish
+    _ready(page)
+    return time.perf_counter() - t
+
+
+NUMERICS_BOX = "Decimal value or bit pattern"
+CHANGES = {  # page -> (URL query, what the presenter does, text the changed view shows)
+    "search": ("q=倒排", lambda main, page: (main.get_by_label("Query", exact=True).fill("搜索 引擎 OR 召回"),
+                                             main.get_by_label("Query", exact=True).press("Enter")), "召回"),
+    "attention": ("", lambda main, page: main.get_by_text("Causal mask", exact=False).first.click(),
+                  "skipped by the causal mask"),
+    "numerics": ("view=explorer", lambda main, page: (main.get_by_role("textbox", name=NUMERICS_BOX).fill("65520"),
+                                                      main.get_by_role("textbox", name=NUMERICS_BOX).press("Enter")),
+                 "0x7C00"),
+    # a new temperature: both the method and its autoregressive baseline generate afresh
+    "specdec": ("", lambda main, page: main.get_by_test_id("stSlider").filter(has_text="Temperature")
+                .get_by_role("slider").press("Home"), "equals plain greedy decoding"),
+}
+
+
+@pytest.mark.parametrize("slug", list(CHANGES))
+def test_one_control_change_is_ready_within_budget(page, app_url: str, slug: str) -> None:
+    query, act, shows = CHANGES[slug]
+    page.goto(f"{app_url}/{slug}?lang=en&{query}")
+    wait_for_app_run(page, timeout_ms=300_000)
+    main = page.get_by_test_id("stMain")
+    took = _timed_change(page, lambda: act(main, page))
+    assert_no_errors(page)
+    expect(main.get_by_text(shows, exact=False).first).to_be_attached()  # the change really ran
+    print(f"[budget] {slug} control change: {took:.2f} s")
+    assert took <= CONTROL_CHANGE_S, f"{slug}: a control change took {took:.2f} s"
