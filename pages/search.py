@@ -92,11 +92,16 @@ def base_analyzer(mode: str) -> Analyzer:
     return an
 
 
+def bundled(corpus: str) -> list[Doc]:
+    """The documents of a bundled corpus ("demo" or "bench")."""
+    return demo_corpus() if corpus == "demo" else benchmark_corpus()
+
+
 def base_snapshot(corpus: str, mode: str) -> Snapshot:
     """A bundled corpus indexed once per server and mode (with progress), shared read-only by every session."""
 
     def build() -> Snapshot:
-        docs = demo_corpus() if corpus == "demo" else benchmark_corpus()
+        docs = bundled(corpus)
         an, toks = base_analyzer(mode), []
         bar = st.progress(0.0) if len(docs) > 1000 else None
         for i, d in enumerate(docs):
@@ -122,12 +127,14 @@ def session_index(s: Settings) -> Index:
             if corpus != "upload" and not s.words:
                 ix = Index.from_snapshot(base_snapshot(corpus, s.mode))
             else:
-                docs = st.session_state["upload_docs"] if corpus == "upload" else (
-                    demo_corpus() if corpus == "demo" else benchmark_corpus())
+                docs = st.session_state["upload_docs"] if corpus == "upload" else bundled(corpus)
                 ix = Index(Analyzer(s.mode, s.words))
                 ix.add_many(docs, workers=2 if len(docs) > 20_000 else None)
             for op, arg in st.session_state.get("edits", []):
-                ix.update(arg) if op == "put" else ix.delete(arg)
+                if op == "put":
+                    ix.update(arg)
+                else:
+                    ix.delete(arg)
         st.session_state.update(ix=ix, ix_key=key)
     return st.session_state["ix"]
 

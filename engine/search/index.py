@@ -229,7 +229,7 @@ class Index:
         """Delete a document by id (a tombstone; postings go at the next merge). Returns whether it existed."""
         with self._lock:
             snap = self._snap
-            n = snap.ids.get(doc_id) if snap.get(doc_id) is not None else None
+            n = snap.live_docnum(doc_id)
             if n is None:
                 return False
             self._writable_ids().set(doc_id, None)

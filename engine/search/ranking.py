@@ -129,7 +129,7 @@ def _top(pool: list[tuple[float, int, int]], k: int, id_ranks: Callable[[], np.n
 def _dressed(snap: Snapshot, ranked: list[tuple[float, int, int]], scoring: dict[str, int], tfs: dict,
              explain_hits: bool, highlight_hits: bool, marked: set[str]) -> list[Hit]:
     """Hits with their explanation trees and snippets highlighting `marked` (scoring and prefix-expanded terms)."""
-    n_live, docs, terms, hits, k1 = snap.n_live, snap.docs, marked, [], snap.k1
+    n_live, docs, hits, k1 = snap.n_live, snap.docs, [], snap.k1
     if explain_hits:
         idfs = {t: idf(n_live, df) for t, df in scoring.items()}
         norms, avgdl = snap.norms(), snap.avgdl
@@ -140,11 +140,10 @@ def _dressed(snap: Snapshot, ranked: list[tuple[float, int, int]], scoring: dict
             dl, norm = snap.dl.item(num), norms.item(num)
             # each term's weight by the scorers' own expression, so the details add up to the score bit for bit
             # (both scorers sum them in query order)
-            details = [explain(t, weight(idfs[t] * (k1 + 1.0), tf, norm), tf, dl, idfs[t], df, n_live, avgdl, k1,
-                               snap.b)
+            details = [explain(t, term_scores(tf, norm, idfs[t], k1), tf, dl, idfs[t], df, n_live, avgdl, k1, snap.b)
                        for t, df in scoring.items() if (tf := int(tfs[t][i])) > 0]
             expl = Explanation(score, "expl.score", {}, details)
-        snippet = highlight(d.text, snap.analyzer.tokens(d.text), terms) if highlight_hits else ""
+        snippet = highlight(d.text, snap.analyzer.tokens(d.text), marked) if highlight_hits else ""
         hits.append(Hit(num, score, docs, expl, snippet))
     return hits
 

@@ -70,7 +70,7 @@ def weight(w: float, tf, norm):
 
 
 def term_scores(tf: np.ndarray, norm: np.ndarray, idf_t: float, k1: float) -> np.ndarray:
-    """The BM25 contribution of one term for each candidate (0 where tf is 0)."""
+    """The BM25 contribution of one term for each candidate, or for one candidate given scalars (0 where tf is 0)."""
     return weight(idf_t * (k1 + 1.0), tf, norm)
 
 

@@ -102,11 +102,11 @@ class _Evaluator:
             case Prefix(text=text):
                 return self.prefix(text)
             case Field(name=name, value=value, pos=pos):
-                if (name, keyword(value)) not in self.snap.keywords and name not in (known := self.snap.field_names()):
+                kv = (name, keyword(value))
+                if kv not in self.snap.keywords and name not in (known := self.snap.field_names()):
                     raise QueryError("search.unknown_field", pos, field=name, fields=", ".join(known) or "—")
                 t0 = time.perf_counter()
-                return self.step("field", f"{name}:{value}", t0, BitMap(self.snap.keywords.get((name, keyword(value)),
-                                                                                               ())))
+                return self.step("field", f"{name}:{value}", t0, BitMap(self.snap.keywords.get(kv, ())))
             case Not(child=child):
                 self.negations += 1
                 inner = self.eval(child)

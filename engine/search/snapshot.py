@@ -164,10 +164,15 @@ class Snapshot:
         """The stored document with this internal number."""
         return self.docs[n]
 
+    def live_docnum(self, doc_id: str) -> int | None:
+        """The doc number of the live document with this id, or None."""
+        n = self.ids.get(doc_id)
+        return n if n is not None and n < self.next_docnum and n in self.live else None
+
     def get(self, doc_id: str) -> Doc | None:
         """The live document with this id, or None."""
-        n = self.ids.get(doc_id)
-        return self.docs[n] if n is not None and n < self.next_docnum and n in self.live else None
+        n = self.live_docnum(doc_id)
+        return None if n is None else self.docs[n]
 
     def norms(self) -> np.ndarray:
         """BM25's length factor k1·(1 − b + b·dl/avgdl) for every doc number, computed once per snapshot."""
