@@ -11,7 +11,7 @@ from engine.specdec.exactness import RULES, exactness_check
 from engine.specdec.generate import encode, expected_tokens_per_call
 from engine.specdec.stats import acceptance_by_position, gamma_sweep, summary
 from ui import page
-from ui.cache import shared_resource, shared_result
+from ui.cache import shared_resource, shared_result, shared_results
 from ui.chrome import device_label, ensure_navigation
 from ui.i18n import plot_labels, translator
 from ui.state import bind, choice, int_in, publish, walkthrough
@@ -124,15 +124,28 @@ def controls(models) -> Settings | None:
     return Settings(prompt, method, gamma, temp, new, int(seed), top_k, None if top_p >= 1 else top_p, drafter)
 
 
-def run(models, s: Settings, method: str):
-    """One generation with the page's settings (cached per setting and method)."""
-    return shared_result(("gen", method, s), lambda: generate(
-        models, s.prompt, method, s.new, s.temp, gamma=s.gamma, seed=s.seed, top_k=s.top_k, top_p=s.top_p))
+def run(models, s: Settings, *methods: str) -> list:
+    """Generations with the page's settings, one per method, cached and computed side by side when missing. The
+    autoregressive baseline ignores γ and the drafter, so its key leaves them out: switching method or γ
+    reuses it."""
+    def key(m: str) -> tuple:
+        drafted = () if m == "autoregressive" else (s.gamma, s.drafter)
+        return ("gen", m, s.prompt, s.temp, s.new, s.seed, s.top_k, s.top_p, *drafted)
+
+    def job(m: str):
+        return lambda: generate(models, s.prompt, m, s.new, s.temp, gamma=s.gamma, seed=s.seed, top_k=s.top_k,
+                                top_p=s.top_p)
+
+    done = shared_results({key(m): job(m) for m in methods})
+    return [done[key(m)] for m in methods]
 
 
 def live(models, s: Settings):
     """Part 3: the generation coloured token by token, and its counts against the autoregressive baseline."""
-    g, base = run(models, s, s.method), run(models, s, "autoregressive")
+    if s.method == "autoregressive":
+        g = base = run(models, s, s.method)[0]
+    else:
+        g, base = run(models, s, s.method, "autoregressive")
     st.header(T("view"))
     st.markdown(P.legend_html(PL), unsafe_allow_html=True)
     st.markdown(P.acceptance_html(g, encode(s.prompt), PL), unsafe_allow_html=True)
@@ -214,8 +227,7 @@ def compare(models, s: Settings, base) -> None:
     if not st.toggle(T("compare.run"), key="compare"):
         return
     table = []
-    for method in METHODS:
-        r = run(models, s, method)
+    for method, r in zip(METHODS, run(models, s, *METHODS), strict=True):
         rs = summary(r, base)
         table.append({T("col.method"): T(f"method.{method}"), T("m.tokens_s"): round(rs["tokens_per_s"], 1),
                       T("col.speedup"): round(rs["speedup"], 2) if rs.get("speedup") else None,

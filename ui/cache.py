@@ -12,7 +12,8 @@ from __future__ import annotations
 import dataclasses
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 import streamlit as st
@@ -72,6 +73,19 @@ def shared_result(key: Hashable, compute: Callable[[], R]) -> R:
     """The cached result for `key`, computed (in this session, with its progress) when absent; results are
     bounded in number and the least recently used goes first."""
     return _results().get(key, compute)
+
+
+def shared_results(jobs: Mapping[Hashable, Callable[[], R]], workers: int = 2) -> dict[Hashable, R]:
+    """Several shared results at once, the missing ones computed side by side in `workers` threads (engine work
+    such as torch releases the GIL, so two generations on two cores take little more than one). Each key is
+    still computed once; `compute` must not call Streamlit, which belongs to the page's own thread."""
+    store = _results()
+    if len(jobs) == 1:
+        (key, compute), = jobs.items()
+        return {key: store.get(key, compute)}
+    with ThreadPoolExecutor(max(1, min(workers, len(jobs)))) as pool:
+        futures = {key: pool.submit(store.get, key, compute) for key, compute in jobs.items()}
+    return {key: f.result() for key, f in futures.items()}
 
 
 def shared_resource(key: Hashable, compute: Callable[[], R]) -> R:
