@@ -43,15 +43,25 @@ class Timing:
 
 
 def interleaved(fns: Mapping[str, Callable[[], object]], rounds: int, sync: Callable[[], None] | None = None,
-                warmup: bool = True) -> dict[str, Timing]:
+                warmup: bool = True, progress: Callable[[int, int], None] | None = None) -> dict[str, Timing]:
     """Time every function `rounds` times, taking turns (each round runs all of them once, the order rotating
     so none always goes first), after one untimed call each (first calls pay for allocation and caches);
-    `sync` waits for a device before and after each call."""
+    `sync` waits for a device before and after each call; `progress(calls done, calls in all)` follows each."""
     names = list(fns)
     samples: dict[str, list[float]] = {n: [] for n in names}
+    calls = len(names) * (max(1, rounds) + warmup)
+    done = 0
+
+    def step() -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(done, calls)
+
     if warmup:
         for name in names:
             fns[name]()
+            step()
     for r in range(max(1, rounds)):
         for name in names[r % len(names):] + names[:r % len(names)]:
             if sync:
@@ -61,6 +71,7 @@ def interleaved(fns: Mapping[str, Callable[[], object]], rounds: int, sync: Call
             if sync:
                 sync()
             samples[name].append(time.perf_counter() - t)
+            step()
     return {n: Timing.of(samples[n]) for n in names}
 
 

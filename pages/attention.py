@@ -6,15 +6,18 @@ import pandas as pd
 import streamlit as st
 import torch
 
-from engine.attention import count_tiles, run_case, tiled_attention
+from engine import recorded
+from engine.attention import count_tiles, run_case, sweep, sweep_flops, tiled_attention
 from engine.attention import plots as P
+from engine.attention.compare import DEFAULT_SWEEP
 from engine.attention.guard import estimate, memory_budget
 from engine.attention.iomodel import block_for_sram
 from ui import page
+from ui import jobs
 from ui.cache import shared_result
 from ui.chrome import device_label, ensure_navigation
 from ui.i18n import plot_labels, translator
-from ui.state import bind, choice, int_in, progress_callback, publish, walkthrough
+from ui.state import bind, choice, int_in, publish, walkthrough
 from ui.text.attention import TEXT
 
 ensure_navigation()
@@ -24,7 +27,6 @@ DTYPES = {"fp32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}
 DEVICES = ["cpu", "cuda"] if torch.cuda.is_available() else ["cpu"]
 METHODS = ("naive", "tiled", "sdpa", "triton")
 LIVE_ROUNDS = 3  # interleaved rounds per method in the live result (after one untimed call each)
-SWEEP_N = [256, 512, 1024, 2048, 4096]
 PRESETS = {1: {}, 2: {"tn": 64, "tb": 16, "causal": False}, 3: {"causal": True},
            4: {"n": 1024, "heads": 4}, 5: {"n": 8192, "heads": 16, "d": 16, "bq": 256, "bk": 256}}
 PARAMS = [("n", 1024, int_in(16, 8192)), ("d", 64, int_in(8, 256)), ("heads", 4, int_in(1, 16)),
@@ -98,9 +100,12 @@ def live(s: Settings) -> None:
                      budget=f"{budget / 2**20:,.0f}"))
     if len(skip) == 3:
         return
-    key = ("live", s, skip)
-    row = shared_result(key, lambda: run_case(s.n, s.d, s.heads, DTYPES[s.dtype], s.causal, LIVE_ROUNDS, s.bq, s.bk,
-                                              s.device, skip))
+    # a large N (or fp16, which the CPU emulates) takes minutes: it runs in the background with its progress
+    row = jobs.background(("live", s, skip), lambda tick: run_case(
+        s.n, s.d, s.heads, DTYPES[s.dtype], s.causal, LIVE_ROUNDS, s.bq, s.bk, s.device, skip,
+        lambda share: tick(share, f"N={s.n}")), total=1.0, auto=True)
+    if row is None:
+        return
     methods = [m for m in METHODS if m in row]
     st.dataframe(pd.DataFrame({
         T("col.method"): [T(f"method.{m}") for m in methods],
@@ -157,27 +162,28 @@ def _num(x) -> str:
 
 
 def measured(s: Settings) -> None:
-    """Part 5: time and peak memory of the methods against N, measured on request and shared."""
+    """Part 5: time and peak memory of the methods against N: the run recorded on this machine kind for the
+    default problem at once, and a live measurement on request, in the background and shared."""
     st.header(T("measured"))
     st.markdown(T("measured.intro"))
-    sweep_key = ("sweep", s)
-    if st.button(T("measured.run"), type="primary"):
-        st.session_state["swept"] = sweep_key
-    if st.session_state.get("swept") != sweep_key:
+    cfg = DEFAULT_SWEEP | {"d": s.d, "heads": s.heads, "dtype": s.dtype, "causal": s.causal, "block_q": s.bq,
+                           "block_k": s.bk, "device": s.device.type}
+    rec = recorded.load("attention", "sweep")
+    flops = sweep_flops(cfg["ns"], s.d, s.heads, s.causal)
+    unit_s = rec.seconds / sweep_flops(rec.settings["ns"], rec.settings["d"], rec.settings["heads"],
+                                       rec.settings["causal"]) if rec else None
+    go = st.button(T("measured.run"), type="primary")
+    jobs.estimate_caption(unit_s and unit_s * flops)
+    budget = memory_budget(s.device)
+    rows = jobs.background(("sweep", s), lambda tick: sweep(
+        cfg["ns"], s.d, s.heads, DTYPES[s.dtype], s.causal, cfg["rounds"], s.bq, s.bk, s.device, budget, tick),
+        total=flops, start_now=go, unit_s=unit_s)
+    if rows is None and rec is not None and rec.settings == cfg:
+        rows = rec.rows
+        jobs.recorded_caption(rec)
+    if rows is None:
         st.info(T("measured.not_yet"))
         return
-    bar, budget = st.empty(), memory_budget(s.device)
-
-    def sweep() -> list[dict]:
-        tick, rows = progress_callback(bar.progress(0.0), T("measured.running")), []
-        for i, sn in enumerate(SWEEP_N):
-            tick(i, len(SWEEP_N), float(sn))
-            sk = tuple(m for m in ("naive",) if not s.estimate(sn).fits(m, budget))
-            rows.append(run_case(sn, s.d, s.heads, DTYPES[s.dtype], s.causal, 3, s.bq, s.bk, s.device, sk))
-        return rows
-
-    rows = shared_result(sweep_key, sweep)
-    bar.empty()
     if any("naive" not in r for r in rows):
         st.caption(T("measured.skipped"))
     full = [r for r in rows if "naive" in r]

@@ -26,3 +26,14 @@ class _NavigationPagesManager(PagesManager):
 @pytest.fixture(autouse=True)
 def _apptest_uses_navigation(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(app_test_module, "PagesManager", _NavigationPagesManager)
+
+
+@pytest.fixture(autouse=True)
+def _no_job_outlives_its_test():
+    """A background job a page test started is cancelled and joined when the test ends, so none keeps
+    computing into the next test (or into interpreter exit)."""
+    yield
+    import sys
+
+    if "ui.jobs" in sys.modules:
+        sys.modules["ui.jobs"].wait_all(timeout_s=120, cancel=True)

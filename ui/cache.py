@@ -40,12 +40,26 @@ class _Store:
                 if key in self.items:
                     return self.items[key]  # type: ignore[return-value]
             result = compute()
+            self.put(key, result)
             with self.lock:
-                self.items[key] = result
                 self.computing.pop(key, None)
-                while self.max_entries is not None and len(self.items) > self.max_entries:
-                    self.items.popitem(last=False)
         return result
+
+    def peek(self, key: Hashable) -> tuple[bool, object]:
+        """(True, value) when `key` is held, else (False, None); computes nothing."""
+        key = plain_key(key)
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                return True, self.items[key]
+        return False, None
+
+    def put(self, key: Hashable, value: object) -> None:
+        """Hold `value` for `key` (a result computed elsewhere, e.g. by a background job)."""
+        with self.lock:
+            self.items[plain_key(key)] = value
+            while self.max_entries is not None and len(self.items) > self.max_entries:
+                self.items.popitem(last=False)
 
 
 def plain_key(key: Hashable) -> Hashable:
@@ -86,6 +100,16 @@ def shared_results(jobs: Mapping[Hashable, Callable[[], R]], workers: int = 2) -
     with ThreadPoolExecutor(max(1, min(workers, len(jobs)))) as pool:
         futures = {key: pool.submit(store.get, key, compute) for key, compute in jobs.items()}
     return {key: f.result() for key, f in futures.items()}
+
+
+def cached_result(key: Hashable) -> tuple[bool, object]:
+    """(True, result) when a shared result for `key` is held, else (False, None)."""
+    return _results().peek(key)
+
+
+def store_result(key: Hashable, value: object) -> None:
+    """Share `value` as the result for `key`."""
+    _results().put(key, value)
 
 
 def shared_resource(key: Hashable, compute: Callable[[], R]) -> R:

@@ -10,13 +10,30 @@ from __future__ import annotations
 
 import argparse
 import json
+import time
 
 import torch
 
-from engine.attention.compare import run_case
+from engine import recorded
+from engine.attention.compare import DEFAULT_SWEEP, run_case, sweep, sweep_flops
+from engine.attention.guard import memory_budget
 from engine.device import describe_device, pick_device
 
-DTYPES = {"fp32": torch.float32, "bf16": torch.bfloat16}
+DTYPES = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}
+
+
+def record() -> dict:
+    """Measure the page's default sweep on the CPU and ship it (engine/attention/recorded/sweep.json)."""
+    cfg = DEFAULT_SWEEP
+    device = torch.device(cfg["device"])
+    t = time.perf_counter()
+    rows = sweep(cfg["ns"], cfg["d"], cfg["heads"], DTYPES[cfg["dtype"]], cfg["causal"], cfg["rounds"],
+                 cfg["block_q"], cfg["block_k"], device, memory_budget(device))
+    seconds = time.perf_counter() - t
+    out = recorded.save("attention", "sweep", rows, cfg, seconds)
+    return {"recorded": str(out), "seconds": round(seconds, 1),
+            "seconds_per_gflop": round(seconds / sweep_flops(cfg["ns"], cfg["d"], cfg["heads"], cfg["causal"]) * 1e9, 4),
+            "cases": rows}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -25,10 +42,14 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--n", type=int, nargs="+", default=[1024, 2048, 4096, 8192])
     ap.add_argument("--d", type=int, default=64)
     ap.add_argument("--heads", type=int, default=8)
-    ap.add_argument("--dtypes", nargs="+", default=list(DTYPES), choices=list(DTYPES))
+    ap.add_argument("--dtypes", nargs="+", default=["fp32", "bf16"], choices=list(DTYPES))
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--block", type=int, default=256, help="tiled block size (square tiles)")
+    ap.add_argument("--record", action="store_true", help="measure the page's default sweep and ship it")
     args = ap.parse_args(argv)
+    if args.record:
+        print(json.dumps(record(), indent=1))
+        return
     device = pick_device()
     rows = [run_case(n, args.d, args.heads, DTYPES[dt], causal, args.rounds, args.block, args.block, device)
             for dt in args.dtypes for causal in (False, True) for n in args.n]

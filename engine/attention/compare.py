@@ -11,6 +11,7 @@ from collections.abc import Callable
 import torch
 
 from engine.attention.core import reference_attention, sdpa_attention
+from engine.attention.guard import estimate
 from engine.attention.iomodel import attention_flops
 from engine.attention.memory import measure_peak
 from engine.attention.tiled import tiled_attention
@@ -38,13 +39,19 @@ def methods(block_q: int, block_k: int, device: torch.device) -> dict[str, Calla
 
 
 def run_case(n: int, d: int, heads: int, dtype: torch.dtype, causal: bool, rounds: int, block_q: int,
-             block_k: int, device: torch.device, skip: tuple[str, ...] = ()) -> dict:
-    """Time, memory and error (head 0 against float64) of every method not in `skip` on one problem."""
+             block_k: int, device: torch.device, skip: tuple[str, ...] = (),
+             progress: Callable[[float], None] | None = None) -> dict:
+    """Time, memory and error (head 0 against float64) of every method not in `skip` on one problem;
+    `progress(share done, 0..1)` follows each call (a caller may raise from it to stop)."""
     g = torch.Generator().manual_seed(n)
     q, k, v = (torch.randn(1, heads, n, d, generator=g).to(device=device, dtype=dtype) for _ in range(3))
     fns = {name: fn for name, fn in methods(block_q, block_k, device).items() if name not in skip}
+    # each method runs 1 + rounds times to be timed, then twice more: once for its error, once for its memory
+    calls = len(fns) * (max(1, rounds) + 3)
+    tick = (lambda done, _all: progress(done / calls)) if progress else None
     times = interleaved({name: (lambda fn=fn: fn(q, k, v, causal)) for name, fn in fns.items()}, rounds,
-                        lambda: _sync(device))
+                        lambda: _sync(device), progress=tick)
+    done = calls - 2 * len(fns)
     ref = reference_attention(*(t[:, :1].double() for t in (q, k, v)), causal)
     row: dict = {"n": n, "d": d, "heads": heads, "dtype": str(dtype).removeprefix("torch."), "causal": causal}
     flops = heads * attention_flops(n, n, d, causal=causal)
@@ -62,6 +69,9 @@ def run_case(n: int, d: int, heads: int, dtype: torch.dtype, causal: bool, round
             "tflops": round(flops / med / 1e12, 4),
         }
         del out
+        done += 2
+        if progress:
+            progress(done / calls)
     if "tiled" in fns and "sdpa" in fns:
         row["tiled_over_sdpa_time"] = round(row["tiled"]["time_s"] / row["sdpa"]["time_s"], 3)
         row["tiled_over_sdpa_memory"] = round(row["tiled"]["peak_mib"] / row["sdpa"]["peak_mib"], 3)
@@ -70,3 +80,28 @@ def run_case(n: int, d: int, heads: int, dtype: torch.dtype, causal: bool, round
     return row
 
 
+
+
+SWEEP_NS = [256, 512, 1024, 2048, 4096]
+DEFAULT_SWEEP = {"ns": SWEEP_NS, "d": 64, "heads": 4, "dtype": "fp32", "causal": False, "rounds": 3,
+                 "block_q": 256, "block_k": 256, "device": "cpu"}  # the page's defaults; the bench records these
+
+
+def sweep(ns: list[int], d: int, heads: int, dtype: torch.dtype, causal: bool, rounds: int, block_q: int,
+          block_k: int, device: torch.device, budget: int,
+          progress: Callable[[float, str], None] | None = None) -> list[dict]:
+    """`run_case` at each N in `ns`, the textbook method left out where its N×N matrices would pass `budget`
+    bytes; `progress(FLOPs done, "N=…")` follows each call, in the units of `sweep_flops`."""
+    rows, before = [], 0.0
+    for n in ns:
+        skip = tuple(m for m in ("naive",) if not estimate(n, n, d, heads, dtype, block_q, block_k).fits(m, budget))
+        flops = heads * attention_flops(n, n, d, causal=causal)
+        tick = (lambda share, b=before, f=flops, n=n: progress(b + share * f, f"N={n}")) if progress else None
+        rows.append(run_case(n, d, heads, dtype, causal, rounds, block_q, block_k, device, skip, tick))
+        before += flops
+    return rows
+
+
+def sweep_flops(ns: list[int], d: int, heads: int, causal: bool) -> float:
+    """The attention FLOPs of a sweep over `ns`: the unit a sweep's progress and its time estimate count in."""
+    return float(sum(heads * attention_flops(n, n, d, causal=causal) for n in ns))

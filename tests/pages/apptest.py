@@ -23,6 +23,16 @@ def open_page(page: str, lang: str = "en", **params: str) -> AppTest:
     return at
 
 
+def settle(at: AppTest, timeout_s: float = 600) -> AppTest:
+    """Let every background job the page started end, then run the page again, as its progress fragment
+    would in a browser once the job is done."""
+    from ui import jobs
+
+    jobs.wait_all(timeout_s)
+    at.run(timeout=timeout_s)
+    return at
+
+
 def assert_clean(at: AppTest) -> None:
     """No exception and no st.error element on the page."""
     assert not at.exception, [e.value for e in at.exception]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.pages.apptest import assert_clean, open_page
+from tests.pages.apptest import assert_clean, open_page, settle
 
 PAGE = "pages/attention.py"
 
@@ -30,7 +30,7 @@ def test_default_live_result_is_exact() -> None:
 
 @pytest.mark.slow
 def test_guard_refuses_the_naive_method_when_it_would_not_fit() -> None:
-    at = go(n="8192", heads="16", d="8", bq="512", bk="512")
+    at = settle(go(n="8192", heads="16", d="8", bq="512", bk="512"))
     assert any("naive would need" in w.value for w in at.warning)
     assert "naive" not in list(live_table(at).index)
 
@@ -52,7 +52,9 @@ def test_causal_step_through_and_bf16() -> None:
 @pytest.mark.slow
 def test_sweep_draws_memory_and_time() -> None:
     at = go(heads="1", d="16", bq="128", bk="128")
+    assert not any("Recorded by" in c.value for c in at.caption)  # the recording is for the defaults only
     at.button[0].click().run(timeout=600)
+    settle(at)
     assert_clean(at)
     charts = at.get("plotly_chart")
     assert len(charts) >= 7  # grid, tiles, stats, convergence, memory, time, io
@@ -62,5 +64,28 @@ def test_sweep_draws_memory_and_time() -> None:
 def test_walkthrough_guard_preset() -> None:
     at = go()
     at.button(key="walk_5").click().run(timeout=300)
+    settle(at)
     assert_clean(at)
     assert any("naive would need" in w.value for w in at.warning)
+
+
+def test_default_sweep_is_the_recorded_one_with_where_and_when() -> None:
+    at = go()
+    caption = next(c.value for c in at.caption if "Recorded by" in c.value)
+    assert "python -m engine.attention.bench --record" in caption and "cores" in caption
+    assert len(at.get("plotly_chart")) >= 7  # the recorded sweep is drawn without pressing anything
+
+
+def test_a_long_live_run_shows_progress_and_can_be_cancelled() -> None:
+    from ui import jobs
+
+    # minutes on 2 cores: it must not block the page (settings no other test caches)
+    at = go(n="8192", heads="12", d="32", bq="512", bk="512")
+    assert_clean(at)
+    bar = [e for e in at.main if type(e).__name__ == "Progress"]  # inside the progress fragment's block
+    assert bar and "to go" in bar[0].proto.text
+    assert len(at.get("plotly_chart")) >= 5  # the step-through and the IO model were drawn meanwhile
+    at.button(key=next(b.key for b in at.button if b.key and b.key.startswith("cancel_"))).click().run()
+    jobs.wait_all(60)
+    at.run()
+    assert any("Cancelled after" in i.value for i in at.info)

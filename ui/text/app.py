@@ -38,3 +38,25 @@ TEXT = {
         "与目标模型完全一致：逐个查看每个 token 被接受、拒绝还是重采样，Medusa 的候选树、MTP 与提示词查找，以及实时 χ² 检验。",
     ),
 }
+TEXT |= {
+    "job.progress": ("{pct} done · {elapsed} s so far · {eta} to go · {what}", "已完成 {pct} · 已用 {elapsed} 秒 · 还需 {eta} · {what}"),
+    "job.source.measured": ("estimate from this run's measured pace", "估计来自本次运行实测的速度"),
+    "job.source.recorded": ("estimate from the recorded run's pace", "估计来自已记录运行的速度"),
+    "job.seconds": ("≈ {s} s", "约 {s} 秒"),
+    "job.minutes": ("≈ {m} min", "约 {m} 分钟"),
+    "job.cancel": ("Cancel", "取消"),
+    "job.again": ("Run it again", "重新运行"),
+    "job.cancelled": ("Cancelled after {s} s ({pct} done). Nothing was kept; start it again to measure.",
+                      "已在 {s} 秒后取消（完成 {pct}）。没有保留结果；可重新开始测量。"),
+    "job.timed_out": ("Stopped after {s} s ({pct} done): work a visitor starts may run for at most 15 minutes on "
+                      "this shared server. Try a smaller setting.",
+                      "已在 {s} 秒后停止（完成 {pct}）：在这台共享服务器上，访客发起的任务最多运行 15 分钟。请换用更小的设置。"),
+    "job.failed": ("The run stopped with an error: {msg}", "运行出错停止：{msg}"),
+    "job.busy": ("{n} long runs are already going on this server (every visitor shares its cores). Try again when "
+                 "one ends, or look at the recorded result.",
+                 "这台服务器上已有 {n} 个长任务在运行（所有访客共用它的 CPU 核心）。请等其中一个结束后再试，或先看已记录的结果。"),
+    "job.recorded": ("Recorded by `{command}` on {machine}, {date} ({seconds} s in all). Measure again live below.",
+                     "由 `{command}` 在 {machine} 上于 {date} 记录（共 {seconds} 秒）。可在下方重新实时测量。"),
+    "job.estimate": ("On this server it takes {eta} (from the recorded run's pace); the page stays usable meanwhile.",
+                     "在这台服务器上约需 {eta}（按已记录运行的速度估计）；期间页面仍可使用。"),
+}

@@ -1,0 +1,66 @@
+"""ui.jobs: background work that reports progress, estimates from its measured pace, cancels and is bounded."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from ui import jobs
+from ui.cache import cached_result
+
+
+def _work(n: int, gate: threading.Event | None = None, seconds: float = 0.01):
+    def work(tick):
+        for i in range(n):
+            if gate is not None:
+                gate.wait(5)
+            time.sleep(seconds)
+            tick(i + 1, f"item {i + 1}")
+        return n * 10
+
+    return work
+
+
+def test_result_is_shared_and_estimate_comes_from_measured_pace() -> None:
+    key = ("jobs-test", "pace", time.time())
+    job = jobs.start(key, _work(5, seconds=0.05), total=5, unit_s=100.0)
+    assert job.pace_s()[1] == "recorded" and job.eta_s() == pytest.approx(500.0)  # before the first item ends
+    while job.done < 2:
+        time.sleep(0.01)
+    pace, source = job.pace_s()
+    assert source == "measured" and 0.02 < pace < 1.0  # ~0.05 s per item, not the recorded 100 s
+    job.thread.join(5)
+    assert job.state == "done" and cached_result(key) == (True, 50)
+
+
+def test_cancel_stops_at_the_next_tick_and_keeps_nothing() -> None:
+    key, gate = ("jobs-test", "cancel", time.time()), threading.Event()
+    job = jobs.start(key, _work(100, gate), total=100)
+    gate.set()
+    time.sleep(0.05)
+    job.cancel()
+    job.thread.join(5)
+    assert job.state == "cancelled" and job.done < 100
+    assert cached_result(key) == (False, None)
+
+
+def test_time_limit_and_a_failure_end_the_job_with_a_state() -> None:
+    slow = jobs.start(("jobs-test", "limit", time.time()), _work(100, seconds=0.02), total=100, limit_s=0.1)
+    boom = jobs.start(("jobs-test", "boom", time.time()), lambda tick: 1 / 0, total=1)
+    slow.thread.join(5)
+    boom.thread.join(5)
+    assert slow.state == "timed_out" and slow.done < 100
+    assert boom.state == "failed" and isinstance(boom.error, ZeroDivisionError)
+
+
+def test_at_most_max_running_jobs_and_one_per_key() -> None:
+    gate = threading.Event()
+    keys = [("jobs-test", "busy", i, time.time()) for i in range(jobs.MAX_RUNNING + 1)]
+    started = [jobs.start(k, _work(1, gate), total=1) for k in keys[:-1]]
+    assert jobs.start(keys[0], _work(1, gate), total=1) is started[0]  # the same key joins the running job
+    assert jobs.start(keys[-1], _work(1, gate), total=1) is None  # the server's cores are taken
+    gate.set()
+    jobs.wait_all(5)
+    assert all(j.state == "done" for j in started)
