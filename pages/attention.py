@@ -12,8 +12,7 @@ from engine.attention import plots as P
 from engine.attention.compare import DEFAULT_SWEEP
 from engine.attention.guard import estimate, memory_budget
 from engine.attention.iomodel import block_for_sram
-from ui import page
-from ui import jobs
+from ui import jobs, page
 from ui.cache import shared_result
 from ui.chrome import device_label, ensure_navigation
 from ui.i18n import plot_labels, translator

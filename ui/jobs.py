@@ -116,7 +116,7 @@ def _run(job: Job, work: Callable[[Tick], R]) -> None:
     except Cancelled:
         if job.state == "running":
             job.state = "cancelled"
-    except Exception as err:  # noqa: BLE001 - the page shows it as a message, never as a traceback
+    except Exception as err:
         job.error, job.state = err, "failed"
     finally:
         job.ended = time.monotonic()
@@ -231,7 +231,7 @@ def _progress(key: Hashable) -> None:
     if job is None or job.state != "running":
         st.rerun()  # the job ended: draw the page again, with its result from the cache
         return
-    pace, source = job.pace_s()
+    _, source = job.pace_s()
     text = T("job.progress", pct=f"{job.fraction:.0%}", elapsed=f"{job.elapsed_s:,.0f}",
              eta=estimate_text(job.eta_s()), what=job.what)
     if source:

@@ -8,5 +8,5 @@ from engine.attention.compare import run_case, sweep, sweep_flops
 from engine.attention.core import reference_attention, sdpa_attention
 from engine.attention.tiled import AttentionTrace, TileStep, count_tiles, tiled_attention
 
-__all__ = ["AttentionTrace", "TileStep", "count_tiles", "reference_attention", "run_case", "sdpa_attention", "sweep", "sweep_flops",
-           "tiled_attention"]
+__all__ = ["AttentionTrace", "TileStep", "count_tiles", "reference_attention", "run_case", "sdpa_attention", "sweep",
+           "sweep_flops", "tiled_attention"]

@@ -31,8 +31,8 @@ def record() -> dict:
                  cfg["block_q"], cfg["block_k"], device, memory_budget(device))
     seconds = time.perf_counter() - t
     out = recorded.save("attention", "sweep", rows, cfg, seconds)
-    return {"recorded": str(out), "seconds": round(seconds, 1),
-            "seconds_per_gflop": round(seconds / sweep_flops(cfg["ns"], cfg["d"], cfg["heads"], cfg["causal"]) * 1e9, 4),
+    gflop = sweep_flops(cfg["ns"], cfg["d"], cfg["heads"], cfg["causal"]) / 1e9
+    return {"recorded": str(out), "seconds": round(seconds, 1), "seconds_per_gflop": round(seconds / gflop, 4),
             "cases": rows}
 
 
