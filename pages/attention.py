@@ -181,7 +181,7 @@ def measured(s: Settings) -> None:
         rows = rec.rows
         jobs.recorded_caption(rec)
     if rows is None:
-        st.info(T("measured.not_yet"))
+        jobs.not_yet()
         return
     if any("naive" not in r for r in rows):
         st.caption(T("measured.skipped"))

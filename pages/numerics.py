@@ -1,17 +1,28 @@
 """Number formats and mixed precision: formats, a bit explorer, range plots, real gradients, loss scaling."""
 
+import dataclasses
 import html
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
+from engine import recorded
 from engine.numerics import FORMATS, decode_encoding, encode
 from engine.numerics import plots as P
 from engine.numerics.gradients import GradientCapture, capture_gradients, loss_fractions, lost_update_fraction
 from engine.numerics.parse import ParseError, parse_input
-from engine.numerics.training import MODES, RunResult, compare_precisions
-from ui import page
+from engine.numerics.rounding import rounding_decision
+from engine.numerics.training import (
+    MODES,
+    OPTIMIZERS,
+    RECORDED,
+    WEIGHTS,
+    RunResult,
+    TrainingSettings,
+    compare_precisions,
+)
+from ui import jobs, page
 from ui.cache import shared_result
 from ui.chrome import device_label, ensure_navigation
 from ui.i18n import plot_labels, say, translator
@@ -24,6 +35,8 @@ PL = plot_labels(TEXT, P.LABELS)
 NAMES = list(FORMATS)
 VIEWS = ["formats", "explorer", "range", "gradients", "training", "walkthrough"]
 GRAD_STEPS = 300
+TRAIN = TrainingSettings()
+LRS = [1e-3, 3e-3, 1e-2, 2e-2, 5e-2, 0.1, 0.3, 1.0]
 SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")  # bit labels must be unique: value, then position
 PRESETS = {  # walkthrough step -> widget state it sets
     1: {"view": "explorer", "fmt": "fp16", "x": "0.1"},
@@ -33,7 +46,9 @@ PRESETS = {  # walkthrough step -> widget state it sets
     5: {"view": "gradients", "layer": "activation", "gfmt": "fp16", "scale": 16},
     6: {"view": "gradients", "layer": "activation", "gfmt": "bf16", "scale": 0},
     7: {"view": "gradients", "layer": "activation", "gfmt": "fp8_e4m3", "scale": 0},
-    8: {"view": "training", "init": 28, "interval": 50},
+    8: {"view": "training", "init": RECORDED["training-scale-28"].init_log2, "interval": 50},
+    9: {"view": "training", **dict(zip(("steps", "lr", "init", "interval", "opt", "weights"),
+                                       dataclasses.astuple(RECORDED["training-sgd-low"]), strict=True))},
 }
 
 FORMULA = (r"x = (-1)^{s}\cdot 2^{\,e-\text{bias}}\cdot\Bigl(1+\frac{m}{2^{M}}\Bigr)"
@@ -65,8 +80,12 @@ def controls() -> str:
     """Every view's state bound to the URL, and the view tabs; returns the view."""
     for key, default, parse in [("view", "formats", choice(VIEWS)), ("fmt", "fp16", choice(NAMES)),
                                 ("x", "0.1", str), ("layer", "activation", str), ("gfmt", "fp16", choice(NAMES)),
-                                ("scale", 0, int_in(0, 40)), ("steps", 120, int_in(20, 400)),
-                                ("init", 16, int_in(0, 40)), ("interval", 50, int_in(1, 2000))]:
+                                ("scale", 0, int_in(0, 40)), ("steps", TRAIN.steps, int_in(20, 400)),
+                                ("init", TRAIN.init_log2, int_in(0, 40)),
+                                ("interval", TRAIN.growth_interval, int_in(1, 2000)),
+                                ("opt", TRAIN.optimizer, choice(list(OPTIMIZERS))),
+                                ("weights", TRAIN.weights, choice(list(WEIGHTS))),
+                                ("lr", TRAIN.lr, _one_of(LRS))]:
         bind(key, default, parse)
     return page.view_switch(T, VIEWS)
 
@@ -136,8 +155,12 @@ def explorer() -> None:
     cls = T(f"class.{enc.cls}")
     st.markdown(f"**{T('explorer.stored', fmt=fmt)}**: `{html.escape(enc.exact)}` · {cls} · `{enc.hex}`")
     st.caption(T("explorer.formula"))
+    if parsed.bits is None:
+        rounding(parsed.value, fmt, enc)
     st.subheader(T("explorer.every"))
-    rows = [decode_encoding(enc.bits, n) if n == fmt else encode(x, n) for n in NAMES]
+    # the edited format's row is the encoding of what was typed (its error against the typed value), not the
+    # stored value decoded again, whose error would always be 0
+    rows = [enc if n == fmt else encode(x, n) for n in NAMES]
     st.dataframe(pd.DataFrame({
         T("col.format"): [r.format for r in rows], T("col.bits"): [r.bit_string for r in rows],
         T("col.hex"): [r.hex for r in rows], T("col.class"): [T(f"class.{r.cls}") for r in rows],
@@ -146,6 +169,26 @@ def explorer() -> None:
     }), hide_index=True, width="stretch")
     st.caption(T("explorer.torch_note"))
     publish("fmt", "x")
+
+
+def rounding(x: float, fmt: str, enc) -> None:
+    """How the typed value was rounded into the format: its two neighbours, the ulp between them, the error
+    and the rule that chose (nearest, ties to even, overflow, saturation)."""
+    d = rounding_decision(x, fmt)
+    st.subheader(T("explorer.rounding", fmt=fmt))
+    c = st.columns(4)
+    c[0].metric(T("explorer.below"), _g(d.below))
+    c[1].metric(T("explorer.above"), _g(d.above))
+    c[2].metric(T("explorer.ulp"), _g(d.ulp))
+    c[3].metric(T("explorer.error"), f"{enc.error:.3e}", T("explorer.rel", rel=f"{enc.rel_error:.3%}"),
+                delta_color="off")
+    if d.via is not None:
+        st.caption(say(d.via))
+    st.info(say(d.reason))
+
+
+def _g(v: float) -> str:
+    return f"{v:.10g}"
 
 
 def gradients() -> None:
@@ -188,25 +231,46 @@ def gradients() -> None:
     publish("layer", "gfmt", "scale")
 
 
+def _one_of(values: list[float]):
+    def parse(raw: str) -> float:
+        v = float(raw)
+        if v not in values:
+            raise ValueError(raw)
+        return v
+
+    return parse
+
+
 def training() -> None:
-    """Train fp32 / fp16 / fp16+scaler / bf16 side by side; loss curves and the scaler's timeline."""
+    """Train fp32 / fp16 / fp16+scaler / bf16 side by side; loss curves and the scaler's timeline. The run
+    recorded on this machine kind is shown at once where one matches; a live run goes to the background."""
     st.markdown(T("train.intro"))
-    c1, c2, c3 = st.columns(3)
-    steps = c1.slider(T("train.steps"), 20, 400, step=10, key="steps")
-    init = c2.slider(T("train.init_scale"), 0, 40, key="init")
-    interval = c3.number_input(T("train.interval"), 1, 2000, key="interval")
-    settings = (steps, init, int(interval))
-    if st.button(T("train.run"), type="primary"):
-        st.session_state["trained"] = settings
-    publish("steps", "init", "interval")
-    if st.session_state.get("trained") != settings:
-        st.info(T("train.not_yet"))
+    c = st.columns(3)
+    steps = c[0].slider(T("train.steps"), 20, 400, step=10, key="steps")
+    init = c[1].slider(T("train.init_scale"), 0, 40, key="init")
+    interval = c[2].number_input(T("train.interval"), 1, 2000, key="interval")
+    c = st.columns(3)
+    opt = c[0].segmented_control(T("train.optimizer"), list(OPTIMIZERS), key="opt") or TRAIN.optimizer
+    weights = c[1].segmented_control(T("train.weights"), list(WEIGHTS), format_func=lambda w: T(f"train.w.{w}"),
+                                     key="weights") or TRAIN.weights
+    lr = c[2].select_slider(T("train.lr"), LRS, key="lr")
+    publish("steps", "init", "interval", "opt", "weights", "lr")
+    cfg = TrainingSettings(steps, float(lr), init, int(interval), opt, weights)
+    rec = next((r for r in map(lambda n: recorded.load("numerics", n), RECORDED)
+                if r is not None and r.settings == dataclasses.asdict(cfg)), None)
+    any_rec = next((r for r in map(lambda n: recorded.load("numerics", n), RECORDED) if r is not None), None)
+    unit_s = any_rec.seconds / (len(MODES) * any_rec.settings["steps"]) if any_rec else None
+    go = st.button(T("train.run"), type="primary")
+    jobs.estimate_caption(unit_s and unit_s * len(MODES) * steps)
+    results = jobs.background(("training", cfg), lambda tick: compare_precisions(
+        MODES, progress=lambda i, _n, loss: tick(i + 1, f"loss {loss:.3f}"), **cfg.kwargs()),
+        total=len(MODES) * steps, start_now=go, unit_s=unit_s)
+    if results is None and rec is not None:
+        results = {m: RunResult.from_dict(d) for m, d in rec.rows[0].items()}
+        jobs.recorded_caption(rec)
+    if results is None:
+        jobs.not_yet()
         return
-    bar = st.empty()
-    results: dict[str, RunResult] = shared_result(("training", *settings), lambda: compare_precisions(
-        MODES, steps=steps, init_scale=2.0**init, growth_interval=int(interval),
-        progress=progress_callback(bar.progress(0.0), T("train.running"))))
-    bar.empty()
     st.subheader(T("train.loss"))
     st.plotly_chart(P.loss_curves(results, labels=PL), width="stretch")
     st.subheader(T("train.scale"))
@@ -216,10 +280,11 @@ def training() -> None:
         T("train.col.mode"): list(results), T("train.col.final"): [round(r.final_loss, 4) for r in results.values()],
         T("train.col.skipped"): [len(r.skipped) for r in results.values()],
         T("train.col.zeros"): [f"{np.mean(r.zero_grad_fraction):.3%}" for r in results.values()],
+        T("train.col.stuck"): [f"{np.mean(r.stuck_fraction):.3%}" for r in results.values()],
         T("train.col.seconds"): [round(r.seconds, 2) for r in results.values()],
     }), hide_index=True)
+    st.caption(T("train.why_adamw"))
     curves = pd.DataFrame({m: r.losses for m, r in results.items()}).rename_axis("step")
     st.download_button(T("train.csv"), curves.to_csv(), "loss_curves.csv", "text/csv")
-
 
 main()

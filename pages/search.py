@@ -9,14 +9,15 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from engine import recorded
 from engine.search import Analyzer, Doc, Index, QueryError, SearchResult, Snapshot
 from engine.search import plots as P
 from engine.search.analyzer import MODES
 from engine.search.corpus import CorpusError, benchmark_corpus, demo_corpus, parse_upload
-from engine.search.inspect import forward_view, inverted_view, posting_stats, race, term_table
+from engine.search.inspect import RACE_SIZES, forward_view, inverted_view, posting_stats, race, term_table
 from engine.search.recall import DEFAULT_QUOTAS, make_shop, recall
-from ui import page
-from ui.cache import shared_resource, shared_result
+from ui import jobs, page
+from ui.cache import shared_resource
 from ui.chrome import device_label, ensure_navigation
 from ui.i18n import plot_labels, say, translator
 from ui.state import bind, choice, publish, walkthrough
@@ -32,7 +33,6 @@ PRESETS = {1: {"view": "search", "q": "倒排 索引 -lucene"}, 2: {"view": "tra
            5: {"view": "search", "q": "(倒排 OR"}, 6: {"view": "why"}, 7: {"view": "recall", "user": "u03"}}
 FORMULA = (r"\mathrm{score}(d)=\sum_{t\in q}\ln\!\Big(1+\frac{N-df_t+0.5}{df_t+0.5}\Big)\cdot"
            r"\frac{tf_{t,d}\,(k_1+1)}{tf_{t,d}+k_1\big(1-b+b\,\frac{|d|}{avgdl}\big)}")
-RACE_SIZES = [205, 1_000, 4_000, 16_000, 64_000]
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ def main() -> None:
             recall_view()
         case _:
             st.markdown(T("walk.intro"))
-            walkthrough(T, PRESETS, forget=("raced",))
+            walkthrough(T, PRESETS)
     publish("view", "q", "k", "mode", "user")
     if s.words:
         st.query_params["words"] = " ".join(s.words)
@@ -217,18 +217,36 @@ def step_through(ix: Index) -> None:
 
 
 def measured(s: Settings) -> None:
-    """Part 5: scanning every document against one posting-list lookup, measured as the corpus grows."""
+    """Part 5: scanning every document against one posting-list lookup as the collection grows (df held
+    fixed), recorded on this machine kind and re-measured live in the background; beside it, the same kinds
+    of query on tantivy and SQLite FTS5, as the search bench measured them."""
     st.markdown(T("why.intro"))
-    if st.button(T("why.run"), type="primary"):
-        st.session_state["raced"] = True
-    if not st.session_state.get("raced"):
-        st.info(T("why.not_yet"))
-        return
-    with st.spinner(T("why.running")):
-        rows = shared_result(("race", s.mode), lambda: race(demo_corpus(), base_analyzer(s.mode), RACE_SIZES))
-    st.plotly_chart(P.race_figure(rows, PL), width="stretch")
-    st.dataframe(pd.DataFrame(rows), hide_index=True)
-    page.csv_download(T("csv"), rows, "race.csv")
+    rec = recorded.load("search", f"race-{s.mode}")
+    go = st.button(T("why.run"), type="primary")
+    if rec is not None:
+        jobs.estimate_caption(rec.seconds)
+    rows = jobs.background(("race", s.mode), lambda tick: race(
+        demo_corpus(), base_analyzer(s.mode), RACE_SIZES, progress=lambda d, n: tick(d, f"{d}/{n}")),
+        total=len(RACE_SIZES), start_now=go, unit_s=rec and rec.seconds / len(RACE_SIZES))
+    if rows is None and rec is not None:
+        rows = rec.rows
+        jobs.recorded_caption(rec)
+    if rows is None:
+        jobs.not_yet()
+    else:
+        st.plotly_chart(P.race_figure(rows, PL), width="stretch")
+        st.dataframe(pd.DataFrame(rows), hide_index=True)
+        page.csv_download(T("csv"), rows, "race.csv")
+    peers = recorded.load("search", "peers")
+    if peers is not None:
+        st.subheader(T("peers"))
+        st.markdown(T("peers.intro", docs=f"{peers.settings['documents']:,}", queries=peers.settings["queries"]))
+        st.dataframe(pd.DataFrame([{T("peers.kind"): PL[f"op_{r['kind']}"] if f"op_{r['kind']}" in PL else r["kind"],
+                                    "glassbox p50 (ms)": r["glassbox_p50_ms"], "tantivy p50 (ms)": r["tantivy_p50_ms"],
+                                    "FTS5 p50 (ms)": r["fts5_p50_ms"],
+                                    T("peers.ratio"): r["glassbox_over_tantivy_p50"]} for r in peers.rows]),
+                     hide_index=True)
+        jobs.recorded_caption(peers)
 
 
 def analyzer_view(s: Settings) -> None:

@@ -5,12 +5,21 @@ from dataclasses import dataclass, replace
 import pandas as pd
 import streamlit as st
 
+from engine import recorded
 from engine.specdec import METHODS, generate, load_models
 from engine.specdec import plots as P
 from engine.specdec.exactness import RULES, exactness_check
 from engine.specdec.generate import encode, expected_tokens_per_call
-from engine.specdec.stats import acceptance_by_position, gamma_sweep, summary
-from ui import page
+from engine.specdec.stats import (
+    SWEEP_GAMMAS,
+    SWEEP_TOKENS,
+    acceptance_by_position,
+    gamma_sweep,
+    method_rows,
+    summary,
+    timed_runs,
+)
+from ui import jobs, page
 from ui.cache import shared_resource, shared_result, shared_results
 from ui.chrome import device_label, ensure_navigation
 from ui.i18n import plot_labels, translator
@@ -20,10 +29,14 @@ from ui.text.specdec import TEXT
 ensure_navigation()
 T = translator(TEXT)
 PL = plot_labels(TEXT, P.LABELS)
+SAMPLES = [1000, 2000, 4000, 8000, 16000]
+ROUNDS = 3  # interleaved rounds per method wherever a page shows a wall-clock speed
 PARAMS = [("method", "speculative", choice(list(METHODS))), ("gamma", 4, int_in(1, 8)),
           ("temp", 100, int_in(0, 150)), ("new", 200, int_in(10, 200)), ("seed", 0, int_in(0, 9999)),
           ("topk", 0, int_in(0, 256)), ("topp", 100, int_in(1, 100)), ("drafter", "draft",
-                                                                        choice(["draft", "draft_text_only"]))]
+                                                                        choice(["draft", "draft_text_only"])),
+          ("mstep", 1, int_in(1, 200)), ("samples", 4000, lambda v: int(choice(list(map(str, SAMPLES)))(v))),
+          ("rule", "exact", choice(list(RULES)))]
 PRESETS = {1: {"method": "autoregressive", "temp": 100}, 2: {"method": "speculative", "temp": 100},
            3: {"method": "speculative", "temp": 0}, 4: {"method": "medusa", "temp": 0},
            5: {"method": "mtp", "temp": 100, "gamma": 2}, 6: {"method": "lookup", "temp": 0}}
@@ -76,7 +89,7 @@ def main() -> None:
     st.code(HF_CODE, language="python")
     st.header(T("walk"))
     walkthrough(T, PRESETS, base={"gamma": 4, "new": 200, "seed": 0, "topk": 0, "topp": 100, "drafter": "draft"},
-                forget=("specdec_swept", "specdec_checked"))
+                forget=("specdec_checked",))
     publish(*(p[0] for p in PARAMS), "prompt")
 
 
@@ -151,8 +164,8 @@ def live(models, s: Settings):
     st.markdown(P.acceptance_html(g, encode(s.prompt), PL), unsafe_allow_html=True)
     m = summary(g, base)
     c = st.columns(5)
-    c[0].metric(T("m.tokens_s"), f"{m['tokens_per_s']:.0f}",
-                f"{m['speedup']:.2f}× {T('m.vs_base')}" if m.get("speedup") else None)
+    with c[0]:
+        speed(models, s)
     c[1].metric(T("m.calls"), m["target_calls"], f"{m['target_calls'] - base.stats['target_calls']:+d}",
                 delta_color="inverse")
     c[2].metric(T("m.alpha"), "—" if m["acceptance_rate"] is None else f"{m['acceptance_rate']:.2f}")
@@ -166,14 +179,40 @@ def live(models, s: Settings):
     return g, base
 
 
+def speed(models, s: Settings) -> None:
+    """Tokens per second of the method, timed against the autoregressive baseline in interleaved rounds in the
+    background (a single wall-clock run on a shared machine is mostly noise); the arrow is coloured only when
+    every round of one beat every round of the other."""
+    methods = list(dict.fromkeys([s.method, "autoregressive"]))
+    key = ("specdec-timed", s, ROUNDS)
+    timed = jobs.background(key, lambda tick: timed_runs(
+        models, s.prompt, methods, ROUNDS, lambda d, _n: tick(d, f"{d}/{len(methods) * ROUNDS}"), max_new_tokens=s.new,
+        temperature=s.temp, gamma=s.gamma, seed=s.seed, top_k=s.top_k, top_p=s.top_p),
+        total=len(methods) * ROUNDS, auto=True, wait_s=0.0)
+    if timed is None:
+        st.metric(T("m.tokens_s"), "…")
+        return
+    t = timed[s.method]
+    delta, colour = None, "off"
+    if s.method != "autoregressive":
+        ratio, lo, hi, clear = t.speedup(timed["autoregressive"])
+        delta = f"{ratio:.2f}× ({lo:.2f}–{hi:.2f}) {T('m.vs_base')}"
+        colour = "normal" if clear else "off"
+    st.metric(T("m.tokens_s"), f"{t.tokens_per_s:.0f}", delta, delta_color=colour,
+              help=T("m.tokens_s.help", rounds=ROUNDS, lo=f"{t.timing.lo_s * 1e3:.0f}",
+                     hi=f"{t.timing.hi_s * 1e3:.0f}"))
+    if t.timing.busy:
+        st.caption(T("busy"))
+
+
 def step_through(g, models, s: Settings) -> None:
     """Part 4: every draft-and-verify step with its q, p, draws and fates; Medusa's tree step by step."""
     with st.expander(T("steps"), expanded=False):
-        rows = [{T("col.step"): i, T("col.drafted"): "".join(P.byte_text(t) for t in st_.drafted),
+        rows = [{T("col.step"): i, T("col.drafted"): P.text_of(st_.drafted),
                  T("col.q"): " ".join(f"{x:.2f}" for x in st_.q), T("col.p"): " ".join(f"{x:.2f}" for x in st_.p),
                  T("col.u"): " ".join(f"{x:.2f}" for x in st_.uniforms),
                  T("col.fates"): " ".join(PL[f] for f in st_.fates),
-                 T("col.emitted"): "".join(P.byte_text(t) for t in st_.emitted),
+                 T("col.emitted"): P.text_of(st_.emitted),
                  T("col.draft_ms"): round(st_.draft_ms, 2), T("col.target_ms"): round(st_.target_ms, 2)}
                 for i, st_ in enumerate(g.trace, start=1)]
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
@@ -184,13 +223,17 @@ def step_through(g, models, s: Settings) -> None:
     if s.method != "medusa":
         st.info(T("medusa.pick"))
     elif trees:
-        pick = st.slider(T("medusa.step"), 1, len(trees), 1, key=f"tree_{len(trees)}")
-        i, tree = trees[pick - 1]
+        # the slider's values are the step numbers themselves, so the caption and the step table agree
+        numbers = [i for i, _ in trees]
+        if st.session_state.get("mstep") not in numbers:
+            st.session_state["mstep"] = numbers[0]
+        i = st.select_slider(T("medusa.step"), numbers, key="mstep") if len(numbers) > 1 else numbers[0]
+        tree = dict(trees)[i]
         c = st.columns(2)
         c[0].plotly_chart(P.tree_fig(tree, PL), width="stretch")
         c[1].plotly_chart(P.tree_mask_fig(tree, PL), width="stretch")
         st.caption(T("medusa.caption", step=i, accepted=len(tree.accepted),
-                     emitted=page.md("".join(P.byte_text(t) for t in g.trace[i - 1].emitted))))
+                     emitted=page.md(P.text_of(g.trace[i - 1].emitted))))
 
 
 def measured(models, s: Settings, g, base) -> None:
@@ -220,44 +263,72 @@ def measured(models, s: Settings, g, base) -> None:
     exactness(models, s)
 
 
+def _recorded(name: str, settings: dict):
+    """The shipped recording `name` when it was measured with exactly `settings`, else None."""
+    rec = recorded.load("specdec", name)
+    return rec if rec is not None and rec.settings == settings else None
+
+
 def compare(models, s: Settings, base) -> None:
-    """All five methods on the same prompt and seed, side by side."""
+    """All five methods on the same prompt and seed, timed in interleaved rounds: counts that load cannot change
+    (target passes, tokens per pass) beside the measured speed and its range. The recorded run for the default
+    settings is shown at once; a live run goes to the background."""
     st.header(T("compare"))
     st.markdown(T("compare.intro"))
-    if not st.toggle(T("compare.run"), key="compare"):
+    rec = _recorded("compare", {"prompt": s.prompt, "temperature": s.temp, "max_new_tokens": s.new,
+                                "gamma": s.gamma, "seed": s.seed, "top_k": s.top_k, "top_p": s.top_p,
+                                "drafter": s.drafter, "rounds": ROUNDS})
+    go = st.button(T("compare.run"), type="primary")
+    done = jobs.background(("specdec-compare", s, ROUNDS), lambda tick: timed_runs(
+        models, s.prompt, list(METHODS), ROUNDS, lambda d, n: tick(d, f"{d}/{n}"), max_new_tokens=s.new,
+        temperature=s.temp, gamma=s.gamma, seed=s.seed, top_k=s.top_k, top_p=s.top_p),
+        total=len(METHODS) * ROUNDS, start_now=go)
+    if done is not None:
+        rows = method_rows(done)
+    elif rec is not None:
+        rows = rec.rows
+        jobs.recorded_caption(rec)
+    else:
+        jobs.not_yet()
         return
-    table = []
-    for method, r in zip(METHODS, run(models, s, *METHODS), strict=True):
-        rs = summary(r, base)
-        table.append({T("col.method"): T(f"method.{method}"), T("m.tokens_s"): round(rs["tokens_per_s"], 1),
-                      T("col.speedup"): round(rs["speedup"], 2) if rs.get("speedup") else None,
-                      T("m.calls"): rs["target_calls"],
-                      T("m.alpha"): "—" if rs["acceptance_rate"] is None else round(rs["acceptance_rate"], 3),
-                      T("m.per_call"): round(rs["tokens_per_target_call"], 2), T("col.text"): r.text})
+    table = [{T("col.method"): T(f"method.{r['method']}"), T("m.calls"): r["target_calls"],
+              T("m.per_call"): round(r["tokens_per_target_call"], 2),
+              T("m.alpha"): "—" if r["acceptance_rate"] is None else f"{r['acceptance_rate']:.3f}",
+              T("m.tokens_s"): round(r["tokens_per_s"], 1),
+              T("col.speedup"): f"{r['speedup']:.2f}× ({r['speedup_lo']:.2f}–{r['speedup_hi']:.2f})",
+              T("col.clear"): T("yes") if r["speedup_clear"] else T("no"), T("col.text"): r["text"]}
+             for r in rows]
     st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
+    st.caption(T("compare.caption", rounds=ROUNDS))
     page.csv_download(T("compare.csv"), table, "specdec_methods.csv")
 
 
 def sweep(models, s: Settings) -> None:
-    """Speculative sampling at each γ beside the baseline: α, tokens per pass, formula, draft cost, speedup."""
+    """Speculative sampling at each γ beside the baseline: α, tokens per pass, formula, draft cost, speedup;
+    recorded for the default settings, measured live in the background on request."""
     st.header(T("sweep"))
     st.markdown(T("sweep.intro"))
-    sweep_key = ("specdec-sweep", s.prompt, s.temp, s.seed, s.drafter)
-    if st.button(T("sweep.run"), type="primary"):
-        st.session_state["specdec_swept"] = sweep_key
-    if st.session_state.get("specdec_swept") != sweep_key:
-        st.info(T("sweep.not_yet"))
+    rec = _recorded("sweep", {"prompt": s.prompt, "temperature": s.temp, "seed": s.seed, "drafter": s.drafter,
+                              "rounds": ROUNDS, "gammas": SWEEP_GAMMAS, "max_new_tokens": SWEEP_TOKENS})
+    go = st.button(T("sweep.run"), type="primary")
+    if rec is not None:
+        jobs.estimate_caption(rec.seconds)
+    rows = jobs.background(("specdec-sweep", s.prompt, s.temp, s.seed, s.drafter, ROUNDS), lambda tick: gamma_sweep(
+        models, s.prompt, SWEEP_GAMMAS, "speculative", s.temp, SWEEP_TOKENS, s.seed, lambda d, n: tick(d, f"{d}/{n}"),
+        ROUNDS), total=2 * ROUNDS * len(SWEEP_GAMMAS), start_now=go,
+        unit_s=rec and rec.seconds / (2 * ROUNDS * len(SWEEP_GAMMAS)))
+    if rows is None and rec is not None:
+        rows = rec.rows
+        jobs.recorded_caption(rec)
+    if rows is None:
+        jobs.not_yet()
         return
-    bar = st.progress(0.0, text=T("sweep.running"))
-    rows = shared_result(sweep_key, lambda: gamma_sweep(
-        models, s.prompt, [1, 2, 3, 4, 6, 8], "speculative", s.temp, 120, s.seed,
-        progress=lambda i, n: bar.progress(i / n, text=T("sweep.running"))))
-    bar.empty()
     st.plotly_chart(P.sweep_fig(rows, PL), width="stretch")
     table = [{T("gamma"): r["gamma"], T("m.alpha"): round(r["acceptance_rate"] or 0, 3),
               T("m.per_call"): round(r["tokens_per_verify"] or 0, 2),
               T("col.formula"): round(r["expected_tokens_per_verify"] or 0, 2),
-              T("col.cost"): round(r.get("draft_cost") or 0, 3), T("col.speedup"): round(r.get("speedup") or 0, 2),
+              T("col.cost"): round(r.get("draft_cost") or 0, 3),
+              T("col.speedup"): f"{r['speedup']:.2f}× ({r['speedup_lo']:.2f}–{r['speedup_hi']:.2f})",
               T("col.theory"): round(r.get("speedup_theory") or 0, 2)} for r in rows]
     st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
     page.csv_download(T("sweep.csv"), table, "specdec_gamma_sweep.csv")
@@ -268,8 +339,8 @@ def exactness(models, s: Settings) -> None:
     st.header(T("exact"))
     st.markdown(T("exact.intro"))
     c = st.columns(3)
-    samples = c[0].select_slider(T("exact.samples"), [1000, 2000, 4000, 8000, 16000], value=4000, key="samples")
-    rule = c[1].segmented_control(T("exact.rule"), list(RULES), default="exact", key="rule",
+    samples = c[0].select_slider(T("exact.samples"), SAMPLES, key="samples")
+    rule = c[1].segmented_control(T("exact.rule"), list(RULES), key="rule",
                                   format_func=lambda r: T(f"rule.{r}")) or "exact"
     exact_temp = s.temp if s.temp > 0 else 1.0  # greedy has nothing to sample
     exact_key = ("exact", s.prompt, samples, rule, s.drafter, exact_temp, s.gamma, s.top_k, s.top_p)

@@ -139,6 +139,14 @@ def wait_all(timeout_s: float = LIMIT_S, cancel: bool = False) -> None:
             job.thread.join(max(0.0, deadline - time.monotonic()))
 
 
+def reset() -> None:
+    """Cancel every running job, wait for it, and forget every job (tests start from a clean server)."""
+    wait_all(timeout_s=120.0, cancel=True)
+    reg = _registry()
+    with reg.lock:
+        reg.jobs.clear()
+
+
 @atexit.register
 def _stop_at_exit() -> None:
     # a job still computing when the server stops would be torn down inside torch and abort the process
@@ -181,6 +189,11 @@ def estimate_caption(seconds: float | None) -> None:
     """Say, before a visitor starts long work, how long it will take here (from a recorded pace)."""
     if seconds:
         st.caption(T("job.estimate", eta=estimate_text(seconds)))
+
+
+def not_yet() -> None:
+    """Say that nothing recorded matches these settings and that the button measures in the background."""
+    st.info(T("job.not_yet"))
 
 
 def recorded_caption(rec: object) -> None:

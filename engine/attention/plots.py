@@ -11,6 +11,7 @@ from plotly.subplots import make_subplots
 
 from engine.attention.iomodel import standard_io, tiled_io
 from engine.attention.tiled import AttentionTrace
+from engine.plotstyle import log_axis
 from engine.plotting import label
 
 LABELS = {  # English defaults; pages pass their translations (keys: "plot.<key>" in the page's table)
@@ -93,7 +94,7 @@ def convergence(trace: AttentionTrace, step: int, final_rows: np.ndarray, labels
     err = [float(np.abs(s.o.double().numpy() - final_rows).max()) for s in same]
     fig = go.Figure(go.Scatter(x=[s.k_block for s in same], y=err, mode="lines+markers", line_color="#2563eb"))
     fig.update_layout(title=_lab(labels, "conv_title"), xaxis_title=_lab(labels, "conv_x"),
-                      yaxis=dict(title=_lab(labels, "conv_y"), type="log"), height=300, **_LAYOUT)
+                      yaxis=log_axis(_lab(labels, "conv_y")), height=300, **_LAYOUT)
     return fig
 
 
@@ -106,8 +107,8 @@ def sweep_figure(rows: list[dict], key: str, title: str, unit: str, labels: Labe
         fig.add_trace(go.Scatter(x=[p[0] for p in pts], y=[p[1] for p in pts], name=_lab(labels, f"method_{m}"),
                                  mode="lines+markers",
                                  line_color=METHOD_COLORS[m]))
-    fig.update_layout(title=title, xaxis=dict(title=_lab(labels, "n_axis"), type="log"),
-                      yaxis=dict(title=unit, type="log"), height=360, **_LAYOUT)
+    fig.update_layout(title=title, xaxis=log_axis(_lab(labels, "n_axis")),
+                      yaxis=log_axis(unit), height=360, **_LAYOUT)
     return fig
 
 
@@ -117,6 +118,6 @@ def io_figure(ns: list[int], d: int, sram_kib: int, causal: bool, labels: Labels
     til = [tiled_io(n, n, d, sram_kib * 1024, causal=causal).hbm_bytes / 2**20 for n in ns]
     fig = go.Figure([go.Scatter(x=ns, y=std, name=_lab(labels, "io_standard"), line_color=METHOD_COLORS["naive"]),
                      go.Scatter(x=ns, y=til, name=_lab(labels, "io_tiled"), line_color=METHOD_COLORS["tiled"])])
-    fig.update_layout(title=_lab(labels, "io_title", sram=sram_kib), height=360, xaxis=dict(title="N", type="log"),
-                      yaxis=dict(title=_lab(labels, "io_y"), type="log"), **_LAYOUT)
+    fig.update_layout(title=_lab(labels, "io_title", sram=sram_kib), height=360, xaxis=log_axis("N"),
+                      yaxis=log_axis(_lab(labels, "io_y")), **_LAYOUT)
     return fig

@@ -10,18 +10,20 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import time
 
 import numpy as np
 import torch
 
+from engine import recorded
 from engine.device import describe_device
 from engine.numerics.formats import FORMATS
 from engine.numerics.gradients import capture_gradients, loss_fractions, lost_update_fraction
 from engine.numerics.rounding import round_array
 from engine.numerics.scaler import LossScaler
-from engine.numerics.training import compare_precisions
+from engine.numerics.training import RECORDED, compare_precisions
 
 
 def _best_of(fn, repeats: int = 3) -> float:
@@ -100,12 +102,29 @@ def bench_training(steps: int) -> dict:
                 "time_over_fp32": round(r.seconds / base, 2)} for m, r in res.items()}
 
 
+def record() -> dict:
+    """Run each comparison the page shows at once (training.RECORDED) and ship it under engine/numerics/recorded/."""
+    out = {}
+    for name, cfg in RECORDED.items():
+        t = time.perf_counter()
+        res = compare_precisions(**cfg.kwargs())
+        seconds = time.perf_counter() - t
+        recorded.save("numerics", name, [{m: r.as_dict() for m, r in res.items()}], dataclasses.asdict(cfg), seconds)
+        out[name] = {"seconds": round(seconds, 1), **{m: {"final_loss": round(r.final_loss, 4),
+                                                          "skipped": len(r.skipped)} for m, r in res.items()}}
+    return out
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the benchmark and print JSON."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=1_000_000, help="random float32 patterns for the rounding check")
     ap.add_argument("--train", type=int, default=0, help="also run the training comparison for this many steps")
+    ap.add_argument("--record", action="store_true", help="record the page's training comparisons and ship them")
     args = ap.parse_args(argv)
+    if args.record:
+        print(json.dumps(record(), indent=2))
+        return
     report = {"device": describe_device().label(), "torch": torch.__version__,
               "rounding_vs_torch": bench_rounding(args.n), "scaler_vs_gradscaler": bench_scaler(),
               "gradients": bench_gradients()}

@@ -12,6 +12,7 @@ from engine.numerics.formats import FORMATS, FormatSpec, get_format
 from engine.numerics.gradients import LossFractions
 from engine.numerics.scaler import ScaleEvent
 from engine.numerics.training import RunResult
+from engine.plotstyle import log_axis
 from engine.plotting import label
 
 LABELS = {  # English defaults; pages pass their translations (keys: "plot.<key>" in the page's table)
@@ -106,7 +107,7 @@ def fractions_by_scale(values: np.ndarray, fmt: str, log2_scales: np.ndarray,
         fig.add_trace(go.Scatter(x=log2_scales, y=[getattr(fr, key) for fr in fractions], name=_lab(labels, key),
                                  line_color=ZONE_COLORS[key], mode="lines+markers"))
     fig.update_layout(xaxis_title=_lab(labels, "scale_x"), yaxis_title=_lab(labels, "fraction_y"), height=320,
-                      yaxis_type="log", margin=dict(l=10, r=10, t=30, b=40))
+                      yaxis=log_axis(), margin=dict(l=10, r=10, t=30, b=40))
     return fig
 
 

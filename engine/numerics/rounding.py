@@ -18,6 +18,7 @@ from decimal import Decimal
 
 import numpy as np
 
+from engine.messages import Message, define
 from engine.numerics.formats import FormatSpec, get_format
 
 CLASSES = ("zero", "subnormal", "normal", "inf", "nan")
@@ -180,3 +181,84 @@ def ulp(x: float, fmt: str | FormatSpec) -> float:
         return math.nan
     e = max(math.frexp(abs(r))[1] - 1, f.emin) if r != 0 else f.emin
     return math.ldexp(1.0, e - f.man_bits)
+
+
+define({
+    "numerics.round.exact": "{x} is exactly representable in {fmt}: nothing to round",
+    "numerics.round.nearer_below": "{x} is nearer to {below} than to {above}: it rounds down",
+    "numerics.round.nearer_above": "{x} is nearer to {above} than to {below}: it rounds up",
+    "numerics.round.tie_even": "{x} lies exactly halfway between {below} and {above}: a tie goes to the neighbour "
+                               "whose last mantissa bit is 0, {chosen}",
+    "numerics.round.overflow": "{x} rounds past {fmt}'s largest finite value {max}: it becomes {chosen}",
+    "numerics.round.saturate": "{x} is beyond {fmt}'s largest value {max}; this format has no infinity, so the "
+                               "cast saturates to {chosen}",
+    "numerics.round.via_fp32": "the float64 input was first rounded to float32 ({x32}), as torch's casts do, and "
+                               "that value was rounded to {fmt}",
+    "numerics.round.special": "{x} is not a finite number: it is stored as {chosen}",
+    "numerics.round.is_float64": "{x} is the float64 nearest to what was typed (reading a decimal already rounds "
+                                 "it); fp64 keeps it as it is",
+})
+
+
+@dataclass(frozen=True)
+class RoundingDecision:
+    """How one value is rounded into a format: the two representable neighbours around it, the spacing
+    between them (the ulp there), the one chosen, and why (a Message); `via` says when the input was first
+    rounded to float32."""
+
+    input: float
+    rounded_from: float
+    below: float
+    above: float
+    ulp: float
+    chosen: float
+    reason: Message
+    via: Message | None
+
+
+def _shown(v: float) -> str:
+    """A value for a sentence: its exact decimal when that is short, else the shortest repr that round-trips."""
+    text = exact_decimal(v)
+    return text if len(text) <= 32 else repr(v)
+
+
+def rounding_decision(x: float, fmt: str | FormatSpec, via_fp32: bool = True) -> RoundingDecision:
+    """The neighbours of `x` in `fmt`, the spacing between them and the rule (nearest, ties to even, overflow)
+    that picks the stored value; the stored value is `round_to`'s, so the two never disagree."""
+    f = get_format(fmt)
+    x = float(x)
+    # a cast to fp16, bf16 or fp8 first rounds a float64 to float32 (torch's double rounding); fp32 is the target
+    a = x if f.name in ("fp32", "fp64") else float(_prepare(np.float64(x), f, via_fp32))
+    chosen = round_to(x, f, via_fp32)
+    via = (Message("numerics.round.via_fp32", x32=_shown(a), fmt=f.name) if a != x and math.isfinite(x) else None)
+    if math.isfinite(x) and not math.isfinite(a):  # the float32 step itself overflowed
+        edge = math.copysign(f.max, a)
+        return RoundingDecision(x, a, min(edge, a), max(edge, a), math.nan, chosen, Message(
+            "numerics.round.overflow", x=_shown(x), fmt=f.name, max=_shown(f.max), chosen=_shown(chosen)), via)
+    if not math.isfinite(a) or f.name == "fp64":
+        code = "numerics.round.is_float64" if math.isfinite(a) else "numerics.round.special"
+        gap = ulp(a, f) if math.isfinite(a) else math.nan
+        return RoundingDecision(x, a, a, a, gap, chosen, Message(code, x=_shown(x), fmt=f.name, chosen=_shown(chosen)),
+                                via)
+    mag = abs(a)
+    e = max(math.frexp(mag)[1] - 1, f.emin) if mag else f.emin
+    q = math.ldexp(1.0, e - f.man_bits)
+    lo = math.floor(mag / q) * q
+    hi = lo if lo == mag else lo + q
+    sign = -1.0 if math.copysign(1.0, a) < 0 else 1.0
+    below, above = (lo, hi) if sign > 0 else (-hi, -lo)
+    p = {"x": _shown(a), "fmt": f.name, "below": _shown(below), "above": _shown(above), "chosen": _shown(chosen),
+         "max": _shown(f.max)}
+    with np.errstate(over="ignore"):
+        past_top = float(_round_unbounded(np.float64(mag), f)) > f.max
+    if past_top:  # the nearest value is past the top of the range
+        code = "numerics.round.saturate" if f.finite_only else "numerics.round.overflow"
+    elif lo == mag:
+        code = "numerics.round.exact"
+    elif mag - lo == hi - mag:
+        code = "numerics.round.tie_even"
+    elif abs(chosen) == lo:
+        code = "numerics.round.nearer_below" if sign > 0 else "numerics.round.nearer_above"
+    else:
+        code = "numerics.round.nearer_above" if sign > 0 else "numerics.round.nearer_below"
+    return RoundingDecision(x, a, below, above, q, chosen, Message(code, **p), via)

@@ -5,10 +5,18 @@ What differs between the modes is only the precision of the forward and backward
 curves, skipped steps and the fraction of gradient entries that came out exactly zero show what
 each format costs. The scaler's growth interval is short by default so a few hundred steps show it
 both growing and backing off.
+
+Two switches make the cost visible where AdamW with fp32 master weights hides it. AdamW divides each
+update by the running root-mean-square of its own gradient, so an update is about the learning rate in
+size whatever the gradient's magnitude, and fp32 master weights keep every such update. With `optimizer=
+"sgd"` the update is lr·g, as small as the gradient; with `weights="low"` the weights themselves are held
+in fp16 or bf16 (no fp32 master copy), so an update below half an ulp of its weight rounds away, and the
+run records the share of weights that a nonzero gradient failed to move.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass, field
 
@@ -21,6 +29,8 @@ from engine.numerics.tinylm import Batches, TinyGPT, TinyGPTConfig, training_tex
 
 MODES = ("fp32", "fp16", "fp16_scaled", "bf16")
 AUTOCAST = {"fp32": None, "fp16": torch.float16, "fp16_scaled": torch.float16, "bf16": torch.bfloat16}
+OPTIMIZERS = ("adamw", "sgd")
+WEIGHTS = ("fp32", "low")  # master weights in fp32, or the weights themselves in the mode's format
 
 
 @dataclass
@@ -32,7 +42,17 @@ class RunResult:
     skipped: list[int]
     scale_history: list[ScaleEvent] = field(default_factory=list)
     zero_grad_fraction: list[float] = field(default_factory=list)
+    stuck_fraction: list[float] = field(default_factory=list)  # weights a nonzero gradient did not move
     seconds: float = 0.0
+
+    def as_dict(self) -> dict:
+        """Plain data (for a recorded run shipped as JSON)."""
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> RunResult:
+        """The inverse of `as_dict`."""
+        return cls(**(d | {"scale_history": [ScaleEvent(**e) for e in d.get("scale_history", [])]}))
 
     @property
     def final_loss(self) -> float:
@@ -43,23 +63,31 @@ class RunResult:
 
 def train_run(mode: str, steps: int = 200, seed: int = 0, config: TinyGPTConfig | None = None, batch: int = 16,
               lr: float = 3e-3, init_scale: float = 2.0**16, growth_interval: int = 50,
-              device: torch.device | None = None, progress: Progress | None = None) -> RunResult:
-    """Train the tiny GPT for `steps` steps in `mode` (one of MODES) and record what happened."""
-    if mode not in MODES:
-        raise ValueError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
+              device: torch.device | None = None, progress: Progress | None = None, optimizer: str = "adamw",
+              weights: str = "fp32") -> RunResult:
+    """Train the tiny GPT for `steps` steps in `mode` (one of MODES) with `optimizer` (OPTIMIZERS) and its
+    weights in fp32 or in the mode's own format (WEIGHTS), and record what happened."""
+    for name, value, allowed in (("mode", mode, MODES), ("optimizer", optimizer, OPTIMIZERS),
+                                 ("weights", weights, WEIGHTS)):
+        if value not in allowed:
+            raise ValueError(f"unknown {name} {value!r}; choose one of {', '.join(allowed)}")
     config = config or TinyGPTConfig()
     device = device or pick_device()
     torch.manual_seed(seed)
     model = TinyGPT(config).to(device)
+    low = AUTOCAST[mode] if weights == "low" else None
+    if low is not None:
+        model = model.to(low)  # no fp32 copy: the optimizer's step is rounded to the low format
     params = list(model.parameters())
-    opt = torch.optim.AdamW(params, lr=lr)
+    opt = torch.optim.AdamW(params, lr=lr) if optimizer == "adamw" else torch.optim.SGD(params, lr=lr)
     data = Batches(training_text(), config.context, batch, seed, device)
     scaler = LossScaler(init_scale=init_scale, growth_interval=growth_interval) if mode == "fp16_scaled" else None
+    autocast = AUTOCAST[mode] is not None and low is None
     result = RunResult(mode, [], [])
     start = time.perf_counter()
     for step in range(steps):
         x, y = data.next()
-        with torch.autocast(device.type, dtype=AUTOCAST[mode] or torch.float32, enabled=AUTOCAST[mode] is not None):
+        with torch.autocast(device.type, dtype=AUTOCAST[mode] or torch.float32, enabled=autocast):
             _, loss = model(x, y)
         opt.zero_grad(set_to_none=True)
         (loss * scaler.scale if scaler else loss).backward()
@@ -67,16 +95,42 @@ def train_run(mode: str, steps: int = 200, seed: int = 0, config: TinyGPTConfig 
         zeros = sum(int((p.grad == 0).sum()) for p in params) / sum(p.numel() for p in params)
         took = scaler.update(found_inf) if scaler else not found_inf
         if took:
+            before = [p.detach().clone() for p in params]
             opt.step()
+            moved = sum(int(((p.detach() == b) & (p.grad != 0)).sum()) for p, b in zip(params, before, strict=True))
+            result.stuck_fraction.append(moved / sum(p.numel() for p in params))
         else:
             result.skipped.append(step)
-        result.losses.append(loss.item())
+            result.stuck_fraction.append(0.0)
+        result.losses.append(float(loss.item()))
         result.zero_grad_fraction.append(zeros)
         if progress:
             progress(step, steps, result.losses[-1])
     result.seconds = time.perf_counter() - start
     result.scale_history = scaler.history if scaler else []
     return result
+
+
+@dataclass(frozen=True)
+class TrainingSettings:
+    """One comparison of the four modes: what the page's controls set and what the bench records."""
+
+    steps: int = 120
+    lr: float = 3e-3
+    init_log2: int = 16
+    growth_interval: int = 50
+    optimizer: str = "adamw"
+    weights: str = "fp32"
+
+    def kwargs(self) -> dict:
+        """Keyword arguments of `train_run` / `compare_precisions`."""
+        return {"steps": self.steps, "lr": self.lr, "init_scale": 2.0**self.init_log2,
+                "growth_interval": self.growth_interval, "optimizer": self.optimizer, "weights": self.weights}
+
+
+# the comparisons the bench records (python -m engine.numerics.bench --record) and the page shows at once
+RECORDED = {"training-default": TrainingSettings(), "training-scale-28": TrainingSettings(init_log2=28),
+            "training-sgd-low": TrainingSettings(steps=150, lr=0.02, optimizer="sgd", weights="low")}
 
 
 def compare_precisions(modes: tuple[str, ...] = MODES, progress: Progress | None = None, **kw) -> dict[str, RunResult]:

@@ -29,9 +29,11 @@ from pathlib import Path
 
 import numpy as np
 
+from engine import recorded
 from engine.search.analyzer import Analyzer
-from engine.search.corpus import benchmark_corpus
+from engine.search.corpus import benchmark_corpus, demo_corpus
 from engine.search.index import Index
+from engine.search.inspect import RACE_SIZES, race
 from engine.search.snapshot import Doc
 from engine.search.store import index_bytes
 
@@ -233,7 +235,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--limit", type=int, default=0, help="use only the first N documents (0: all)")
     ap.add_argument("--sessions", type=int, default=5, help="sessions for the memory-per-session figure (0: skip)")
+    ap.add_argument("--record", action="store_true", help="also ship the per-kind figures for the search page")
     args = ap.parse_args(argv)
+    started = time.perf_counter()
     docs = benchmark_corpus(lambda msg: print(f"[bench] {msg}", flush=True))
     if args.limit:
         docs = docs[:args.limit]
@@ -340,7 +344,22 @@ def main(argv: list[str] | None = None) -> None:
     report["bm25_exact"] = exact / checked
     if args.sessions:
         report["sessions"] = session_cost(docs, tokens, an, args.sessions)
+    if args.record:
+        recorded.save("search", "peers", peer_rows(report), {"documents": len(docs), "queries": args.queries},
+                      time.perf_counter() - started)
+        t = time.perf_counter()
+        rows = race(demo_corpus(), an, RACE_SIZES)
+        recorded.save("search", "race-search", rows, {"sizes": RACE_SIZES}, time.perf_counter() - t)
+        report["race"] = rows
     print(json.dumps(report, indent=1, ensure_ascii=False))
+
+
+def peer_rows(report: dict) -> list[dict]:
+    """Per query kind: each engine's median and 95th-percentile milliseconds from the raw query string, and
+    ours over tantivy's (what the search page shows beside its own race)."""
+    engines = ("glassbox", "tantivy", "fts5")
+    return [{"kind": kind, **{f"{e}_{stat}": report[e][kind][stat] for e in engines for stat in ("p50_ms", "p95_ms")},
+             "glassbox_over_tantivy_p50": report["ratio_glassbox_over_tantivy"][f"{kind}_p50_ms"]} for kind in KINDS]
 
 
 if __name__ == "__main__":

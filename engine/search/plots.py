@@ -8,6 +8,7 @@ from functools import partial
 
 import plotly.graph_objects as go
 
+from engine.plotstyle import log_axis
 from engine.plotting import label
 from engine.search.inspect import PostingStats
 from engine.search.results import SearchResult
@@ -67,7 +68,7 @@ def trace_steps(result: SearchResult, upto: int, labels: Labels = None) -> go.Fi
                            hovertemplate="%{x}<br>%{customdata[0]} " + _lab(labels, "documents")
                                          + ", %{customdata[1]} ms<extra></extra>"))
     fig.update_layout(title=_lab(labels, "steps_title"),
-                      yaxis=dict(type="log", title=_lab(labels, "set_size"), range=[-0.3, math.log10(top) + 0.5]),
+                      yaxis=log_axis(_lab(labels, "set_size"), range=[-0.3, math.log10(top) + 0.5]),
                       height=360, **_LAYOUT)
     return fig
 
@@ -90,8 +91,8 @@ def race_figure(rows: list[dict], labels: Labels = None) -> go.Figure:
                                 mode="lines+markers", line_color="#ef4444"),
                      go.Scatter(x=x, y=[r["inverted_ms"] for r in rows], name=_lab(labels, "inverted"),
                                 mode="lines+markers", line_color="#2563eb")])
-    fig.update_layout(xaxis=dict(type="log", title=_lab(labels, "documents")),
-                      yaxis=dict(type="log", title=_lab(labels, "ms_per_query")),
+    fig.update_layout(xaxis=log_axis(_lab(labels, "documents")),
+                      yaxis=log_axis(_lab(labels, "ms_per_query")),
                       height=360, **_LAYOUT)
     return fig
 

@@ -13,13 +13,15 @@ import argparse
 import json
 import statistics
 import sys
+import time
 from dataclasses import asdict
 
 import torch
 
+from engine import recorded
 from engine.device import describe_device
 from engine.specdec.generate import METHODS, Generation, Models, expected_tokens_per_call, generate
-from engine.specdec.stats import gamma_sweep, summary
+from engine.specdec.stats import COMPARE_DEFAULTS, SWEEP_DEFAULTS, gamma_sweep, method_rows, summary, timed_runs
 
 PROMPTS = ("ROMEO:\n", "First Citizen:\nBefore we proceed any further, hear me speak.\n", "KING HENRY V.\n")
 DEFAULTS = {"gamma": 4, "max_new_tokens": 200}  # the page's defaults
@@ -90,6 +92,22 @@ def run(models: Models, prompts: tuple[str, ...] = PROMPTS, rounds: int = 3, tem
     return result
 
 
+def record(models: Models) -> dict:
+    """Time the page's default comparison and γ sweep and ship them under engine/specdec/recorded/."""
+    c = COMPARE_DEFAULTS
+    t = time.perf_counter()
+    done = timed_runs(models, c["prompt"], list(METHODS), c["rounds"], max_new_tokens=c["max_new_tokens"],
+                      temperature=c["temperature"], gamma=c["gamma"], seed=c["seed"])
+    rows = method_rows(done)
+    recorded.save("specdec", "compare", rows, c, time.perf_counter() - t)
+    w = SWEEP_DEFAULTS
+    t = time.perf_counter()
+    sweep = gamma_sweep(models, w["prompt"], w["gammas"], "speculative", w["temperature"], w["max_new_tokens"],
+                        w["seed"], rounds=w["rounds"])
+    recorded.save("specdec", "sweep", sweep, w, time.perf_counter() - t)
+    return {"compare": rows, "sweep": sweep}
+
+
 def main(argv: list[str] | None = None) -> None:
     """Command line: print the benchmark JSON (progress on stderr)."""
     from engine.specdec.loading import load_models
@@ -98,8 +116,12 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--tokens", type=int, default=DEFAULTS["max_new_tokens"])
     ap.add_argument("--gamma", type=int, default=DEFAULTS["gamma"])
+    ap.add_argument("--record", action="store_true", help="record the page's default comparison and sweep")
     args = ap.parse_args(argv)
     models = load_models()
+    if args.record:
+        print(json.dumps(record(models), indent=2, default=float))
+        return
     out = run(models, rounds=args.rounds, gamma=args.gamma, max_new_tokens=args.tokens,
               log=lambda s: print(s, file=sys.stderr, flush=True))
     print(json.dumps(out, indent=2, default=float))

@@ -35,6 +35,41 @@ def byte_text(token: int) -> str:
     return chr(token) if 32 <= token < 127 else f"⟨{token:02x}⟩"
 
 
+def _utf8_length(lead: int) -> int:
+    """Bytes in the UTF-8 sequence that `lead` starts (1 for ASCII or a byte that starts none)."""
+    return 2 if 0xC2 <= lead <= 0xDF else 3 if 0xE0 <= lead <= 0xEF else 4 if 0xF0 <= lead <= 0xF4 else 1
+
+
+def glyphs(tokens: list[int]) -> list[str]:
+    """What to show for each byte token of a stream: a complete UTF-8 character on its first byte and "" on
+    the bytes that continue it (罗 is three tokens and one character); any other byte as `byte_text`."""
+    out = [byte_text(t) for t in tokens]
+    i = 0
+    while i < len(tokens):
+        n = _utf8_length(tokens[i])
+        if n > 1 and i + n <= len(tokens):
+            try:
+                ch = bytes(tokens[i:i + n]).decode("utf-8")
+            except UnicodeDecodeError:
+                ch = ""
+            if ch.isprintable() and ch:
+                out[i:i + n] = [ch] + [""] * (n - 1)
+                i += n
+                continue
+        i += 1
+    return out
+
+
+def text_of(tokens: list[int]) -> str:
+    """A token stream as plain text: characters where its bytes form them, ⟨xx⟩ for a byte that does not."""
+    return "".join(glyphs(tokens))
+
+
+def node_label(token: int) -> str:
+    """A single byte as a tree node's label: like `byte_text`, with a space shown as ␣ (blank would vanish)."""
+    return "␣" if token == 32 else byte_text(token)
+
+
 def show_byte(token: int) -> str:
     """`byte_text`, HTML-escaped (for the acceptance view's markup)."""
     return html.escape(byte_text(token))
@@ -43,15 +78,17 @@ def show_byte(token: int) -> str:
 def acceptance_html(g: Generation, prompt_tokens: list[int], labels: Mapping[str, str] | None = None) -> str:
     """The prompt, then every step's tokens coloured by fate; a rejected draft is struck through before the
     token the target put in its place; hovering shows q and p (all text HTML-escaped)."""
-    def span(token: int, fate: str, tip: str, strike: bool = False) -> str:
+    def span(token: int, fate: str, tip: str, text: str, strike: bool = False) -> str:
         style = f"background:{FATE_COLORS[fate]};border-radius:3px;padding:0 1px;margin:0 0.5px;"
         if strike:
             style += "text-decoration:line-through;color:#991b1b;"
-        text = show_byte(token)
+        if not text:  # a byte that continues the character drawn on its first byte: a sliver in its own colour
+            style += "display:inline-block;min-width:3px;"
         br = "<br>" if token == 10 and not strike else ""
-        return f'<span class="tok tok-{fate}" style="{style}" title="{html.escape(tip)}">{text}</span>{br}'
+        return (f'<span class="tok tok-{fate}" style="{style}" title="{html.escape(tip)}">{html.escape(text)}'
+                f'</span>{br}')
 
-    parts = [span(t, "prompt", _lab(labels, "prompt")) for t in prompt_tokens]
+    entries = [(t, "prompt", _lab(labels, "prompt"), False) for t in prompt_tokens]
     for n, step in enumerate(g.trace, start=1):
         di = 0
         for fate in step.fates:
@@ -59,10 +96,15 @@ def acceptance_html(g: Generation, prompt_tokens: list[int], labels: Mapping[str
                 tok, q, p = step.drafted[di], step.q[di], step.p[di]
                 u = f", u = {step.uniforms[di]:.3f}" if di < len(step.uniforms) else ""
                 tip = f"step {n}: {_lab(labels, fate)} · q = {q:.3f}, p = {p:.3f}{u}"
-                parts.append(span(tok, fate, tip, strike=fate == "rejected"))
+                entries.append((tok, fate, tip, fate == "rejected"))
                 di += 1
             else:
-                parts.append(span(step.emitted[-1], fate, f"step {n}: {_lab(labels, fate)}"))
+                entries.append((step.emitted[-1], fate, f"step {n}: {_lab(labels, fate)}", False))
+    # characters are drawn over the text as it stands (prompt and kept tokens); a struck-out draft is one byte
+    kept = [i for i, e in enumerate(entries) if not e[3]]
+    shown = dict(zip(kept, glyphs([entries[i][0] for i in kept]), strict=True))
+    parts = [span(tok, fate, tip, shown.get(i, byte_text(tok)), strike)
+             for i, (tok, fate, tip, strike) in enumerate(entries)]
     return ('<div class="acceptance" style="font-family:ui-monospace,monospace;line-height:1.9;'
             'white-space:normal;word-break:break-all">' + "".join(parts) + "</div>")
 
@@ -104,7 +146,12 @@ def sweep_fig(rows: list[dict], labels: Mapping[str, str] | None = None) -> go.F
     """Measured speedup over autoregressive for each γ beside the theory at the measured α and draft cost."""
     g = [r["gamma"] for r in rows]
     fig = go.Figure()
-    fig.add_trace(go.Scatter(x=g, y=[r.get("speedup") for r in rows], mode="lines+markers",
+    y = [r.get("speedup") for r in rows]
+    bars = None
+    if all("speedup_lo" in r for r in rows):  # the fastest and slowest of the interleaved rounds
+        bars = dict(type="data", symmetric=False, array=[r["speedup_hi"] - v for r, v in zip(rows, y, strict=True)],
+                    arrayminus=[v - r["speedup_lo"] for r, v in zip(rows, y, strict=True)], color="#93c5fd")
+    fig.add_trace(go.Scatter(x=g, y=y, mode="lines+markers", error_y=bars,
                              name=_lab(labels, "measured"), line=dict(color="#2563eb")))
     fig.add_trace(go.Scatter(x=g, y=[r.get("speedup_theory") for r in rows], mode="lines+markers",
                              name=_lab(labels, "speedup_theory"), line=dict(color="#64748b", dash="dash")))
@@ -133,9 +180,9 @@ def tree_fig(tree: TreeTrace, labels: Mapping[str, str] | None = None) -> go.Fig
     for j, tok in enumerate(tree.tokens):
         xs.append(tree.depths[j])
         ys.append(y[j])
-        text.append(show_byte(tok))
+        text.append(html.escape(node_label(tok)))  # plotly reads its text as HTML
         colors.append("#16a34a" if j in accepted else "#94a3b8")
-        tips.append(f"node {j}: {show_byte(tok)} · ranks {tree.ranks[j]}")
+        tips.append(f"node {j}: {html.escape(node_label(tok))} · ranks {tree.ranks[j]}")
     fig.add_trace(go.Scatter(x=xs, y=ys, mode="markers+text", text=text, textposition="middle right",
                              marker=dict(size=16, color=colors), hovertext=tips, hoverinfo="text", showlegend=False))
     fig.update_layout(height=max(260, 34 * max(len(v) for v in depth_rows.values()) + 60),
@@ -147,7 +194,7 @@ def tree_fig(tree: TreeTrace, labels: Mapping[str, str] | None = None) -> go.Fig
 def tree_mask_fig(tree: TreeTrace, labels: Mapping[str, str] | None = None) -> go.Figure:
     """Heatmap of the tree attention mask: row = query node, column = key node (root first)."""
     mask = tree_mask(tree.parents).int().numpy()
-    names = ["root"] + [f"{j}:{show_byte(t)}" for j, t in enumerate(tree.tokens)]
+    names = ["root"] + [f"{j}:{html.escape(node_label(t))}" for j, t in enumerate(tree.tokens)]
     fig = go.Figure(go.Heatmap(z=mask, x=names, y=names, colorscale=[[0, "#f8fafc"], [1, "#2563eb"]],
                                showscale=False, xgap=1, ygap=1,
                                hovertemplate="%{y} → %{x}: %{z}<extra></extra>"))

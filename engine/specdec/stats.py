@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from engine.specdec.generate import Generation, Models, expected_tokens_per_call, generate
+from engine.timing import Timing, clearly_faster, interleaved
 
 
 def acceptance_by_position(g: Generation) -> list[dict]:
@@ -45,15 +49,77 @@ def summary(g: Generation, baseline: Generation | None = None) -> dict:
     return s
 
 
+@dataclass(frozen=True)
+class Timed:
+    """One method's generation (the same tokens every round: the seed is fixed) and its wall-clock timing."""
+
+    generation: Generation
+    timing: Timing
+
+    @property
+    def tokens_per_s(self) -> float:
+        """New tokens over the median seconds per generation."""
+        return self.generation.stats["new_tokens"] / self.timing.median_s
+
+    def speedup(self, base: Timed) -> tuple[float, float, float, bool]:
+        """(median ratio, lowest, highest, clear) of base's time over this one's; `clear` when every round of
+        one beat every round of the other, so a colour or an arrow may say faster or slower."""
+        a, b = self.timing, base.timing
+        clear = clearly_faster(a, b) or clearly_faster(b, a)
+        return b.median_s / a.median_s, b.lo_s / a.hi_s, b.hi_s / a.lo_s, clear
+
+
+def timed_runs(models: Models, prompt: str, methods: list[str], rounds: int = 3,
+               progress: Callable[[int, int], None] | None = None, **kw) -> dict[str, Timed]:
+    """Each method generated `rounds` times, taking turns (engine.timing.interleaved), so a burst of load on a
+    shared machine slows all of them alike; `kw` goes to `generate`; `progress(generations done, in all)`."""
+    gens: dict[str, Generation] = {}
+
+    def run(m: str) -> None:
+        gens[m] = generate(models, prompt, m, **kw)
+
+    times = interleaved({m: (lambda m=m: run(m)) for m in methods}, rounds, warmup=False, progress=progress)
+    return {m: Timed(gens[m], times[m]) for m in methods}
+
+
 def gamma_sweep(models: Models, prompt: str, gammas: list[int], method: str = "speculative",
                 temperature: float = 1.0, max_new_tokens: int = 120, seed: int = 0,
-                progress=None) -> list[dict]:
-    """Run `method` at each γ beside an autoregressive baseline; α, tokens per call, speedup and theory per γ."""
-    rows = []
+                progress: Callable[[int, int], None] | None = None, rounds: int = 3) -> list[dict]:
+    """`method` at each γ timed against the autoregressive baseline in interleaved rounds: α, tokens per call,
+    the formula, draft cost, the measured speedup with its range, and the theory's; `progress(done, in all)`
+    counts generations."""
+    rows, per = [], 2 * rounds
     for i, gamma in enumerate(gammas):
-        base = generate(models, prompt, "autoregressive", max_new_tokens, temperature, seed=seed)
-        g = generate(models, prompt, method, max_new_tokens, temperature, gamma=gamma, seed=seed)
-        rows.append({"gamma": gamma, **summary(g, base)})
-        if progress:
-            progress(i + 1, len(gammas))
+        tick = (lambda d, _n, i=i: progress(i * per + d, len(gammas) * per)) if progress else None
+        t = timed_runs(models, prompt, ["autoregressive", method], rounds, tick, max_new_tokens=max_new_tokens,
+                       temperature=temperature, gamma=gamma, seed=seed)
+        base, g = t["autoregressive"], t[method]
+        ratio, lo, hi, clear = g.speedup(base)
+        rows.append({"gamma": gamma, **summary(g.generation, base.generation), "speedup": ratio, "speedup_lo": lo,
+                     "speedup_hi": hi, "speedup_clear": clear, "rounds": rounds})
     return rows
+
+
+def method_rows(done: dict[str, Timed]) -> list[dict]:
+    """One plain row per method of `timed_runs` (with "autoregressive" among them): the counts load cannot
+    change beside the measured speed, its ratio to the baseline and that ratio's range."""
+    base = done["autoregressive"]
+    rows = []
+    for m, t in done.items():
+        st = summary(t.generation)
+        ratio, lo, hi, clear = t.speedup(base)
+        rows.append({"method": m, "target_calls": st["target_calls"],
+                     "tokens_per_target_call": st["tokens_per_target_call"], "acceptance_rate": st["acceptance_rate"],
+                     "tokens_per_s": t.tokens_per_s, "speedup": ratio, "speedup_lo": lo, "speedup_hi": hi,
+                     "speedup_clear": clear and m != "autoregressive", "text": t.generation.text})
+    return rows
+
+
+# What the page runs by default, which the bench records (python -m engine.specdec.bench --record) so the page
+# can show the comparison and the sweep at once; a recording is used only for exactly these settings.
+SWEEP_GAMMAS = [1, 2, 3, 4, 6, 8]
+SWEEP_TOKENS = 120
+COMPARE_DEFAULTS = {"prompt": "ROMEO:\n", "temperature": 1.0, "max_new_tokens": 200, "gamma": 4, "seed": 0,
+                    "top_k": None, "top_p": None, "drafter": "draft", "rounds": 3}
+SWEEP_DEFAULTS = {"prompt": "ROMEO:\n", "temperature": 1.0, "seed": 0, "drafter": "draft", "rounds": 3,
+                  "gammas": SWEEP_GAMMAS, "max_new_tokens": SWEEP_TOKENS}

@@ -75,3 +75,25 @@ def test_one_control_change_is_ready_within_budget(page, app_url: str, slug: str
     expect(main.get_by_text(shows, exact=False).first).to_be_attached()  # the change really ran
     print(f"[budget] {slug} control change: {took:.2f} s")
     assert took <= CONTROL_CHANGE_S, f"{slug}: a control change took {took:.2f} s"
+
+
+def test_long_work_shows_progress_keeps_the_page_live_and_cancels(page, app_url: str) -> None:
+    """Minutes of work (N = 8192, 12 heads: no recording, nothing cached) must not block the page: within the
+    control budget a progress bar with an estimate is drawn, another control still answers while the work
+    runs, and Cancel stops it with a message."""
+    t = time.perf_counter()
+    page.goto(f"{app_url}/attention?lang=en&n=8192&heads=12&d=32&bq=512&bk=512")
+    main = page.get_by_test_id("stMain")
+    bar = main.get_by_test_id("stProgress")
+    expect(bar.first).to_be_visible(timeout=60_000)
+    expect(bar.first).to_contain_text("to go", timeout=10_000)
+    print(f"[budget] attention long run: progress after {time.perf_counter() - t:.2f} s")
+    expect(main.get_by_text("Step-through", exact=False).first).to_be_visible()  # the rest of the page is drawn
+    # a control below works while the job runs: the IO model answers to its SRAM slider
+    took = _timed_change(page, lambda: main.get_by_test_id("stSlider").filter(has_text="SRAM per core")
+                         .get_by_role("slider").press("End"))
+    assert took <= CONTROL_CHANGE_S, f"a control change during long work took {took:.2f} s"
+    expect(bar.first).to_be_visible()  # still running, still shown
+    main.get_by_role("button", name="Cancel").click()
+    expect(main.get_by_text("Cancelled after", exact=False).first).to_be_visible(timeout=120_000)
+    assert_no_errors(page)

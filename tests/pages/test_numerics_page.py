@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from engine.numerics import encode
-from tests.pages.apptest import assert_clean, open_page
+from tests.pages.apptest import assert_clean, open_page, settle
 
 PAGE = "pages/numerics.py"
 
@@ -33,6 +33,22 @@ def test_explorer_shows_exact_stored_value() -> None:
     assert "0.0999755859375" in markdown_text(at)
     table = at.dataframe[0].value
     assert len(table) == 7 and "0x2E66" in set(table.iloc[:, 2])
+
+
+def test_explorer_shows_the_conversion_error_of_the_edited_format_and_its_rounding() -> None:
+    """fp16 stores 0.1 as 0.0999755859375: its row's error is that difference, never 0, and the rounding panel
+    shows both neighbours, the ulp between them and the rule that chose."""
+    at = go("explorer", x="0.1", fmt="fp16")
+    row = at.dataframe[0].value.set_index("format").loc["fp16"]
+    assert float(row["error"]) == pytest.approx(0.0999755859375 - 0.1, rel=1e-3)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["neighbour below"] == "0.09997558594" and metrics["neighbour above"] == "0.1000366211"
+    assert metrics["ulp (spacing there)"] == f"{2.0**-14:.10g}"
+    assert any("rounds down" in i.value for i in at.info)
+    at = go("explorer", x="65520", fmt="fp16")
+    assert any("largest finite value 65504" in i.value for i in at.info)
+    at = go("explorer", x="1e-7", fmt="fp16")
+    assert "19.209%" in at.metric[3].delta  # walkthrough step 3's "about 19 %", as computed
 
 
 @pytest.mark.parametrize("text", ["text", "", "nan", "1e999", "0x3C0000", "0xZZ", "-0", "1e-999", "<script>"])
@@ -96,7 +112,21 @@ def test_walkthrough_preset_sets_the_view() -> None:
 def test_training_view_runs_four_modes() -> None:
     at = go("training", steps="20", init="28", interval="5")
     at.button[0].click().run(timeout=300)
+    settle(at)
     assert_clean(at)
     summary = at.dataframe[0].value
     assert list(summary.iloc[:, 0]) == ["fp32", "fp16", "fp16_scaled", "bf16"]
     assert summary.iloc[2, 2] > 0, "starting at 2^28 must overflow and skip steps"
+
+
+def test_training_shows_the_recorded_comparison_and_the_preset_where_formats_differ() -> None:
+    at = go("training")  # the defaults: recorded by the bench, drawn without pressing anything
+    assert any("python -m engine.numerics.bench --record" in c.value for c in at.caption)
+    at = go("walkthrough")
+    at.button(key="walk_9").click().run()
+    assert_clean(at)
+    summary = at.dataframe[0].value.set_index("mode")
+    final = summary["final loss"].astype(float)
+    assert final["bf16"] > final["fp32"] + 0.1, "bf16 weights under SGD must end visibly behind fp32"
+    stuck = summary["weights a gradient failed to move"].str.rstrip("%").astype(float)
+    assert stuck["bf16"] > stuck["fp16"] > stuck["fp32"]

@@ -219,3 +219,14 @@ def test_the_error_caret_counts_double_width_characters() -> None:
     at = go(q="倒排 索引 (")
     code = at.code[0].value.splitlines()
     assert code[0] == "倒排 索引 (" and code[1] == " " * display_width("倒排 索引 ") + "^"
+
+
+def test_the_race_is_shown_recorded_with_df_held_fixed_beside_tantivy_and_fts5() -> None:
+    at = go(view="why")
+    captions = " ".join(c.value for c in at.caption)
+    assert captions.count("python -m engine.search.bench --record") == 2  # the race and the peers' figures
+    race, peers = (d.value for d in at.dataframe[-2:])
+    assert race["median_df"].nunique() == 1  # the queried terms match as many documents at every N
+    assert race["scan_ms"].iloc[-1] > 20 * race["inverted_ms"].iloc[-1]
+    assert list(peers["query kind"]) == ["term", "and", "or", "phrase"]
+    assert {"glassbox p50 (ms)", "tantivy p50 (ms)", "FTS5 p50 (ms)"} <= set(peers.columns)

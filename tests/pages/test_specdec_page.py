@@ -3,9 +3,11 @@ the live exactness check with the exact and a wrong rule, Medusa's tree, bad pro
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from tests.pages.apptest import assert_clean, open_page
+from tests.pages.apptest import assert_clean, open_page, settle
 
 PAGE = "pages/specdec.py"
 
@@ -49,17 +51,51 @@ def test_medusa_shows_tree_and_mask() -> None:
     assert any("candidates accepted" in c.value for c in at.caption)
 
 
+def test_default_comparison_and_sweep_are_the_recorded_ones() -> None:
+    # runs before the live sweep test below, whose result (same prompt, temperature and seed) would take over
+    at = go()
+    captions = " ".join(c.value for c in at.caption)
+    assert captions.count("python -m engine.specdec.bench --record") == 2  # compare and sweep, shown at once
+    table = next(d.value for d in at.dataframe if "clear" in d.value.columns)
+    assert list(table.iloc[:, 0]) == ["Autoregressive", "Speculative (draft model)", "Medusa heads", "MTP modules",
+                                      "Prompt lookup"]
+    assert table["speedup"].str.contains("×").all() and set(table["clear"]) <= {"yes", "no"}
+
+
+@pytest.mark.slow
+def test_the_headline_speed_is_timed_in_interleaved_rounds() -> None:
+    at = go()
+    assert next(m for m in at.metric if m.label == "tokens/s").value == "…"  # timing in the background
+    settle(at)
+    speed = next(m for m in at.metric if m.label == "tokens/s")
+    assert speed.value != "…" and "×" in speed.delta and "–" in speed.delta  # median ratio with its range
+
+
 @pytest.mark.slow
 def test_all_methods_side_by_side_and_the_sweep() -> None:
-    at = go(new="40")
-    at.toggle(key="compare").set_value(True).run(timeout=300)
+    at = go(new="40")  # not the recorded defaults: both run live, in the background
+    assert any("No recorded result" in i.value for i in at.info)
+    next(b for b in at.button if b.label == "Time all five methods live").click().run(timeout=300)
+    settle(at)
     assert_clean(at)
-    table = at.dataframe[-1].value
+    table = next(d.value for d in at.dataframe if "clear" in d.value.columns)
     assert len(table) == 5 and table["tokens per pass"].max() > 1.0
-    next(b for b in at.button if b.label == "Run the sweep").click().run(timeout=300)
+    assert table["speedup"].str.contains("×").all()  # the median with the range of the rounds
+    next(b for b in at.button if b.label == "Measure the sweep live").click().run(timeout=300)
+    settle(at)
     assert_clean(at)
     sweep = at.dataframe[-1].value
     assert list(sweep["γ: tokens drafted per step"]) == [1, 2, 3, 4, 6, 8]
+
+
+def test_multibyte_characters_are_drawn_once_and_the_medusa_step_is_the_step_number() -> None:
+    at = go(prompt="罗密欧：你好😀", method="medusa", temp="0", new="30")
+    prompt = re.findall(r'class="tok tok-prompt"[^>]*>([^<]*)<', html(at))
+    assert len(prompt) == len("罗密欧：你好😀".encode())  # one span per byte token ...
+    assert "".join(prompt) == "罗密欧：你好😀"  # ... each character drawn once, on its first byte, no ⟨e7⟩
+    step = at.select_slider(key="mstep").value
+    caption = next(c.value for c in at.caption if "candidates accepted" in c.value)
+    assert caption.startswith(f"Step {step}:")
 
 
 @pytest.mark.slow
@@ -94,3 +130,11 @@ def test_chinese_page_and_a_preset() -> None:
     at.button(key="walk_3").click().run()
     assert_clean(at)
     assert at.session_state["temp"] == 0 and any("逐 token" in s.value for s in at.success)
+
+
+def test_a_link_reproduces_the_exactness_settings_and_the_medusa_step() -> None:
+    at = go(new="30", samples="8000", rule="resample_from_p", method="medusa", temp="0", mstep="3")
+    assert at.select_slider(key="samples").value == 8000
+    assert at.segmented_control(key="rule").value == "resample_from_p"
+    assert at.select_slider(key="mstep").value == 3
+    assert at.query_params["samples"] == "8000" and at.query_params["mstep"] == "3"

@@ -57,6 +57,11 @@ TEXT |= {
                  "这台服务器上已有 {n} 个长任务在运行（所有访客共用它的 CPU 核心）。请等其中一个结束后再试，或先看已记录的结果。"),
     "job.recorded": ("Recorded by `{command}` on {machine}, {date} ({seconds} s in all). Measure again live below.",
                      "由 `{command}` 在 {machine} 上于 {date} 记录（共 {seconds} 秒）。可在下方重新实时测量。"),
+    "job.not_yet": ("No recorded result for these settings (recordings are of the defaults). Press the button to "
+                    "measure: it runs in the background, the page stays usable, and the result is shared for these "
+                    "settings.",
+                    "这些设置没有已记录的结果（记录的是默认设置）。点击按钮开始测量：它在后台运行，期间页面仍可使用，"
+                    "结果会按这些设置共享。"),
     "job.estimate": ("On this server it takes {eta} (from the recorded run's pace); the page stays usable meanwhile.",
                      "在这台服务器上约需 {eta}（按已记录运行的速度估计）；期间页面仍可使用。"),
 }

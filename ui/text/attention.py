@@ -75,10 +75,6 @@ TEXT = {
                        "(interleaved runs, median; memory from the allocator's own log).",
                        "按上方设置、随 N 增大测量三种方法的时间和峰值内存（交错运行取中位数；内存来自分配器自身的日志）。"),
     "measured.run": ("Measure the sweep live", "实时测量扫描"),
-    "measured.not_yet": ("No recorded sweep for these settings (the recording is for the defaults). Press the button "
-                         "to measure; it runs in the background and the result is shared for these settings.",
-                         "这些设置没有已记录的扫描结果（记录的是默认设置）。点击按钮开始测量：它在后台运行，"
-                         "结果会按这些设置共享。"),
     "measured.memory": ("Peak memory above the inputs", "输入之外的峰值内存"),
     "measured.time": ("Time", "时间"),
     "measured.csv": ("Download the sweep (CSV)", "下载扫描结果（CSV）"),

@@ -74,6 +74,29 @@ TEXT = {
                              "{text} 连 fp64 的范围（最大约 1.8e308）都超出了，因此读作 {value}"),
     "numerics.below_fp64": ("{text} is below fp64's smallest subnormal (≈ 4.9e-324), so it was read as 0",
                             "{text} 比 fp64 最小的次正规数（约 4.9e-324）还小，因此读作 0"),
+    # numerics: how a value was rounded into a format
+    "numerics.round.exact": ("{x} is exactly representable in {fmt}: nothing to round",
+                             "{x} 在 {fmt} 中可以精确表示：无需舍入"),
+    "numerics.round.nearer_below": ("{x} is nearer to {below} than to {above}: it rounds down",
+                                    "{x} 离 {below} 比离 {above} 更近：向下舍入"),
+    "numerics.round.nearer_above": ("{x} is nearer to {above} than to {below}: it rounds up",
+                                    "{x} 离 {above} 比离 {below} 更近：向上舍入"),
+    "numerics.round.tie_even": ("{x} lies exactly halfway between {below} and {above}: a tie goes to the neighbour "
+                                "whose last mantissa bit is 0, {chosen}",
+                                "{x} 恰好位于 {below} 和 {above} 的正中间：平局时取最后一位尾数为 0 的那个相邻值，即 {chosen}"),
+    "numerics.round.overflow": ("{x} rounds past {fmt}'s largest finite value {max}: it becomes {chosen}",
+                                "{x} 舍入后超过了 {fmt} 的最大有限值 {max}：结果为 {chosen}"),
+    "numerics.round.saturate": ("{x} is beyond {fmt}'s largest value {max}; this format has no infinity, so the "
+                                "cast saturates to {chosen}",
+                                "{x} 超过了 {fmt} 的最大值 {max}；该格式没有无穷大，因此转换饱和为 {chosen}"),
+    "numerics.round.via_fp32": ("the float64 input was first rounded to float32 ({x32}), as torch's casts do, and "
+                                "that value was rounded to {fmt}",
+                                "与 torch 的类型转换一样，float64 输入先被舍入为 float32（{x32}），再由该值舍入到 {fmt}"),
+    "numerics.round.special": ("{x} is not a finite number: it is stored as {chosen}",
+                               "{x} 不是有限数：存储为 {chosen}"),
+    "numerics.round.is_float64": ("{x} is the float64 nearest to what was typed (reading a decimal already rounds "
+                                  "it); fp64 keeps it as it is",
+                                  "{x} 是离所输入十进制数最近的 float64（读入十进制数时就已经舍入）；fp64 原样保存它"),
     # search: why a recall channel proposed an item
     "recall.term": ("title matches “{query}” (BM25 {score})", "标题匹配“{query}”（BM25 {score}）"),
     "recall.region": ("ships from your region {region} ({events} recent events)", "从你所在的地区{region}发货（近期 {events} 条行为）"),

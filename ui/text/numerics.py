@@ -36,6 +36,12 @@ TEXT = {
     "explorer.mantissa": ("mantissa", "尾数"),
     "explorer.stored": ("Stored value in {fmt}", "{fmt} 中实际存储的值"),
     "explorer.every": ("The same input in every format", "同一输入在各格式中的表示"),
+    "explorer.rounding": ("How the input was rounded into {fmt}", "输入如何被舍入到 {fmt}"),
+    "explorer.below": ("neighbour below", "下方相邻值"),
+    "explorer.above": ("neighbour above", "上方相邻值"),
+    "explorer.ulp": ("ulp (spacing there)", "ulp（该处间距）"),
+    "explorer.error": ("conversion error", "转换误差"),
+    "explorer.rel": ("relative {rel}", "相对 {rel}"),
     "explorer.error_bad": ("Cannot read that input: {msg}", "无法识别该输入：{msg}"),
     "explorer.formula": ("value = (−1)^s · 2^(e − bias) · (1 + m / 2^M), subnormals: (−1)^s · 2^(1 − bias) · m / 2^M",
                          "数值 = (−1)^s · 2^(e − 偏置) · (1 + m / 2^M)；次正规数：(−1)^s · 2^(1 − 偏置) · m / 2^M"),
@@ -95,19 +101,31 @@ TEXT = {
     "grad.lost_updates": ("updates lost", "丢失的更新比例"),
     "grad.csv": ("Download the lost fractions (CSV)", "下载丢失比例（CSV）"),
     "train.intro": (
-        "The same model, seed and batches trained four ways under autocast (fp32 master weights): fp32, fp16 without "
-        "scaling, fp16 with the dynamic loss scaler (GradScaler's rules), and bf16. On a CPU fp16 matmuls are slow: "
-        "expect about a minute for the default.",
-        "同一模型、同一随机种子和同一批数据，在 autocast 下（主权重为 fp32）用四种方式训练：fp32、不缩放的 fp16、"
-        "使用动态损失缩放（与 GradScaler 规则相同）的 fp16，以及 bf16。CPU 上的 fp16 矩阵乘法较慢，默认设置约需一分钟。",
+        "The same model, seed and batches trained four ways: fp32, fp16 without scaling, fp16 with the dynamic loss "
+        "scaler (GradScaler's rules), and bf16. By default under autocast with fp32 master weights and AdamW; switch "
+        "the optimizer to SGD and the weights to the low format to see what those two hide.",
+        "同一模型、同一随机种子和同一批数据，用四种方式训练：fp32、不缩放的 fp16、使用动态损失缩放（与 GradScaler "
+        "规则相同）的 fp16，以及 bf16。默认在 autocast 下训练，主权重为 fp32，优化器为 AdamW；把优化器换成 SGD、"
+        "把权重换成低精度格式，就能看到这两者掩盖了什么。",
     ),
     "train.steps": ("Steps", "步数"),
     "train.init_scale": ("Initial loss scale: log2", "初始损失缩放系数：log2"),
     "train.interval": ("Growth interval (GradScaler default 2000)", "增长间隔（GradScaler 默认 2000）"),
     "train.run": ("Train all four", "开始训练四种模式"),
-    "train.running": ("Training fp32 → fp16 → fp16 + scaler → bf16: step", "依次训练 fp32 → fp16 → fp16 + 缩放 → bf16：第"),
-    "train.not_yet": ("Press the button to train; results are cached for these settings.",
-                      "点击按钮开始训练；相同设置的结果会被缓存。"),
+    "train.optimizer": ("Optimizer", "优化器"),
+    "train.weights": ("Weights held in", "权重存储精度"),
+    "train.w.fp32": ("fp32 (master copy)", "fp32（主权重副本）"),
+    "train.w.low": ("the mode's format", "与模式相同的格式"),
+    "train.lr": ("Learning rate", "学习率"),
+    "train.col.stuck": ("weights a gradient failed to move", "梯度未能改动的权重比例"),
+    "train.why_adamw": (
+        "Why AdamW with fp32 master weights hides the formats: AdamW divides each update by the running RMS of that "
+        "weight's own gradient, so every update is about the learning rate in size however small the gradient was, "
+        "and the fp32 master copy keeps it. SGD's update is lr·g, as small as the gradient; with the weights held in "
+        "fp16 or bf16 an update below half an ulp of its weight is rounded away (the stuck column counts them).",
+        "为什么 AdamW 加 fp32 主权重会掩盖格式差异：AdamW 用每个权重自身梯度的滑动 RMS 去除它的更新，所以无论梯度多小，"
+        "每次更新的大小都约等于学习率，而 fp32 主权重副本能完整保留这一更新。SGD 的更新是 lr·g，和梯度一样小；"
+        "若权重以 fp16 或 bf16 存储，小于该权重半个 ulp 的更新会被舍入掉（“未能改动”一列统计的就是它们）。"),
     "train.loss": ("Loss curves", "损失曲线"),
     "train.scale": ("Dynamic loss scale (fp16 + scaling)", "动态损失缩放系数（fp16 + 缩放）"),
     "train.summary": ("Summary", "汇总"),
@@ -127,9 +145,12 @@ TEXT = {
                "neighbour 65536, which is beyond the largest finite value: inf. BF16 stores it as 65536.",
                "**65520 在 fp16 中溢出。** 它恰好位于 65504 和 65536 的中点，舍入到偶数邻居 65536，"
                "而 65536 超过了最大有限值，于是得到 inf。BF16 则把它存为 65536。"),
-    "walk.3": ("**Subnormals lose precision.** 1e-7 in fp16 is subnormal: only 1 significant bit is left, "
-               "and the relative error is about 40%.",
-               "**次正规数会丢失精度。** 1e-7 在 fp16 中是次正规数：只剩 1 个有效位，相对误差约为 40%。"),
+    "walk.3": ("**Subnormals lose precision.** 1e-7 in fp16 is subnormal: below 2^-14 the spacing stays at "
+               "2^-24 ≈ 6e-8 whatever the value, so 1e-7 lies between 1 and 2 of those steps and is stored as 2·2^-24 "
+               "≈ 1.19e-7, a relative error of about 19%, against at most 0.05% for a normal fp16 number.",
+               "**次正规数会丢失精度。** 1e-7 在 fp16 中是次正规数：小于 2^-14 时，无论数值多大，间距都固定为 "
+               "2^-24 ≈ 6e-8，所以 1e-7 落在 1 个和 2 个间距之间，被存为 2·2^-24 ≈ 1.19e-7，相对误差约 19%，"
+               "而正规 fp16 数的相对误差最多 0.05%。"),
     "walk.4": ("**Gradients vanish in fp16.** Real gradients, activation gradients, fp16, scale 2^0: look at the grey "
                "zone and the 'flushed to zero' fraction.",
                "**梯度在 fp16 中消失。** 真实梯度视图，激活梯度，fp16，缩放 2^0：看灰色区域和“下溢为 0”的比例。"),
@@ -145,6 +166,13 @@ TEXT = {
     "walk.8": ("**Why dynamic scaling backs off.** Loss scaling view, initial scale 2^28: the first steps overflow and "
                "are skipped, and the scale halves until gradients fit.",
                "**动态缩放为什么会回退。** 损失缩放视图，初始缩放 2^28：最初几步溢出并被跳过，缩放系数不断减半，直到梯度能放下为止。"),
+    "walk.9": ("**Where the format really costs.** SGD at lr 0.02 with the weights held in the low format (no fp32 master "
+               "copy): bf16 ends visibly behind fp32 because most of its updates are smaller than half an ulp of their "
+               "weight and round away (see the stuck column); fp16, with 3 more mantissa bits, loses fewer. AdamW with "
+               "fp32 master weights (the default) hides both effects.",
+               "**格式真正付出代价的地方。** SGD，学习率 0.02，权重以低精度格式存储（没有 fp32 主权重副本）：bf16 明显落后于 "
+               "fp32，因为它的大多数更新小于所在权重的半个 ulp，被舍入掉了（见“未能改动”一列）；fp16 多 3 位尾数，丢失得更少。"
+               "默认的 AdamW 加 fp32 主权重会把这两种效应都掩盖掉。"),
     "plot.underflow": ("underflow", "下溢"),
     "plot.subnormal": ("subnormal", "次正规数"),
     "plot.normal": ("normal", "正规数"),

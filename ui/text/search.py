@@ -60,13 +60,24 @@ TEXT = {
     "trace.col.size": ("documents", "文档数"),
     "trace.col.ms": ("ms", "毫秒"),
     "why.intro": ("A measured race: the same one-term queries answered by scanning every document's terms (the "
-                  "forward index) and by one posting-list lookup, as the corpus grows. Larger sizes repeat the corpus "
-                  "with fresh ids; both sides must return the same documents.",
-                  "实测对比：同样的单词查询，一边扫描每篇文档的词（正排索引），一边只查一次倒排列表，语料逐渐增大。"
-                  "更大的规模通过以新编号重复语料得到；两边返回的文档必须完全一致。"),
-    "why.run": ("Run the race", "开始对比"),
-    "why.running": ("Measuring", "正在测量"),
-    "why.not_yet": ("Press the button to measure (about ten seconds); results are cached.", "点击按钮开始测量（约十秒），结果会被缓存。"),
+                  "forward index) and by one posting-list lookup, as the collection grows. Past the corpus's own 205 "
+                  "documents it grows with filler copies whose terms are renamed, so every queried term keeps the "
+                  "same number of matching documents (df, in the table) while N grows: the scan still reads all N "
+                  "documents, the lookup only the term's posting list. Both sides must return the same documents.",
+                  "实测对比：同样的单词查询，一边扫描每篇文档的词（正排索引），一边只查一次倒排列表，文档集合逐渐增大。"
+                  "超过语料本身的 205 篇后，用改名后的语料副本填充，因此每个被查询词的匹配文档数（表中的 df）保持不变而 N 增大："
+                  "扫描仍要读全部 N 篇文档，倒排查找只读该词的倒排列表。两边返回的文档必须完全一致。"),
+    "why.run": ("Measure the race live", "实时测量对比"),
+    "peers": ("The same kinds of query on tantivy and SQLite FTS5", "同类查询在 tantivy 与 SQLite FTS5 上的表现"),
+    "peers.intro": ("Our engine beside two production engines on the benchmark corpus ({docs} documents, {queries} "
+                    "queries per kind, each engine parsing its own query syntax from the raw string; median "
+                    "milliseconds per top-10 query). Compare the ratios, not the absolute times: the machine is "
+                    "shared.",
+                    "在基准语料上（{docs} 篇文档，每类 {queries} 条查询，各引擎从原始字符串解析自己的查询语法；"
+                    "每次取前 10 条结果的中位毫秒数），把本引擎与两个生产级引擎放在一起比较。请看比值而不是绝对时间："
+                    "这台机器是共享的。"),
+    "peers.kind": ("query kind", "查询类型"),
+    "peers.ratio": ("glassbox / tantivy (p50)", "glassbox / tantivy（p50）"),
     "an.text": ("Text to analyze", "要分析的文本"),
     "an.sample": ("南京市长江大桥上的倒排索引与Roaring Bitmap：ＢＭ２５排序让搜索引擎更快。", "南京市长江大桥上的倒排索引与Roaring Bitmap：ＢＭ２５排序让搜索引擎更快。"),
     "an.stop": ("Drop stopwords", "去除停用词"),

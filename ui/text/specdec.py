@@ -105,7 +105,7 @@ TEXT = {
     "compare": ("Every method on this prompt", "同一提示词下的所有方法"),
     "compare.intro": ("Same prompt, settings and seed; each method against the autoregressive run.",
                       "相同的提示词、设置与随机种子；每种方法都与自回归对比。"),
-    "compare.run": ("Run all five methods", "运行全部五种方法"),
+    "compare.run": ("Time all five methods live", "实时为全部五种方法计时"),
     "col.method": ("method", "方法"),
     "col.speedup": ("speedup", "加速比"),
     "col.text": ("text", "文本"),
@@ -115,10 +115,21 @@ TEXT = {
                     "each γ's measured α and measured draft cost c (one draft pass over one target pass).",
                     "只有草稿器又便宜又准，更长的草拟才划算：γ = 1 … 8 的投机采样与自回归对比，并给出理论值 "
                     "(1 − α^(γ+1)) / ((1 − α)(γc + 1))，其中 α 和草拟代价 c（一次草拟前向与一次目标前向之比）都是实测的。"),
-    "sweep.run": ("Run the sweep", "运行扫描"),
-    "sweep.running": ("Generating at each γ…", "正在逐个 γ 生成…"),
-    "sweep.not_yet": ("Press the button to measure (about half a minute on 2 CPU cores).",
-                      "点击按钮开始测量（在 2 核 CPU 上约半分钟）。"),
+    "sweep.run": ("Measure the sweep live", "实时测量扫描"),
+    "compare.caption": ("Speed is the median of {rounds} interleaved rounds per method, with the fastest and slowest "
+                        "round's ratio in brackets; 'clear' means every round of one beat every round of the other. "
+                        "Target passes and tokens per pass do not depend on machine load.",
+                        "速度是每种方法 {rounds} 轮交错运行的中位数，括号内是最快与最慢轮次对应的比值范围；"
+                        "“明确”表示一方的每一轮都快于另一方的每一轮。目标模型前向次数和每次前向的 token 数不受机器负载影响。"),
+    "col.clear": ("clear", "明确"),
+    "yes": ("yes", "是"),
+    "no": ("no", "否"),
+    "m.tokens_s.help": ("Median of {rounds} interleaved rounds (fastest {lo} ms, slowest {hi} ms per generation); the "
+                        "arrow is coloured only when every round of one method beat every round of the other.",
+                        "{rounds} 轮交错运行的中位数（每次生成最快 {lo} 毫秒、最慢 {hi} 毫秒）；只有当一种方法的每一轮都快于"
+                        "另一种的每一轮时，箭头才着色。"),
+    "busy": ("The rounds disagree widely: the machine was busy while timing, so treat the speed as rough.",
+             "各轮结果相差很大：计时时机器繁忙，速度仅供粗略参考。"),
     "col.formula": ("formula", "公式"),
     "col.cost": ("draft cost c", "草拟代价 c"),
     "col.theory": ("theory", "理论"),

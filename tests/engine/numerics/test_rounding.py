@@ -173,3 +173,42 @@ def test_encoding_fields_and_exact_value() -> None:
 def test_classify() -> None:
     r = round_array(np.array([0.0, 1e-6, 1.0, 1e6, math.nan]), "fp16")
     assert classify_array(r, "fp16").tolist() == [0, 1, 2, 3, 4]
+
+
+@settings(max_examples=300, deadline=None)
+@given(x=st.floats(allow_nan=False, allow_infinity=False, width=64), fmt=st.sampled_from([*NARROW, "fp32"]))
+def test_rounding_decision_agrees_with_torchs_cast(x: float, fmt: str) -> None:
+    """The stored value is torch's; it is one of the two neighbours (unless the range ends), the neighbours are
+    one ulp apart and bracket the value, and a tie keeps the neighbour with an even last mantissa bit."""
+    from engine.numerics.rounding import rounding_decision
+
+    d = rounding_decision(x, fmt)
+    value, _ = torch_cast(np.array([x]), fmt)
+    assert d.chosen == value[0] or (math.isnan(d.chosen) and math.isnan(value[0]))
+    a = d.rounded_from
+    assert d.below <= a <= d.above
+    code = d.reason.code
+    if code.endswith(("overflow", "saturate")):
+        assert abs(d.chosen) >= FORMATS[fmt].max
+        return
+    assert d.above - d.below in (0.0, d.ulp)
+    assert d.chosen in (d.below, d.above)
+    assert (code == "numerics.round.exact") == (d.below == d.above)
+    if code.endswith("tie_even"):
+        assert a - d.below == d.above - a
+        assert encode(d.chosen, fmt).mantissa % 2 == 0 or d.chosen == 0
+    if code.endswith(("nearer_below", "nearer_above")):
+        assert abs(d.chosen - a) < d.ulp / 2
+
+
+@pytest.mark.parametrize(("x", "fmt", "code", "chosen"), [
+    (0.1, "fp16", "nearer_below", 0.0999755859375), (1e-7, "fp16", "nearer_above", 2.0**-23),
+    (65520.0, "fp16", "overflow", math.inf), (65519.0, "fp16", "nearer_below", 65504.0),
+    (1000.0, "fp8_e4m3", "saturate", 448.0), (2.5, "fp8_e4m3", "exact", 2.5),
+    (1 + 2.0**-11, "fp16", "tie_even", 1.0), (1 + 3 * 2.0**-11, "fp16", "tie_even", 1 + 2.0**-9),
+])
+def test_rounding_decision_names_the_rule(x: float, fmt: str, code: str, chosen: float) -> None:
+    from engine.numerics.rounding import rounding_decision
+
+    d = rounding_decision(x, fmt)
+    assert d.reason.code == f"numerics.round.{code}" and d.chosen == chosen

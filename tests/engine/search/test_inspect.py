@@ -41,3 +41,14 @@ def test_forward_and_inverted_views_of_a_few_documents(analyzer) -> None:
     assert [r["id"] for r in fwd] == ["d1", "d2"] and [r["terms"] for r in fwd] == [terms["d1"], terms["d2"]]
     inv = inverted_view(ix.snapshot, ids)
     assert inv == {t: [i for i in ("d1", "d2") if t in terms[i]] for t in {*terms["d1"], *terms["d2"]}}
+
+
+def test_race_holds_document_frequency_fixed_as_the_collection_grows(analyzer) -> None:
+    """Filler documents share no term with the queries: each query's df is the corpus's at every size, while
+    the scan reads every document (the scan and the index agree on every query, or race raises)."""
+    from engine.search.inspect import race
+
+    docs = [Doc(str(i), t) for i, t in enumerate(["倒排索引 搜索", "搜索 引擎 排序", "索引 压缩 位图", "排序 打分"])]
+    rows = race(docs, analyzer, [4, 16, 64], n_queries=5)
+    assert [r["docs"] for r in rows] == [4, 16, 64]
+    assert len({r["median_df"] for r in rows}) == 1 and rows[0]["median_df"] >= 1

@@ -75,3 +75,15 @@ def test_tables_get_plain_bytes_and_markup_gets_escaped_bytes() -> None:
     assert P.byte_text(ord("'")) == "'" and P.show_byte(ord("'")) == "&#x27;"
     assert P.byte_text(ord("&")) == "&" and P.show_byte(ord("<")) == "&lt;"
     assert P.byte_text(10) == "↵" and P.byte_text(0xE7) == "⟨e7⟩"
+
+
+def test_glyphs_group_a_characters_bytes_and_keep_broken_ones_visible() -> None:
+    data = [*"罗a😀".encode(), 0xE7, 0xBD]  # a character cut off after two of its three bytes
+    shown = P.glyphs(data)
+    assert shown[:3] == ["罗", "", ""] and shown[3] == "a" and shown[4:8] == ["😀", "", "", ""]
+    assert shown[8:] == ["⟨e7⟩", "⟨bd⟩"]
+    assert P.text_of(list("你好".encode())) == "你好"
+
+
+def test_a_space_node_in_the_medusa_tree_is_visible() -> None:
+    assert P.node_label(32) == "␣" and P.node_label(ord("a")) == "a"
