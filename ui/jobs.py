@@ -131,17 +131,18 @@ def running() -> list[Job]:
 
 def wait_all(timeout_s: float = LIMIT_S, cancel: bool = False) -> None:
     """Wait for every running job to end (cancelling them first if `cancel`)."""
-    deadline = time.monotonic() + timeout_s
-    for job in running():
-        if cancel:
-            job.cancel()
+    deadline, jobs = time.monotonic() + timeout_s, running()
+    for job in jobs if cancel else ():
+        job.cancel()
+    for job in jobs:
         if job.thread is not None:
             job.thread.join(max(0.0, deadline - time.monotonic()))
 
 
-def reset() -> None:
-    """Cancel every running job, wait for it, and forget every job (tests start from a clean server)."""
-    wait_all(timeout_s=120.0, cancel=True)
+def reset(wait_s: float = 0.0) -> None:
+    """Cancel every running job (waiting up to `wait_s` for them to stop) and forget every job, so the next
+    visitor (or test) starts from a clean server; a cancelled job stops at its next tick and keeps nothing."""
+    wait_all(timeout_s=wait_s, cancel=True)
     reg = _registry()
     with reg.lock:
         reg.jobs.clear()

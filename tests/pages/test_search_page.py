@@ -183,6 +183,7 @@ def test_changing_the_analyzer_mode_keeps_this_sessions_edits() -> None:
     assert "205 documents (precise mode, 2 segment(s), 1 deleted)" in " ".join(c.value for c in at.caption)
 
 
+@pytest.mark.slow
 def test_a_dictionary_word_twice_is_refused_and_the_dictionary_is_in_the_url() -> None:
     at = go(view="analyzer")
     box = next(t for t in at.text_input if "dictionary" in t.label)

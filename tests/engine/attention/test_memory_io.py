@@ -45,6 +45,7 @@ def test_io_model() -> None:
     assert attention_flops(4, 4, 1, causal=True) == 2 * 10 * 2
 
 
+@pytest.mark.slow
 def test_measurements_from_two_threads_at_once_take_turns() -> None:
     """Two visitors measuring at once: torch.profiler is process-wide, so overlapping profiles crashed the server
     (a segfault in Kineto). Run in a child process, so a regression fails this test instead of killing pytest;

@@ -21,6 +21,7 @@ TOL = {torch.float32: 1e-5, torch.float16: 2e-3}
 @settings(max_examples=25, deadline=None)
 @given(st.integers(1, 2), st.integers(1, 256), st.integers(1, 64), st.booleans(),
        st.sampled_from([torch.float32, torch.float16]), st.sampled_from([16, 32, 64]), st.integers(0, 1000))
+@pytest.mark.slow
 def test_triton_matches_reference(heads: int, n: int, d: int, causal: bool, dtype, block: int, seed: int) -> None:
     g = torch.Generator().manual_seed(seed)
     m = n if causal else max(1, (n * 3) // 4)
