@@ -9,7 +9,7 @@ import torch
 from engine import recorded
 from engine.attention import count_tiles, run_case, sweep, sweep_flops, tiled_attention
 from engine.attention import plots as P
-from engine.attention.compare import DEFAULT_SWEEP
+from engine.attention.compare import DEFAULT_SWEEP, tile_sweep
 from engine.attention.guard import estimate, memory_budget
 from engine.attention.iomodel import block_for_sram
 from ui import jobs, page
@@ -25,13 +25,17 @@ PL = plot_labels(TEXT, P.LABELS)
 DTYPES = {"fp32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}
 DEVICES = ["cpu", "cuda"] if torch.cuda.is_available() else ["cpu"]
 METHODS = ("naive", "tiled", "sdpa", "triton")
+TILE_BLOCKS = [16, 32, 64, 128, 256, 512]
+MAX_TILES = 4096
 LIVE_ROUNDS = 3  # interleaved rounds per method in the live result (after one untimed call each)
+LIVE_WAIT_S = 2.5  # the live result is the page's main view: wait this long before showing progress instead
 PRESETS = {1: {}, 2: {"tn": 64, "tb": 16, "causal": False}, 3: {"causal": True},
            4: {"n": 1024, "heads": 4}, 5: {"n": 8192, "heads": 16, "d": 16, "bq": 256, "bk": 256}}
 PARAMS = [("n", 1024, int_in(16, 8192)), ("d", 64, int_in(8, 256)), ("heads", 4, int_in(1, 16)),
           ("bq", 256, int_in(8, 512)), ("bk", 256, int_in(8, 512)), ("causal", False, lambda s: s == "True"),
           ("dtype", "fp32", choice(list(DTYPES))), ("dev", DEVICES[-1], choice(DEVICES)),
-          ("tn", 128, int_in(16, 256)), ("tb", 32, int_in(8, 64)), ("sram", 100, int_in(16, 1024))]
+          ("tn", 128, int_in(16, 256)), ("tb", 32, int_in(8, 64)), ("sram", 100, int_in(16, 1024)),
+          ("tile", 0, int_in(0, 4096))]
 FORMULA = (r"m' = \max(m,\ \mathrm{rowmax}(S_{ij})),\quad l' = e^{m-m'}\,l + \mathrm{rowsum}(e^{S_{ij}-m'}),"
            r"\quad O' = e^{m-m'}\,O + e^{S_{ij}-m'}\,V_j,\quad \mathrm{out} = O/l")
 
@@ -102,7 +106,7 @@ def live(s: Settings) -> None:
     # a large N (or fp16, which the CPU emulates) takes minutes: it runs in the background with its progress
     row = jobs.background(("live", s, skip), lambda tick: run_case(
         s.n, s.d, s.heads, DTYPES[s.dtype], s.causal, LIVE_ROUNDS, s.bq, s.bk, s.device, skip,
-        lambda share: tick(share, f"N={s.n}")), total=1.0, auto=True)
+        lambda share: tick(share, f"N={s.n}")), total=1.0, auto=True, wait_s=LIVE_WAIT_S)
     if row is None:
         return
     methods = [m for m in METHODS if m in row]
@@ -138,7 +142,10 @@ def step_through(s: Settings) -> None:
         return tiled_attention(q, k, v, s.causal, block_q=tb, block_k=tb, return_trace=True)
 
     out, trace = shared_result(("trace", tn, tb, d, s.causal, s.dtype), make_trace)
-    step = st.slider(T("step.slider"), 0, len(trace.steps) - 1, 0, key=f"step_{tn}_{tb}_{s.causal}")
+    last = len(trace.steps) - 1
+    if not 0 <= st.session_state.get("tile", 0) <= last:  # a smaller problem, or a link's step past its end
+        st.session_state["tile"] = 0
+    step = st.slider(T("step.slider"), 0, last, key="tile")
     cur = trace.steps[step]
     c = st.columns([1, 2])
     c[0].plotly_chart(P.tile_grid(trace, step, PL), width="stretch")
@@ -190,6 +197,28 @@ def measured(s: Settings) -> None:
     c[0].plotly_chart(P.sweep_figure(full, "peak_mib", T("measured.memory"), "MiB", PL), width="stretch")
     c[1].plotly_chart(P.sweep_figure(full, "time_s", T("measured.time"), "s", PL), width="stretch")
     page.csv_download(T("measured.csv"), pd.json_normalize(rows), "attention_sweep.csv")
+    tiles(s)
+
+
+def tiles(s: Settings) -> None:
+    """Why the tiled pass is slow on this CPU and what it buys on a GPU: measured time against tile size beside
+    the IO model's HBM traffic for the same tiles."""
+    st.subheader(T("tiles.title"))
+    st.markdown(T("tiles.intro"))
+    # tiles sizes whose Python loop would pass 4,096 steps per head are left out: minutes on 2 cores at large N
+    blocks = [b for b in TILE_BLOCKS if b <= s.n and (s.n // b) ** 2 <= MAX_TILES]
+    rows = jobs.background(("tiles", s), lambda tick: tile_sweep(
+        s.n, s.d, s.heads, DTYPES[s.dtype], s.causal, blocks, LIVE_ROUNDS, s.device,
+        lambda d, n: tick(d / n, f"{d}/{n}")), total=1.0, auto=True)
+    if rows is None:
+        return
+    c = st.columns(2)
+    c[0].plotly_chart(P.tile_time_figure(rows, PL), width="stretch")
+    c[1].plotly_chart(P.tile_io_figure(rows, PL), width="stretch")
+    fewest = min(rows, key=lambda r: r["time_s"])
+    st.caption(T("tiles.caption", block=fewest["block"], tiles=f"{fewest['tiles']:,}",
+                 most=f"{rows[0]['tiles']:,}", small=rows[0]["block"]))
+    page.csv_download(T("tiles.csv"), rows, "attention_tiles.csv")
 
 
 def io_model(s: Settings) -> None:

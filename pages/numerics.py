@@ -26,7 +26,7 @@ from ui import jobs, page
 from ui.cache import shared_result
 from ui.chrome import device_label, ensure_navigation
 from ui.i18n import plot_labels, say, translator
-from ui.state import bind, choice, int_in, progress_callback, publish, walkthrough
+from ui.state import bind, choice, int_in, items_of, progress_callback, publish, walkthrough
 from ui.text.numerics import TEXT
 
 ensure_navigation()
@@ -73,7 +73,7 @@ def main() -> None:
         case _:
             st.markdown(T("walk.intro"))
             walkthrough(T, PRESETS, forget=("trained",))
-    publish("view")
+    publish("view", "rfmts")
 
 
 def controls() -> str:
@@ -85,7 +85,7 @@ def controls() -> str:
                                 ("interval", TRAIN.growth_interval, int_in(1, 2000)),
                                 ("opt", TRAIN.optimizer, choice(list(OPTIMIZERS))),
                                 ("weights", TRAIN.weights, choice(list(WEIGHTS))),
-                                ("lr", TRAIN.lr, _one_of(LRS))]:
+                                ("lr", TRAIN.lr, _one_of(LRS)), ("rfmts", NAMES, items_of(NAMES))]:
         bind(key, default, parse)
     return page.view_switch(T, VIEWS)
 
@@ -101,7 +101,7 @@ def formats_table() -> None:
 
 def ranges() -> None:
     """Where each format's normal, subnormal and overflow zones lie, and its relative spacing (ulp / |x|)."""
-    chosen = st.multiselect(T("range.formats"), NAMES, default=NAMES)
+    chosen = st.multiselect(T("range.formats"), NAMES, key="rfmts")
     st.subheader(T("range.line"))
     st.plotly_chart(P.number_line(chosen or NAMES, labels=PL), width="stretch")
     st.caption(T("range.line_caption"))

@@ -20,7 +20,7 @@ from ui import jobs, page
 from ui.cache import shared_resource
 from ui.chrome import device_label, ensure_navigation
 from ui.i18n import plot_labels, say, translator
-from ui.state import bind, choice, publish, walkthrough
+from ui.state import bind, choice, int_in, publish, walkthrough
 from ui.text.search import TEXT
 
 ensure_navigation()
@@ -68,7 +68,7 @@ def main() -> None:
         case _:
             st.markdown(T("walk.intro"))
             walkthrough(T, PRESETS)
-    publish("view", "q", "k", "mode", "user")
+    publish("view", "q", "k", "mode", "user", "tstep", "rq", *(f"quota_{ch}" for ch in DEFAULT_QUOTAS))
     if s.words:
         st.query_params["words"] = " ".join(s.words)
 
@@ -78,7 +78,9 @@ def controls() -> Settings:
     for key, default, parse in [("view", "search", choice(VIEWS)), ("q", "倒排 索引 -lucene", str),
                                 ("k", 10, lambda r: K_CHOICES[K_CHOICES.index(int(r))]),
                                 ("mode", "search", choice(list(MODES))), ("user", "u03", str),
-                                ("words", (), lambda r: tuple(dict.fromkeys(r.split())))]:
+                                ("words", (), lambda r: tuple(dict.fromkeys(r.split()))), ("tstep", -1, int),
+                                ("rq", "", str),
+                                *((f"quota_{ch}", q, int_in(0, 10)) for ch, q in DEFAULT_QUOTAS.items())]:
         bind(key, default, parse)
     view = page.view_switch(T, VIEWS)
     return Settings(view, st.session_state["mode"], tuple(st.session_state["words"]))
@@ -202,7 +204,10 @@ def step_through(ix: Index) -> None:
     if res is None or not res.trace:
         st.info(T("trace.none"))
         return
-    step = st.slider(T("trace.step"), 0, len(res.trace) - 1, len(res.trace) - 1)
+    last = len(res.trace) - 1
+    if not 0 <= st.session_state.get("tstep", -1) <= last:  # a new query, or a link's step past its end
+        st.session_state["tstep"] = last
+    step = st.slider(T("trace.step"), 0, last, key="tstep")
     st.plotly_chart(P.trace_steps(res, step, PL), width="stretch")
     rows = [{T("trace.col.op"): PL[f"op_{s.op}"], T("trace.col.label"): s.label, T("trace.col.size"): s.size,
              T("trace.col.ms"): round(s.ms, 4)} for s in res.trace[: step + 1]]
@@ -397,12 +402,12 @@ def recall_view() -> None:
         st.session_state["user"] = users[0]
     c1, c2 = st.columns([1, 2])
     uid = c1.selectbox(T("re.user"), users, key="user")
-    query = c2.text_input(T("re.query"), "")
+    query = c2.text_input(T("re.query"), key="rq")
     user = s.users[uid]
     st.caption(T("re.profile", region=user.region, tags="、".join(user.tags), events=len(s.history(uid)),
                  recent=len(s.history(uid, s.now - 24))))
-    quotas = {ch: col.slider(T("re.quota", channel=T(f"re.ch.{ch}")), 0, 10, q)
-              for col, (ch, q) in zip(st.columns(4), DEFAULT_QUOTAS.items(), strict=True)}
+    quotas = {ch: col.slider(T("re.quota", channel=T(f"re.ch.{ch}")), 0, 10, key=f"quota_{ch}")
+              for col, ch in zip(st.columns(4), DEFAULT_QUOTAS, strict=True)}
     merged, channels = recall(s, uid, query, quotas)
     st.subheader(T("re.merged"))
     st.dataframe(pd.DataFrame([{T("re.col.item"): r.item.id, T("re.col.title"): r.item.title,

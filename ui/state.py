@@ -26,10 +26,24 @@ def bind(key: str, default: Any, parse: Callable[[str], Any] = str, param: str |
 
 
 def publish(*keys: str) -> None:
-    """Write the current value of each widget `key` back to the URL."""
+    """Write the current value of each widget `key` back to the URL (a list or tuple as comma-separated items,
+    which `items_of` reads back)."""
     for key in keys:
         if key in st.session_state:
-            st.query_params[key] = str(st.session_state[key])
+            value = st.session_state[key]
+            st.query_params[key] = ",".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
+
+
+def items_of(options: list[str]) -> Callable[[str], list[str]]:
+    """A `parse` for `bind` that reads comma-separated items, keeping those among `options`, in order."""
+
+    def parse(raw: str) -> list[str]:
+        chosen = [x for x in raw.split(",") if x in options]
+        if not chosen and raw:
+            raise ValueError(raw)
+        return chosen
+
+    return parse
 
 
 def choice(options: list[str]) -> Callable[[str], str]:

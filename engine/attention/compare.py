@@ -12,7 +12,7 @@ import torch
 
 from engine.attention.core import reference_attention, sdpa_attention
 from engine.attention.guard import estimate
-from engine.attention.iomodel import attention_flops
+from engine.attention.iomodel import attention_flops, standard_io, tiled_io_for_block
 from engine.attention.memory import measure_peak
 from engine.attention.tiled import tiled_attention
 from engine.timing import interleaved
@@ -105,3 +105,29 @@ def sweep(ns: list[int], d: int, heads: int, dtype: torch.dtype, causal: bool, r
 def sweep_flops(ns: list[int], d: int, heads: int, causal: bool) -> float:
     """The attention FLOPs of a sweep over `ns`: the unit a sweep's progress and its time estimate count in."""
     return float(sum(heads * attention_flops(n, n, d, causal=causal) for n in ns))
+
+
+def tile_sweep(n: int, d: int, heads: int, dtype: torch.dtype, causal: bool, blocks: list[int], rounds: int,
+               device: torch.device, progress: Callable[[int, int], None] | None = None) -> list[dict]:
+    """The tiled method at each square tile size, timed in interleaved rounds beside SDPA, with the count of
+    tiles it visited and what the IO model says those tiles would move through a GPU's HBM (against the
+    textbook method's traffic): on a CPU the time follows the tile count (one Python step per tile), on a GPU
+    the traffic falls as tiles grow. `progress(calls done, in all)`."""
+    from engine.attention.tiled import count_tiles
+
+    g = torch.Generator().manual_seed(n)
+    q, k, v = (torch.randn(1, heads, n, d, generator=g).to(device=device, dtype=dtype) for _ in range(3))
+    fns = {f"tiled@{b}": (lambda b=b: tiled_attention(q, k, v, causal, block_q=b, block_k=b)) for b in blocks}
+    fns["sdpa"] = lambda: sdpa_attention(q, k, v, causal)
+    times = interleaved(fns, rounds, lambda: _sync(device), progress=progress)
+    elem = torch.tensor([], dtype=dtype).element_size()
+    standard = heads * standard_io(n, n, d, elem_bytes=elem, causal=causal).hbm_bytes
+    rows = []
+    for b in blocks:
+        t = times[f"tiled@{b}"]
+        rows.append({"block": b, "tiles": heads * count_tiles(n, n, b, b, causal)[0], "time_s": t.median_s,
+                     "time_lo_s": t.lo_s, "time_hi_s": t.hi_s, "busy": t.busy,
+                     "sdpa_time_s": times["sdpa"].median_s,
+                     "hbm_bytes": heads * tiled_io_for_block(n, n, d, b, elem_bytes=elem, causal=causal).hbm_bytes,
+                     "standard_hbm_bytes": standard})
+    return rows

@@ -55,7 +55,13 @@ def tiled_io(n: int, m: int, d: int, sram_bytes: int, dv: int | None = None, ele
              causal: bool = False) -> IOCost:
     """HBM traffic of the tiled algorithm with SRAM of `sram_bytes`: Θ(N²d²/M)."""
     dv = d if dv is None else dv
-    block = block_for_sram(sram_bytes, d, dv, elem_bytes)
+    return tiled_io_for_block(n, m, d, block_for_sram(sram_bytes, d, dv, elem_bytes), dv, elem_bytes, causal)
+
+
+def tiled_io_for_block(n: int, m: int, d: int, block: int, dv: int | None = None, elem_bytes: int = 4,
+                       causal: bool = False) -> IOCost:
+    """HBM traffic of the tiled algorithm with square tiles of `block` rows (whatever SRAM that needs)."""
+    dv = d if dv is None else dv
     tiles, _ = count_tiles(n, m, block, block, causal)
     kv_tile = block * (d + dv)  # each visited tile streams one K block and one V block
     elems = n * d + tiles * kv_tile + n * dv

@@ -23,6 +23,9 @@ LABELS = {  # English defaults; pages pass their translations (keys: "plot.<key>
     "conv_x": "key block processed", "conv_y": "max |O_partial − O_final|", "n_axis": "N (sequence length)",
     "io_standard": "standard Θ(Nd + N²)", "io_tiled": "tiled Θ(N²d²/M)",
     "io_title": "HBM traffic per head (model), SRAM = {sram} KiB", "io_y": "MiB moved",
+    "tile_axis": "tile size (rows = columns)", "cpu_time_title": "measured here: time of one pass",
+    "gpu_io_title": "IO model: what a GPU would move through HBM", "ms": "ms", "mib": "MiB",
+    "tiles_hover": "{tiles} tiles",
     **{f"method_{m}": m for m in ("naive", "tiled", "sdpa", "triton")},
 }
 METHOD_COLORS = {"naive": "#ef4444", "tiled": "#2563eb", "sdpa": "#16a34a", "triton": "#9333ea"}
@@ -120,4 +123,38 @@ def io_figure(ns: list[int], d: int, sram_kib: int, causal: bool, labels: Labels
                      go.Scatter(x=ns, y=til, name=_lab(labels, "io_tiled"), line_color=METHOD_COLORS["tiled"])])
     fig.update_layout(title=_lab(labels, "io_title", sram=sram_kib), height=360, xaxis=log_axis("N"),
                       yaxis=log_axis(_lab(labels, "io_y")), **_LAYOUT)
+    return fig
+
+
+def tile_time_figure(rows: list[dict], labels: Labels = None) -> go.Figure:
+    """Measured time of the tiled pass against its tile size (median, bars from fastest to slowest round), SDPA
+    as a line, and each point's tile count on hover: on a CPU the time tracks the number of Python steps."""
+    x = [r["block"] for r in rows]
+    ms = [r["time_s"] * 1e3 for r in rows]
+    bars = dict(type="data", symmetric=False, array=[r["time_hi_s"] * 1e3 - m for r, m in zip(rows, ms, strict=True)],
+                arrayminus=[m - r["time_lo_s"] * 1e3 for r, m in zip(rows, ms, strict=True)])
+    tips = [_lab(labels, "tiles_hover", tiles=f"{r['tiles']:,}") for r in rows]
+    fig = go.Figure([go.Scatter(x=x, y=ms, error_y=bars, mode="lines+markers", name=_lab(labels, "method_tiled"),
+                                line_color=METHOD_COLORS["tiled"], hovertext=tips),
+                     go.Scatter(x=x, y=[r["sdpa_time_s"] * 1e3 for r in rows], mode="lines",
+                                name=_lab(labels, "method_sdpa"), line=dict(color=METHOD_COLORS["sdpa"], dash="dash"))])
+    fig.update_layout(title=_lab(labels, "cpu_time_title"), xaxis=log_axis(_lab(labels, "tile_axis"), dtick=None,
+                                                                           tickvals=x),
+                      yaxis=log_axis(_lab(labels, "ms")), height=340, legend=dict(orientation="h", y=-0.3),
+                      **_LAYOUT)
+    return fig
+
+
+def tile_io_figure(rows: list[dict], labels: Labels = None) -> go.Figure:
+    """The IO model's HBM traffic of the tiled pass at each tile size, against the textbook method's."""
+    x = [r["block"] for r in rows]
+    fig = go.Figure([go.Scatter(x=x, y=[r["hbm_bytes"] / 2**20 for r in rows], mode="lines+markers",
+                                name=_lab(labels, "io_tiled"), line_color=METHOD_COLORS["tiled"]),
+                     go.Scatter(x=x, y=[r["standard_hbm_bytes"] / 2**20 for r in rows], mode="lines",
+                                name=_lab(labels, "io_standard"),
+                                line=dict(color=METHOD_COLORS["naive"], dash="dash"))])
+    fig.update_layout(title=_lab(labels, "gpu_io_title"), xaxis=log_axis(_lab(labels, "tile_axis"), dtick=None,
+                                                                          tickvals=x),
+                      yaxis=log_axis(_lab(labels, "mib")), height=340, legend=dict(orientation="h", y=-0.3),
+                      **_LAYOUT)
     return fig

@@ -9,10 +9,12 @@ from tests.pages.apptest import assert_clean, open_page, settle
 PAGE = "pages/attention.py"
 
 
-def go(**params: str):
+def go(wait: bool = True, **params: str):
+    """Open the page; unless `wait` is False, let its background work end and draw it again, as a browser's
+    progress fragment would."""
     at = open_page(PAGE, **params)
     assert_clean(at)
-    return at
+    return settle(at) if wait else at
 
 
 def live_table(at):
@@ -30,7 +32,7 @@ def test_default_live_result_is_exact() -> None:
 
 @pytest.mark.slow
 def test_guard_refuses_the_naive_method_when_it_would_not_fit() -> None:
-    at = settle(go(n="8192", heads="16", d="8", bq="512", bk="512"))
+    at = go(n="8192", heads="16", d="8", bq="512", bk="512")
     assert any("naive would need" in w.value for w in at.warning)
     assert "naive" not in list(live_table(at).index)
 
@@ -40,7 +42,7 @@ def test_causal_step_through_and_bf16() -> None:
     at.toggle(key="causal").set_value(True).run()
     assert_clean(at)
     assert "skipped by the causal mask" in " ".join(c.value for c in at.caption)
-    slider = next(s for s in at.slider if s.key.startswith("step_"))
+    slider = at.slider(key="tile")
     slider.set_value(slider.max).run()
     assert_clean(at)
     assert "Row" in at.info[0].value
@@ -80,7 +82,7 @@ def test_a_long_live_run_shows_progress_and_can_be_cancelled() -> None:
     from ui import jobs
 
     # minutes on 2 cores: it must not block the page (settings no other test caches)
-    at = go(n="8192", heads="12", d="32", bq="512", bk="512")
+    at = go(False, n="8192", heads="12", d="32", bq="512", bk="512")
     assert_clean(at)
     bar = [e for e in at.main if type(e).__name__ == "Progress"]  # inside the progress fragment's block
     assert bar and "to go" in bar[0].proto.text
@@ -89,3 +91,25 @@ def test_a_long_live_run_shows_progress_and_can_be_cancelled() -> None:
     jobs.wait_all(60)
     at.run()
     assert any("Cancelled after" in i.value for i in at.info)
+
+
+def test_a_link_reproduces_the_tile_step() -> None:
+    at = go(tn="64", tb="16", tile="5")
+    assert at.slider(key="tile").value == 5 and at.query_params["tile"] == "5"
+    assert "Row" in at.info[0].value or "first tile" in at.info[0].value
+
+
+def test_time_against_tile_size_beside_the_io_model() -> None:
+    """On the CPU the tiled pass's time follows its tile count (a Python step per tile); the IO model's HBM
+    traffic for the same tiles falls as they grow, below the textbook method's."""
+    import json
+
+    at = go()
+    assert "Fastest here at tiles of" in " ".join(c.value for c in at.caption)
+    figs = {f["layout"]["title"]["text"]: f for f in (json.loads(c.proto.spec) for c in at.get("plotly_chart"))
+            if "title" in f["layout"]}
+    cpu, gpu = figs["measured here: time of one pass"], figs["IO model: what a GPU would move through HBM"]
+    tiled = dict(zip(cpu["data"][0]["x"], cpu["data"][0]["y"], strict=True))
+    assert tiled[16] > 2 * tiled[256]  # 16,384 tiles against 64: the loop, not the arithmetic
+    traffic = gpu["data"][0]["y"]
+    assert traffic == sorted(traffic, reverse=True) and traffic[-1] < gpu["data"][1]["y"][-1]

@@ -130,3 +130,9 @@ def test_training_shows_the_recorded_comparison_and_the_preset_where_formats_dif
     assert final["bf16"] > final["fp32"] + 0.1, "bf16 weights under SGD must end visibly behind fp32"
     stuck = summary["weights a gradient failed to move"].str.rstrip("%").astype(float)
     assert stuck["bf16"] > stuck["fp16"] > stuck["fp32"]
+
+
+def test_a_link_reproduces_the_range_formats() -> None:
+    at = go("range", rfmts="fp16,bf16")
+    assert at.multiselect(key="rfmts").value == ["fp16", "bf16"]
+    assert at.query_params["rfmts"] == "fp16,bf16"

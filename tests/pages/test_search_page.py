@@ -231,3 +231,13 @@ def test_the_race_is_shown_recorded_with_df_held_fixed_beside_tantivy_and_fts5()
     assert race["scan_ms"].iloc[-1] > 20 * race["inverted_ms"].iloc[-1]
     assert list(peers["query kind"]) == ["term", "and", "or", "phrase"]
     assert {"glassbox p50 (ms)", "tantivy p50 (ms)", "FTS5 p50 (ms)"} <= set(peers.columns)
+
+
+def test_a_link_reproduces_the_trace_step_and_the_recall_quotas() -> None:
+    at = go(view="trace", q="倒排 索引 -lucene", tstep="1")
+    assert at.slider(key="tstep").value == 1
+    at = go(view="trace", q="倒排", tstep="99")  # past the last step: the last step
+    assert at.slider(key="tstep").value == at.slider(key="tstep").max
+    at = go(view="recall", user="u03", quota_term="3", rq="索引")
+    assert at.slider(key="quota_term").value == 3 and at.text_input(key="rq").value == "索引"
+    assert at.query_params["quota_term"] == "3"

@@ -80,6 +80,26 @@ TEXT = {
     "measured.csv": ("Download the sweep (CSV)", "下载扫描结果（CSV）"),
     "measured.skipped": ("Sizes where the textbook method would not fit were measured without it.",
                          "教科书方法放不下的规模，测量时不包含该方法。"),
+    "tiles.title": ("Tile size: why tiled is slow on this CPU, and what it saves on a GPU",
+                    "分块大小：为什么分块方法在这台 CPU 上慢，以及它在 GPU 上省下了什么"),
+    "tiles.intro": ("The tiled pass at each tile size on the problem above, timed in interleaved rounds beside SDPA "
+                    "(left), and what the IO model says the same tiles would move through a GPU's HBM (right). Here "
+                    "each tile is one step of a Python loop calling PyTorch, so time follows the number of tiles; "
+                    "SDPA is one fused C++ kernel. On a GPU the loop is one kernel and the cost that matters is HBM "
+                    "traffic, which larger tiles cut below the textbook method's.",
+                    "左图：在上方的问题上，按各个分块大小运行分块方法，与 SDPA 交错计时；右图：IO 模型给出的同样分块在 GPU 上"
+                    "经过 HBM 的数据量。这里每个分块是 Python 循环中调用一次 PyTorch 的一步，所以时间随分块数变化；SDPA "
+                    "是一个融合的 C++ 内核。在 GPU 上整个循环是一个内核，关键代价是 HBM 访存量，分块越大，访存量越低于教科书方法。"),
+    "tiles.caption": ("Fastest here at tiles of {block} ({tiles} tiles in all); tiles of {small} need {most}. The "
+                      "tile counts do not depend on machine load.",
+                      "这里分块为 {block} 时最快（共 {tiles} 个分块）；分块为 {small} 时需要 {most} 个。分块数不受机器负载影响。"),
+    "tiles.csv": ("Download the tile sweep (CSV)", "下载分块扫描结果（CSV）"),
+    "plot.tile_axis": ("tile size (rows = columns)", "分块大小（行数 = 列数）"),
+    "plot.cpu_time_title": ("measured here: time of one pass", "本机实测：一次前向的时间"),
+    "plot.gpu_io_title": ("IO model: what a GPU would move through HBM", "IO 模型：GPU 上经过 HBM 的数据量"),
+    "plot.ms": ("ms", "毫秒"),
+    "plot.mib": ("MiB", "MiB"),
+    "plot.tiles_hover": ("{tiles} tiles", "{tiles} 个分块"),
     "io": ("IO model: bytes between HBM and SRAM", "IO 模型：HBM 与 SRAM 之间的数据搬运量"),
     "io.sram": ("SRAM per core (KiB)", "每个计算核的 SRAM（KiB）"),
     "io.caption": ("Counted for this implementation (Dao et al. 2022, Theorem 2): standard attention moves Θ(Nd + N²) "
