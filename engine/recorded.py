@@ -28,14 +28,15 @@ class Recorded:
 
     rows: list[dict[str, Any]]
     date: str
-    machine: str
+    machine: dict[str, Any]  # cpu (its model name), cores, torch, gpu (a name, or None)
     command: str
     settings: dict[str, Any]
     seconds: float
 
 
-def machine() -> str:
-    """This machine in one line: CPU model, cores, and the GPU when there is one."""
+def machine() -> dict[str, Any]:
+    """This machine: the CPU's model name, its cores, torch's version, and the GPU's name when there is one
+    (plain data, so that a page can say it in any language)."""
     cpu = platform.processor() or platform.machine()
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -44,10 +45,8 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    text = f"{cpu} · {os.cpu_count()} cores · torch {torch.__version__}"
-    if torch.cuda.is_available():
-        text += f" · {torch.cuda.get_device_name()}"
-    return text
+    gpu = torch.cuda.get_device_name() if torch.cuda.is_available() else None
+    return {"cpu": cpu, "cores": os.cpu_count(), "torch": torch.__version__, "gpu": gpu}
 
 
 def path(topic: str, name: str) -> Path:

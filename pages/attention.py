@@ -36,8 +36,9 @@ PARAMS = [("n", 1024, int_in(16, 8192)), ("d", 64, int_in(8, 256)), ("heads", 4,
           ("dtype", "fp32", choice(list(DTYPES))), ("dev", DEVICES[-1], choice(DEVICES)),
           ("tn", 128, int_in(16, 256)), ("tb", 32, int_in(8, 64)), ("sram", 100, int_in(16, 1024)),
           ("tile", 0, int_in(0, 4096))]
-FORMULA = (r"m' = \max(m,\ \mathrm{rowmax}(S_{ij})),\quad l' = e^{m-m'}\,l + \mathrm{rowsum}(e^{S_{ij}-m'}),"
-           r"\quad O' = e^{m-m'}\,O + e^{S_{ij}-m'}\,V_j,\quad \mathrm{out} = O/l")
+# one short line each, so that no formula is cut off on a phone
+FORMULAS = (r"m' = \max(m,\ \mathrm{rowmax}(S_{ij}))", r"l' = e^{m-m'}\,l + \mathrm{rowsum}(e^{S_{ij}-m'})",
+            r"O' = e^{m-m'}\,O + e^{S_{ij}-m'}\,V_j,\qquad \mathrm{out} = O/l")
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ class Settings:
 
 def main() -> None:
     """The page, part by part (see ../shared/DESIGN.md)."""
-    page.what_and_why(T, FORMULA)
+    page.what_and_why(T, *FORMULAS)
     s = controls()
     live(s)
     step_through(s)
@@ -147,9 +148,10 @@ def step_through(s: Settings) -> None:
         st.session_state["tile"] = 0
     step = st.slider(T("step.slider"), 0, last, key="tile")
     cur = trace.steps[step]
-    c = st.columns([1, 2])
+    c = st.columns(3)
     c[0].plotly_chart(P.tile_grid(trace, step, PL), width="stretch")
-    c[1].plotly_chart(P.tile_heatmaps(trace, step, PL), width="stretch")
+    c[1].plotly_chart(P.tile_heatmap(trace, step, "s", PL), width="stretch")
+    c[2].plotly_chart(P.tile_heatmap(trace, step, "p", PL), width="stretch")
     c = st.columns(2)
     c[0].plotly_chart(P.running_stats(trace, step, PL), width="stretch")
     final = out[0, cur.q_range[0]:cur.q_range[1]].double().numpy()

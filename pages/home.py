@@ -17,8 +17,9 @@ st.write(T("intro"))
 st.subheader(T("topics"))
 if not TOPICS:
     st.info(T("none_yet"))
-cols = st.columns(2)
 for i, topic in enumerate(TOPICS):
+    if i % 2 == 0:  # one row per pair: on a phone the columns stack, and the cards keep the sidebar's order
+        cols = st.columns(2)
     with cols[i % 2].container(border=True):
         title = A(f"topic.{topic.slug}.title")
         st.markdown(f"### {topic.icon} {title}")

@@ -51,13 +51,13 @@ PRESETS = {  # walkthrough step -> widget state it sets
                                        dataclasses.astuple(RECORDED["training-sgd-low"]), strict=True))},
 }
 
-FORMULA = (r"x = (-1)^{s}\cdot 2^{\,e-\text{bias}}\cdot\Bigl(1+\frac{m}{2^{M}}\Bigr)"
-           r"\qquad \text{loss scaling: } \nabla(sL) = s\,\nabla L")
+FORMULAS = (r"x = (-1)^{s}\cdot 2^{\,e-\text{bias}}\cdot\Bigl(1+\frac{m}{2^{M}}\Bigr)",
+            r"\text{loss scaling: } \nabla(sL) = s\,\nabla L")  # one line each: none is cut off on a phone
 
 
 def main() -> None:
     """The page, part by part (see ../shared/DESIGN.md)."""
-    page.what_and_why(T, FORMULA)
+    page.what_and_why(T, *FORMULAS)
     st.caption(T("device", device=device_label()))
     match controls():
         case "formats":

@@ -31,8 +31,10 @@ K_CHOICES = [5, 10, 20, 50]
 PRESETS = {1: {"view": "search", "q": "倒排 索引 -lucene"}, 2: {"view": "trace", "q": "倒排 索引 -lucene"},
            3: {"view": "search", "q": '"搜索引擎"'}, 4: {"view": "search", "q": "category:推荐 region:北京"},
            5: {"view": "search", "q": "(倒排 OR"}, 6: {"view": "why"}, 7: {"view": "recall", "user": "u03"}}
-FORMULA = (r"\mathrm{score}(d)=\sum_{t\in q}\ln\!\Big(1+\frac{N-df_t+0.5}{df_t+0.5}\Big)\cdot"
-           r"\frac{tf_{t,d}\,(k_1+1)}{tf_{t,d}+k_1\big(1-b+b\,\frac{|d|}{avgdl}\big)}")
+# one short line each, so that no formula is cut off on a phone
+FORMULAS = (r"\mathrm{score}(d)=\sum_{t\in q}\mathrm{idf}_t\cdot w_{t,d}",
+            r"w_{t,d}=\frac{tf_{t,d}\,(k_1+1)}{tf_{t,d}+k_1\big(1-b+b\,\frac{|d|}{avgdl}\big)}",
+            r"\mathrm{idf}_t=\ln\!\Big(1+\frac{N-df_t+0.5}{df_t+0.5}\Big)")
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,7 @@ class Settings:
 
 def main() -> None:
     """The page, part by part (see ../shared/DESIGN.md)."""
-    page.what_and_why(T, FORMULA)
+    page.what_and_why(T, *FORMULAS)
     s = controls()
     ix = session_index(s)
     status(ix.snapshot, s)

@@ -41,9 +41,10 @@ PRESETS = {1: {"method": "autoregressive", "temp": 100}, 2: {"method": "speculat
            3: {"method": "speculative", "temp": 0}, 4: {"method": "medusa", "temp": 0},
            5: {"method": "mtp", "temp": 100, "gamma": 2}, 6: {"method": "lookup", "temp": 0}}
 
-FORMULAS = (r"\text{accept } x_i \sim q_i \text{ with probability } \min\!\Big(1, \frac{p_i(x_i)}{q_i(x_i)}\Big),"
-            r"\quad\text{else emit } x \sim \frac{\max(0,\ p_i - q_i)}{\sum_x \max(0,\ p_i - q_i)}",
-            r"\mathbb{E}[\text{tokens per target pass}] = \frac{1-\alpha^{\gamma+1}}{1-\alpha},\qquad"
+# one short line each, so that no formula is cut off on a phone
+FORMULAS = (r"x_i \sim q_i,\quad P(\text{accept } x_i) = \min\!\Big(1, \frac{p_i(x_i)}{q_i(x_i)}\Big)",
+            r"\text{else emit } x \sim \frac{\max(0,\ p_i - q_i)}{\sum_x \max(0,\ p_i - q_i)}",
+            r"\mathbb{E}[\text{tokens per target pass}] = \frac{1-\alpha^{\gamma+1}}{1-\alpha}",
             r"\text{speedup} = \frac{1-\alpha^{\gamma+1}}{(1-\alpha)(\gamma c + 1)}")
 HF_CODE = '''from transformers import AutoModelForCausalLM, AutoTokenizer
 
@@ -160,9 +161,7 @@ def live(models, s: Settings):
     else:
         g, base = run(models, s, s.method, "autoregressive")
     st.header(T("view"))
-    st.markdown(P.legend_html(PL), unsafe_allow_html=True)
-    st.markdown(P.acceptance_html(g, encode(s.prompt), PL), unsafe_allow_html=True)
-    m = summary(g, base)
+    m = summary(g, base)  # the counts first: on a laptop screen they are the first thing under the controls
     c = st.columns(5)
     with c[0]:
         speed(models, s)
@@ -171,6 +170,8 @@ def live(models, s: Settings):
     c[2].metric(T("m.alpha"), "—" if m["acceptance_rate"] is None else f"{m['acceptance_rate']:.2f}")
     c[3].metric(T("m.per_call"), f"{m['tokens_per_target_call']:.2f}")
     c[4].metric(T("m.accepted"), f"{m['mean_accepted']:.2f}")
+    st.markdown(P.legend_html(PL), unsafe_allow_html=True)
+    st.markdown(P.acceptance_html(g, encode(s.prompt), PL), unsafe_allow_html=True)
     if s.temp <= 0 and s.method != "autoregressive":
         same = g.tokens == base.tokens
         (st.success if same else st.error)(T("greedy_same" if same else "greedy_differs"))
@@ -338,7 +339,7 @@ def exactness(models, s: Settings) -> None:
     """A live χ² test that the sampler keeps the target's distribution, and two wrong rules it catches."""
     st.header(T("exact"))
     st.markdown(T("exact.intro"))
-    c = st.columns(3)
+    c = st.columns([2, 4, 1.2])  # the rule's three labels need the room: a third of the row cut the last one off
     samples = c[0].select_slider(T("exact.samples"), SAMPLES, key="samples")
     rule = c[1].segmented_control(T("exact.rule"), list(RULES), key="rule",
                                   format_func=lambda r: T(f"rule.{r}")) or "exact"

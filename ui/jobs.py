@@ -97,6 +97,7 @@ class Job:
 class _Registry:
     def __init__(self) -> None:
         self.jobs: dict[Hashable, Job] = {}
+        self.started: list[Job] = []  # every job ever started, forgotten or not, so exit can stop them all
         self.lock = threading.Lock()
 
     def running(self) -> int:
@@ -130,8 +131,11 @@ def running() -> list[Job]:
 
 
 def wait_all(timeout_s: float = LIMIT_S, cancel: bool = False) -> None:
-    """Wait for every running job to end (cancelling them first if `cancel`)."""
-    deadline, jobs = time.monotonic() + timeout_s, running()
+    """Wait for every running job to end, forgotten ones included (cancelling them first if `cancel`)."""
+    reg = _registry()
+    with reg.lock:
+        jobs = [j for j in reg.started if j.state == "running"]
+    deadline = time.monotonic() + timeout_s
     for job in jobs if cancel else ():
         job.cancel()
     for job in jobs:
@@ -175,6 +179,7 @@ def start(key: Hashable, work: Callable[[Tick], R], total: float, unit_s: float 
         job.thread = threading.Thread(target=_run, args=(job, work), name=f"glassbox-job-{len(reg.jobs)}",
                                       daemon=True)
         reg.jobs[pk] = job
+        reg.started = [j for j in reg.started if j.state == "running"] + [job]
         job.thread.start()
     return job
 
@@ -199,8 +204,11 @@ def not_yet() -> None:
 
 def recorded_caption(rec: object) -> None:
     """Say where and when a shipped result (engine.recorded.Recorded) was measured."""
-    st.caption(T("job.recorded", command=rec.command, machine=rec.machine, date=rec.date,
-                 seconds=f"{rec.seconds:,.0f}"))
+    m = rec.machine
+    where = T("job.machine", cpu=m["cpu"], cores=m["cores"], torch=m["torch"])
+    if m.get("gpu"):
+        where += f" · {m['gpu']}"
+    st.caption(T("job.recorded", command=rec.command, machine=where, date=rec.date, seconds=f"{rec.seconds:,.0f}"))
 
 
 def background(key: Hashable, work: Callable[[Tick], R], total: float, *, start_now: bool = False,

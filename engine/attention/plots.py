@@ -57,20 +57,20 @@ def tile_grid(trace: AttentionTrace, step: int, labels: Labels = None) -> go.Fig
     return fig
 
 
-def tile_heatmaps(trace: AttentionTrace, step: int, labels: Labels = None) -> go.Figure:
-    """The current tile's scores S and weights P = exp(S − m_new)."""
+def tile_heatmap(trace: AttentionTrace, step: int, which: str, labels: Labels = None) -> go.Figure:
+    """The current tile's scores S (`which` = "s") or weights P = exp(S − m_new) ("p"), one figure each so
+    that each keeps its own colour bar clear of the other's axis, and so they stack on a phone."""
     s = trace.steps[step]
-    fig = make_subplots(1, 2, subplot_titles=(_lab(labels, "s_title"), _lab(labels, "p_title")),
-                        horizontal_spacing=0.12)
-    sv = s.s.double().numpy()
-    fig.add_trace(go.Heatmap(z=np.where(np.isfinite(sv), sv, np.nan), colorscale="RdBu", zmid=0,
-                             colorbar=dict(x=0.44, len=0.9)), 1, 1)
-    fig.add_trace(go.Heatmap(z=s.p.double().numpy(), colorscale="Viridis", zmin=0, zmax=1), 1, 2)
-    x0, y0 = s.k_range[0], s.q_range[0]
-    for col in (1, 2):
-        fig.update_xaxes(title_text=_lab(labels, "key_from", start=x0), row=1, col=col)
-        fig.update_yaxes(title_text=_lab(labels, "query_from", start=y0), autorange="reversed", row=1, col=col)
-    fig.update_layout(height=340, **_LAYOUT)
+    if which == "s":
+        sv = s.s.double().numpy()
+        heat = go.Heatmap(z=np.where(np.isfinite(sv), sv, np.nan), colorscale="RdBu", zmid=0)
+    else:
+        heat = go.Heatmap(z=s.p.double().numpy(), colorscale="Viridis", zmin=0, zmax=1)
+    fig = go.Figure(heat)
+    fig.update_layout(title=_lab(labels, f"{which}_title"), height=320,
+                      xaxis_title=_lab(labels, "key_from", start=s.k_range[0]),
+                      yaxis=dict(title=_lab(labels, "query_from", start=s.q_range[0]), autorange="reversed"),
+                      **_LAYOUT)
     return fig
 
 

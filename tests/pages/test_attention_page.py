@@ -74,7 +74,7 @@ def test_walkthrough_guard_preset() -> None:
 def test_default_sweep_is_the_recorded_one_with_where_and_when() -> None:
     at = go()
     caption = next(c.value for c in at.caption if "Recorded by" in c.value)
-    assert "python -m engine.attention.bench --record" in caption and "cores" in caption
+    assert "python -m engine.attention.bench --record" in caption and "2 cores" in caption
     assert len(at.get("plotly_chart")) >= 7  # the recorded sweep is drawn without pressing anything
 
 

@@ -62,6 +62,7 @@ TEXT |= {
                     "settings.",
                     "这些设置没有已记录的结果（记录的是默认设置）。点击按钮开始测量：它在后台运行，期间页面仍可使用，"
                     "结果会按这些设置共享。"),
+    "job.machine": ("{cpu} · {cores} cores · torch {torch}", "{cpu} · {cores} 核 · torch {torch}"),
     "job.estimate": ("On this server it takes {eta} (from the recorded run's pace); the page stays usable meanwhile.",
                      "在这台服务器上约需 {eta}（按已记录运行的速度估计）；期间页面仍可使用。"),
 }

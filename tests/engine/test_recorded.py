@@ -1,0 +1,50 @@
+"""engine.recorded: shipped measurements round-trip, say where and when they were taken, and match the settings
+the engines define today (a recording of settings that changed since would be shown for the wrong problem)."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import pytest
+
+from engine import recorded
+
+
+def test_save_and_load_round_trip(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(recorded, "ROOT", tmp_path)
+    (tmp_path / "topic").mkdir()
+    out = recorded.save("topic", "demo", [{"n": 1, "ms": 0.5}], {"n": [1]}, 2.345)
+    rec = recorded.load("topic", "demo")
+    assert out.exists() and rec.rows == [{"n": 1, "ms": 0.5}] and rec.settings == {"n": [1]}
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", rec.date) and rec.seconds == 2.3
+    assert rec.machine["cores"] >= 1 and rec.machine["cpu"] and rec.command.startswith("python -m engine.topic.bench")
+    assert recorded.load("topic", "missing") is None
+
+
+def _shipped(topic: str, name: str) -> recorded.Recorded:
+    rec = recorded.load(topic, name)
+    assert rec is not None, f"engine/{topic}/recorded/{name}.json is not shipped"
+    assert rec.rows and rec.seconds > 0 and rec.command == f"python -m engine.{topic}.bench --record"
+    return rec
+
+
+def test_shipped_recordings_match_todays_settings() -> None:
+    from engine.attention.compare import DEFAULT_SWEEP
+    from engine.numerics.training import MODES, RECORDED
+    from engine.search.inspect import RACE_SIZES
+    from engine.specdec.generate import METHODS
+    from engine.specdec.stats import COMPARE_DEFAULTS, SWEEP_DEFAULTS
+
+    sweep = _shipped("attention", "sweep")
+    assert sweep.settings == DEFAULT_SWEEP and [r["n"] for r in sweep.rows] == DEFAULT_SWEEP["ns"]
+    for name, cfg in RECORDED.items():
+        rec = _shipped("numerics", name)
+        assert rec.settings == dataclasses.asdict(cfg) and list(rec.rows[0]) == list(MODES)
+        assert all(len(r["losses"]) == cfg.steps for r in rec.rows[0].values())
+    compare, gammas = _shipped("specdec", "compare"), _shipped("specdec", "sweep")
+    assert compare.settings == COMPARE_DEFAULTS and [r["method"] for r in compare.rows] == list(METHODS)
+    assert gammas.settings == SWEEP_DEFAULTS and [r["gamma"] for r in gammas.rows] == SWEEP_DEFAULTS["gammas"]
+    race = _shipped("search", "race-search")
+    assert race.settings == {"sizes": RACE_SIZES} and [r["docs"] for r in race.rows] == RACE_SIZES
+    assert [r["kind"] for r in _shipped("search", "peers").rows] == ["term", "and", "or", "phrase"]
