@@ -7,18 +7,28 @@ from typing import Any
 
 import streamlit as st
 
+_PUBLISHED = "_glassbox_published"  # what this session last wrote to the URL, per parameter
+
 
 def bind(key: str, default: Any, parse: Callable[[str], Any] = str, param: str | None = None) -> None:
     """Give widget `key` its starting value from the URL parameter (default: the key), else `default`.
 
     `parse` turns the URL text into a value and raises ValueError (or KeyError) for anything invalid.
     """
+    raw = st.query_params.get(param or key)
     if key in st.session_state:
+        published = st.session_state.get(_PUBLISHED, {}).get(param or key)
+        if raw is not None and published is not None and raw != published:
+            # the URL changed under the page (browser Back or Forward, or an edited address): follow it
+            try:
+                st.session_state[key] = parse(raw)
+                return
+            except (ValueError, KeyError):
+                pass
         # re-assigning keeps the value when its widget is not drawn in this run (another view is open), which
         # Streamlit would otherwise forget
         st.session_state[key] = st.session_state[key]
         return
-    raw = st.query_params.get(param or key)
     try:
         st.session_state[key] = parse(raw) if raw is not None else default
     except (ValueError, KeyError):
@@ -27,11 +37,17 @@ def bind(key: str, default: Any, parse: Callable[[str], Any] = str, param: str |
 
 def publish(*keys: str) -> None:
     """Write the current value of each widget `key` back to the URL (a list or tuple as comma-separated items,
-    which `items_of` reads back)."""
+    which `items_of` reads back), all in one change: the browser then keeps one history entry per change of
+    view or setting, so Back returns to the previous one instead of stepping through single parameters."""
+    published = st.session_state.setdefault(_PUBLISHED, {})
+    wanted = dict(st.query_params.to_dict())
     for key in keys:
         if key in st.session_state:
             value = st.session_state[key]
-            st.query_params[key] = ",".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
+            wanted[key] = published[key] = (",".join(map(str, value)) if isinstance(value, list | tuple)
+                                            else str(value))
+    if wanted != st.query_params.to_dict():
+        st.query_params.from_dict(wanted)
 
 
 def items_of(options: list[str]) -> Callable[[str], list[str]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -35,3 +37,17 @@ def test_query_explanation_and_every_view(page, app_url: str, screenshots) -> No
         name = label.lower().replace(" ", "-").replace("?", "")
         page.screenshot(path=str(screenshots / f"search-{name}.png"), full_page=True)
     assert "view=recall" in page.url
+
+
+def test_browser_back_returns_to_the_previous_view(page, app_url: str) -> None:
+    page.goto(f"{app_url}/search?lang=en&view=search")
+    wait_for_app_run(page, timeout_ms=300_000)
+    main = page.get_by_test_id("stMain")
+    main.get_by_test_id("stButtonGroup").get_by_text("Step-through", exact=True).click()
+    wait_for_app_run(page)
+    expect(page).to_have_url(re.compile(r"view=trace"))
+    page.go_back()
+    wait_for_app_run(page)
+    expect(page).to_have_url(re.compile(r"view=search"))
+    expect(main.get_by_test_id("stTextInput").filter(has_text="Query").first).to_be_visible()  # search view again
+    assert_no_errors(page)

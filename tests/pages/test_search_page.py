@@ -241,3 +241,14 @@ def test_a_link_reproduces_the_trace_step_and_the_recall_quotas() -> None:
     at = go(view="recall", user="u03", quota_term="3", rq="索引")
     assert at.slider(key="quota_term").value == 3 and at.text_input(key="rq").value == "索引"
     assert at.query_params["quota_term"] == "3"
+
+
+def test_the_view_follows_the_url_when_it_changes_under_the_page() -> None:
+    """Browser Back rewrites the URL and reruns the page: the widgets follow the URL, not the session's last
+    value (which would write itself back and undo the Back)."""
+    at = go(view="search")
+    at.segmented_control(key="view").set_value("trace").run()
+    assert at.query_params["view"] == "trace"
+    at.query_params["view"] = "search"  # what Back does
+    at.run()
+    assert at.segmented_control(key="view").value == "search" and at.query_params["view"] == "search"
