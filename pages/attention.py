@@ -107,7 +107,7 @@ def live(s: Settings) -> None:
     # a large N (or fp16, which the CPU emulates) takes minutes: it runs in the background with its progress
     row = jobs.background(("live", s, skip), lambda tick: run_case(
         s.n, s.d, s.heads, DTYPES[s.dtype], s.causal, LIVE_ROUNDS, s.bq, s.bk, s.device, skip,
-        lambda share: tick(share, f"N={s.n}")), total=1.0, auto=True, wait_s=LIVE_WAIT_S)
+        lambda share: tick(share, f"N={s.n}")), total=1.0, auto=True, wait_s=LIVE_WAIT_S, slot="attention-live")
     if row is None:
         return
     methods = [m for m in METHODS if m in row]
@@ -211,7 +211,7 @@ def tiles(s: Settings) -> None:
     blocks = [b for b in TILE_BLOCKS if b <= s.n and (s.n // b) ** 2 <= MAX_TILES]
     rows = jobs.background(("tiles", s), lambda tick: tile_sweep(
         s.n, s.d, s.heads, DTYPES[s.dtype], s.causal, blocks, LIVE_ROUNDS, s.device,
-        lambda d, n: tick(d / n, f"{d}/{n}")), total=1.0, auto=True)
+        lambda d, n: tick(d / n, f"{d}/{n}")), total=1.0, auto=True, wait_s=0.0, delay_s=1.0, slot="attention-tiles")
     if rows is None:
         return
     c = st.columns(2)

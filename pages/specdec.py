@@ -189,7 +189,7 @@ def speed(models, s: Settings) -> None:
     timed = jobs.background(key, lambda tick: timed_runs(
         models, s.prompt, methods, ROUNDS, lambda d, _n: tick(d, f"{d}/{len(methods) * ROUNDS}"), max_new_tokens=s.new,
         temperature=s.temp, gamma=s.gamma, seed=s.seed, top_k=s.top_k, top_p=s.top_p),
-        total=len(methods) * ROUNDS, auto=True, wait_s=0.0)
+        total=len(methods) * ROUNDS, auto=True, wait_s=0.0, delay_s=1.0, slot="specdec-speed")
     if timed is None:
         st.metric(T("m.tokens_s"), "…")
         return

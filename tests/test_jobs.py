@@ -64,3 +64,19 @@ def test_at_most_max_running_jobs_and_one_per_key() -> None:
     gate.set()
     jobs.wait_all(5)
     assert all(j.state == "done" for j in started)
+
+
+def test_an_auto_job_is_superseded_when_the_session_moves_on() -> None:
+    """A session that leaves settings whose timing is still running cancels it (and forgets it, so a later
+    visitor starts it afresh) instead of leaving it to take the cores from the settings now shown."""
+    import streamlit as st
+
+    gate = threading.Event()
+    old, new = ("jobs-test", "old", time.time()), ("jobs-test", "new", time.time())
+    jobs.background(old, _work(1, gate), 1, auto=True, wait_s=0.0, slot="s")
+    first = jobs.get(old)
+    jobs.background(new, _work(1, gate), 1, auto=True, wait_s=0.0, slot="s")
+    gate.set()
+    first.thread.join(5)
+    assert first.state == "cancelled" and jobs.get(old) is None and jobs.get(new) is not None
+    st.session_state.pop("_glassbox_auto_jobs", None)

@@ -109,8 +109,10 @@ def _registry() -> _Registry:
     return _Registry()
 
 
-def _run(job: Job, work: Callable[[Tick], R]) -> None:
+def _run(job: Job, work: Callable[[Tick], R], delay_s: float = 0.0) -> None:
     try:
+        if delay_s and job.cancel_event.wait(delay_s):  # cancelled before it began
+            raise Cancelled("cancelled")
         result = work(job.tick)
         store_result(job.key, result)
         job.state = "done"
@@ -165,9 +167,9 @@ def get(key: Hashable) -> Job | None:
 
 
 def start(key: Hashable, work: Callable[[Tick], R], total: float, unit_s: float | None = None,
-          limit_s: float = LIMIT_S) -> Job | None:
-    """Start `work` in a background thread (or return the job already running for `key`); None when
-    `MAX_RUNNING` jobs are already running on this server."""
+          limit_s: float = LIMIT_S, delay_s: float = 0.0) -> Job | None:
+    """Start `work` in a background thread after `delay_s` (or return the job already running for `key`);
+    None when `MAX_RUNNING` jobs are already running on this server."""
     reg, pk = _registry(), plain_key(key)
     with reg.lock:
         old = reg.jobs.get(pk)
@@ -176,7 +178,7 @@ def start(key: Hashable, work: Callable[[Tick], R], total: float, unit_s: float 
         if reg.running() >= MAX_RUNNING:
             return None
         job = Job(pk, float(total), unit_s, limit_s)
-        job.thread = threading.Thread(target=_run, args=(job, work), name=f"glassbox-job-{len(reg.jobs)}",
+        job.thread = threading.Thread(target=_run, args=(job, work, delay_s), name=f"glassbox-job-{len(reg.jobs)}",
                                       daemon=True)
         reg.jobs[pk] = job
         reg.started = [j for j in reg.started if j.state == "running"] + [job]
@@ -211,19 +213,38 @@ def recorded_caption(rec: object) -> None:
     st.caption(T("job.recorded", command=rec.command, machine=where, date=rec.date, seconds=f"{rec.seconds:,.0f}"))
 
 
+def _supersede(slot: str, key: Hashable) -> None:
+    """Cancel the auto job this session last started in `slot` when it asks for another key there: a timing
+    of settings the visitor has just left would only take the cores from the one they now look at."""
+    mine = st.session_state.setdefault("_glassbox_auto_jobs", {})
+    old = mine.get(slot)
+    if old is not None and old != plain_key(key):
+        job = get(old)
+        if job is not None and job.state == "running":
+            job.cancel()
+            with _registry().lock:
+                _registry().jobs.pop(old, None)  # forgotten: whoever asks for it again starts it afresh
+    mine[slot] = plain_key(key)
+
+
 def background(key: Hashable, work: Callable[[Tick], R], total: float, *, start_now: bool = False,
-               auto: bool = False, unit_s: float | None = None, wait_s: float = WAIT_S) -> R | None:
+               auto: bool = False, unit_s: float | None = None, wait_s: float = WAIT_S,
+               delay_s: float = 0.0, slot: str | None = None) -> R | None:
     """The shared result for `key` when there is one. Otherwise, when `start_now` (a button was pressed), or
     `auto` and no job for `key` was started yet, or one is already running: run `work` in the background, wait
     up to `wait_s` for it, then draw its progress bar, estimate and cancel button in a fragment that refreshes
     itself while the rest of the page stays live, and return None. An ended job that left no result
-    (cancelled, timed out, failed) says so, with a button to run it again."""
+    (cancelled, timed out, failed) says so, with a button to run it again. `delay_s` holds secondary work
+    back so that the page this run draws gets the cores first; an auto job in a named `slot` is cancelled when
+    this session moves on to other settings in the same slot."""
+    if auto and slot is not None:
+        _supersede(slot, key)
     found, value = cached_result(key)
     if found:
         return value  # type: ignore[return-value]
     job = get(key)
     if (start_now or (auto and job is None)) and (job is None or job.state != "running"):
-        job = start(key, work, total, unit_s)
+        job = start(key, work, total, unit_s, delay_s=delay_s)
         if job is None:
             st.warning(T("job.busy", n=MAX_RUNNING))
             return None
