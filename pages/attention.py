@@ -143,10 +143,7 @@ def step_through(s: Settings) -> None:
         return tiled_attention(q, k, v, s.causal, block_q=tb, block_k=tb, return_trace=True)
 
     out, trace = shared_result(("trace", tn, tb, d, s.causal, s.dtype), make_trace)
-    last = len(trace.steps) - 1
-    if not 0 <= st.session_state.get("tile", 0) <= last:  # a smaller problem, or a link's step past its end
-        st.session_state["tile"] = 0
-    step = st.slider(T("step.slider"), 0, last, key="tile")
+    step = page.step_slider(T("step.slider"), len(trace.steps) - 1, "tile")
     cur = trace.steps[step]
     c = st.columns(3)
     c[0].plotly_chart(P.tile_grid(trace, step, PL), width="stretch")

@@ -47,7 +47,7 @@ PRESETS = {  # walkthrough step -> widget state it sets
     6: {"view": "gradients", "layer": "activation", "gfmt": "bf16", "scale": 0},
     7: {"view": "gradients", "layer": "activation", "gfmt": "fp8_e4m3", "scale": 0},
     8: {"view": "training", "init": RECORDED["training-scale-28"].init_log2, "interval": 50},
-    9: {"view": "training", **dict(zip(("steps", "lr", "init", "interval", "opt", "weights"),
+    9: {"view": "training", **dict(zip(("steps", "tlr", "init", "interval", "opt", "weights"),
                                        dataclasses.astuple(RECORDED["training-sgd-low"]), strict=True))},
 }
 
@@ -85,7 +85,7 @@ def controls() -> str:
                                 ("interval", TRAIN.growth_interval, int_in(1, 2000)),
                                 ("opt", TRAIN.optimizer, choice(list(OPTIMIZERS))),
                                 ("weights", TRAIN.weights, choice(list(WEIGHTS))),
-                                ("lr", TRAIN.lr, _one_of(LRS)), ("rfmts", NAMES, items_of(NAMES))]:
+                                ("tlr", TRAIN.lr, _one_of(LRS)), ("rfmts", NAMES, items_of(NAMES))]:
         bind(key, default, parse)
     return page.view_switch(T, VIEWS)
 
@@ -253,8 +253,8 @@ def training() -> None:
     opt = c[0].segmented_control(T("train.optimizer"), list(OPTIMIZERS), key="opt") or TRAIN.optimizer
     weights = c[1].segmented_control(T("train.weights"), list(WEIGHTS), format_func=lambda w: T(f"train.w.{w}"),
                                      key="weights") or TRAIN.weights
-    lr = c[2].select_slider(T("train.lr"), LRS, key="lr")
-    publish("steps", "init", "interval", "opt", "weights", "lr")
+    lr = c[2].select_slider(T("train.lr"), LRS, key="tlr")
+    publish("steps", "init", "interval", "opt", "weights", "tlr")
     cfg = TrainingSettings(steps, float(lr), init, int(interval), opt, weights)
     rec = next((r for r in map(lambda n: recorded.load("numerics", n), RECORDED)
                 if r is not None and r.settings == dataclasses.asdict(cfg)), None)

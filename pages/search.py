@@ -206,10 +206,9 @@ def step_through(ix: Index) -> None:
     if res is None or not res.trace:
         st.info(T("trace.none"))
         return
-    last = len(res.trace) - 1
-    if not 0 <= st.session_state.get("tstep", -1) <= last:  # a new query, or a link's step past its end
-        st.session_state["tstep"] = last
-    step = st.slider(T("trace.step"), 0, last, key="tstep")
+    if st.session_state.get("tstep", -1) < 0:  # no step chosen yet: show the whole query
+        st.session_state["tstep"] = len(res.trace) - 1
+    step = page.step_slider(T("trace.step"), len(res.trace) - 1, "tstep")
     st.plotly_chart(P.trace_steps(res, step, PL), width="stretch")
     rows = [{T("trace.col.op"): PL[f"op_{s.op}"], T("trace.col.label"): s.label, T("trace.col.size"): s.size,
              T("trace.col.ms"): round(s.ms, 4)} for s in res.trace[: step + 1]]

@@ -41,6 +41,17 @@ def view_switch(T: Translator, views: Sequence[str], key: str = "view") -> str:
     return value
 
 
+def step_slider(label: str, last: int, key: str) -> int:
+    """A slider over steps 0..`last` bound to session `key` (kept in range when the steps change, e.g. a new
+    query or a smaller problem); with a single step there is nothing to slide, and no slider (Streamlit
+    refuses a slider whose minimum equals its maximum)."""
+    if not 0 <= st.session_state.get(key, 0) <= last:
+        st.session_state[key] = last if st.session_state.get(key, 0) > last else 0
+    if last <= 0:
+        return 0
+    return st.slider(label, 0, last, key=key)
+
+
 def csv_download(label: str, data: pd.DataFrame | list[dict], filename: str, key: str | None = None) -> None:
     """Part 7: a button that downloads the data behind a figure or table as CSV."""
     frame = data if isinstance(data, pd.DataFrame) else pd.DataFrame(data)

@@ -56,6 +56,8 @@ class AttentionTrace:
 
 def count_tiles(n: int, m: int, block_q: int, block_k: int, causal: bool) -> tuple[int, int]:
     """(computed, skipped) tile counts: causal skips tiles whose first key is after their last query."""
+    if block_q < 1 or block_k < 1:
+        raise ValueError(f"tile sizes must be at least 1, not {block_q}×{block_k}")
     nq, nk = -(-n // block_q), -(-m // block_k)
     if not causal:
         return nq * nk, 0

@@ -25,7 +25,8 @@ define({
 class ParseError(CodedError):
     """What the user typed is neither a number nor a bit pattern of the format (a code, with the English default)."""
 
-_DECIMAL = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$|^[+-]?(inf|infinity|nan)$", re.IGNORECASE)
+_DECIMAL = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$|^[+-]?(inf|infinity|nan)$", re.IGNORECASE | re.ASCII)
+_PATTERN = {16: re.compile(r"^[0-9a-f]+$", re.IGNORECASE | re.ASCII), 2: re.compile(r"^[01]+$", re.ASCII)}
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,9 @@ class Parsed:
 def parse_input(text: str, fmt: str | FormatSpec) -> Parsed:
     """Read `text` as a decimal (`0.1`, `-1e-5`, `inf`, `nan`) or a pattern (`0x3C00`, `0b0011110000000000`).
 
-    A pattern must fit the format's width; anything else raises ParseError (a ValueError) with a code.
+    Underscores and spaces group digits and are ignored (`0x3C_00`, `0b0 01111 0000000000`, `1_000`); only ASCII
+    digits count, so `١٢٣` or `0x٣` is refused rather than read as 123 or 3, and a pattern has no sign. A pattern
+    must fit the format's width; anything else raises ParseError (a ValueError) with a code.
     """
     f = get_format(fmt)
     s = text.strip().replace("_", "").replace(" ", "")
@@ -51,10 +54,9 @@ def parse_input(text: str, fmt: str | FormatSpec) -> Parsed:
         base, digits = (16, 4) if low[1] == "x" else (2, 1)
         kind = "hex" if base == 16 else "binary"
         body = s[2:]
-        try:
-            bits = int(body, base)
-        except ValueError:
-            raise ParseError(f"numerics.bad_{kind}", text=repr(text.strip())) from None
+        if not _PATTERN[base].match(body):  # int() would take a sign (0x-1 is −1) and any Unicode digit
+            raise ParseError(f"numerics.bad_{kind}", text=repr(text.strip()))
+        bits = int(body, base)
         if bits >= 2**f.bits or len(body) * digits > ((f.bits + digits - 1) // digits) * digits:
             want = (f.bits + 3) // 4 if base == 16 else f.bits
             raise ParseError(f"numerics.too_wide_{kind}", fmt=f.name, bits=f.bits, want=want, text=repr(text.strip()),

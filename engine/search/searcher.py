@@ -99,8 +99,8 @@ class _Evaluator:
                 return self.step("and", f"{text} → {' AND '.join(terms)}", t0, BitMap.intersection(*sets))
             case Phrase(text=text):
                 return self.phrase(text)
-            case Prefix(text=text):
-                return self.prefix(text)
+            case Prefix(text=text, pos=pos):
+                return self.prefix(text, pos)
             case Field(name=name, value=value, pos=pos):
                 kv = (name, keyword(value))
                 if kv not in self.snap.keywords and name not in (known := self.snap.field_names()):
@@ -130,7 +130,7 @@ class _Evaluator:
                 return self.step("or", self.label(node), t0, BitMap.union(*sets))
         raise TypeError(node)
 
-    def prefix(self, text: str) -> BitMap:
+    def prefix(self, text: str, pos: int = 0) -> BitMap:
         stem = unicodedata.normalize("NFKC", text).lower()
         t0 = time.perf_counter()
         out, n_terms, names = BitMap(), 0, set()
@@ -138,7 +138,7 @@ class _Evaluator:
             r = seg.prefix_range(stem)
             n_terms += len(r)
             if n_terms > MAX_PREFIX_TERMS:
-                raise QueryError("search.prefix_too_many", 0, prefix=text, limit=MAX_PREFIX_TERMS)
+                raise QueryError("search.prefix_too_many", pos, prefix=text, limit=MAX_PREFIX_TERMS)
             for t in r:
                 out |= seg.bitmaps[t] - tomb if tomb else seg.bitmaps[t]
             names.update(seg.terms[r.start:r.stop])
@@ -199,7 +199,11 @@ def search(snap: Snapshot, query: str, k: int = 10, explain_hits: bool = True, h
         trace.append(TraceStep("parse", described, 0, (time.perf_counter() - t0) * 1e3))
     ev = _Evaluator(snap, trace, notes, labels)
     ev.analyse_words(node)
-    matched = ev.eval(node)
+    try:
+        matched = ev.eval(node)
+    except QueryError as err:  # found while evaluating (a prefix too wide): it still names the query it is in
+        err.query = err.query or query
+        raise
     if matched is None:
         return SearchResult([], 0, trace or [], described, [], notes or [Message("search.nothing")])
     return _ranked(ev, matched, k, explain_hits, highlight_hits, described, small)

@@ -9,6 +9,7 @@ tree of candidates in one pass with a tree attention mask and accepts the longes
 
 from __future__ import annotations
 
+import math
 import time
 
 import torch
@@ -71,7 +72,15 @@ def expected_tokens_per_call(alpha: float, gamma: int) -> float:
     return gamma + 1.0 if alpha >= 1.0 else (1 - alpha ** (gamma + 1)) / (1 - alpha)
 
 
-def _check(models: Models, prompt: str, method: str, gamma: int, max_new_tokens: int) -> list[int]:
+def _check(models: Models, prompt: str, method: str, gamma: int, max_new_tokens: int, temperature: float,
+           top_k: int | None, top_p: float | None) -> list[int]:
+    # what torch would otherwise reject deep inside sampling with a RuntimeError, said at the API
+    if not math.isfinite(temperature) or temperature < 0:
+        raise ValueError(f"temperature must be a finite number ≥ 0 (0 is greedy), not {temperature!r}")
+    if top_p is not None and not (0 < top_p <= 1):
+        raise ValueError(f"top_p must be in (0, 1] (or None for no nucleus cut), not {top_p!r}")
+    if top_k is not None and top_k < 1:
+        raise ValueError(f"top_k must be at least 1 (or None for no cut), not {top_k!r}")
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
     needs = {"speculative": models.draft, "medusa": models.medusa, "mtp": models.mtp}
@@ -110,7 +119,7 @@ def generate(models: Models, prompt: str, method: str = "speculative", max_new_t
     gamma: tokens drafted per step (for MTP at most its depth); tree: Medusa's candidate paths (default: the
     tree chosen when the heads were trained); epsilon, delta: Medusa's typical acceptance above temperature 0.
     """
-    seq = _check(models, prompt, method, gamma, max_new_tokens)
+    seq = _check(models, prompt, method, gamma, max_new_tokens, temperature, top_k, top_p)
     ctx = Context(models.target, lambda z: distribution(z, temperature, top_k, top_p),
                   torch.Generator().manual_seed(seed), temperature)
     drafter = drafter_for(method, models, ctx, gamma, ngram, tree or models.tree, epsilon, delta, top_k, top_p)

@@ -113,3 +113,9 @@ def test_time_against_tile_size_beside_the_io_model() -> None:
     assert tiled[16] > 2 * tiled[256]  # 16,384 tiles against 64: the loop, not the arithmetic
     traffic = gpu["data"][0]["y"]
     assert traffic == sorted(traffic, reverse=True) and traffic[-1] < gpu["data"][1]["y"][-1]
+
+
+def test_a_step_through_of_a_single_tile_has_no_slider_and_no_error() -> None:
+    at = go(tn="16", tb="16")
+    assert_clean(at)
+    assert not [s for s in at.slider if s.key == "tile"] and "first tile" in at.info[0].value

@@ -136,3 +136,9 @@ def test_a_link_reproduces_the_range_formats() -> None:
     at = go("range", rfmts="fp16,bf16")
     assert at.multiselect(key="rfmts").value == ["fp16", "bf16"]
     assert at.query_params["rfmts"] == "fp16,bf16"
+
+
+@pytest.mark.parametrize("x", ["0x-1", "0b-1", "0x٣"])
+def test_signed_or_non_ascii_patterns_get_a_message(x: str) -> None:
+    at = go("explorer", fmt="fp16", x=x)
+    assert any("not a valid" in w.value for w in at.warning)

@@ -103,3 +103,12 @@ def test_causal_skips_about_half_the_tiles() -> None:
 def test_bad_input_raises_value_error(bad) -> None:
     with pytest.raises(ValueError):
         bad()
+
+
+def test_count_tiles_refuses_a_zero_tile() -> None:
+    import pytest
+
+    from engine.attention import count_tiles
+
+    with pytest.raises(ValueError):
+        count_tiles(16, 16, 0, 16, False)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.numerics.parse import parse_input
+from engine.numerics.parse import ParseError, parse_input
 
 
 def test_decimals_and_specials() -> None:
@@ -44,3 +44,14 @@ def test_anything_parses_or_raises_value_error(text: str, fmt: str) -> None:
         assert str(e)  # a message for the user, never an empty error
     else:
         assert (p.value is None) != (p.bits is None)
+
+
+@pytest.mark.parametrize("text", ["0x-1", "0b-1", "0x+3", "١٢٣", "0x٣", "0b1２"])
+def test_patterns_have_no_sign_and_digits_are_ascii(text: str) -> None:
+    with pytest.raises(ParseError):
+        parse_input(text, "fp16")
+
+
+def test_underscores_and_spaces_group_digits() -> None:
+    assert parse_input("0x3C_00", "fp16").bits == 0x3C00 and parse_input("1_000", "fp16").value == 1000.0
+    assert parse_input("0b0 01111 0000000000", "fp16").bits == 0x3C00

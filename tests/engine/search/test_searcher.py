@@ -37,3 +37,18 @@ def test_one_analyzer_call_for_all_words_equals_one_per_word(analyzer, words: li
     ev.analyse_words(node)
     for i, w in enumerate(words):
         assert ev.word_terms[i * 100] == analyzer.terms(w, mode="precise"), w
+
+
+def test_a_prefix_too_wide_points_at_itself_in_the_query(analyzer, monkeypatch) -> None:
+    import pytest
+
+    from engine.search.query import QueryError
+
+    monkeypatch.setattr(searcher, "MAX_PREFIX_TERMS", 1)
+    ix = Index(analyzer)
+    ix.add_many([Doc("1", "搜索 搜狗"), Doc("2", "搜集")])
+    q = "引擎 OR 搜*"
+    with pytest.raises(QueryError) as err:
+        ix.search(q)
+    assert err.value.code == "search.prefix_too_many"
+    assert err.value.position == q.index("搜*") and err.value.query == q

@@ -170,3 +170,11 @@ def test_every_method_is_a_drafter_with_one_shape(models: Models) -> None:
         assert all(callable(getattr(cls, m)) for m in ("propose", "verify", "commit"))
     body = inspect.getsource(gen_module.generate).split('"""', 2)[2]  # after the signature and docstring
     assert all(f'"{m}"' not in body for m in gen_module.METHODS)
+
+
+@pytest.mark.parametrize(("kw", "match"), [({"temperature": float("nan")}, "temperature"),
+                                           ({"temperature": -1.0}, "temperature"), ({"top_p": 0.0}, "top_p"),
+                                           ({"top_k": 0}, "top_k")])
+def test_sampling_settings_torch_would_choke_on_are_refused_at_the_api(tiny: Models, kw: dict, match: str) -> None:
+    with pytest.raises(ValueError, match=match):
+        generate(tiny, "a", "speculative", 4, **kw)
