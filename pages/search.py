@@ -13,7 +13,7 @@ from engine import recorded
 from engine.search import Analyzer, Doc, Index, QueryError, SearchResult, Snapshot
 from engine.search import plots as P
 from engine.search.analyzer import MODES
-from engine.search.corpus import CorpusError, benchmark_corpus, demo_corpus, parse_upload
+from engine.search.corpus import MAX_DOC_CHARS, CorpusError, benchmark_corpus, check_text, demo_corpus, parse_upload
 from engine.search.inspect import RACE_SIZES, forward_view, inverted_view, posting_stats, race, term_table
 from engine.search.recall import DEFAULT_QUOTAS, make_shop, recall
 from ui import jobs, page
@@ -160,7 +160,7 @@ def run_query(ix: Index, q: str, k: int) -> SearchResult | None:
 
 def explanation_tree(e, depth: int = 0) -> str:
     """The explanation as a nested markdown list: value, then what it is (translated from its code)."""
-    line = f"{'  ' * depth}- **{e.value:.6g}** {page.md(say(e))}"
+    line = f"{'  ' * depth}- **{e.value:.6g}** {page.md(say(e, markdown=False))}"
     return "\n".join([line, *(explanation_tree(d, depth + 1) for d in e.details)])
 
 
@@ -257,7 +257,7 @@ def measured(s: Settings) -> None:
 
 def analyzer_view(s: Settings) -> None:
     """jieba's three modes side by side on any text, and this session's own dictionary words."""
-    text = st.text_area(T("an.text"), T("an.sample"))
+    text = st.text_area(T("an.text"), T("an.sample"), max_chars=MAX_DOC_CHARS)
     c1, c2 = st.columns(2)
     drop = c1.checkbox(T("an.stop"), value=True)
     norm = c2.checkbox(T("an.norm"), value=True)
@@ -350,8 +350,8 @@ def load_corpus(src: str, upload) -> None:
     except CorpusError as e:
         st.warning(T("co.bad", msg=say(e)))
         return
-    except Exception as e:  # pip or the network failing is a message, not a crash
-        st.warning(T("co.fetch_failed", msg=type(e).__name__))
+    except Exception as e:  # pip or the network failing is a message, not a crash; only fetching uses them
+        st.warning(T("co.fetch_failed" if src == "bench" else "co.read_failed", msg=type(e).__name__))
         return
     st.session_state.update(corpus=src, edits=[])
     st.session_state.pop("ix_key", None)
@@ -367,14 +367,19 @@ def edit_documents(ix: Index) -> None:
     pick = st.selectbox(T("co.pick"), ["", *live_ids], format_func=lambda i: i or T("co.new"))
     current = snap.get(pick) if pick else None
     with st.form("doc"):
-        doc_id = st.text_input(T("co.id"), current.id if current else f"new{ix.next_docnum}")
-        title = st.text_input(T("co.title"), current.title if current else "")
-        text = st.text_area(T("co.text"), current.text if current else "")
+        doc_id = st.text_input(T("co.id"), current.id if current else f"new{ix.next_docnum}", max_chars=200)
+        title = st.text_input(T("co.title"), current.title if current else "", max_chars=500)
+        text = st.text_area(T("co.text"), current.text if current else "", max_chars=MAX_DOC_CHARS)
         c1, c2 = st.columns(2)
         cat = c1.text_input(T("co.category"), current.fields.get("category", "") if current else "")
         region = c2.text_input(T("co.region"), current.fields.get("region", "") if current else "")
         saved = st.form_submit_button(T("co.save"), type="primary")
     if saved:
+        try:
+            check_text(text, doc_id.strip())  # a run of letters that would stall jieba for every visitor
+        except CorpusError as e:
+            st.warning(T("co.bad", msg=say(e)))
+            return
         if not doc_id.strip() or not text.strip():
             st.warning(T("co.need"))
         else:
@@ -413,7 +418,7 @@ def recall_view() -> None:
     st.subheader(T("re.merged"))
     st.dataframe(pd.DataFrame([{T("re.col.item"): r.item.id, T("re.col.title"): r.item.title,
                                 T("re.col.admitted"): T(f"re.ch.{r.admitted_by}"),
-                                T("re.col.why"): "; ".join(f"{T(f're.ch.{c.channel}')}: {say(c.reason)}"
+                                T("re.col.why"): "; ".join(f"{T(f're.ch.{c.channel}')}: {say(c.reason, markdown=False)}"
                                                            for c in r.provenance)}
                                for r in merged]), hide_index=True, width="stretch")
     st.subheader(T("re.channels"))

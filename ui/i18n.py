@@ -35,9 +35,15 @@ def plot_labels(table: Table, defaults: Mapping[str, str]) -> dict[str, str]:
     return {k: translate(table, f"plot.{k}", lang) for k in defaults}
 
 
-def say(said: object) -> str:
-    """An engine's Message or CodedError (anything with `code` and `params`) in the current language."""
-    return translate(MESSAGES, said.code, current_lang(), **said.params)
+def say(said: object, markdown: bool = True) -> str:
+    """An engine's Message or CodedError (anything with `code` and `params`) in the current language. Its
+    values often echo what a visitor typed, so for a markdown element (the default: st.info, st.warning,
+    st.caption, st.markdown) every text value is escaped to show as typed, never as markup; pass
+    `markdown=False` for plain-text places (table cells, figure labels)."""
+    from ui.page import md  # ui.page imports this module
+
+    params = {k: md(v) if markdown and isinstance(v, str) else v for k, v in said.params.items()}
+    return translate(MESSAGES, said.code, current_lang(), **params)
 
 
 def translator(table: Table) -> Callable[..., str]:

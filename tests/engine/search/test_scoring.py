@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from engine.search import Doc, Index
 from tests.engine.search.fixtures import build
@@ -35,3 +37,18 @@ def test_prefix_matches_are_highlighted_and_their_expansion_noted(analyzer) -> N
     assert note.params["prefix"] == "倒" and "倒排" in note.params["terms"] and note.params["n"] >= 1
     negated = ix.search("索引 -倒*")  # a negated prefix marks nothing
     assert all("<mark>倒排" not in h.highlight for h in negated.hits)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(alphabet="搜索引擎ab !*_[]()<>&#`$:.\\/-|~'\"", min_size=1, max_size=60))
+def test_highlight_is_inert_as_markdown_and_shows_the_text_as_typed(analyzer, text: str) -> None:
+    """Whatever a document holds, its snippet has no character markdown reads as syntax (no image, link,
+    emphasis or formula can form), and unescaping it gives back the text shown."""
+    import html as _html
+
+    from engine.search.highlight import highlight
+
+    hl = highlight(text, analyzer.tokens(text), {"搜索"}, width=200)
+    plain = hl.replace("<mark>", "").replace("</mark>", "")
+    assert not set(plain) & set("\\`*_[]()!|~$<>\"'"), plain
+    assert _html.unescape(plain) == text
