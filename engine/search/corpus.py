@@ -29,7 +29,7 @@ MAX_UPLOAD_DOCS = 20_000
 MAX_UPLOAD_CHARS = 1_000_000
 MAX_DOC_CHARS = 20_000
 MAX_RUN = 200  # longest unbroken run of ASCII letters and digits in a document
-_RUN = re.compile(r"[A-Za-z0-9]{%d,}" % (MAX_RUN + 1))
+_RUN = re.compile("[A-Za-z0-9]{" + str(MAX_RUN + 1) + ",}")
 
 
 define({
