@@ -72,6 +72,8 @@ class Index:
         self._seg_counter = 0
         self._shared: frozenset[str] = frozenset()  # names of segments this writer shares with others
         self._snap = empty_snapshot(self.analyzer, self.k1, self.b)
+        # readers see `_visible`; the writer builds on `_snap`, which `update` moves twice before publishing once
+        self._visible, self._staging = self._snap, False
 
     @classmethod
     def from_snapshot(cls, snap: Snapshot) -> Index:
@@ -90,21 +92,22 @@ class Index:
         ix._seg_counter = 1 + max((int(s.name.removeprefix("seg")) for s in snap.segments
                                    if s.name.removeprefix("seg").isdigit()), default=-1)
         ix._shared = frozenset(s.name for s in snap.segments)
-        ix._snap = snap  # the very same object: its derived norms and id order are reused
+        ix._snap = ix._visible = snap  # the very same object: its derived norms and id order are reused
+        ix._staging = False
         return ix
 
     # -- reading --------------------------------------------------------------------------------
     @property
     def snapshot(self) -> Snapshot:
         """The current snapshot (immutable)."""
-        return self._snap
+        return self._visible
 
     def __len__(self) -> int:
-        return self._snap.n_live
+        return self._visible.n_live
 
     def get(self, doc_id: str) -> Doc | None:
         """The live document with this id, or None."""
-        return self._snap.get(doc_id)
+        return self._visible.get(doc_id)
 
     def doc(self, docnum: int) -> Doc:
         """The stored document with this internal number."""
@@ -117,7 +120,7 @@ class Index:
 
     def save(self, path: str | os.PathLike) -> None:
         """Write the current snapshot to a directory atomically (see engine.search.store)."""
-        store.save(self._snap, path)
+        store.save(self._visible, path)
 
     @staticmethod
     def load(path: str | os.PathLike) -> Index:
@@ -126,12 +129,12 @@ class Index:
 
     def search_terms(self, kind: str, terms: list[str], k: int = 10) -> SearchResult:
         """Top `k` for pre-analysed terms: kind is "term", "and", "or" or "phrase" (no parsing, no analysis)."""
-        return searcher.search_terms(self._snap, kind, terms, k)
+        return searcher.search_terms(self._visible, kind, terms, k)
 
     def search(self, query: str, k: int = 10, explain: bool = True, highlight: bool = True,
                trace: bool = True) -> SearchResult:
         """Run `query` and return the top `k` hits with explanations, highlights and a trace (each optional)."""
-        return searcher.search(self._snap, query, k, explain, highlight, trace)
+        return searcher.search(self._visible, query, k, explain, highlight, trace)
 
     # -- writing --------------------------------------------------------------------------------
     def _check(self, doc: Doc) -> None:
@@ -143,8 +146,10 @@ class Index:
             raise ValueError(f"document {doc.id!r}: text must be a string")
 
     def _writable_ids(self) -> IdMap:
-        if self._ids.sealed:  # a fork reads through the current map: write a new layer over it
-            self._ids = IdMap(self._ids)
+        # a published snapshot (or a fork) reads the current map: write to a copy, so what it reads never moves
+        # (an update re-points the id at a new doc number, which an older snapshot does not hold)
+        if self._ids.sealed:
+            self._ids = self._ids.copy()
         return self._ids
 
     def _store(self, doc: Doc, n_tokens: int) -> int:
@@ -161,6 +166,9 @@ class Index:
         self._snap = Snapshot(tuple(segments), tuple(tombstones), FrozenBitMap(live), keywords, int(sum_dl),
                               self._snap.generation + 1, self._docs, self._ids, self._dl, self._next,
                               self.analyzer, self.k1, self.b, self._id_order)
+        self._ids.sealed = True  # the new snapshot reads this map
+        if not self._staging:
+            self._visible = self._snap
 
     def _add_segment_flat(self, docs: list[Doc], lengths: np.ndarray, terms: list[str], positions: np.ndarray) -> None:
         if not docs:
@@ -168,7 +176,7 @@ class Index:
         with self._lock:
             for d in docs:
                 self._check(d)
-                if self.get(d.id) is not None:
+                if self._snap.get(d.id) is not None:
                     raise ValueError(f"a document with id {d.id!r} exists; use update() to replace it")
             if len({d.id for d in docs}) != len(docs):
                 raise ValueError("the batch repeats a document id")
@@ -252,11 +260,18 @@ class Index:
             return True
 
     def update(self, doc: Doc) -> None:
-        """Replace the document with the same id (delete + add), or add it if new."""
+        """Replace the document with the same id (delete + add), or add it if new, published as one snapshot: a
+        reader never sees the document missing in between."""
         self._check(doc)
+        terms, positions, lengths = _columns(self.analyzer, [doc.text])  # outside the lock: jieba is slow
         with self._lock:
-            self.delete(doc.id)
-            self.add(doc)
+            self._staging = True
+            try:
+                self.delete(doc.id)
+                self._add_segment_flat([doc], lengths, terms, positions)
+            finally:
+                self._staging = False
+                self._visible = self._snap
 
     def merge(self) -> None:
         """Merge all segments into one, dropping deleted documents' postings (as Lucene and tantivy do). In a

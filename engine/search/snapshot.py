@@ -90,6 +90,10 @@ class IdMap:
             raise RuntimeError("this id map is shared by a fork; write to a new IdMap over it")
         self._own[doc_id] = n
 
+    def copy(self) -> IdMap:
+        """A writable copy of this map's own entries over the same base (no longer chain: look-ups stay flat)."""
+        return IdMap(self._base, dict(self._own))
+
     def own_count(self) -> int:
         """Entries held by this map itself (not by the shared base)."""
         return len(self._own)

@@ -64,3 +64,31 @@ def test_parallel_bulk_build_equals_serial(analyzer) -> None:
     parallel.add_many(docs, workers=2)
     for q in ["索引", "数据 排序", '"搜索引擎"']:
         assert results(serial, q) == results(parallel, q)
+
+
+def test_an_update_is_one_snapshot_readers_never_see_the_document_missing(analyzer) -> None:
+    """A writer thread updates one document over and over while this thread searches for it: with delete and
+    add published separately most searches in a tight loop missed it."""
+    import threading
+
+    ix = Index(analyzer)
+    ix.add_many([Doc("keep", "倒排索引 第0版"), *(Doc(f"o{i}", "搜索 引擎") for i in range(20))])
+    stop, missing, seen = threading.Event(), 0, 0
+
+    def writer() -> None:
+        i = 0
+        while not stop.is_set():
+            i += 1
+            ix.update(Doc("keep", f"倒排索引 第{i}版"))
+
+    t = threading.Thread(target=writer)
+    t.start()
+    try:
+        for _ in range(3000):
+            snap = ix.snapshot
+            seen += 1
+            missing += snap.get("keep") is None or ix.search_terms("term", ["倒排"]).total == 0
+    finally:
+        stop.set()
+        t.join()
+    assert seen == 3000 and missing == 0
