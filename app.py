@@ -15,4 +15,4 @@ pages = [st.Page(HOME, title=T("nav.home"), icon="🏠", default=True)]
 pages += [st.Page(t.path, title=T(f"topic.{t.slug}.title"), icon=t.icon, url_path=t.slug) for t in TOPICS]
 nav = st.navigation(pages)
 chrome.device_badge()
-nav.run()
+chrome.run_guarded(nav.run)

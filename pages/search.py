@@ -185,7 +185,8 @@ def live(ix: Index) -> None:
             fields = ", ".join(f"{k}={v}" for k, v in h.doc.fields.items())
             st.markdown(f"**{page.md(h.doc.title or h.doc_id)}** · {page.md(h.doc_id)} · {page.md(fields)} · "
                         f"{T('score')} **{h.score:.4f}**")
-            st.markdown(h.highlight, unsafe_allow_html=True)  # every character of user text is escaped by the engine
+            # HTML, not markdown: markdown would still turn a bare address in a document into a link
+            st.html(f'<div class="snippet">{h.highlight}</div>')
             if h.explanation.details:
                 with st.expander(T("why_score")):
                     st.markdown(explanation_tree(h.explanation))

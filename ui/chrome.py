@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import traceback
+from collections.abc import Callable
+
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
@@ -10,6 +14,19 @@ from ui.i18n import DEFAULT_LANG, LANGS, translator
 from ui.text.app import TEXT
 
 T = translator(TEXT)
+
+
+def run_guarded(run: Callable[[], object]) -> None:
+    """Run a page so that an unexpected error shows a short message in the visitor's language, with the
+    details folded away (and logged on the server), never a raw traceback; Streamlit's own rerun and stop
+    are BaseExceptions and pass through."""
+    try:
+        run()
+    except Exception as err:
+        logging.getLogger("glassbox").exception("a page failed")
+        st.error(T("app.failed", kind=type(err).__name__))
+        with st.expander(T("app.details")):
+            st.code("".join(traceback.format_exception_only(err)).strip(), language=None)
 
 
 def ensure_navigation() -> None:

@@ -38,15 +38,22 @@ def test_a_document_with_payloads_shows_them_as_text(page, app_url: str) -> None
     outside: list[str] = []
     page.on("request", lambda r: outside.append(r.url) if urlparse(r.url).hostname not in ("127.0.0.1",
                                                                                              "localhost") else None)
-    text = "搜索 " + " ".join(PAYLOADS) + " AT&T"
+    text = "量子检索 AT&T " + " ".join(PAYLOADS)
     page.goto(f"{app_url}/search?lang=en&view=corpus")
     wait_for_app_run(page, timeout_ms=300_000)
     main = page.get_by_test_id("stMain")
-    main.get_by_test_id("stTextArea").first.locator("textarea").fill(text)
-    main.get_by_role("button", name="Add document").click()
+    form = main.get_by_test_id("stForm")
+    form.get_by_test_id("stTextInput").filter(has_text="title").locator("input").fill(PAYLOADS[0])
+    form.get_by_test_id("stTextArea").locator("textarea").fill(text)
+    form.get_by_role("button", name="Save").click()
     wait_for_app_run(page)
-    page.goto(f"{app_url}/search?lang=en&q={quote('搜索')}&k=50")
+    main.get_by_test_id("stButtonGroup").get_by_text("Search", exact=True).click()  # same session: its document
+    wait_for_app_run(page)
+    box = main.get_by_test_id("stTextInput").filter(has_text="Query").locator("input")
+    box.fill("量子检索")
+    box.press("Enter")
     wait_for_app_run(page)
     assert_no_errors(page)
+    expect(main.get_by_text("AT&T").first).to_be_attached()  # shown as typed, not AT&amp;T
     expect(main.locator(f"img[src*='{HOST}'], a[href*='{HOST}']")).to_have_count(0)
     assert not outside, f"requests left the server: {outside}"

@@ -51,3 +51,25 @@ def test_home_links_every_topic() -> None:
     at = open_page(HOME)
     links = [el.proto.page for el in at.get("page_link")]
     assert len(links) == len(TOPICS)
+
+
+def test_an_unexpected_error_shows_a_translated_message_not_a_traceback() -> None:
+    from streamlit.testing.v1 import AppTest
+
+    def script() -> None:
+        import streamlit as st
+
+        from ui.chrome import run_guarded
+
+        st.session_state["lang"] = "zh"
+
+        def boom() -> None:
+            raise ZeroDivisionError("division by zero")
+
+        run_guarded(boom)
+
+    at = AppTest.from_function(script)
+    at.run()
+    assert not at.exception  # no traceback element
+    assert "此页面出错了（ZeroDivisionError）" in at.error[0].value
+    assert "division by zero" in at.expander[0].code[0].value  # the details, folded away

@@ -16,7 +16,8 @@ def go(**params: str):
 
 
 def text_of(at) -> str:
-    return "\n".join(m.value for m in at.markdown)
+    """The page's markdown and its HTML snippets (st.html), as one text."""
+    return "\n".join([*(m.value for m in at.markdown), *(h.proto.body for h in at.get("html"))])
 
 
 def test_default_query_finds_and_explains() -> None:

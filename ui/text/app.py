@@ -39,6 +39,10 @@ TEXT = {
     ),
 }
 TEXT |= {
+    "app.failed": ("Something went wrong on this page ({kind}). The rest of the app still works: change a setting or "
+                   "reload. The error was logged on the server.",
+                   "此页面出错了（{kind}）。应用的其他部分仍可正常使用：请修改设置或刷新页面。错误已记录在服务器日志中。"),
+    "app.details": ("Details", "详细信息"),
     "job.progress": ("{pct} done · {elapsed} s so far · {eta} to go · {what}", "已完成 {pct} · 已用 {elapsed} 秒 · 还需 {eta} · {what}"),
     "job.source.measured": ("estimate from this run's measured pace", "估计来自本次运行实测的速度"),
     "job.source.recorded": ("estimate from the recorded run's pace", "估计来自已记录运行的速度"),
