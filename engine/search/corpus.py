@@ -33,7 +33,8 @@ _RUN = re.compile("[A-Za-z0-9]{" + str(MAX_RUN + 1) + ",}")
 
 
 define({
-    "corpus.encoding": "the file is neither UTF-8 nor GB18030 text (is it a binary or another encoding?)",
+    "corpus.encoding": "the file is neither UTF-8 nor GB18030 text (is it a binary, or Latin-1 or another encoding? "
+                       "save it as UTF-8)",
     "corpus.bad_json": "line {line} is not valid JSON (at column {column})",
     "corpus.json_text": 'line {line} needs an object with a "text" string',
     "corpus.json_fields": 'line {line}: "fields" must be an object of strings',
@@ -112,17 +113,39 @@ def demo_corpus() -> list[Doc]:
     return parse_upload(DEMO.name, DEMO.read_bytes())
 
 
-def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM) or GB18030; anything else raises CorpusError."""
-    for enc in ("utf-8-sig", "gb18030"):
+def _plausible_gb(text: str) -> bool:
+    """Whether a GB18030 decode reads like Chinese: GB18030 accepts almost any byte pairs, so Latin-1 text decodes
+    "successfully" (Müller Straße → M黮ler Stra遝) into rare characters. Real Chinese text is mostly characters
+    of GB2312's common set; the wrong decode is mostly outside it."""
+    wide = [c for c in text if ord(c) > 0x7F]
+    if not wide:
+        return True
+    common = 0
+    for c in wide:
         try:
-            text = data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-        if "\x00" in text:
-            break
-        return text
-    raise CorpusError("corpus.encoding")
+            c.encode("gb2312")
+            common += 1
+        except UnicodeEncodeError:
+            pass
+    return common >= 0.8 * len(wide)
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM) or GB18030 that reads like Chinese; anything else raises CorpusError."""
+    try:
+        text = data.decode("utf-8-sig")
+        if "\x00" not in text:
+            return text
+        raise CorpusError("corpus.encoding")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise CorpusError("corpus.encoding") from None
+    if "\x00" in text or not _plausible_gb(text):
+        raise CorpusError("corpus.encoding")
+    return text
 
 
 def parse_upload(name: str, data: bytes) -> list[Doc]:

@@ -34,8 +34,9 @@ TEXT = {
     "search.nothing": ("nothing to search for", "没有可检索的内容"),
     "search.prefix_expanded": ("{prefix}* expanded to {n} terms: {terms}", "{prefix}* 展开为 {n} 个词：{terms}"),
     # search: uploaded corpora
-    "corpus.encoding": ("the file is neither UTF-8 nor GB18030 text (is it a binary or another encoding?)",
-                        "该文件既不是 UTF-8 也不是 GB18030 文本（是二进制文件或其他编码吗？）"),
+    "corpus.encoding": ("the file is neither UTF-8 nor GB18030 text (is it a binary, or Latin-1 or another encoding? "
+                        "save it as UTF-8)",
+                        "该文件既不是 UTF-8 也不是 GB18030 文本（是二进制文件，或是 Latin-1 等其他编码？请另存为 UTF-8）"),
     "corpus.bad_json": ("line {line} is not valid JSON (at column {column})", "第 {line} 行不是有效的 JSON（第 {column} 列）"),
     "corpus.json_text": ('line {line} needs an object with a "text" string', '第 {line} 行需要一个带 "text" 字符串的对象'),
     "corpus.json_fields": ('line {line}: "fields" must be an object of strings', '第 {line} 行："fields" 必须是字符串组成的对象'),

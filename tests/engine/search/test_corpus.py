@@ -72,3 +72,10 @@ def test_a_csv_field_past_csvs_own_limit_gets_the_document_limits_message() -> N
         parse_upload("a.csv", ("id,text\n1," + "搜索 " * 50_000 + "\n").encode())
     assert err.value.code == "corpus.too_long"
     assert len(parse_upload("a.csv", ("id,text\n1," + "搜索 " * 6_000 + "\n").encode())[0].text) > 17_000
+
+
+def test_latin1_text_is_refused_instead_of_read_as_gb18030_nonsense() -> None:
+    with pytest.raises(CorpusError) as err:
+        parse_upload("a.txt", "Müller Straße, Ça va? déjà vu, naïve café\n".encode("latin-1"))
+    assert err.value.code == "corpus.encoding"
+    assert parse_upload("b.txt", "倒排索引与搜索引擎\n".encode("gb18030"))[0].text == "倒排索引与搜索引擎"
