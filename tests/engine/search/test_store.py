@@ -45,7 +45,7 @@ def test_interrupted_save_leaves_the_previous_version(analyzer, tmp_path: Path, 
 def test_corrupt_or_foreign_directories_raise_index_format_error(analyzer, tmp_path: Path, damage: str) -> None:
     root = tmp_path / "ix"
     build(analyzer).save(root)
-    vdir = root / (root / "CURRENT").read_text().strip()
+    vdir = root / (root / "CURRENT").read_text().split()[0]
     target = next(vdir.rglob("tf.npy.z"))
     if damage == "flip":
         data = bytearray(target.read_bytes())
