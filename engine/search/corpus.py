@@ -167,6 +167,8 @@ def parse_upload(name: str, data: bytes) -> list[Doc]:
                 obj = json.loads(line)
             except json.JSONDecodeError as e:
                 raise CorpusError("corpus.bad_json", line=i, column=e.colno) from None
+            except RecursionError:  # nested deeper than the parser goes: not a document either
+                raise CorpusError("corpus.json_text", line=i) from None
             if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
                 raise CorpusError("corpus.json_text", line=i)
             fields = obj.get("fields", {})

@@ -79,3 +79,9 @@ def test_latin1_text_is_refused_instead_of_read_as_gb18030_nonsense() -> None:
         parse_upload("a.txt", "Müller Straße, Ça va? déjà vu, naïve café\n".encode("latin-1"))
     assert err.value.code == "corpus.encoding"
     assert parse_upload("b.txt", "倒排索引与搜索引擎\n".encode("gb18030"))[0].text == "倒排索引与搜索引擎"
+
+
+def test_a_deeply_nested_json_line_is_a_clear_error() -> None:
+    with pytest.raises(CorpusError) as err:
+        parse_upload("a.jsonl", ("[" * 100_000 + "]" * 100_000 + "\n").encode())
+    assert err.value.code == "corpus.json_text"
