@@ -204,6 +204,10 @@ def tiles(s: Settings) -> None:
     the IO model's HBM traffic for the same tiles."""
     st.subheader(T("tiles.title"))
     st.markdown(T("tiles.intro"))
+    est, budget = s.estimate(), memory_budget(s.device)
+    if not (est.fits("tiled", budget) and est.fits("sdpa", budget)):  # the same guard as the live run
+        st.info(T("tiles.refused", budget=f"{budget / 2**20:,.0f}"))
+        return
     # tiles sizes whose Python loop would pass 4,096 steps per head are left out: minutes on 2 cores at large N
     blocks = [b for b in TILE_BLOCKS if b <= s.n and (s.n // b) ** 2 <= MAX_TILES]
     rows = jobs.background(("tiles", s), lambda tick: tile_sweep(

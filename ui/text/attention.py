@@ -93,6 +93,8 @@ TEXT = {
     "tiles.caption": ("Fastest here at tiles of {block} ({tiles} tiles in all); tiles of {small} need {most}. The "
                       "tile counts do not depend on machine load.",
                       "这里分块为 {block} 时最快（共 {tiles} 个分块）；分块为 {small} 时需要 {most} 个。分块数不受机器负载影响。"),
+    "tiles.refused": ("Not run: the tiled pass or SDPA would need more than this run may use ({budget} MiB) at this "
+                      "size.", "未运行：在这个规模下，分块方法或 SDPA 需要的内存超过本次运行允许的 {budget} MiB。"),
     "tiles.csv": ("Download the tile sweep (CSV)", "下载分块扫描结果（CSV）"),
     "plot.tile_axis": ("tile size (rows = columns)", "分块大小（行数 = 列数）"),
     "plot.cpu_time_title": ("measured here: time of one pass", "本机实测：一次前向的时间"),
