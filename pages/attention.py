@@ -16,7 +16,7 @@ from ui import jobs, page
 from ui.cache import shared_result
 from ui.chrome import device_label, ensure_navigation
 from ui.i18n import plot_labels, translator
-from ui.state import bind, choice, int_in, publish, walkthrough
+from ui.state import bind_all, choice, int_in, publish, walkthrough
 from ui.text.attention import TEXT
 
 ensure_navigation()
@@ -76,8 +76,7 @@ def main() -> None:
 
 def controls() -> Settings:
     """The problem size, tiles, mask, dtype and device, bound to the URL."""
-    for key, default, parse in PARAMS:
-        bind(key, default, parse)
+    bind_all(PARAMS)
     with st.container(border=True):
         st.subheader(T("controls"))
         c = st.columns(4)

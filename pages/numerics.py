@@ -26,7 +26,7 @@ from ui import jobs, page
 from ui.cache import shared_result
 from ui.chrome import device_label, ensure_navigation
 from ui.i18n import plot_labels, say, translator
-from ui.state import bind, choice, int_in, items_of, progress_callback, publish, walkthrough
+from ui.state import bind_all, choice, int_in, items_of, progress_callback, publish, walkthrough
 from ui.text.numerics import TEXT
 
 ensure_navigation()
@@ -78,15 +78,14 @@ def main() -> None:
 
 def controls() -> str:
     """Every view's state bound to the URL, and the view tabs; returns the view."""
-    for key, default, parse in [("view", "formats", choice(VIEWS)), ("fmt", "fp16", choice(NAMES)),
-                                ("x", "0.1", str), ("layer", "activation", str), ("gfmt", "fp16", choice(NAMES)),
-                                ("scale", 0, int_in(0, 40)), ("steps", TRAIN.steps, int_in(20, 400)),
-                                ("init", TRAIN.init_log2, int_in(0, 40)),
-                                ("interval", TRAIN.growth_interval, int_in(1, 2000)),
-                                ("opt", TRAIN.optimizer, choice(list(OPTIMIZERS))),
-                                ("weights", TRAIN.weights, choice(list(WEIGHTS))),
-                                ("tlr", TRAIN.lr, _one_of(LRS)), ("rfmts", NAMES, items_of(NAMES))]:
-        bind(key, default, parse)
+    bind_all([("view", "formats", choice(VIEWS)), ("fmt", "fp16", choice(NAMES)),
+              ("x", "0.1", str), ("layer", "activation", str), ("gfmt", "fp16", choice(NAMES)),
+              ("scale", 0, int_in(0, 40)), ("steps", TRAIN.steps, int_in(20, 400)),
+              ("init", TRAIN.init_log2, int_in(0, 40)),
+              ("interval", TRAIN.growth_interval, int_in(1, 2000)),
+              ("opt", TRAIN.optimizer, choice(list(OPTIMIZERS))),
+              ("weights", TRAIN.weights, choice(list(WEIGHTS))),
+              ("tlr", TRAIN.lr, _one_of(LRS)), ("rfmts", NAMES, items_of(NAMES))])
     return page.view_switch(T, VIEWS)
 
 

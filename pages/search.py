@@ -20,7 +20,7 @@ from ui import jobs, page
 from ui.cache import shared_resource
 from ui.chrome import device_label, ensure_navigation
 from ui.i18n import plot_labels, say, translator
-from ui.state import bind, choice, int_in, publish, walkthrough
+from ui.state import bind_all, choice, int_in, publish, walkthrough
 from ui.text.search import TEXT
 
 ensure_navigation()
@@ -77,13 +77,12 @@ def main() -> None:
 
 def controls() -> Settings:
     """The view tabs and the state every view shares, read from (and written back to) the URL."""
-    for key, default, parse in [("view", "search", choice(VIEWS)), ("q", "倒排 索引 -lucene", str),
-                                ("k", 10, lambda r: K_CHOICES[K_CHOICES.index(int(r))]),
-                                ("mode", "search", choice(list(MODES))), ("user", "u03", str),
-                                ("words", (), lambda r: tuple(dict.fromkeys(r.split()))), ("tstep", -1, int),
-                                ("rq", "", str),
-                                *((f"quota_{ch}", q, int_in(0, 10)) for ch, q in DEFAULT_QUOTAS.items())]:
-        bind(key, default, parse)
+    bind_all([("view", "search", choice(VIEWS)), ("q", "倒排 索引 -lucene", str),
+              ("k", 10, lambda r: K_CHOICES[K_CHOICES.index(int(r))]),
+              ("mode", "search", choice(list(MODES))), ("user", "u03", str),
+              ("words", (), lambda r: tuple(dict.fromkeys(r.split()))), ("tstep", -1, int),
+              ("rq", "", str),
+              *((f"quota_{ch}", q, int_in(0, 10)) for ch, q in DEFAULT_QUOTAS.items())])
     view = page.view_switch(T, VIEWS)
     return Settings(view, st.session_state["mode"], tuple(st.session_state["words"]))
 

@@ -23,7 +23,7 @@ from ui import jobs, page
 from ui.cache import shared_resource, shared_result, shared_results
 from ui.chrome import device_label, ensure_navigation
 from ui.i18n import plot_labels, translator
-from ui.state import bind, choice, int_in, publish, walkthrough
+from ui.state import bind, bind_all, choice, int_in, publish, walkthrough
 from ui.text.specdec import TEXT
 
 ensure_navigation()
@@ -106,8 +106,7 @@ def load():
 def controls(models) -> Settings | None:
     """The prompt, the method and its knobs, bound to the URL; None (with a message) for a prompt it cannot run."""
     max_prompt = models.target.config.context - 16  # bytes: leave the context room to generate
-    for key, default, parse in PARAMS:
-        bind(key, default, parse)
+    bind_all(PARAMS)
     bind("prompt", "ROMEO:\n")
     with st.container(border=True):
         st.subheader(T("controls"))

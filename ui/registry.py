@@ -20,4 +20,5 @@ TOPICS: list[Topic] = [
     Topic("pages/attention.py", "attention", "🧮"),
     Topic("pages/numerics.py", "numerics", "🔢"),
     Topic("pages/specdec.py", "specdec", "🎯"),
+    Topic("pages/modules.py", "modules", "🧩"),
 ]

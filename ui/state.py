@@ -35,6 +35,12 @@ def bind(key: str, default: Any, parse: Callable[[str], Any] = str, param: str |
         st.session_state[key] = default
 
 
+def bind_all(params: list[tuple[str, Any, Callable[[str], Any]]]) -> None:
+    """`bind` each (key, default, parse) of a page's URL-bound controls."""
+    for key, default, parse in params:
+        bind(key, default, parse)
+
+
 def publish(*keys: str) -> None:
     """Write the current value of each widget `key` back to the URL (a list or tuple as comma-separated items,
     which `items_of` reads back), all in one change: the browser then keeps one history entry per change of

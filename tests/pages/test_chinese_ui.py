@@ -25,6 +25,8 @@ _NAMES = """
     Medusa token tokens Shakespeare ROMEO JULIET Hugging Face transformers lookup gamma alpha tile tiles
     Glassbox Streamlit OR AND NOT Q K V of mantissa exponent sign hex bin demo id ids k1 b N k x y Python PyPI
     pip snownlp English IEEE OCP NVIDIA TensorFloat bfloat
+    Linear Conv2d Dropout BatchNorm2d LayerNorm Embedding MaxPool2d ReLU momentum old batch nn functional Module
+    ModuleList Parameter state_dict load_state_dict register_buffer persistent strict training eval train
 """
 ALLOWED = set(_NAMES.lower().split())
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
@@ -125,3 +127,9 @@ def test_specdec_page_in_chinese() -> None:
 
 def test_home_in_chinese() -> None:
     _assert_chinese(open_page(HOME, "zh"), "home")
+
+
+@pytest.mark.parametrize("params", [{}, {"twin": "Dropout", "mode": "eval", "naive": "True"},
+                                    {"twin": "BatchNorm2d"}, {"bug": "buffer_nonpersistent"}])
+def test_modules_page_in_chinese(params: dict) -> None:
+    _assert_chinese(open_page("pages/modules.py", "zh", **params), f"modules {params}")

@@ -39,6 +39,15 @@ TEXT = {
     ),
 }
 TEXT |= {
+    "topic.modules.title": ("nn.Module vs nn.functional", "nn.Module 与 nn.functional"),
+    "topic.modules.blurb": (
+        "The same computation twice, live: each module beside its functional form with the module's own weights, "
+        "the Dropout eval-mode bug, BatchNorm's running statistics step by step, and what nn.Module registers.",
+        "同一计算实时算两遍：每个模块与传入其自身权重的函数式写法并排运行，Dropout 在 eval 模式下的经典错误，"
+        "BatchNorm 滑动统计量逐步演示，以及 nn.Module 到底注册了什么。",
+    ),
+}
+TEXT |= {
     "app.failed": ("Something went wrong on this page ({kind}). The rest of the app still works: change a setting or "
                    "reload. The error was logged on the server.",
                    "此页面出错了（{kind}）。应用的其他部分仍可正常使用：请修改设置或刷新页面。错误已记录在服务器日志中。"),

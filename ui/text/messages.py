@@ -114,4 +114,41 @@ TEXT = {
     "recall.behaviour_recent": ("engaged together with “{title}” (in the last {hours} h)", "与“{title}”一同被浏览或购买（最近 {hours} 小时）"),
     "recall.behaviour_history": ("engaged together with “{title}” (in your history)", "与“{title}”一同被浏览或购买（历史记录）"),
     "recall.preference": ("preferred tag {tags}", "偏好标签 {tags}"),
+    # modules: nn.Xxx against nn.functional.xxx
+    "modules.equal_bitwise": ("the module and the function give bitwise identical outputs", "模块与函数的输出逐位相同"),
+    "modules.equal_close": ("the outputs agree to {diff} (not bitwise: a different kernel or order of additions)",
+                            "输出在 {diff} 以内一致（并非逐位相同：内核或加法顺序不同）"),
+    "modules.differs": ("the outputs differ (largest difference {diff})", "输出不同（最大差值 {diff}）"),
+    "modules.dropout_flag": ("F.dropout defaults to training=True: called without the module's `training` flag, it "
+                             "keeps dropping in eval mode, while nn.Dropout passes its input through",
+                             "F.dropout 默认 training=True：如果调用时不传模块的 `training` 标志，它在 eval 模式下仍会丢弃，"
+                             "而 nn.Dropout 会原样输出"),
+    "modules.bn_modes": ("in train mode BatchNorm normalises with this batch's mean and variance and updates its "
+                         "running statistics; in eval mode it uses the running statistics and changes nothing",
+                         "train 模式下 BatchNorm 用本批的均值和方差归一化并更新滑动统计量；eval 模式下使用滑动统计量，"
+                         "什么也不改变"),
+    "modules.state_changed": ("{where} changed {names} during the call", "{where} 在调用中改变了 {names}"),
+    "modules.functional_call_same": ("torch.func.functional_call with a dict of the module's own parameters and "
+                                     "buffers gives bitwise the module's output",
+                                     "用模块自身参数和缓冲区组成的字典调用 torch.func.functional_call，输出与模块逐位相同"),
+    "modules.functional_call_differs": ("torch.func.functional_call with a dict of the module's own parameters and "
+                                        "buffers differs from the module by {diff}",
+                                        "用模块自身参数和缓冲区组成的字典调用 torch.func.functional_call，与模块相差 {diff}"),
+    "modules.bug.plain_list": ("layers kept in a plain Python list: nn.Module never sees them, so they have no "
+                               "parameters here, are missing from state_dict, and an optimizer never updates them",
+                               "层放在普通的 Python list 里：nn.Module 看不到它们，因此这里没有参数，state_dict 里也没有，"
+                               "优化器永远不会更新它们"),
+    "modules.bug.module_list": ("the same layers in nn.ModuleList: registered, so their parameters and state_dict "
+                                "entries are there",
+                                "同样的层放在 nn.ModuleList 里：已注册，所以参数和 state_dict 条目都在"),
+    "modules.bug.tensor_attr": ("a plain tensor attribute: not a parameter (never trained), not a buffer (not saved, "
+                                "does not move with .to())",
+                                "普通张量属性：不是参数（不会被训练），也不是缓冲区（不会被保存，也不会随 .to() 移动）"),
+    "modules.bug.parameter": ("nn.Parameter: registered, trained and saved", "nn.Parameter：已注册、会被训练、会被保存"),
+    "modules.bug.buffer": ("register_buffer: saved and moved with the module, not trained",
+                           "register_buffer：随模块保存和移动，不参与训练"),
+    "modules.bug.buffer_nonpersistent": ("register_buffer(persistent=False): moved with the module, not saved",
+                                         "register_buffer(persistent=False)：随模块移动，不会被保存"),
+    "modules.bug.functional_dropout": ("F.dropout called without training=self.training: eval() does not stop it",
+                                       "调用 F.dropout 时没有传 training=self.training：eval() 也停不下它"),
 }

@@ -1,0 +1,35 @@
+"""`python -m engine.modules.bench`: per-call time of every nn module against its functional form, interleaved,
+at three input sizes, as JSON (module / function ratios with the range of the rounds), plus the verdicts."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import torch
+
+from engine.device import describe_device
+from engine.modules import compare, overhead, twins
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Time every twin and print JSON."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--scales", type=int, nargs="+", default=[1, 64, 4096], help="batch scales of each twin's input")
+    ap.add_argument("--rounds", type=int, default=7)
+    ap.add_argument("--calls", type=int, default=50)
+    args = ap.parse_args(argv)
+    out: dict = {"device": describe_device().label(), "torch": torch.__version__, "twins": {}}
+    for t in twins():
+        rows = overhead(t, args.scales, args.rounds, args.calls)
+        out["twins"][t.name] = {
+            "verdict_train": compare(t, mode="train").verdict.code,
+            "verdict_eval": compare(t, mode="eval").verdict.code,
+            "sizes": [{"elements": r["elements"], "module_us": round(r["module_us"], 2),
+                       "functional_us": round(r["functional_us"], 2), "module_over_functional": round(r["ratio"], 3),
+                       "range": [round(r["ratio_lo"], 3), round(r["ratio_hi"], 3)], "busy": r["busy"]} for r in rows]}
+    print(json.dumps(out, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,28 @@
+"""Plotly figures for the modules page (no streamlit)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import partial
+
+import plotly.graph_objects as go
+
+from engine.plotstyle import log_axis
+from engine.plotting import label
+
+LABELS = {"elements": "input elements", "ratio": "module time / function time", "even": "equal time"}
+_lab = partial(label, LABELS)
+
+
+def overhead_figure(rows: list[dict], labels: Mapping[str, str] | None = None) -> go.Figure:
+    """Module time over function time against input size, with the range of the interleaved rounds."""
+    x = [r["elements"] for r in rows]
+    y = [r["ratio"] for r in rows]
+    bars = dict(type="data", symmetric=False, array=[r["ratio_hi"] - v for r, v in zip(rows, y, strict=True)],
+                arrayminus=[v - r["ratio_lo"] for r, v in zip(rows, y, strict=True)])
+    fig = go.Figure(go.Scatter(x=x, y=y, error_y=bars, mode="lines+markers", line_color="#2563eb",
+                               name=rows[0]["twin"] if rows else ""))
+    fig.add_hline(y=1.0, line=dict(color="#94a3b8", dash="dash"), annotation_text=_lab(labels, "even"))
+    fig.update_layout(xaxis=log_axis(_lab(labels, "elements")), yaxis_title=_lab(labels, "ratio"), height=320,
+                      margin=dict(l=10, r=10, t=30, b=40))
+    return fig
