@@ -28,9 +28,9 @@ PARAMS = [("twin", "Linear", choice(NAMES)), ("mode", "train", choice(["train", 
 PRESETS = {1: {"twin": "Linear", "mode": "train", "naive": False},
            2: {"twin": "Dropout", "mode": "eval", "naive": True},
            3: {"twin": "BatchNorm2d", "mode": "train", "naive": False}, 4: {"bug": "plain_list"}}
-FORMULAS = (r"\texttt{nn.Linear}(x) = \texttt{F.linear}(x,\ W,\ b) = xW^\top + b",
-            r"\hat\mu \leftarrow (1-m)\,\hat\mu + m\,\mu_B,\qquad \hat\sigma^2 \leftarrow (1-m)\,\hat\sigma^2"
-            r" + m\,\tfrac{n}{n-1}\sigma_B^2")
+FORMULAS = (r"\mathrm{nn.Linear}(x) = \mathrm{F.linear}(x, W, b)",  # one short line each: none cut off on a phone
+            r"\hat\mu \leftarrow (1-m)\,\hat\mu + m\,\mu_B",
+            r"\hat\sigma^2 \leftarrow (1-m)\,\hat\sigma^2 + m\,\tfrac{n}{n-1}\sigma_B^2")
 
 
 @dataclass(frozen=True)
