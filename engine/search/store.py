@@ -107,10 +107,17 @@ def _ours(root: Path) -> bool:
         name = p.name
         if name in ("CURRENT", "CURRENT.tmp", ".lock") or name.startswith(".tmp-v"):
             continue
-        if _VERSION_NAME.match(name) and p.is_dir() and not p.is_symlink() and (p / "manifest.json").is_file():
-            continue
+        if _VERSION_NAME.match(name) and not p.is_symlink():
+            try:
+                if not p.exists() or all(q.name in _VERSION_FILES or _SEGMENT_NAME.match(q.name) for q in p.iterdir()):
+                    continue  # a version (perhaps being removed by another save) holding only what a save writes
+            except FileNotFoundError:  # removed while we looked
+                continue
         return False
     return True
+
+
+_VERSION_FILES = {"manifest.json", "docs.jsonl", "doclen.npy.z"}
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -167,10 +174,12 @@ def save(snap: Snapshot, path: str | os.PathLike) -> Path:
     root = Path(path)
     if root.is_symlink():
         raise IndexFormatError(f"{root} is a symbolic link: save to the folder itself")
-    root.mkdir(parents=True, exist_ok=True)
-    if not _ours(root):
+    if root.exists() and not _ours(root):  # before the lock: never create .lock in a folder that is not ours
         raise IndexFormatError(f"{root} holds files that are not a Glassbox index: save into an empty folder")
-    with _locked(root):
+    root.mkdir(parents=True, exist_ok=True)
+    with _locked(root):  # again under the lock: another save may have been removing a version meanwhile
+        if not _ours(root):
+            raise IndexFormatError(f"{root} holds files that are not a Glassbox index: save into an empty folder")
         return _save_locked(snap, root)
 
 
