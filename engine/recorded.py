@@ -72,3 +72,13 @@ def load(topic: str, name: str) -> Recorded | None:
         return None
     d = json.loads(p.read_text(encoding="utf-8"))
     return Recorded(d["rows"], d["date"], d["machine"], d["command"], d.get("settings", {}), d.get("seconds", 0.0))
+
+
+def matching(topic: str, names: list[str] | tuple[str, ...], settings: dict[str, Any]) -> Recorded | None:
+    """The first of `topic`'s recordings `names` that was measured with exactly `settings`, or None: a recording
+    stands in for a live run only of the problem it measured."""
+    for name in names:
+        rec = load(topic, name)
+        if rec is not None and rec.settings == settings:
+            return rec
+    return None

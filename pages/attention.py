@@ -179,14 +179,10 @@ def measured(s: Settings) -> None:
     go = st.button(T("measured.run"), type="primary")
     jobs.estimate_caption(unit_s and unit_s * flops)
     budget = memory_budget(s.device)
-    rows = jobs.background(("sweep", s), lambda tick: sweep(
+    rows = jobs.live_or_recorded(("sweep", s), lambda tick: sweep(
         cfg["ns"], s.d, s.heads, DTYPES[s.dtype], s.causal, cfg["rounds"], s.bq, s.bk, s.device, budget, tick),
-        total=flops, start_now=go, unit_s=unit_s)
-    if rows is None and rec is not None and rec.settings == cfg:
-        rows = rec.rows
-        jobs.recorded_caption(rec)
+        total=flops, start_now=go, unit_s=unit_s, rec=rec if rec is not None and rec.settings == cfg else None)
     if rows is None:
-        jobs.not_yet()
         return
     if any("naive" not in r for r in rows):
         st.caption(T("measured.skipped"))

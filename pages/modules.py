@@ -13,7 +13,7 @@ from ui import jobs, page
 from ui.cache import shared_result
 from ui.chrome import ensure_navigation
 from ui.i18n import plot_labels, say, translator
-from ui.state import bind_all, choice, int_in, publish, walkthrough
+from ui.state import bind_all, choice, int_in, number_in, publish, walkthrough
 from ui.text.modules import TEXT
 
 ensure_navigation()
@@ -24,7 +24,7 @@ MOMENTA = [0.01, 0.05, 0.1, 0.3, 0.5]
 SCALES = [1, 16, 256, 4096]  # batch sizes the overhead is timed at (times the twin's own batch)
 PARAMS = [("twin", "Linear", choice(NAMES)), ("mode", "train", choice(["train", "eval"])),
           ("naive", False, lambda s: s == "True"), ("bnstep", 20, int_in(1, 20)),
-          ("momentum", 0.1, lambda s: MOMENTA[MOMENTA.index(float(s))]), ("bug", "plain_list", choice(list(BUGGY)))]
+          ("momentum", 0.1, number_in(MOMENTA)), ("bug", "plain_list", choice(list(BUGGY)))]
 PRESETS = {1: {"twin": "Linear", "mode": "train", "naive": False},
            2: {"twin": "Dropout", "mode": "eval", "naive": True},
            3: {"twin": "BatchNorm2d", "mode": "train", "naive": False}, 4: {"bug": "plain_list"}}

@@ -26,7 +26,7 @@ from ui import jobs, page
 from ui.cache import shared_result
 from ui.chrome import device_label, ensure_navigation
 from ui.i18n import plot_labels, say, translator
-from ui.state import bind_all, choice, int_in, items_of, progress_callback, publish, walkthrough
+from ui.state import bind_all, choice, int_in, items_of, number_in, progress_callback, publish, walkthrough
 from ui.text.numerics import TEXT
 
 ensure_navigation()
@@ -85,7 +85,7 @@ def controls() -> str:
               ("interval", TRAIN.growth_interval, int_in(1, 2000)),
               ("opt", TRAIN.optimizer, choice(list(OPTIMIZERS))),
               ("weights", TRAIN.weights, choice(list(WEIGHTS))),
-              ("tlr", TRAIN.lr, _one_of(LRS)), ("rfmts", NAMES, items_of(NAMES))])
+              ("tlr", TRAIN.lr, number_in(LRS)), ("rfmts", NAMES, items_of(NAMES))])
     return page.view_switch(T, VIEWS)
 
 
@@ -230,16 +230,6 @@ def gradients() -> None:
     publish("layer", "gfmt", "scale")
 
 
-def _one_of(values: list[float]):
-    def parse(raw: str) -> float:
-        v = float(raw)
-        if v not in values:
-            raise ValueError(raw)
-        return v
-
-    return parse
-
-
 def training() -> None:
     """Train fp32 / fp16 / fp16+scaler / bf16 side by side; loss curves and the scaler's timeline. The run
     recorded on this machine kind is shown at once where one matches; a live run goes to the background."""
@@ -255,20 +245,17 @@ def training() -> None:
     lr = c[2].select_slider(T("train.lr"), LRS, key="tlr")
     publish("steps", "init", "interval", "opt", "weights", "tlr")
     cfg = TrainingSettings(steps, float(lr), init, int(interval), opt, weights)
-    rec = next((r for r in map(lambda n: recorded.load("numerics", n), RECORDED)
-                if r is not None and r.settings == dataclasses.asdict(cfg)), None)
-    any_rec = next((r for r in map(lambda n: recorded.load("numerics", n), RECORDED) if r is not None), None)
-    unit_s = any_rec.seconds / (len(MODES) * any_rec.settings["steps"]) if any_rec else None
+    shipped = [r for r in map(lambda n: recorded.load("numerics", n), RECORDED) if r is not None]
+    rec = next((r for r in shipped if r.settings == dataclasses.asdict(cfg)), None)
+    # any recording's seconds per step give the pace: every one trains the same model on the same machine kind
+    unit_s = shipped[0].seconds / (len(MODES) * shipped[0].settings["steps"]) if shipped else None
     go = st.button(T("train.run"), type="primary")
     jobs.estimate_caption(unit_s and unit_s * len(MODES) * steps)
-    results = jobs.background(("training", cfg), lambda tick: compare_precisions(
+    results = jobs.live_or_recorded(("training", cfg), lambda tick: compare_precisions(
         MODES, progress=lambda i, _n, loss: tick(i + 1, f"loss {loss:.3f}"), **cfg.kwargs()),
-        total=len(MODES) * steps, start_now=go, unit_s=unit_s)
-    if results is None and rec is not None:
-        results = {m: RunResult.from_dict(d) for m, d in rec.rows[0].items()}
-        jobs.recorded_caption(rec)
+        total=len(MODES) * steps, start_now=go, unit_s=unit_s, rec=rec,
+        from_rows=lambda rows: {m: RunResult.from_dict(d) for m, d in rows[0].items()})
     if results is None:
-        jobs.not_yet()
         return
     st.subheader(T("train.loss"))
     st.plotly_chart(P.loss_curves(results, labels=PL), width="stretch")

@@ -20,7 +20,7 @@ from ui import jobs, page
 from ui.cache import shared_resource
 from ui.chrome import device_label, ensure_navigation
 from ui.i18n import plot_labels, say, translator
-from ui.state import bind_all, choice, int_in, publish, walkthrough
+from ui.state import bind_all, choice, int_in, number_in, publish, walkthrough
 from ui.text.search import TEXT
 
 ensure_navigation()
@@ -78,7 +78,7 @@ def main() -> None:
 def controls() -> Settings:
     """The view tabs and the state every view shares, read from (and written back to) the URL."""
     bind_all([("view", "search", choice(VIEWS)), ("q", "倒排 索引 -lucene", str),
-              ("k", 10, lambda r: K_CHOICES[K_CHOICES.index(int(r))]),
+              ("k", 10, number_in(K_CHOICES)),
               ("mode", "search", choice(list(MODES))), ("user", "u03", str),
               ("words", (), lambda r: tuple(dict.fromkeys(r.split()))), ("tstep", -1, int),
               ("rq", "", str),
@@ -227,19 +227,14 @@ def measured(s: Settings) -> None:
     fixed), recorded on this machine kind and re-measured live in the background; beside it, the same kinds
     of query on tantivy and SQLite FTS5, as the search bench measured them."""
     st.markdown(T("why.intro"))
-    rec = recorded.load("search", f"race-{s.mode}")
+    rec = recorded.matching("search", [f"race-{s.mode}"], {"sizes": RACE_SIZES})
     go = st.button(T("why.run"), type="primary")
     if rec is not None:
         jobs.estimate_caption(rec.seconds)
-    rows = jobs.background(("race", s.mode), lambda tick: race(
+    rows = jobs.live_or_recorded(("race", s.mode), lambda tick: race(
         demo_corpus(), base_analyzer(s.mode), RACE_SIZES, progress=lambda d, n: tick(d, f"{d}/{n}")),
-        total=len(RACE_SIZES), start_now=go, unit_s=rec and rec.seconds / len(RACE_SIZES))
-    if rows is None and rec is not None:
-        rows = rec.rows
-        jobs.recorded_caption(rec)
-    if rows is None:
-        jobs.not_yet()
-    else:
+        total=len(RACE_SIZES), start_now=go, unit_s=rec and rec.seconds / len(RACE_SIZES), rec=rec)
+    if rows is not None:
         st.plotly_chart(P.race_figure(rows, PL), width="stretch")
         st.dataframe(pd.DataFrame(rows), hide_index=True)
         page.csv_download(T("csv"), rows, "race.csv")

@@ -23,7 +23,7 @@ from ui import jobs, page
 from ui.cache import shared_resource, shared_result, shared_results
 from ui.chrome import device_label, ensure_navigation
 from ui.i18n import plot_labels, translator
-from ui.state import bind, bind_all, choice, int_in, publish, walkthrough
+from ui.state import bind, bind_all, choice, int_in, number_in, publish, walkthrough
 from ui.text.specdec import TEXT
 
 ensure_navigation()
@@ -35,7 +35,7 @@ PARAMS = [("method", "speculative", choice(list(METHODS))), ("gamma", 4, int_in(
           ("temp", 100, int_in(0, 150)), ("new", 200, int_in(10, 200)), ("seed", 0, int_in(0, 9999)),
           ("topk", 0, int_in(0, 256)), ("topp", 100, int_in(1, 100)), ("drafter", "draft",
                                                                         choice(["draft", "draft_text_only"])),
-          ("mstep", 1, int_in(1, 200)), ("samples", 4000, lambda v: int(choice(list(map(str, SAMPLES)))(v))),
+          ("mstep", 1, int_in(1, 200)), ("samples", 4000, number_in(SAMPLES)),
           ("rule", "exact", choice(list(RULES)))]
 PRESETS = {1: {"method": "autoregressive", "temp": 100}, 2: {"method": "speculative", "temp": 100},
            3: {"method": "speculative", "temp": 0}, 4: {"method": "medusa", "temp": 0},
@@ -263,33 +263,21 @@ def measured(models, s: Settings, g, base) -> None:
     exactness(models, s)
 
 
-def _recorded(name: str, settings: dict):
-    """The shipped recording `name` when it was measured with exactly `settings`, else None."""
-    rec = recorded.load("specdec", name)
-    return rec if rec is not None and rec.settings == settings else None
-
-
 def compare(models, s: Settings, base) -> None:
     """All five methods on the same prompt and seed, timed in interleaved rounds: counts that load cannot change
     (target passes, tokens per pass) beside the measured speed and its range. The recorded run for the default
     settings is shown at once; a live run goes to the background."""
     st.header(T("compare"))
     st.markdown(T("compare.intro"))
-    rec = _recorded("compare", {"prompt": s.prompt, "temperature": s.temp, "max_new_tokens": s.new,
-                                "gamma": s.gamma, "seed": s.seed, "top_k": s.top_k, "top_p": s.top_p,
-                                "drafter": s.drafter, "rounds": ROUNDS})
+    rec = recorded.matching("specdec", ["compare"], {
+        "prompt": s.prompt, "temperature": s.temp, "max_new_tokens": s.new, "gamma": s.gamma, "seed": s.seed,
+        "top_k": s.top_k, "top_p": s.top_p, "drafter": s.drafter, "rounds": ROUNDS})
     go = st.button(T("compare.run"), type="primary")
-    done = jobs.background(("specdec-compare", s, ROUNDS), lambda tick: timed_runs(
+    rows = jobs.live_or_recorded(("specdec-compare", s, ROUNDS), lambda tick: method_rows(timed_runs(
         models, s.prompt, list(METHODS), ROUNDS, lambda d, n: tick(d, f"{d}/{n}"), max_new_tokens=s.new,
-        temperature=s.temp, gamma=s.gamma, seed=s.seed, top_k=s.top_k, top_p=s.top_p),
-        total=len(METHODS) * ROUNDS, start_now=go)
-    if done is not None:
-        rows = method_rows(done)
-    elif rec is not None:
-        rows = rec.rows
-        jobs.recorded_caption(rec)
-    else:
-        jobs.not_yet()
+        temperature=s.temp, gamma=s.gamma, seed=s.seed, top_k=s.top_k, top_p=s.top_p)),
+        total=len(METHODS) * ROUNDS, start_now=go, rec=rec)
+    if rows is None:
         return
     table = [{T("col.method"): T(f"method.{r['method']}"), T("m.calls"): r["target_calls"],
               T("m.per_call"): round(r["tokens_per_target_call"], 2),
@@ -308,20 +296,18 @@ def sweep(models, s: Settings) -> None:
     recorded for the default settings, measured live in the background on request."""
     st.header(T("sweep"))
     st.markdown(T("sweep.intro"))
-    rec = _recorded("sweep", {"prompt": s.prompt, "temperature": s.temp, "seed": s.seed, "drafter": s.drafter,
-                              "rounds": ROUNDS, "gammas": SWEEP_GAMMAS, "max_new_tokens": SWEEP_TOKENS})
+    rec = recorded.matching("specdec", ["sweep"], {
+        "prompt": s.prompt, "temperature": s.temp, "seed": s.seed, "drafter": s.drafter, "rounds": ROUNDS,
+        "gammas": SWEEP_GAMMAS, "max_new_tokens": SWEEP_TOKENS})
     go = st.button(T("sweep.run"), type="primary")
     if rec is not None:
         jobs.estimate_caption(rec.seconds)
-    rows = jobs.background(("specdec-sweep", s.prompt, s.temp, s.seed, s.drafter, ROUNDS), lambda tick: gamma_sweep(
+    key = ("specdec-sweep", s.prompt, s.temp, s.seed, s.drafter, ROUNDS)
+    rows = jobs.live_or_recorded(key, lambda tick: gamma_sweep(
         models, s.prompt, SWEEP_GAMMAS, "speculative", s.temp, SWEEP_TOKENS, s.seed, lambda d, n: tick(d, f"{d}/{n}"),
         ROUNDS), total=2 * ROUNDS * len(SWEEP_GAMMAS), start_now=go,
-        unit_s=rec and rec.seconds / (2 * ROUNDS * len(SWEEP_GAMMAS)))
-    if rows is None and rec is not None:
-        rows = rec.rows
-        jobs.recorded_caption(rec)
+        unit_s=rec and rec.seconds / (2 * ROUNDS * len(SWEEP_GAMMAS)), rec=rec)
     if rows is None:
-        jobs.not_yet()
         return
     st.plotly_chart(P.sweep_fig(rows, PL), width="stretch")
     table = [{T("gamma"): r["gamma"], T("m.alpha"): round(r["acceptance_rate"] or 0, 3),

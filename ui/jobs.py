@@ -269,6 +269,21 @@ def background(key: Hashable, work: Callable[[Tick], R], total: float, *, start_
     return None
 
 
+def live_or_recorded(key: Hashable, work: Callable[[Tick], R], total: float, *, start_now: bool, rec: object,
+                     unit_s: float | None = None, from_rows: Callable[[list], R] | None = None) -> R | None:
+    """A measured section's usual shape: the live result for `key` (run in the background once asked for, see
+    `background`), else the shipped recording `rec` (an engine.recorded.Recorded already matched to these
+    settings, or None) with its caption, its rows read by `from_rows`, else a note that the button measures."""
+    live = background(key, work, total, start_now=start_now, unit_s=unit_s)
+    if live is not None:
+        return live
+    if rec is not None:
+        recorded_caption(rec)
+        return from_rows(rec.rows) if from_rows else rec.rows
+    not_yet()
+    return None
+
+
 def _progress(key: Hashable) -> None:
     job = get(key)
     if job is None or job.state != "running":

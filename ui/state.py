@@ -79,6 +79,19 @@ def choice(options: list[str]) -> Callable[[str], str]:
     return parse
 
 
+def number_in(values: list[float] | list[int]) -> Callable[[str], float | int]:
+    """A `parse` for `bind` that accepts only one of `values` (numbers, read as their own type)."""
+    kind = type(values[0])
+
+    def parse(raw: str) -> float | int:
+        v = kind(raw)
+        if v not in values:
+            raise ValueError(raw)
+        return v
+
+    return parse
+
+
 def int_in(lo: int, hi: int) -> Callable[[str], int]:
     """A `parse` for `bind` that accepts integers in [lo, hi]."""
 

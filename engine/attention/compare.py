@@ -14,7 +14,7 @@ from engine.attention.core import default_scale, reference_attention, sdpa_atten
 from engine.attention.guard import estimate
 from engine.attention.iomodel import attention_flops, standard_io, tiled_io_for_block
 from engine.attention.memory import measure_peak
-from engine.attention.tiled import tiled_attention
+from engine.attention.tiled import count_tiles, tiled_attention
 from engine.timing import interleaved
 
 
@@ -133,7 +133,6 @@ def tile_sweep(n: int, d: int, heads: int, dtype: torch.dtype, causal: bool, blo
     tiles it visited and what the IO model says those tiles would move through a GPU's HBM (against the
     textbook method's traffic): on a CPU the time follows the tile count (one Python step per tile), on a GPU
     the traffic falls as tiles grow. `progress(calls done, in all)`."""
-    from engine.attention.tiled import count_tiles
 
     g = torch.Generator().manual_seed(n)
     q, k, v = (torch.randn(1, heads, n, d, generator=g).to(device=device, dtype=dtype) for _ in range(3))

@@ -11,8 +11,7 @@ from plotly.subplots import make_subplots
 
 from engine.attention.iomodel import standard_io, tiled_io
 from engine.attention.tiled import AttentionTrace
-from engine.plotstyle import log_axis
-from engine.plotting import label
+from engine.plotting import label, log_axis, range_bars
 
 LABELS = {  # English defaults; pages pass their translations (keys: "plot.<key>" in the page's table)
     "skipped": "skipped (masked)", "pending": "pending", "done": "done", "current": "current",
@@ -131,8 +130,7 @@ def tile_time_figure(rows: list[dict], labels: Labels = None) -> go.Figure:
     as a line, and each point's tile count on hover: on a CPU the time tracks the number of Python steps."""
     x = [r["block"] for r in rows]
     ms = [r["time_s"] * 1e3 for r in rows]
-    bars = dict(type="data", symmetric=False, array=[r["time_hi_s"] * 1e3 - m for r, m in zip(rows, ms, strict=True)],
-                arrayminus=[m - r["time_lo_s"] * 1e3 for r, m in zip(rows, ms, strict=True)])
+    bars = range_bars(ms, [r["time_lo_s"] * 1e3 for r in rows], [r["time_hi_s"] * 1e3 for r in rows])
     tips = [_lab(labels, "tiles_hover", tiles=f"{r['tiles']:,}") for r in rows]
     fig = go.Figure([go.Scatter(x=x, y=ms, error_y=bars, mode="lines+markers", name=_lab(labels, "method_tiled"),
                                 line_color=METHOD_COLORS["tiled"], hovertext=tips),

@@ -7,8 +7,7 @@ from functools import partial
 
 import plotly.graph_objects as go
 
-from engine.plotstyle import log_axis
-from engine.plotting import label
+from engine.plotting import label, log_axis, range_bars
 
 LABELS = {"elements": "input elements", "ratio": "module time / function time", "even": "equal time"}
 _lab = partial(label, LABELS)
@@ -18,8 +17,7 @@ def overhead_figure(rows: list[dict], labels: Mapping[str, str] | None = None) -
     """Module time over function time against input size, with the range of the interleaved rounds."""
     x = [r["elements"] for r in rows]
     y = [r["ratio"] for r in rows]
-    bars = dict(type="data", symmetric=False, array=[r["ratio_hi"] - v for r, v in zip(rows, y, strict=True)],
-                arrayminus=[v - r["ratio_lo"] for r, v in zip(rows, y, strict=True)])
+    bars = range_bars(y, [r["ratio_lo"] for r in rows], [r["ratio_hi"] for r in rows])
     fig = go.Figure(go.Scatter(x=x, y=y, error_y=bars, mode="lines+markers", line_color="#2563eb",
                                name=rows[0]["twin"] if rows else ""))
     fig.add_hline(y=1.0, line=dict(color="#94a3b8", dash="dash"), annotation_text=_lab(labels, "even"))

@@ -12,8 +12,7 @@ from engine.numerics.formats import FORMATS, FormatSpec, get_format
 from engine.numerics.gradients import LossFractions
 from engine.numerics.scaler import ScaleEvent
 from engine.numerics.training import RunResult
-from engine.plotstyle import log_axis
-from engine.plotting import label
+from engine.plotting import label, log_axis
 
 LABELS = {  # English defaults; pages pass their translations (keys: "plot.<key>" in the page's table)
     "underflow": "underflow", "subnormal": "subnormal", "normal": "normal", "overflow": "overflow",

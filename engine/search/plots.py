@@ -8,8 +8,7 @@ from functools import partial
 
 import plotly.graph_objects as go
 
-from engine.plotstyle import log_axis
-from engine.plotting import label
+from engine.plotting import label, log_axis
 from engine.search.inspect import PostingStats
 from engine.search.results import SearchResult
 

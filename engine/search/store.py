@@ -234,29 +234,26 @@ def load_snapshot(path: str | os.PathLike) -> Snapshot:
     IndexFormatError. A save that swaps versions meanwhile makes it retry on the new CURRENT."""
     root = Path(path)
     for attempt in range(LOAD_RETRIES):
+        current = None
         try:
-            return _load(root)
+            if root.is_symlink() or not root.is_dir():
+                raise IndexFormatError(f"{root} is not a folder")
+            current = _current(root)
+            return _load(root, *current)
         except IndexFormatError:
             # a concurrent save may have removed the version this read had found: if CURRENT moved, read again
             try:
-                moved = (root / "CURRENT").exists() and _current(root) != _seen.get(root)
+                moved = current is not None and attempt < LOAD_RETRIES - 1 and _current(root) != current
             except IndexFormatError:
                 moved = False
-            if not moved or attempt == LOAD_RETRIES - 1:
+            if not moved:
                 raise
             time.sleep(0.01 * (attempt + 1))
     raise AssertionError("unreachable")
 
 
-_seen: dict[Path, tuple[str, str | None]] = {}
-
-
-def _load(root: Path) -> Snapshot:
+def _load(root: Path, name: str, digest: str | None) -> Snapshot:
     try:
-        if root.is_symlink() or not root.is_dir():
-            raise IndexFormatError(f"{root} is not a folder")
-        name, digest = _current(root)
-        _seen[root] = (name, digest)
         vdir = root / name
         if vdir.is_symlink() or not vdir.is_dir():
             raise IndexFormatError(f"{root}: version {name} is missing")

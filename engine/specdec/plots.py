@@ -9,7 +9,7 @@ from functools import partial
 import numpy as np
 import plotly.graph_objects as go
 
-from engine.plotting import label
+from engine.plotting import label, range_bars
 from engine.specdec.exactness import ExactnessResult
 from engine.specdec.generate import Generation, TreeTrace, expected_tokens_per_call, tree_mask
 
@@ -149,8 +149,7 @@ def sweep_fig(rows: list[dict], labels: Mapping[str, str] | None = None) -> go.F
     y = [r.get("speedup") for r in rows]
     bars = None
     if all("speedup_lo" in r for r in rows):  # the fastest and slowest of the interleaved rounds
-        bars = dict(type="data", symmetric=False, array=[r["speedup_hi"] - v for r, v in zip(rows, y, strict=True)],
-                    arrayminus=[v - r["speedup_lo"] for r, v in zip(rows, y, strict=True)], color="#93c5fd")
+        bars = range_bars(y, [r["speedup_lo"] for r in rows], [r["speedup_hi"] for r in rows], color="#93c5fd")
     fig.add_trace(go.Scatter(x=g, y=y, mode="lines+markers", error_y=bars,
                              name=_lab(labels, "measured"), line=dict(color="#2563eb")))
     fig.add_trace(go.Scatter(x=g, y=[r.get("speedup_theory") for r in rows], mode="lines+markers",
