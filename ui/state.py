@@ -18,8 +18,11 @@ def bind(key: str, default: Any, parse: Callable[[str], Any] = str, param: str |
     raw = st.query_params.get(param or key)
     if key in st.session_state:
         published = st.session_state.get(_PUBLISHED, {}).get(param or key)
-        if raw is not None and published is not None and raw != published:
-            # the URL changed under the page (browser Back or Forward, or an edited address): follow it
+        if raw is not None and published is not None and raw != published \
+                and _text(st.session_state[key]) == published:
+            # the URL changed under the page (browser Back or Forward, or an edited address) while the widget did
+            # not: follow it. A widget the visitor has just moved wins, even if the URL of the previous run has
+            # not reached the browser yet (quick key presses on a slider)
             try:
                 st.session_state[key] = parse(raw)
                 return
@@ -49,11 +52,14 @@ def publish(*keys: str) -> None:
     wanted = dict(st.query_params.to_dict())
     for key in keys:
         if key in st.session_state:
-            value = st.session_state[key]
-            wanted[key] = published[key] = (",".join(map(str, value)) if isinstance(value, list | tuple)
-                                            else str(value))
+            wanted[key] = published[key] = _text(st.session_state[key])
     if wanted != st.query_params.to_dict():
         st.query_params.from_dict(wanted)
+
+
+def _text(value: Any) -> str:
+    """A widget value as the URL holds it."""
+    return ",".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
 
 
 def items_of(options: list[str]) -> Callable[[str], list[str]]:
