@@ -1,0 +1,140 @@
+"""`python -m engine.ddp.bench`: DDP and the all-reduces on real gloo processes, side by side in one run, as JSON.
+
+For N = 2, 3, 4 ranks: DDP's gradients against one process (fp32 and fp64) and no_sync accumulation against
+a large batch; every mistake caught; bytes each rank sent by our ring against 2(N−1)/N·S, the naive ring
+against (N−1)·S and the parameter server; our ring's time against gloo's own all_reduce (the peer) at
+4 MiB and more, interleaved; the α–β model's error on sizes it was not fitted on; whether the first gradient
+bucket launched before backward ended. `--record` also ships the page's default sweeps.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+import torch
+
+from engine import recorded
+from engine.ddp import (
+    MISTAKES,
+    Cluster,
+    allreduce_times,
+    bucket_timeline,
+    ddp_vs_single,
+    fit,
+    naive_ring_allreduce,
+    no_sync_accumulation,
+    parameter_server_allreduce,
+    ring_allreduce,
+    step_times,
+)
+from engine.ddp.allreduce import SWEEP_ROUNDS, SWEEP_SIZES
+from engine.ddp.buckets import MICRO, STEP_ROUNDS, WIDTHS
+
+WORLDS = (2, 3, 4)
+
+
+def sweep_settings(world: int) -> dict:
+    """The settings the page's all-reduce sweep for `world` ranks runs (and a recording must match)."""
+    return {"world_size": world, "sizes": SWEEP_SIZES, "rounds": SWEEP_ROUNDS, "dtype": "float32"}
+
+
+def steps_settings(world: int) -> dict:
+    """The settings of the page's no_sync step-time sweep for `world` ranks."""
+    return {"world_size": world, "sizes_m": list(WIDTHS), "micro": MICRO, "rounds": STEP_ROUNDS}
+
+
+def measure_sweep(cl: Cluster, progress=None) -> list[dict]:
+    """The page's all-reduce sweep on `cl`, one size per run so other work can interleave."""
+    rows: list[dict] = []
+    for i, size in enumerate(SWEEP_SIZES, start=1):
+        rows += cl.run(allreduce_times, sizes=[size], rounds=SWEEP_ROUNDS, dtype="float32")
+        if progress:
+            progress(i, len(SWEEP_SIZES))
+    return rows
+
+
+def measure_steps(cl: Cluster, progress=None) -> list[dict]:
+    """The page's step-time sweep on `cl`, one model size per run."""
+    rows: list[dict] = []
+    for i, size in enumerate(WIDTHS, start=1):
+        rows += cl.run(step_times, sizes_m=[size], micro=MICRO, rounds=STEP_ROUNDS)
+        if progress:
+            progress(i, len(WIDTHS))
+    return rows
+
+
+def _one_world(cl: Cluster, n: int, record: bool) -> dict:
+    out: dict = {}
+    eq = {dt: cl.run(ddp_vs_single, model=m, steps=10, batch=64, dtype=dt)
+          for dt in ("float32", "float64") for m in ("mlp",)}
+    bn = cl.run(ddp_vs_single, model="bn", steps=10, batch=64, dtype="float32")
+    acc = cl.run(no_sync_accumulation, micro=4, batch=32, dtype="float32")
+    out["exact"] = {"fp32_max_grad_diff": max(eq["float32"].per_step_grad_diff),
+                    "fp64_max_grad_diff": max(eq["float64"].per_step_grad_diff),
+                    "fp32_bn_synced_max_grad_diff": max(bn.per_step_grad_diff),
+                    "no_sync_fp32_grad_diff": acc.grad_diff,
+                    "allreduces_no_sync_vs_every_step": [acc.allreduces_no_sync, acc.allreduces_every_step],
+                    "within_bounds": all(e.equal for e in (*eq.values(), bn)) and acc.equal}
+    out["mistakes_caught"] = {m: not cl.run(ddp_vs_single, model="mlp", steps=5, batch=64, mistake=m).equal
+                              for m in MISTAKES}
+    size = 1 << 20
+    ring = cl.run(ring_allreduce, size=size)
+    naive = cl.run(naive_ring_allreduce, size=size)
+    ps = cl.run(parameter_server_allreduce, size=size)
+    out["bytes"] = {"buffer_bytes": ring.buffer_bytes, "ring_per_rank": ring.bytes_sent_per_rank,
+                    "ring_formula": ring.ideal_bytes_per_rank, "naive_per_rank": naive.bytes_sent_per_rank,
+                    "naive_formula": naive.ideal_bytes_per_rank, "parameter_server_per_rank": ps.bytes_sent_per_rank,
+                    "all_equal_to_gloo": all(r.result_equal_to_gloo for r in (ring, naive, ps)),
+                    "ring_max_abs_err_vs_float64": ring.max_abs_err_vs_float64,
+                    "gloo_max_abs_err_vs_float64": ring.gloo_err_vs_float64}
+    t = time.perf_counter()
+    rows = measure_sweep(cl)
+    if record:
+        recorded.save("ddp", f"allreduce_n{n}", rows, sweep_settings(n), time.perf_counter() - t)
+    med = {(r["method"], r["bytes"]): r for r in rows}
+    out["time_ring_over_gloo"] = {
+        f"{b >> 20} MiB": {"ratio": round(med[("ring", b)]["median_ms"] / med[("gloo", b)]["median_ms"], 3),
+                           "ring_ms": round(med[("ring", b)]["median_ms"], 3),
+                           "gloo_ms": round(med[("gloo", b)]["median_ms"], 3)}
+        for (m, b) in med if m == "ring" and b >= 4 << 20}
+    out["alpha_beta"] = {}
+    for m in ("ring", "gloo", "naive_ring", "parameter_server"):
+        ab = fit(rows, m)
+        out["alpha_beta"][m] = {"alpha_ms": round(ab.alpha_ms, 4), "beta_ms_per_mib": round(ab.beta_ms_per_mib, 4),
+                                "worst_held_out_rel_err": round(ab.worst_held_out, 3),
+                                "held_out": [{k: round(v, 4) if isinstance(v, float) else v for k, v in h.items()}
+                                             for h in ab.held_out]}
+    out["overlap"] = {}
+    for cap in (1.0, 4.0, 25.0):
+        tl = cl.run(bucket_timeline, bucket_cap_mb=cap)
+        out["overlap"][f"{cap:g} MB"] = {"buckets": len(tl.buckets),
+                                         "first_launch_ms": round(tl.buckets[0].launch_ms, 2),
+                                         "last_grad_ms": round(tl.last_grad_ms, 2),
+                                         "backward_ms": round(tl.backward_ms, 2), "overlaps": tl.overlaps}
+    t = time.perf_counter()
+    steps = measure_steps(cl)
+    if record:
+        recorded.save("ddp", f"steps_n{n}", steps, steps_settings(n), time.perf_counter() - t)
+    out["no_sync_step_ms"] = {f"{r['params_m']:g}M {r['mode']}": {"median_ms": round(r["median_ms"], 2),
+                                                                   "allreduces": r["allreduces"]} for r in steps}
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Measure every world size and print JSON."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--worlds", type=int, nargs="+", default=list(WORLDS))
+    ap.add_argument("--record", action="store_true", help="also ship the page's default sweeps")
+    args = ap.parse_args(argv)
+    out: dict = {"torch": torch.__version__, "machine": recorded.machine(), "peer": "gloo dist.all_reduce",
+                 "worlds": {}}
+    for n in args.worlds:
+        with Cluster(n) as cl:
+            out["worlds"][n] = {"start_s": round(cl.started_s, 2), **_one_world(cl, n, args.record)}
+    print(json.dumps(out, indent=1, default=float))
+
+
+if __name__ == "__main__":
+    main()
