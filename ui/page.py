@@ -84,3 +84,10 @@ def md(text: str) -> str:
     """User or engine text made safe to embed in markdown: HTML escaped, markdown punctuation backslashed, so it
     always shows as the characters typed and never as markup."""
     return str(text).translate(_MD_SPECIAL).replace("&", "&amp;")
+
+
+def formatter(T: Translator, prefix: str, options: Sequence[object]) -> Callable[[object], str]:
+    """A widget's format_func: each option's `prefix.option` text, translated now, while the page runs (a
+    format_func called later, outside the run, e.g. by AppTest, would no longer know the visitor's language)."""
+    texts = {o: T(f"{prefix}.{o}") for o in options}
+    return texts.__getitem__

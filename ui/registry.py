@@ -21,4 +21,5 @@ TOPICS: list[Topic] = [
     Topic("pages/numerics.py", "numerics", "🔢"),
     Topic("pages/specdec.py", "specdec", "🎯"),
     Topic("pages/modules.py", "modules", "🧩"),
+    Topic("pages/ddp.py", "ddp", "🔗"),
 ]

@@ -301,3 +301,28 @@ def allreduce_times(ctx: Ctx, sizes: list[int], dtype: str = "float32", rounds: 
         out.update({(size, m): v for m, v in samples.items()})
         ctx.tick(i, len(sizes))
     return out
+
+
+def contributors(result: AllReduceResult, rtol: float = 1e-4) -> list[list[list[tuple[int, ...]]]]:
+    """Whose inputs each rank's chunk holds, before the first step and after each: [state][rank][chunk] ->
+    the ranks whose values it sums, found by matching the logged buffer against the sums of every subset of
+    the logged inputs (empty when nothing matches, or when the run was too large to log buffers)."""
+    if result.inputs is None or result.snapshots is None:
+        return []
+    n = result.world_size
+    subsets = [tuple(r for r in range(n) if mask >> r & 1) for mask in range(1, 1 << n)]
+    states = [list(result.inputs), *result.snapshots]
+    out = []
+    for bufs in states:
+        per_rank = []
+        for buf in bufs:
+            row = []
+            for a, b in result.chunk_bounds:
+                want = buf[a:b].astype(np.float64)
+                found = next((s for s in subsets
+                              if np.allclose(want, sum(result.inputs[r][a:b].astype(np.float64) for r in s),
+                                             rtol=rtol, atol=rtol)), ())
+                row.append(found)
+            per_rank.append(row)
+        out.append(per_rank)
+    return out

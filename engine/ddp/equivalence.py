@@ -56,7 +56,7 @@ define({
                               "the replicas never agree.",
     "ddp.note.bn_model": "this mistake needs a BatchNorm, so the bn model is used",
     "ddp.accumulate": "{k} micro-batches under no_sync then one synchronised step match one batch of {big}: "
-                      "largest gradient difference {diff}; all-reduces {with_sync} → {without}",
+                      "largest gradient difference {diff}, with {without} bucket all-reduce(s) instead of {with_sync}",
 })
 
 

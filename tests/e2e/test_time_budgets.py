@@ -64,6 +64,9 @@ CHANGES = {  # page -> (URL query, what the presenter does, text the changed vie
     "numerics": ("view=explorer", lambda main, page: (main.get_by_role("textbox", name=NUMERICS_BOX).fill("65520"),
                                                       main.get_by_role("textbox", name=NUMERICS_BOX).press("Enter")),
                  "0x7C00"),
+    # float64: DDP against one process (10 steps on every rank) and the no_sync accumulation run again
+    "ddp": ("", lambda main, page: main.get_by_test_id("stButtonGroup").get_by_text("float64", exact=True)
+            .first.click(), "float64 bound"),
     # eval mode: the module and the naive function run again, and the Dropout bug appears
     "modules": ("twin=Dropout&naive=True", lambda main, page: main.get_by_test_id("stButtonGroup")
                 .get_by_text("eval()", exact=True).first.click(), "the outputs differ"),

@@ -27,6 +27,8 @@ _NAMES = """
     pip snownlp English IEEE OCP NVIDIA TensorFloat bfloat
     Linear Conv2d Dropout BatchNorm2d LayerNorm Embedding MaxPool2d ReLU momentum old batch nn functional Module
     ModuleList Parameter state_dict load_state_dict register_buffer persistent strict training eval train
+    DDP DataParallel gloo NCCL dtype max min MLP GIL SyncBatchNorm DistributedSampler reduction sum all-reduce
+    reduce-scatter all-gather torchrun
 """
 ALLOWED = set(_NAMES.lower().split())
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
@@ -66,8 +68,11 @@ def test_the_detector_tells_prose_from_names() -> None:
         assert english_in(ok) is None, ok
 
 
-def _assert_chinese(at, where: str, **data) -> None:
-    assert_clean(at)
+def _assert_chinese(at, where: str, allow_errors: bool = False, **data) -> None:
+    if allow_errors:  # a page that shows a caught mistake in red on purpose
+        assert not at.exception, [e.value for e in at.exception]
+    else:
+        assert_clean(at)
     found = {s: e for s in visible_text(at, **data) if (e := english_in(s))}
     assert not found, f"{where}: English in the 中文 UI: " + "; ".join(f"{e!r} in {s[:80]!r}" for s, e in found.items())
 
@@ -133,3 +138,13 @@ def test_home_in_chinese() -> None:
                                     {"twin": "BatchNorm2d"}, {"bug": "buffer_nonpersistent"}])
 def test_modules_page_in_chinese(params: dict) -> None:
     _assert_chinese(open_page("pages/modules.py", "zh", **params), f"modules {params}")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("params", [{}, {"mistake": "sampler_padding", "n": "2"}, {"method": "parameter_server",
+                                                                                   "state": "1"}])
+def test_ddp_page_in_chinese(params: dict) -> None:
+    from tests.pages.apptest import settle
+
+    at = settle(open_page("pages/ddp.py", "zh", **params))  # after the cluster's start
+    _assert_chinese(at, f"ddp {params}", allow_errors=bool(params.get("mistake")))

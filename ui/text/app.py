@@ -79,3 +79,12 @@ TEXT |= {
     "job.estimate": ("On this server it takes {eta} (from the recorded run's pace); the page stays usable meanwhile.",
                      "在这台服务器上约需 {eta}（按已记录运行的速度估计）；期间页面仍可使用。"),
 }
+TEXT |= {
+    "topic.ddp.title": ("Distributed data parallel", "分布式数据并行（DDP）"),
+    "topic.ddp.blurb": (
+        "Real gloo processes on this machine: a ring all-reduce replayed transfer by transfer, proof that DDP's "
+        "gradients equal one big batch (and six mistakes that break it), buckets overlapping backward, measured.",
+        "本机上真实的 gloo 进程：逐次回放环形 all-reduce 的每一次传输，证明 DDP 的梯度等于一个大批次的梯度"
+        "（以及六种会破坏这一点的错误），梯度桶与反向传播重叠，全部实测。",
+    ),
+}

@@ -151,4 +151,60 @@ TEXT = {
                                          "register_buffer(persistent=False)：随模块移动，不会被保存"),
     "modules.bug.functional_dropout": ("F.dropout called without training=self.training: eval() does not stop it",
                                        "调用 F.dropout 时没有传 training=self.training：eval() 也停不下它"),
+    # ddp: the cluster and its tasks
+    "ddp.world_size": ("a cluster has 1 to {limit} processes, not {n}", "集群有 1 到 {limit} 个进程，而不是 {n}"),
+    "ddp.rank_exited": ("rank {rank} exited (status {status}) during {task}; the cluster was stopped and restarts on "
+                        "the next run", "进程 {rank} 在 {task} 期间退出（状态 {status}）；集群已停止，下次运行时会重启"),
+    "ddp.rank_silent": ("rank {rank} sent nothing for {seconds} s during {task}; the cluster was stopped and restarts "
+                        "on the next run", "进程 {rank} 在 {task} 期间 {seconds} 秒没有任何消息；集群已停止，下次运行时会重启"),
+    "ddp.rank_failed": ("rank {rank} failed during {task}: {error}", "进程 {rank} 在 {task} 期间出错：{error}"),
+    "ddp.unknown_task": ("{name} is not a task of engine.ddp", "{name} 不是 engine.ddp 的任务"),
+    "ddp.size": ("the buffer has 1 to {limit} elements, not {n}", "缓冲区有 1 到 {limit} 个元素，而不是 {n}"),
+    "ddp.dtype": ("dtype is one of {choices}, not {dtype}", "dtype 只能是 {choices} 之一，而不是 {dtype}"),
+    "ddp.model": ("model is one of {choices}, not {model}", "模型只能是 {choices} 之一，而不是 {model}"),
+    "ddp.cap": ("bucket_cap_mb is {low} to {high}, not {cap}", "bucket_cap_mb 取 {low} 到 {high}，而不是 {cap}"),
+    "ddp.steps": ("steps is 1 to {limit}, not {n}", "步数取 1 到 {limit}，而不是 {n}"),
+    "ddp.batch": ("the batch has {low} to {limit} samples for {n} ranks, not {batch}",
+                  "{n} 个进程时批次取 {low} 到 {limit} 个样本，而不是 {batch}"),
+    "ddp.mistake": ("mistake is one of {choices}, not {mistake}", "错误类型只能是 {choices} 之一，而不是 {mistake}"),
+    # ddp: DDP against one process
+    "ddp.equal": ("DDP on {n} shards took the same {steps} steps as one process on the whole batch: the largest "
+                  "gradient difference, {diff}, is rounding ({dtype} bound {tol})",
+                  "DDP 在 {n} 个分片上走出的 {steps} 步与单进程在整个批次上完全相同：最大梯度差 {diff} 只是舍入误差"
+                  "（{dtype} 界限 {tol}）"),
+    "ddp.caught": ("caught: the gradients differ by up to {diff} (bound {tol}).",
+                   "已检测到：梯度最多相差 {diff}（界限 {tol}）。"),
+    "ddp.not_caught": ("this mistake changes nothing with {n} rank(s): the gradients still agree to {diff}",
+                       "在 {n} 个进程时这个错误不起作用：梯度仍一致到 {diff}"),
+    "ddp.why.loss_times_world": ("Multiplying the loss by the world size: DDP already averages the gradients over "
+                                 "ranks, so every gradient comes out {n}× too large.",
+                                 "把损失乘以进程数：DDP 本来就会对各进程的梯度求平均，于是每个梯度都大了 {n} 倍。"),
+    "ddp.why.sum_reduction": ("reduction='sum' on each shard: DDP averages sums, giving (1/N)·Σ instead of the batch "
+                              "mean, {scale}× the single-process gradient.",
+                              "每个分片用 reduction='sum'：DDP 对求和结果取平均，得到 (1/N)·Σ 而不是整批均值，"
+                              "是单进程梯度的 {scale} 倍。"),
+    "ddp.why.uneven_shards_unweighted": ("Shards of {sizes} samples, each loss a plain mean: DDP gives every rank the "
+                                         "same weight 1/N, so samples on small shards count more. Weight each loss by "
+                                         "n_r·N/B.",
+                                         "分片大小为 {sizes} 个样本，每个损失都是简单均值：DDP 给每个进程相同的权重 1/N，"
+                                         "于是小分片上的样本占比更大。应把每个损失乘以 n_r·N/B。"),
+    "ddp.why.batchnorm_without_sync": ("Plain BatchNorm normalises each shard with its own mean and variance, not the "
+                                       "whole batch's; a synchronised BatchNorm shares the statistics.",
+                                       "普通 BatchNorm 用每个分片自己的均值和方差归一化，而不是整个批次的；"
+                                       "同步 BatchNorm 会共享这些统计量。"),
+    "ddp.why.sampler_padding": ("DistributedSampler pads {total} samples to {padded} by repeating {extra} of them, so "
+                                "those count twice in the average.",
+                                "DistributedSampler 通过重复其中 {extra} 个样本把 {total} 个样本补齐到 {padded} 个，"
+                                "这些样本在平均中被计算了两次。"),
+    "ddp.why.different_init": ("The replicas started from different weights (init_sync=False skips DDP's broadcast "
+                               "from rank 0): the averaged gradient belongs to no single model, and the replicas "
+                               "never agree.",
+                               "各副本从不同的权重出发（init_sync=False 跳过了 DDP 从进程 0 的广播）："
+                               "平均后的梯度不属于任何一个模型，各副本也永远不会一致。"),
+    "ddp.note.bn_model": ("this mistake needs a BatchNorm, so the bn model is used",
+                          "这个错误需要 BatchNorm，因此改用 bn 模型"),
+    "ddp.accumulate": ("{k} micro-batches under no_sync then one synchronised step match one batch of {big}: largest "
+                       "gradient difference {diff}, with {without} bucket all-reduce(s) instead of {with_sync}",
+                       "在 no_sync 下累积 {k} 个微批次、再同步一步，与一个 {big} 的大批次一致：最大梯度差 {diff}，"
+                       "只做了 {without} 次桶 all-reduce，而不是 {with_sync} 次"),
 }

@@ -1,0 +1,169 @@
+"""Strings of the distributed-data-parallel page."""
+
+TEXT = {
+    "title": ("Distributed data parallel (DDP)", "分布式数据并行（DDP）"),
+    "what": (
+        "DataParallel runs one process with a thread per device, so the GIL and one scatter/gather hub limit it; "
+        "DDP runs one process per replica. Every process holds an identical copy of the model and computes "
+        "gradients on its own shard of the batch; a ring all-reduce then averages those gradients, so every replica "
+        "takes exactly the step one process would take on the whole batch. Each process sends only 2(N−1)/N of "
+        "the gradient's size per step, whatever N is. Everything below runs now on real `torch.distributed` "
+        "processes of this server, talking over gloo on 127.0.0.1.",
+        "DataParallel 只有一个进程，每个设备一个线程，因此受 GIL 和单一的分发/汇总中心所限；DDP 则每个副本一个进程。"
+        "每个进程持有一份完全相同的模型，在自己那一份数据分片上计算梯度；随后环形 all-reduce 对梯度求平均，"
+        "于是每个副本走出的一步与单个进程在整个批次上走出的一步完全相同。每一步每个进程只发送梯度大小的 "
+        "2(N−1)/N，与 N 无关。下面的一切都由本服务器上真实的 `torch.distributed` 进程此刻算出，"
+        "它们通过 127.0.0.1 上的 gloo 通信。",
+    ),
+    "controls": ("Cluster", "集群"),
+    "n": ("Processes N", "进程数 N"),
+    "method": ("All-reduce", "All-reduce 算法"),
+    "size": ("Buffer elements", "缓冲区元素数"),
+    "m.ring": ("our ring", "我们的环形算法"),
+    "m.naive_ring": ("naive ring", "朴素环形"),
+    "m.parameter_server": ("parameter server", "参数服务器"),
+    "m.gloo": ("gloo all_reduce", "gloo all_reduce"),
+    "starting": ("Starting {n} worker processes (each imports torch and joins the gloo group); the page fills in "
+                 "when they are ready, and later visits reuse them.",
+                 "正在启动 {n} 个工作进程（每个都要导入 torch 并加入 gloo 进程组）；就绪后页面会自动显示，之后的访问会复用它们。"),
+    "live": ("All-reduce on every process, live", "在每个进程上实时运行的 all-reduce"),
+    "where": ("{n} worker processes, gloo over 127.0.0.1, one CPU thread each.",
+              "{n} 个工作进程，gloo 走 127.0.0.1，每个进程一个 CPU 线程。"),
+    "sent": ("bytes sent by the busiest rank", "发送最多的进程发送的字节数"),
+    "equal": ("equal to gloo's all_reduce", "与 gloo 的 all_reduce 一致"),
+    "err64": ("max error vs float64 sum", "相对 float64 求和的最大误差"),
+    "same": ("replicas bit-identical", "各副本逐位相同"),
+    "against": ("Formula: {v} B per rank. gloo's own error against the float64 sum: {g}.",
+                "公式：每个进程 {v} B。gloo 自身相对 float64 求和的误差：{g}。"),
+    "yes": ("yes", "是"),
+    "no": ("no", "否"),
+    "col.method": ("method", "算法"),
+    "col.sent": ("bytes sent, rank 0 / 1 / …", "发送字节数（进程 0 / 1 / …）"),
+    "col.formula": ("formula (busiest rank)", "公式（最忙的进程）"),
+    "col.messages": ("messages", "消息数"),
+    "col.equal": ("= gloo", "= gloo"),
+    "col.same": ("replicas identical", "副本一致"),
+    "col.ms": ("ms (one run)", "毫秒（单次）"),
+    "live.note": ("S = {s} B per rank. The ring sends 2(N−1)/N·S from every rank; the naive ring (N−1)·S from every "
+                  "rank; the parameter server makes rank 0 send (N−1)·S and receive as much, a hub that grows with N. "
+                  "The naive ring adds in a different order on each rank, so its replicas may differ in the last bit.",
+                  "每个进程 S = {s} B。环形算法每个进程发送 2(N−1)/N·S；朴素环形每个进程发送 (N−1)·S；参数服务器让进程 0 "
+                  "发送 (N−1)·S 并接收同样多，成为随 N 增长的瓶颈。朴素环形在每个进程上的加法顺序不同，"
+                  "因此各副本可能在最后一位上不同。"),
+    "replay": ("Replay: transfer by transfer", "回放：逐次传输"),
+    "state": ("After step", "第几步之后"),
+    "rank": ("rank {r}", "进程 {r}"),
+    "state.inputs": ("Before the first step: every rank holds only its own values.", "第一步之前：每个进程只持有自己的数值。"),
+    "phase.reduce_scatter": ("Step {step}, reduce-scatter: {n} messages, {b} B in all; each rank adds the chunk it "
+                             "received into its own copy.",
+                             "第 {step} 步，reduce-scatter：{n} 条消息，共 {b} B；每个进程把收到的分块加到自己的副本上。"),
+    "phase.all_gather": ("Step {step}, all-gather: {n} messages, {b} B in all; each finished chunk overwrites the "
+                         "neighbour's copy.",
+                         "第 {step} 步，all-gather：{n} 条消息，共 {b} B；每个已完成的分块覆盖邻居的副本。"),
+    "phase.pass": ("Step {step}: {n} messages, {b} B in all; every rank passes a whole buffer on and adds the one it "
+                   "received.", "第 {step} 步：{n} 条消息，共 {b} B；每个进程把整个缓冲区传下去，并加上收到的那个。"),
+    "phase.gather": ("Step {step}, gather: {n} messages, {b} B in all, every one to rank 0, which adds them.",
+                     "第 {step} 步，汇集：{n} 条消息，共 {b} B，全部发往进程 0，由它相加。"),
+    "phase.broadcast": ("Step {step}, broadcast: {n} messages, {b} B in all, all from rank 0.",
+                        "第 {step} 步，广播：{n} 条消息，共 {b} B，全部来自进程 0。"),
+    "csv.events": ("Download the transfer log (CSV)", "下载传输日志（CSV）"),
+    "eq": ("DDP against one process on the whole batch", "DDP 与单进程整批训练对比"),
+    "model": ("Model", "模型"),
+    "model.mlp": ("MLP", "MLP"),
+    "model.bn": ("MLP + BatchNorm", "MLP + BatchNorm"),
+    "dtype": ("dtype", "dtype"),
+    "mistake": ("Inject a mistake", "注入一个错误"),
+    "mistake.none": ("none: done right", "无：正确做法"),
+    "mistake.loss_times_world": ("loss × world size", "损失乘以进程数"),
+    "mistake.sum_reduction": ("reduction='sum'", "reduction='sum'"),
+    "mistake.uneven_shards_unweighted": ("uneven shards, unweighted", "分片不均且未加权"),
+    "mistake.batchnorm_without_sync": ("BatchNorm without sync", "BatchNorm 未同步"),
+    "mistake.sampler_padding": ("DistributedSampler padding", "DistributedSampler 补齐样本"),
+    "mistake.different_init": ("replicas start from different weights", "各副本初始权重不同"),
+    "eq.after": ("After 10 SGD steps: max |θ_ddp − θ_single| = {after}; max |θ_rank − θ_rank0| = {replicas}. Shards: "
+                 "{shards} samples of a batch of 64.",
+                 "10 步 SGD 之后：max |θ_ddp − θ_single| = {after}；max |θ_rank − θ_rank0| = {replicas}。"
+                 "分片：批次 64 中各进程分得 {shards} 个样本。"),
+    "csv.eq": ("Download the per-step gaps (CSV)", "下载逐步差距（CSV）"),
+    "buckets": ("Gradient buckets overlap backward", "梯度桶与反向传播重叠"),
+    "buckets.intro": ("DDP groups gradients into buckets of about `bucket_cap_mb` and starts a bucket's all-reduce "
+                      "as soon as its last gradient exists, while backward is still computing the earlier layers. "
+                      "A communication hook on a 6-layer MLP records when each bucket launched and finished (third "
+                      "step: DDP rebuilds its buckets after the first).",
+                      "DDP 把梯度分组为约 `bucket_cap_mb` 大小的桶，一个桶的最后一个梯度一出现就启动它的 all-reduce，"
+                      "此时反向传播还在计算更前面的层。一个通信钩子在 6 层 MLP 上记录每个桶何时启动、何时完成"
+                      "（取第三步：DDP 在第一步之后会重建桶）。"),
+    "cap": ("bucket_cap_mb", "bucket_cap_mb"),
+    "overlap.yes": ("{k} buckets for {p} M parameters ({mb} MB): the first all-reduce launched at {first} ms, before "
+                    "backward's last gradient at {last} ms: communication overlaps computation.",
+                    "{p} M 参数（{mb} MB）分成 {k} 个桶：第一个 all-reduce 在 {first} ms 启动，早于反向传播最后一个梯度的 "
+                    "{last} ms：通信与计算重叠。"),
+    "overlap.no": ("{k} bucket(s) for {p} M parameters ({mb} MB): the first all-reduce launched at {first} ms, after "
+                   "backward's last gradient at {last} ms: nothing overlaps.",
+                   "{p} M 参数（{mb} MB）分成 {k} 个桶：第一个 all-reduce 在 {first} ms 启动，晚于反向传播最后一个梯度的 "
+                   "{last} ms：没有重叠。"),
+    "csv.buckets": ("Download the bucket timeline (CSV)", "下载梯度桶时间线（CSV）"),
+    "measured": ("Measured: all-reduce time and the α–β model", "实测：all-reduce 耗时与 α–β 模型"),
+    "measured.intro": ("Each size is timed in interleaved rounds (the four methods take turns, a barrier before each "
+                       "call, the slowest rank counts). Dashed lines: t = α + β·S fitted to the fastest round of "
+                       "the sizes without a ring; ringed points were left out of the fit and show how well it "
+                       "predicts.",
+                       "每个大小按交错轮次计时（四种算法轮流运行，每次调用前有 barrier，以最慢的进程为准）。"
+                       "虚线：对未加圈的大小的最快一轮拟合 t = α + β·S；加圈的点未参与拟合，用来检验预测效果。"),
+    "measure": ("Measure now on {n} processes", "在 {n} 个进程上重新测量"),
+    "fit": ("Our ring: α = {a} ms per step, β = {b} ms per MiB sent. Worst error on held-out sizes: {err}.",
+            "我们的环形算法：每步 α = {a} ms，每发送 1 MiB β = {b} ms。留出大小上的最大误差：{err}。"),
+    "busy": ("Some sizes' rounds disagree widely: the machine was busy while timing.",
+             "部分大小的各轮结果相差很大：计时时机器繁忙。"),
+    "csv.times": ("Download the all-reduce times (CSV)", "下载 all-reduce 耗时（CSV）"),
+    "steps": ("Gradient accumulation: no_sync against syncing every micro-batch", "梯度累积：no_sync 与每个微批次都同步"),
+    "csv.steps": ("Download the step times (CSV)", "下载每步耗时（CSV）"),
+    "walk": ("Walkthrough", "导览"),
+    "walk.apply": ("Apply step {n}", "应用第 {n} 步"),
+    "walk.1": ("**The ring.** Three processes, step through: reduce-scatter leaves each rank one finished chunk, "
+               "all-gather hands them round. Every rank sent 2(N−1)/N of the buffer.",
+               "**环形算法。** 三个进程，逐步查看：reduce-scatter 让每个进程拿到一个完成的分块，all-gather 再把它们传一圈。"
+               "每个进程发送了缓冲区的 2(N−1)/N。"),
+    "walk.2": ("**The naive ring.** Four processes pass whole buffers: (N−1)·S bytes each, and the table shows the "
+               "replicas may no longer be bit-identical.",
+               "**朴素环形。** 四个进程传递整个缓冲区：每个发送 (N−1)·S 字节，表中可见各副本可能不再逐位相同。"),
+    "walk.3": ("**Equivalence.** In float64 DDP's gradients equal one process's to about 1e-16, step after step.",
+               "**等价性。** 在 float64 下，DDP 的梯度与单进程的梯度逐步相差约 1e-16。"),
+    "walk.4": ("**A mistake.** reduction='sum' on every shard: the curve jumps far above the bound, and the panel "
+               "says why.", "**一个错误。** 每个分片用 reduction='sum'：曲线远远高出界限，面板解释原因。"),
+    "walk.5": ("**BatchNorm.** Unsynchronised BatchNorm normalises each shard alone: caught; with the synchronised "
+               "one (choose none) it matches again.",
+               "**BatchNorm。** 未同步的 BatchNorm 各自用分片统计量归一化：被检测出来；换成同步版本（选“无”）又一致了。"),
+    "walk.6": ("**One big bucket.** bucket_cap_mb = 25: one bucket, launched only after backward ends: no overlap.",
+               "**一个大桶。** bucket_cap_mb = 25：只有一个桶，反向传播结束后才启动：没有重叠。"),
+    "walk.7": ("**Small buckets.** bucket_cap_mb = 1: the first all-reduce starts while backward is still running.",
+               "**小桶。** bucket_cap_mb = 1：第一个 all-reduce 在反向传播仍在进行时就开始了。"),
+}
+TEXT |= {
+    "plot.rank": ("rank {r}", "进程 {r}"),
+    "plot.chunk": ("chunk {c}", "分块 {c}"),
+    "plot.state": ("step", "步"),
+    "plot.start": ("inputs", "输入"),
+    "plot.whose": ("whose values", "包含谁的值"),
+    "plot.grad_gap": ("max |g_ddp − g_single|", "max |g_ddp − g_single|"),
+    "plot.step": ("training step", "训练步"),
+    "plot.rounding": ("rounding level", "舍入误差水平"),
+    "plot.bound": ("bound", "界限"),
+    "plot.ms": ("ms from backward's start", "自反向传播开始的毫秒数"),
+    "plot.backward": ("backward compute", "反向传播计算"),
+    "plot.returned": ("backward() returned", "backward() 返回"),
+    "plot.bucket": ("bucket {i} · {mb} MB", "桶 {i} · {mb} MB"),
+    "plot.bytes": ("buffer (bytes)", "缓冲区（字节）"),
+    "plot.time": ("time per all-reduce (ms)", "每次 all-reduce 耗时（毫秒）"),
+    "plot.fit": ("α–β fit", "α–β 拟合"),
+    "plot.held": ("held out", "留出"),
+    "plot.params": ("parameters", "参数量"),
+    "plot.step_ms": ("ms per optimizer step", "每个优化器步的毫秒数"),
+    "plot.m.ring": ("our ring", "我们的环形算法"),
+    "plot.m.gloo": ("gloo all_reduce", "gloo all_reduce"),
+    "plot.m.naive_ring": ("naive ring", "朴素环形"),
+    "plot.m.parameter_server": ("parameter server", "参数服务器"),
+    "plot.mode.every_step": ("sync every step", "每步同步"),
+    "plot.mode.no_sync": ("no_sync, one sync", "no_sync，只同步一次"),
+    "plot.allreduces": ("{n} all-reduces", "{n} 次 all-reduce"),
+}
