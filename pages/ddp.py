@@ -96,7 +96,7 @@ def cluster(n: int) -> bool:
     few seconds of `import torch` per process)."""
     if is_warm(n):
         return True
-    ok = jobs.background(("ddp-start", n), lambda tick: _start(n, tick), total=n, auto=True, wait_s=6.0)
+    ok = jobs.background(("ddp-start", n), lambda tick: _start(n, tick), total=n, auto=True)
     if ok is None:
         st.caption(T("starting", n=n))
         return False

@@ -3,9 +3,12 @@ with a mistake, the bucket timeline and the shipped measurements, in both langua
 
 from __future__ import annotations
 
+import pytest
+
 from tests.pages.apptest import assert_clean, open_page, settle
 
 PAGE = "pages/ddp.py"
+pytestmark = pytest.mark.slow  # each world size's cluster starts once per test session: seconds of import torch
 
 
 def ready(lang: str = "en", clean: bool = True, **params: str):
