@@ -1,0 +1,187 @@
+"""The project's own reverse-mode engine on scalars (micrograd-sized), run on the same program as torch.
+
+A `ScalarValue` holds a float and, for each value it was computed from, the local derivative; `backward`
+orders the graph topologically from the output and accumulates ∂out/∂v into every `grad`, the chain rule
+applied one edge at a time, exactly as autograd does for tensors. Tensors are numpy arrays of
+ScalarValues, so broadcasting, indexing, sums and matmul come from numpy applied element by element.
+Left out: anything but float64, and higher derivatives (a gradient here is a plain float).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable
+
+import numpy as np
+
+from engine.autograd.build import Ops, Run, evaluate
+
+
+def _not_arrays(op: Callable[[ScalarValue, object], ScalarValue]) -> Callable[[ScalarValue, object], ScalarValue]:
+    """Decline an operation with a numpy array, so that numpy broadcasts the ScalarValue over the array."""
+    @functools.wraps(op)
+    def wrapped(self: ScalarValue, o: object) -> ScalarValue:
+        return NotImplemented if isinstance(o, np.ndarray) else op(self, o)
+    return wrapped
+
+
+class ScalarValue:
+    """A float that remembers how it was computed, for reverse-mode differentiation."""
+
+    __slots__ = ("data", "grad", "parents")
+
+    def __init__(self, data: float, parents: tuple[tuple[ScalarValue, float], ...] = ()) -> None:
+        self.data, self.grad, self.parents = float(data), 0.0, parents
+
+    @staticmethod
+    def of(x: object) -> ScalarValue:
+        """`x` as a ScalarValue (a plain number becomes a constant)."""
+        return x if isinstance(x, ScalarValue) else ScalarValue(float(x))
+
+    @_not_arrays
+    def __add__(self, o: object) -> ScalarValue:
+        o = ScalarValue.of(o)
+        return ScalarValue(self.data + o.data, ((self, 1.0), (o, 1.0)))
+
+    @_not_arrays
+    def __mul__(self, o: object) -> ScalarValue:
+        o = ScalarValue.of(o)
+        return ScalarValue(self.data * o.data, ((self, o.data), (o, self.data)))
+
+    @_not_arrays
+    def __pow__(self, o: object) -> ScalarValue:
+        o = ScalarValue.of(o)
+        a, b = self.data, o.data
+        out = _pow(a, b)
+        d_base = 0.0 if b == 0 else b * _pow(a, b - 1)  # torch's pow_backward: zero where the exponent is 0
+        d_exp = out * math.log(a) if a > 0 else (0.0 if a == 0 and b >= 0 else math.nan)  # torch's convention
+        return ScalarValue(out, ((self, d_base), (o, d_exp)))
+
+    def __neg__(self) -> ScalarValue:
+        return self * -1.0
+
+    @_not_arrays
+    def __sub__(self, o: object) -> ScalarValue:
+        return self + (-ScalarValue.of(o))
+
+    @_not_arrays
+    def __truediv__(self, o: object) -> ScalarValue:
+        o = ScalarValue.of(o)
+        return ScalarValue(self.data / o.data, ((self, 1.0 / o.data), (o, -self.data / o.data ** 2)))
+
+    @_not_arrays
+    def __radd__(self, o: object) -> ScalarValue:
+        return ScalarValue.of(o) + self
+
+    @_not_arrays
+    def __rmul__(self, o: object) -> ScalarValue:
+        return ScalarValue.of(o) * self
+
+    @_not_arrays
+    def __rsub__(self, o: object) -> ScalarValue:
+        return ScalarValue.of(o) - self
+
+    @_not_arrays
+    def __rtruediv__(self, o: object) -> ScalarValue:
+        return ScalarValue.of(o) / self
+
+    @_not_arrays
+    def __rpow__(self, o: object) -> ScalarValue:
+        return ScalarValue.of(o) ** self
+
+    def unary(self, name: str) -> ScalarValue:
+        """sin, cos, exp, log, tanh, sigmoid, relu, sqrt or abs of this value, with its derivative."""
+        x = self.data
+        if name == "sigmoid":
+            s = 1 / (1 + math.exp(-x)) if x >= 0 else math.exp(x) / (1 + math.exp(x))
+            return ScalarValue(s, ((self, s * (1 - s)),))
+        table = {"sin": (math.sin, math.cos), "cos": (math.cos, lambda v: -math.sin(v)),
+                 "exp": (math.exp, math.exp), "log": (_log, lambda v: 1 / v if v else math.inf),
+                 "tanh": (math.tanh, lambda v: 1 - math.tanh(v) ** 2),
+                 "relu": (lambda v: max(v, 0.0), lambda v: 1.0 if v > 0 else 0.0),
+                 "sqrt": (_sqrt, lambda v: 0.5 / math.sqrt(v) if v > 0 else math.inf),
+                 "abs": (abs, lambda v: float(np.sign(v)))}
+        f, d = table[name]
+        return ScalarValue(f(x), ((self, d(x)),))
+
+    def backward(self) -> None:
+        """Accumulate ∂self/∂v into v.grad for every value this one was computed from."""
+        order, seen = [], set()
+        stack = [(self, False)]
+        while stack:  # iterative depth-first topological sort: deep graphs need no recursion
+            v, ready = stack.pop()
+            if ready:
+                order.append(v)
+                continue
+            if id(v) in seen:
+                continue
+            seen.add(id(v))
+            stack.append((v, True))
+            stack += [(p, False) for p, _ in v.parents if id(p) not in seen]
+        self.grad = 1.0
+        for v in reversed(order):
+            for p, local in v.parents:
+                p.grad += local * v.grad
+
+
+def _pow(a: float, b: float) -> float:
+    """a ** b as IEEE floats give it (torch's answers): nan for a negative base and a fractional exponent,
+    ±inf for 0 to a negative power, inf on overflow."""
+    try:
+        return math.pow(a, b)
+    except ValueError:
+        return math.nan
+    except ZeroDivisionError:
+        return math.copysign(math.inf, a) if float(b).is_integer() and int(b) % 2 else math.inf
+    except OverflowError:
+        return math.inf if a > 0 or (float(b).is_integer() and int(b) % 2 == 0) else -math.inf
+
+
+def _log(v: float) -> float:
+    return math.log(v) if v > 0 else (-math.inf if v == 0 else math.nan)
+
+
+def _sqrt(v: float) -> float:
+    return math.sqrt(v) if v >= 0 else math.nan
+
+
+_unary = np.vectorize(lambda v, name: ScalarValue.of(v).unary(name), otypes=[object])
+_constant = np.vectorize(lambda v: ScalarValue(ScalarValue.of(v).data), otypes=[object])
+
+
+class ScalarOps(Ops):
+    """The interpreter's operations on numpy arrays of ScalarValue."""
+
+    def binop(self, op: str, a: object, b: object) -> object:
+        """Element by element (numpy broadcasts), matmul by numpy's own loops over objects."""
+        if op == "@":
+            return np.matmul(np.asarray(a, dtype=object), np.asarray(b, dtype=object))
+        return super().binop(op, a, b)
+
+    def call(self, name: str, args: list) -> object:
+        """The language's functions, element by element."""
+        a = np.asarray(args[0], dtype=object)
+        if name == "pow":
+            return a ** args[1]
+        if name == "detach":
+            return _constant(a)
+        if name in ("sum", "mean"):
+            total = sum(a.flatten().tolist(), ScalarValue(0.0))
+            return total / a.size if name == "mean" else total
+        return _unary(a, name)
+
+
+def scalar_grads(run: Run) -> tuple[float | np.ndarray, dict[str, np.ndarray]]:
+    """The program of `run` evaluated with ScalarValues on the same input values: the output's value and the
+    gradient of the output's sum with respect to every input that requires grad."""
+    leaves = {n: np.vectorize(ScalarValue, otypes=[object])(t.detach().double().numpy())
+              for n, t in run.inputs.items()}
+    values = evaluate(run.expr, leaves, ScalarOps())
+    out = np.asarray(values[run.expr.output], dtype=object)
+    total = sum(out.flatten().tolist(), ScalarValue(0.0)) if out.size > 1 else ScalarValue.of(out.item())
+    total.backward()
+    value = np.vectorize(lambda v: ScalarValue.of(v).data, otypes=[float])(out)
+    grads = {n: np.vectorize(lambda v: v.grad, otypes=[float])(leaves[n]) for n in run.requires_grad
+             if n in leaves}
+    return value, grads
