@@ -70,10 +70,15 @@ def display_width(text: str) -> int:
 
 
 def error_at(T: Translator, key: str, error: object, text: str) -> None:
-    """An engine error (a CodedError with a `position`) in the current language, and `text` with a caret under
-    the character it points at (double-width characters counted twice, so the caret lands under CJK text)."""
+    """An engine error (a CodedError with a `position`: an offset, or a 1-based (line, column)) in the current
+    language, and `text` (or that line of it) with a caret under the character it points at (double-width
+    characters counted twice, so the caret lands under CJK text)."""
     st.warning(T(key, msg=say(error)))
-    pos = max(0, min(getattr(error, "position", 0), len(text)))
+    pos = getattr(error, "position", 0)
+    if isinstance(pos, tuple):  # (line, column), both 1-based: show that line
+        lines = text.splitlines() or [""]
+        text, pos = lines[max(0, min(pos[0], len(lines)) - 1)], pos[1] - 1
+    pos = max(0, min(pos, len(text)))
     st.code(f"{text}\n{' ' * display_width(text[:pos])}^", language=None)
 
 

@@ -22,4 +22,5 @@ TOPICS: list[Topic] = [
     Topic("pages/specdec.py", "specdec", "🎯"),
     Topic("pages/modules.py", "modules", "🧩"),
     Topic("pages/ddp.py", "ddp", "🔗"),
+    Topic("pages/autograd.py", "autograd", "🔁"),
 ]

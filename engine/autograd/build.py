@@ -23,6 +23,7 @@ from engine.autograd.parse import BINOPS, Expr, ExprError, parse
 from engine.messages import define
 
 MAX_ELEMENTS, MAX_DIMS = 64, 2
+MAX_VALUE = 1024  # elements of any intermediate result: bounds the work (x @ x.T of 64 elements is 4,096)
 DTYPES = {"float32": torch.float32, "float64": torch.float64}
 SPEC_CALLS = ("randn", "rand", "ones", "zeros", "arange")
 
@@ -30,7 +31,10 @@ define({
     "autograd.spec": "input {name}: write a number, a list such as [1, 2, 3], or one of {calls}, e.g. randn(3)",
     "autograd.spec_size": "input {name} would have {n} elements; inputs have at most {limit} and {dims} dimensions",
     "autograd.missing_input": "give a value for the input {name}",
+    "autograd.inputs_syntax": "write each input as name = value, separated by ; (e.g. x = randn(3); b = 2.0)",
+    "autograd.inputs_many": "at most {limit} inputs",
     "autograd.torch": "PyTorch refused this line: {error}",
+    "autograd.value_size": "this makes {n} elements; results have at most {limit} here",
 })
 
 
@@ -126,6 +130,25 @@ def _spec(name: str, spec: str, dtype: torch.dtype, gen: torch.Generator) -> tor
     return value
 
 
+MAX_INPUTS = 8
+
+
+def parse_inputs(text: str) -> dict[str, str]:
+    """`x = randn(3); b = 2.0` (or one per line) as {name: spec}; the specs are checked when they are built."""
+    out: dict[str, str] = {}
+    col = 1
+    for part in str(text).replace("\n", ";").split(";"):
+        if part.strip():
+            name, eq, spec = part.partition("=")
+            if not eq or not name.strip().isidentifier() or not spec.strip():
+                raise ExprError("autograd.inputs_syntax", (1, col + len(part) - len(part.lstrip())))
+            out[name.strip()] = spec.strip()
+        col += len(part) + 1
+    if len(out) > MAX_INPUTS:
+        raise ExprError("autograd.inputs_many", (1, 1), limit=MAX_INPUTS)
+    return out
+
+
 def make_inputs(expr: Expr, inputs: Mapping[str, str], requires_grad: set[str] | frozenset[str], dtype: str,
                 seed: int) -> dict[str, torch.Tensor]:
     """Every input of `expr` from its spec, in order of first use (one generator, so a seed fixes them all)."""
@@ -162,6 +185,9 @@ def evaluate(expr: Expr, env: dict[str, object], ops: Ops, on_value: Callable[[a
             else:
                 name, args = node.func.id, list(node.args)
             out = ops.call(name, [ev(a) for a in args])
+        n = int(getattr(out, "size", 1) if isinstance(out, np.ndarray) else getattr(out, "numel", lambda: 1)())
+        if n > MAX_VALUE:
+            raise ExprError("autograd.value_size", (node.lineno, node.col_offset + 1), n=n, limit=MAX_VALUE)
         if on_value:
             on_value(node, out)
         return out

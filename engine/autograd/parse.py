@@ -26,10 +26,12 @@ define({
     "autograd.empty": "type at least one assignment, e.g. out = (x * 2).sum()",
     "autograd.too_long": "the program is longer than {limit} characters",
     "autograd.too_big": "the program has more than {limit} parts; split it or simplify",
-    "autograd.syntax": "this is not valid Python here: {detail}",
+    "autograd.syntax": "this is not valid Python here",
+    "autograd.syntax_unclosed": "this {char} is never closed",
+    "autograd.syntax_unmatched": "this {char} has no opening partner",
+    "autograd.syntax_string": "this string is never closed (and strings are not part of the language)",
     "autograd.not_assignment": "each line must assign a name, e.g. y = x * 2",
     "autograd.target": "assign to one plain name (not {what})",
-    "autograd.unknown_name": "{name} is neither an input nor assigned on an earlier line",
     "autograd.reserved": "{name} is a function here; pick another name",
     "autograd.unsupported": "{what} is not part of this language",
     "autograd.unknown_call": "{name}() is not available; use one of {choices}",
@@ -71,15 +73,15 @@ def parse(source: str) -> Expr:
     if len(source) > MAX_CHARS:
         raise ExprError("autograd.too_long", (1, MAX_CHARS), limit=MAX_CHARS)
     if "\x00" in source:
-        raise ExprError("autograd.syntax", (1, source.index("\x00") + 1), detail="NUL")
+        raise ExprError("autograd.syntax", (1, source.index("\x00") + 1))
     try:
         with warnings.catch_warnings():  # e.g. "invalid escape sequence" in a string the checker refuses anyway
             warnings.simplefilter("ignore")
             tree = ast.parse(source, mode="exec")
     except SyntaxError as e:
-        raise ExprError("autograd.syntax", (e.lineno or 1, e.offset or 1), detail=e.msg) from None
-    except (ValueError, RecursionError, MemoryError) as e:  # e.g. too deeply nested for the parser
-        raise ExprError("autograd.syntax", (1, 1), detail=type(e).__name__) from None
+        raise _syntax(e) from None
+    except (ValueError, RecursionError, MemoryError):  # e.g. too deeply nested for the parser
+        raise ExprError("autograd.syntax", (1, 1)) from None
     if not tree.body:
         raise ExprError("autograd.empty", (1, 1))
     if len(tree.body) > MAX_STATEMENTS or sum(1 for _ in ast.walk(tree)) > MAX_NODES:
@@ -102,6 +104,20 @@ def parse(source: str) -> Expr:
 
 
 LIMIT = 1e6
+
+
+def _syntax(e: SyntaxError) -> ExprError:
+    """Python's complaint as one of our codes (its own wording is English and changes between versions)."""
+    at = (e.lineno or 1, max(1, e.offset or 1))
+    msg = e.msg or ""
+    quoted = msg.split("'")[1] if msg.count("'") >= 2 else "("
+    if "never closed" in msg:
+        return ExprError("autograd.syntax_unclosed", at, char=quoted)
+    if msg.startswith("unmatched") or "does not match" in msg:
+        return ExprError("autograd.syntax_unmatched", at, char=quoted)
+    if "unterminated" in msg:
+        return ExprError("autograd.syntax_string", at)
+    return ExprError("autograd.syntax", at)
 
 
 def _check(node: ast.expr, known: list[str], inputs: list[str]) -> None:

@@ -67,6 +67,9 @@ CHANGES = {  # page -> (URL query, what the presenter does, text the changed vie
     # float64: DDP against one process (10 steps on every rank) and the no_sync accumulation run again
     "ddp": ("", lambda main, page: main.get_by_test_id("stButtonGroup").get_by_text("float64", exact=True)
             .first.click(), "float64 bound"),
+    # a new program: parsed, run, its graph read and drawn, backward traced, the lab and the timing redone
+    "autograd": ("", lambda main, page: (main.get_by_role("textbox").first.fill("y = (x * x).sin(); out = y.sum()"),
+                                         main.get_by_role("textbox").first.press("Control+Enter")), "SinBackward0"),
     # eval mode: the module and the naive function run again, and the Dropout bug appears
     "modules": ("twin=Dropout&naive=True", lambda main, page: main.get_by_test_id("stButtonGroup")
                 .get_by_text("eval()", exact=True).first.click(), "the outputs differ"),

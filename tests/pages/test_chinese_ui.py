@@ -29,6 +29,8 @@ _NAMES = """
     ModuleList Parameter state_dict load_state_dict register_buffer persistent strict training eval train
     DDP DataParallel gloo NCCL dtype max min MLP GIL SyncBatchNorm DistributedSampler reduction sum all-reduce
     reduce-scatter all-gather torchrun
+    sin cos exp log tanh sigmoid relu sqrt abs mean pow detach randn rand ones zeros arange grad grad_fn backward
+    requires_grad retain_graph no_grad inference_mode zero_grad ScalarValue AccumulateGrad next_functions
 """
 ALLOWED = set(_NAMES.lower().split())
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
@@ -148,3 +150,9 @@ def test_ddp_page_in_chinese(params: dict) -> None:
 
     at = settle(open_page("pages/ddp.py", "zh", **params))  # after the cluster's start
     _assert_chinese(at, f"ddp {params}", allow_errors=bool(params.get("mistake")))
+
+
+@pytest.mark.parametrize("params", [{}, {"node": "5"}, {"src": "y = x.foo()"}, {"grad": ""}])
+def test_autograd_page_in_chinese(params: dict) -> None:
+    """PyTorch's own error messages are shown as code (quoted, as PyTorch wrote them)."""
+    _assert_chinese(open_page("pages/autograd.py", "zh", **params), f"autograd {params}")

@@ -88,3 +88,12 @@ TEXT |= {
         "（以及六种会破坏这一点的错误），梯度桶与反向传播重叠，全部实测。",
     ),
 }
+TEXT |= {
+    "topic.autograd.title": ("Autograd", "自动求导"),
+    "topic.autograd.blurb": (
+        "Type a program and see the grad_fn graph PyTorch records, run backward node by node with the gradient on "
+        "every edge, check it against a scalar engine of our own, and try accumulation, detach and no_grad live.",
+        "输入一个程序，查看 PyTorch 记录的 grad_fn 计算图，逐节点执行反向传播并看到每条边上的梯度，"
+        "与我们自己的标量引擎对照，并实时试验梯度累加、detach 和 no_grad。",
+    ),
+}

@@ -82,6 +82,9 @@ def test_bad_inputs_and_torch_refusals_are_expr_errors():
     with pytest.raises(ExprError) as e:
         build("y = x\nout = (a @ x).sum()", {"x": "randn(3)", "a": "randn(4)"}, {"x"})
     assert e.value.code == "autograd.torch" and e.value.position == (2, 7)
+    with pytest.raises(ExprError) as e:  # an outer product of two 64-element inputs is refused, not computed
+        build("big = a @ b", {"a": "randn(64, 1)", "b": "randn(1, 64)"}, set())
+    assert e.value.code == "autograd.value_size" and e.value.position == (1, 7)
     with pytest.raises(ExprError) as e:
         build("out = x.sum()", {}, set())
     assert e.value.code == "autograd.missing_input"

@@ -70,6 +70,8 @@ def test_valid_programs(src, inputs, out):
 @pytest.mark.parametrize("src,code,position", [
     ("", "autograd.empty", (1, 1)),
     ("y = x +", "autograd.syntax", (1, 8)),
+    ("y = (x + 1", "autograd.syntax_unclosed", (1, 5)),
+    ("y = x + 1)", "autograd.syntax_unmatched", (1, 10)),
     ("import os", "autograd.not_assignment", (1, 1)),
     ("y = __import__('os')", "autograd.unknown_call", (1, 5)),
     ("y = x.__class__", "autograd.unsupported", (1, 5)),

@@ -1,0 +1,131 @@
+"""Strings of the autograd page."""
+
+TEXT = {
+    "title": ("Autograd: the graph PyTorch records", "自动求导：PyTorch 记录的计算图"),
+    "what": (
+        "With `requires_grad=True` PyTorch records every operation on a tensor in a graph built while the code runs "
+        "(define-by-run): each result keeps a `grad_fn`, a backward function that knows its inputs' "
+        "`next_functions` and saved what it will need. `.backward()` walks that graph from the output, applies the "
+        "chain rule at every node and accumulates the result into each leaf's `.grad`. `.detach()` and "
+        "`torch.no_grad()` stop the recording. Below, the graph is PyTorch's own for your program, read from "
+        "`grad_fn`, run just now.",
+        "设置 `requires_grad=True` 后，PyTorch 会在代码运行时把张量上的每个运算记录进一张计算图（define-by-run）："
+        "每个结果都带有一个 `grad_fn`，即知道其输入 `next_functions` 的反向函数，并保存了反向传播需要的东西。"
+        "`.backward()` 从输出出发遍历这张图，在每个节点应用链式法则，并把结果累加到每个叶子的 `.grad` 中。"
+        "`.detach()` 和 `torch.no_grad()` 会停止记录。下面的计算图就是 PyTorch 为你的程序刚刚记录的那张，"
+        "直接从 `grad_fn` 读取。",
+    ),
+    "controls": ("Program", "程序"),
+    "src": ("Program (one assignment per line or separated by ;)", "程序（每行一个赋值，或用 ; 分隔）"),
+    "src.help": ("Numbers, inputs, + − * / ** @, indexing like x[0] or x[1:], and sin cos exp log tanh sigmoid relu "
+                 "sqrt abs sum mean pow, as sin(x) or x.sin(); x.detach(). Nothing else runs.",
+                 "可用：数字、输入、+ − * / ** @、x[0] 或 x[1:] 这样的索引，以及 sin cos exp log tanh sigmoid relu "
+                 "sqrt abs sum mean pow（写成 sin(x) 或 x.sin()）；x.detach()。其他一概不执行。"),
+    "vals": ("Inputs", "输入"),
+    "vals.help": ("name = value; …: a number, a list such as [1, 2, 3], or randn(3), rand(2, 3), ones(3), zeros(3), "
+                  "arange(4); at most 64 elements and 2 dimensions each.",
+                  "名称 = 值; …：一个数字、[1, 2, 3] 这样的列表，或 randn(3)、rand(2, 3)、ones(3)、zeros(3)、arange(4)；"
+                  "每个最多 64 个元素、2 个维度。"),
+    "grad": ("requires_grad=True for", "设置 requires_grad=True 的输入"),
+    "dtype": ("dtype", "dtype"),
+    "seed": ("Seed of randn / rand", "randn / rand 的随机种子"),
+    "live": ("The graph PyTorch recorded", "PyTorch 记录的计算图"),
+    "bad": ("This program cannot run: {msg}", "这个程序无法运行：{msg}"),
+    "nodes": ("backward functions", "反向函数"),
+    "leaves": ("leaves with .grad", "带 .grad 的叶子"),
+    "saved": ("tensors saved for backward", "为反向传播保存的张量"),
+    "saved_bytes": ("bytes saved", "保存的字节数"),
+    "output": ("Output {name}: shape {shape}, values {value}.", "输出 {name}：形状 {shape}，值 {value}。"),
+    "backward": ("Backward, node by node", "逐节点反向传播"),
+    "node": ("Nodes fired so far", "已经执行的节点数"),
+    "before": ("Before backward: blue boxes are backward functions (with the code that made them and what they "
+               "saved), yellow ellipses the leaves and the output. Move the slider to run backward.",
+               "反向传播之前：蓝色方框是反向函数（附上创建它的代码和它保存的内容），黄色椭圆是叶子和输出。"
+               "拖动滑块来执行反向传播。"),
+    "fired": ("Node {k} of {n}: **{name}** received ∂out/∂(its output) = {grad}.",
+              "第 {k} / {n} 个节点：**{name}** 收到 ∂out/∂(它的输出) = {grad}。"),
+    "fired.sent": ("What it sent along each edge, by the chain rule:", "它按链式法则沿每条边发出的梯度："),
+    "fired.acc": ("An AccumulateGrad sends nothing on: it adds the gradient into its leaf's .grad.",
+                  "AccumulateGrad 不再向下传递：它把梯度累加到所属叶子的 .grad 中。"),
+    "col.to": ("to", "发往"),
+    "col.sent": ("gradient along the edge", "沿这条边传递的梯度"),
+    "dot.saved": ("saved", "保存"),
+    "dot.grad": ("grad", "梯度"),
+    "csv": ("Download the nodes and gradients (CSV)", "下载节点与梯度（CSV）"),
+    "ours": ("Our scalar engine beside torch", "我们自己的标量引擎与 torch 对照"),
+    "ours.intro": ("The same program run again by `ScalarValue`, a reverse-mode engine of about a hundred lines in "
+                   "`engine/autograd/scalar.py`: every number remembers its inputs and local derivatives, and "
+                   "`backward` applies the chain rule edge by edge in reverse topological order.",
+                   "同一个程序再由 `ScalarValue` 运行一遍：它是 `engine/autograd/scalar.py` 中约一百行的反向模式引擎，"
+                   "每个数都记得自己的输入和局部导数，`backward` 按逆拓扑序逐条边应用链式法则。"),
+    "ours.none": ("No input requires a gradient, so there is nothing to compare.", "没有需要梯度的输入，因此无可比较。"),
+    "col.input": ("input", "输入"),
+    "col.torch": ("torch .grad", "torch .grad"),
+    "col.ours": ("ScalarValue grad", "ScalarValue 梯度"),
+    "col.diff": ("largest |difference|", "最大 |差值|"),
+    "lab": ("The lab: autograd's rules, run", "实验室：自动求导的规则，实际运行"),
+    "lab.calls": ("backward() calls on the same graph", "在同一张图上调用 backward() 的次数"),
+    "lab.acc": ("**Gradients accumulate.** After 1 call {leaf}.grad = {first}; after {k} calls {last}: k times the "
+                "gradient (largest deviation from exactly k×: {err}). zero_grad() sets it back to {zero}.",
+                "**梯度会累加。** 调用 1 次后 {leaf}.grad = {first}；调用 {k} 次后为 {last}：正好是梯度的 k 倍"
+                "（与精确 k 倍的最大偏差：{err}）。zero_grad() 把它清回 {zero}。"),
+    "lab.twice": ("**A second backward without retain_graph=True** on this program ({n} saved tensors, freed by the "
+                  "first) raises PyTorch's error:",
+                  "**不带 retain_graph=True 的第二次 backward**（这个程序保存了 {n} 个张量，第一次就已释放）"
+                  "会抛出 PyTorch 的错误："),
+    "lab.twice_ok": ("**A second backward without retain_graph=True** works on this program: it saved {n} tensors, "
+                     "so nothing was freed. Add an operation that saves one (e.g. x * x) and it fails.",
+                     "**不带 retain_graph=True 的第二次 backward** 在这个程序上可以运行：它保存了 {n} 个张量，"
+                     "没有可释放的东西。加一个会保存张量的运算（例如 x * x）就会失败。"),
+    "lab.detach": ("**detach() shares storage:** same memory: {same}. Writing 100 into the detached tensor changed "
+                   "the original to {x} and its version counter from {v0} to {v1}.",
+                   "**detach() 共享存储：** 同一块内存：{same}。往分离出的张量写入 100 后，原张量变成 {x}，"
+                   "版本计数从 {v0} 变为 {v1}。"),
+    "lab.inplace": ("**In-place change to a saved tensor:** b = a.sigmoid() saves b; b.add_(1) moves its version "
+                    "from {v0} to {v1}; backward notices and refuses:",
+                    "**对已保存张量的原地修改：** b = a.sigmoid() 保存了 b；b.add_(1) 把它的版本从 {v0} 变为 {v1}；"
+                    "backward 发现后拒绝执行："),
+    "lab.modes": ("Each cell was measured just now on Linear → Dropout(0.5): eval() changes what layers do, not "
+                  "whether autograd records; no_grad and inference_mode stop the recording (and the memory it "
+                  "keeps); inference tensors cannot enter a graph later.",
+                  "每个格子都是刚刚在 Linear → Dropout(0.5) 上实测的：eval() 改变的是层的行为，而不是自动求导是否记录；"
+                  "no_grad 和 inference_mode 会停止记录（以及它占用的内存）；推理张量之后不能再进入计算图。"),
+    "col.mode": ("how it ran", "运行方式"),
+    "col.records": ("graph recorded", "记录计算图"),
+    "col.saved": ("saved for backward", "为反向保存"),
+    "col.inference": ("inference tensor", "推理张量"),
+    "col.dropout": ("Dropout drops", "Dropout 生效"),
+    "col.later": ("usable in autograd later", "之后可用于自动求导"),
+    "mode.plain": ("plain, train()", "普通，train()"),
+    "mode.detach": ("then .detach()", "之后 .detach()"),
+    "mode.no_grad": ("torch.no_grad()", "torch.no_grad()"),
+    "mode.inference_mode": ("torch.inference_mode()", "torch.inference_mode()"),
+    "mode.eval": ("model.eval()", "model.eval()"),
+    "yes": ("yes", "是"),
+    "no": ("no", "否"),
+    "measured": ("Measured: our engine against torch", "实测：我们的引擎与 torch 对比"),
+    "t.ours": ("ScalarValue: build + backward", "ScalarValue：构建 + 反向"),
+    "t.torch": ("torch: build + backward", "torch：构建 + 反向"),
+    "t.ratio": ("ours / torch", "我们的 / torch"),
+    "t.note": ("Median of 7 interleaved rounds (ours {lo}–{hi} ms, torch {tlo}–{thi} ms) on {n} input elements. Per "
+               "element a Python object against a C++ kernel per tensor: on tiny inputs the two are close, and the "
+               "gap grows with every element.",
+               "7 轮交错计时的中位数（我们的 {lo}–{hi} ms，torch {tlo}–{thi} ms），输入共 {n} 个元素。"
+               "我们每个元素一个 Python 对象，torch 每个张量一个 C++ 内核：输入极小时两者相近，元素越多差距越大。"),
+    "walk": ("Walkthrough", "导览"),
+    "walk.apply": ("Apply step {n}", "应用第 {n} 步"),
+    "walk.1": ("**The notes' example.** y = x + 2, z = y·y·3, out = z.mean(): five backward functions; the "
+               "multiplication saved y twice. Slide through backward: x.grad ends at 4.5 = 6·(x+2)/4.",
+               "**笔记里的例子。** y = x + 2，z = y·y·3，out = z.mean()：五个反向函数；乘法把 y 保存了两次。"
+               "拖动滑块执行反向传播：x.grad 最终为 4.5 = 6·(x+2)/4。"),
+    "walk.2": ("**Two leaves, one constant.** b = 2.0 has no requires_grad: no AccumulateGrad for it, and the "
+               "graph ends there.",
+               "**两个叶子，一个常量。** b = 2.0 没有 requires_grad：它没有 AccumulateGrad，图在那里结束。"),
+    "walk.3": ("**A neuron.** relu(w @ x + b) against a target: MvBackward0 saved w and x; only w and b get .grad.",
+               "**一个神经元。** relu(w @ x + b) 与目标比较：MvBackward0 保存了 w 和 x；只有 w 和 b 得到 .grad。"),
+    "walk.4": ("**detach() cuts a path.** d = x.detach() enters as a constant: the gradient is d, not 2x.",
+               "**detach() 切断一条路径。** d = x.detach() 作为常量参与：梯度是 d 而不是 2x。"),
+    "walk.5": ("**A value used three times.** y·y·y: the gradients from every use meet at ExpBackward0 and are "
+               "summed before they flow on.",
+               "**一个值被用了三次。** y·y·y：每次使用传回的梯度在 ExpBackward0 汇合，相加后再往下传。"),
+}
