@@ -1,0 +1,58 @@
+"""`python -m engine.apiexport.bench`: both generators on the demo package, and Keras's public API regenerated from
+its decorators against the tree its wheel ships (the peer), module by module, as JSON. `--record` ships the
+Keras comparison for the page's instant view."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+from engine import recorded
+from engine.apiexport import compare, render_tree, scan_imports, scan_source
+from engine.apiexport.keras import KERAS, check
+
+DEMO = Path(__file__).resolve().parent / "demo"
+
+
+def keras_rows(spec: str = KERAS, progress=None) -> list[dict]:
+    """The Keras comparison as plain rows (one per public module), as the page and the recording hold it."""
+    k = check(spec, progress)
+    return [{"module": m.module, "expected": m.expected, "found": m.found, "missing": " ".join(m.missing),
+             "extra": " ".join(m.extra), "moved": " ".join(m.moved), "equal": m.equal} for m in k.modules]
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run both comparisons and print JSON."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--record", action="store_true", help="ship the Keras comparison to engine/apiexport/recorded/")
+    args = ap.parse_args(argv)
+    t = time.perf_counter()
+    by_import = scan_imports("engine.apiexport.demo", "demo", "demo")
+    t_import = time.perf_counter() - t
+    t = time.perf_counter()
+    by_source = scan_source(DEMO, {"demo_export"}, root="demo", base=DEMO.parents[2])
+    t_source = time.perf_counter() - t
+    t = time.perf_counter()
+    rows = keras_rows()
+    seconds = time.perf_counter() - t
+    if args.record:
+        recorded.save("apiexport", "keras", rows, {"spec": KERAS}, seconds)
+    layers = next(r for r in rows if r["module"] == "keras.layers")
+    out = {"machine": recorded.machine(),
+           "demo": {"generators_agree": by_import == by_source,
+                    "modules": len(render_tree(by_import)), "names": sum(len(v) for v in by_import.values()),
+                    "modules_differing": sum(not d.equal for d in compare(by_import, by_source)),
+                    "scan_imports_ms": round(t_import * 1e3, 2), "scan_source_ms": round(t_source * 1e3, 2)},
+           "keras": {"spec": KERAS, "peer": "the __init__.py files the wheel ships", "modules": len(rows),
+                     "modules_agreeing": sum(r["equal"] for r in rows),
+                     "names_expected": sum(r["expected"] for r in rows),
+                     "names_regenerated_same_source": sum(r["found"] for r in rows),
+                     "keras.layers": f"{layers['found']} of {layers['expected']}",
+                     "differences": [r for r in rows if not r["equal"]], "seconds_with_fetch": round(seconds, 1)}}
+    print(json.dumps(out, indent=1))
+
+
+if __name__ == "__main__":
+    main()

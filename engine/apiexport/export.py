@@ -1,0 +1,168 @@
+"""An export decorator shaped like TensorFlow's `api_export`, written from scratch: one symbol, several public names.
+
+`tf_export = functools.partial(api_export, api_name="tensorflow")` in TensorFlow; here
+`api_export("math.add", "add", v1=["math.add"], api_name="demo")` used as a decorator records the names
+on the symbol itself (the attribute `EXPORT_ATTR`, per API name) and in that API's `Registry`, and returns
+the symbol unchanged: same object, same `__code__`, no wrapper. The first name is the canonical one, the
+others aliases. A public name claimed by two different symbols, or a name that is not a dotted path of
+identifiers, raises `ExportError`. `export_constant` does the same for a module-level value, which cannot
+carry an attribute, by listing it on its module.
+"""
+
+from __future__ import annotations
+
+import keyword
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from engine.messages import CodedError, define
+
+EXPORT_ATTR = "_glassbox_api_names"  # on a symbol: {api_name: {"v2": [...], "v1": [...]}}
+CONSTANTS_ATTR = "_glassbox_api_constants"  # on a module: [(api_name, version, public name, attribute)]
+S = TypeVar("S")
+
+define({
+    "apiexport.bad_name": "“{name}” is not a public name: use dotted identifiers such as math.add",
+    "apiexport.no_names": "give at least one public name, e.g. @tf_export(\"math.add\")",
+    "apiexport.clash": "{name} ({version}) is exported twice in {api}: by {first} and by {second}",
+    "apiexport.not_symbol": "{what} cannot carry export names (export a function or a class; constants go through "
+                            "export_constant)",
+})
+
+
+class ExportError(CodedError):
+    """A refused export: a bad or missing name, or one public name claimed by two symbols."""
+
+
+@dataclass(frozen=True)
+class Export:
+    """One public name of one symbol."""
+
+    api: str
+    version: str  # "v2" (the current names) or "v1" (the compatibility names)
+    name: str  # the public dotted path below the API root, e.g. math.add
+    module: str  # where the symbol is defined
+    symbol: str  # its name there
+    kind: str  # function, class or constant
+    canonical: bool  # the first name given for this symbol and version
+
+    @property
+    def source(self) -> str:
+        """module:symbol, the address a generated import reads from."""
+        return f"{self.module}:{self.symbol}"
+
+
+class Registry:
+    """Every public name one API has handed out, with the symbol behind it."""
+
+    def __init__(self, api: str) -> None:
+        self.api = api
+        self.exports: dict[tuple[str, str], Export] = {}  # (version, public name) -> export
+        self.lock = threading.Lock()
+
+    def add(self, exports: Iterable[Export]) -> None:
+        """Record `exports` all or none: a name already held by another symbol raises ExportError. The same
+        symbol exporting the same name again (a module reloaded) is not a clash."""
+        exports = list(exports)
+        with self.lock:
+            for e in exports:
+                held = self.exports.get((e.version, e.name))
+                if held is not None and held.source != e.source:
+                    raise ExportError("apiexport.clash", name=e.name, version=e.version, api=self.api,
+                                      first=held.source, second=e.source)
+            for e in exports:
+                self.exports[(e.version, e.name)] = e
+
+    def copy(self) -> Registry:
+        """An independent registry with the same exports (to try a decorator without touching this one)."""
+        out = Registry(self.api)
+        out.exports = dict(self.exports)
+        return out
+
+    def rows(self) -> list[Export]:
+        """Every export, by version then name."""
+        return sorted(self.exports.values(), key=lambda e: (e.version != "v2", e.name))
+
+
+_REGISTRIES: dict[str, Registry] = {}
+
+
+def registry(api: str) -> Registry:
+    """The process-wide registry of `api` (created on first use)."""
+    return _REGISTRIES.setdefault(api, Registry(api))
+
+
+def check_name(name: object) -> str:
+    """`name` if it is a dotted path of identifiers (none a Python keyword), else ExportError."""
+    parts = name.split(".") if isinstance(name, str) else []
+    if not parts or not all(p.isidentifier() and not keyword.iskeyword(p) for p in parts):
+        raise ExportError("apiexport.bad_name", name=str(name)[:60])
+    return name
+
+
+def _exports(api: str, names: tuple[str, ...], v1: Iterable[str] | None, module: str, symbol: str,
+             kind: str) -> list[Export]:
+    if not names and not v1:
+        raise ExportError("apiexport.no_names")
+    out = []
+    for version, given in (("v2", list(names)), ("v1", list(v1 or []))):
+        out += [Export(api, version, check_name(n), module, symbol, kind, i == 0) for i, n in enumerate(given)]
+    return out
+
+
+class api_export:
+    """`@api_export("math.add", "add", v1=[...], api_name="demo")`: record the names, return the symbol."""
+
+    def __init__(self, *names: str, api_name: str = "tensorflow", v1: Iterable[str] | None = None,
+                 into: Registry | None = None) -> None:
+        self.names, self.v1 = tuple(names), list(v1) if v1 is not None else None
+        self.api_name = api_name
+        self.into = into
+        for n in (*self.names, *(self.v1 or [])):
+            check_name(n)  # refuse at decoration time, before anything is recorded
+        if not self.names and not self.v1:
+            raise ExportError("apiexport.no_names")
+
+    @property
+    def registry(self) -> Registry:
+        """Where the names go: the given registry, else the API's process-wide one."""
+        return self.into if self.into is not None else registry(self.api_name)
+
+    def __call__(self, symbol: S) -> S:
+        if not callable(symbol) or not hasattr(symbol, "__name__"):
+            raise ExportError("apiexport.not_symbol", what=type(symbol).__name__)
+        kind = "class" if isinstance(symbol, type) else "function"
+        exports = _exports(self.api_name, self.names, self.v1, symbol.__module__, symbol.__qualname__, kind)
+        self.registry.add(exports)
+        record: dict[str, dict[str, list[str]]] = dict(getattr(symbol, EXPORT_ATTR, {}))
+        record[self.api_name] = {"v2": list(self.names), "v1": list(self.v1 or [])}
+        setattr(symbol, EXPORT_ATTR, record)  # on the symbol itself: no wrapper, the same object comes back
+        return symbol
+
+    def export_constant(self, module_name: str, attr: str) -> None:
+        """Export `module_name.attr`, a value that cannot carry an attribute, under this decorator's names."""
+        import sys
+
+        module = sys.modules[module_name]
+        self.registry.add(_exports(self.api_name, self.names, self.v1, module_name, attr, "constant"))
+        listed: list[tuple[str, str, str, str]] = list(getattr(module, CONSTANTS_ATTR, []))
+        listed += [(self.api_name, "v2", n, attr) for n in self.names]
+        listed += [(self.api_name, "v1", n, attr) for n in self.v1 or []]
+        setattr(module, CONSTANTS_ATTR, listed)
+
+
+def export_constant(module_name: str, attr: str, *names: str, api_name: str = "tensorflow",
+                    v1: Iterable[str] | None = None) -> None:
+    """Export the module-level value `module_name.attr` under `names` (TensorFlow spells it
+    `tf_export("name").export_constant(__name__, "ATTR")`)."""
+    api_export(*names, api_name=api_name, v1=v1).export_constant(module_name, attr)
+
+
+def names_of(symbol: Any, api_name: str) -> dict[str, list[str]]:
+    """The names `symbol` was exported under in `api_name` ({"v2": [...], "v1": [...]}), or empty lists."""
+    return getattr(symbol, EXPORT_ATTR, {}).get(api_name, {"v2": [], "v1": []})
+
+
+Decorator = Callable[[S], S]

