@@ -9,9 +9,10 @@ from pathlib import Path
 
 from tests.helpers import ROOT
 
+RAISES_ON_IMPORT = {"engine.apiexport.demo_clash"}  # the API-export page's deliberate clash (tested to raise)
 ENGINE_MODULES = sorted(
-    ".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
-    for p in (ROOT / "engine").rglob("*.py")
+    m for p in (ROOT / "engine").rglob("*.py")
+    if (m := ".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")) not in RAISES_ON_IMPORT
 )
 
 

@@ -23,4 +23,5 @@ TOPICS: list[Topic] = [
     Topic("pages/modules.py", "modules", "🧩"),
     Topic("pages/ddp.py", "ddp", "🔗"),
     Topic("pages/autograd.py", "autograd", "🔁"),
+    Topic("pages/api_export.py", "api_export", "🏷️"),
 ]

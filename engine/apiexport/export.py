@@ -27,6 +27,9 @@ define({
     "apiexport.bad_name": "“{name}” is not a public name: use dotted identifiers such as math.add",
     "apiexport.no_names": "give at least one public name, e.g. @tf_export(\"math.add\")",
     "apiexport.clash": "{name} ({version}) is exported twice in {api}: by {first} and by {second}",
+    "apiexport.decorator_syntax": "write one decorator call with string names, e.g. "
+                                  "@demo_export(\"math.add\", \"add\", v1=[\"add\"])",
+    "apiexport.decorator_keyword": "the decorator takes names and v1=[...] here, not {name}=",
     "apiexport.not_symbol": "{what} cannot carry export names (export a function or a class; constants go through "
                             "export_constant)",
 })
@@ -166,3 +169,51 @@ def names_of(symbol: Any, api_name: str) -> dict[str, list[str]]:
 
 
 Decorator = Callable[[S], S]
+
+
+def parse_decorator(text: str) -> tuple[str, tuple[str, ...], list[str]]:
+    """A decorator line typed by a person, read as data with ast (never run): `@tf_export("math.add", "add",
+    v1=["add"])` -> ("tf_export", names, v1 names). Only string literals and lists of them are accepted."""
+    import ast
+
+    src = str(text).strip().removeprefix("@").strip()
+    if not src or len(src) > 400:
+        raise ExportError("apiexport.decorator_syntax")
+    try:
+        node = ast.parse(src, mode="eval").body
+    except (SyntaxError, ValueError):
+        raise ExportError("apiexport.decorator_syntax") from None
+    if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name) or not node.func.id.endswith("export"):
+        raise ExportError("apiexport.decorator_syntax")  # one call of an export decorator, nothing else
+
+    def strings(n: ast.expr) -> list[str]:
+        if isinstance(n, ast.Constant) and isinstance(n.value, str):
+            return [n.value]
+        if isinstance(n, ast.List | ast.Tuple) and all(isinstance(e, ast.Constant) and isinstance(e.value, str)
+                                                       for e in n.elts):
+            return [e.value for e in n.elts]
+        raise ExportError("apiexport.decorator_syntax")
+
+    names = tuple(s for a in node.args for s in strings(a))
+    v1: list[str] = []
+    for k in node.keywords:
+        if k.arg != "v1":
+            raise ExportError("apiexport.decorator_keyword", name=str(k.arg))
+        v1 += strings(k.value)
+    for n in (*names, *v1):
+        check_name(n)
+    if not names and not v1:
+        raise ExportError("apiexport.no_names")
+    return node.func.id, names, v1
+
+
+def redecorate(reg: Registry, source: str, names: tuple[str, ...], v1: list[str]) -> Registry:
+    """A copy of `reg` in which the symbol at `source` ("module:symbol") carries `names` and `v1` instead of its
+    own: what re-decorating it would record, without touching the live symbol. Raises ExportError on a clash."""
+    out = reg.copy()
+    kept = [e for e in out.exports.values() if e.source == source]
+    kind = kept[0].kind if kept else "function"
+    out.exports = {k: e for k, e in out.exports.items() if e.source != source}
+    module, _, symbol = source.partition(":")
+    out.add(_exports(reg.api, names, v1, module, symbol, kind))
+    return out

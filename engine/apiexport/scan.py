@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.apiexport.export import CONSTANTS_ATTR, EXPORT_ATTR
+from engine.apiexport.export import CONSTANTS_ATTR, EXPORT_ATTR, Registry
 
 Tree = dict[str, dict[str, str]]
 V1 = "compat.v1"  # where version-1 names live below the root, as in tf.compat.v1
@@ -48,6 +48,14 @@ def scan_imports(package: str, api: str, root: str) -> Tree:
         for api_name, version, name, attr in getattr(mod, CONSTANTS_ATTR, []):
             if api_name == api:
                 _place(tree, root, version, name, f"{mod.__name__}:{attr}")
+    return {m: dict(sorted(v.items())) for m, v in sorted(tree.items())}
+
+
+def tree_of(reg: Registry, root: str) -> Tree:
+    """The tree a registry describes (the same one scan_imports finds once every module is imported)."""
+    tree: defaultdict[str, dict[str, str]] = defaultdict(dict)
+    for e in reg.rows():
+        _place(tree, root, e.version, e.name, e.source)
     return {m: dict(sorted(v.items())) for m, v in sorted(tree.items())}
 
 

@@ -52,6 +52,7 @@ def _timed_change(page, act) -> float:
 
 
 NUMERICS_BOX = "Decimal value or bit pattern"
+DECORATOR_BOX = "Decorator (read as data, never run)"
 CHANGES = {  # page -> (URL query, what the presenter does, text the changed view shows)
     "search": ("q=倒排", lambda main, page: (main.get_by_label("Query", exact=True).fill("搜索 引擎 OR 召回"),
                                              main.get_by_label("Query", exact=True).press("Enter")), "召回"),
@@ -70,6 +71,11 @@ CHANGES = {  # page -> (URL query, what the presenter does, text the changed vie
     # a new program: parsed, run, its graph read and drawn, backward traced, the lab and the timing redone
     "autograd": ("", lambda main, page: (main.get_by_role("textbox").first.fill("y = (x * x).sin(); out = y.sum()"),
                                          main.get_by_role("textbox").first.press("Control+Enter")), "SinBackward0"),
+    # a typed decorator: read with ast, the registry copied and re-decorated, the tree generated again
+    "api_export": ("", lambda main, page: (main.get_by_role("textbox", name=DECORATOR_BOX)
+                                           .fill('@demo_export("math.plus")'),
+                                           main.get_by_role("textbox", name=DECORATOR_BOX).press("Enter")),
+                   "demo.math.plus"),
     # eval mode: the module and the naive function run again, and the Dropout bug appears
     "modules": ("twin=Dropout&naive=True", lambda main, page: main.get_by_test_id("stButtonGroup")
                 .get_by_text("eval()", exact=True).first.click(), "the outputs differ"),

@@ -31,6 +31,8 @@ _NAMES = """
     reduce-scatter all-gather torchrun
     sin cos exp log tanh sigmoid relu sqrt abs mean pow detach randn rand ones zeros arange grad grad_fn backward
     requires_grad retain_graph no_grad inference_mode zero_grad ScalarValue AccumulateGrad next_functions
+    TensorFlow Keras tf_export keras_export api_export export_constant demo_export wheel ast IDE demo
+    __getattr__ __version__ compat v1 v2 add relu multiply reduce_sum Dense helper getattr
 """
 ALLOWED = set(_NAMES.lower().split())
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
@@ -156,3 +158,11 @@ def test_ddp_page_in_chinese(params: dict) -> None:
 def test_autograd_page_in_chinese(params: dict) -> None:
     """PyTorch's own error messages are shown as code (quoted, as PyTorch wrote them)."""
     _assert_chinese(open_page("pages/autograd.py", "zh", **params), f"autograd {params}")
+
+
+@pytest.mark.parametrize("params", [{}, {"decorator": '@demo_export("math.multiply")'}, {"decorator": "x"},
+                                    {"lazy": "True"}])
+def test_api_export_page_in_chinese(params: dict) -> None:
+    """Generated code and the clash's traceback line are code blocks; module paths and names are names."""
+    at = open_page("pages/api_export.py", "zh", **params)
+    _assert_chinese(at, f"api_export {params}", allow_errors="multiply" in params.get("decorator", ""))

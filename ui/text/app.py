@@ -97,3 +97,12 @@ TEXT |= {
         "与我们自己的标量引擎对照，并实时试验梯度累加、detach 和 no_grad。",
     ),
 }
+TEXT |= {
+    "topic.api_export.title": ("API export decorators", "API 导出装饰器"),
+    "topic.api_export.blurb": (
+        "TensorFlow's @tf_export written from scratch: one function, several public names, a registry and the "
+        "generated public modules, live; two generators that agree; Keras 3's public API regenerated from source.",
+        "从零实现 TensorFlow 的 @tf_export：一个函数、多个公开名字、注册表以及生成的公开模块，实时演示；"
+        "两个结果一致的生成器；从源码重新生成 Keras 3 的公开 API。",
+    ),
+}

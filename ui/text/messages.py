@@ -246,4 +246,20 @@ TEXT = {
                           "因此 PyTorch 没有记录计算图"),
     "autograd.seeded": ("the output has {n} elements: backward was seeded with ones, as out.sum().backward() would",
                         "输出有 {n} 个元素：反向传播以全 1 作为起点，等同于 out.sum().backward()"),
+    # apiexport: the export decorator
+    "apiexport.bad_name": ("“{name}” is not a public name: use dotted identifiers such as math.add",
+                           "“{name}” 不是合法的公开名字：请使用 math.add 这样用点分隔的标识符"),
+    "apiexport.no_names": ("give at least one public name, e.g. @tf_export(\"math.add\")",
+                           "请至少给一个公开名字，例如 @tf_export(\"math.add\")"),
+    "apiexport.clash": ("{name} ({version}) is exported twice in {api}: by {first} and by {second}",
+                        "{name}（{version}）在 {api} 中被导出了两次：{first} 和 {second}"),
+    "apiexport.decorator_syntax": ("write one decorator call with string names, e.g. "
+                                   "@demo_export(\"math.add\", \"add\", v1=[\"add\"])",
+                                   "请写一个以字符串为名字的装饰器调用，例如 "
+                                   "@demo_export(\"math.add\", \"add\", v1=[\"add\"])"),
+    "apiexport.decorator_keyword": ("the decorator takes names and v1=[...] here, not {name}=",
+                                    "这里的装饰器只接受名字和 v1=[...]，不接受 {name}="),
+    "apiexport.not_symbol": ("{what} cannot carry export names (export a function or a class; constants go through "
+                             "export_constant)",
+                             "{what} 无法携带导出名字（请导出函数或类；常量请用 export_constant）"),
 }

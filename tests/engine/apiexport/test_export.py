@@ -97,3 +97,22 @@ def test_constants_are_listed_on_their_module():
         export_constant(mod.__name__, "LIMIT", "LIMIT2", api_name="t2")
     finally:
         del sys.modules[mod.__name__]
+
+
+def test_a_typed_decorator_is_read_as_data_and_applied_to_a_copy():
+    from engine.apiexport import parse_decorator, redecorate, registry, scan_imports, tree_of
+
+    tree = scan_imports("engine.apiexport.demo", "demo", "demo")
+    live = registry("demo")
+    assert tree_of(live, "demo") == tree  # the registry and the import scan describe the same tree
+    name, names, v1 = parse_decorator('@demo_export("math.plus", "plus", v1=["add"])')
+    assert (name, names, v1) == ("demo_export", ("math.plus", "plus"), ["add"])
+    tried = tree_of(redecorate(live, "engine.apiexport.demo.math_ops:add", names, v1), "demo")
+    assert tried["demo.math"]["plus"] == "engine.apiexport.demo.math_ops:add" and "add" not in tried["demo.math"]
+    assert tree_of(live, "demo") == tree  # the live registry is untouched
+    with pytest.raises(ExportError) as e:
+        redecorate(live, "engine.apiexport.demo.math_ops:add", ("math.multiply",), [])
+    assert e.value.code == "apiexport.clash" and "math_ops:multiply" in e.value.message
+    for bad in ("__import__('os')", "demo_export(f())", "demo_export('a', api_name='x')", "x.y('a')", "", "1 +"):
+        with pytest.raises(ExportError):
+            parse_decorator(bad)
