@@ -45,8 +45,9 @@ PRESETS = {1: {"symbol": "add", "decorator": DEFAULT_DECORATOR, "module": "demo.
            3: {"symbol": "_helper", "decorator": '@demo_export("math.helper")', "module": "demo.math"},
            4: {"symbol": "relu", "decorator": '@demo_export("math.add")', "module": "demo.math"},
            5: {"module": "demo.math", "lazy": True}}
-FORMULAS = (r"\texttt{tf\_export} = \texttt{partial(api\_export, api\_name=\dots)}",  # one short line each
-            r"\texttt{@tf\_export('math.add')} \;\Rightarrow\; \texttt{tf.math.add}")
+FORMULAS = (r"\texttt{tf\_export} = \mathrm{partial}(\texttt{api\_export})",  # one short line each: phones
+            r"\texttt{@tf\_export('math.add')}",
+            r"\Rightarrow\ \texttt{tf.math.add}")
 
 
 @dataclass(frozen=True)

@@ -134,7 +134,7 @@ def live(s: Settings):
     table = [{T("col.method"): T(f"m.{m}"), T("col.sent"): " / ".join(map(str, x.bytes_sent_per_rank)),
               T("col.formula"): f"{x.ideal_bytes_per_rank:g}", T("col.messages"): len(x.events),
               T("col.equal"): T("yes") if x.result_equal_to_gloo else T("no"),
-              T("col.same"): T("yes") if x.replicas_identical else T("no"), T("col.ms"): round(x.ms, 2)}
+              T("col.same"): T("yes") if x.replicas_identical else T("no")}
              for m, x in results.items()]
     st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
     st.caption(T("live.note", n=s.n, s=r.buffer_bytes))

@@ -265,12 +265,16 @@ def _times_combine(results: list[dict], sizes: list[int], dtype: str = "float32"
     world, width = len(results), DTYPES[dtype].itemsize
     rows = []
     for size in sizes:
+        n = rounds_at(size, rounds)
+        slowest = {m: [max(r[(size, m)][i] for r in results) for i in range(n)] for m in methods}  # the last rank
         for m in methods:
-            slowest = [max(r[(size, m)][i] for r in results) for i in range(rounds_at(size, rounds))]  # the last rank
-            t = Timing.of(slowest)
-            rows.append({"method": m, "world_size": world, "elements": size, "bytes": size * width,
-                         "rounds": t.rounds, "median_ms": t.median_s * 1e3, "lo_ms": t.lo_s * 1e3,
-                         "hi_ms": t.hi_s * 1e3, "busy": t.busy})
+            t = Timing.of(slowest[m])
+            row = {"method": m, "world_size": world, "elements": size, "bytes": size * width, "rounds": t.rounds,
+                   "median_ms": t.median_s * 1e3, "lo_ms": t.lo_s * 1e3, "hi_ms": t.hi_s * 1e3, "busy": t.busy}
+            if "gloo" in slowest:  # against gloo in the same round: a burst of load slows both alike
+                ratio = Timing.of([a / b for a, b in zip(slowest[m], slowest["gloo"], strict=True)])
+                row |= {"over_gloo": ratio.median_s, "over_gloo_lo": ratio.lo_s, "over_gloo_hi": ratio.hi_s}
+            rows.append(row)
     return rows
 
 

@@ -45,9 +45,9 @@ TEXT = {
     "lazy": ("Lazy loading", "懒加载"),
     "eager.note": ("Eager: importing the module imports every implementation module it names.",
                    "立即加载：导入这个模块就会导入它列出的每个实现模块。"),
-    "lazy.note": ("Lazy: the module holds a table, and a module-level __getattr__ imports an implementation only "
+    "lazy.note": ("Lazy: the module holds a table, and a module-level `__getattr__` imports an implementation only "
                   "when a name is first used, so `import demo` stays fast however large the API grows.",
-                  "懒加载：模块里只有一张表，模块级的 __getattr__ 在某个名字第一次被使用时才导入对应实现，"
+                  "懒加载：模块里只有一张表，模块级的 `__getattr__` 在某个名字第一次被使用时才导入对应实现，"
                   "因此无论 API 多大，`import demo` 都很快。"),
     "generators": ("Two generators, one tree", "两个生成器，同一棵树"),
     "same": ("Importing the package and reading its source with ast give the same {m} modules and {n} names.",
@@ -83,10 +83,10 @@ TEXT = {
     "col.missing": ("missing", "缺少"),
     "col.extra": ("extra", "多出"),
     "keras.rules": ("Three rules of Keras's generator are applied beside the decorators: the root gains "
-                    "__version__; keras._tf_keras.keras repeats every keras module with the keras._legacy "
+                    "`__version__`; `keras._tf_keras.keras` repeats every `keras` module with the `keras._legacy` "
                     "exports laid over it; and there a symbol with legacy names keeps only those.",
-                    "除了装饰器之外还应用了 Keras 生成器的三条规则：根模块加上 __version__；keras._tf_keras.keras "
-                    "重复每个 keras 模块，并叠加 keras._legacy 的导出；在那里，有旧名字的符号只保留旧名字。"),
+                    "除了装饰器之外还应用了 Keras 生成器的三条规则：根模块加上 `__version__`；`keras._tf_keras.keras` "
+                    "重复每个 `keras` 模块，并叠加 `keras._legacy` 的导出；在那里，有旧名字的符号只保留旧名字。"),
     "csv.keras": ("Download the Keras comparison (CSV)", "下载 Keras 比较结果（CSV）"),
     "walk": ("Walkthrough", "导览"),
     "walk.apply": ("Apply step {n}", "应用第 {n} 步"),
@@ -96,10 +96,10 @@ TEXT = {
                "每一行生成的代码导入的都是同一个对象。"),
     "walk.2": ("**A new module from a string.** Give add the name ops.add: a module demo.ops appears in the tree.",
                "**一个字符串造出新模块。** 给 add 起名 ops.add：模块树中出现了 demo.ops。"),
-    "walk.3": ("**Private until exported.** _helper gets a public name, and only then.",
-               "**不导出就是私有。** _helper 只有在获得公开名字之后才会公开。"),
+    "walk.3": ("**Private until exported.** `_helper` gets a public name, and only then.",
+               "**不导出就是私有。** `_helper` 只有在获得公开名字之后才会公开。"),
     "walk.4": ("**A clash.** Give relu the name math.add: refused, naming both symbols.",
                "**冲突。** 给 relu 起名 math.add：被拒绝，并指出两个符号。"),
-    "walk.5": ("**Lazy loading.** The same module as a table and a __getattr__.",
-               "**懒加载。** 同一个模块，写成一张表加一个 __getattr__。"),
+    "walk.5": ("**Lazy loading.** The same module as a table and a `__getattr__`.",
+               "**懒加载。** 同一个模块，写成一张表加一个 `__getattr__`。"),
 }

@@ -43,11 +43,12 @@ TEXT = {
     "col.messages": ("messages", "消息数"),
     "col.equal": ("= gloo", "= gloo"),
     "col.same": ("replicas identical", "副本一致"),
-    "col.ms": ("ms (one run)", "毫秒（单次）"),
-    "live.note": ("S = {s} B per rank. The ring sends 2(N−1)/N·S from every rank; the naive ring (N−1)·S from every "
+    "live.note": ("S = {s} B per rank; each rank has one outgoing link, so bytes per rank are bytes per link. Times "
+                  "are measured below, in interleaved rounds. The ring sends 2(N−1)/N·S from every rank; the naive ring (N−1)·S from every "
                   "rank; the parameter server makes rank 0 send (N−1)·S and receive as much, a hub that grows with N. "
                   "The naive ring adds in a different order on each rank, so its replicas may differ in the last bit.",
-                  "每个进程 S = {s} B。环形算法每个进程发送 2(N−1)/N·S；朴素环形每个进程发送 (N−1)·S；参数服务器让进程 0 "
+                  "每个进程 S = {s} B；每个进程只有一条出链路，所以每进程字节数就是每条链路的字节数。耗时在下方按交错轮次测量。"
+                  "环形算法每个进程发送 2(N−1)/N·S；朴素环形每个进程发送 (N−1)·S；参数服务器让进程 0 "
                   "发送 (N−1)·S 并接收同样多，成为随 N 增长的瓶颈。朴素环形在每个进程上的加法顺序不同，"
                   "因此各副本可能在最后一位上不同。"),
     "replay": ("Replay: transfer by transfer", "回放：逐次传输"),

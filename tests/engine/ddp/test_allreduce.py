@@ -90,3 +90,16 @@ def test_bad_sizes_are_refused_before_any_rank_runs(clusters):
     with pytest.raises(CodedError):
         cl.run(ring_allreduce, size=8, dtype="int8")
     assert cl.alive  # refused in the caller: the ranks never saw it
+
+
+def test_timing_rows_take_turns_and_compare_to_gloo_round_by_round(clusters):
+    from engine.ddp import allreduce_times
+    from engine.ddp.allreduce import rounds_at
+
+    rows = clusters(2).run(allreduce_times, sizes=[256, 1 << 16], rounds=3)
+    assert [(r["method"], r["elements"]) for r in rows] == [(m, s) for s in (256, 1 << 16)
+                                                            for m in ("ring", "gloo", "naive_ring", "parameter_server")]
+    for r in rows:
+        assert r["rounds"] == rounds_at(r["elements"], 3) and r["lo_ms"] <= r["median_ms"] <= r["hi_ms"]
+        assert r["bytes"] == 4 * r["elements"] and r["over_gloo_lo"] <= r["over_gloo"] <= r["over_gloo_hi"]
+    assert all(r["over_gloo"] == 1.0 for r in rows if r["method"] == "gloo")
