@@ -1,4 +1,5 @@
-"""The DDP page in Chromium: the ring replay mid-way through a real all-reduce, and a caught mistake; screenshots."""
+"""The DDP page in Chromium: the ring replay mid-way through a real all-reduce; screenshot (the mistake panel is
+covered by AppTest in both languages)."""
 
 from __future__ import annotations
 
@@ -23,13 +24,3 @@ def test_the_ring_replay_mid_reduce_scatter(page, app_url: str, screenshots) -> 
     expect(ring.get_by_text("chunk 1", exact=False).first).to_be_attached()  # an arrow of step 2
     ring.scroll_into_view_if_needed()
     page.screenshot(path=str(screenshots / "ddp-ring-step-2.png"), full_page=True)
-
-
-def test_a_mistake_is_caught_in_the_browser(page, app_url: str, screenshots) -> None:
-    page.goto(f"{app_url}/ddp?lang=zh&n=2&mistake=batchnorm_without_sync")
-    wait_for_app_run(page, timeout_ms=180_000)
-    expect(page.get_by_test_id("stProgress")).to_have_count(0, timeout=180_000)
-    wait_for_app_run(page, timeout_ms=180_000)
-    main = page.get_by_test_id("stMain")
-    expect(main.get_by_text("普通 BatchNorm 用每个分片自己的均值和方差", exact=False).first).to_be_visible()
-    page.screenshot(path=str(screenshots / "ddp-mistake-batchnorm-zh.png"), full_page=True)

@@ -31,11 +31,15 @@ def _timed_visit(page, url: str) -> float:
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("page_path", all_pages())
-def test_default_view_is_ready_within_budget_once_warm(page, app_url: str, page_path: str, lang: str) -> None:
+def test_default_view_is_ready_within_budget_once_warm(page, app_url: str, screenshots, page_path: str,
+                                                       lang: str) -> None:
+    """Also every page's first-visit check in both languages: no error, a main area with content, a screenshot."""
     url = f"{app_url}/{url_path(page_path)}?lang={lang}"
     page.goto(url)  # the first visit may load models, build the shared index and start background work once
     wait_for_app_run(page, timeout_ms=300_000)
     assert_no_errors(page)
+    assert page.get_by_test_id("stMain").inner_text().strip(), "the page's main area is empty"
+    page.screenshot(path=str(screenshots / f"{url_path(page_path) or 'home'}-{lang}.png"), full_page=True)
     # warm: what the first visit started in the background (timings, sweeps) has finished and is shared
     expect(page.get_by_test_id("stProgress")).to_have_count(0, timeout=300_000)
     took = min(_timed_visit(page, url) for _ in range(2))  # a fresh session each time: a new page load
