@@ -3,8 +3,11 @@ two generators, and the shipped Keras comparison, in both languages."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.pages.apptest import assert_clean, open_page
 
+pytestmark = pytest.mark.slow  # the page smoke test in test_all_pages stays in the fast loop
 PAGE = "pages/api_export.py"
 
 

@@ -3,8 +3,11 @@ languages, the scalar engine agreeing with torch, the lab."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.pages.apptest import assert_clean, open_page
 
+pytestmark = pytest.mark.slow  # the page smoke test in test_all_pages stays in the fast loop
 PAGE = "pages/autograd.py"
 
 

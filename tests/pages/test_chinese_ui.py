@@ -154,14 +154,15 @@ def test_ddp_page_in_chinese(params: dict) -> None:
     _assert_chinese(at, f"ddp {params}", allow_errors=bool(params.get("mistake")))
 
 
-@pytest.mark.parametrize("params", [{}, {"node": "5"}, {"src": "y = x.foo()"}, {"grad": ""}])
+@pytest.mark.parametrize("params", [{}, *(pytest.param(p, marks=pytest.mark.slow)
+                                         for p in ({"node": "5"}, {"src": "y = x.foo()"}, {"grad": ""}))])
 def test_autograd_page_in_chinese(params: dict) -> None:
     """PyTorch's own error messages are shown as code (quoted, as PyTorch wrote them)."""
     _assert_chinese(open_page("pages/autograd.py", "zh", **params), f"autograd {params}")
 
 
-@pytest.mark.parametrize("params", [{}, {"decorator": '@demo_export("math.multiply")'}, {"decorator": "x"},
-                                    {"lazy": "True"}])
+@pytest.mark.parametrize("params", [{}, *(pytest.param(p, marks=pytest.mark.slow) for p in (
+    {"decorator": '@demo_export("math.multiply")'}, {"decorator": "x"}, {"lazy": "True"}))])
 def test_api_export_page_in_chinese(params: dict) -> None:
     """Generated code and the clash's traceback line are code blocks; module paths and names are names."""
     at = open_page("pages/api_export.py", "zh", **params)

@@ -37,6 +37,7 @@ def _expr(depth: int = 3) -> st.SearchStrategy[str]:
     )
 
 
+@pytest.mark.slow
 @settings(max_examples=120, deadline=None)
 @given(body=_expr(), reduce=st.sampled_from(["sum", "mean"]), seed=st.integers(0, 1000))
 def test_scalar_engine_equals_torch_to_1e_12(body, reduce, seed):
