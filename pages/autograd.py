@@ -68,12 +68,13 @@ def main() -> None:
     """The page, part by part (see ../shared/DESIGN.md)."""
     page.what_and_why(T, *FORMULAS)
     s = controls()
-    run = live(s)
-    if run is not None:
-        trace = step_through(run)
+    found = live(s)
+    if found is not None:
+        run, graph = found
+        trace = step_through(run, graph)
         ours(run, trace)
         lab(run)
-        measured(s)
+        measured(s, run)
     st.header(T("walk"))
     walkthrough(T, PRESETS)
     publish(*(p[0] for p in PARAMS))
@@ -125,14 +126,13 @@ def live(s: Settings):
     c[3].metric(T("saved_bytes"), f"{run.saved_bytes} B")
     st.caption(T("output", name=run.expr.output, shape="×".join(map(str, run.output.shape)) or "()",
                  value=", ".join(f"{v:.6g}" for v in run.output.detach().flatten()[:6].tolist())))
-    return run
+    return run, g
 
 
-def step_through(run):
+def step_through(run, g):
     """Part 4: backward node by node, replayed from the hooks' record: the node that fired, the gradient it
     received and what it sent along each edge."""
     st.header(T("backward"))
-    g = graph_of(run)
     trace = backward_trace(run)
     if not trace.fired:
         return trace
@@ -210,10 +210,9 @@ def lab(run) -> None:
     st.caption(T("lab.modes"))
 
 
-def measured(s: Settings) -> None:
-    """Part 5: our scalar engine against torch on this program, interleaved, beside the graph's size."""
+def measured(s: Settings, run) -> None:
+    """Part 5: our scalar engine against torch on this program, interleaved, beside the input's size."""
     st.header(T("measured"))
-    run = _build(s)
 
     def torch_side() -> None:
         r = _build(s)

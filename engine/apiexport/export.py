@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import keyword
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -167,8 +167,6 @@ def names_of(symbol: Any, api_name: str) -> dict[str, list[str]]:
     """The names `symbol` was exported under in `api_name` ({"v2": [...], "v1": [...]}), or empty lists."""
     return getattr(symbol, EXPORT_ATTR, {}).get(api_name, {"v2": [], "v1": []})
 
-
-Decorator = Callable[[S], S]
 
 
 def parse_decorator(text: str) -> tuple[str, tuple[str, ...], list[str]]:

@@ -45,24 +45,24 @@ def steps_settings(world: int) -> dict:
     return {"world_size": world, "sizes_m": list(WIDTHS), "micro": MICRO, "rounds": STEP_ROUNDS}
 
 
-def measure_sweep(cl: Cluster, progress=None) -> list[dict]:
-    """The page's all-reduce sweep on `cl`, one size per run so other work can interleave."""
+def _per_item(cl: Cluster, task, items: list, key: str, progress=None, **kwargs) -> list[dict]:
+    """Run `task` once per item (kwargs `key`=[item]), so that other work on the cluster can interleave."""
     rows: list[dict] = []
-    for i, size in enumerate(SWEEP_SIZES, start=1):
-        rows += cl.run(allreduce_times, sizes=[size], rounds=SWEEP_ROUNDS, dtype="float32")
+    for i, item in enumerate(items, start=1):
+        rows += cl.run(task, **{key: [item]}, **kwargs)
         if progress:
-            progress(i, len(SWEEP_SIZES))
+            progress(i, len(items))
     return rows
+
+
+def measure_sweep(cl: Cluster, progress=None) -> list[dict]:
+    """The page's all-reduce sweep on `cl`, one size per run."""
+    return _per_item(cl, allreduce_times, SWEEP_SIZES, "sizes", progress, rounds=SWEEP_ROUNDS, dtype="float32")
 
 
 def measure_steps(cl: Cluster, progress=None) -> list[dict]:
     """The page's step-time sweep on `cl`, one model size per run."""
-    rows: list[dict] = []
-    for i, size in enumerate(WIDTHS, start=1):
-        rows += cl.run(step_times, sizes_m=[size], micro=MICRO, rounds=STEP_ROUNDS)
-        if progress:
-            progress(i, len(WIDTHS))
-    return rows
+    return _per_item(cl, step_times, list(WIDTHS), "sizes_m", progress, micro=MICRO, rounds=STEP_ROUNDS)
 
 
 def _one_world(cl: Cluster, n: int, record: bool) -> dict:
