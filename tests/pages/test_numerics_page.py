@@ -24,15 +24,19 @@ def markdown_text(at) -> str:
 def test_formats_table_lists_every_format() -> None:
     at = go("formats")
     df = at.dataframe[0].value
-    assert list(df["format"]) == ["fp64", "fp32", "tf32", "fp16", "bf16", "fp8_e4m3", "fp8_e5m2"]
-    assert df.set_index("format").loc["fp16", "max"] == 65504.0
+    assert list(df["format"]) == ["fp64", "fp32", "tf32", "fp16", "bf16", "fp8_e4m3", "fp8_e5m2", "fp6_e3m2",
+                                  "fp6_e2m3", "fp4_e2m1", "e8m0"]
+    rows = df.set_index("format")
+    assert rows.loc["fp16", "max"] == 65504.0 and rows.loc["fp4_e2m1", "max"] == 6.0
+    assert rows.loc["fp6_e2m3", "max"] == 7.5 and rows.loc["fp6_e3m2", "max"] == 28.0
+    assert rows.loc["e8m0", "max"] == 2.0**127 and rows.loc["e8m0", "bits"] == 8
 
 
 def test_explorer_shows_exact_stored_value() -> None:
     at = go("explorer", x="0.1", fmt="fp16")
     assert "0.0999755859375" in markdown_text(at)
     table = at.dataframe[0].value
-    assert len(table) == 7 and "0x2E66" in set(table.iloc[:, 2])
+    assert len(table) == 11 and "0x2E66" in set(table.iloc[:, 2])
 
 
 def test_explorer_shows_the_conversion_error_of_the_edited_format_and_its_rounding() -> None:

@@ -108,6 +108,16 @@ TEXT = {
     "numerics.round.is_float64": ("{x} is the float64 nearest to what was typed (reading a decimal already rounds "
                                   "it); fp64 keeps it as it is",
                                   "{x} 是离所输入十进制数最近的 float64（读入十进制数时就已经舍入）；fp64 原样保存它"),
+    "numerics.round.no_nan": ("{fmt} has no NaN: every one of its patterns is a number, so NaN cannot be stored "
+                              "(in an MX block, the block's E8M0 scale carries it)",
+                              "{fmt} 没有 NaN：它的每个位模式都是一个数，所以无法存储 NaN（在 MX 块中由块的 E8M0 缩放因子表示 NaN）"),
+    "numerics.round.e8m0_nan": ("{fmt} holds only positive powers of two: {x} has no pattern and becomes NaN",
+                                "{fmt} 只能表示 2 的正数次幂：{x} 没有对应的位模式，变为 NaN"),
+    "numerics.round.e8m0_floor": ("{x} is below {fmt}'s smallest value {min}; there is no zero, so it becomes {chosen}",
+                                  "{x} 小于 {fmt} 的最小值 {min}；该格式没有零，因此变为 {chosen}"),
+    "numerics.round.tie_up": ("{x} lies exactly halfway between {below} and {above}; {fmt} breaks the tie upwards, "
+                              "as ml_dtypes does: {chosen}",
+                              "{x} 恰好位于 {below} 与 {above} 的正中间；与 ml_dtypes 一样，{fmt} 向上取：{chosen}"),
     # search: why a recall channel proposed an item
     "recall.term": ("title matches “{query}” (BM25 {score})", "标题匹配“{query}”（BM25 {score}）"),
     "recall.region": ("ships from your region {region} ({events} recent events)", "从你所在的地区{region}发货（近期 {events} 条行为）"),
