@@ -4,7 +4,11 @@
   (agreement and time ratio; NaN compared as a class, since payloads are unspecified);
 - scaler: LossScaler against torch.amp.GradScaler on one random overflow sequence;
 - gradients: what fp16 / bf16 / fp8 lose of the live model's gradients, unscaled and scaled;
-- training (with --train N): the four-precision comparison's final losses, skipped steps and times.
+- training (with --train N): the four-precision comparison's final losses, skipped steps and times;
+- small_formats: FP6 / FP4 / E8M0 against ml_dtypes (every pattern and random float32 inputs), when installed;
+- block_scaling: SQNR of every scheme on every kind of the live model's captured tensors, one injected
+  outlier under each scheme, and (with --lowbit N, default 120) the simulated low-precision training's
+  loss gap to fp32 after N steps.
 """
 
 from __future__ import annotations
@@ -19,11 +23,12 @@ import torch
 
 from engine import recorded
 from engine.device import describe_device
+from engine.numerics.blockstudy import OUTLIER_SCHEMES, captured, error_study, outlier_study
 from engine.numerics.formats import FORMATS
 from engine.numerics.gradients import capture_gradients, loss_fractions, lost_update_fraction
 from engine.numerics.rounding import round_array
 from engine.numerics.scaler import LossScaler
-from engine.numerics.training import RECORDED, compare_precisions
+from engine.numerics.training import RECORDED, RECORDED_LOWBIT, LowbitSettings, compare_precisions, compare_recipes
 
 
 def _best_of(fn, repeats: int = 3) -> float:
@@ -78,7 +83,10 @@ def bench_scaler(steps: int = 3000, seed: int = 0) -> dict:
             "final_scale": ours.scale, "gradscaler_final_scale": gs.get_scale()}
 
 
-def bench_gradients(steps: int = 300) -> dict:
+GRAD_STEPS_DEFAULT = 300
+
+
+def bench_gradients(steps: int = GRAD_STEPS_DEFAULT) -> dict:
     """Fractions of the live model's gradients lost per format and loss scale."""
     cap = capture_gradients(steps=steps)
     out: dict = {"train_steps": steps, "final_loss": round(cap.loss, 4)}
@@ -102,16 +110,74 @@ def bench_training(steps: int) -> dict:
                 "time_over_fp32": round(r.seconds / base, 2)} for m, r in res.items()}
 
 
+def bench_small_formats(n: int = 400_000, seed: int = 0) -> dict:
+    """Agreement with ml_dtypes on every pattern and on `n` random float32 patterns (NaN inputs apart)."""
+    try:
+        import ml_dtypes
+    except ImportError:
+        return {"skipped": "ml_dtypes is not installed (it is a test-only requirement)"}
+    from engine.numerics.rounding import decode
+    rng = np.random.default_rng(seed)
+    x = rng.integers(0, 2**32, n, dtype=np.uint64).astype(np.uint32).view(np.float32)
+    out = {"ml_dtypes": ml_dtypes.__version__}
+    for name, f in FORMATS.items():
+        if not f.ml_dtype:
+            continue
+        t = getattr(ml_dtypes, f.ml_dtype)
+        pats = np.arange(2**f.bits, dtype=np.uint8)
+        theirs, ours = pats.view(t).astype(np.float64), np.array([decode(int(b), name) for b in pats])
+        with np.errstate(invalid="ignore", over="ignore"):
+            cast = x.astype(t).astype(np.float64)
+        rounded = round_array(x, name)
+        keep = ~np.isnan(x)
+        same = [(a == b) & (np.signbit(a) == np.signbit(b)) | (np.isnan(a) & np.isnan(b))
+                for a, b in ((ours, theirs), (rounded[keep], cast[keep]))]
+        out[name] = {"patterns": int(pats.size), "pattern_agreement": float(same[0].mean()),
+                     "random_float32": int(keep.sum()), "rounding_agreement": float(same[1].mean())}
+    return out
+
+
+def bench_block_scaling(steps: int = GRAD_STEPS_DEFAULT, lowbit_steps: int = 120) -> dict:
+    """SQNR per scheme and tensor kind on the live model, the outlier study, and the simulated training."""
+    cap = capture_gradients(steps=steps)
+    t = time.perf_counter()
+    rows = error_study(cap)
+    out: dict = {"train_steps": steps, "study_seconds": round(time.perf_counter() - t, 2), "sqnr_db": {}}
+    for r in rows:
+        if r.layer == "all":
+            out["sqnr_db"].setdefault(r.kind, {})[r.scheme] = {
+                "sqnr_db": round(r.sqnr_db, 2), "bits_per_value": round(r.bits_per_value, 3),
+                "saturated": r.saturated, "flushed_to_zero": r.flushed, "values": r.values}
+    x = captured(cap, "blocks.0.fc", "activation")
+    out["outlier"] = {"tensor": "blocks.0.fc activation", "shape": list(x.shape)}
+    for factor in (100, 1000):
+        s = outlier_study(x, "activation", factor, schemes=OUTLIER_SCHEMES)
+        out["outlier"][f"x{factor}"] = {c.scheme: {"sqnr_clean_db": round(c.sqnr_clean_db, 2),
+                                                   "sqnr_with_outlier_db": round(c.sqnr_spiked_db, 2),
+                                                   "blocks_hurt": c.blocks_hurt, "blocks": c.blocks}
+                                        for c in s.cases}
+    if lowbit_steps:
+        res = compare_recipes(**LowbitSettings(steps=lowbit_steps).kwargs())
+        base = res["fp32"]
+        out["lowbit_training"] = {"steps": lowbit_steps, "simulated": "fake quantisation, float32 GEMMs", **{
+            r: {"final_loss": round(v.final_loss, 4), "gap_to_fp32": round(v.final_loss - base.final_loss, 4),
+                "seconds": round(v.seconds, 1)} for r, v in res.items()}}
+    return out
+
+
 def record() -> dict:
-    """Run each comparison the page shows at once (training.RECORDED) and ship it under engine/numerics/recorded/."""
+    """Run each comparison the page shows at once (training.RECORDED, RECORDED_LOWBIT) and ship it under
+    engine/numerics/recorded/."""
     out = {}
-    for name, cfg in RECORDED.items():
-        t = time.perf_counter()
-        res = compare_precisions(**cfg.kwargs())
-        seconds = time.perf_counter() - t
-        recorded.save("numerics", name, [{m: r.as_dict() for m, r in res.items()}], dataclasses.asdict(cfg), seconds)
-        out[name] = {"seconds": round(seconds, 1), **{m: {"final_loss": round(r.final_loss, 4),
-                                                          "skipped": len(r.skipped)} for m, r in res.items()}}
+    for table, compare in ((RECORDED, compare_precisions), (RECORDED_LOWBIT, compare_recipes)):
+        for name, cfg in table.items():
+            t = time.perf_counter()
+            res = compare(**cfg.kwargs())
+            seconds = time.perf_counter() - t
+            recorded.save("numerics", name, [{m: r.as_dict() for m, r in res.items()}], dataclasses.asdict(cfg),
+                          seconds)
+            out[name] = {"seconds": round(seconds, 1), **{m: {"final_loss": round(r.final_loss, 4),
+                                                              "skipped": len(r.skipped)} for m, r in res.items()}}
     return out
 
 
@@ -120,6 +186,7 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=1_000_000, help="random float32 patterns for the rounding check")
     ap.add_argument("--train", type=int, default=0, help="also run the training comparison for this many steps")
+    ap.add_argument("--lowbit", type=int, default=120, help="steps of the simulated low-precision training (0: skip)")
     ap.add_argument("--record", action="store_true", help="record the page's training comparisons and ship them")
     args = ap.parse_args(argv)
     if args.record:
@@ -127,7 +194,8 @@ def main(argv: list[str] | None = None) -> None:
         return
     report = {"device": describe_device().label(), "torch": torch.__version__,
               "rounding_vs_torch": bench_rounding(args.n), "scaler_vs_gradscaler": bench_scaler(),
-              "gradients": bench_gradients()}
+              "gradients": bench_gradients(), "small_formats": bench_small_formats(),
+              "block_scaling": bench_block_scaling(lowbit_steps=args.lowbit)}
     if args.train:
         report["training"] = bench_training(args.train)
     print(json.dumps(report, indent=2))

@@ -43,6 +43,9 @@ class GradientCapture:
     layers: list[LayerGrads]
     weights: dict[str, np.ndarray] = field(repr=False)
     device: str = "cpu"
+    # signed 2-D tensors of every linear layer on the captured batch: {"weight", "activation" (its input),
+    # "gradient" (its output's gradient)} → (rows, columns), for the block-scaling study
+    tensors: dict[str, dict[str, np.ndarray]] = field(default_factory=dict, repr=False)
 
     def values(self, kind: str | None = None, name: str | None = None) -> np.ndarray:
         """All captured |g| of one kind ("weight"/"activation") or one layer, concatenated."""
@@ -96,12 +99,20 @@ def lost_update_fraction(w: np.ndarray, delta: np.ndarray, fmt: str | FormatSpec
     return float(np.mean(moved[nz] == w_f[nz])) if nz.any() else 0.0
 
 
-def _activation_hooks(model: nn.Module, store: dict[str, torch.Tensor]) -> list:
-    def hook(name: str):
-        def fn(_module, _grad_in, grad_out):
-            store[name] = grad_out[0].detach().abs().float().flatten().cpu()
-        return fn
-    return [m.register_full_backward_hook(hook(n)) for n, m in model.named_modules() if isinstance(m, nn.Linear)]
+def _activation_hooks(model: nn.Module, store: dict[str, dict[str, torch.Tensor]]) -> list:
+    """Hooks that keep every linear layer's input and output gradient (signed, as rows × features)."""
+    def rows(t: torch.Tensor) -> torch.Tensor:
+        return t.detach().float().reshape(-1, t.shape[-1]).cpu()
+
+    def keep_input(name: str):
+        return lambda _m, args: store.setdefault(name, {}).__setitem__("activation", rows(args[0]))
+
+    def keep_grad(name: str):
+        return lambda _m, _gin, gout: store.setdefault(name, {}).__setitem__("gradient", rows(gout[0]))
+
+    linears = [(n, m) for n, m in model.named_modules() if isinstance(m, nn.Linear)]
+    return ([m.register_forward_pre_hook(keep_input(n)) for n, m in linears]
+            + [m.register_full_backward_hook(keep_grad(n)) for n, m in linears])
 
 
 def capture_gradients(steps: int = 300, seed: int = 0, config: TinyGPTConfig | None = None, batch: int = 16,
@@ -116,7 +127,7 @@ def capture_gradients(steps: int = 300, seed: int = 0, config: TinyGPTConfig | N
     data = Batches(training_text(), config.context, batch, seed, device)
     losses = []
     for step in range(steps + 1):
-        store: dict[str, torch.Tensor] = {}
+        store: dict[str, dict[str, torch.Tensor]] = {}
         hooks = _activation_hooks(model, store) if step == steps else []
         _, loss = model(*data.next())
         opt.zero_grad(set_to_none=True)
@@ -130,6 +141,8 @@ def capture_gradients(steps: int = 300, seed: int = 0, config: TinyGPTConfig | N
             opt.step()
     layers = [LayerGrads(n, "weight", p.grad.detach().abs().float().flatten().cpu().numpy())
               for n, p in model.named_parameters()]
-    layers += [LayerGrads(n, "activation", t.numpy()) for n, t in store.items()]
+    layers += [LayerGrads(n, "activation", t["gradient"].abs().flatten().numpy()) for n, t in store.items()]
     weights = {n: p.detach().float().flatten().cpu().numpy() for n, p in model.named_parameters()}
-    return GradientCapture(steps, losses[-1], lr, losses, layers, weights, device.type)
+    tensors = {n: {"weight": model.get_submodule(n).weight.detach().float().cpu().numpy(),
+                   **{k: v.numpy() for k, v in t.items()}} for n, t in store.items()}
+    return GradientCapture(steps, losses[-1], lr, losses, layers, weights, device.type, tensors)

@@ -24,6 +24,7 @@ import torch
 
 from engine.device import pick_device
 from engine.numerics.gradients import Progress
+from engine.numerics.lowbit import RECIPES, apply_recipe
 from engine.numerics.scaler import LossScaler, ScaleEvent
 from engine.numerics.tinylm import Batches, TinyGPT, TinyGPTConfig, training_text
 
@@ -64,9 +65,10 @@ class RunResult:
 def train_run(mode: str, steps: int = 200, seed: int = 0, config: TinyGPTConfig | None = None, batch: int = 16,
               lr: float = 3e-3, init_scale: float = 2.0**16, growth_interval: int = 50,
               device: torch.device | None = None, progress: Progress | None = None, optimizer: str = "adamw",
-              weights: str = "fp32") -> RunResult:
+              weights: str = "fp32", recipe: str = "fp32") -> RunResult:
     """Train the tiny GPT for `steps` steps in `mode` (one of MODES) with `optimizer` (OPTIMIZERS) and its
-    weights in fp32 or in the mode's own format (WEIGHTS), and record what happened."""
+    weights in fp32 or in the mode's own format (WEIGHTS), its block linears fake-quantised by `recipe`
+    (lowbit.RECIPES), and record what happened."""
     for name, value, allowed in (("mode", mode, MODES), ("optimizer", optimizer, OPTIMIZERS),
                                  ("weights", weights, WEIGHTS)):
         if value not in allowed:
@@ -75,6 +77,7 @@ def train_run(mode: str, steps: int = 200, seed: int = 0, config: TinyGPTConfig 
     device = device or pick_device()
     torch.manual_seed(seed)
     model = TinyGPT(config).to(device)
+    apply_recipe(model, recipe)
     low = AUTOCAST[mode] if weights == "low" else None
     if low is not None:
         model = model.to(low)  # no fp32 copy: the optimizer's step is rounded to the low format
@@ -83,7 +86,7 @@ def train_run(mode: str, steps: int = 200, seed: int = 0, config: TinyGPTConfig 
     data = Batches(training_text(), config.context, batch, seed, device)
     scaler = LossScaler(init_scale=init_scale, growth_interval=growth_interval) if mode == "fp16_scaled" else None
     autocast = AUTOCAST[mode] is not None and low is None
-    result = RunResult(mode, [], [])
+    result = RunResult(mode if recipe == "fp32" else recipe, [], [])
     start = time.perf_counter()
     for step in range(steps):
         x, y = data.next()
@@ -133,11 +136,36 @@ RECORDED = {"training-default": TrainingSettings(), "training-scale-28": Trainin
             "training-sgd-low": TrainingSettings(steps=150, lr=0.02, optimizer="sgd", weights="low")}
 
 
+def _compare(runs: dict[str, dict], progress: Progress | None, steps: int, kw: dict) -> dict[str, RunResult]:
+    """`train_run` once per entry of `runs` (its own keyword arguments over `kw`); one combined progress count."""
+    out = {}
+    for i, (label, own) in enumerate(runs.items()):
+        inner = (lambda s, _n, loss, i=i: progress(i * steps + s, len(runs) * steps, loss)) if progress else None
+        out[label] = train_run(progress=inner, steps=steps, **(kw | own))
+    return out
+
+
 def compare_precisions(modes: tuple[str, ...] = MODES, progress: Progress | None = None, **kw) -> dict[str, RunResult]:
     """`train_run` for each mode with the same seed and batches; `progress` sees one combined count."""
-    steps = kw.get("steps", 200)
-    out = {}
-    for i, mode in enumerate(modes):
-        inner = (lambda s, _n, loss, i=i: progress(i * steps + s, len(modes) * steps, loss)) if progress else None
-        out[mode] = train_run(mode, progress=inner, **kw)
-    return out
+    return _compare({m: {"mode": m} for m in modes}, progress, kw.pop("steps", 200), kw)
+
+
+@dataclass(frozen=True)
+class LowbitSettings:
+    """One comparison of the simulated low-precision recipes (lowbit.RECIPES)."""
+
+    steps: int = 120
+    lr: float = 3e-3
+
+    def kwargs(self) -> dict:
+        """Keyword arguments of `compare_recipes`."""
+        return {"steps": self.steps, "lr": self.lr}
+
+
+RECORDED_LOWBIT = {"lowbit-default": LowbitSettings()}
+
+
+def compare_recipes(recipes: tuple[str, ...] = RECIPES, progress: Progress | None = None,
+                    **kw) -> dict[str, RunResult]:
+    """`train_run` in fp32 with each fake-quantisation recipe, same seed and batches; one progress count."""
+    return _compare({r: {"mode": "fp32", "recipe": r} for r in recipes}, progress, kw.pop("steps", 200), kw)
