@@ -10,7 +10,7 @@ import streamlit as st
 from engine import recorded
 from engine.numerics import FORMATS, decode_encoding, encode
 from engine.numerics import plots as P
-from engine.numerics.gradients import GradientCapture, capture_gradients, loss_fractions, lost_update_fraction
+from engine.numerics.gradients import GradientCapture, loss_fractions, lost_update_fraction
 from engine.numerics.parse import ParseError, parse_input
 from engine.numerics.rounding import rounding_decision
 from engine.numerics.training import (
@@ -23,18 +23,18 @@ from engine.numerics.training import (
     compare_precisions,
 )
 from ui import jobs, page
-from ui.cache import shared_result
+from ui import numerics_blocks as below_fp8
 from ui.chrome import device_label, ensure_navigation
 from ui.i18n import plot_labels, say, translator
-from ui.state import bind_all, choice, int_in, items_of, number_in, progress_callback, publish, walkthrough
+from ui.state import bind_all, choice, int_in, items_of, number_in, publish, walkthrough
 from ui.text.numerics import TEXT
 
 ensure_navigation()
 T = translator(TEXT)
 PL = plot_labels(TEXT, P.LABELS)
 NAMES = list(FORMATS)
-VIEWS = ["formats", "explorer", "range", "gradients", "training", "walkthrough"]
-GRAD_STEPS = 300
+ELEMENTS = [n for n in NAMES if FORMATS[n].role == "element"]  # formats that hold values (not E8M0, a scale)
+VIEWS = ["formats", "explorer", "range", "gradients", "training", "blocks", "outlier", "lowbit", "walkthrough"]
 TRAIN = TrainingSettings()
 LRS = [1e-3, 3e-3, 1e-2, 2e-2, 5e-2, 0.1, 0.3, 1.0]
 SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")  # bit labels must be unique: value, then position
@@ -49,10 +49,18 @@ PRESETS = {  # walkthrough step -> widget state it sets
     8: {"view": "training", "init": RECORDED["training-scale-28"].init_log2, "interval": 50},
     9: {"view": "training", **dict(zip(("steps", "tlr", "init", "interval", "opt", "weights"),
                                        dataclasses.astuple(RECORDED["training-sgd-low"]), strict=True))},
+    10: {"view": "explorer", "fmt": "fp4_e2m1", "x": "5"},
+    11: {"view": "blocks", "tlayer": "blocks.0.out", "tkind": "activation", "scheme": "fp4_tensor", "bsize": 0},
+    12: {"view": "blocks", "tlayer": "blocks.0.out", "tkind": "activation", "scheme": "mxfp4", "bsize": 0},
+    13: {"view": "blocks", "tlayer": "blocks.0.fc", "tkind": "gradient", "scheme": "mxfp8", "bsize": 0},
+    14: {"view": "outlier", "tlayer": "blocks.0.fc", "tkind": "activation", "factor": 1000, "oscheme": "fp4_tensor"},
+    15: {"view": "lowbit", "recipes": list(below_fp8.RECIPES), "lsteps": below_fp8.LOWBIT.steps,
+         "llr": below_fp8.LOWBIT.lr},
 }
 
 FORMULAS = (r"x = (-1)^{s}\cdot 2^{\,e-\text{bias}}\cdot\Bigl(1+\frac{m}{2^{M}}\Bigr)",
-            r"\text{loss scaling: } \nabla(sL) = s\,\nabla L")  # one line each: none is cut off on a phone
+            r"\text{loss scaling: } \nabla(sL) = s\,\nabla L",
+            r"\text{MX: } s_b = 2^{\lfloor \log_2 \max_b |x| \rfloor - e_{\max}}")  # one line each (a phone)
 
 
 def main() -> None:
@@ -70,6 +78,12 @@ def main() -> None:
             gradients()
         case "training":
             training()
+        case "blocks":
+            below_fp8.block_scaling(below_fp8.capture())
+        case "outlier":
+            below_fp8.outlier(below_fp8.capture())
+        case "lowbit":
+            below_fp8.lowbit()
         case _:
             st.markdown(T("walk.intro"))
             walkthrough(T, PRESETS, forget=("trained",))
@@ -79,13 +93,13 @@ def main() -> None:
 def controls() -> str:
     """Every view's state bound to the URL, and the view tabs; returns the view."""
     bind_all([("view", "formats", choice(VIEWS)), ("fmt", "fp16", choice(NAMES)),
-              ("x", "0.1", str), ("layer", "activation", str), ("gfmt", "fp16", choice(NAMES)),
+              ("x", "0.1", str), ("layer", "activation", str), ("gfmt", "fp16", choice(ELEMENTS)),
               ("scale", 0, int_in(0, 40)), ("steps", TRAIN.steps, int_in(20, 400)),
               ("init", TRAIN.init_log2, int_in(0, 40)),
               ("interval", TRAIN.growth_interval, int_in(1, 2000)),
               ("opt", TRAIN.optimizer, choice(list(OPTIMIZERS))),
               ("weights", TRAIN.weights, choice(list(WEIGHTS))),
-              ("tlr", TRAIN.lr, number_in(LRS)), ("rfmts", NAMES, items_of(NAMES))])
+              ("tlr", TRAIN.lr, number_in(LRS)), ("rfmts", NAMES, items_of(NAMES)), *below_fp8.PARAMS])
     return page.view_switch(T, VIEWS)
 
 
@@ -141,13 +155,15 @@ def explorer() -> None:
         st.session_state["x"] = f"0x{bits:0{(spec.bits + 3) // 4}X}"
 
     st.caption(T("explorer.bits"))
-    groups = [("sign", [spec.bits - 1]), ("exponent", list(range(spec.bits - 2, spec.man_bits - 1, -1))),
-              ("mantissa", list(range(spec.man_bits - 1, -1, -1)))]
-    cols = st.columns([1, max(spec.exp_bits, 2), max(spec.man_bits, 2)])
+    top = spec.man_bits + spec.exp_bits
+    groups = [(g, p) for g, p in [("sign", [top] if spec.signed else []), ("exponent", list(range(top - 1,
+              spec.man_bits - 1, -1))), ("mantissa", list(range(spec.man_bits - 1, -1, -1)))] if p]
+    cols = st.columns([max(len(p), 1 if g == "sign" else 2) for g, p in groups])
+
     def label(p: int) -> str:
         return f"{enc.bits >> p & 1}{str(p).translate(SUBSCRIPT)}"
 
-    for col, (group, positions) in zip(cols, groups, strict=True):
+    for col, (group, positions) in zip(cols, groups if enc.bits is not None else [], strict=False):
         col.pills(T(f"explorer.{group}"), positions, selection_mode="multi", format_func=label,
                   default=[p for p in positions if enc.bits >> p & 1],
                   key=f"bits_{group}_{enc.bits}_{fmt}", on_change=flip, args=(group, positions))
@@ -192,10 +208,7 @@ def _g(v: float) -> str:
 
 def gradients() -> None:
     """The live gradient histogram with the chosen format's zones and a loss-scale slider."""
-    bar = st.empty()
-    cap: GradientCapture = shared_result(("gradients", GRAD_STEPS), lambda: capture_gradients(
-        steps=GRAD_STEPS, progress=progress_callback(bar.progress(0.0), T("grad.training"))))
-    bar.empty()
+    cap: GradientCapture = below_fp8.capture()
     n_params = sum(v.size for v in cap.weights.values())
     st.markdown(T("grad.intro", params=f"{n_params:,}", steps=cap.step))
     layer_names = ["activation", "weight"] + [g.name for g in cap.layers]
@@ -205,7 +218,7 @@ def gradients() -> None:
     labels = {"activation": T("grad.all_act"), "weight": T("grad.all_weight")}
     labels |= {g.name: f"{g.name} ({T(f'kind.{g.kind}')})" for g in cap.layers}
     layer = c1.selectbox(T("grad.layer"), layer_names, key="layer", format_func=labels.__getitem__)
-    fmt = c2.selectbox(T("grad.format"), NAMES, key="gfmt")
+    fmt = c2.selectbox(T("grad.format"), ELEMENTS, key="gfmt")
     log2_scale = c3.slider(T("grad.scale"), 0, 40, key="scale")
     values = cap.values(kind=layer) if layer in ("activation", "weight") else cap.values(name=layer)
     fr = loss_fractions(values, fmt, 2.0**log2_scale)
@@ -225,8 +238,8 @@ def gradients() -> None:
     lr = st.select_slider(T("grad.lr"), [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1], value=1e-2, key="lr")
     w = np.concatenate([cap.weights[g.name] for g in cap.layers if g.kind == "weight"])
     g = cap.values(kind="weight")
-    st.dataframe(pd.DataFrame({T("col.format"): NAMES, T("grad.lost_updates"):
-                               [f"{lost_update_fraction(w, -lr * g, n):.2%}" for n in NAMES]}), hide_index=True)
+    st.dataframe(pd.DataFrame({T("col.format"): ELEMENTS, T("grad.lost_updates"):
+                               [f"{lost_update_fraction(w, -lr * g, n):.2%}" for n in ELEMENTS]}), hide_index=True)
     publish("layer", "gfmt", "scale")
 
 

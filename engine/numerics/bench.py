@@ -28,7 +28,14 @@ from engine.numerics.formats import FORMATS
 from engine.numerics.gradients import capture_gradients, loss_fractions, lost_update_fraction
 from engine.numerics.rounding import round_array
 from engine.numerics.scaler import LossScaler
-from engine.numerics.training import RECORDED, RECORDED_LOWBIT, LowbitSettings, compare_precisions, compare_recipes
+from engine.numerics.training import (
+    RECORDED,
+    RECORDED_LOWBIT,
+    LowbitSettings,
+    compare_precisions,
+    compare_recipes,
+    loss_gaps,
+)
 
 
 def _best_of(fn, repeats: int = 3) -> float:
@@ -158,9 +165,9 @@ def bench_block_scaling(steps: int = GRAD_STEPS_DEFAULT, lowbit_steps: int = 120
                                         for c in s.cases}
     if lowbit_steps:
         res = compare_recipes(**LowbitSettings(steps=lowbit_steps).kwargs())
-        base = res["fp32"]
+        gaps = loss_gaps(res)
         out["lowbit_training"] = {"steps": lowbit_steps, "simulated": "fake quantisation, float32 GEMMs", **{
-            r: {"final_loss": round(v.final_loss, 4), "gap_to_fp32": round(v.final_loss - base.final_loss, 4),
+            r: {"final_loss": round(v.final_loss, 4), "gap_to_fp32": round(gaps[r], 4),
                 "seconds": round(v.seconds, 1)} for r, v in res.items()}}
     return out
 

@@ -118,6 +118,13 @@ class BlockQuant:
     saturated: int
     flushed: int
     bits_per_value: float
+    block: Block = None
+    axis: int = -1
+
+    def per_value(self, per_block: torch.Tensor) -> torch.Tensor:
+        """A per-block quantity (such as `scales`) repeated over every value of its block, in the tensor's shape."""
+        g, back = _to_blocks(self.original, self.block, self.axis)
+        return back(per_block.reshape(g.shape[:-1])[..., None].expand_as(g))
 
     @property
     def error(self) -> torch.Tensor:
@@ -259,14 +266,16 @@ def quantize_blocks(x: torch.Tensor | np.ndarray, element: str = "fp4_e2m1", blo
     flushed = int(((q == 0) & (g != 0)).sum())
     shape = (t.numel(),) if block is None else (block,) if isinstance(block, int) else tuple(block)
     return BlockQuant(t, back(deq), back(q), s, ts, rel, shape, element, scale, saturated, flushed,
-                      _bits_per_value(element, block, scale, tensor_scale, t.numel()))
+                      _bits_per_value(element, block, scale, tensor_scale, t.numel()), block, axis)
 
 
 def quantize_scheme(x: torch.Tensor | np.ndarray, scheme: str | Scheme, kind: str = "activation", axis: int = -1,
-                    block: Block | str = "default") -> BlockQuant:
-    """`quantize_blocks` with a named scheme's settings (`block` overrides the scheme's block shape)."""
+                    size: int | None = None) -> BlockQuant:
+    """`quantize_blocks` with a named scheme's settings; `size` replaces its block length (a tile's side)."""
     s = scheme if isinstance(scheme, Scheme) else get_scheme(scheme)
-    b = s.block_for(kind) if block == "default" else block
+    b = s.block_for(kind)
+    if size is not None and b is not None:
+        b = (size, size) if isinstance(b, tuple) else size
     return quantize_blocks(x, s.element, b, s.scale, axis, s.tensor_scale, s.rule)
 
 

@@ -10,7 +10,7 @@ import numpy as np
 import torch
 
 from engine.messages import CodedError, define
-from engine.numerics.blocks import SCHEMES, BlockQuant, blockwise_sum, get_scheme, quantize_scheme, sqnr_db
+from engine.numerics.blocks import BlockQuant, blockwise_sum, get_scheme, quantize_scheme, sqnr_db
 from engine.numerics.gradients import GradientCapture
 
 KINDS = ("weight", "activation", "gradient")
@@ -55,6 +55,17 @@ class StudyRow:
     values: int
 
 
+def _row(layer: str, kind: str, scheme: str, q: BlockQuant) -> StudyRow:
+    return StudyRow(layer, kind, scheme, q.sqnr_db, q.rel_error, q.bits_per_value, q.saturated, q.flushed,
+                    q.original.numel())
+
+
+def compare_schemes(x: np.ndarray | torch.Tensor, kind: str, schemes: tuple[str, ...] = STUDY_SCHEMES,
+                    layer: str = "") -> list[StudyRow]:
+    """Every scheme on one tensor of `kind`."""
+    return [_row(layer, kind, s, quantize_scheme(x, s, kind)) for s in schemes]
+
+
 def error_study(cap: GradientCapture, schemes: tuple[str, ...] = STUDY_SCHEMES) -> list[StudyRow]:
     """Every scheme on every captured tensor, then pooled per kind (noise and signal summed over layers)."""
     rows: list[StudyRow] = []
@@ -64,11 +75,9 @@ def error_study(cap: GradientCapture, schemes: tuple[str, ...] = STUDY_SCHEMES) 
             per = []
             for layer in cap.tensors:
                 q = quantize_scheme(captured(cap, layer, kind), scheme, kind)
-                x = q.original
-                signal += float((x**2).sum())
-                noise += float(((q.dequantized - x) ** 2).sum())
-                per.append(StudyRow(layer, kind, scheme, q.sqnr_db, q.rel_error, q.bits_per_value, q.saturated,
-                                    q.flushed, x.numel()))
+                signal += float((q.original**2).sum())
+                noise += float((q.error**2).sum())
+                per.append(_row(layer, kind, scheme, q))
             n = sum(r.values for r in per)
             pooled_db = math.inf if noise == 0 else 10 * math.log10(signal / noise)
             rows += per
@@ -123,8 +132,3 @@ def outlier_study(x: np.ndarray | torch.Tensor, kind: str = "activation", factor
         cases.append(OutlierCase(scheme, a, b, sqnr_db(t[keep], a.dequantized[keep]),
                                  sqnr_db(t[keep], b.dequantized[keep]), out_err, a.scales.numel(), int(grew.sum())))
     return OutlierStudy(pos, float(spiked[pos]), cases)
-
-
-def scheme_names() -> list[str]:
-    """Every scheme the studies can run."""
-    return list(SCHEMES)

@@ -22,7 +22,7 @@ from torch import nn
 
 from engine.numerics.blocks import SCHEMES, fake_quantize
 
-RECIPES = ("fp32", "bf16", "fp8_tensor", "fp8_deepseek", "mxfp4", "nvfp4")
+RECIPES = ("fp32", "bf16", "fp8_tensor", "fp8_deepseek", "mxfp4", "nvfp4", "fp4_tensor")
 
 
 class _FakeQuantLinear(torch.autograd.Function):

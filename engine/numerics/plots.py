@@ -30,6 +30,8 @@ _lab = partial(label, LABELS)  # _lab(labels, key, **fmt): the page's label or t
 
 def zones(f: FormatSpec) -> dict[str, tuple[float, float]]:
     """log2 boundaries of each zone: values below min_subnormal/2 round to zero, above max overflow."""
+    if not f.has_zero:  # E8M0: below 2^emin a value is clamped up, never lost
+        return {"normal": (-np.inf, np.log2(f.max)), "overflow": (np.log2(f.max), np.inf)}
     lo_sub = np.log2(f.min_subnormal) - 1
     return {"underflow": (-np.inf, lo_sub), "subnormal": (lo_sub, f.emin),
             "normal": (f.emin, np.log2(f.max)), "overflow": (np.log2(f.max), np.inf)}

@@ -165,6 +165,12 @@ class LowbitSettings:
 RECORDED_LOWBIT = {"lowbit-default": LowbitSettings()}
 
 
+def loss_gaps(results: dict[str, RunResult], base: str = "fp32") -> dict[str, float | None]:
+    """Each run's final loss minus the `base` run's (None when the base was not run)."""
+    ref = results.get(base)
+    return {k: (r.final_loss - ref.final_loss if ref else None) for k, r in results.items()}
+
+
 def compare_recipes(recipes: tuple[str, ...] = RECIPES, progress: Progress | None = None,
                     **kw) -> dict[str, RunResult]:
     """`train_run` in fp32 with each fake-quantisation recipe, same seed and batches; one progress count."""

@@ -31,7 +31,8 @@ def _shipped(topic: str, name: str) -> recorded.Recorded:
 
 def test_shipped_recordings_match_todays_settings() -> None:
     from engine.attention.compare import DEFAULT_SWEEP
-    from engine.numerics.training import MODES, RECORDED
+    from engine.numerics.lowbit import RECIPES
+    from engine.numerics.training import MODES, RECORDED, RECORDED_LOWBIT
     from engine.search.inspect import RACE_SIZES
     from engine.specdec.generate import METHODS
     from engine.specdec.stats import COMPARE_DEFAULTS, SWEEP_DEFAULTS
@@ -42,6 +43,9 @@ def test_shipped_recordings_match_todays_settings() -> None:
         rec = _shipped("numerics", name)
         assert rec.settings == dataclasses.asdict(cfg) and list(rec.rows[0]) == list(MODES)
         assert all(len(r["losses"]) == cfg.steps for r in rec.rows[0].values())
+    for name, cfg in RECORDED_LOWBIT.items():
+        rec = _shipped("numerics", name)
+        assert rec.settings == dataclasses.asdict(cfg) and list(rec.rows[0]) == list(RECIPES)
     compare, gammas = _shipped("specdec", "compare"), _shipped("specdec", "sweep")
     assert compare.settings == COMPARE_DEFAULTS and [r["method"] for r in compare.rows] == list(METHODS)
     assert gammas.settings == SWEEP_DEFAULTS and [r["gamma"] for r in gammas.rows] == SWEEP_DEFAULTS["gammas"]

@@ -33,6 +33,8 @@ _NAMES = """
     requires_grad retain_graph no_grad inference_mode zero_grad ScalarValue AccumulateGrad next_functions
     TensorFlow Keras tf_export keras_export api_export export_constant demo_export wheel ast IDE demo
     __getattr__ __version__ compat v1 v2 add relu multiply reduce_sum Dense helper getattr
+    FP6 FP4 E2M3 E3M2 E2M1 E8M0 MX MXFP8 MXFP6 MXFP4 NVFP4 DeepSeek SQNR dB GEMM amax emax ml_dtypes ceil floor
+    log2 log10 Transformer head
 """
 ALLOWED = set(_NAMES.lower().split())
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
@@ -112,7 +114,8 @@ def test_search_explanations_and_chart_in_chinese() -> None:
 
 
 @pytest.mark.parametrize("view", ["formats", "explorer", "range", pytest.param("gradients", marks=pytest.mark.slow),
-                                  "walkthrough"])
+                                  pytest.param("blocks", marks=pytest.mark.slow),
+                                  pytest.param("outlier", marks=pytest.mark.slow), "lowbit", "walkthrough"])
 def test_numerics_page_in_chinese(view: str) -> None:
     _assert_chinese(open_page("pages/numerics.py", "zh", view=view), f"numerics/{view}")
 
@@ -120,6 +123,12 @@ def test_numerics_page_in_chinese(view: str) -> None:
 @pytest.mark.parametrize("x", ["abc", "0x3C000", "1e999", "1e-999"])
 def test_numerics_errors_and_notes_in_chinese(x: str) -> None:
     _assert_chinese(open_page("pages/numerics.py", "zh", view="explorer", x=x), f"numerics x={x}")
+
+
+@pytest.mark.parametrize(("fmt", "x"), [("fp4_e2m1", "nan"), ("fp4_e2m1", "5"), ("e8m0", "0"), ("e8m0", "3"),
+                                        ("e8m0", "1e-40"), ("fp6_e3m2", "100")])
+def test_numerics_formats_below_fp8_in_chinese(fmt: str, x: str) -> None:
+    _assert_chinese(open_page("pages/numerics.py", "zh", view="explorer", fmt=fmt, x=x), f"numerics {fmt} x={x}")
 
 
 def test_attention_page_in_chinese() -> None:

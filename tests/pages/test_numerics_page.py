@@ -146,3 +146,70 @@ def test_a_link_reproduces_the_range_formats() -> None:
 def test_signed_or_non_ascii_patterns_get_a_message(x: str) -> None:
     at = go("explorer", fmt="fp16", x=x)
     assert any("not a valid" in w.value for w in at.warning)
+
+
+def test_explorer_on_formats_below_fp8() -> None:
+    at = go("explorer", fmt="e8m0", x="3")  # unsigned: no sign bit to click, and a tie goes up
+    keys = {b.key for b in at.button_group}
+    enc = encode(4.0, "e8m0")
+    assert f"bits_exponent_{enc.bits}_e8m0" in keys and not any(k.startswith("bits_sign") for k in keys)
+    assert any("breaks the tie upwards" in i.value for i in at.info)
+    at = go("explorer", fmt="fp4_e2m1", x="nan")  # NaN has no FP4 pattern: a message, no bits
+    assert not [b for b in at.button_group if b.key.startswith("bits_")]
+    assert any("has no NaN" in i.value for i in at.info)
+    at = go("explorer", fmt="fp4_e2m1", x="0x7")
+    assert "`6`" in markdown_text(at) or "6" in markdown_text(at)
+    row = at.dataframe[0].value.set_index(at.dataframe[0].value.columns[0]).loc["fp4_e2m1"]
+    assert row.iloc[1] == "0x7" and row.iloc[0] == "0 11 1"
+
+
+@pytest.mark.slow
+def test_block_scaling_view() -> None:
+    at = go("blocks", tlayer="blocks.0.out", tkind="activation", scheme="mxfp4")
+    m = {x.label: x.value for x in at.metric}
+    assert m["bits per value"] == "4.250" and m["block"] == "32"
+    every = at.dataframe[0].value.set_index("scheme")
+    assert every.loc["bf16", "SQNR (dB)"] > every.loc["mxfp8", "SQNR (dB)"] > every.loc["mxfp4", "SQNR (dB)"]
+    assert every.loc["mxfp4", "flushed to 0"] < every.loc["fp4_tensor", "flushed to 0"]
+    assert float(m["SQNR"].split()[0]) == pytest.approx(every.loc["mxfp4", "SQNR (dB)"], abs=0.01)
+    at.select_slider(key="bsize").set_value(8).run()
+    assert_clean(at)
+    m8 = {x.label: x.value for x in at.metric}
+    assert m8["block"] == "8" and float(m8["SQNR"].split()[0]) > float(m["SQNR"].split()[0])
+    at.selectbox(key="scheme").set_value("fp8_tensor").run()
+    assert_clean(at)
+    assert at.select_slider(key="bsize").disabled
+    pooled = at.dataframe[1].value.set_index("scheme")
+    assert list(pooled.columns) == ["weight", "activation", "activation gradient"]
+    assert pooled.loc["mxfp8_ceil", "activation gradient"] > pooled.loc["mxfp8", "activation gradient"]
+
+
+@pytest.mark.slow
+def test_outlier_view() -> None:
+    at = go("outlier", tlayer="blocks.0.fc", tkind="activation", factor="1000")
+    table = at.dataframe[0].value.set_index("scheme")
+    clean, spiked = table["SQNR without it (dB)"], table["SQNR beside it (dB)"]
+    assert clean["fp4_tensor"] - spiked["fp4_tensor"] > 10 and abs(clean["mxfp4"] - spiked["mxfp4"]) < 1
+    at.button_group(key="oscheme").set_value("mxfp4").run()
+    assert_clean(at)
+    assert len(at.get("plotly_chart")) == 2
+
+
+def test_lowbit_view_shows_the_recorded_comparison() -> None:
+    at = go("lowbit")
+    assert any("python -m engine.numerics.bench --record" in c.value for c in at.caption)
+    table = at.dataframe[0].value.set_index("recipe")
+    gap = table["gap to fp32"].astype(float)
+    assert gap["fp32"] == 0 and len(table) == 7
+    assert gap["FP4 E2M1, one FP32 scale per tensor"] > gap["MXFP4 (E2M1, 32, E8M0)"]
+    assert gap["MXFP4 (E2M1, 32, E8M0)"] > gap["DeepSeek-V3 FP8: 1×128 tiles, 128×128 weight blocks"]
+
+
+@pytest.mark.slow
+def test_lowbit_view_trains_the_chosen_recipes_live() -> None:
+    at = go("lowbit", recipes="fp32,mxfp4", lsteps="20")
+    at.button(key="lowbit_run").click().run(timeout=300)
+    settle(at)
+    assert_clean(at)
+    table = at.dataframe[0].value
+    assert list(table.iloc[:, 0]) == ["fp32", "MXFP4 (E2M1, 32, E8M0)"] and table.iloc[1, 2] != 0

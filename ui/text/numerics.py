@@ -6,10 +6,12 @@ TEXT = {
         "A floating-point number stores a sign, an exponent and a mantissa. The exponent bits buy **range**, the "
         "mantissa bits buy **precision**: FP16 has few exponent bits, so small gradients fall below its range and "
         "become zero; loss scaling multiplies the loss (and so every gradient) to shift them back into range. BF16 "
-        "keeps FP32's exponent and drops precision instead; FP8 has so little of both that it needs a scale per tensor.",
+        "keeps FP32's exponent and drops precision instead; FP8 has so little of both that it needs a scale per tensor, "
+        "and FP6 / FP4 need one per block of 16–32 values (MX formats, NVFP4).",
         "浮点数由符号位、指数位和尾数位组成。指数位决定**范围**，尾数位决定**精度**。FP16 的指数位少，"
         "很小的梯度会跌出可表示范围而变成 0；损失缩放（loss scaling）把损失乘上一个系数，让所有梯度随之放大、"
-        "回到可表示范围内。BF16 保留了 FP32 的指数位、牺牲精度；FP8 的范围和精度都很少，因此每个张量都需要单独缩放。",
+        "回到可表示范围内。BF16 保留了 FP32 的指数位、牺牲精度；FP8 的范围和精度都很少，因此每个张量都需要单独缩放；"
+        "FP6 / FP4 更是每 16–32 个值的块就需要一个缩放因子（MX 格式、NVFP4）。",
     ),
     "device": ("Computed live on: {device}", "实时计算设备：{device}"),
     "view": ("View", "视图"),
@@ -18,6 +20,9 @@ TEXT = {
     "view.range": ("Range & precision", "范围与精度"),
     "view.gradients": ("Real gradients", "真实梯度"),
     "view.training": ("Loss scaling & training", "损失缩放与训练"),
+    "view.blocks": ("Block scaling", "块缩放"),
+    "view.outlier": ("One outlier", "一个离群值"),
+    "view.lowbit": ("FP8 / FP4 training", "FP8 / FP4 训练"),
     "view.walkthrough": ("Walkthrough", "导览"),
     "formats.caption": (
         "Every number below is derived from the field widths by the engine, and checked against torch's casts.",
@@ -225,4 +230,130 @@ TEXT = {
     "class.nan": ("nan", "NaN"),
     "kind.weight": ("weight", "权重"),
     "kind.activation": ("activation", "激活"),
+    "kind.gradient": ("activation gradient", "激活梯度"),
+
+    # below FP8: block scaling, the outlier, simulated low-precision training
+    "blocks.intro": (
+        "FP4 E2M1 holds 15 values between −6 and 6, so one scale for a whole tensor cannot fit both its large and its "
+        "small values. Block scaling gives every block of 16–32 values its own scale: MX formats store a power of two "
+        "(E8M0) per 32 values, NVFP4 an FP8 E4M3 scale per 16 values plus one FP32 scale per tensor, DeepSeek-V3 an "
+        "FP32 scale per 1×128 tile of activations and per 128×128 block of weights. Below: a real tensor of the tiny "
+        "GPT (captured on one batch after the fp32 run of the gradients view), quantised now.",
+        "FP4 E2M1 在 −6 到 6 之间只有 15 个值，整个张量共用一个缩放因子，无法同时容纳大值和小值。块缩放让每 16–32 个值组成的块"
+        "拥有自己的缩放因子：MX 格式每 32 个值存一个 2 的幂（E8M0）；NVFP4 每 16 个值存一个 FP8 E4M3 缩放因子，另加每个张量"
+        "一个 FP32 缩放因子；DeepSeek-V3 对激活每 1×128 个值、对权重每 128×128 块存一个 FP32 缩放因子。下面是微型 GPT 的一个"
+        "真实张量（在“真实梯度”视图的 fp32 训练之后，于一个批次上采集），此刻实时量化。"),
+    "blocks.layer": ("Layer", "层"),
+    "blocks.kind": ("Tensor", "张量"),
+    "blocks.scheme": ("Scheme", "方案"),
+    "blocks.size": ("Block size", "块大小"),
+    "blocks.size_default": ("the scheme's", "方案默认"),
+    "blocks.whole": ("whole tensor", "整个张量"),
+    "blocks.m.sqnr": ("SQNR", "信噪比 SQNR"),
+    "blocks.m.bits": ("bits per value", "每个值的比特数"),
+    "blocks.m.block": ("block", "块"),
+    "blocks.m.saturated": ("saturated", "饱和"),
+    "blocks.m.flushed": ("flushed to 0", "被冲为 0"),
+    "blocks.count": ("{values} values ({rows} × {cols}), {blocks} blocks, element {element}, scale {scale}. SQNR = "
+                     "10·log10(Σx² / Σ(x̂ − x)²); bits per value count the element and its share of the scales.",
+                     "共 {values} 个值（{rows} × {cols}），{blocks} 个块，元素格式 {element}，缩放格式 {scale}。"
+                     "SQNR = 10·log10(Σx² / Σ(x̂ − x)²)；每个值的比特数包括元素本身及其分摊的缩放因子。"),
+    "blocks.heat_caption": ("The first {rows} rows: the values, each value's block scale (one colour per block), and "
+                            "the error the quantisation left. A block whose scale is large has coarse steps.",
+                            "前 {rows} 行：原始值、每个值所在块的缩放因子（每块一种颜色），以及量化留下的误差。缩放因子大的块，量化步长也粗。"),
+    "blocks.every": ("Every scheme on {layer} ({kind})", "所有方案作用于 {layer}（{kind}）"),
+    "blocks.rules": (
+        "mxfp8 / mxfp4 use the OCP spec's rule, X = 2^(floor(log2 amax) − emax): the block's largest value lands in the "
+        "element's top binade and can exceed its max, so it saturates (see the saturated column; a gradient's heavy "
+        "tail suffers most). The _ceil variants round the scale up to the next power of two instead (as NVIDIA's "
+        "MXFP8 training recipe does): nothing saturates, at the price of one binade of headroom.",
+        "mxfp8 / mxfp4 采用 OCP 规范的规则 X = 2^(floor(log2 amax) − emax)：块内最大值落在元素格式最高的二进制区间，可能超过"
+        "其最大值，于是饱和（见“饱和”一列；重尾的梯度受影响最大）。_ceil 变体改为把缩放因子向上取到下一个 2 的幂"
+        "（NVIDIA 的 MXFP8 训练方案即如此）：不再饱和，代价是留出一个二进制区间的余量。"),
+    "blocks.pooled": ("Every layer, pooled per tensor kind (SQNR, dB)", "所有层按张量类型汇总（SQNR，dB）"),
+    "blocks.pooled_caption": (
+        "Noise and signal summed over the 9 linear layers. This model is 64 wide, so a 128×128 DeepSeek weight block "
+        "covers a whole 64×64 matrix: there it is per-tensor scaling.",
+        "噪声和信号在 9 个线性层上求和。该模型宽度为 64，所以 DeepSeek 的 128×128 权重块覆盖了整个 64×64 矩阵：此时等同于逐张量缩放。"),
+    "blocks.csv": ("Download the pooled study (CSV)", "下载汇总结果（CSV）"),
+    "col.scheme": ("scheme", "方案"),
+    "col.sqnr": ("SQNR (dB)", "SQNR（dB）"),
+    "col.bpv": ("bits per value", "每值比特数"),
+    "col.saturated": ("saturated", "饱和个数"),
+    "col.flushed": ("flushed to 0", "被冲为 0 的个数"),
+    "scheme.bf16": ("bf16 (no scale)", "bf16（无缩放）"),
+    "scheme.fp8_tensor": ("FP8 E4M3, one FP32 scale per tensor", "FP8 E4M3，每张量一个 FP32 缩放"),
+    "scheme.fp8_deepseek": ("DeepSeek-V3 FP8: 1×128 tiles, 128×128 weight blocks", "DeepSeek-V3 FP8：1×128 分片，权重 128×128 分块"),
+    "scheme.mxfp8": ("MXFP8 (E4M3, 32, E8M0)", "MXFP8（E4M3，32，E8M0）"),
+    "scheme.mxfp8_ceil": ("MXFP8, scale rounded up", "MXFP8，缩放向上取整"),
+    "scheme.mxfp6": ("MXFP6 (E2M3, 32, E8M0)", "MXFP6（E2M3，32，E8M0）"),
+    "scheme.mxfp6_e3m2": ("MXFP6 (E3M2, 32, E8M0)", "MXFP6（E3M2，32，E8M0）"),
+    "scheme.mxfp4": ("MXFP4 (E2M1, 32, E8M0)", "MXFP4（E2M1，32，E8M0）"),
+    "scheme.mxfp4_ceil": ("MXFP4, scale rounded up", "MXFP4，缩放向上取整"),
+    "scheme.nvfp4": ("NVFP4 (E2M1, 16, E4M3 + FP32)", "NVFP4（E2M1，16，E4M3 + FP32）"),
+    "scheme.fp4_tensor": ("FP4 E2M1, one FP32 scale per tensor", "FP4 E2M1，每张量一个 FP32 缩放"),
+    "outlier.intro": (
+        "One value of the tensor is replaced by a multiple of its largest value, as a rare huge activation would. "
+        "With one scale per tensor the outlier sets the scale for everything, and every other value is pushed "
+        "towards zero; with a scale per block only the outlier's own block pays.",
+        "把张量中的一个值替换为其最大值的若干倍，模拟罕见的巨大激活值。每个张量只有一个缩放因子时，离群值决定了所有值的缩放，"
+        "其余值都被压向 0；每块一个缩放因子时，只有离群值所在的块受影响。"),
+    "outlier.factor": ("Outlier (× the tensor's max)", "离群值（张量最大值的倍数）"),
+    "outlier.where": ("The value at row {row}, column {col} became {value}. SQNR is measured over every other value.",
+                      "第 {row} 行第 {col} 列的值被改为 {value}。SQNR 只统计其余所有值。"),
+    "outlier.clean": ("SQNR without it (dB)", "无离群值时 SQNR（dB）"),
+    "outlier.spiked": ("SQNR beside it (dB)", "有离群值时 SQNR（dB）"),
+    "outlier.hurt": ("blocks that lost > 1 dB", "损失超过 1 dB 的块"),
+    "outlier.own": ("the outlier's own error", "离群值自身的误差"),
+    "outlier.show": ("Show the tensor under", "显示该方案下的张量"),
+    "outlier.caption": (
+        "NVFP4's second, per-tensor FP32 scale follows the outlier too: every block scale shrinks and loses E4M3 "
+        "precision, so many blocks lose a little.",
+        "NVFP4 的第二级逐张量 FP32 缩放因子也会跟着离群值变化：所有块的缩放因子变小、损失 E4M3 精度，因此很多块都会损失一点。"),
+    "lowbit.intro": (
+        "The same tiny GPT, seed and batches, trained with the matmul inputs of its transformer blocks rounded "
+        "through each recipe, in the forward pass and in both backward GEMMs, with the blocks along each GEMM's "
+        "reduction dimension. This is **simulated**: a CPU has no FP8 or FP4 kernels, so the products are still "
+        "computed in float32 from the rounded values. Embeddings, norms, attention's own matmuls and the head stay "
+        "fp32, as in DeepSeek-V3; AdamW keeps fp32 master weights.",
+        "同一个微型 GPT、同样的随机种子和批次，把 Transformer 块中矩阵乘法的输入按各方案舍入后训练：前向以及反向的两个 GEMM 都如此，"
+        "分块沿每个 GEMM 的归约维度。这是**模拟**：CPU 上没有 FP8 或 FP4 内核，乘积仍由舍入后的值以 float32 计算。"
+        "与 DeepSeek-V3 一样，嵌入层、归一化、注意力自身的矩阵乘法和输出头保持 fp32；AdamW 保留 fp32 主权重。"),
+    "lowbit.recipes": ("Recipes", "方案"),
+    "lowbit.run": ("Train the chosen recipes", "训练所选方案"),
+    "lowbit.col.recipe": ("recipe", "方案"),
+    "lowbit.col.gap": ("gap to fp32", "与 fp32 的差距"),
+    "lowbit.caption": (
+        "Final loss is the mean over the last tenth of the steps. Per-tensor FP4 is the cautionary tale; MXFP4's "
+        "power-of-two scales cost more than NVFP4's finer ones.",
+        "最终损失取最后十分之一步数的平均值。逐张量 FP4 是反面教材；MXFP4 的 2 的幂缩放比 NVFP4 更细的缩放损失更多。"),
+    "walk.10": ("**FP4 has 15 values.** Bit explorer, fp4_e2m1, 5: it lies halfway between 4 and 6 and the tie goes to "
+                "the even mantissa, 4. Flip the bits: every pattern is a number, there is no inf and no NaN.",
+                "**FP4 只有 15 个值。** 比特探索器，fp4_e2m1，输入 5：它恰好位于 4 和 6 的正中间，平局取尾数为偶的 4。"
+                "翻转比特看看：每个位模式都是数，没有 inf，也没有 NaN。"),
+    "walk.11": ("**One scale per tensor is not enough for FP4.** Block scaling, blocks.0.out activation, per-tensor FP4: "
+                "look at the flushed-to-0 count.",
+                "**FP4 只用一个逐张量缩放因子是不够的。** 块缩放，blocks.0.out 的激活，逐张量 FP4：看“被冲为 0”的数量。"),
+    "walk.12": ("**A scale per 32 values fixes it.** Same tensor, MXFP4: far fewer values flushed and a higher SQNR, "
+                "for 0.25 bits per value of scales.",
+                "**每 32 个值一个缩放因子就解决了。** 同一张量，MXFP4：被冲为 0 的值少得多，SQNR 更高，代价是每个值 0.25 比特的缩放因子。"),
+    "walk.13": ("**The OCP rule saturates.** blocks.0.fc activation gradient, MXFP8: many values saturate; pick "
+                "mxfp8_ceil and compare the SQNR.",
+                "**OCP 规则会饱和。** blocks.0.fc 的激活梯度，MXFP8：许多值饱和；选择 mxfp8_ceil，比较 SQNR。"),
+    "walk.14": ("**An outlier hurts per-tensor scaling everywhere.** One outlier, 1,000×: per-tensor FP4 loses every "
+                "other value; MXFP4 loses one block.",
+                "**离群值让逐张量缩放处处受损。** 一个离群值，1,000 倍：逐张量 FP4 丢掉了其余所有值；MXFP4 只损失一个块。"),
+    "walk.15": ("**Training in FP8 and FP4, simulated.** The recorded comparison: tiled FP8 tracks fp32; FP4 falls "
+                "behind, less with NVFP4's finer scales.",
+                "**模拟 FP8 和 FP4 训练。** 录制的对比：分块 FP8 紧跟 fp32；FP4 落后，NVFP4 的细粒度缩放落后得少一些。"),
+    "plot.values": ("values", "原始值"),
+    "plot.log2_scale": ("log2(block scale)", "log2（块缩放因子）"),
+    "plot.error": ("dequantised − original", "反量化值 − 原始值"),
+    "plot.column": ("column (feature)", "列（特征）"),
+    "plot.row": ("row", "行"),
+    "plot.bits": ("bits per value", "每值比特数"),
+    "plot.sqnr": ("SQNR (dB)", "SQNR（dB）"),
+    "plot.clean": ("without the outlier", "无离群值"),
+    "plot.spiked": ("beside the outlier", "有离群值"),
+    "plot.scheme": ("scheme", "方案"),
 }

@@ -1,0 +1,175 @@
+"""The numerics page's views below FP8: block scaling on a real tensor, one injected outlier, and the simulated
+low-precision training. Kept apart from pages/numerics.py so that page stays short; the page calls one
+function per view, and every number drawn here was returned by `engine.numerics`."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+import streamlit as st
+
+from engine import recorded
+from engine.numerics import blockplots as BP
+from engine.numerics import plots as P
+from engine.numerics.blocks import SCHEMES, QuantError, quantize_scheme
+from engine.numerics.blockstudy import (
+    KINDS,
+    OUTLIER_SCHEMES,
+    STUDY_SCHEMES,
+    captured,
+    compare_schemes,
+    error_study,
+    outlier_study,
+)
+from engine.numerics.gradients import GradientCapture, capture_gradients
+from engine.numerics.lowbit import RECIPES
+from engine.numerics.training import RECORDED_LOWBIT, LowbitSettings, RunResult, compare_recipes, loss_gaps
+from ui import jobs, page
+from ui.cache import shared_result
+from ui.i18n import plot_labels, say, translator
+from ui.state import choice, int_in, items_of, number_in, progress_callback, publish
+from ui.text.numerics import TEXT
+
+T = translator(TEXT)
+PL = plot_labels(TEXT, P.LABELS)
+BL = plot_labels(TEXT, BP.LABELS)
+GRAD_STEPS = 300  # the fp32 run whose tensors every view studies (the gradients view's run)
+LAYERS = ["blocks.0.qkv", "blocks.0.proj", "blocks.0.fc", "blocks.0.out", "blocks.1.qkv", "blocks.1.proj",
+          "blocks.1.fc", "blocks.1.out", "head"]
+SIZES = [0, 4, 8, 16, 32, 64, 128, 256]  # 0: the scheme's own block
+FACTORS = [10, 100, 1000, 10_000, 100_000]
+LOWBIT = LowbitSettings()
+LRS = [1e-3, 3e-3, 1e-2, 2e-2]
+PARAMS = [("tlayer", "blocks.0.fc", choice(LAYERS)), ("tkind", "activation", choice(list(KINDS))),
+          ("scheme", "mxfp4", choice(list(SCHEMES))), ("bsize", 0, number_in(SIZES)),
+          ("factor", 1000, number_in(FACTORS)), ("oscheme", "fp4_tensor", choice(list(OUTLIER_SCHEMES))),
+          ("recipes", list(RECIPES), items_of(list(RECIPES))), ("lsteps", LOWBIT.steps, int_in(20, 400)),
+          ("llr", LOWBIT.lr, number_in(LRS))]
+
+
+def capture() -> GradientCapture:
+    """The live fp32 run's gradients and tensors, trained once per server (with progress the first time)."""
+    bar = st.empty()
+    cap = shared_result(("gradients", GRAD_STEPS), lambda: capture_gradients(
+        steps=GRAD_STEPS, progress=progress_callback(bar.progress(0.0), T("grad.training"))))
+    bar.empty()
+    return cap
+
+
+def _tensor_picker(cap: GradientCapture):
+    """Layer and kind of the captured tensor to study; returns (layer, kind, values)."""
+    c1, c2 = st.columns([2, 3])
+    layer = c1.selectbox(T("blocks.layer"), LAYERS, key="tlayer")
+    kind = c2.segmented_control(T("blocks.kind"), list(KINDS), format_func=page.formatter(T, "kind", KINDS),
+                                key="tkind") or "activation"
+    publish("tlayer", "tkind")
+    return layer, kind, captured(cap, layer, kind)
+
+
+def block_scaling(cap: GradientCapture) -> None:
+    """A real tensor split into blocks: its values, each block's scale, the error; every scheme beside it."""
+    st.markdown(T("blocks.intro"))
+    layer, kind, x = _tensor_picker(cap)
+    c1, c2 = st.columns([2, 3])
+    scheme = c1.selectbox(T("blocks.scheme"), list(SCHEMES), key="scheme",
+                          format_func=page.formatter(T, "scheme", list(SCHEMES)))
+    own = SCHEMES[scheme].block_for(kind)
+    size = c2.select_slider(T("blocks.size"), SIZES, key="bsize", disabled=own is None,
+                            format_func=lambda b: T("blocks.size_default") if b == 0 else str(b))
+    publish("scheme", "bsize")
+    try:
+        q = quantize_scheme(x, scheme, kind, size=size or None)
+    except QuantError as e:  # every control is bounded, so this is a defect: say what the engine said
+        st.warning(say(e))
+        return
+    cols = st.columns(5)
+    shape = "×".join(map(str, q.block_shape)) if own is not None else T("blocks.whole")
+    for col, (key, value) in zip(cols, [("sqnr", f"{q.sqnr_db:.2f} dB"), ("bits", f"{q.bits_per_value:.3f}"),
+                                        ("block", shape), ("saturated", f"{q.saturated:,}"),
+                                        ("flushed", f"{q.flushed:,}")], strict=True):
+        col.metric(T(f"blocks.m.{key}"), value)
+    st.caption(T("blocks.count", values=f"{x.size:,}", rows=x.shape[0], cols=x.shape[1], blocks=f"{q.scales.numel():,}",
+                 scale=q.scale or "—", element=q.element))
+    st.plotly_chart(BP.block_heatmaps(q, labels=BL), width="stretch")
+    st.caption(T("blocks.heat_caption", rows=min(64, x.shape[0])))
+    st.subheader(T("blocks.every", layer=layer, kind=T(f"kind.{kind}")))
+    rows = compare_schemes(x, kind, layer=layer)
+    st.plotly_chart(BP.sqnr_by_bits(rows, scheme, labels=BL), width="stretch")
+    _study_table(rows)
+    st.caption(T("blocks.rules"))
+    st.subheader(T("blocks.pooled"))
+    pooled = [r for r in shared_result(("block-study", GRAD_STEPS), lambda: error_study(cap)) if r.layer == "all"]
+    table = pd.DataFrame({T("col.scheme"): list(STUDY_SCHEMES)} | {
+        T(f"kind.{k}"): [round(next(r.sqnr_db for r in pooled if r.kind == k and r.scheme == s), 2)
+                         for s in STUDY_SCHEMES] for k in KINDS})
+    st.dataframe(table, hide_index=True, width="stretch")
+    st.caption(T("blocks.pooled_caption"))
+    page.csv_download(T("blocks.csv"), [dataclasses.asdict(r) for r in pooled], "block_scaling_sqnr.csv")
+
+
+def _study_table(rows: list) -> None:
+    st.dataframe(pd.DataFrame({
+        T("col.scheme"): [r.scheme for r in rows], T("col.sqnr"): [round(r.sqnr_db, 2) for r in rows],
+        T("col.rel"): [f"{r.rel_error:.3%}" for r in rows], T("col.bpv"): [round(r.bits_per_value, 3) for r in rows],
+        T("col.saturated"): [r.saturated for r in rows], T("col.flushed"): [r.flushed for r in rows],
+    }), hide_index=True, width="stretch")
+
+
+def outlier(cap: GradientCapture) -> None:
+    """One value replaced by a large multiple of the tensor's max: who pays, per-tensor or per-block scaling."""
+    st.markdown(T("outlier.intro"))
+    layer, kind, x = _tensor_picker(cap)
+    factor = st.select_slider(T("outlier.factor"), FACTORS, key="factor", format_func=lambda f: f"{f:,}×")
+    publish("factor")
+    study = shared_result(("outlier", GRAD_STEPS, layer, kind, factor), lambda: outlier_study(x, kind, factor))
+    st.caption(T("outlier.where", row=study.position[0], col=study.position[1], value=f"{study.value:.4g}"))
+    st.plotly_chart(BP.outlier_bars(study, labels=BL), width="stretch")
+    st.dataframe(pd.DataFrame({
+        T("col.scheme"): [c.scheme for c in study.cases], T("outlier.clean"): [round(c.sqnr_clean_db, 2)
+                                                                             for c in study.cases],
+        T("outlier.spiked"): [round(c.sqnr_spiked_db, 2) for c in study.cases],
+        T("outlier.hurt"): [f"{c.blocks_hurt:,} / {c.blocks:,}" for c in study.cases],
+        T("outlier.own"): [f"{c.outlier_rel_error:.2%}" for c in study.cases],
+    }), hide_index=True, width="stretch")
+    shown = st.segmented_control(T("outlier.show"), list(OUTLIER_SCHEMES), key="oscheme",
+                                 format_func=page.formatter(T, "scheme", list(OUTLIER_SCHEMES))) or "fp4_tensor"
+    publish("oscheme")
+    case = next(c for c in study.cases if c.scheme == shown)
+    st.plotly_chart(BP.block_heatmaps(case.spiked, labels=BL), width="stretch")
+    st.caption(T("outlier.caption"))
+
+
+def lowbit() -> None:
+    """fp32, bf16, per-tensor and tiled FP8, MXFP4 and NVFP4 trained side by side, fake-quantised."""
+    st.markdown(T("lowbit.intro"))
+    chosen = st.multiselect(T("lowbit.recipes"), list(RECIPES), key="recipes") or ["fp32"]
+    c1, c2 = st.columns(2)
+    steps = c1.slider(T("train.steps"), 20, 400, step=10, key="lsteps")
+    lr = c2.select_slider(T("train.lr"), LRS, key="llr")
+    publish("recipes", "lsteps", "llr")
+    cfg = LowbitSettings(steps, float(lr))
+    recipes = tuple(r for r in RECIPES if r in chosen)
+    shipped = recorded.load("numerics", next(iter(RECORDED_LOWBIT)))
+    rec = shipped if shipped and shipped.settings == dataclasses.asdict(cfg) and recipes == RECIPES else None
+    # the recording's seconds per recipe-step give the pace (quantised recipes cost about the same each)
+    unit_s = shipped.seconds / (len(RECIPES) * shipped.settings["steps"]) if shipped else None
+    go = st.button(T("lowbit.run"), type="primary", key="lowbit_run")
+    jobs.estimate_caption(unit_s and unit_s * len(recipes) * steps)
+    results = jobs.live_or_recorded(("lowbit", cfg, recipes), lambda tick: compare_recipes(
+        recipes, progress=lambda i, _n, loss: tick(i + 1, f"loss {loss:.3f}"), **cfg.kwargs()),
+        total=len(recipes) * steps, start_now=go, unit_s=unit_s, rec=rec,
+        from_rows=lambda rows: {m: RunResult.from_dict(d) for m, d in rows[0].items()})
+    if results is None:
+        return
+    st.plotly_chart(P.loss_curves(results, labels=PL), width="stretch")
+    gaps = loss_gaps(results)
+    st.dataframe(pd.DataFrame({
+        T("lowbit.col.recipe"): [T(f"scheme.{m}") if m != "fp32" else "fp32" for m in results],
+        T("train.col.final"): [round(r.final_loss, 4) for r in results.values()],
+        T("lowbit.col.gap"): [None if gaps[m] is None else round(gaps[m], 4) for m in results],
+        T("train.col.seconds"): [round(r.seconds, 1) for r in results.values()],
+    }), hide_index=True, width="stretch")
+    st.caption(T("lowbit.caption"))
+    curves = pd.DataFrame({m: r.losses for m, r in results.items()}).rename_axis("step")
+    st.download_button(T("train.csv"), curves.to_csv(), "lowbit_loss_curves.csv", "text/csv", key="lowbit_csv")
