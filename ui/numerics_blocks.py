@@ -168,7 +168,6 @@ def lowbit() -> None:
         T("lowbit.col.recipe"): [T(f"scheme.{m}") if m != "fp32" else "fp32" for m in results],
         T("train.col.final"): [round(r.final_loss, 4) for r in results.values()],
         T("lowbit.col.gap"): [None if gaps[m] is None else round(gaps[m], 4) for m in results],
-        T("train.col.seconds"): [round(r.seconds, 1) for r in results.values()],
     }), hide_index=True, width="stretch")
     st.caption(T("lowbit.caption"))
     curves = pd.DataFrame({m: r.losses for m, r in results.items()}).rename_axis("step")

@@ -1,0 +1,134 @@
+"""Plotly figures for the VQ-VAE page: pure functions of engine results (no streamlit)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from functools import partial
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from engine.plotting import label
+from engine.vqvae.toy import ToyTrace, voronoi
+from engine.vqvae.train import CodebookStats, History
+
+LABELS = {  # English defaults; pages pass their translations ("plot.<key>" in the page's table)
+    "original": "original", "reconstruction": "reconstruction", "code": "code", "uses": "grid cells using it",
+    "step": "step", "perplexity": "perplexity (per batch)", "codes_used": "codes used (per batch)",
+    "loss": "loss", "reconstruction_loss": "reconstruction", "codebook_loss": "codebook", "commitment_loss":
+    "commitment", "grad_e": "∂L/∂z_e (to the encoder)", "grad_q": "∂L/∂z_q (from the decoder)", "cell": "grid cell",
+    "dim": "code dimension", "points": "points", "codes": "codes", "dead": "dead codes", "bound": "bound: {n} codes",
+}
+RULE_COLORS = {"loss": "#ef4444", "ema": "#f59e0b", "ema_restart": "#16a34a"}
+_lab = partial(label, LABELS)
+_GREYS = [[0, "#ffffff"], [1, "#0f172a"]]
+
+
+def digits(originals: np.ndarray, recons: np.ndarray, titles: Sequence[str],
+           labels: Mapping[str, str] | None = None) -> go.Figure:
+    """Originals above their reconstructions, one column per digit (pixels in [0, 1])."""
+    n = len(originals)
+    fig = make_subplots(rows=2, cols=n, subplot_titles=list(titles) + [""] * n, horizontal_spacing=0.01,
+                        vertical_spacing=0.04, row_titles=[_lab(labels, "original"), _lab(labels, "reconstruction")])
+    for j in range(n):
+        for i, img in enumerate((originals[j], recons[j]), start=1):
+            fig.add_trace(go.Heatmap(z=np.clip(img.reshape(8, 8), 0, 1), zmin=0, zmax=1, colorscale=_GREYS,
+                                     showscale=False, hovertemplate="%{z:.2f}<extra></extra>"), row=i, col=j + 1)
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x")
+    fig.update_layout(height=260, margin=dict(l=10, r=30, t=30, b=10))
+    return fig
+
+
+def code_grid(indices: np.ndarray, selected: int | None = None, labels: Mapping[str, str] | None = None
+              ) -> go.Figure:
+    """One image's grid of code indices, each cell labelled; `selected` is outlined where it occurs."""
+    z = np.asarray(indices)
+    fig = go.Figure(go.Heatmap(z=z, text=z.astype(str), texttemplate="%{text}", colorscale="Viridis",
+                               showscale=False, hovertemplate=_lab(labels, "code") + " %{z}<extra></extra>"))
+    if selected is not None:
+        for r, c in zip(*np.nonzero(z == selected), strict=True):
+            fig.add_shape(type="rect", x0=c - 0.5, x1=c + 0.5, y0=r - 0.5, y1=r + 0.5, line=dict(color="#ef4444",
+                                                                                             width=3))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x")
+    fig.update_layout(height=220, margin=dict(l=10, r=10, t=10, b=10))
+    return fig
+
+
+def usage(stats: Mapping[str, CodebookStats], labels: Mapping[str, str] | None = None) -> go.Figure:
+    """Each rule's code-usage histogram on the held-out digits, one above the other (collapse made visible)."""
+    fig = make_subplots(rows=len(stats), cols=1, shared_xaxes=True, vertical_spacing=0.08,
+                        subplot_titles=[f"{u}: {s.codes_used}/{len(s.usage)}" for u, s in stats.items()])
+    for i, (u, s) in enumerate(stats.items(), start=1):
+        fig.add_trace(go.Bar(x=list(range(len(s.usage))), y=s.usage, marker_color=RULE_COLORS.get(u), name=u,
+                             showlegend=False), row=i, col=1)
+        fig.update_yaxes(title_text=_lab(labels, "uses"), row=i, col=1)
+    fig.update_xaxes(title_text=_lab(labels, "code"), row=len(stats), col=1)
+    fig.update_layout(height=170 * len(stats) + 60, margin=dict(l=10, r=10, t=30, b=40), bargap=0.1)
+    return fig
+
+
+def curves(histories: Mapping[str, History], key: str, labels: Mapping[str, str] | None = None) -> go.Figure:
+    """A per-step quantity ("perplexity" or "codes_used") for every rule, with the batch bound drawn."""
+    fig = go.Figure()
+    for u, h in histories.items():
+        y = np.asarray(getattr(h, key), dtype=float)
+        fig.add_trace(go.Scatter(y=y, mode="lines", name=u, line_color=RULE_COLORS.get(u)))
+    k = next(iter(histories.values())) if histories else None
+    if k is not None and key == "perplexity":
+        bound = min(k.batch_tokens, max(max(h.codes_used) for h in histories.values()))
+        fig.add_hline(y=bound, line_dash="dot", annotation_text=_lab(labels, "bound", n=bound))
+    fig.update_layout(xaxis_title=_lab(labels, "step"), yaxis_title=_lab(labels, key), height=320,
+                      margin=dict(l=10, r=10, t=30, b=40))
+    return fig
+
+
+def loss_terms(h: History, labels: Mapping[str, str] | None = None) -> go.Figure:
+    """The three loss terms of one run, per step (log scale)."""
+    fig = go.Figure([go.Scatter(y=getattr(h, k), mode="lines", name=_lab(labels, f"{k}_loss"))
+                     for k in ("reconstruction", "codebook", "commitment") if any(getattr(h, k))])
+    fig.update_layout(xaxis_title=_lab(labels, "step"), yaxis_title=_lab(labels, "loss"), yaxis_type="log",
+                      height=320, margin=dict(l=10, r=10, t=30, b=40))
+    return fig
+
+
+def gradients(grad_e: np.ndarray, grad_q: np.ndarray, labels: Mapping[str, str] | None = None) -> go.Figure:
+    """The two gradients side by side as heatmaps (rows: grid cells, columns: code dimensions)."""
+    lim = float(np.abs(grad_e).max()) or 1.0
+    fig = make_subplots(rows=1, cols=2, subplot_titles=[_lab(labels, "grad_e"), _lab(labels, "grad_q")],
+                        horizontal_spacing=0.08)
+    for j, g in enumerate((grad_e, grad_q), start=1):
+        fig.add_trace(go.Heatmap(z=g, zmid=0, zmin=-lim, zmax=lim, colorscale="RdBu", showscale=j == 2,
+                                 hovertemplate="%{z:.3e}<extra></extra>"), row=1, col=j)
+        fig.update_xaxes(title_text=_lab(labels, "dim"), row=1, col=j)
+    fig.update_yaxes(title_text=_lab(labels, "cell"), autorange="reversed", row=1, col=1)
+    fig.update_yaxes(autorange="reversed", row=1, col=2)
+    fig.update_layout(height=360, margin=dict(l=10, r=10, t=40, b=40))
+    return fig
+
+
+def toy(trace: ToyTrace, step: int, labels: Mapping[str, str] | None = None) -> go.Figure:
+    """The plane at one step: Voronoi cells of the codebook, the points, the codes, dead codes marked."""
+    s = trace.steps[step]
+    pts, book = trace.points.numpy(), s.codebook.numpy()
+    lo = float(min(pts.min(), book.min())) - 0.5
+    hi = float(max(pts.max(), book.max())) + 0.5
+    axis, cells = voronoi(s.codebook, lo, hi)
+    fig = go.Figure(go.Heatmap(x=axis.numpy(), y=axis.numpy(), z=cells.numpy(), colorscale="Pastel1",
+                               showscale=False, hoverinfo="skip", opacity=0.6))
+    fig.add_trace(go.Scatter(x=pts[:, 0], y=pts[:, 1], mode="markers", name=_lab(labels, "points"),
+                             marker=dict(size=5, color=s.assign.numpy(), colorscale="Pastel1", line=dict(width=0.5,
+                                                                                                  color="#334155"))))
+    live = [i for i in range(len(book)) if i not in s.dead]
+    fig.add_trace(go.Scatter(x=book[live, 0], y=book[live, 1], mode="markers+text", text=[str(i) for i in live],
+                             textposition="top center", name=_lab(labels, "codes"),
+                             marker=dict(symbol="x", size=13, color="#0f172a")))
+    if s.dead:
+        fig.add_trace(go.Scatter(x=book[s.dead, 0], y=book[s.dead, 1], mode="markers+text", name=_lab(labels, "dead"),
+                                 text=[str(i) for i in s.dead], textposition="bottom center",
+                                 marker=dict(symbol="x-open", size=13, color="#ef4444")))
+    fig.update_layout(height=460, margin=dict(l=10, r=10, t=30, b=10), xaxis=dict(range=[lo, hi]),
+                      yaxis=dict(range=[lo, hi], scaleanchor="x"), legend=dict(orientation="h"))
+    return fig

@@ -1,0 +1,249 @@
+"""Training, the codebook's health, the straight-through check, and the shipped checkpoints.
+
+`python -m engine.vqvae.train` trains the three codebook rules from one seed on the training digits and
+writes `engine/vqvae/data/digits-<rule>.pt` (weights and the per-step history), which the page loads with
+`torch.load(weights_only=True)` for its instant default view.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import torch
+
+from engine.messages import define
+from engine.vqvae.data import Digits, load_digits
+from engine.vqvae.model import UPDATES, VQVAE, VQError, quantize
+
+DATA = Path(__file__).parent / "data"
+MAX_STEPS = 5000
+Callback = Callable[[int, int, "History"], None]  # (step, steps, history so far)
+
+define({
+    "vqvae.steps": "a run trains 1–{max} steps, not {steps}",
+})
+
+
+@dataclass
+class History:
+    """Per step: the three loss terms, codes used in the batch, the batch's perplexity, codes restarted."""
+
+    update: str
+    reconstruction: list[float] = field(default_factory=list)
+    codebook: list[float] = field(default_factory=list)
+    commitment: list[float] = field(default_factory=list)
+    codes_used: list[int] = field(default_factory=list)
+    perplexity: list[float] = field(default_factory=list)
+    restarts: list[int] = field(default_factory=list)
+    batch_tokens: int = 0  # codes per batch: the bound on a batch's perplexity
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict:
+        """Plain data (for a checkpoint)."""
+        return asdict(self)
+
+
+def perplexity(indices: torch.Tensor, k: int) -> float:
+    """exp(entropy of the code usage): the number of equally used codes that would give the same entropy."""
+    p = torch.bincount(indices.reshape(-1), minlength=k).double()
+    p = p[p > 0] / p.sum()
+    return float(torch.exp(-(p * p.log()).sum()))
+
+
+def _images(x: Digits | torch.Tensor, part: str) -> torch.Tensor:
+    return getattr(x, part) if isinstance(x, Digits) else x
+
+
+def train(m: VQVAE, x: Digits | torch.Tensor, steps: int = 1500, seed: int = 0, callback: Callback | None = None,
+          batch: int = 128, lr: float = 2e-3) -> History:
+    """Train `m` on the training digits of `x` (or on every image of a tensor) with Adam; the batches and
+    restarts follow `seed`."""
+    if not 1 <= steps <= MAX_STEPS:
+        raise VQError("vqvae.steps", max=MAX_STEPS, steps=steps)
+    data = _images(x, "train")
+    gen = torch.Generator().manual_seed(seed)
+    torch.manual_seed(seed)  # dead-code restarts draw from the global generator
+    opt = torch.optim.Adam([p for p in m.parameters() if p.requires_grad], lr=lr)
+    h = History(m.update, batch_tokens=batch * m.grid[0] * m.grid[1])
+    m.train()
+    start = time.perf_counter()
+    for step in range(steps):
+        xb = data[torch.randint(0, data.shape[0], (batch,), generator=gen)]
+        out = m(xb)
+        opt.zero_grad(set_to_none=True)
+        out.loss.backward()
+        opt.step()
+        restarted = m.ema_step(out.z_e.detach(), out.indices) if m.update != "loss" else 0
+        h.reconstruction.append(float(out.reconstruction.detach()))
+        h.codebook.append(float(out.codebook.detach()))
+        h.commitment.append(float(out.commitment.detach()))
+        h.codes_used.append(int(out.indices.unique().numel()))
+        h.perplexity.append(perplexity(out.indices, m.codebook_size))
+        h.restarts.append(restarted)
+        if callback:
+            callback(step, steps, h)
+    h.seconds = time.perf_counter() - start
+    m.eval()
+    return h
+
+
+def new_model(update: str, seed: int = 0, **kw) -> VQVAE:
+    """A VQVAE whose initial weights depend only on `seed` (so the rules start from the same weights)."""
+    torch.manual_seed(seed)
+    return VQVAE(update=update, **kw)
+
+
+def train_rules(x: Digits, updates: tuple[str, ...] = UPDATES, steps: int = 1500, seed: int = 0,
+                callback: Callback | None = None, **kw) -> dict[str, tuple[VQVAE, History]]:
+    """Each codebook rule trained from the same initial weights and batches; `callback` sees one count."""
+    out = {}
+    for i, u in enumerate(updates):
+        inner = (lambda s, _n, h, i=i: callback(i * steps + s, len(updates) * steps, h)) if callback else None
+        m = new_model(u, seed, **kw)
+        out[u] = (m, train(m, x, steps, seed, inner))
+    return out
+
+
+@dataclass(frozen=True)
+class CodebookStats:
+    """How a codebook is used on a set of images."""
+
+    usage: list[int]  # how many grid cells chose each code
+    perplexity: float
+    codes_used: int
+    dead_codes: int
+    mse: float  # reconstruction MSE through the quantiser
+    tokens: int
+
+    @property
+    def usage_fraction(self) -> float:
+        """Codes used / codebook size."""
+        return self.codes_used / len(self.usage)
+
+
+@torch.no_grad()
+def codebook_stats(m: VQVAE, x: Digits | torch.Tensor) -> CodebookStats:
+    """Usage histogram, perplexity, dead codes and reconstruction MSE on the held-out digits of `x` (or on a
+    tensor of images)."""
+    images = _images(x, "heldout")
+    was = m.training
+    m.eval()
+    out = m(images)
+    m.train(was)
+    usage = torch.bincount(out.indices.reshape(-1), minlength=m.codebook_size)
+    used = int((usage > 0).sum())
+    return CodebookStats(usage.tolist(), perplexity(out.indices, m.codebook_size), used, m.codebook_size - used,
+                         float(out.reconstruction), int(out.indices.numel()))
+
+
+@dataclass(frozen=True)
+class StraightThrough:
+    """The straight-through estimator observed on real tensors (rows: one per grid cell)."""
+
+    grad_z_e: torch.Tensor  # ∂(reconstruction loss)/∂z_e, what the encoder receives
+    grad_z_q: torch.Tensor  # ∂(reconstruction loss)/∂z_st, what the decoder sends back to the quantised vectors
+    identical: bool  # the two are bitwise equal
+    codebook_grad_from_reconstruction: torch.Tensor  # (K, d): all zero (z_q is detached from the decoder's path)
+    commitment_grad_encoder: float  # norm of ∂commitment/∂(encoder weights): > 0
+    commitment_grad_decoder: float  # 0: the commitment term never reaches the decoder
+    commitment_grad_codebook: float  # 0: nor the codebook
+    indices: torch.Tensor
+
+
+def straight_through_check(m: VQVAE, x: torch.Tensor) -> StraightThrough:
+    """Backpropagate the reconstruction and commitment losses of `x` separately and read where they land."""
+    cb = m.codebook if m.codebook.requires_grad else m.codebook.detach().requires_grad_(True)
+    z_e = m.encode(x)
+    q = quantize(z_e.detach(), cb.detach())
+    z_q = cb[q.indices]
+    z_st = z_e + (z_q - z_e).detach()
+    recon = torch.nn.functional.mse_loss(m.decode_rows(z_st, x.shape[0]), x)
+    g_e, g_q, g_cb = torch.autograd.grad(recon, [z_e, z_st, cb], retain_graph=True, allow_unused=True,
+                                         materialize_grads=True)
+    commitment = m.beta * torch.nn.functional.mse_loss(z_e, z_q.detach())
+    enc, dec = list(m.encoder.parameters()), list(m.decoder.parameters())
+    grads = torch.autograd.grad(commitment, [*enc, *dec, cb], allow_unused=True, materialize_grads=True)
+
+    def norm(gs) -> float:
+        return math.sqrt(sum(float(g.pow(2).sum()) for g in gs))
+
+    return StraightThrough(g_e.detach(), g_q.detach(), bool(torch.equal(g_e, g_q)), g_cb.detach(),
+                           norm(grads[:len(enc)]), norm(grads[len(enc):-1]), norm(grads[-1:]),
+                           q.indices.reshape(x.shape[0], *m.grid))
+
+
+def save(m: VQVAE, h: History, path: Path) -> None:
+    """A checkpoint: the model's config, its weights and buffers, and its training history."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    torch.save({"config": m.config(), "state": m.state_dict(), "history": h.as_dict()}, path)
+
+
+def load(path: Path) -> tuple[VQVAE, History]:
+    """Read a checkpoint with `weights_only=True` (plain tensors and containers: nothing is unpickled as code)."""
+    ck = torch.load(path, weights_only=True, map_location="cpu")
+    cfg = ck["config"] | {"grid": tuple(ck["config"]["grid"])}
+    m = VQVAE(**cfg)
+    m.load_state_dict(ck["state"])
+    m.eval()
+    return m, History(**ck["history"])
+
+
+def shipped_path(update: str) -> Path:
+    """Where the shipped checkpoint of `update` lives."""
+    return DATA / f"digits-{update}.pt"
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """One side-by-side training of the rules: what the page's controls set and the shipped run used."""
+
+    steps: int = 1500
+    seed: int = 0
+    codebook_size: int = 64
+    code_dim: int = 16
+    grid: tuple[int, int] = (4, 4)
+    beta: float = 0.25
+    ema_decay: float = 0.99
+
+    def model_kwargs(self) -> dict:
+        """Keyword arguments of VQVAE (besides the rule)."""
+        return {"codebook_size": self.codebook_size, "code_dim": self.code_dim, "grid": self.grid,
+                "beta": self.beta, "ema_decay": self.ema_decay}
+
+
+SHIPPED = RunSettings()
+
+
+def run(settings: RunSettings, x: Digits | None = None, callback: Callback | None = None
+        ) -> dict[str, tuple[VQVAE, History]]:
+    """`train_rules` with `settings` on the digits."""
+    return train_rules(x or load_digits(), steps=settings.steps, seed=settings.seed, callback=callback,
+                       **settings.model_kwargs())
+
+
+def load_shipped() -> dict[str, tuple[VQVAE, History]]:
+    """The three shipped models (trained by `python -m engine.vqvae.train`), by rule."""
+    return {u: load(shipped_path(u)) for u in UPDATES}
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Train the shipped models and write them to engine/vqvae/data/."""
+    ap = argparse.ArgumentParser(description="train the shipped VQ-VAE checkpoints")
+    ap.add_argument("--steps", type=int, default=SHIPPED.steps)
+    args = ap.parse_args(argv)
+    x = load_digits()
+    runs = run(RunSettings(steps=args.steps), x, lambda s, n, _h: print(f"{s + 1}/{n}", end="\r", flush=True))
+    for u, (m, h) in runs.items():
+        save(m, h, shipped_path(u))
+        st = codebook_stats(m, x)
+        print(f"{u}: {st.codes_used}/{m.codebook_size} codes, perplexity {st.perplexity:.1f}, "
+              f"held-out MSE {st.mse:.4f}, {h.seconds:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
