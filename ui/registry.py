@@ -24,4 +24,5 @@ TOPICS: list[Topic] = [
     Topic("pages/ddp.py", "ddp", "🔗"),
     Topic("pages/autograd.py", "autograd", "🔁"),
     Topic("pages/api_export.py", "api_export", "🏷️"),
+    Topic("pages/vqvae.py", "vqvae", "🧱"),
 ]

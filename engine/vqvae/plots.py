@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from functools import partial
 
 import numpy as np
+import plotly.colors as pcolors
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
@@ -19,6 +20,7 @@ LABELS = {  # English defaults; pages pass their translations ("plot.<key>" in t
     "loss": "loss", "reconstruction_loss": "reconstruction", "codebook_loss": "codebook", "commitment_loss":
     "commitment", "grad_e": "∂L/∂z_e (to the encoder)", "grad_q": "∂L/∂z_q (from the decoder)", "cell": "grid cell",
     "dim": "code dimension", "points": "points", "codes": "codes", "dead": "dead codes", "bound": "bound: {n} codes",
+    "image": "decoded",
 }
 RULE_COLORS = {"loss": "#ef4444", "ema": "#f59e0b", "ema_restart": "#16a34a"}
 _lab = partial(label, LABELS)
@@ -41,19 +43,34 @@ def digits(originals: np.ndarray, recons: np.ndarray, titles: Sequence[str],
     return fig
 
 
-def code_grid(indices: np.ndarray, selected: int | None = None, labels: Mapping[str, str] | None = None
-              ) -> go.Figure:
-    """One image's grid of code indices, each cell labelled; `selected` is outlined where it occurs."""
-    z = np.asarray(indices)
-    fig = go.Figure(go.Heatmap(z=z, text=z.astype(str), texttemplate="%{text}", colorscale="Viridis",
-                               showscale=False, hovertemplate=_lab(labels, "code") + " %{z}<extra></extra>"))
-    if selected is not None:
-        for r, c in zip(*np.nonzero(z == selected), strict=True):
-            fig.add_shape(type="rect", x0=c - 0.5, x1=c + 0.5, y0=r - 0.5, y1=r + 0.5, line=dict(color="#ef4444",
-                                                                                             width=3))
+def image(img: np.ndarray, labels: Mapping[str, str] | None = None) -> go.Figure:
+    """One 8×8 image (pixels in [0, 1])."""
+    fig = go.Figure(go.Heatmap(z=np.clip(np.asarray(img).reshape(8, 8), 0, 1), zmin=0, zmax=1, colorscale=_GREYS,
+                               showscale=False, hovertemplate="%{z:.2f}<extra></extra>", name=_lab(labels, "image")))
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x")
     fig.update_layout(height=220, margin=dict(l=10, r=10, t=10, b=10))
+    return fig
+
+
+def code_grid(indices: np.ndarray, selected: int | None = None, labels: Mapping[str, str] | None = None
+              ) -> go.Figure:
+    """One image's grid of code indices as labelled squares, point i being cell (i // w, i % w); a scatter, not a
+    heatmap, because Streamlit reports clicks on scatter points only (streamlit/streamlit#8760)."""
+    z = np.asarray(indices)
+    h, w = z.shape
+    rows, cols = np.divmod(np.arange(h * w), w)
+    hit = [selected is not None and v == selected for v in z.ravel()]
+    fig = go.Figure(go.Scatter(
+        x=cols, y=rows, mode="markers+text", text=z.ravel().astype(str), textfont=dict(color="#0f172a", size=14),
+        marker=dict(symbol="square", size=44, color=["#fecaca" if h_ else "#e0f2fe" for h_ in hit],
+                    line=dict(color=["#ef4444" if h_ else "#94a3b8" for h_ in hit], width=2)),
+        # a click selects a point, and plotly would fade the others: keep every cell as drawn
+        selected=dict(marker=dict(opacity=1)), unselected=dict(marker=dict(opacity=1), textfont=dict(color="#0f172a")),
+        hovertemplate=_lab(labels, "code") + " %{text}<extra></extra>"))
+    fig.update_xaxes(visible=False, range=[-0.6, w - 0.4])
+    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x", range=[h - 0.4, -0.6])
+    fig.update_layout(height=240, margin=dict(l=10, r=10, t=10, b=10), showlegend=False, dragmode=False)
     return fig
 
 
@@ -109,6 +126,12 @@ def gradients(grad_e: np.ndarray, grad_q: np.ndarray, labels: Mapping[str, str] 
     return fig
 
 
+def _cell_colours(k: int) -> list[list]:
+    """A stepped colour scale giving each of k codes its own pastel colour (for z in 0..k−1)."""
+    pal = pcolors.qualitative.Pastel + pcolors.qualitative.Set3
+    return [c for i in range(k) for c in ([i / k, pal[i % len(pal)]], [(i + 1) / k, pal[i % len(pal)]])]
+
+
 def toy(trace: ToyTrace, step: int, labels: Mapping[str, str] | None = None) -> go.Figure:
     """The plane at one step: Voronoi cells of the codebook, the points, the codes, dead codes marked."""
     s = trace.steps[step]
@@ -116,11 +139,13 @@ def toy(trace: ToyTrace, step: int, labels: Mapping[str, str] | None = None) -> 
     lo = float(min(pts.min(), book.min())) - 0.5
     hi = float(max(pts.max(), book.max())) + 0.5
     axis, cells = voronoi(s.codebook, lo, hi)
-    fig = go.Figure(go.Heatmap(x=axis.numpy(), y=axis.numpy(), z=cells.numpy(), colorscale="Pastel1",
-                               showscale=False, hoverinfo="skip", opacity=0.6))
+    k = len(book)
+    scale = _cell_colours(k)
+    fig = go.Figure(go.Heatmap(x=axis.numpy(), y=axis.numpy(), z=cells.numpy(), colorscale=scale, zmin=-0.5,
+                               zmax=k - 0.5, showscale=False, hoverinfo="skip", opacity=0.6))
     fig.add_trace(go.Scatter(x=pts[:, 0], y=pts[:, 1], mode="markers", name=_lab(labels, "points"),
-                             marker=dict(size=5, color=s.assign.numpy(), colorscale="Pastel1", line=dict(width=0.5,
-                                                                                                  color="#334155"))))
+                             marker=dict(size=5, color=s.assign.numpy(), colorscale=scale, cmin=-0.5, cmax=k - 0.5,
+                                         line=dict(width=0.5, color="#334155"))))
     live = [i for i in range(len(book)) if i not in s.dead]
     fig.add_trace(go.Scatter(x=book[live, 0], y=book[live, 1], mode="markers+text", text=[str(i) for i in live],
                              textposition="top center", name=_lab(labels, "codes"),

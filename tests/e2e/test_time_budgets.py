@@ -80,6 +80,9 @@ CHANGES = {  # page -> (URL query, what the presenter does, text the changed vie
                                            .fill('@demo_export("math.plus")'),
                                            main.get_by_role("textbox", name=DECORATOR_BOX).press("Enter")),
                    "demo.math.plus"),
+    # another codebook rule: 8 held-out digits encoded, quantised and decoded by the collapsed model
+    "vqvae": ("view=recon", lambda main, page: main.get_by_test_id("stButtonGroup")
+              .get_by_text("codebook loss (paper)", exact=True).first.click(), "0.0683"),
     # eval mode: the module and the naive function run again, and the Dropout bug appears
     "modules": ("twin=Dropout&naive=True", lambda main, page: main.get_by_test_id("stButtonGroup")
                 .get_by_text("eval()", exact=True).first.click(), "the outputs differ"),

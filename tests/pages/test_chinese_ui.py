@@ -34,7 +34,8 @@ _NAMES = """
     TensorFlow Keras tf_export keras_export api_export export_constant demo_export wheel ast IDE demo
     __getattr__ __version__ compat v1 v2 add relu multiply reduce_sum Dense helper getattr
     FP6 FP4 E2M3 E3M2 E2M1 E8M0 MX MXFP8 MXFP6 MXFP4 NVFP4 DeepSeek SQNR dB GEMM amax emax ml_dtypes ceil floor
-    log2 log10 Transformer head
+    log2 log10 Transformer head VQ-VAE VQ argmin sg Voronoi k-means EMA MSE scikit-learn weights_only
+    loss ema ema_restart
 """
 ALLOWED = set(_NAMES.lower().split())
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
@@ -176,3 +177,9 @@ def test_api_export_page_in_chinese(params: dict) -> None:
     """Generated code and the clash's traceback line are code blocks; module paths and names are names."""
     at = open_page("pages/api_export.py", "zh", **params)
     _assert_chinese(at, f"api_export {params}", allow_errors="multiply" in params.get("decorator", ""))
+
+
+@pytest.mark.parametrize("view", ["recon", "collapse", "straight", "toy", "bits", "walkthrough"])
+def test_vqvae_page_in_chinese(view: str) -> None:
+    _assert_chinese(open_page("pages/vqvae.py", "zh", view=view), f"vqvae/{view}")
+

@@ -106,3 +106,11 @@ TEXT |= {
         "两个结果一致的生成器；从源码重新生成 Keras 3 的公开 API。",
     ),
 }
+TEXT |= {
+    "topic.vqvae.title": ("VQ-VAE", "VQ-VAE 向量量化自编码器"),
+    "topic.vqvae.blurb": (
+        "A vector-quantised autoencoder trained on 1,797 real handwritten digits: its codebook, the straight-through "
+        "gradient checked bit for bit, three codebook rules side by side, and why codebooks collapse.",
+        "在 1,797 张真实手写数字上训练的向量量化自编码器：它的码本、逐比特核对的直通梯度、三种码本规则并排对比，以及码本为何坍缩。",
+    ),
+}

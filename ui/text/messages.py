@@ -108,6 +108,37 @@ TEXT = {
     "numerics.round.is_float64": ("{x} is the float64 nearest to what was typed (reading a decimal already rounds "
                                   "it); fp64 keeps it as it is",
                                   "{x} 是离所输入十进制数最近的 float64（读入十进制数时就已经舍入）；fp64 原样保存它"),
+    "numerics.blocks.element": ("{element} cannot hold a block's values: choose a signed format such as "
+                                "fp8_e4m3, fp6_e2m3 or fp4_e2m1",
+                                "{element} 不能存放块中的值：请选择有符号格式，例如 fp8_e4m3、fp6_e2m3 或 fp4_e2m1"),
+    "numerics.blocks.scale": ("unknown scale format {scale}: choose e8m0, e4m3, fp32 or none",
+                              "未知的缩放格式 {scale}：请选择 e8m0、e4m3、fp32 或 none"),
+    "numerics.blocks.block": ("a block is a positive number of values or a (rows, columns) tile, not {block}",
+                              "块必须是正整数个值，或一个（行, 列）分片，而不是 {block}"),
+    "numerics.blocks.tile_dims": ("a {rows}×{cols} tile needs a tensor of at least 2 dimensions; this one has {ndim}",
+                                  "{rows}×{cols} 分片要求张量至少 2 维；这个张量只有 {ndim} 维"),
+    "numerics.blocks.scheme": ("unknown scheme {scheme}; choose one of {choices}", "未知方案 {scheme}；可选：{choices}"),
+    "numerics.blocks.rule": ("unknown E8M0 scale rule {rule}: choose ocp or ceil",
+                             "未知的 E8M0 缩放规则 {rule}：请选择 ocp 或 ceil"),
+    "numerics.study.kind": ("unknown tensor kind {kind}; choose weight, activation or gradient",
+                            "未知的张量类型 {kind}；请选择 weight、activation 或 gradient"),
+    "numerics.study.layer": ("unknown layer {layer}", "未知的层 {layer}"),
+    "numerics.study.factor": ("the outlier is a multiple of the tensor's largest value between 1 and {max}, not "
+                              "{factor}",
+                              "离群值是张量最大值的倍数，须在 1 到 {max} 之间，而不是 {factor}"),
+    "vqvae.update": ("unknown codebook update {update}; choose loss, ema or ema_restart",
+                     "未知的码本更新规则 {update}；请选择 loss、ema 或 ema_restart"),
+    "vqvae.grid": ("the code grid is 4×4 or 2×2 for 8×8 digits, not {grid}",
+                   "对 8×8 的数字图像，码字网格只能是 4×4 或 2×2，而不是 {grid}"),
+    "vqvae.size": ("codebook size and code dimension must be 2–{max_k} and 1–{max_d}, not {k} and {d}",
+                   "码本大小须在 2–{max_k}、码字维度须在 1–{max_d} 之间，而不是 {k} 和 {d}"),
+    "vqvae.decay": ("the EMA decay lies in (0, 1), not {decay}", "EMA 衰减须在 (0, 1) 之间，而不是 {decay}"),
+    "vqvae.beta": ("β, the commitment weight, lies in [0, 10], not {beta}", "承诺损失权重 β 须在 [0, 10] 之间，而不是 {beta}"),
+    "vqvae.steps": ("a run trains 1–{max} steps, not {steps}", "一次训练的步数须在 1–{max} 之间，而不是 {steps}"),
+    "vqvae.toy": ("the toy takes 10–{max_n} points, 2–{max_k} codes, 1–{max_t} steps and a rule among kmeans, ema, "
+                  "ema_restart; not {n}, {k}, {t}, {rule}",
+                  "二维示例要求 10–{max_n} 个点、2–{max_k} 个码字、1–{max_t} 步，规则为 kmeans、ema 或 ema_restart 之一；"
+                  "而不是 {n}、{k}、{t}、{rule}"),
     "numerics.round.no_nan": ("{fmt} has no NaN: every one of its patterns is a number, so NaN cannot be stored "
                               "(in an MX block, the block's E8M0 scale carries it)",
                               "{fmt} 没有 NaN：它的每个位模式都是一个数，所以无法存储 NaN（在 MX 块中由块的 E8M0 缩放因子表示 NaN）"),

@@ -1,0 +1,170 @@
+"""Strings of the VQ-VAE page."""
+
+TEXT = {
+    "title": ("VQ-VAE: a discrete code for real digits", "VQ-VAE：真实手写数字的离散编码"),
+    "what": (
+        "A VQ-VAE is an autoencoder (not really a variational one) whose code is discrete: every encoder output z_e "
+        "is replaced by its nearest vector in a codebook, so an 8×8 digit becomes a small grid of code indices. The "
+        "argmin has no gradient; the straight-through estimator copies the decoder's gradient past it, so the whole "
+        "model still trains by gradient descent. The catch is the codebook: codes that no encoder output picks never "
+        "move, and a codebook can collapse to a handful of codes. Everything below was trained on scikit-learn's "
+        "1,797 real handwritten digits.",
+        "VQ-VAE 是一种自编码器（其实并不是真正的变分自编码器），它的编码是离散的：每个编码器输出 z_e 都被替换为码本中离它最近的向量，"
+        "于是一张 8×8 的数字图像变成一小格码字索引。argmin 没有梯度；直通估计器（straight-through）把解码器的梯度原样复制过去，"
+        "所以整个模型仍然可以用梯度下降训练。难点在码本：没有被任何编码器输出选中的码字永远不会移动，码本可能坍缩到寥寥几个码字。"
+        "下面的一切都在 scikit-learn 自带的 1,797 张真实手写数字上训练。"),
+    "device": ("Computed live on: {device}", "实时计算设备：{device}"),
+    "view": ("View", "视图"),
+    "view.recon": ("Reconstructions", "重建"),
+    "view.collapse": ("Codebook collapse", "码本坍缩"),
+    "view.straight": ("Straight-through", "直通估计器"),
+    "view.toy": ("2-D toy", "二维示例"),
+    "view.bits": ("Bits ledger", "比特账本"),
+    "view.walkthrough": ("Walkthrough", "导览"),
+    "rule": ("Codebook rule", "码本更新规则"),
+    "rule.loss": ("codebook loss (paper)", "码本损失（论文）"),
+    "rule.ema": ("EMA", "EMA（指数滑动平均）"),
+    "rule.ema_restart": ("EMA + dead-code restart", "EMA + 死码重启"),
+    "train.needed": ("These settings have not been trained yet: open the codebook-collapse view and press Train.",
+                     "这些设置还没有训练过：打开“码本坍缩”视图并点击训练。"),
+    "recon.digits": ("Held-out digits", "留出集数字"),
+    "recon.digit": ("#{i} (a {label})", "#{i}（数字 {label}）"),
+    "recon.mse": ("Reconstruction MSE of these {n} digits: {mse} (pixels in [0, 1]). None of them was trained on.",
+                  "这 {n} 个数字的重建 MSE：{mse}（像素取值 [0, 1]）。它们都没有参与训练。"),
+    "recon.which": ("Its grid of codes", "它的码字网格"),
+    "recon.code": ("Code (click a cell, or type)", "码字（点击网格中的格子，或直接输入）"),
+    "recon.alone_caption": ("What the decoder draws when all {cells} cells hold code {code}: the code's own "
+                            "stroke, repeated.",
+                            "当全部 {cells} 个格子都取码字 {code} 时解码器画出的图：该码字自己的笔画，重复铺满。"),
+    "collapse.intro": (
+        "The three rules trained side by side from the same initial weights and batches. Under the paper's codebook "
+        "loss only the codes that win an encoder output get a gradient; the others, initialised near the origin "
+        "(uniform in ±1/K), are never chosen and never move. EMA moves the chosen codes to the mean of their "
+        "vectors but leaves unchosen ones where they are; restarting a dead code from a random encoder output "
+        "brings it back into play.",
+        "三种规则从相同的初始权重和批次开始并排训练。在论文的码本损失下，只有赢得了某个编码器输出的码字才会得到梯度；"
+        "其余码字初始化在原点附近（±1/K 内均匀分布），从未被选中，也就从不移动。EMA 把被选中的码字移到分配给它的向量的均值处，"
+        "但未被选中的码字原地不动；把死码重新设为一个随机的编码器输出，就能让它重新参与。"),
+    "train.steps": ("Steps", "步数"),
+    "train.seed": ("Seed", "随机种子"),
+    "train.k": ("Codebook size K", "码本大小 K"),
+    "train.grid": ("Code grid", "码字网格"),
+    "train.beta": ("β (commitment)", "β（承诺损失权重）"),
+    "train.decay": ("EMA decay γ", "EMA 衰减 γ"),
+    "train.run": ("Train the three rules", "训练三种规则"),
+    "collapse.shipped": ("Shipped checkpoints: trained by python -m engine.vqvae.train ({steps} steps, seed {seed}) "
+                         "and loaded with torch.load(weights_only=True).",
+                         "随附的检查点：由 python -m engine.vqvae.train 训练（{steps} 步，随机种子 {seed}），"
+                         "并用 torch.load(weights_only=True) 加载。"),
+    "col.rule": ("rule", "规则"),
+    "col.used": ("codes used", "用到的码字"),
+    "col.perplexity": ("perplexity", "困惑度"),
+    "col.dead": ("dead codes", "死码数"),
+    "col.mse": ("held-out MSE", "留出集 MSE"),
+    "collapse.heldout": ("On the held-out digits ({tokens} grid cells). Perplexity = exp(entropy of code usage): the "
+                         "number of equally used codes with the same entropy.",
+                         "在留出集数字上统计（共 {tokens} 个网格格子）。困惑度 = exp(码字使用分布的熵)：与之熵相同的、被均匀使用的码字个数。"),
+    "collapse.curves": ("During training", "训练过程中"),
+    "collapse.bound": ("Per batch: a batch holds {tokens} grid cells, so its perplexity can never exceed that, nor the "
+                       "number of codes it used (the dotted line).",
+                       "按批次统计：一个批次有 {tokens} 个网格格子，所以它的困惑度不可能超过这个数，也不可能超过它用到的码字数（虚线）。"),
+    "collapse.losses": ("The loss terms of the chosen rule", "所选规则的各项损失"),
+    "collapse.csv": ("Download the training histories (CSV)", "下载训练过程数据（CSV）"),
+    "st.intro": (
+        "32 held-out digits through the chosen model. Backpropagating the reconstruction loss alone gives the "
+        "gradient at the quantised vectors z_q (what the decoder sends back) and at the encoder outputs z_e (what "
+        "the encoder receives): with z_e + (z_q − z_e).detach() they are the same tensor, bit for bit, and the "
+        "codebook gets nothing from this loss.",
+        "32 个留出集数字经过所选模型。只对重建损失做反向传播，得到量化向量 z_q 处的梯度（解码器传回的）和编码器输出 z_e 处的梯度"
+        "（编码器收到的）：用 z_e + (z_q − z_e).detach() 时，二者逐比特完全相同，而码本从这项损失中什么也得不到。"),
+    "st.identical": ("bitwise identical", "逐比特相同"),
+    "yes": ("yes", "是"),
+    "no": ("no", "否"),
+    "st.max_diff": ("max |∂z_e − ∂z_q|", "max |∂z_e − ∂z_q|"),
+    "st.codebook": ("nonzero codebook grads", "码本梯度的非零个数"),
+    "st.commit": ("commitment → encoder", "承诺损失 → 编码器"),
+    "st.commit_delta": ("decoder {dec}, codebook {cb}", "解码器 {dec}，码本 {cb}"),
+    "st.caption": ("The first digit's {cells} grid cells (rows) of the {n} digits. The commitment term's gradient "
+                   "norm reaches the encoder's weights only.",
+                   "{n} 个数字中第一个数字的 {cells} 个网格格子（行）。承诺损失的梯度只到达编码器的权重。"),
+    "st.csv": ("Download ∂L/∂z_e (CSV)", "下载 ∂L/∂z_e（CSV）"),
+    "toy.intro": (
+        "The same quantiser in the plane: 300 points around a ring, a codebook that starts in a tight cluster near "
+        "(0.5, 0.5), and the Voronoi cell of every code (the region it wins). k-means moves each code to the mean of "
+        "its points; EMA moves it part of the way; codes that win nothing are dead.",
+        "同一个量化器放到平面上：环形分布的 300 个点，一个在 (0.5, 0.5) 附近紧密聚集起步的码本，以及每个码字的 Voronoi 区域"
+        "（它赢下的区域）。k-means 把每个码字移到其点的均值处；EMA 只移动一部分；一个点也没赢到的码字就是死码。"),
+    "toy.rule": ("Update", "更新方式"),
+    "toy.kmeans": ("k-means", "k-means"),
+    "toy.ema": ("EMA (γ = 0.7)", "EMA（γ = 0.7）"),
+    "toy.ema_restart": ("EMA + restart", "EMA + 重启"),
+    "toy.k": ("Codes", "码字数"),
+    "toy.step": ("Step", "步"),
+    "toy.distortion": ("mean ‖x − e‖²", "平均 ‖x − e‖²"),
+    "toy.dead": ("dead codes", "死码"),
+    "toy.restarted": ("restarted after this step", "本步之后重启的码字"),
+    "toy.caption": ("Crosses: codes (open red: dead); each point is coloured by the code it chose at this step.",
+                    "叉号：码字（红色空心：死码）；每个点按它在这一步选中的码字着色。"),
+    "bits.intro": ("What one 8×8 digit costs to store, as pixels and as code indices.",
+                   "存储一张 8×8 数字图像需要多少比特：用像素存，和用码字索引存。"),
+    "bits.pixels": ("pixels (17 grey levels: log2 17 bits each)", "像素（17 级灰度：每个 log2 17 比特）"),
+    "bits.nibbles": ("pixels at 4 bits", "像素，每个 4 比特"),
+    "bits.codes": ("code indices (log2 K bits each)", "码字索引（每个 log2 K 比特）"),
+    "bits.entropy": ("code indices at the usage's entropy", "按码字使用熵编码的索引"),
+    "bits.entropy_loss": ("entropy-coded, codebook-loss rule", "熵编码，码本损失规则"),
+    "bits.entropy_ema": ("entropy-coded, EMA rule", "熵编码，EMA 规则"),
+    "bits.entropy_ema_restart": ("entropy-coded, EMA + restart", "熵编码，EMA + 重启"),
+    "bits.col.what": ("stored as", "存储方式"),
+    "bits.col.cells": ("symbols", "符号数"),
+    "bits.col.each": ("bits each", "每个的比特数"),
+    "bits.col.bits": ("bits per digit", "每个数字的比特数"),
+    "bits.col.ratio": ("vs raw pixels", "相对原始像素"),
+    "bits.caption": ("The entropy rows use each rule's usage on the held-out digits: a collapsed codebook needs "
+                     "almost no bits, because it says almost nothing.",
+                     "熵编码各行使用各规则在留出集上的码字使用分布：坍缩的码本几乎不需要比特，因为它几乎什么也没说。"),
+    "walk.intro": ("Each step sets the controls; then look for what it says.", "每一步都会设置好控件；然后按说明观察。"),
+    "walk.apply": ("Apply step {n}", "应用第 {n} 步"),
+    "walk.1": ("**Sixteen codes draw a digit.** Reconstructions, EMA + restart: each held-out digit is rebuilt from "
+               "a 4×4 grid of code indices; click a cell to see what that code alone draws.",
+               "**16 个码字画出一个数字。** 重建视图，EMA + 重启：每个留出集数字都由 4×4 的码字索引网格重建；点击某个格子，看看这个码字单独画出什么。"),
+    "walk.2": ("**Collapse.** Codebook collapse: the paper's codebook loss ends on 1 of 64 codes, EMA on 43, EMA with "
+               "restarts on all 64; compare the held-out MSE.",
+               "**坍缩。** 码本坍缩视图：论文的码本损失最后只用 1/64 个码字，EMA 用 43 个，EMA 加重启用满 64 个；比较留出集 MSE。"),
+    "walk.3": ("**What a collapsed codebook draws.** Reconstructions with the codebook-loss rule: every digit becomes "
+               "the same blur.",
+               "**坍缩的码本画出什么。** 用码本损失规则重建：每个数字都变成同一团模糊。"),
+    "walk.4": ("**Straight-through, exactly.** The two gradients are the same bits; the codebook gets no gradient from "
+               "the reconstruction.",
+               "**直通估计器，分毫不差。** 两个梯度逐比特相同；码本从重建损失中得不到任何梯度。"),
+    "walk.5": ("**Dead codes in the plane.** 2-D toy, k-means, step 12: two codes never win a point and never move.",
+               "**平面上的死码。** 二维示例，k-means，第 12 步：有两个码字从未赢得任何点，也从未移动。"),
+    "walk.6": ("**Restarts revive them.** EMA + restart: the dead codes jump onto data points and the distortion "
+               "drops.",
+               "**重启让它们复活。** EMA + 重启：死码跳到数据点上，失真随之下降。"),
+    "walk.7": ("**The bits.** 96 bits of code indices against 262 bits of pixels, and fewer still at the usage's "
+               "entropy.",
+               "**比特。** 码字索引 96 比特，像素 262 比特；按使用熵编码还能更少。"),
+    "walk.8": ("**Collapse depends on the seed.** Seed 1 (train live, about a minute): the codebook-loss rule "
+               "collapses early, then recovers part of its codebook.",
+               "**坍缩取决于随机种子。** 随机种子 1（实时训练，约一分钟）：码本损失规则先是早早坍缩，随后恢复了一部分码本。"),
+    "plot.original": ("original", "原图"),
+    "plot.reconstruction": ("reconstruction", "重建"),
+    "plot.code": ("code", "码字"),
+    "plot.uses": ("grid cells using it", "使用它的格子数"),
+    "plot.step": ("step", "步数"),
+    "plot.perplexity": ("perplexity (per batch)", "困惑度（按批次）"),
+    "plot.codes_used": ("codes used (per batch)", "用到的码字（按批次）"),
+    "plot.loss": ("loss", "损失"),
+    "plot.reconstruction_loss": ("reconstruction", "重建损失"),
+    "plot.codebook_loss": ("codebook", "码本损失"),
+    "plot.commitment_loss": ("commitment", "承诺损失"),
+    "plot.grad_e": ("∂L/∂z_e (to the encoder)", "∂L/∂z_e（传给编码器）"),
+    "plot.grad_q": ("∂L/∂z_q (from the decoder)", "∂L/∂z_q（来自解码器）"),
+    "plot.cell": ("grid cell", "网格格子"),
+    "plot.dim": ("code dimension", "码字维度"),
+    "plot.points": ("points", "数据点"),
+    "plot.codes": ("codes", "码字"),
+    "plot.dead": ("dead codes", "死码"),
+    "plot.bound": ("bound: {n} codes", "上界：{n} 个码字"),
+    "plot.image": ("decoded", "解码结果"),
+}
