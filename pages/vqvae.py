@@ -14,7 +14,7 @@ from engine.vqvae.model import UPDATES
 from engine.vqvae.toy import TOY_RULES, toy_run
 from engine.vqvae.train import SHIPPED, RunSettings, load_shipped, run
 from ui import jobs, page
-from ui.cache import shared_result
+from ui.cache import shared_resource, shared_result
 from ui.chrome import device_label, ensure_navigation
 from ui.i18n import plot_labels, translator
 from ui.state import bind_all, choice, int_in, items_of, number_in, publish, walkthrough
@@ -83,9 +83,8 @@ def controls() -> tuple[str, RunSettings]:
                              float(s["decay"]))
 
 
-@st.cache_resource(show_spinner=False)
 def _shipped():
-    return load_shipped()
+    return shared_resource("vqvae-shipped", load_shipped)
 
 
 def models(settings: RunSettings, start_now: bool = False):
