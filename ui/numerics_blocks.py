@@ -32,8 +32,6 @@ from ui.state import choice, int_in, items_of, number_in, progress_callback, pub
 from ui.text.numerics import TEXT
 
 T = translator(TEXT)
-PL = plot_labels(TEXT, P.LABELS)
-BL = plot_labels(TEXT, BP.LABELS)
 GRAD_STEPS = 300  # the fp32 run whose tensors every view studies (the gradients view's run)
 LAYERS = ["blocks.0.qkv", "blocks.0.proj", "blocks.0.fc", "blocks.0.out", "blocks.1.qkv", "blocks.1.proj",
           "blocks.1.fc", "blocks.1.out", "head"]
@@ -46,6 +44,16 @@ PARAMS = [("tlayer", "blocks.0.fc", choice(LAYERS)), ("tkind", "activation", cho
           ("factor", 1000, number_in(FACTORS)), ("oscheme", "fp4_tensor", choice(list(OUTLIER_SCHEMES))),
           ("recipes", list(RECIPES), items_of(list(RECIPES))), ("lsteps", LOWBIT.steps, int_in(20, 400)),
           ("llr", LOWBIT.lr, number_in(LRS))]
+
+
+def _pl() -> dict[str, str]:
+    """The numerics plots' labels in the language of this run (this module is imported once per server)."""
+    return plot_labels(TEXT, P.LABELS)
+
+
+def _bl() -> dict[str, str]:
+    """The block-scaling plots' labels in the language of this run."""
+    return plot_labels(TEXT, BP.LABELS)
 
 
 def capture() -> GradientCapture:
@@ -91,11 +99,11 @@ def block_scaling(cap: GradientCapture) -> None:
         col.metric(T(f"blocks.m.{key}"), value)
     st.caption(T("blocks.count", values=f"{x.size:,}", rows=x.shape[0], cols=x.shape[1], blocks=f"{q.scales.numel():,}",
                  scale=q.scale or "—", element=q.element))
-    st.plotly_chart(BP.block_heatmaps(q, labels=BL), width="stretch")
+    st.plotly_chart(BP.block_heatmaps(q, labels=_bl()), width="stretch")
     st.caption(T("blocks.heat_caption", rows=min(64, x.shape[0])))
     st.subheader(T("blocks.every", layer=layer, kind=T(f"kind.{kind}")))
     rows = compare_schemes(x, kind, layer=layer)
-    st.plotly_chart(BP.sqnr_by_bits(rows, scheme, labels=BL), width="stretch")
+    st.plotly_chart(BP.sqnr_by_bits(rows, scheme, labels=_bl()), width="stretch")
     _study_table(rows)
     st.caption(T("blocks.rules"))
     st.subheader(T("blocks.pooled"))
@@ -124,7 +132,7 @@ def outlier(cap: GradientCapture) -> None:
     publish("factor")
     study = shared_result(("outlier", GRAD_STEPS, layer, kind, factor), lambda: outlier_study(x, kind, factor))
     st.caption(T("outlier.where", row=study.position[0], col=study.position[1], value=f"{study.value:.4g}"))
-    st.plotly_chart(BP.outlier_bars(study, labels=BL), width="stretch")
+    st.plotly_chart(BP.outlier_bars(study, labels=_bl()), width="stretch")
     st.dataframe(pd.DataFrame({
         T("col.scheme"): [c.scheme for c in study.cases], T("outlier.clean"): [round(c.sqnr_clean_db, 2)
                                                                              for c in study.cases],
@@ -136,7 +144,7 @@ def outlier(cap: GradientCapture) -> None:
                                  format_func=page.formatter(T, "scheme", list(OUTLIER_SCHEMES))) or "fp4_tensor"
     publish("oscheme")
     case = next(c for c in study.cases if c.scheme == shown)
-    st.plotly_chart(BP.block_heatmaps(case.spiked, labels=BL), width="stretch")
+    st.plotly_chart(BP.block_heatmaps(case.spiked, labels=_bl()), width="stretch")
     st.caption(T("outlier.caption"))
 
 
@@ -162,7 +170,7 @@ def lowbit() -> None:
         from_rows=lambda rows: {m: RunResult.from_dict(d) for m, d in rows[0].items()})
     if results is None:
         return
-    st.plotly_chart(P.loss_curves(results, labels=PL), width="stretch")
+    st.plotly_chart(P.loss_curves(results, labels=_pl()), width="stretch")
     gaps = loss_gaps(results)
     st.dataframe(pd.DataFrame({
         T("lowbit.col.recipe"): [T(f"scheme.{m}") if m != "fp32" else "fp32" for m in results],
