@@ -47,18 +47,49 @@ def run(extra: list[str]) -> int:
     return subprocess.call([str(PY), "-m", "streamlit", "run", str(ROOT / "app.py"), *extra], cwd=ROOT)
 
 
-def test(extra: list[str]) -> int:
-    """Lint, then run the whole test suite (page tests and browser tests included)."""
-    ensure_env("requirements-dev.txt")
-    rc = subprocess.call([str(PY), "-m", "ruff", "check", "."], cwd=ROOT)
-    if rc != 0:
-        return rc
-    rc = subprocess.call([str(PY), "-m", "pytest", *extra], cwd=ROOT)
+WORKERS = 2  # the machine kind has 2 cores
+
+
+def _pytest(args: list[str], parallel: bool) -> int:
+    """One pytest run; `parallel` spreads it over WORKERS processes with one torch thread each (two workers of
+    two threads each on two cores spend most of their time spinning: 1.5× slower than one process)."""
+    env = dict(os.environ)
+    if parallel:
+        args = ["-n", str(WORKERS), *args]
+        env |= {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+    rc = subprocess.call([str(PY), "-m", "pytest", *args], cwd=ROOT, env=env)
     if rc == 5:
         # pytest's "no tests collected": a suite that ran nothing has not passed.
         print("[glassbox] pytest collected no tests: treating that as a failure", flush=True)
         return 1
     return rc
+
+
+def _marker(extra: list[str]) -> str | None:
+    """The -m expression among pytest arguments, if any."""
+    for i, a in enumerate(extra):
+        if a == "-m" and i + 1 < len(extra):
+            return extra[i + 1]
+        if a.startswith("-m") and len(a) > 2:
+            return a[2:]
+    return None
+
+
+def test(extra: list[str]) -> int:
+    """Lint, then run the whole test suite (page tests and browser tests included).
+
+    With no arguments: everything but the browser tests in parallel, then the browser tests on their own (they
+    time pages against their budgets, so nothing else may share the cores). With a marker expression that
+    leaves the browser tests out (the fast loop), in parallel; any other arguments go to one plain pytest run."""
+    ensure_env("requirements-dev.txt")
+    rc = subprocess.call([str(PY), "-m", "ruff", "check", "."], cwd=ROOT)
+    if rc != 0:
+        return rc
+    if not extra:
+        return _pytest(["-m", "not e2e"], parallel=True) or _pytest(["-m", "e2e"], parallel=False)
+    marker = _marker(extra)
+    parallel = marker is not None and "not e2e" in marker and "-n" not in extra
+    return _pytest(extra, parallel)
 
 
 def main(argv: list[str]) -> int:
