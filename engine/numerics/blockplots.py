@@ -15,7 +15,8 @@ from engine.numerics.blockstudy import OutlierStudy, StudyRow
 from engine.plotting import label
 
 LABELS = {  # English defaults; pages pass their translations ("plot.<key>" in the page's table)
-    "values": "values", "log2_scale": "log2(block scale)", "error": "dequantised − original",
+    "values": "values", "log2_scale": "log2(block scale)", "dequantized": "dequantised",
+    "error": "dequantised − original",
     "column": "column (feature)", "row": "row", "bits": "bits per value", "sqnr": "SQNR (dB)",
     "clean": "without the outlier", "spiked": "beside the outlier", "scheme": "scheme",
 }
@@ -27,21 +28,23 @@ def _crop(t, rows: int) -> np.ndarray:
 
 
 def block_heatmaps(q: BlockQuant, rows: int = 64, labels: Mapping[str, str] | None = None) -> go.Figure:
-    """The first `rows` rows of the tensor, each value's block scale (log2) and its error, one above the other."""
+    """The first `rows` rows of the tensor, each value's block scale (log2), the dequantised values and the
+    error, one above the other (values and dequantised values share one colour scale)."""
     x = _crop(q.original, rows)
     scale = _crop(np.log2(q.per_value(q.scales).numpy()), rows)
+    deq = _crop(q.dequantized.numpy(), rows)
     err = _crop(q.error.numpy(), rows)
-    titles = [_lab(labels, k) for k in ("values", "log2_scale", "error")]
-    fig = make_subplots(rows=3, cols=1, shared_xaxes=True, vertical_spacing=0.06, subplot_titles=titles)
+    titles = [_lab(labels, k) for k in ("values", "log2_scale", "dequantized", "error")]
+    fig = make_subplots(rows=4, cols=1, shared_xaxes=True, vertical_spacing=0.05, subplot_titles=titles)
     lim = float(np.abs(x).max()) or 1.0
     elim = float(np.abs(err[np.isfinite(err)]).max(initial=0)) or 1.0
-    for i, (z, kw) in enumerate([(x, dict(colorscale="RdBu", zmid=0, zmin=-lim, zmax=lim)),
-                                 (scale, dict(colorscale="Viridis")),
+    same = dict(colorscale="RdBu", zmid=0, zmin=-lim, zmax=lim)
+    for i, (z, kw) in enumerate([(x, same), (scale, dict(colorscale="Viridis")), (deq, same),
                                  (err, dict(colorscale="RdBu", zmid=0, zmin=-elim, zmax=elim))], start=1):
-        fig.add_trace(go.Heatmap(z=z, colorbar=dict(len=0.28, y=1 - (i - 0.5) / 3), **kw), row=i, col=1)
+        fig.add_trace(go.Heatmap(z=z, colorbar=dict(len=0.22, y=1 - (i - 0.5) / 4), **kw), row=i, col=1)
         fig.update_yaxes(title_text=_lab(labels, "row"), autorange="reversed", row=i, col=1)
-    fig.update_xaxes(title_text=_lab(labels, "column"), row=3, col=1)
-    fig.update_layout(height=720, margin=dict(l=10, r=10, t=40, b=40))
+    fig.update_xaxes(title_text=_lab(labels, "column"), row=4, col=1)
+    fig.update_layout(height=900, margin=dict(l=10, r=10, t=40, b=40))
     return fig
 
 

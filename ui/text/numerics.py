@@ -258,9 +258,11 @@ TEXT = {
                      "10·log10(Σx² / Σ(x̂ − x)²); bits per value count the element and its share of the scales.",
                      "共 {values} 个值（{rows} × {cols}），{blocks} 个块，元素格式 {element}，缩放格式 {scale}。"
                      "SQNR = 10·log10(Σx² / Σ(x̂ − x)²)；每个值的比特数包括元素本身及其分摊的缩放因子。"),
-    "blocks.heat_caption": ("The first {rows} rows: the values, each value's block scale (one colour per block), and "
-                            "the error the quantisation left. A block whose scale is large has coarse steps.",
-                            "前 {rows} 行：原始值、每个值所在块的缩放因子（每块一种颜色），以及量化留下的误差。缩放因子大的块，量化步长也粗。"),
+    "blocks.heat_caption": ("The first {rows} rows: the values, each value's block scale (one colour per block), the "
+                            "dequantised values, and the error the quantisation left. A block whose scale is large "
+                            "has coarse steps.",
+                            "前 {rows} 行：原始值、每个值所在块的缩放因子（每块一种颜色）、反量化后的值，以及量化留下的误差。"
+                            "缩放因子大的块，量化步长也粗。"),
     "blocks.every": ("Every scheme on {layer} ({kind})", "所有方案作用于 {layer}（{kind}）"),
     "blocks.rules": (
         "mxfp8 / mxfp4 use the OCP spec's rule, X = 2^(floor(log2 amax) − emax): the block's largest value lands in the "
@@ -348,6 +350,7 @@ TEXT = {
                 "**模拟 FP8 和 FP4 训练。** 录制的对比：分块 FP8 紧跟 fp32；FP4 落后，NVFP4 的细粒度缩放落后得少一些。"),
     "plot.values": ("values", "原始值"),
     "plot.log2_scale": ("log2(block scale)", "log2（块缩放因子）"),
+    "plot.dequantized": ("dequantised", "反量化值"),
     "plot.error": ("dequantised − original", "反量化值 − 原始值"),
     "plot.column": ("column (feature)", "列（特征）"),
     "plot.row": ("row", "行"),
