@@ -85,8 +85,9 @@ def test(extra: list[str]) -> int:
     rc = subprocess.call([str(PY), "-m", "ruff", "check", "."], cwd=ROOT)
     if rc != 0:
         return rc
-    if not extra:
-        return _pytest(["-m", "not e2e"], parallel=True) or _pytest(["-m", "e2e"], parallel=False)
+    if not extra:  # both phases run, so one failure does not hide the other's
+        rc = _pytest(["-m", "not e2e"], parallel=True)
+        return _pytest(["-m", "e2e"], parallel=False) or rc
     marker = _marker(extra)
     parallel = marker is not None and "not e2e" in marker and "-n" not in extra
     return _pytest(extra, parallel)
