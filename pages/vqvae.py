@@ -87,15 +87,19 @@ def _shipped():
     return shared_resource("vqvae-shipped", load_shipped)
 
 
+def _pace_s() -> float:
+    """Seconds per rule-step, from the shipped run on this machine kind (the estimate of a live run)."""
+    return sum(h.seconds for _, h in _shipped().values()) / (len(UPDATES) * SHIPPED.steps)
+
+
 def models(settings: RunSettings, start_now: bool = False):
     """The three trained rules for `settings`: the shipped checkpoints for the defaults, else a live run (in the
     background, shared by every visitor once done); None while it has not run."""
     if settings == SHIPPED:
         return _shipped()
-    per_step = sum(h.seconds for _, h in _shipped().values()) / (len(UPDATES) * SHIPPED.steps)
     return jobs.background(("vqvae", settings), lambda tick: run(settings, callback=lambda i, _n, h: tick(
         i + 1, f"{h.update}: {h.codes_used[-1]} codes")), total=len(UPDATES) * settings.steps,
-        start_now=start_now, unit_s=per_step)
+        start_now=start_now, unit_s=_pace_s())
 
 
 def _rule() -> str:
@@ -165,8 +169,7 @@ def collapse(runs, settings: RunSettings) -> None:
     if settings == SHIPPED:
         st.caption(T("collapse.shipped", steps=SHIPPED.steps, seed=SHIPPED.seed))
     elif runs is None:
-        per_step = sum(h.seconds for _, h in _shipped().values()) / (len(UPDATES) * SHIPPED.steps)
-        jobs.estimate_caption(per_step * len(UPDATES) * settings.steps)
+        jobs.estimate_caption(_pace_s() * len(UPDATES) * settings.steps)
         if st.button(T("train.run"), type="primary"):
             runs = models(settings, start_now=True)
         if runs is None:

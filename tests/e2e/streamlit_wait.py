@@ -20,3 +20,11 @@ def assert_no_errors(page: Page) -> None:
     expect(page.get_by_test_id("stException")).to_have_count(0)
     expect(page.locator("[data-testid='stAlertContentError']")).to_have_count(0)
     assert "Traceback" not in page.inner_text("body")
+
+
+def open_charts(page, url: str, timeout_ms: int = 180_000) -> None:
+    """Open a view that may train or load a model first (once per server), and wait for its plotly charts."""
+    page.goto(url)
+    wait_for_app_run(page, timeout_ms=timeout_ms)
+    page.wait_for_selector("[data-testid='stPlotlyChart'] .main-svg", timeout=60_000)
+    assert_no_errors(page)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.streamlit_wait import assert_no_errors, wait_for_app_run
+from tests.e2e.streamlit_wait import assert_no_errors, open_charts, wait_for_app_run
 
 pytestmark = pytest.mark.e2e
 
@@ -22,14 +22,6 @@ def test_bit_explorer_flip_sign(page, app_url: str, screenshots) -> None:
     expect(page.get_by_test_id("stTextInput").locator("input")).to_have_value("0xAE66")
     expect(main.get_by_text("-0.0999755859375").first).to_be_visible()
     page.screenshot(path=str(screenshots / "numerics-bit-explorer.png"), full_page=True)
-
-
-def open_charts(page, url: str) -> None:
-    """Open a view that trains the live model first (once per server), and wait for its charts."""
-    page.goto(url)
-    wait_for_app_run(page, timeout_ms=180_000)
-    page.wait_for_selector("[data-testid='stPlotlyChart'] .main-svg", timeout=60_000)
-    assert_no_errors(page)
 
 
 def test_gradient_histogram(page, app_url: str, screenshots) -> None:

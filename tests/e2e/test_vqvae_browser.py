@@ -5,16 +5,13 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.streamlit_wait import assert_no_errors, wait_for_app_run
+from tests.e2e.streamlit_wait import assert_no_errors, open_charts, wait_for_app_run
 
 pytestmark = pytest.mark.e2e
 
 
 def test_collapse_comparison(page, app_url: str, screenshots) -> None:
-    page.goto(f"{app_url}/vqvae?view=collapse&lang=en")
-    wait_for_app_run(page, timeout_ms=120_000)
-    page.wait_for_selector("[data-testid='stPlotlyChart'] .main-svg", timeout=60_000)
-    assert_no_errors(page)
+    open_charts(page, f"{app_url}/vqvae?view=collapse&lang=en", timeout_ms=120_000)
     main = page.get_by_test_id("stMain")
     expect(main.get_by_text("loss: 1/64").first).to_be_attached()  # the usage histograms' titles
     expect(main.get_by_text("ema_restart: 64/64").first).to_be_attached()
@@ -23,10 +20,7 @@ def test_collapse_comparison(page, app_url: str, screenshots) -> None:
 
 
 def test_clicking_a_code_cell_decodes_that_code(page, app_url: str, screenshots) -> None:
-    page.goto(f"{app_url}/vqvae?view=recon&rule=ema_restart&lang=en")
-    wait_for_app_run(page, timeout_ms=120_000)
-    page.wait_for_selector("[data-testid='stPlotlyChart'] .main-svg", timeout=60_000)
-    assert_no_errors(page)
+    open_charts(page, f"{app_url}/vqvae?view=recon&rule=ema_restart&lang=en", timeout_ms=120_000)
     main = page.get_by_test_id("stMain")
     box = main.get_by_test_id("stNumberInput").locator("input")
     grid = main.get_by_test_id("stPlotlyChart").nth(1)
