@@ -20,10 +20,10 @@ from engine.apiexport import (
     scan_source,
     tree_of,
 )
-from engine.apiexport.bench import DEMO, keras_rows
+from engine.apiexport.bench import DEMO, keras_rows, keras_settings, names_by_origin
 from engine.apiexport.demo import config, layers, math_ops  # noqa: F401 - importing them registers their exports
 from engine.apiexport.demo._api import API
-from engine.apiexport.keras import KERAS
+from engine.apiexport.keras import KERAS, ORIGINS
 from ui import jobs, page
 from ui.cache import shared_result
 from ui.chrome import ensure_navigation
@@ -151,7 +151,7 @@ def keras() -> None:
     st.header(T("keras"))
     st.markdown(T("keras.intro", spec=KERAS))
     go = st.button(T("keras.run"), key="keras_run")
-    rec = recorded.matching("apiexport", ["keras"], {"spec": KERAS})
+    rec = recorded.matching("apiexport", ["keras"], keras_settings())
     rows = jobs.live_or_recorded(("apiexport-keras", KERAS), lambda tick: keras_rows(KERAS, lambda m: tick(0, m)),
                                  total=1, start_now=go, rec=rec)
     if not rows:
@@ -165,7 +165,20 @@ def keras() -> None:
               T("col.missing"): r["missing"], T("col.extra"): r["extra"]} for r in rows]
     st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
     st.caption(T("keras.rules"))
+    origins(rows)
     page.csv_download(T("csv.keras"), rows, "keras_api_check.csv")
+
+
+def origins(rows: list[dict]) -> None:
+    """How many of the regenerated names the decorators placed, and how many each generator rule added."""
+    split = names_by_origin(rows)
+    found = sum(split.values())
+    st.dataframe(pd.DataFrame([{T("col.origin"): T(f"origin.{o}"), T("col.names"): f"{split[o]:,}",
+                                T("col.share"): f"{split[o] / found:.1%}"} for o in ORIGINS]),
+                 hide_index=True, width="stretch")
+    rules = found - split["decorator"]
+    st.caption(T("keras.split", found=f"{found:,}", decorator=f"{split['decorator']:,}",
+                 dpct=f"{split['decorator'] / found:.0%}", rules=f"{rules:,}", rpct=f"{rules / found:.0%}", spec=KERAS))
 
 
 main()

@@ -11,16 +11,28 @@ from pathlib import Path
 
 from engine import recorded
 from engine.apiexport import compare, render_tree, scan_imports, scan_source
-from engine.apiexport.keras import KERAS, check
+from engine.apiexport.keras import KERAS, ORIGINS, check
 
 DEMO = Path(__file__).resolve().parent / "demo"
 
 
+def keras_settings(spec: str = KERAS) -> dict:
+    """What a Keras recording was made with: the wheel, and the origins its rows split the names into."""
+    return {"spec": spec, "origins": list(ORIGINS)}
+
+
 def keras_rows(spec: str = KERAS, progress=None) -> list[dict]:
-    """The Keras comparison as plain rows (one per public module), as the page and the recording hold it."""
+    """The Keras comparison as plain rows (one per public module), as the page and the recording hold it, with the
+    module's regenerated names counted by origin (`from_decorator`, `from_version`, `from_mirror`, `from_legacy`)."""
     k = check(spec, progress)
     return [{"module": m.module, "expected": m.expected, "found": m.found, "missing": " ".join(m.missing),
-             "extra": " ".join(m.extra), "moved": " ".join(m.moved), "equal": m.equal} for m in k.modules]
+             "extra": " ".join(m.extra), "moved": " ".join(m.moved), "equal": m.equal,
+             **{f"from_{o}": k.by_origin.get(m.module, {}).get(o, 0) for o in ORIGINS}} for m in k.modules]
+
+
+def names_by_origin(rows: list[dict]) -> dict[str, int]:
+    """The regenerated names of all modules split by origin (keys of ORIGINS), from `keras_rows`' rows."""
+    return {o: sum(r.get(f"from_{o}", 0) for r in rows) for o in ORIGINS}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -38,7 +50,7 @@ def main(argv: list[str] | None = None) -> None:
     rows = keras_rows()
     seconds = time.perf_counter() - t
     if args.record:
-        recorded.save("apiexport", "keras", rows, {"spec": KERAS}, seconds)
+        recorded.save("apiexport", "keras", rows, keras_settings(), seconds)
     layers = next(r for r in rows if r["module"] == "keras.layers")
     out = {"machine": recorded.machine(),
            "demo": {"generators_agree": by_import == by_source,
@@ -49,6 +61,7 @@ def main(argv: list[str] | None = None) -> None:
                      "modules_agreeing": sum(r["equal"] for r in rows),
                      "names_expected": sum(r["expected"] for r in rows),
                      "names_regenerated_same_source": sum(r["found"] for r in rows),
+                     "names_by_origin": names_by_origin(rows),
                      "keras.layers": f"{layers['found']} of {layers['expected']}",
                      "differences": [r for r in rows if not r["equal"]], "seconds_with_fetch": round(seconds, 1)}}
     print(json.dumps(out, indent=1))

@@ -51,19 +51,35 @@ def fetch(spec: str = KERAS, progress: Callable[[str], None] | None = None) -> P
     return out
 
 
-def regenerate(root: Path) -> Tree:
-    """Keras's public tree from its source alone: the decorators, plus the two rules of its generator."""
+ORIGINS = ("decorator", "version", "mirror", "legacy")  # where a regenerated name comes from (see `regenerate_traced`)
+Origins = dict[str, dict[str, str]]  # module -> {name: one of ORIGINS}
+
+
+def regenerate_traced(root: Path) -> tuple[Tree, Origins]:
+    """Keras's public tree from its source alone, and for every name the step that put it there: "decorator"
+    (a `@keras_export` path, placed as written), or one of the generator's rules fitted to this Keras: "version"
+    (the root's `__version__`), "mirror" (a `keras.*` name repeated below `keras._tf_keras.keras`), "legacy"
+    (a `keras._legacy.*` export moved below `keras._tf_keras.keras`)."""
     declared = scan_source(root / "keras" / "src", {"keras_export"}, base=root)
     tree = {m: dict(v) for m, v in declared.items() if not m.startswith(LEGACY)}
+    origin = {m: dict.fromkeys(v, "decorator") for m, v in tree.items()}
     tree.setdefault("keras", {})["__version__"] = VERSION_SOURCE
+    origin.setdefault("keras", {})["__version__"] = "version"
     legacy = {TF_KERAS + m[len(LEGACY):]: v for m, v in declared.items() if m.startswith(LEGACY)}
     for m, names in list(tree.items()):  # tf.keras: every keras.* module again below keras._tf_keras.keras, ...
         tf = TF_KERAS + m[len("keras"):]
         renamed = set(legacy.get(tf, {}).values())  # ... where a symbol with legacy names keeps only those
         tree[tf] = {n: src for n, src in names.items() if src not in renamed}
+        origin[tf] = dict.fromkeys(tree[tf], "mirror")
     for m, names in legacy.items():
         tree.setdefault(m, {}).update(names)
-    return {m: dict(sorted(v.items())) for m, v in sorted(tree.items())}
+        origin.setdefault(m, {}).update(dict.fromkeys(names, "legacy"))
+    return {m: dict(sorted(v.items())) for m, v in sorted(tree.items())}, origin
+
+
+def regenerate(root: Path) -> Tree:
+    """Keras's public tree from its source alone: the decorators, plus the rules of its generator."""
+    return regenerate_traced(root)[0]
 
 
 @dataclass(frozen=True)
@@ -73,6 +89,7 @@ class KerasCheck:
     spec: str
     files_scanned: int
     modules: list[ModuleDiff]
+    by_origin: dict[str, dict[str, int]]  # module -> {origin: names regenerated with the shipped source}
 
     @property
     def agreeing(self) -> int:
@@ -89,6 +106,11 @@ class KerasCheck:
         """Of those, regenerated with the same source."""
         return sum(m.found for m in self.modules)
 
+    @property
+    def names_by_origin(self) -> dict[str, int]:
+        """The names regenerated with the shipped source, split by the step that produced them (ORIGINS)."""
+        return {o: sum(c.get(o, 0) for c in self.by_origin.values()) for o in ORIGINS}
+
 
 def check(spec: str = KERAS, progress: Callable[[str], None] | None = None) -> KerasCheck:
     """Fetch the wheel if needed, regenerate its public tree from source and compare it with the shipped one."""
@@ -96,6 +118,8 @@ def check(spec: str = KERAS, progress: Callable[[str], None] | None = None) -> K
     if progress:
         progress("ast")
     shipped = shipped_tree(root / "keras", skip=("src",))
-    ours = regenerate(root)
+    ours, origin = regenerate_traced(root)
     files = sum(1 for _ in (root / "keras" / "src").rglob("*.py"))
-    return KerasCheck(spec, files, compare(shipped, ours))
+    by_origin = {m: {o: sum(1 for n, src in want.items() if ours.get(m, {}).get(n) == src and origin[m][n] == o)
+                     for o in ORIGINS} for m, want in shipped.items()}
+    return KerasCheck(spec, files, compare(shipped, ours), by_origin)

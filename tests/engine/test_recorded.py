@@ -52,3 +52,11 @@ def test_shipped_recordings_match_todays_settings() -> None:
     race = _shipped("search", "race-search")
     assert race.settings == {"sizes": RACE_SIZES} and [r["docs"] for r in race.rows] == RACE_SIZES
     assert [r["kind"] for r in _shipped("search", "peers").rows] == ["term", "and", "or", "phrase"]
+
+
+def test_shipped_keras_comparison_matches_todays_settings() -> None:
+    from engine.apiexport.bench import keras_settings, names_by_origin
+
+    rec = _shipped("apiexport", "keras")
+    assert rec.settings == keras_settings()  # the wheel and the origins the rows split names into
+    assert sum(names_by_origin(rec.rows).values()) == sum(r["found"] for r in rec.rows)

@@ -39,3 +39,18 @@ def test_lazy_module_and_chinese():
     assert_clean(at)
     assert any("def __getattr__(name):" in c.value for c in at.code)
     assert any("两个生成器" in h.value for h in at.header)
+
+
+def test_keras_names_split_by_origin_formatted_from_the_recording():
+    from engine import recorded
+    from engine.apiexport.bench import names_by_origin
+
+    split = names_by_origin(recorded.load("apiexport", "keras").rows)
+    found = sum(split.values())
+    at = open_page(PAGE)
+    assert_clean(at)
+    table = at.dataframe[-1].value.set_index("where the name comes from")
+    assert table["names"].tolist() == [f"{split[o]:,}" for o in ("decorator", "version", "mirror", "legacy")]
+    rules = found - split["decorator"]
+    assert any(f"Only {split['decorator']:,} of the {found:,} regenerated names" in c.value and f"{rules:,} "
+               f"({rules / found:.0%})" in c.value for c in at.caption)

@@ -87,6 +87,21 @@ TEXT = {
                     "exports laid over it; and there a symbol with legacy names keeps only those.",
                     "除了装饰器之外还应用了 Keras 生成器的三条规则：根模块加上 `__version__`；`keras._tf_keras.keras` "
                     "重复每个 `keras` 模块，并叠加 `keras._legacy` 的导出；在那里，有旧名字的符号只保留旧名字。"),
+    "col.origin": ("where the name comes from", "名字的来源"),
+    "col.names": ("names", "名字数"),
+    "col.share": ("share", "占比"),
+    "origin.decorator": ("a `@keras_export` decorator, placed as written", "`@keras_export` 装饰器，按原样放置"),
+    "origin.version": ("rule: the root gains `__version__`", "规则：根模块加上 `__version__`"),
+    "origin.mirror": ("rule: every `keras` module repeated below `keras._tf_keras.keras`",
+                      "规则：每个 `keras` 模块在 `keras._tf_keras.keras` 下重复一遍"),
+    "origin.legacy": ("rule: `keras._legacy` exports moved below `keras._tf_keras.keras`",
+                      "规则：`keras._legacy` 的导出移到 `keras._tf_keras.keras` 下"),
+    "keras.split": ("Only {decorator} of the {found} regenerated names ({dpct}) are placed where a decorator says; "
+                    "the other {rules} ({rpct}) come from the three generator rules, which were written to match "
+                    "the generator of this one Keras version ({spec}).",
+                    "在重新生成的 {found} 个名字中，只有 {decorator} 个（{dpct}）是按装饰器所写的位置放置的；"
+                    "其余 {rules} 个（{rpct}）来自生成器的三条规则，而这些规则是照着这一个 Keras 版本（{spec}）"
+                    "的生成器写的。"),
     "csv.keras": ("Download the Keras comparison (CSV)", "下载 Keras 比较结果（CSV）"),
     "walk": ("Walkthrough", "导览"),
     "walk.apply": ("Apply step {n}", "应用第 {n} 步"),
