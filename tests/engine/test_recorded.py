@@ -60,3 +60,32 @@ def test_shipped_keras_comparison_matches_todays_settings() -> None:
     rec = _shipped("apiexport", "keras")
     assert rec.settings == keras_settings()  # the wheel and the origins the rows split names into
     assert sum(names_by_origin(rec.rows).values()) == sum(r["found"] for r in rec.rows)
+
+
+def _ddp_mismatches() -> list[str]:
+    """The shipped DDP recordings (three sweeps, three step-time runs) that no longer match the settings the page
+    asks for today, or whose rows are not the sizes and methods those settings name."""
+    from engine.ddp import bench
+    from engine.ddp.allreduce import METHODS
+
+    bad = []
+    for n in bench.WORLDS:
+        sweep, steps = _shipped("ddp", f"allreduce_n{n}"), _shipped("ddp", f"steps_n{n}")
+        want, want_steps = bench.sweep_settings(n), bench.steps_settings(n)
+        if sweep.settings != want or sorted({r["elements"] for r in sweep.rows}) != want["sizes"] \
+                or {r["method"] for r in sweep.rows} != set(METHODS) or {r["world_size"] for r in sweep.rows} != {n}:
+            bad.append(f"allreduce_n{n}")
+        if steps.settings != want_steps or sorted({r["params_m"] for r in steps.rows}) != want_steps["sizes_m"] \
+                or {r["mode"] for r in steps.rows} != {"every_step", "no_sync"} \
+                or {r["micro"] for r in steps.rows} != {want_steps["micro"]}:
+            bad.append(f"steps_n{n}")
+    return bad
+
+
+def test_shipped_ddp_recordings_match_todays_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    from engine.ddp import bench
+
+    assert _ddp_mismatches() == []
+    monkeypatch.setattr(bench, "SWEEP_ROUNDS", bench.SWEEP_ROUNDS + 1)  # negative control: the engine moved on
+    monkeypatch.setattr(bench, "MICRO", bench.MICRO * 2)
+    assert _ddp_mismatches() == [f"{kind}_n{n}" for n in bench.WORLDS for kind in ("allreduce", "steps")]

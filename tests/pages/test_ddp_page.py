@@ -3,9 +3,14 @@ with a mistake, the bucket timeline and the shipped measurements, in both langua
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
+from engine import recorded
+from engine.ddp import ddp_vs_single, warm_cluster
 from tests.pages.apptest import assert_clean, open_page, settle
+from ui.text.ddp import TEXT
 
 PAGE = "pages/ddp.py"
 pytestmark = pytest.mark.slow  # each world size's cluster starts once per test session: seconds of import torch
@@ -22,7 +27,7 @@ def ready(lang: str = "en", clean: bool = True, **params: str):
 def test_default_view_replays_a_real_ring_and_ddp_matches_one_process() -> None:
     at = ready()
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["bytes sent by the busiest rank"] == "64 B"  # 2·(3−1)/3 · 12 floats · 4 B
+    assert metrics["scheduled payload of the busiest rank"] == "64 B"  # 2·(3−1)/3 · 12 floats · 4 B
     assert metrics["equal to gloo's all_reduce"] == "yes"
     assert any("took the same 10 steps" in s.value for s in at.success)
     assert any("no_sync" in s.value for s in at.success)
@@ -45,3 +50,25 @@ def test_big_buckets_do_not_overlap_and_chinese_labels() -> None:
     at = ready("zh", cap="25.0", n="2")
     assert any("没有重叠" in c.value for c in at.caption)
     assert any("DDP 在 2 个分片上" in s.value for s in at.success)
+
+
+def test_payload_is_called_scheduled_never_sent_bytes() -> None:
+    """The transfer log counts what each rank hands to isend: a schedule, not traffic measured on the wire."""
+    for key, (en, _zh) in TEXT.items():
+        assert "bytes sent" not in en and "B sent" not in en and "MiB sent" not in en, key
+    assert "scheduled payload" in TEXT["sent"][0] and "计划载荷" in TEXT["sent"][1]
+
+
+def test_texts_are_formatted_from_the_results_they_describe() -> None:
+    at = ready()
+    eq = warm_cluster(3).run(ddp_vs_single, model="mlp", steps=10, batch=64, dtype="float64")
+    gap = f"{max(eq.per_step_grad_diff):.1e}"
+    assert any(f"by at most {gap} over 10 steps" in m.value for m in at.markdown)  # walkthrough step 3
+    assert not any("about 1e-16" in m.value for m in at.markdown)
+    cores = recorded.load("ddp", "allreduce_n3").machine["cores"]
+    notes = [c.value for c in at.caption if "ranks outnumber the cores" in c.value]
+    assert (f"3 ranks on {cores} CPU cores" in " ".join(notes)) == (cores < 3)  # the recording's machine
+    assert (f"3 ranks on {os.cpu_count()} CPU cores" in " ".join(notes)) == (os.cpu_count() < 3)  # this one, live
+    padded = ready(clean=False, mistake="sampler_padding", n="2")
+    assert any("of a batch of 63." in c.value for c in padded.caption)  # DistributedSampler's case uses 63
+    assert not any("ranks outnumber" in c.value for c in padded.caption)

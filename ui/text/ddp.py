@@ -6,12 +6,12 @@ TEXT = {
         "DataParallel runs one process with a thread per device, so the GIL and one scatter/gather hub limit it; "
         "DDP runs one process per replica. Every process holds an identical copy of the model and computes "
         "gradients on its own shard of the batch; a ring all-reduce then averages those gradients, so every replica "
-        "takes exactly the step one process would take on the whole batch. Each process sends only 2(N−1)/N of "
-        "the gradient's size per step, whatever N is. Everything below runs now on real `torch.distributed` "
+        "takes exactly the step one process would take on the whole batch. The ring schedules only 2(N−1)/N of "
+        "the gradient's size for each process to send per step, whatever N is. Everything below runs now on real `torch.distributed` "
         "processes of this server, talking over gloo on 127.0.0.1.",
         "DataParallel 只有一个进程，每个设备一个线程，因此受 GIL 和单一的分发/汇总中心所限；DDP 则每个副本一个进程。"
         "每个进程持有一份完全相同的模型，在自己那一份数据分片上计算梯度；随后环形 all-reduce 对梯度求平均，"
-        "于是每个副本走出的一步与单个进程在整个批次上走出的一步完全相同。每一步每个进程只发送梯度大小的 "
+        "于是每个副本走出的一步与单个进程在整个批次上走出的一步完全相同。环形算法每一步只安排每个进程发送梯度大小的 "
         "2(N−1)/N，与 N 无关。下面的一切都由本服务器上真实的 `torch.distributed` 进程此刻算出，"
         "它们通过 127.0.0.1 上的 gloo 通信。",
     ),
@@ -29,44 +29,47 @@ TEXT = {
     "live": ("All-reduce on every process, live", "在每个进程上实时运行的 all-reduce"),
     "where": ("{n} worker processes, gloo over 127.0.0.1, one CPU thread each.",
               "{n} 个工作进程，gloo 走 127.0.0.1，每个进程一个 CPU 线程。"),
-    "sent": ("bytes sent by the busiest rank", "发送最多的进程发送的字节数"),
+    "sent": ("scheduled payload of the busiest rank", "负载最大的进程的计划载荷"),
     "equal": ("equal to gloo's all_reduce", "与 gloo 的 all_reduce 一致"),
     "err64": ("max error vs float64 sum", "相对 float64 求和的最大误差"),
     "same": ("replicas bit-identical", "各副本逐位相同"),
-    "against": ("Formula: {v} B per rank. gloo's own error against the float64 sum: {g}.",
-                "公式：每个进程 {v} B。gloo 自身相对 float64 求和的误差：{g}。"),
+    "against": ("Formula: {v} B of payload per rank. gloo's own error against the float64 sum: {g}.",
+                "公式：每个进程 {v} B 载荷。gloo 自身相对 float64 求和的误差：{g}。"),
     "yes": ("yes", "是"),
     "no": ("no", "否"),
     "col.method": ("method", "算法"),
-    "col.sent": ("bytes sent, rank 0 / 1 / …", "发送字节数（进程 0 / 1 / …）"),
+    "col.sent": ("scheduled payload (B), rank 0 / 1 / …", "计划载荷（B，进程 0 / 1 / …）"),
     "col.formula": ("formula (busiest rank)", "公式（最忙的进程）"),
     "col.messages": ("messages", "消息数"),
     "col.equal": ("= gloo", "= gloo"),
     "col.same": ("replicas identical", "副本一致"),
-    "live.note": ("S = {s} B per rank; each rank has one outgoing link, so bytes per rank are bytes per link. Times "
-                  "are measured below, in interleaved rounds. The ring sends 2(N−1)/N·S from every rank; the naive ring (N−1)·S from every "
-                  "rank; the parameter server makes rank 0 send (N−1)·S and receive as much, a hub that grows with N. "
-                  "The naive ring adds in a different order on each rank, so its replicas may differ in the last bit.",
-                  "每个进程 S = {s} B；每个进程只有一条出链路，所以每进程字节数就是每条链路的字节数。耗时在下方按交错轮次测量。"
-                  "环形算法每个进程发送 2(N−1)/N·S；朴素环形每个进程发送 (N−1)·S；参数服务器让进程 0 "
+    "live.note": ("S = {s} B per rank. The payload is the schedule: the bytes of the tensors each rank hands to "
+                  "isend, summed from the transfer log; what gloo puts on the wire adds its own headers and framing, "
+                  "which this page does not measure. Times are measured below, in interleaved rounds. The ring "
+                  "schedules 2(N−1)/N·S from every rank; the naive ring (N−1)·S from every rank; the parameter "
+                  "server makes rank 0 send (N−1)·S and receive as much, a hub that grows with N. The naive ring "
+                  "adds in a different order on each rank, so its replicas may differ in the last bit.",
+                  "每个进程 S = {s} B。载荷指的是调度：每个进程交给 isend 的张量字节数，由传输日志累加而来；"
+                  "gloo 实际发到线路上的还包括它自己的包头和分帧，本页没有测量这部分。耗时在下方按交错轮次测量。"
+                  "环形算法安排每个进程发送 2(N−1)/N·S；朴素环形每个进程 (N−1)·S；参数服务器让进程 0 "
                   "发送 (N−1)·S 并接收同样多，成为随 N 增长的瓶颈。朴素环形在每个进程上的加法顺序不同，"
                   "因此各副本可能在最后一位上不同。"),
     "replay": ("Replay: transfer by transfer", "回放：逐次传输"),
     "state": ("After step", "第几步之后"),
     "rank": ("rank {r}", "进程 {r}"),
     "state.inputs": ("Before the first step: every rank holds only its own values.", "第一步之前：每个进程只持有自己的数值。"),
-    "phase.reduce_scatter": ("Step {step}, reduce-scatter: {n} messages, {b} B in all; each rank adds the chunk it "
+    "phase.reduce_scatter": ("Step {step}, reduce-scatter: {n} messages, {b} B of payload in all; each rank adds the chunk it "
                              "received into its own copy.",
-                             "第 {step} 步，reduce-scatter：{n} 条消息，共 {b} B；每个进程把收到的分块加到自己的副本上。"),
-    "phase.all_gather": ("Step {step}, all-gather: {n} messages, {b} B in all; each finished chunk overwrites the "
+                             "第 {step} 步，reduce-scatter：{n} 条消息，载荷共 {b} B；每个进程把收到的分块加到自己的副本上。"),
+    "phase.all_gather": ("Step {step}, all-gather: {n} messages, {b} B of payload in all; each finished chunk overwrites the "
                          "neighbour's copy.",
-                         "第 {step} 步，all-gather：{n} 条消息，共 {b} B；每个已完成的分块覆盖邻居的副本。"),
-    "phase.pass": ("Step {step}: {n} messages, {b} B in all; every rank passes a whole buffer on and adds the one it "
-                   "received.", "第 {step} 步：{n} 条消息，共 {b} B；每个进程把整个缓冲区传下去，并加上收到的那个。"),
-    "phase.gather": ("Step {step}, gather: {n} messages, {b} B in all, every one to rank 0, which adds them.",
-                     "第 {step} 步，汇集：{n} 条消息，共 {b} B，全部发往进程 0，由它相加。"),
-    "phase.broadcast": ("Step {step}, broadcast: {n} messages, {b} B in all, all from rank 0.",
-                        "第 {step} 步，广播：{n} 条消息，共 {b} B，全部来自进程 0。"),
+                         "第 {step} 步，all-gather：{n} 条消息，载荷共 {b} B；每个已完成的分块覆盖邻居的副本。"),
+    "phase.pass": ("Step {step}: {n} messages, {b} B of payload in all; every rank passes a whole buffer on and adds the one it "
+                   "received.", "第 {step} 步：{n} 条消息，载荷共 {b} B；每个进程把整个缓冲区传下去，并加上收到的那个。"),
+    "phase.gather": ("Step {step}, gather: {n} messages, {b} B of payload in all, every one to rank 0, which adds them.",
+                     "第 {step} 步，汇集：{n} 条消息，载荷共 {b} B，全部发往进程 0，由它相加。"),
+    "phase.broadcast": ("Step {step}, broadcast: {n} messages, {b} B of payload in all, all from rank 0.",
+                        "第 {step} 步，广播：{n} 条消息，载荷共 {b} B，全部来自进程 0。"),
     "csv.events": ("Download the transfer log (CSV)", "下载传输日志（CSV）"),
     "eq": ("DDP against one process on the whole batch", "DDP 与单进程整批训练对比"),
     "model": ("Model", "模型"),
@@ -81,10 +84,10 @@ TEXT = {
     "mistake.batchnorm_without_sync": ("BatchNorm without sync", "BatchNorm 未同步"),
     "mistake.sampler_padding": ("DistributedSampler padding", "DistributedSampler 补齐样本"),
     "mistake.different_init": ("replicas start from different weights", "各副本初始权重不同"),
-    "eq.after": ("After 10 SGD steps: max |θ_ddp − θ_single| = {after}; max |θ_rank − θ_rank0| = {replicas}. Shards: "
-                 "{shards} samples of a batch of 64.",
-                 "10 步 SGD 之后：max |θ_ddp − θ_single| = {after}；max |θ_rank − θ_rank0| = {replicas}。"
-                 "分片：批次 64 中各进程分得 {shards} 个样本。"),
+    "eq.after": ("After {steps} SGD steps: max |θ_ddp − θ_single| = {after}; max |θ_rank − θ_rank0| = {replicas}. "
+                 "Shards: {shards} samples of a batch of {batch}.",
+                 "{steps} 步 SGD 之后：max |θ_ddp − θ_single| = {after}；max |θ_rank − θ_rank0| = {replicas}。"
+                 "分片：批次 {batch} 中各进程分得 {shards} 个样本。"),
     "csv.eq": ("Download the per-step gaps (CSV)", "下载逐步差距（CSV）"),
     "buckets": ("Gradient buckets overlap backward", "梯度桶与反向传播重叠"),
     "buckets.intro": ("DDP groups gradients into buckets of about `bucket_cap_mb` and starts a bucket's all-reduce "
@@ -106,14 +109,20 @@ TEXT = {
     "csv.buckets": ("Download the bucket timeline (CSV)", "下载梯度桶时间线（CSV）"),
     "measured": ("Measured: all-reduce time and the α–β model", "实测：all-reduce 耗时与 α–β 模型"),
     "measured.intro": ("Each size is timed in interleaved rounds (the four methods take turns, a barrier before each "
-                       "call, the slowest rank counts). Dashed lines: t = α + β·S fitted to the fastest round of "
-                       "the sizes without a ring; ringed points were left out of the fit and show how well it "
-                       "predicts.",
+                       "call, the slowest rank counts). Markers: each size's fastest round, with a bar up to its "
+                       "slowest and a dash at its median. Dashed lines: t = α + β·S fitted to the fastest round of "
+                       "the sizes without a ring, so each line runs through those markers; ringed points were left "
+                       "out of the fit and show how well it predicts.",
                        "每个大小按交错轮次计时（四种算法轮流运行，每次调用前有 barrier，以最慢的进程为准）。"
-                       "虚线：对未加圈的大小的最快一轮拟合 t = α + β·S；加圈的点未参与拟合，用来检验预测效果。"),
+                       "标记：每个大小最快的一轮，竖线延伸到最慢的一轮，短横线是中位数。虚线：对未加圈的大小的最快一轮"
+                       "拟合 t = α + β·S，因此每条线都穿过这些标记；加圈的点未参与拟合，用来检验预测效果。"),
     "measure": ("Measure now on {n} processes", "在 {n} 个进程上重新测量"),
-    "fit": ("Our ring: α = {a} ms per step, β = {b} ms per MiB sent. Worst error on held-out sizes: {err}.",
-            "我们的环形算法：每步 α = {a} ms，每发送 1 MiB β = {b} ms。留出大小上的最大误差：{err}。"),
+    "fit": ("Our ring: α = {a} ms per step, β = {b} ms per MiB of scheduled payload. Worst error on held-out "
+            "sizes: {err}.",
+            "我们的环形算法：每步 α = {a} ms，每 1 MiB 计划载荷 β = {b} ms。留出大小上的最大误差：{err}。"),
+    "cores": ("{n} ranks on {cores} CPU cores: the ranks outnumber the cores, so they take turns on them and these "
+              "times include that waiting.",
+              "{n} 个进程运行在 {cores} 个 CPU 核心上：进程多于核心，只能轮流使用，这些耗时也包含了等待的时间。"),
     "busy": ("Some sizes' rounds disagree widely: the machine was busy while timing.",
              "部分大小的各轮结果相差很大：计时时机器繁忙。"),
     "csv.times": ("Download the all-reduce times (CSV)", "下载 all-reduce 耗时（CSV）"),
@@ -122,14 +131,19 @@ TEXT = {
     "walk": ("Walkthrough", "导览"),
     "walk.apply": ("Apply step {n}", "应用第 {n} 步"),
     "walk.1": ("**The ring.** Three processes, step through: reduce-scatter leaves each rank one finished chunk, "
-               "all-gather hands them round. Every rank sent 2(N−1)/N of the buffer.",
+               "all-gather hands them round. Every rank's scheduled payload is 2(N−1)/N of the buffer.",
                "**环形算法。** 三个进程，逐步查看：reduce-scatter 让每个进程拿到一个完成的分块，all-gather 再把它们传一圈。"
-               "每个进程发送了缓冲区的 2(N−1)/N。"),
-    "walk.2": ("**The naive ring.** Four processes pass whole buffers: (N−1)·S bytes each, and the table shows the "
+               "每个进程的计划载荷是缓冲区的 2(N−1)/N。"),
+    "walk.2": ("**The naive ring.** Four processes pass whole buffers: (N−1)·S bytes of payload each, and the table shows the "
                "replicas may no longer be bit-identical.",
-               "**朴素环形。** 四个进程传递整个缓冲区：每个发送 (N−1)·S 字节，表中可见各副本可能不再逐位相同。"),
-    "walk.3": ("**Equivalence.** In float64 DDP's gradients equal one process's to about 1e-16, step after step.",
-               "**等价性。** 在 float64 下，DDP 的梯度与单进程的梯度逐步相差约 1e-16。"),
+               "**朴素环形。** 四个进程传递整个缓冲区：每个的载荷为 (N−1)·S 字节，表中可见各副本可能不再逐位相同。"),
+    "walk.3": ("**Equivalence.** In float64, on {n} processes just now, DDP's gradients differed from one process's "
+               "by at most {gap} over {steps} steps: {ratio}× the rounding level ε·max|g|.",
+               "**等价性。** 在 float64 下，刚才在 {n} 个进程上，DDP 的梯度与单进程的梯度在 {steps} 步中最多相差 {gap}："
+               "是舍入误差水平 ε·max|g| 的 {ratio} 倍。"),
+    "walk.3.pending": ("**Equivalence.** In float64, DDP's gradients differ from one process's only by rounding, "
+                       "step after step (the gap appears here once the processes have started).",
+                       "**等价性。** 在 float64 下，DDP 的梯度与单进程的梯度逐步只差舍入误差（进程启动后这里会给出差距）。"),
     "walk.4": ("**A mistake.** reduction='sum' on every shard: the curve jumps far above the bound, and the panel "
                "says why.", "**一个错误。** 每个分片用 reduction='sum'：曲线远远高出界限，面板解释原因。"),
     "walk.5": ("**BatchNorm.** Unsynchronised BatchNorm normalises each shard alone: caught; with the synchronised "
@@ -149,7 +163,7 @@ TEXT |= {
     "plot.grad_gap": ("max |g_ddp − g_single|", "max |g_ddp − g_single|"),
     "plot.step": ("training step", "训练步"),
     "plot.rounding": ("rounding level", "舍入误差水平"),
-    "plot.bound": ("bound", "界限"),
+    "plot.bound": ("bound: {k}× rounding level", "界限：舍入误差水平的 {k} 倍"),
     "plot.ms": ("ms from backward's start", "自反向传播开始的毫秒数"),
     "plot.backward": ("backward compute", "反向传播计算"),
     "plot.returned": ("backward() returned", "backward() 返回"),
@@ -158,6 +172,7 @@ TEXT |= {
     "plot.time": ("time per all-reduce (ms)", "每次 all-reduce 耗时（毫秒）"),
     "plot.fit": ("α–β fit", "α–β 拟合"),
     "plot.held": ("held out", "留出"),
+    "plot.median": ("median round", "中位轮次"),
     "plot.params": ("parameters", "参数量"),
     "plot.step_ms": ("ms per optimizer step", "每个优化器步的毫秒数"),
     "plot.m.ring": ("our ring", "我们的环形算法"),

@@ -208,6 +208,7 @@ TEXT = {
     "ddp.batch": ("the batch has {low} to {limit} samples for {n} ranks, not {batch}",
                   "{n} 个进程时批次取 {low} 到 {limit} 个样本，而不是 {batch}"),
     "ddp.mistake": ("mistake is one of {choices}, not {mistake}", "错误类型只能是 {choices} 之一，而不是 {mistake}"),
+    "ddp.loss_scale": ("loss_scale lies in [{low}, {high}], not {scale}", "loss_scale 取值在 [{low}, {high}]，而不是 {scale}"),
     # ddp: DDP against one process
     "ddp.equal": ("DDP on {n} shards took the same {steps} steps as one process on the whole batch: the largest "
                   "gradient difference, {diff}, is rounding ({dtype} bound {tol})",

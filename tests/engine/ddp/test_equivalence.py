@@ -50,3 +50,16 @@ def test_buckets_launch_before_backward_ends(clusters):
     assert sum(b.bytes for b in small.buckets) == small.gradient_bytes
     one = cl.run(bucket_timeline, bucket_cap_mb=64.0)
     assert len(one.buckets) == 1 and not one.overlaps
+
+
+def test_the_bound_follows_the_gradients_size(clusters):
+    cl = clusters(2)
+    plain = cl.run(ddp_vs_single, steps=3, batch=64, dtype="float32")
+    big = cl.run(ddp_vs_single, steps=3, batch=64, dtype="float32", loss_scale=1e6)
+    # the same steps with gradients a million times as large: their rounding level scales with them, ...
+    assert big.rounding[0] == pytest.approx(1e6 * plain.rounding[0], rel=1e-3)
+    assert big.equal and max(big.per_step_grad_diff) > 1e-6  # ... and a fixed 1e-6 would have failed this run
+    tiny = cl.run(ddp_vs_single, steps=3, batch=64, dtype="float32", mistake="loss_times_world", loss_scale=1e-9)
+    assert not tiny.equal and tiny.explanation.code == "ddp.why.loss_times_world"
+    assert max(tiny.per_step_grad_diff) < 1e-6  # a fixed 1e-6 would have let this mistake through
+    assert all(d > 1e3 * b for d, b in zip(tiny.per_step_grad_diff, tiny.bounds, strict=True))
