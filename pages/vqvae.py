@@ -10,9 +10,18 @@ import torch
 from engine.vqvae import codebook_stats, load_digits, straight_through_check
 from engine.vqvae import plots as P
 from engine.vqvae.ledger import bits_ledger
-from engine.vqvae.model import UPDATES
+from engine.vqvae.model import DEAD_THRESHOLD, START_COUNT, UPDATES, restart_after, unpicked_half_life
 from engine.vqvae.toy import TOY_RULES, toy_run
-from engine.vqvae.train import SHIPPED, RunSettings, load_shipped, run
+from engine.vqvae.train import (
+    SEED_TABLE,
+    SHIPPED,
+    RunSettings,
+    load_seed_table,
+    load_shipped,
+    run,
+    shipped_path,
+    spread,
+)
 from ui import jobs, page
 from ui.cache import shared_resource, shared_result
 from ui.chrome import device_label, ensure_navigation
@@ -47,24 +56,23 @@ PRESETS = {  # walkthrough step -> widget state it sets
 
 def main() -> None:
     """The page, part by part (see ../shared/DESIGN.md)."""
-    page.what_and_why(T, *FORMULAS)
-    st.caption(T("device", device=device_label()))
+    page.what_and_why(_with(T, what=_split_counts), *FORMULAS)
     view, settings = controls()
     runs = models(settings)
     match view:
         case "recon":
-            recon(runs)
+            recon(runs, settings)
         case "collapse":
             collapse(runs, settings)
         case "straight":
-            straight(runs)
+            straight(runs, settings)
         case "toy":
             toy()
         case "bits":
             bits(runs, settings)
         case _:
             st.markdown(T("walk.intro"))
-            walkthrough(T, PRESETS)
+            walkthrough(_with(T, **{"walk.2": _walk_collapse, "walk.8": _walk_seeds}), PRESETS)
     publish("view")
 
 
@@ -86,6 +94,41 @@ def controls() -> tuple[str, RunSettings]:
 def _shipped():
     return shared_resource("vqvae-shipped", load_shipped)
 
+
+def _with(tr, **fill):
+    """`tr`, with the text of each key in `fill` formatted from what that function returns (computed when shown)."""
+    return lambda key, **kw: tr(key, **(kw | fill[key]())) if key in fill else tr(key, **kw)
+
+
+def _split_counts() -> dict:
+    x = load_digits()
+    return {"train": f"{len(x.train_idx):,}", "held": f"{len(x.heldout_idx):,}", "total": f"{len(x):,}"}
+
+
+def _source(runs, settings: RunSettings, rule: str | None = None) -> None:
+    """Say where the drawn model comes from (a shipped checkpoint or a live run) and where it was evaluated."""
+    m, h = runs[rule or next(iter(runs))]
+    where = device_label(next(m.parameters()).device)
+    if settings == SHIPPED:
+        name = ", ".join(shipped_path(u).name for u in ([rule] if rule else runs))
+        st.caption(T("source.shipped" if rule else "source.shipped_all", file=name, steps=f"{len(h.reconstruction):,}",
+                     seed=settings.seed, device=where))
+    else:
+        st.caption(T("source.live", steps=f"{len(h.reconstruction):,}", seed=settings.seed, device=where))
+
+
+def _walk_collapse() -> dict:
+    stats = _stats(_shipped(), SHIPPED)
+    return {**{u: stats[u].codes_used for u in UPDATES}, "k": SHIPPED.codebook_size}
+
+
+def _walk_seeds() -> dict:
+    table = load_seed_table()
+    if table is None:
+        return {"seeds": "–", "lo": "?", "hi": "?", "k": SHIPPED.codebook_size, "eta": "?"}
+    loss = spread(table["rows"])["loss"]["codes_used"]
+    return {"seeds": ", ".join(map(str, table["seeds"])), "lo": int(loss.lo), "hi": int(loss.hi),
+            "k": SHIPPED.codebook_size, "eta": jobs.estimate_text(_pace_s() * len(UPDATES) * SHIPPED.steps)}
 
 def _pace_s() -> float:
     """Seconds per rule-step, from the shipped run on this machine kind (the estimate of a live run)."""
@@ -119,11 +162,13 @@ def _none_yet() -> None:
     st.info(T("train.needed"))
 
 
-def recon(runs) -> None:
+def recon(runs, settings: RunSettings) -> None:
     """Chosen held-out digits and their reconstructions, each one's code grid, and what one code decodes to."""
     if runs is None:
         return _none_yet()
-    m, _ = runs[_rule()]
+    rule = _rule()
+    m, _ = runs[rule]
+    _source(runs, settings, rule)
     x = load_digits()
     chosen = st.multiselect(T("recon.digits"), HELD, key="digits", format_func=lambda i: T(
         "recon.digit", i=i, label=int(x.labels[x.heldout_idx[int(i)]]))) or HELD[:1]
@@ -156,7 +201,9 @@ def recon(runs) -> None:
 
 def collapse(runs, settings: RunSettings) -> None:
     """Each rule's usage histogram and perplexity side by side; training settings and the live run."""
-    st.markdown(T("collapse.intro"))
+    st.markdown(T("collapse.intro", after=restart_after(settings.ema_decay), threshold=f"{DEAD_THRESHOLD:g}",
+                  start=f"{START_COUNT:g}", half=f"{unpicked_half_life(settings.ema_decay):,}",
+                  decay=f"{settings.ema_decay:g}"))
     c = st.columns(3)
     c[0].slider(T("train.steps"), 100, 3000, step=100, key="steps")
     c[1].number_input(T("train.seed"), 0, 99, key="seed")
@@ -166,14 +213,13 @@ def collapse(runs, settings: RunSettings) -> None:
     c[1].select_slider(T("train.beta"), BETAS, key="beta")
     c[2].select_slider(T("train.decay"), DECAYS, key="decay")
     publish("steps", "seed", "k", "grid", "beta", "decay")
-    if settings == SHIPPED:
-        st.caption(T("collapse.shipped", steps=SHIPPED.steps, seed=SHIPPED.seed))
-    elif runs is None:
+    if runs is None and settings != SHIPPED:
         jobs.estimate_caption(_pace_s() * len(UPDATES) * settings.steps)
         if st.button(T("train.run"), type="primary"):
             runs = models(settings, start_now=True)
         if runs is None:
             return
+    _source(runs, settings)
     stats = _stats(runs, settings)
     st.plotly_chart(P.usage(stats, labels=PL), width="stretch")
     st.dataframe(pd.DataFrame({
@@ -183,6 +229,8 @@ def collapse(runs, settings: RunSettings) -> None:
         T("col.dead"): [s.dead_codes for s in stats.values()], T("col.mse"): [round(s.mse, 4) for s in stats.values()],
     }), hide_index=True, width="stretch")
     st.caption(T("collapse.heldout", tokens=next(iter(stats.values())).tokens))
+    if dataclasses.replace(settings, seed=SHIPPED.seed) == SHIPPED:
+        seeds_table()
     histories = {u: h for u, (_, h) in runs.items()}
     st.subheader(T("collapse.curves"))
     st.plotly_chart(P.curves(histories, "codes_used", labels=PL), width="stretch")
@@ -195,12 +243,35 @@ def collapse(runs, settings: RunSettings) -> None:
         for u, h in histories.items() for i in range(len(h.reconstruction))], "vqvae_training.csv")
 
 
-def straight(runs) -> None:
+def seeds_table() -> None:
+    """The collapse table over the shipped seeds: each rule's codes used, perplexity and MSE, mean (min–max)."""
+    table = load_seed_table()
+    if table is None:
+        return
+    st.subheader(T("seeds.title", n=len(table["seeds"])))
+    sp = spread(table["rows"])
+
+    def cell(v, fmt: str, ends: str | None = None) -> str:
+        return f"{v.mean:{fmt}} ({v.lo:{ends or fmt}}–{v.hi:{ends or fmt}})"
+
+    st.dataframe(pd.DataFrame({
+        T("col.rule"): [T(f"rule.{u}") for u in sp],
+        T("col.used"): [cell(v["codes_used"], ".1f", ".0f") for v in sp.values()],
+        T("col.perplexity"): [cell(v["perplexity"], ".1f") for v in sp.values()],
+        T("col.mse"): [cell(v["mse"], ".4f") for v in sp.values()],
+    }), hide_index=True, width="stretch")
+    st.caption(T("seeds.caption", seeds=", ".join(map(str, table["seeds"])), steps=f"{table['settings']['steps']:,}",
+                 date=table["date"], cpu=table["machine"]["cpu"], file=SEED_TABLE.name, command=table["command"]))
+
+
+def straight(runs, settings: RunSettings) -> None:
     """The straight-through estimator on real tensors: what the encoder and the quantised vectors receive."""
     if runs is None:
         return _none_yet()
     st.markdown(T("st.intro"))
-    m, _ = runs[_rule()]
+    rule = _rule()
+    m, _ = runs[rule]
+    _source(runs, settings, rule)
     x = load_digits().heldout[:32]
     chk = straight_through_check(m, x)
     c = st.columns(4)
@@ -236,6 +307,7 @@ def toy() -> None:
     c[2].metric(T("toy.restarted"), len(s.restarted))
     st.plotly_chart(P.toy(trace, step, labels=PL), width="stretch")
     st.caption(T("toy.caption"))
+    st.caption(T("source.toy", device=device_label(trace.points.device)))
 
 
 def bits(runs, settings: RunSettings) -> None:
@@ -243,6 +315,7 @@ def bits(runs, settings: RunSettings) -> None:
     st.markdown(T("bits.intro"))
     rows = bits_ledger(settings.grid, settings.codebook_size)
     if runs is not None:
+        _source(runs, settings)
         rows += [dataclasses.replace(bits_ledger(settings.grid, settings.codebook_size, s.usage)[-1],
                                      what=f"entropy_{u}") for u, s in _stats(runs, settings).items()]
     st.dataframe(pd.DataFrame({

@@ -11,6 +11,7 @@ commitment loss, which pulls only the encoder.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import torch
@@ -23,6 +24,8 @@ UPDATES = ("loss", "ema", "ema_restart")
 GRIDS = ((4, 4), (2, 2))
 MAX_CODEBOOK = 1024
 MAX_CODE_DIM = 64
+START_COUNT = 1.0  # every code's EMA count at the start, and a restarted code's
+DEAD_THRESHOLD = 0.5  # a code whose EMA count falls below this is dead: unpicked for ln 0.5 / ln γ batches (69 at 0.99)
 
 define({
     "vqvae.update": "unknown codebook update {update}; choose loss, ema or ema_restart",
@@ -30,6 +33,7 @@ define({
     "vqvae.size": "codebook size and code dimension must be 2–{max_k} and 1–{max_d}, not {k} and {d}",
     "vqvae.decay": "the EMA decay lies in (0, 1), not {decay}",
     "vqvae.beta": "β, the commitment weight, lies in [0, 10], not {beta}",
+    "vqvae.dead": "the dead-code threshold lies in (0, {start}), below the starting count, not {threshold}",
 })
 
 
@@ -77,7 +81,7 @@ class VQVAE(nn.Module):
 
     def __init__(self, codebook_size: int = 64, code_dim: int = 16, grid: tuple[int, int] = (4, 4),
                  update: str = "loss", beta: float = 0.25, ema_decay: float = 0.99, width: int = 64,
-                 dead_threshold: float = 1.0) -> None:
+                 dead_threshold: float = DEAD_THRESHOLD) -> None:
         super().__init__()
         grid = tuple(grid)
         if update not in UPDATES:
@@ -90,6 +94,8 @@ class VQVAE(nn.Module):
             raise VQError("vqvae.decay", decay=ema_decay)
         if not 0 <= beta <= 10:
             raise VQError("vqvae.beta", beta=beta)
+        if not 0 < dead_threshold < START_COUNT:  # at or above the starting count, every code is dead at step 0
+            raise VQError("vqvae.dead", start=START_COUNT, threshold=dead_threshold)
         self.codebook_size, self.code_dim, self.grid, self.update = codebook_size, code_dim, grid, update
         self.beta, self.ema_decay, self.dead_threshold, self.eps = beta, ema_decay, dead_threshold, 1e-5
         down = [nn.Conv2d(width, width, 4, stride=2, padding=1), nn.ReLU()] if grid == (2, 2) else []
@@ -110,8 +116,8 @@ class VQVAE(nn.Module):
         else:
             self.register_buffer("codebook", init)
         # EMA state, as vector-quantize-pytorch starts it: every count 1, every sum its code
-        self.register_buffer("ema_count", torch.ones(codebook_size))
-        self.register_buffer("ema_sum", init.clone())
+        self.register_buffer("ema_count", torch.full((codebook_size,), START_COUNT))
+        self.register_buffer("ema_sum", init.clone() * START_COUNT)
 
     def config(self) -> dict:
         """The constructor's arguments (what a checkpoint stores beside its weights)."""
@@ -148,7 +154,10 @@ class VQVAE(nn.Module):
     @torch.no_grad()
     def ema_step(self, z_e: torch.Tensor, indices: torch.Tensor) -> int:
         """The EMA codebook update for one batch (and, under "ema_restart", dead-code restarts); returns how
-        many codes were restarted."""
+        many codes were restarted. A code is dead when its EMA count has fallen below `dead_threshold`: from the
+        starting count, that takes `restart_after(ema_decay, dead_threshold)` batches without a single pick. It
+        restarts at a random encoder output of the batch with its count back at START_COUNT, so it has as many
+        batches again to be picked."""
         onehot = F.one_hot(indices.reshape(-1), self.codebook_size).type_as(z_e)
         counts, sums = onehot.sum(0), onehot.T @ z_e
         self.codebook.copy_(ema_codebook(self.ema_count, self.ema_sum, counts, sums, self.ema_decay, self.eps))
@@ -159,8 +168,8 @@ class VQVAE(nn.Module):
         if n:
             picks = z_e[torch.randint(0, z_e.shape[0], (n,), device=z_e.device)]
             self.codebook[dead] = picks
-            self.ema_sum[dead] = picks * self.dead_threshold
-            self.ema_count[dead] = self.dead_threshold
+            self.ema_sum[dead] = picks * START_COUNT
+            self.ema_count[dead] = START_COUNT
         return n
 
 
@@ -168,9 +177,24 @@ def ema_codebook(count: torch.Tensor, total: torch.Tensor, batch_counts: torch.T
                  decay: float, eps: float = 1e-5) -> torch.Tensor:
     """One EMA step in place on `count` (K,) and `total` (K, d), returning the new codebook:
     N_k ← γN_k + (1 − γ)n_k, m_k ← γm_k + (1 − γ)Σz, e_k = m_k / Ñ_k with Laplace-smoothed counts
-    Ñ_k = (N_k + ε) / (ΣN + Kε) · ΣN (so a code nobody picks keeps its place instead of dividing by zero)."""
+    Ñ_k = (N_k + ε) / (ΣN + Kε) · ΣN, so that a code nobody picks never divides by zero. Such a code does not
+    keep its place for ever: its m_k and N_k both decay by γ each step, so e_k ≈ e_k·N_k / (N_k + ε) stays put
+    while N_k ≫ ε, then shrinks towards the origin once N_k nears ε: from a count of 1 at γ = 0.99 and ε = 1e-5
+    it is at 81 % of its length after 1,000 unused steps, half after `unpicked_half_life` (1,146), 3 % after
+    1,500 (measured in tests/engine/vqvae)."""
     count.mul_(decay).add_(batch_counts, alpha=1 - decay)
     total.mul_(decay).add_(batch_sums, alpha=1 - decay)
     n = count.sum()
     smoothed = (count + eps) / (n + count.numel() * eps) * n
     return total / smoothed[:, None]
+
+
+def restart_after(decay: float, threshold: float = DEAD_THRESHOLD, start: float = START_COUNT) -> int:
+    """Batches without a single pick after which a code's EMA count, from `start`, is below `threshold`."""
+    return math.floor(math.log(threshold / start) / math.log(decay)) + 1
+
+
+def unpicked_half_life(decay: float, eps: float = 1e-5, start: float = START_COUNT) -> int:
+    """Unused EMA steps after which a code's vector is at half its length: when its decayed count γ^t·start
+    has fallen to ε (Laplace smoothing then divides m_k by about 2·N_k)."""
+    return round(math.log(eps / start) / math.log(decay))

@@ -1,26 +1,35 @@
 """Training, the codebook's health, the straight-through check, and the shipped checkpoints.
 
-`python -m engine.vqvae.train` trains the three codebook rules from one seed on the training digits and
-writes `engine/vqvae/data/digits-<rule>.pt` (weights and the per-step history), which the page loads with
-`torch.load(weights_only=True)` for its instant default view.
+`python -m engine.vqvae.train` trains the three codebook rules on the training digits from each of SEEDS,
+writes seed 0's models to `engine/vqvae/data/digits-<rule>.pt` (weights and the per-step history), which the
+page loads with `torch.load(weights_only=True)` for its instant default view, and every seed's held-out
+statistics to `engine/vqvae/data/seeds.json` (the collapse table with its spread over seeds).
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as _dt
+import json
 import math
+import statistics
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from dataclasses import replace as dataclasses_replace
 from pathlib import Path
 
 import torch
 
 from engine.messages import define
 from engine.vqvae.data import Digits, load_digits
-from engine.vqvae.model import UPDATES, VQVAE, VQError, quantize
+from engine.vqvae.model import DEAD_THRESHOLD, START_COUNT, UPDATES, VQVAE, VQError
 
 DATA = Path(__file__).parent / "data"
+SEED_TABLE = DATA / "seeds.json"
+SEEDS = (0, 1, 2)
+STATS = ("codes_used", "perplexity", "mse")  # what the seed table spreads
 MAX_STEPS = 5000
 Callback = Callable[[int, int, "History"], None]  # (step, steps, history so far)
 
@@ -147,34 +156,56 @@ class StraightThrough:
 
     grad_z_e: torch.Tensor  # ∂(reconstruction loss)/∂z_e, what the encoder receives
     grad_z_q: torch.Tensor  # ∂(reconstruction loss)/∂z_st, what the decoder sends back to the quantised vectors
-    identical: bool  # the two are bitwise equal
+    identical: bool  # the decoder's input has a gradient at all, and the two are bitwise equal
     codebook_grad_from_reconstruction: torch.Tensor  # (K, d): all zero (z_q is detached from the decoder's path)
     commitment_grad_encoder: float  # norm of ∂commitment/∂(encoder weights): > 0
     commitment_grad_decoder: float  # 0: the commitment term never reaches the decoder
     commitment_grad_codebook: float  # 0: nor the codebook
     indices: torch.Tensor
 
+    @property
+    def holds(self) -> bool:
+        """Whether the estimator works as the paper says: the encoder receives the decoder's gradient bit for bit
+        (and some gradient at all), the codebook none of it, and the commitment term reaches the encoder alone."""
+        return (self.identical and bool(self.grad_z_e.abs().max() > 0)
+                and not bool(torch.count_nonzero(self.codebook_grad_from_reconstruction))
+                and self.commitment_grad_encoder > 0 and self.commitment_grad_decoder == 0
+                and self.commitment_grad_codebook == 0)
+
 
 def straight_through_check(m: VQVAE, x: torch.Tensor) -> StraightThrough:
-    """Backpropagate the reconstruction and commitment losses of `x` separately and read where they land."""
-    cb = m.codebook if m.codebook.requires_grad else m.codebook.detach().requires_grad_(True)
-    z_e = m.encode(x)
-    q = quantize(z_e.detach(), cb.detach())
-    z_q = cb[q.indices]
-    z_st = z_e + (z_q - z_e).detach()
-    recon = torch.nn.functional.mse_loss(m.decode_rows(z_st, x.shape[0]), x)
-    g_e, g_q, g_cb = torch.autograd.grad(recon, [z_e, z_st, cb], retain_graph=True, allow_unused=True,
-                                         materialize_grads=True)
-    commitment = m.beta * torch.nn.functional.mse_loss(z_e, z_q.detach())
-    enc, dec = list(m.encoder.parameters()), list(m.decoder.parameters())
-    grads = torch.autograd.grad(commitment, [*enc, *dec, cb], allow_unused=True, materialize_grads=True)
+    """Run `m`'s own forward pass on `x` and backpropagate its reconstruction and commitment losses separately,
+    reading where they land: at the encoder outputs `z_e` and the decoder's input `z_st` the forward returned,
+    at the codebook, and at the encoder's and decoder's weights. Nothing of the pipeline is rebuilt here, so a
+    forward that feeds the decoder without a path back to the encoder is reported (identical is False)."""
+    buffer = not m.codebook.requires_grad  # under the EMA rules the codebook is a buffer: let autograd see it
+    if buffer:
+        m.codebook.requires_grad_(True)
+    try:
+        out = m(x)
+        inputs = [t for t in (out.z_e, out.z_st) if t.requires_grad]
+        grads = torch.autograd.grad(out.reconstruction, inputs, retain_graph=True, allow_unused=True,
+                                    materialize_grads=True) if inputs else ()
+        got = dict(zip([id(t) for t in inputs], grads, strict=True))
+        g_e = got.get(id(out.z_e), torch.zeros_like(out.z_e))
+        g_q = got.get(id(out.z_st), torch.zeros_like(out.z_st))
+        (g_cb,) = torch.autograd.grad(out.reconstruction, [m.codebook], retain_graph=True, allow_unused=True,
+                                      materialize_grads=True)
+        enc, dec = list(m.encoder.parameters()), list(m.decoder.parameters())
+        commit = torch.autograd.grad(out.commitment, [*enc, *dec, m.codebook], allow_unused=True,
+                                     materialize_grads=True) if out.commitment.requires_grad else \
+            [torch.zeros_like(p) for p in (*enc, *dec, m.codebook)]
+    finally:
+        if buffer:
+            m.codebook.requires_grad_(False)
 
     def norm(gs) -> float:
         return math.sqrt(sum(float(g.pow(2).sum()) for g in gs))
 
-    return StraightThrough(g_e.detach(), g_q.detach(), bool(torch.equal(g_e, g_q)), g_cb.detach(),
-                           norm(grads[:len(enc)]), norm(grads[len(enc):-1]), norm(grads[-1:]),
-                           q.indices.reshape(x.shape[0], *m.grid))
+    identical = out.z_st.requires_grad and bool(torch.equal(g_e, g_q))
+    return StraightThrough(g_e.detach(), g_q.detach(), identical, g_cb.detach(),
+                           norm(commit[:len(enc)]), norm(commit[len(enc):-1]), norm(commit[-1:]),
+                           out.indices.detach())
 
 
 def save(m: VQVAE, h: History, path: Path) -> None:
@@ -231,18 +262,77 @@ def load_shipped() -> dict[str, tuple[VQVAE, History]]:
     return {u: load(shipped_path(u)) for u in UPDATES}
 
 
+def seed_table_settings(settings: RunSettings = SHIPPED) -> dict:
+    """What the shipped seed table was trained with (besides the seed): a table of other settings is stale."""
+    kw = asdict(settings)
+    kw.pop("seed")
+    return kw | {"grid": list(settings.grid), "dead_threshold": DEAD_THRESHOLD, "start_count": START_COUNT}
+
+
+def seed_rows(runs: dict[str, tuple[VQVAE, History]], seed: int, x: Digits) -> list[dict]:
+    """One row per rule of a training from `seed`: its held-out codes used, perplexity and MSE."""
+    rows = []
+    for u, (m, h) in runs.items():
+        st = codebook_stats(m, x)
+        rows.append({"rule": u, "seed": seed, "codes_used": st.codes_used, "of": m.codebook_size,
+                     "perplexity": st.perplexity, "mse": st.mse, "restarts": sum(h.restarts),
+                     "seconds": round(h.seconds, 1)})
+    return rows
+
+
+@dataclass(frozen=True)
+class Spread:
+    """One statistic of one rule over seeds: the mean, the lowest and the highest."""
+
+    mean: float
+    lo: float
+    hi: float
+
+
+def spread(rows: list[dict]) -> dict[str, dict[str, Spread]]:
+    """Rule -> statistic (STATS) -> its mean, min and max over the seeds in `rows`."""
+    out: dict[str, dict[str, Spread]] = {}
+    for u in dict.fromkeys(r["rule"] for r in rows):
+        mine = [r for r in rows if r["rule"] == u]
+        out[u] = {k: Spread(statistics.fmean(r[k] for r in mine), min(r[k] for r in mine), max(r[k] for r in mine))
+                  for k in STATS}
+    return out
+
+
+def load_seed_table() -> dict | None:
+    """The shipped seed table (`python -m engine.vqvae.train` writes it), or None when it is missing or was
+    trained with other settings than today's defaults."""
+    if not SEED_TABLE.exists():
+        return None
+    table = json.loads(SEED_TABLE.read_text(encoding="utf-8"))
+    return table if table.get("settings") == seed_table_settings() else None
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Train the shipped models and write them to engine/vqvae/data/."""
-    ap = argparse.ArgumentParser(description="train the shipped VQ-VAE checkpoints")
+    """Train the rules from every seed, write seed 0's models and the seed table to engine/vqvae/data/."""
+    from engine.recorded import machine
+
+    ap = argparse.ArgumentParser(description="train the shipped VQ-VAE checkpoints and the seed table")
     ap.add_argument("--steps", type=int, default=SHIPPED.steps)
+    ap.add_argument("--seeds", type=int, nargs="+", default=list(SEEDS))
     args = ap.parse_args(argv)
     x = load_digits()
-    runs = run(RunSettings(steps=args.steps), x, lambda s, n, _h: print(f"{s + 1}/{n}", end="\r", flush=True))
-    for u, (m, h) in runs.items():
-        save(m, h, shipped_path(u))
-        st = codebook_stats(m, x)
-        print(f"{u}: {st.codes_used}/{m.codebook_size} codes, perplexity {st.perplexity:.1f}, "
-              f"held-out MSE {st.mse:.4f}, {h.seconds:.1f} s")
+    settings = RunSettings(steps=args.steps)
+    rows: list[dict] = []
+    for seed in args.seeds:
+        runs = run(dataclasses_replace(settings, seed=seed), x,
+                   lambda s, n, _h, seed=seed: print(f"seed {seed}: {s + 1}/{n}", end="\r", flush=True))
+        if seed == SHIPPED.seed:
+            for u, (m, h) in runs.items():
+                save(m, h, shipped_path(u))
+        rows += seed_rows(runs, seed, x)
+        for r in rows[-len(runs):]:
+            print(f"seed {seed} {r['rule']}: {r['codes_used']}/{r['of']} codes, perplexity {r['perplexity']:.1f}, "
+                  f"held-out MSE {r['mse']:.4f}, {r['seconds']:.1f} s")
+    table = {"date": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d"), "machine": machine(),
+             "command": " ".join(["python -m engine.vqvae.train", *(sys.argv[1:] if argv is None else argv)]),
+             "settings": seed_table_settings(settings), "seeds": list(args.seeds), "rows": rows}
+    SEED_TABLE.write_text(json.dumps(table, indent=1) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

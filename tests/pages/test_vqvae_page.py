@@ -4,10 +4,22 @@ and (slow) a live training run of the three rules."""
 from __future__ import annotations
 
 import pytest
+import torch
 
+from engine.vqvae import codebook_stats, load_digits
+from engine.vqvae.model import UPDATES, restart_after
+from engine.vqvae.train import SHIPPED, load_seed_table, load_shipped, spread
 from tests.pages.apptest import assert_clean, open_page, settle
 
 PAGE = "pages/vqvae.py"
+
+
+def _mse(rule: str, n: int = 8) -> str:
+    """The MSE of the first n held-out digits through a shipped model, computed here, apart from the page."""
+    x = load_digits()
+    m, _ = load_shipped()[rule]
+    with torch.no_grad():
+        return f"{float(torch.nn.functional.mse_loss(m(x.heldout[:n]).recon, x.heldout[:n])):.4f}"
 
 
 def go(view: str, **params: str):
@@ -18,10 +30,11 @@ def go(view: str, **params: str):
 
 def test_reconstructions_from_the_shipped_models() -> None:
     at = go("recon", rule="ema_restart")
-    assert any("0.0049" in c.value for c in at.caption)  # MSE of the first 8 held-out digits, computed now
+    assert any(f"MSE of these 8 digits: {_mse('ema_restart')}" in c.value for c in at.caption)
+    assert any("the shipped checkpoint digits-ema_restart.pt," in c.value for c in at.caption)  # where it is from
     at.button_group(key="rule").set_value("loss").run()
     assert_clean(at)
-    assert any("0.0683" in c.value for c in at.caption)
+    assert any(f"MSE of these 8 digits: {_mse('loss')}" in c.value for c in at.caption)
     at.number_input(key="code").set_value(5).run()
     assert_clean(at)
     assert any("code 5" in c.value for c in at.caption)
@@ -30,11 +43,35 @@ def test_reconstructions_from_the_shipped_models() -> None:
 def test_collapse_view_shows_the_three_rules_side_by_side() -> None:
     at = go("collapse")
     table = at.dataframe[0].value.set_index("rule")
-    assert list(table["codes used"]) == ["1 / 64", "43 / 64", "64 / 64"]
+    x = load_digits()
+    used = {u: codebook_stats(m, x).codes_used for u, (m, _) in load_shipped().items()}
+    assert list(table["codes used"]) == [f"{used[u]} / 64" for u in UPDATES]
     mse = table["held-out MSE"]
     assert mse.iloc[0] > mse.iloc[1] > mse.iloc[2]
-    assert any("weights_only=True" in c.value for c in at.caption)
+    assert any("shipped checkpoints digits-loss.pt, digits-ema.pt, digits-ema_restart.pt" in c.value
+               and "weights_only=True" in c.value for c in at.caption)
     assert len(at.get("plotly_chart")) == 4
+    # the restart rule, stated with the numbers the engine uses
+    assert any(f"{restart_after(SHIPPED.ema_decay)} batches in a row without a single pick" in m.value
+               for m in at.markdown)
+    # the same table over the shipped seeds, formatted from the shipped file
+    sp = spread(load_seed_table()["rows"])
+    seeds = at.dataframe[1].value.set_index("rule")
+    for u, label in zip(UPDATES, seeds.index, strict=True):
+        v = sp[u]["codes_used"]
+        assert seeds.loc[label, "codes used"] == f"{v.mean:.1f} ({v.lo:.0f}–{v.hi:.0f})"
+        v = sp[u]["mse"]
+        assert seeds.loc[label, "held-out MSE"] == f"{v.mean:.4f} ({v.lo:.4f}–{v.hi:.4f})"
+
+
+def test_intro_states_the_split_and_the_live_views_say_so() -> None:
+    x = load_digits()
+    at = go("toy")
+    intro = at.markdown[0].value
+    assert f"trained on {len(x.train):,} of scikit-learn's {len(x):,}" in intro and "1,438" in intro
+    assert f"the other {len(x.heldout):,} are held out" in intro
+    assert any(c.value.startswith("Computed live, just now, on") for c in at.caption)
+    assert not any("shipped checkpoint" in c.value for c in at.caption)
 
 
 def test_new_settings_ask_for_training_and_other_views_say_so() -> None:
@@ -49,6 +86,7 @@ def test_straight_through_view_reports_bitwise_identity() -> None:
     m = {x.label: x.value for x in at.metric}
     assert m["bitwise identical"] == "yes" and m["max |∂z_e − ∂z_q|"] == "0.0e+00"
     assert m["nonzero codebook grads"].startswith("0 / ")
+    assert any("the shipped checkpoint digits-ema.pt," in c.value for c in at.caption)
 
 
 def test_toy_steps_and_restarts() -> None:
@@ -69,6 +107,10 @@ def test_bits_ledger_view() -> None:
 
 def test_walkthrough_preset() -> None:
     at = go("walkthrough")
+    x = load_digits()
+    used = {u: codebook_stats(m, x).codes_used for u, (m, _) in load_shipped().items()}
+    assert any(f"ends on {used['loss']} of 64 codes, EMA on {used['ema']}, EMA with restarts on "
+               f"{used['ema_restart']}" in m.value for m in at.markdown)
     at.button(key="walk_5").click().run()
     assert_clean(at)
     assert at.session_state["view"] == "toy" and at.session_state["tstep"] == 12

@@ -134,6 +134,8 @@ TEXT = {
                    "码本大小须在 2–{max_k}、码字维度须在 1–{max_d} 之间，而不是 {k} 和 {d}"),
     "vqvae.decay": ("the EMA decay lies in (0, 1), not {decay}", "EMA 衰减须在 (0, 1) 之间，而不是 {decay}"),
     "vqvae.beta": ("β, the commitment weight, lies in [0, 10], not {beta}", "承诺损失权重 β 须在 [0, 10] 之间，而不是 {beta}"),
+    "vqvae.dead": ("the dead-code threshold lies in (0, {start}), below the starting count, not {threshold}",
+                   "死码阈值须在 (0, {start}) 之间、低于初始计数，而不是 {threshold}"),
     "vqvae.steps": ("a run trains 1–{max} steps, not {steps}", "一次训练的步数须在 1–{max} 之间，而不是 {steps}"),
     "vqvae.toy": ("the toy takes 10–{max_n} points, 2–{max_k} codes, 1–{max_t} steps and a rule among kmeans, ema, "
                   "ema_restart; not {n}, {k}, {t}, {rule}",

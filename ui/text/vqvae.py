@@ -6,14 +6,32 @@ TEXT = {
         "A VQ-VAE is an autoencoder (not really a variational one) whose code is discrete: every encoder output z_e "
         "is replaced by its nearest vector in a codebook, so an 8×8 digit becomes a small grid of code indices. The "
         "argmin has no gradient; the straight-through estimator copies the decoder's gradient past it, so the whole "
-        "model still trains by gradient descent. The catch is the codebook: codes that no encoder output picks never "
-        "move, and a codebook can collapse to a handful of codes. Everything below was trained on scikit-learn's "
-        "1,797 real handwritten digits.",
+        "model still trains by gradient descent. The catch is the codebook: codes that no encoder output picks get no "
+        "update towards the data, and a codebook can collapse to a handful of codes. The models below were trained "
+        "on {train} of scikit-learn's {total} real handwritten digits; the other {held} are held out: every "
+        "reconstruction, usage count and MSE below is measured on them.",
         "VQ-VAE 是一种自编码器（其实并不是真正的变分自编码器），它的编码是离散的：每个编码器输出 z_e 都被替换为码本中离它最近的向量，"
         "于是一张 8×8 的数字图像变成一小格码字索引。argmin 没有梯度；直通估计器（straight-through）把解码器的梯度原样复制过去，"
-        "所以整个模型仍然可以用梯度下降训练。难点在码本：没有被任何编码器输出选中的码字永远不会移动，码本可能坍缩到寥寥几个码字。"
-        "下面的一切都在 scikit-learn 自带的 1,797 张真实手写数字上训练。"),
-    "device": ("Computed live on: {device}", "实时计算设备：{device}"),
+        "所以整个模型仍然可以用梯度下降训练。难点在码本：没有被任何编码器输出选中的码字得不到朝向数据的更新，码本可能坍缩到寥寥几个码字。"
+        "下面的模型在 scikit-learn 自带的 {total} 张真实手写数字中的 {train} 张上训练；其余 {held} 张留出不参与训练："
+        "下面所有的重建、码字使用统计和 MSE 都在这些留出数字上测得。"),
+    "source.shipped": ("Model: the shipped checkpoint {file}, trained by python -m engine.vqvae.train ({steps} steps, "
+                       "seed {seed}) and loaded with torch.load(weights_only=True); what is drawn here was computed "
+                       "from it just now on {device}.",
+                       "模型：随附的检查点 {file}，由 python -m engine.vqvae.train 训练（{steps} 步，随机种子 {seed}），"
+                       "并用 torch.load(weights_only=True) 加载；这里画出的内容是刚才在 {device} 上用它算出的。"),
+    "source.shipped_all": ("Models: the shipped checkpoints {file}, trained by python -m engine.vqvae.train ({steps} "
+                           "steps, seed {seed}) and loaded with torch.load(weights_only=True); the statistics below "
+                           "were computed from them just now on {device}, the training curves are the histories "
+                           "stored in them.",
+                           "模型：随附的检查点 {file}，由 python -m engine.vqvae.train 训练（{steps} 步，随机种子 {seed}），"
+                           "并用 torch.load(weights_only=True) 加载；下面的统计是刚才在 {device} 上用它们算出的，"
+                           "训练曲线是保存在其中的训练记录。"),
+    "source.live": ("Models: trained live on this server with these settings ({steps} steps, seed {seed}); what is "
+                    "drawn here was computed from them just now on {device}.",
+                    "模型：在本服务器上按这些设置实时训练（{steps} 步，随机种子 {seed}）；这里画出的内容是刚才在 {device} "
+                    "上用它们算出的。"),
+    "source.toy": ("Computed live, just now, on {device}.", "刚才在 {device} 上实时计算。"),
     "view": ("View", "视图"),
     "view.recon": ("Reconstructions", "重建"),
     "view.collapse": ("Codebook collapse", "码本坍缩"),
@@ -39,12 +57,17 @@ TEXT = {
     "collapse.intro": (
         "The three rules trained side by side from the same initial weights and batches. Under the paper's codebook "
         "loss only the codes that win an encoder output get a gradient; the others, initialised near the origin "
-        "(uniform in ±1/K), are never chosen and never move. EMA moves the chosen codes to the mean of their "
-        "vectors but leaves unchosen ones where they are; restarting a dead code from a random encoder output "
-        "brings it back into play.",
+        "(uniform in ±1/K), are never chosen and never move. EMA moves the chosen codes towards the mean of their "
+        "vectors; an unchosen code stays put while its decaying count is large, then (Laplace smoothing) shrinks "
+        "towards the origin, to half its length after about {half} unused steps at γ = {decay}. The restart rule: a "
+        "code whose EMA count has fallen below {threshold} (from {start} at the start, that is {after} batches in a "
+        "row without a single pick) is moved to a random encoder output of the batch, with its count back at "
+        "{start}; at step 0 no code is dead.",
         "三种规则从相同的初始权重和批次开始并排训练。在论文的码本损失下，只有赢得了某个编码器输出的码字才会得到梯度；"
-        "其余码字初始化在原点附近（±1/K 内均匀分布），从未被选中，也就从不移动。EMA 把被选中的码字移到分配给它的向量的均值处，"
-        "但未被选中的码字原地不动；把死码重新设为一个随机的编码器输出，就能让它重新参与。"),
+        "其余码字初始化在原点附近（±1/K 内均匀分布），从未被选中，也就从不移动。EMA 把被选中的码字朝分配给它的向量的均值移动；"
+        "未被选中的码字在其衰减的计数还大时原地不动，之后（由于拉普拉斯平滑）向原点收缩，在 γ = {decay} 时约 {half} "
+        "个未使用的步之后缩到一半长度。重启规则：EMA 计数降到 {threshold} 以下的码字（从初始的 {start} 算起，"
+        "即连续 {after} 个批次一次也没被选中）被移到本批次中一个随机的编码器输出处，计数重置为 {start}；第 0 步时没有死码。"),
     "train.steps": ("Steps", "步数"),
     "train.seed": ("Seed", "随机种子"),
     "train.k": ("Codebook size K", "码本大小 K"),
@@ -52,10 +75,11 @@ TEXT = {
     "train.beta": ("β (commitment)", "β（承诺损失权重）"),
     "train.decay": ("EMA decay γ", "EMA 衰减 γ"),
     "train.run": ("Train the three rules", "训练三种规则"),
-    "collapse.shipped": ("Shipped checkpoints: trained by python -m engine.vqvae.train ({steps} steps, seed {seed}) "
-                         "and loaded with torch.load(weights_only=True).",
-                         "随附的检查点：由 python -m engine.vqvae.train 训练（{steps} 步，随机种子 {seed}），"
-                         "并用 torch.load(weights_only=True) 加载。"),
+    "seeds.title": ("The same table over {n} seeds", "同一张表，{n} 个随机种子"),
+    "seeds.caption": ("Mean (lowest–highest) over seeds {seeds}, {steps} steps each, on the held-out digits: shipped "
+                      "in {file}, written by {command} on {date} ({cpu}).",
+                      "随机种子 {seeds} 上的均值（最低–最高），每个 {steps} 步，在留出集数字上统计：随附于 {file}，"
+                      "由 {command} 于 {date} 写出（{cpu}）。"),
     "col.rule": ("rule", "规则"),
     "col.used": ("codes used", "用到的码字"),
     "col.perplexity": ("perplexity", "困惑度"),
@@ -71,12 +95,14 @@ TEXT = {
     "collapse.losses": ("The loss terms of the chosen rule", "所选规则的各项损失"),
     "collapse.csv": ("Download the training histories (CSV)", "下载训练过程数据（CSV）"),
     "st.intro": (
-        "32 held-out digits through the chosen model. Backpropagating the reconstruction loss alone gives the "
-        "gradient at the quantised vectors z_q (what the decoder sends back) and at the encoder outputs z_e (what "
-        "the encoder receives): with z_e + (z_q − z_e).detach() they are the same tensor, bit for bit, and the "
-        "codebook gets nothing from this loss.",
-        "32 个留出集数字经过所选模型。只对重建损失做反向传播，得到量化向量 z_q 处的梯度（解码器传回的）和编码器输出 z_e 处的梯度"
-        "（编码器收到的）：用 z_e + (z_q − z_e).detach() 时，二者逐比特完全相同，而码本从这项损失中什么也得不到。"),
+        "32 held-out digits through the chosen model's own forward pass. Backpropagating its reconstruction loss "
+        "alone gives the gradient at the quantised vectors z_q the decoder read (what the decoder sends back) and at "
+        "the encoder outputs z_e (what the encoder receives): with z_e + (z_q − z_e).detach() they are the same "
+        "tensor, bit for bit, and the codebook gets nothing from this loss. A forward that fed the decoder the "
+        "codebook vectors themselves would leave z_e without a gradient, and this check would say no.",
+        "32 个留出集数字经过所选模型自己的前向传播。只对它的重建损失做反向传播，得到解码器读入的量化向量 z_q 处的梯度"
+        "（解码器传回的）和编码器输出 z_e 处的梯度（编码器收到的）：用 z_e + (z_q − z_e).detach() 时，二者逐比特完全相同，"
+        "而码本从这项损失中什么也得不到。如果前向传播直接把码本向量喂给解码器，z_e 就得不到梯度，这项检查会显示“否”。"),
     "st.identical": ("bitwise identical", "逐比特相同"),
     "yes": ("yes", "是"),
     "no": ("no", "否"),
@@ -127,9 +153,10 @@ TEXT = {
     "walk.1": ("**Sixteen codes draw a digit.** Reconstructions, EMA + restart: each held-out digit is rebuilt from "
                "a 4×4 grid of code indices; click a cell to see what that code alone draws.",
                "**16 个码字画出一个数字。** 重建视图，EMA + 重启：每个留出集数字都由 4×4 的码字索引网格重建；点击某个格子，看看这个码字单独画出什么。"),
-    "walk.2": ("**Collapse.** Codebook collapse: the paper's codebook loss ends on 1 of 64 codes, EMA on 43, EMA with "
-               "restarts on all 64; compare the held-out MSE.",
-               "**坍缩。** 码本坍缩视图：论文的码本损失最后只用 1/64 个码字，EMA 用 43 个，EMA 加重启用满 64 个；比较留出集 MSE。"),
+    "walk.2": ("**Collapse.** Codebook collapse: on the held-out digits the paper's codebook loss ends on {loss} of {k} "
+               "codes, EMA on {ema}, EMA with restarts on {ema_restart}; compare the held-out MSE.",
+               "**坍缩。** 码本坍缩视图：在留出集数字上，论文的码本损失最后用了 {k} 个码字中的 {loss} 个，EMA 用 {ema} 个，"
+               "EMA 加重启用 {ema_restart} 个；比较留出集 MSE。"),
     "walk.3": ("**What a collapsed codebook draws.** Reconstructions with the codebook-loss rule: every digit becomes "
                "the same blur.",
                "**坍缩的码本画出什么。** 用码本损失规则重建：每个数字都变成同一团模糊。"),
@@ -144,9 +171,10 @@ TEXT = {
     "walk.7": ("**The bits.** 96 bits of code indices against 262 bits of pixels, and fewer still at the usage's "
                "entropy.",
                "**比特。** 码字索引 96 比特，像素 262 比特；按使用熵编码还能更少。"),
-    "walk.8": ("**Collapse depends on the seed.** Seed 1 (train live, about a minute): the codebook-loss rule "
-               "collapses early, then recovers part of its codebook.",
-               "**坍缩取决于随机种子。** 随机种子 1（实时训练，约一分钟）：码本损失规则先是早早坍缩，随后恢复了一部分码本。"),
+    "walk.8": ("**Collapse depends on the seed.** Seed 1 (a live training, {eta} here): over the shipped seeds {seeds} "
+               "the codebook-loss rule ends on {lo} to {hi} of {k} codes; watch its codes-used curve.",
+               "**坍缩取决于随机种子。** 随机种子 1（实时训练，此处约需 {eta}）：在随附的随机种子 {seeds} 上，"
+               "码本损失规则最后用了 {k} 个码字中的 {lo} 到 {hi} 个；留意它的“用到的码字”曲线。"),
     "plot.original": ("original", "原图"),
     "plot.reconstruction": ("reconstruction", "重建"),
     "plot.code": ("code", "码字"),

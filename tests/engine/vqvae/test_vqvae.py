@@ -7,14 +7,35 @@ import math
 
 import pytest
 import torch
+import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.vqvae import VQVAE, codebook_stats, load_digits, quantize, straight_through_check, train
 from engine.vqvae.ledger import bits_ledger
-from engine.vqvae.model import UPDATES, VQError, ema_codebook
+from engine.vqvae.model import (
+    DEAD_THRESHOLD,
+    START_COUNT,
+    UPDATES,
+    Forward,
+    VQError,
+    ema_codebook,
+    restart_after,
+    unpicked_half_life,
+)
 from engine.vqvae.toy import ToyError, toy_run
-from engine.vqvae.train import SHIPPED, load, load_shipped, new_model, perplexity, save
+from engine.vqvae.train import (
+    SEEDS,
+    SHIPPED,
+    load,
+    load_seed_table,
+    load_shipped,
+    new_model,
+    perplexity,
+    save,
+    seed_table_settings,
+    spread,
+)
 
 
 def test_digits_are_the_real_set_with_a_fixed_split() -> None:
@@ -44,10 +65,46 @@ def test_straight_through_identities_hold_exactly(update: str) -> None:
     m = new_model(update, seed=3)
     x = load_digits().train[:32]
     st_ = straight_through_check(m, x)
-    assert st_.identical and torch.equal(st_.grad_z_e, st_.grad_z_q)
+    assert st_.identical and st_.holds and torch.equal(st_.grad_z_e, st_.grad_z_q)
     assert float(st_.grad_z_e.abs().max()) > 0
     assert torch.count_nonzero(st_.codebook_grad_from_reconstruction) == 0
     assert st_.commitment_grad_encoder > 0 and st_.commitment_grad_decoder == 0 and st_.commitment_grad_codebook == 0
+    # the gradients are the model's own: the same as backpropagating its forward's reconstruction loss by hand
+    out = m(x)
+    assert torch.equal(torch.autograd.grad(out.reconstruction, out.z_e)[0], st_.grad_z_e)
+    assert torch.equal(st_.indices, out.indices)
+    assert m.codebook.requires_grad == (update == "loss")  # an EMA codebook is a buffer again after the check
+
+
+class NoStraightThrough(VQVAE):
+    """A broken VQ-VAE: its decoder reads the codebook vectors themselves, so nothing flows back to the encoder
+    from the reconstruction (the bug the straight-through estimator exists to avoid)."""
+
+    def __init__(self, detach: bool = False, **kw) -> None:
+        super().__init__(**kw)
+        self.detach = detach
+
+    def forward(self, x: torch.Tensor) -> Forward:
+        z_e = self.encode(x)
+        q = quantize(z_e.detach(), self.codebook.detach())
+        z_q = self.codebook[q.indices]
+        z_in = z_q.detach() if self.detach else z_q  # the decoder's input: no path back to the encoder
+        recon = self.decode_rows(z_in, x.shape[0])
+        codebook = F.mse_loss(z_q, z_e.detach()) if self.update == "loss" else z_e.new_zeros(())
+        return Forward(recon, z_e, z_q.detach(), z_in, q.indices.reshape(x.shape[0], *self.grid),
+                       F.mse_loss(recon, x), codebook, self.beta * F.mse_loss(z_e, z_q.detach()))
+
+
+@pytest.mark.parametrize("update", UPDATES)
+@pytest.mark.parametrize("detach", [False, True])
+def test_a_forward_without_the_straight_through_path_is_reported_broken(update: str, detach: bool) -> None:
+    torch.manual_seed(3)
+    m = NoStraightThrough(detach=detach, update=update)
+    st_ = straight_through_check(m, load_digits().train[:32])
+    assert not st_.identical and not st_.holds
+    assert float(st_.grad_z_e.abs().max()) == 0  # the encoder receives nothing from the reconstruction
+    if update == "loss" and not detach:
+        assert torch.count_nonzero(st_.codebook_grad_from_reconstruction) > 0  # the codebook gets it instead
 
 
 def test_ema_update_is_the_papers_formula_with_laplace_smoothing() -> None:
@@ -61,6 +118,49 @@ def test_ema_update_is_the_papers_formula_with_laplace_smoothing() -> None:
     assert torch.allclose(count, want_n) and torch.allclose(total, want_m)
     assert torch.allclose(new, want_m / smooth[:, None])
     assert torch.allclose(new[1], torch.tensor([0.0, 1.0]), atol=1e-4)  # an unchosen code stays where it was
+
+
+def test_an_unpicked_ema_code_stays_then_shrinks_towards_the_origin() -> None:
+    """With Laplace smoothing a code nobody picks keeps its place only while its decayed count is well above ε."""
+    k, gamma, eps = 4, 0.99, 1e-5
+    count, total = torch.ones(k, dtype=torch.float64), torch.randn(k, 3, dtype=torch.float64)
+    start = total[1].clone()
+    batch_counts = torch.tensor([10.0, 0.0, 5.0, 5.0], dtype=torch.float64)  # code 1 is never picked
+    batch_sums = torch.randn(k, 3, dtype=torch.float64) * batch_counts[:, None]
+    length = {}
+    for t in range(1, 1501):
+        new = ema_codebook(count, total, batch_counts, batch_sums, gamma, eps)
+        assert torch.allclose(new[1] / new[1].norm(), start / start.norm())  # it only ever moves along its line
+        length[t] = float(new[1].norm() / start.norm())
+    # the closed form: e_1 = γ^t·m / Ñ with Ñ = (γ^t + ε)·ΣN / (ΣN + Kε)
+    for t in (100, 1000, unpicked_half_life(gamma, eps), 1500):
+        assert length[t] == pytest.approx(gamma**t / (gamma**t + eps), rel=2e-3), t
+    assert length[100] > 0.9999 and 0.80 < length[1000] < 0.82  # the docstring's 81 % after 1,000 unused steps
+    assert length[unpicked_half_life(gamma, eps)] == pytest.approx(0.5, abs=0.01) and length[1500] < 0.03
+    assert unpicked_half_life(gamma, eps) == 1146
+
+
+@pytest.mark.parametrize(("decay", "threshold"), [(0.99, 0.5), (0.9, 0.5), (0.999, 0.5), (0.99, 0.1), (0.95, 0.9)])
+def test_restart_after_counts_the_unpicked_batches(decay: float, threshold: float) -> None:
+    count, t = START_COUNT, 0
+    while count >= threshold:  # brute force: decay a count until it is below the threshold
+        count *= decay
+        t += 1
+    assert restart_after(decay, threshold) == t
+
+
+def test_no_code_restarts_at_step_zero_and_an_unpicked_code_restarts_on_schedule() -> None:
+    torch.manual_seed(0)
+    m = VQVAE(update="ema_restart")
+    x = load_digits().train[:128]
+    with torch.no_grad():
+        out = m(x)
+    assert m.ema_step(out.z_e, out.indices) == 0  # the threshold lies below every code's starting count
+    m = VQVAE(codebook_size=8, code_dim=2, update="ema_restart")
+    z, picked = torch.randn(16, 2), torch.zeros(16, dtype=torch.long)  # only code 0 is ever picked
+    restarts = [m.ema_step(z, picked) for _ in range(restart_after(m.ema_decay, DEAD_THRESHOLD))]
+    assert restarts[:-1] == [0] * (len(restarts) - 1) and restarts[-1] == 7
+    assert torch.equal(m.ema_count[1:], torch.full((7,), START_COUNT))  # back at the start: as long again
 
 
 def test_dead_codes_restart_from_encoder_outputs() -> None:
@@ -87,7 +187,7 @@ def test_perplexity_lies_between_one_and_the_codes_used(codes: list[int]) -> Non
 def test_bad_settings_are_coded_errors() -> None:
     for kw, code in [({"update": "kmeans"}, "vqvae.update"), ({"grid": (3, 3)}, "vqvae.grid"),
                      ({"codebook_size": 1}, "vqvae.size"), ({"ema_decay": 1.0}, "vqvae.decay"),
-                     ({"beta": -1}, "vqvae.beta")]:
+                     ({"beta": -1}, "vqvae.beta"), ({"dead_threshold": START_COUNT}, "vqvae.dead")]:
         with pytest.raises(VQError) as e:
             VQVAE(**kw)
         assert e.value.code == code
@@ -104,6 +204,29 @@ def test_shipped_checkpoints_load_safely_and_reproduce_the_collapse_study() -> N
     for m, h in runs.values():
         assert m.config()["grid"] == list(SHIPPED.grid) and len(h.reconstruction) == SHIPPED.steps
         assert h.batch_tokens == 128 * 16 and max(h.perplexity) <= min(m.codebook_size, h.batch_tokens)
+
+
+def test_the_shipped_seed_table_matches_todays_settings_and_the_checkpoints() -> None:
+    table = load_seed_table()
+    assert table is not None and table["settings"] == seed_table_settings() and table["seeds"] == list(SEEDS)
+    assert table["command"].startswith("python -m engine.vqvae.train")
+    rows = table["rows"]
+    assert sorted((r["rule"], r["seed"]) for r in rows) == sorted((u, s) for u in UPDATES for s in SEEDS)
+    x = load_digits()
+    for u, (m, _) in load_shipped().items():  # seed 0's row is what its shipped checkpoint measures now
+        row = next(r for r in rows if r["rule"] == u and r["seed"] == SHIPPED.seed)
+        st_ = codebook_stats(m, x)
+        assert row["codes_used"] == st_.codes_used and row["mse"] == pytest.approx(st_.mse, rel=1e-5)
+        assert row["perplexity"] == pytest.approx(st_.perplexity, rel=1e-5)
+    sp = spread(rows)
+    for u in UPDATES:
+        used = [r["codes_used"] for r in rows if r["rule"] == u]
+        assert (sp[u]["codes_used"].lo, sp[u]["codes_used"].hi) == (min(used), max(used))
+        assert sp[u]["codes_used"].mean == pytest.approx(sum(used) / len(used))
+    for s_ in SEEDS:  # on every seed, restarts keep (nearly) every code alive, and more than either other rule
+        used = {r["rule"]: r["codes_used"] for r in rows if r["seed"] == s_}
+        assert used["ema_restart"] >= 0.95 * SHIPPED.codebook_size
+        assert used["ema_restart"] > max(used["loss"], used["ema"])
 
 
 def test_a_checkpoint_round_trips(tmp_path) -> None:
