@@ -9,7 +9,8 @@ import pytest
 from engine.specdec import Models, generate
 from engine.specdec import plots as P
 from engine.specdec.generate import expected_tokens_per_call
-from engine.specdec.stats import acceptance_by_position, gamma_sweep, speedup_theory, summary
+from engine.specdec.stats import Timed, acceptance_by_position, gamma_sweep, speedup_theory, summary, timed_runs
+from engine.timing import Timing
 
 
 @pytest.mark.parametrize(("alpha", "gamma"), [(0.0, 3), (0.3, 1), (0.7, 4), (0.9, 8), (1.0, 5)])
@@ -30,6 +31,49 @@ def test_speedup_theory_limits() -> None:
     assert speedup_theory(0.0, 4, 0.1) == pytest.approx(1 / 1.4)  # nothing accepted: the drafts are pure cost
 
 
+def test_speedup_theory_charges_the_verify_pass() -> None:
+    """The verify pass over γ + 1 tokens costs v one-token passes: the expected tokens per pass are spread over
+    γ draft passes and that one pass; v = 1 (the default) is Leviathan et al.'s."""
+    e = 1 + 0.8 + 0.8 ** 2 + 0.8 ** 3 + 0.8 ** 4
+    assert speedup_theory(0.8, 4, 0.1, 1.5) == pytest.approx(e / (4 * 0.1 + 1.5))
+    assert speedup_theory(0.8, 4, 0.1) == pytest.approx(e / 1.4)
+
+
+def test_summary_measures_the_verify_cost_from_the_traces(tiny: Models) -> None:
+    g = generate(tiny, "def ", "speculative", 60, temperature=1.0, gamma=3, seed=2)
+    base = generate(tiny, "def ", "autoregressive", 60, temperature=1.0, seed=2)
+    s = summary(g, base)
+    verify = [t.target_ms for t in g.trace if t.drafted]
+    one = [t.target_ms for t in base.trace[1:]]  # past the prompt's pass: one token each
+    assert s["verify_cost"] == pytest.approx((sum(verify) / len(verify)) / (sum(one) / len(one)))
+    assert s["speedup_theory"] == pytest.approx(speedup_theory(s["acceptance_rate"], 3, s["draft_cost"],
+                                                               s["verify_cost"]))
+    assert s["speedup_theory_one_pass"] == pytest.approx(speedup_theory(s["acceptance_rate"], 3, s["draft_cost"]))
+    assert s["expected_tokens_per_verify"] == pytest.approx(expected_tokens_per_call(s["acceptance_rate"], 3))
+
+
+def _timed(seconds: tuple[float, ...], paired: bool = True) -> Timed:
+    return Timed(None, Timing.of(list(seconds)), seconds if paired else ())
+
+
+def test_speedup_pairs_the_rounds() -> None:
+    """A burst of load in round 2 slows both runs of that round: paired, every round says 2×; taking one side's
+    fastest against the other's slowest (unpaired) would claim anything from 0.67× to 6×."""
+    base, fast = _timed((1.0, 3.0, 1.0)), _timed((0.5, 1.5, 0.5))
+    assert fast.round_ratios(base) == [2.0, 2.0, 2.0]
+    assert fast.speedup(base)[:3] == (2.0, 2.0, 2.0)
+    lo, hi = _timed((1.0, 3.0, 1.0), False).speedup(_timed((0.5, 1.5, 0.5), False))[1:3]  # negative control
+    assert (lo, hi) == (pytest.approx(1 / 6), pytest.approx(1.5))
+
+
+def test_timed_runs_keep_each_rounds_seconds_and_generation(tiny: Models) -> None:
+    t = timed_runs(tiny, "def ", ["autoregressive", "speculative"], 2, max_new_tokens=10, gamma=2)
+    for timed in t.values():
+        assert len(timed.seconds) == len(timed.generations) == 2 and timed.generation is timed.generations[-1]
+        assert timed.timing.lo_s == min(timed.seconds) and timed.timing.hi_s == max(timed.seconds)
+    assert len(t["speculative"].round_ratios(t["autoregressive"])) == 2
+
+
 def test_acceptance_by_position_counts_every_verified_draft(tiny: Models) -> None:
     g = generate(tiny, "def ", "speculative", 60, temperature=1.0, gamma=3, seed=2)
     rows = acceptance_by_position(g)
@@ -46,6 +90,10 @@ def test_gamma_sweep_rows(tiny: Models) -> None:
     rows = gamma_sweep(tiny, "def ", [1, 3], max_new_tokens=30)
     assert [r["gamma"] for r in rows] == [1, 3]
     assert all(1 <= r["tokens_per_verify"] <= r["gamma"] + 1 for r in rows)
+    for r in rows:  # costs are medians over the rounds, and the theory is computed from those medians
+        assert len(r["speedup_rounds"]) == r["rounds"] == 3 and r["verify_cost"] > 0
+        assert r["speedup_theory"] == pytest.approx(speedup_theory(r["acceptance_rate"], r["gamma"], r["draft_cost"],
+                                                                   r["verify_cost"]))
 
 
 def test_acceptance_html_has_one_span_per_token_and_escapes(tiny: Models) -> None:
