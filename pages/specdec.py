@@ -1,5 +1,6 @@
 """Speculative decoding: a draft proposes, the target verifies in one pass, the output keeps its distribution."""
 
+import re
 from dataclasses import dataclass, replace
 
 import pandas as pd
@@ -9,7 +10,7 @@ from engine import recorded
 from engine.specdec import METHODS, generate, load_models
 from engine.specdec import plots as P
 from engine.specdec.exactness import RULES, exactness_check
-from engine.specdec.generate import encode, expected_tokens_per_call
+from engine.specdec.generate import encode
 from engine.specdec.stats import (
     SWEEP_GAMMAS,
     SWEEP_TOKENS,
@@ -41,11 +42,11 @@ PRESETS = {1: {"method": "autoregressive", "temp": 100}, 2: {"method": "speculat
            3: {"method": "speculative", "temp": 0}, 4: {"method": "medusa", "temp": 0},
            5: {"method": "mtp", "temp": 100, "gamma": 2}, 6: {"method": "lookup", "temp": 0}}
 
-# one short line each, so that no formula is cut off on a phone
-FORMULAS = (r"x_i \sim q_i,\quad P(\text{accept } x_i) = \min\!\Big(1, \frac{p_i(x_i)}{q_i(x_i)}\Big)",
-            r"\text{else emit } x \sim \frac{\max(0,\ p_i - q_i)}{\sum_x \max(0,\ p_i - q_i)}",
-            r"\mathbb{E}[\text{tokens per target pass}] = \frac{1-\alpha^{\gamma+1}}{1-\alpha}",
-            r"\text{speedup} = \frac{1-\alpha^{\gamma+1}}{(1-\alpha)(\gamma c + 1)}")
+# one short line each, so that no formula is cut off on a phone; @word is the word f.word in the page's language
+FORMULAS = (r"x_i \sim q_i,\quad P(\text{@accept } x_i) = \min\!\Big(1, \frac{p_i(x_i)}{q_i(x_i)}\Big)",
+            r"\text{@else } x \sim \frac{\max(0,\ p_i - q_i)}{\sum_x \max(0,\ p_i - q_i)}",
+            r"\mathbb{E}[\text{@tokens}] = \frac{1-\alpha^{\gamma+1}}{1-\alpha}",
+            r"\text{@speedup} = \frac{1-\alpha^{\gamma+1}}{(1-\alpha)\,\big(\gamma c + T(\gamma+1)/T(1)\big)}")
 HF_CODE = '''from transformers import AutoModelForCausalLM, AutoTokenizer
 
 tok = AutoTokenizer.from_pretrained("big-model")
@@ -76,7 +77,7 @@ class Settings:
 
 def main() -> None:
     """The page, part by part (see ../shared/DESIGN.md)."""
-    page.what_and_why(T, *FORMULAS)
+    page.what_and_why(T, *(re.sub(r"@(\w+)", lambda w: T(f"f.{w[1]}"), f) for f in FORMULAS))
     models = load()
     s = controls(models)
     if s is None:
@@ -89,7 +90,11 @@ def main() -> None:
     st.markdown(T("hf.intro"))
     st.code(HF_CODE, language="python")
     st.header(T("walk"))
-    walkthrough(T, PRESETS, base={"gamma": 4, "new": 200, "seed": 0, "topk": 0, "topp": 100, "drafter": "draft"},
+    # step 3 quotes the shipped draft's held-out acceptance at temperature 1 and greedy from its training report
+    report = {"alpha": f"{models.report.get('draft_alpha', float('nan')):.0%}",
+              "greedy": f"{models.report.get('draft_greedy', float('nan')):.0%}"}
+    walkthrough(lambda key, **kw: T(key, **(report if key == "walk.3" else {}), **kw), PRESETS,
+                base={"gamma": 4, "new": 200, "seed": 0, "topk": 0, "topp": 100, "drafter": "draft"},
                 forget=("specdec_checked",))
     publish(*(p[0] for p in PARAMS), "prompt")
 
@@ -255,7 +260,7 @@ def measured(models, s: Settings, g, base) -> None:
         st.plotly_chart(P.tokens_per_call_fig(m.get("gamma") or s.gamma, points, PL), width="stretch")
         if points:
             st.caption(T("theory.caption", measured=f"{m['tokens_per_verify']:.2f}",
-                         formula=f"{expected_tokens_per_call(m['acceptance_rate'], m['gamma']):.2f}"))
+                         formula=f"{m['expected_tokens_per_verify']:.2f}"))
         else:
             st.caption(T("theory.not_linear"))
     compare(models, s, base)
@@ -313,9 +318,10 @@ def sweep(models, s: Settings) -> None:
     table = [{T("gamma"): r["gamma"], T("m.alpha"): round(r["acceptance_rate"] or 0, 3),
               T("m.per_call"): round(r["tokens_per_verify"] or 0, 2),
               T("col.formula"): round(r["expected_tokens_per_verify"] or 0, 2),
-              T("col.cost"): round(r.get("draft_cost") or 0, 3),
+              T("col.cost"): round(r.get("draft_cost") or 0, 3), T("col.verify"): round(r.get("verify_cost") or 0, 2),
               T("col.speedup"): f"{r['speedup']:.2f}× ({r['speedup_lo']:.2f}–{r['speedup_hi']:.2f})",
-              T("col.theory"): round(r.get("speedup_theory") or 0, 2)} for r in rows]
+              T("col.theory"): round(r.get("speedup_theory") or 0, 2),
+              T("col.theory_one_pass"): round(r.get("speedup_theory_one_pass") or 0, 2)} for r in rows]
     st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
     page.csv_download(T("sweep.csv"), table, "specdec_gamma_sweep.csv")
 

@@ -17,7 +17,9 @@ LABELS = {  # English defaults; pages pass their translations (keys: "plot.<key>
     "position": "draft position", "rate": "acceptance rate", "verified": "times verified", "alpha": "α",
     "tokens_per_call": "tokens per target pass", "theory": "(1 − α^(γ+1)) / (1 − α), γ = {gamma}",
     "measured": "measured", "gamma": "γ (drafted tokens per step)", "speedup": "speedup over autoregressive",
-    "speedup_theory": "theory at measured α and draft cost", "cell": "first two tokens", "share": "share of samples",
+    "speedup_theory": "theory at measured α, draft and verify cost",
+    "speedup_theory_one_pass": "theory if verifying cost one pass (Leviathan et al.)", "cell": "first two tokens",
+    "share": "share of samples",
     "exact": "exact target probability", "plain": "plain sampling", "speculative": "speculative sampling",
     "root": "root (last token)", "query": "query (tree node)", "key": "key (tree node)", "depth": "depth",
     "accepted": "accepted", "rejected": "rejected", "resampled": "target's token", "bonus": "bonus",
@@ -143,7 +145,8 @@ def tokens_per_call_fig(gamma: int, measured: list[tuple[float, float, str]],
 
 
 def sweep_fig(rows: list[dict], labels: Mapping[str, str] | None = None) -> go.Figure:
-    """Measured speedup over autoregressive for each γ beside the theory at the measured α and draft cost."""
+    """Measured speedup over autoregressive for each γ beside the theory at the measured α, draft and verify cost,
+    and (dotted, where the rows carry it) the theory that prices the verify pass as one pass."""
     g = [r["gamma"] for r in rows]
     fig = go.Figure()
     y = [r.get("speedup") for r in rows]
@@ -154,6 +157,10 @@ def sweep_fig(rows: list[dict], labels: Mapping[str, str] | None = None) -> go.F
                              name=_lab(labels, "measured"), line=dict(color="#2563eb")))
     fig.add_trace(go.Scatter(x=g, y=[r.get("speedup_theory") for r in rows], mode="lines+markers",
                              name=_lab(labels, "speedup_theory"), line=dict(color="#64748b", dash="dash")))
+    if all("speedup_theory_one_pass" in r for r in rows):
+        fig.add_trace(go.Scatter(x=g, y=[r["speedup_theory_one_pass"] for r in rows], mode="lines+markers",
+                                 name=_lab(labels, "speedup_theory_one_pass"),
+                                 line=dict(color="#cbd5e1", dash="dot")))
     fig.add_hline(y=1.0, line=dict(color="#ef4444", width=1))
     fig.update_layout(height=320, margin=dict(l=10, r=10, t=20, b=40), xaxis_title=_lab(labels, "gamma"),
                       yaxis_title=_lab(labels, "speedup"), legend=dict(orientation="h", y=-0.25))

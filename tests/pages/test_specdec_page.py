@@ -60,6 +60,57 @@ def test_default_comparison_and_sweep_are_the_recorded_ones() -> None:
     assert list(table.iloc[:, 0]) == ["Autoregressive", "Speculative (draft model)", "Medusa heads", "MTP modules",
                                       "Prompt lookup"]
     assert table["speedup"].str.contains("×").all() and set(table["clear"]) <= {"yes", "no"}
+    sweep = next(d.value for d in at.dataframe if "verify cost v" in d.value.columns)
+    assert list(sweep.columns[-2:]) == ["theory", "theory, v = 1"]  # both theories, beside the verify cost
+    assert (sweep["theory, v = 1"] > sweep["theory"]).all()  # verifying is not free: the dotted line sits above
+
+
+def _report_percent(key: str) -> str:
+    from engine.specdec import load_models
+
+    return f"{load_models().report[key]:.0%}"
+
+
+def test_formulas_charge_the_verify_pass_and_the_text_says_what_the_issue_asked() -> None:
+    at = go()
+    formulas = [f.value for f in at.latex]
+    assert any(r"\gamma c + T(\gamma+1)/T(1)" in f for f in formulas), formulas
+    text = " ".join(m.value for m in at.markdown)
+    assert "little more" not in text and "shrinks as the batch grows" in text
+    assert "KV caches are cut back to the accepted tokens" in text and "EAGLE-3" in text
+    # walkthrough step 3: acceptance falls under greedy, with the training report's numbers filled in
+    assert "Acceptance α falls below step 2's" in text and "{greedy}" not in text
+    assert f"agrees {_report_percent('draft_greedy')} of the time" in text
+    assert f"Σ min(p, q) = {_report_percent('draft_alpha')}" in text
+
+
+def test_formulas_and_the_new_sentences_in_chinese() -> None:
+    from tests.pages.test_chinese_ui import english_in
+
+    at = go(lang="zh")
+    words = [w for f in at.latex for w in re.findall(r"\\text\{([^}]*)\}", f.value)]
+    assert words and not [w for w in words if english_in(w)], words  # "tokens per target pass" was English
+    text = " ".join(m.value for m in at.markdown)
+    assert "batch 越大，收益越小" in text and "KV 缓存都截回到被接受的 token" in text and "EAGLE-3" in text
+    assert f"一致率为 {_report_percent('draft_greedy')}" in text and "接受率 α 比第 2 步更低" in text
+
+
+def test_the_theory_caption_shows_the_engines_expected_tokens(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page prints the engine's expected tokens per pass; a page that recomputed the formula would not show
+    this deliberately planted value."""
+    from engine.specdec import stats
+
+    real = stats.summary
+
+    def planted(g, baseline=None):
+        s = real(g, baseline)
+        if s.get("expected_tokens_per_verify") is not None:
+            s["expected_tokens_per_verify"] = 9.87
+        return s
+
+    monkeypatch.setattr(stats, "summary", planted)
+    at = go()
+    assert any("the formula at the measured α gives 9.87" in c.value for c in at.caption)
 
 
 @pytest.mark.slow

@@ -4,16 +4,25 @@ TEXT = {
     "title": ("Speculative decoding", "投机解码"),
     "what": (
         "Generating one token means one full pass over a large model's weights, and on a CPU or a GPU at batch "
-        "size 1 that pass is bound by reading those weights, not by arithmetic: checking five tokens costs little "
-        "more than producing one. Speculative decoding lets a cheap drafter guess γ tokens, runs the target once "
-        "over all of them, keeps the guesses the rule below accepts, and always adds one token of the target's "
-        "own. The rule makes every emitted token follow the target's distribution exactly, so the speed-up is "
-        "free. Everything below is computed live on byte-level models trained on Shakespeare's plays.",
+        "size 1 that pass is bound by reading those weights, not by arithmetic: one pass that checks five tokens "
+        "costs far less than five passes, though more than one (the γ sweep below measures how much more). "
+        "Speculative decoding lets a cheap drafter guess γ tokens, runs the target once over all of them, keeps "
+        "the guesses the rule below accepts, and always adds one token of the target's own. The rule makes every "
+        "emitted token follow the target's distribution exactly, so the speed-up costs no quality. The benefit "
+        "shrinks as the batch grows: a pass over many sequences at once does enough arithmetic per weight read to "
+        "be bound by compute, so verifying γ extra tokens for every sequence is no longer nearly free. Everything "
+        "below is computed live on byte-level models trained on Shakespeare's plays.",
         "生成一个 token 就要把大模型的权重完整读一遍；在 CPU 上或 batch 为 1 的 GPU 上，这一遍的瓶颈是读权重而不是计算："
-        "检查五个 token 的代价只比生成一个多一点。投机解码让一个廉价的草稿器先猜 γ 个 token，目标模型一次前向检查全部猜测，"
-        "按下面的规则保留被接受的部分，并总是再加上一个目标模型自己的 token。这条规则保证每个输出 token 都严格服从目标模型的"
-        "分布，所以加速是“免费”的。下面的一切都由在莎士比亚剧本上训练的字节级模型实时计算。",
+        "一次检查五个 token 的前向远比五次前向便宜，但也比一次贵（下面的 γ 扫描实测了贵多少）。投机解码让一个廉价的草稿器"
+        "先猜 γ 个 token，目标模型一次前向检查全部猜测，按下面的规则保留被接受的部分，并总是再加上一个目标模型自己的 token。"
+        "这条规则保证每个输出 token 都严格服从目标模型的分布，所以加速不损失任何质量。batch 越大，收益越小：一次前向同时处理"
+        "很多条序列时，每读一次权重要做的计算足够多，瓶颈变成计算，为每条序列多验证 γ 个 token 就不再几乎免费。"
+        "下面的一切都由在莎士比亚剧本上训练的字节级模型实时计算。",
     ),
+    "f.accept": ("accept", "接受"),
+    "f.else": ("else emit", "否则输出"),
+    "f.tokens": ("tokens per target pass", "每次目标前向的 token 数"),
+    "f.speedup": ("speedup", "加速比"),
     "no_models": ("The trained models could not be loaded ({error}). They ship in engine/specdec/weights/; "
                   "`python -m engine.specdec.train` (see the README) reproduces them.",
                   "无法加载训练好的模型（{error}）。它们随代码放在 engine/specdec/weights/ 中；"
@@ -111,15 +120,23 @@ TEXT = {
     "col.text": ("text", "文本"),
     "sweep": ("γ sweep", "γ 扫描"),
     "sweep.intro": ("Longer drafts pay off only while the drafter is cheap and right: speculative sampling at "
-                    "γ = 1 … 8 beside the autoregressive run, with the theory (1 − α^(γ+1)) / ((1 − α)(γc + 1)) at "
-                    "each γ's measured α and measured draft cost c (one draft pass over one target pass).",
+                    "γ = 1 … 8 beside the autoregressive run, with the theory (1 − α^(γ+1)) / ((1 − α)(γc + v)) at "
+                    "each γ's measured α, draft cost c (one draft pass over one target pass) and verify cost "
+                    "v = T(γ+1)/T(1) (the target's pass over γ + 1 tokens over its one-token pass); c and v are "
+                    "medians over the rounds. Leviathan et al.'s theory takes v = 1 (dotted): verifying is not free, "
+                    "so it sits above.",
                     "只有草稿器又便宜又准，更长的草拟才划算：γ = 1 … 8 的投机采样与自回归对比，并给出理论值 "
-                    "(1 − α^(γ+1)) / ((1 − α)(γc + 1))，其中 α 和草拟代价 c（一次草拟前向与一次目标前向之比）都是实测的。"),
+                    "(1 − α^(γ+1)) / ((1 − α)(γc + v))，其中 α、草拟代价 c（一次草拟前向与一次目标前向之比）和验证代价 "
+                    "v = T(γ+1)/T(1)（目标模型对 γ + 1 个 token 的一次前向与单 token 前向之比）都是实测的，c 和 v 取各轮的中位数。"
+                    "Leviathan 等人的理论取 v = 1（点线）：验证并不免费，所以它偏高。"),
     "sweep.run": ("Measure the sweep live", "实时测量扫描"),
-    "compare.caption": ("Speed is the median of {rounds} interleaved rounds per method, with the fastest and slowest "
-                        "round's ratio in brackets; 'clear' means every round of one beat every round of the other. "
-                        "Target passes and tokens per pass do not depend on machine load.",
-                        "速度是每种方法 {rounds} 轮交错运行的中位数，括号内是最快与最慢轮次对应的比值范围；"
+    "compare.caption": ("Speed is the median of {rounds} interleaved rounds per method. The speedup is the median of "
+                        "the rounds' own ratios (the autoregressive run's time over the method's in the same round, "
+                        "so a burst of load slows both sides of a ratio), with the lowest and highest in brackets; "
+                        "'clear' means every round of one beat every round of the other. Target passes and tokens "
+                        "per pass do not depend on machine load.",
+                        "速度是每种方法 {rounds} 轮交错运行的中位数。加速比是各轮自身比值（同一轮中自回归的用时除以该方法的用时，"
+                        "负载突增会同时拖慢比值的两边）的中位数，括号内是最低与最高值；"
                         "“明确”表示一方的每一轮都快于另一方的每一轮。目标模型前向次数和每次前向的 token 数不受机器负载影响。"),
     "col.clear": ("clear", "明确"),
     "yes": ("yes", "是"),
@@ -133,6 +150,8 @@ TEXT = {
     "col.formula": ("formula", "公式"),
     "col.cost": ("draft cost c", "草拟代价 c"),
     "col.theory": ("theory", "理论"),
+    "col.verify": ("verify cost v", "验证代价 v"),
+    "col.theory_one_pass": ("theory, v = 1", "理论（v = 1）"),
     "exact": ("Exactness check: is the output really the target's?", "精确性检验：输出真的服从目标分布吗？"),
     "exact.intro": ("Draw the first two tokens after the prompt many times by plain sampling from the target and by "
                     "speculative sampling, and compare both with the target's exact two-token table (one batched "
@@ -166,18 +185,31 @@ TEXT = {
                "number of passes.", "**基线。** 温度 1 下自回归：每个 token 一次目标前向；记下 token/秒和前向次数。"),
     "walk.2": ("**Draft and verify.** Speculative with γ = 4: green bytes were drafted and accepted, struck-through "
                "red ones rejected and replaced by the amber token the target drew from max(0, p − q); blue is the "
-               "bonus token when all four pass. Fewer passes, more tokens/s.",
+               "bonus token when all four pass. Fewer passes, more tokens/s. A rejected draft is rolled back: "
+               "before the next step the target's and the draft's KV caches are cut back to the accepted tokens.",
                "**草拟并验证。** γ = 4 的投机采样：绿色字节是被接受的草拟，划线的红色被拒绝，并由目标模型从 "
-               "max(0, p − q) 中抽出的琥珀色 token 代替；四个都通过时，蓝色是奖励 token。前向次数更少，速度更快。"),
-    "walk.3": ("**Greedy is identical.** Temperature 0: the output equals plain greedy decoding byte for byte, "
-               "and acceptance rises because only the argmax has to match.",
-               "**贪心完全一致。** 温度 0：输出与普通贪心解码逐字节相同；接受率更高，因为只需 argmax 一致。"),
+               "max(0, p − q) 中抽出的琥珀色 token 代替；四个都通过时，蓝色是奖励 token。前向次数更少，速度更快。"
+               "被拒绝的草拟会被回滚：进入下一步之前，目标模型和草稿模型的 KV 缓存都截回到被接受的 token。"),
+    "walk.3": ("**Greedy is identical.** Temperature 0: the output equals plain greedy decoding byte for byte. "
+               "Acceptance α falls below step 2's: a draft now passes only when its argmax is the target's, so "
+               "every near-tie it calls wrong is rejected, while at temperature 1 it passes with probability "
+               "min(1, p/q) and overlapping distributions mostly pass (on held-out text the draft's argmax agrees "
+               "{greedy} of the time, against Σ min(p, q) = {alpha}). Prompt lookup (step 6) goes the other way.",
+               "**贪心完全一致。** 温度 0：输出与普通贪心解码逐字节相同。接受率 α 比第 2 步更低：草拟只有在 argmax "
+               "与目标模型相同时才通过，凡是接近平局又猜错的都被拒绝；而温度 1 时它以 min(1, p/q) 的概率通过，"
+               "分布重叠得多就大多能通过（留出文本上草稿的 argmax 一致率为 {greedy}，而 Σ min(p, q) = {alpha}）。"
+               "提示词查找（第 6 步）则相反。"),
     "walk.4": ("**Medusa.** No draft model: heads on the target guess several positions at once, and one pass checks "
                "a whole tree. Step through the trees and their attention masks.",
                "**Medusa。** 没有草稿模型：目标模型上的多个头同时猜后面几个位置，一次前向检查整棵树。逐步查看候选树和注意力掩码。"),
     "walk.5": ("**MTP.** DeepSeek-V3's sequential modules draft two tokens from the target's own hidden state; the "
-               "exact rule keeps sampling correct.",
-               "**MTP。** DeepSeek-V3 的顺序模块利用目标模型自身的隐状态草拟两个 token；精确规则保证采样仍然正确。"),
+               "exact rule keeps sampling correct. Drafting from the target's features is also EAGLE's idea (a "
+               "small head fed the target's last hidden states), the drafter production engines ship and "
+               "recommend most: vLLM, SGLang and TensorRT-LLM all serve EAGLE-3, and SGLang recommends it for the "
+               "best speed.",
+               "**MTP。** DeepSeek-V3 的顺序模块利用目标模型自身的隐状态草拟两个 token；精确规则保证采样仍然正确。"
+               "用目标模型的特征来草拟也正是 EAGLE 的思路（一个读取目标模型最后隐状态的小头），它是生产推理引擎最常提供、"
+               "最常推荐的草拟方式：vLLM、SGLang 和 TensorRT-LLM 都支持 EAGLE-3，SGLang 推荐用它获得最快速度。"),
     "walk.6": ("**Prompt lookup.** Drafts copied from earlier text cost nothing; they help when the output repeats "
                "the context, as greedy Shakespeare soon does.",
                "**提示词查找。** 从前文复制的草拟几乎零成本；当输出重复上下文时（贪心生成的莎士比亚很快就会如此）最有效。"),
@@ -190,7 +222,9 @@ TEXT = {
     "plot.measured": ("measured", "实测"),
     "plot.gamma": ("γ (drafted tokens per step)", "γ（每步草拟 token 数）"),
     "plot.speedup": ("speedup over autoregressive", "相对自回归的加速比"),
-    "plot.speedup_theory": ("theory at measured α and draft cost", "按实测 α 与草拟代价的理论值"),
+    "plot.speedup_theory": ("theory at measured α, draft and verify cost", "按实测 α、草拟代价与验证代价的理论值"),
+    "plot.speedup_theory_one_pass": ("theory if verifying cost one pass (Leviathan et al.)",
+                                     "假设验证只花一次前向的理论值（Leviathan 等人）"),
     "plot.cell": ("first two tokens", "前两个 token"),
     "plot.share": ("share of samples", "样本占比"),
     "plot.exact": ("exact target probability", "目标模型精确概率"),

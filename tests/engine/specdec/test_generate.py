@@ -178,3 +178,25 @@ def test_every_method_is_a_drafter_with_one_shape(models: Models) -> None:
 def test_sampling_settings_torch_would_choke_on_are_refused_at_the_api(tiny: Models, kw: dict, match: str) -> None:
     with pytest.raises(ValueError, match=match):
         generate(tiny, "a", "speculative", 4, **kw)
+
+
+def test_rejected_drafts_are_rolled_back_from_both_kv_caches(tiny: Models, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page says a rejected draft is rolled back: after each step the target's cache holds exactly the kept
+    tokens (every drafted position past the first rejection is cut) and the draft's cache no more than those."""
+    from engine.specdec import drafters
+
+    cut: list[int] = []
+    original = drafters.DraftModel.commit
+
+    def commit(self, seq: list[int], verdict) -> None:
+        before = self.ctx.cache.length  # the verify pass cached every uncached token and every draft
+        original(self, seq, verdict)
+        accepted = verdict.step.fates.count("accepted")
+        assert before == len(seq) + len(verdict.step.drafted)
+        assert self.ctx.cache.length == len(seq) + accepted and self.cache.length <= len(seq) + accepted
+        cut.append(before - self.ctx.cache.length)
+
+    monkeypatch.setattr(drafters.DraftModel, "commit", commit)
+    g = generate(tiny, "def ", "speculative", 60, temperature=1.0, gamma=4, seed=2)
+    rejected = [s for s in g.trace if "rejected" in s.fates]
+    assert rejected and sum(c > 0 for c in cut) == len(rejected)  # exactly the steps that rejected were cut back
