@@ -8,11 +8,13 @@ import pandas as pd
 import streamlit as st
 
 from engine import recorded
+from engine.device import pick_device
 from engine.numerics import FORMATS, decode_encoding, encode
 from engine.numerics import plots as P
 from engine.numerics.gradients import GradientCapture, loss_fractions, lost_update_fraction
 from engine.numerics.parse import ParseError, parse_input
 from engine.numerics.rounding import rounding_decision
+from engine.numerics.summary import autocast_placement, scaling_effect
 from engine.numerics.training import (
     MODES,
     OPTIMIZERS,
@@ -24,6 +26,7 @@ from engine.numerics.training import (
 )
 from ui import jobs, page
 from ui import numerics_blocks as below_fp8
+from ui.cache import shared_result
 from ui.chrome import device_label, ensure_navigation
 from ui.i18n import plot_labels, say, translator
 from ui.state import bind_all, choice, int_in, items_of, number_in, publish, walkthrough
@@ -55,17 +58,21 @@ PRESETS = {  # walkthrough step -> widget state it sets
     13: {"view": "blocks", "tlayer": "blocks.0.fc", "tkind": "gradient", "scheme": "mxfp8", "bsize": 0},
     14: {"view": "outlier", "tlayer": "blocks.0.fc", "tkind": "activation", "factor": 1000, "oscheme": "fp4_tensor"},
     15: {"view": "lowbit", "recipes": list(below_fp8.RECIPES), "lsteps": below_fp8.LOWBIT.steps,
-         "llr": below_fp8.LOWBIT.lr},
+         "llr": below_fp8.LOWBIT.lr, "lseeds": below_fp8.LOWBIT.seeds},
 }
 
-FORMULAS = (r"x = (-1)^{s}\cdot 2^{\,e-\text{bias}}\cdot\Bigl(1+\frac{m}{2^{M}}\Bigr)",
-            r"\text{loss scaling: } \nabla(sL) = s\,\nabla L",
-            r"\text{MX: } s_b = 2^{\lfloor \log_2 \max_b |x| \rfloor - e_{\max}}")  # one line each (a phone)
+
+def formulas() -> tuple[str, ...]:
+    """The key formulas, one line each (a phone), their words in the visitor's language."""
+    bias, scaling = T("formula.bias"), T("formula.loss_scaling")
+    return (r"x = (-1)^{s}\cdot 2^{\,e-\text{" + bias + r"}}\cdot\Bigl(1+\frac{m}{2^{M}}\Bigr)",
+            r"\text{" + scaling + r": } \nabla(sL) = s\,\nabla L",
+            r"\text{MX: } s_b = 2^{\lfloor \log_2 \max_b |x| \rfloor - e_{\max}}")
 
 
 def main() -> None:
     """The page, part by part (see ../shared/DESIGN.md)."""
-    page.what_and_why(T, *FORMULAS)
+    page.what_and_why(T, *formulas())
     st.caption(T("device", device=device_label()))
     match controls():
         case "formats":
@@ -86,8 +93,15 @@ def main() -> None:
             below_fp8.lowbit()
         case _:
             st.markdown(T("walk.intro"))
-            walkthrough(T, PRESETS, forget=("trained",))
+            walkthrough(walk_text, PRESETS, forget=("trained",))
     publish("view", "rfmts")
+
+
+def walk_text(key: str, **fmt: object) -> str:
+    """The walkthrough's texts; step 15's findings are formatted from the shipped FP8 / FP4 recording."""
+    if key == "walk.15":
+        fmt |= {"findings": below_fp8.recorded_findings()}
+    return T(key, **fmt)
 
 
 def controls() -> str:
@@ -107,7 +121,13 @@ def formats_table() -> None:
     """Every format's widths, bias, limits and precision, computed from its spec."""
     st.caption(T("formats.caption"))
     rows = P.format_table()
-    shown = [{T(f"fcol.{k}"): T(f"note.{r['format']}") if k == "note" else v for k, v in r.items()} for r in rows]
+
+    def cell(r: dict, k: str) -> object:
+        if k == "note":
+            return T(f"note.{r['format']}")
+        return (r[k] or T("ref.bits")) if k == "reference" else r[k]
+
+    shown = [{T(f"fcol.{k}"): cell(r, k) for k in r} for r in rows]
     st.dataframe(pd.DataFrame(shown), hide_index=True, width="stretch")
     page.csv_download(T("formats.csv"), rows, "formats.csv")
 
@@ -179,8 +199,8 @@ def explorer() -> None:
     st.dataframe(pd.DataFrame({
         T("col.format"): [r.format for r in rows], T("col.bits"): [r.bit_string for r in rows],
         T("col.hex"): [r.hex for r in rows], T("col.class"): [T(f"class.{r.cls}") for r in rows],
-        T("col.value"): [r.exact for r in rows], T("col.error"): [f"{r.error:.3e}" for r in rows],
-        T("col.rel"): [f"{r.rel_error:.3e}" for r in rows],
+        T("col.value"): [r.exact for r in rows], T("col.error"): [_error(r, r.error) for r in rows],
+        T("col.rel"): [_error(r, r.rel_error) for r in rows],
     }), hide_index=True, width="stretch")
     st.caption(T("explorer.torch_note"))
     publish("fmt", "x")
@@ -195,8 +215,8 @@ def rounding(x: float, fmt: str, enc) -> None:
     c[0].metric(T("explorer.below"), _g(d.below))
     c[1].metric(T("explorer.above"), _g(d.above))
     c[2].metric(T("explorer.ulp"), _g(d.ulp))
-    c[3].metric(T("explorer.error"), f"{enc.error:.3e}", T("explorer.rel", rel=f"{enc.rel_error:.3%}"),
-                delta_color="off")
+    rel = f"{enc.rel_error:.3%}" if enc.error_kind == "finite" else _error(enc, enc.rel_error)
+    c[3].metric(T("explorer.error"), _error(enc, enc.error), T("explorer.rel", rel=rel), delta_color="off")
     if d.via is not None:
         st.caption(say(d.via))
     st.info(say(d.reason))
@@ -204,6 +224,15 @@ def rounding(x: float, fmt: str, enc) -> None:
 
 def _g(v: float) -> str:
     return f"{v:.10g}"
+
+
+def _error(enc, value: float) -> str:
+    """An error as a number, or why there is none: 65520 in fp16 overflows to inf, an error the engine does not
+    make a NaN of."""
+    kind = enc.error_kind
+    if kind == "finite":
+        return f"{value:.3e}"
+    return T(f"err.{kind}", value=enc.exact if kind == "overflow" else enc.input)
 
 
 def gradients() -> None:
@@ -264,12 +293,14 @@ def training() -> None:
     unit_s = shipped[0].seconds / (len(MODES) * shipped[0].settings["steps"]) if shipped else None
     go = st.button(T("train.run"), type="primary")
     jobs.estimate_caption(unit_s and unit_s * len(MODES) * steps)
-    results = jobs.live_or_recorded(("training", cfg), lambda tick: compare_precisions(
-        MODES, progress=lambda i, _n, loss: tick(i + 1, f"loss {loss:.3f}"), **cfg.kwargs()),
+    here = T("train.this_server", device=device_label())  # where a live run trains (the job has no page to ask)
+    ran = jobs.live_or_recorded(("training", cfg), lambda tick: (compare_precisions(
+        MODES, progress=lambda i, _n, loss: tick(i + 1, f"loss {loss:.3f}"), **cfg.kwargs()), here),
         total=len(MODES) * steps, start_now=go, unit_s=unit_s, rec=rec,
-        from_rows=lambda rows: {m: RunResult.from_dict(d) for m, d in rows[0].items()})
-    if results is None:
+        from_rows=lambda rows: (_runs(rows), rec.machine["cpu"]))
+    if ran is None:
         return
+    results, machine = ran
     st.subheader(T("train.loss"))
     st.plotly_chart(P.loss_curves(results, labels=PL), width="stretch")
     st.subheader(T("train.scale"))
@@ -282,8 +313,25 @@ def training() -> None:
         T("train.col.stuck"): [f"{np.mean(r.stuck_fraction):.3%}" for r in results.values()],
         T("train.col.seconds"): [round(r.seconds, 2) for r in results.values()],
     }), hide_index=True)
+    base = results["fp32"].seconds
+    st.caption(T("train.seconds_note", machine=machine, r16=results["fp16"].seconds / base,
+                 rbf=results["bf16"].seconds / base))
+    effect = scaling_effect(results)
+    gains = [scaling_effect(_runs(r.rows)).gain for r in shipped]
+    if gains:
+        st.caption(T("train.scaling", fp16=effect.fp16, scaled=effect.scaled, gain=effect.gain, fp32=effect.fp32,
+                     zeros16=effect.zeros_fp16, zeros32=effect.zeros_fp32, n=len(gains), best=max(gains)))
     st.caption(T("train.why_adamw"))
+    placement = {m: shared_result(("autocast", m, pick_device().type), lambda m=m: autocast_placement(m))
+                 for m in ("fp16", "bf16")}
+    st.caption(T("train.autocast", parts="; ".join(
+        f"{m}: " + ", ".join(f"{T(f'part.{p}')} {d}" for p, d in parts.items()) for m, parts in placement.items())))
     curves = pd.DataFrame({m: r.losses for m, r in results.items()}).rename_axis("step")
     st.download_button(T("train.csv"), curves.to_csv(), "loss_curves.csv", "text/csv")
+
+def _runs(rows: list) -> dict[str, RunResult]:
+    """A recorded comparison's runs (its first row: the training comparisons have one seed)."""
+    return {m: RunResult.from_dict(d) for m, d in rows[0].items()}
+
 
 main()

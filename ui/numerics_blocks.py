@@ -24,7 +24,8 @@ from engine.numerics.blockstudy import (
 )
 from engine.numerics.gradients import GradientCapture, capture_gradients
 from engine.numerics.lowbit import RECIPES
-from engine.numerics.training import RECORDED_LOWBIT, LowbitSettings, RunResult, compare_recipes, loss_gaps
+from engine.numerics.summary import RecipeSpread, mean_curves, recipe_spreads
+from engine.numerics.training import RECORDED_LOWBIT, LowbitSettings, RunResult, compare_recipes_over_seeds
 from ui import jobs, page
 from ui.cache import shared_result
 from ui.i18n import plot_labels, say, translator
@@ -39,11 +40,13 @@ SIZES = [0, 4, 8, 16, 32, 64, 128, 256]  # 0: the scheme's own block
 FACTORS = [10, 100, 1000, 10_000, 100_000]
 LOWBIT = LowbitSettings()
 LRS = [1e-3, 3e-3, 1e-2, 2e-2]
+SEEDS = [1, 2, 3]
+ABSENT = ("fp8_tensor", "fp8_deepseek", "mxfp4", "nvfp4", "fp4_tensor")  # recipes whose published form does more
 PARAMS = [("tlayer", "blocks.0.fc", choice(LAYERS)), ("tkind", "activation", choice(list(KINDS))),
           ("scheme", "mxfp4", choice(list(SCHEMES))), ("bsize", 0, number_in(SIZES)),
           ("factor", 1000, number_in(FACTORS)), ("oscheme", "fp4_tensor", choice(list(OUTLIER_SCHEMES))),
           ("recipes", list(RECIPES), items_of(list(RECIPES))), ("lsteps", LOWBIT.steps, int_in(20, 400)),
-          ("llr", LOWBIT.lr, number_in(LRS))]
+          ("llr", LOWBIT.lr, number_in(LRS)), ("lseeds", LOWBIT.seeds, number_in(SEEDS))]
 
 
 def _pl() -> dict[str, str]:
@@ -148,35 +151,81 @@ def outlier(cap: GradientCapture) -> None:
     st.caption(T("outlier.caption"))
 
 
+def _per_seed(rows: list) -> list[dict[str, RunResult]]:
+    """A recorded comparison's runs: one row per seed, one run per recipe."""
+    return [{m: RunResult.from_dict(d) for m, d in row.items()} for row in rows]
+
+
+def _recipe(m: str) -> str:
+    return T(f"scheme.{m}") if m != "fp32" else "fp32"
+
+
+def findings(spreads: list[RecipeSpread], seeds: int, steps: int) -> str:
+    """What the comparison shows, worded from its numbers: the order of the mean final losses and, per recipe,
+    whether every seed puts it behind or ahead of fp32 or the seeds disagree (the gap lies within the spread)."""
+    order = ", ".join(f"{r.recipe} {r.mean:.4f}" for r in spreads)
+    if not any(r.gaps is not None for r in spreads):
+        return T("lowbit.findings_no_base", seeds=seeds, steps=steps, order=order)
+    if seeds < 2:
+        return T("lowbit.findings_one", steps=steps, order=order)
+    groups = {v: ", ".join(f"{r.recipe} ({r.gap:+.4f})" for r in spreads if r.verdict == v) or T("lowbit.none")
+              for v in ("behind", "within", "ahead")}
+    return T("lowbit.findings", seeds=seeds, steps=steps, order=order, **groups)
+
+
+def recorded_findings() -> str:
+    """`findings` of the shipped recording (the walkthrough's step), or "none" when none is shipped."""
+    rec = recorded.load("numerics", next(iter(RECORDED_LOWBIT)))
+    if rec is None:
+        return T("lowbit.none")
+    return findings(recipe_spreads(_per_seed(rec.rows)), len(rec.rows), rec.settings["steps"])
+
+
 def lowbit() -> None:
-    """fp32, bf16, per-tensor and tiled FP8, MXFP4 and NVFP4 trained side by side, fake-quantised."""
+    """fp32, bf16, per-tensor and tiled FP8, MXFP4 and NVFP4 trained side by side over seeds, fake-quantised."""
     st.markdown(T("lowbit.intro"))
     chosen = st.multiselect(T("lowbit.recipes"), list(RECIPES), key="recipes") or ["fp32"]
-    c1, c2 = st.columns(2)
+    c1, c2, c3 = st.columns(3)
     steps = c1.slider(T("train.steps"), 20, 400, step=10, key="lsteps")
     lr = c2.select_slider(T("train.lr"), LRS, key="llr")
-    publish("recipes", "lsteps", "llr")
-    cfg = LowbitSettings(steps, float(lr))
+    seeds = c3.select_slider(T("lowbit.seeds"), SEEDS, key="lseeds")
+    publish("recipes", "lsteps", "llr", "lseeds")
+    cfg = LowbitSettings(steps, float(lr), int(seeds))
     recipes = tuple(r for r in RECIPES if r in chosen)
     shipped = recorded.load("numerics", next(iter(RECORDED_LOWBIT)))
     rec = shipped if shipped and shipped.settings == dataclasses.asdict(cfg) and recipes == RECIPES else None
     # the recording's seconds per recipe-step give the pace (quantised recipes cost about the same each)
-    unit_s = shipped.seconds / (len(RECIPES) * shipped.settings["steps"]) if shipped else None
+    unit_s = shipped.seconds / (len(RECIPES) * shipped.settings["steps"] * len(shipped.rows)) if shipped else None
+    total = len(recipes) * steps * cfg.seeds
     go = st.button(T("lowbit.run"), type="primary", key="lowbit_run")
-    jobs.estimate_caption(unit_s and unit_s * len(recipes) * steps)
-    results = jobs.live_or_recorded(("lowbit", cfg, recipes), lambda tick: compare_recipes(
+    jobs.estimate_caption(unit_s and unit_s * total)
+    per_seed = jobs.live_or_recorded(("lowbit", cfg, recipes), lambda tick: compare_recipes_over_seeds(
         recipes, progress=lambda i, _n, loss: tick(i + 1, f"loss {loss:.3f}"), **cfg.kwargs()),
-        total=len(recipes) * steps, start_now=go, unit_s=unit_s, rec=rec,
-        from_rows=lambda rows: {m: RunResult.from_dict(d) for m, d in rows[0].items()})
-    if results is None:
+        total=total, start_now=go, unit_s=unit_s, rec=rec, from_rows=_per_seed)
+    if per_seed is None:
         return
-    st.plotly_chart(P.loss_curves(results, labels=_pl()), width="stretch")
-    gaps = loss_gaps(results)
+    st.plotly_chart(P.loss_curves(mean_curves(per_seed), labels=_pl()), width="stretch")
+    st.caption(T("lowbit.curves", seeds=len(per_seed)))
+    spreads = recipe_spreads(per_seed)
+
+    def span(values: list[float] | None) -> str:
+        return "—" if values is None else f"{min(values):.4f} – {max(values):.4f}"
+
     st.dataframe(pd.DataFrame({
-        T("lowbit.col.recipe"): [T(f"scheme.{m}") if m != "fp32" else "fp32" for m in results],
-        T("train.col.final"): [round(r.final_loss, 4) for r in results.values()],
-        T("lowbit.col.gap"): [None if gaps[m] is None else round(gaps[m], 4) for m in results],
+        T("lowbit.col.recipe"): [_recipe(r.recipe) for r in spreads],
+        T("lowbit.col.mean"): [round(r.mean, 4) for r in spreads],
+        T("lowbit.col.std"): [round(r.std, 4) for r in spreads],
+        T("lowbit.col.range"): [span(r.finals) for r in spreads],
+        T("lowbit.col.gap"): [None if r.gap is None else round(r.gap, 4) for r in spreads],
+        T("lowbit.col.gap_range"): [span(r.gaps) for r in spreads],
+        T("lowbit.col.verdict"): ["—" if r.verdict is None else T(f"lowbit.v.{r.verdict}") for r in spreads],
     }), hide_index=True, width="stretch")
+    st.markdown(findings(spreads, len(per_seed), steps))
     st.caption(T("lowbit.caption"))
-    curves = pd.DataFrame({m: r.losses for m, r in results.items()}).rename_axis("step")
-    st.download_button(T("train.csv"), curves.to_csv(), "lowbit_loss_curves.csv", "text/csv", key="lowbit_csv")
+    st.subheader(T("lowbit.absent"))
+    st.dataframe(pd.DataFrame({T("lowbit.col.recipe"): [_recipe(m) for m in ABSENT],
+                               T("lowbit.absent.col"): [T(f"lowbit.absent.{m}") for m in ABSENT]}),
+                 hide_index=True, width="stretch")
+    curves = pd.DataFrame({f"{m}/seed{s}": r.losses for s, runs in enumerate(per_seed) for m, r in runs.items()})
+    st.download_button(T("train.csv"), curves.rename_axis("step").to_csv(), "lowbit_loss_curves.csv", "text/csv",
+                       key="lowbit_csv")

@@ -7,8 +7,9 @@
 - training (with --train N): the four-precision comparison's final losses, skipped steps and times;
 - small_formats: FP6 / FP4 / E8M0 against ml_dtypes (every pattern and random float32 inputs), when installed;
 - block_scaling: SQNR of every scheme on every kind of the live model's captured tensors, one injected
-  outlier under each scheme, and (with --lowbit N, default 120) the simulated low-precision training's
-  loss gap to fp32 after N steps.
+  outlier under each scheme, and (with --lowbit N, default 120) the simulated low-precision training over
+  LowbitSettings.seeds seeds: each recipe's final loss (mean, std, min–max) and its paired gap to fp32 after
+  N steps.
 """
 
 from __future__ import annotations
@@ -28,13 +29,13 @@ from engine.numerics.formats import FORMATS
 from engine.numerics.gradients import capture_gradients, loss_fractions, lost_update_fraction
 from engine.numerics.rounding import round_array
 from engine.numerics.scaler import LossScaler
+from engine.numerics.summary import recipe_spreads
 from engine.numerics.training import (
     RECORDED,
     RECORDED_LOWBIT,
     LowbitSettings,
     compare_precisions,
-    compare_recipes,
-    loss_gaps,
+    compare_recipes_over_seeds,
 )
 
 
@@ -144,6 +145,19 @@ def bench_small_formats(n: int = 400_000, seed: int = 0) -> dict:
     return out
 
 
+def lowbit_summary(per_seed: list[dict]) -> dict:
+    """Each recipe's final loss over the seeds (mean, std, min–max) and its paired gap to fp32, with the verdict."""
+    out = {}
+    for r in recipe_spreads(per_seed):
+        out[r.recipe] = {"final_loss_mean": round(r.mean, 4), "final_loss_std": round(r.std, 4),
+                         "final_loss_min_max": [round(min(r.finals), 4), round(max(r.finals), 4)],
+                         "per_seed": [round(v, 4) for v in r.finals]}
+        if r.gaps is not None:
+            out[r.recipe] |= {"gap_to_fp32_mean": round(r.gap, 4),
+                              "gap_min_max": [round(min(r.gaps), 4), round(max(r.gaps), 4)], "verdict": r.verdict}
+    return out
+
+
 def bench_block_scaling(steps: int = GRAD_STEPS_DEFAULT, lowbit_steps: int = 120) -> dict:
     """SQNR per scheme and tensor kind on the live model, the outlier study, and the simulated training."""
     cap = capture_gradients(steps=steps)
@@ -164,11 +178,10 @@ def bench_block_scaling(steps: int = GRAD_STEPS_DEFAULT, lowbit_steps: int = 120
                                                    "blocks_hurt": c.blocks_hurt, "blocks": c.blocks}
                                         for c in s.cases}
     if lowbit_steps:
-        res = compare_recipes(**LowbitSettings(steps=lowbit_steps).kwargs())
-        gaps = loss_gaps(res)
-        out["lowbit_training"] = {"steps": lowbit_steps, "simulated": "fake quantisation, float32 GEMMs", **{
-            r: {"final_loss": round(v.final_loss, 4), "gap_to_fp32": round(gaps[r], 4),
-                "seconds": round(v.seconds, 1)} for r, v in res.items()}}
+        cfg = LowbitSettings(steps=lowbit_steps)
+        out["lowbit_training"] = {"steps": lowbit_steps, "seeds": cfg.seeds,
+                                  "simulated": "fake quantisation, float32 GEMMs",
+                                  **lowbit_summary(compare_recipes_over_seeds(**cfg.kwargs()))}
     return out
 
 
@@ -176,15 +189,15 @@ def record() -> dict:
     """Run each comparison the page shows at once (training.RECORDED, RECORDED_LOWBIT) and ship it under
     engine/numerics/recorded/."""
     out = {}
-    for table, compare in ((RECORDED, compare_precisions), (RECORDED_LOWBIT, compare_recipes)):
+    for table, compare in ((RECORDED, lambda **kw: [compare_precisions(**kw)]),
+                           (RECORDED_LOWBIT, compare_recipes_over_seeds)):
         for name, cfg in table.items():
             t = time.perf_counter()
-            res = compare(**cfg.kwargs())
+            per_seed = compare(**cfg.kwargs())  # one row per seed
             seconds = time.perf_counter() - t
-            recorded.save("numerics", name, [{m: r.as_dict() for m, r in res.items()}], dataclasses.asdict(cfg),
-                          seconds)
-            out[name] = {"seconds": round(seconds, 1), **{m: {"final_loss": round(r.final_loss, 4),
-                                                              "skipped": len(r.skipped)} for m, r in res.items()}}
+            recorded.save("numerics", name, [{m: r.as_dict() for m, r in res.items()} for res in per_seed],
+                          dataclasses.asdict(cfg), seconds)
+            out[name] = {"seconds": round(seconds, 1), **lowbit_summary(per_seed)}
     return out
 
 

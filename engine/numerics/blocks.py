@@ -71,9 +71,13 @@ class Scheme:
         """The block shape this scheme uses for a tensor of `kind` ("weight", "activation", "gradient")."""
         return self.weight_block if self.per_kind and kind == "weight" else self.block
 
-    def bits_per_value(self, numel: int, kind: str = "activation") -> float:
-        """Stored bits per value: the element, its share of a block scale, and of a tensor scale."""
-        return _bits_per_value(self.element, self.block_for(kind), self.scale, self.tensor_scale, numel)
+    def bits_per_value(self, shape: int | tuple[int, ...], kind: str = "activation", axis: int = -1) -> float:
+        """Stored bits per value of a tensor of `shape` (an int: a 1-D tensor): the element, its share of the block
+        scales actually stored (a partial block at a row's end stores a whole scale), and of a tensor scale."""
+        shape = (shape,) if isinstance(shape, int) else tuple(shape)
+        block = self.block_for(kind)
+        return _bits_per_value(self.element, self.scale, self.tensor_scale, math.prod(shape),
+                               _block_count(shape, block, axis))
 
 
 SCHEMES: dict[str, Scheme] = {s.name: s for s in [
@@ -157,10 +161,20 @@ def _rel(x: torch.Tensor, x_hat: torch.Tensor) -> float:
     return float(torch.linalg.vector_norm(x_hat.double() - x.double())) / norm if norm > 0 else 0.0
 
 
-def _bits_per_value(element: str, block: Block, scale: str | None, tensor_scale: bool, numel: int) -> float:
-    per_block = numel if block is None else (block if isinstance(block, int) else block[0] * block[1])
-    per_block = min(per_block, numel) if numel else per_block
-    return get_format(element).bits + SCALE_BITS[scale] / max(per_block, 1) + (32 / numel if tensor_scale else 0)
+def _block_count(shape: tuple[int, ...], block: Block, axis: int = -1) -> int:
+    """How many block scales a tensor of `shape` stores: blocks cut short at a row's end still store one."""
+    if block is None:
+        return 1
+    if isinstance(block, int):
+        return math.prod(shape) // max(shape[axis], 1) * -(-shape[axis] // block)
+    return math.prod(shape[:-2]) * -(-shape[-2] // block[0]) * -(-shape[-1] // block[1])
+
+
+def _bits_per_value(element: str, scale: str | None, tensor_scale: bool, numel: int, scales: int) -> float:
+    """The element's bits plus every stored scale's bits (`scales` block scales, one tensor scale) per value."""
+    if numel == 0:
+        return float(get_format(element).bits)
+    return get_format(element).bits + (SCALE_BITS[scale] * scales + (32 if tensor_scale else 0)) / numel
 
 
 def _check(element: str, block: Block, scale: str | None, ndim: int) -> None:
@@ -266,7 +280,7 @@ def quantize_blocks(x: torch.Tensor | np.ndarray, element: str = "fp4_e2m1", blo
     flushed = int(((q == 0) & (g != 0)).sum())
     shape = (t.numel(),) if block is None else (block,) if isinstance(block, int) else tuple(block)
     return BlockQuant(t, back(deq), back(q), s, ts, rel, shape, element, scale, saturated, flushed,
-                      _bits_per_value(element, block, scale, tensor_scale, t.numel()), block, axis)
+                      _bits_per_value(element, scale, tensor_scale, t.numel(), s.numel()), block, axis)
 
 
 def quantize_scheme(x: torch.Tensor | np.ndarray, scheme: str | Scheme, kind: str = "activation", axis: int = -1,

@@ -99,6 +99,13 @@ class FormatSpec:
         return (self.man_bits + 1) * math.log10(2)
 
     @property
+    def references(self) -> tuple[str, ...]:
+        """What the tests check this format's rounding against, bit for bit: torch's dtype and / or ml_dtypes' type.
+        Empty for TF32, which neither has; the tests check it against an independent bit-level reference."""
+        return tuple(r for r in (self.torch_dtype and f"torch.{self.torch_dtype}",
+                                 self.ml_dtype and f"ml_dtypes.{self.ml_dtype}") if r)
+
+    @property
     def has_inf(self) -> bool:
         """Whether the format encodes ±infinity."""
         return self.specials == "ieee"

@@ -38,15 +38,17 @@ def zones(f: FormatSpec) -> dict[str, tuple[float, float]]:
 
 
 FORMAT_COLUMNS = ("format", "bits", "exponent", "mantissa", "bias", "max", "min normal", "min subnormal", "epsilon",
-                  "decimal digits", "inf", "note")
+                  "decimal digits", "inf", "note", "reference")
 
 
 def format_table() -> list[dict[str, object]]:
-    """One row per format (keys FORMAT_COLUMNS): widths, bias, limits, epsilon, decimal digits, and the format's
-    English note (a page shows its own translation, keyed by the format's name)."""
+    """One row per format (keys FORMAT_COLUMNS): widths, bias, limits, epsilon, decimal digits, the format's
+    English note (a page shows its own translation, keyed by the format's name) and what the tests check its
+    rounding against (empty: an independent bit-level reference)."""
     return [{"format": f.name, "bits": f.bits, "exponent": f.exp_bits, "mantissa": f.man_bits, "bias": f.bias,
              "max": f.max, "min normal": f.min_normal, "min subnormal": f.min_subnormal, "epsilon": f.eps,
-             "decimal digits": round(f.decimal_digits, 2), "inf": f.has_inf, "note": f.note}
+             "decimal digits": round(f.decimal_digits, 2), "inf": f.has_inf, "note": f.note,
+             "reference": " · ".join(f.references)}
             for f in FORMATS.values()]
 
 

@@ -138,6 +138,16 @@ class Encoding:
     rel_error: float
 
     @property
+    def error_kind(self) -> str:
+        """Why `error` is or is not a number: "finite"; "overflow" (a finite input became ±inf); "no_value" (a
+        finite input has no value in the format: NaN); "special" (the input itself was ±inf or NaN)."""
+        if not math.isfinite(self.input):
+            return "special"
+        if math.isinf(self.value):
+            return "overflow"
+        return "no_value" if math.isnan(self.value) else "finite"
+
+    @property
     def hex(self) -> str:
         """The bit pattern in hex, zero-padded to the format's width ("—" when there is none)."""
         return "—" if self.bits is None else f"0x{self.bits:0{(self.width + 3) // 4}X}"

@@ -152,14 +152,15 @@ def compare_precisions(modes: tuple[str, ...] = MODES, progress: Progress | None
 
 @dataclass(frozen=True)
 class LowbitSettings:
-    """One comparison of the simulated low-precision recipes (lowbit.RECIPES)."""
+    """One comparison of the simulated low-precision recipes (lowbit.RECIPES), repeated over seeds 0 … seeds − 1."""
 
     steps: int = 120
     lr: float = 3e-3
+    seeds: int = 3
 
     def kwargs(self) -> dict:
-        """Keyword arguments of `compare_recipes`."""
-        return {"steps": self.steps, "lr": self.lr}
+        """Keyword arguments of `compare_recipes_over_seeds`."""
+        return {"steps": self.steps, "lr": self.lr, "seeds": self.seeds}
 
 
 RECORDED_LOWBIT = {"lowbit-default": LowbitSettings()}
@@ -175,3 +176,15 @@ def compare_recipes(recipes: tuple[str, ...] = RECIPES, progress: Progress | Non
                     **kw) -> dict[str, RunResult]:
     """`train_run` in fp32 with each fake-quantisation recipe, same seed and batches; one progress count."""
     return _compare({r: {"mode": "fp32", "recipe": r} for r in recipes}, progress, kw.pop("steps", 200), kw)
+
+
+def compare_recipes_over_seeds(recipes: tuple[str, ...] = RECIPES, progress: Progress | None = None, seeds: int = 3,
+                               steps: int = 120, **kw) -> list[dict[str, RunResult]]:
+    """`compare_recipes` once per seed 0 … seeds − 1 (each seed its own initial weights and batches, shared by
+    every recipe); one list entry per seed, one combined progress count."""
+    out = []
+    for seed in range(seeds):
+        inner = (lambda i, _n, loss, seed=seed: progress(seed * len(recipes) * steps + i, seeds * len(recipes) * steps,
+                                                         loss)) if progress else None
+        out.append(compare_recipes(recipes, inner, steps=steps, seed=seed, **kw))
+    return out

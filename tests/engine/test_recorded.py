@@ -45,7 +45,9 @@ def test_shipped_recordings_match_todays_settings() -> None:
         assert all(len(r["losses"]) == cfg.steps for r in rec.rows[0].values())
     for name, cfg in RECORDED_LOWBIT.items():
         rec = _shipped("numerics", name)
-        assert rec.settings == dataclasses.asdict(cfg) and list(rec.rows[0]) == list(RECIPES)
+        assert rec.settings == dataclasses.asdict(cfg) and len(rec.rows) == cfg.seeds  # one row per seed
+        assert all(list(row) == list(RECIPES) and all(len(r["losses"]) == cfg.steps for r in row.values())
+                   for row in rec.rows)
     compare, gammas = _shipped("specdec", "compare"), _shipped("specdec", "sweep")
     assert compare.settings == COMPARE_DEFAULTS and [r["method"] for r in compare.rows] == list(METHODS)
     assert gammas.settings == SWEEP_DEFAULTS and [r["gamma"] for r in gammas.rows] == SWEEP_DEFAULTS["gammas"]

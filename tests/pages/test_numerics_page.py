@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import re
+import statistics
+
 import pytest
 
+from engine import recorded
 from engine.numerics import encode
 from tests.pages.apptest import assert_clean, open_page, settle
+from ui.text.numerics import TEXT
 
 PAGE = "pages/numerics.py"
 
@@ -30,6 +36,13 @@ def test_formats_table_lists_every_format() -> None:
     assert rows.loc["fp16", "max"] == 65504.0 and rows.loc["fp4_e2m1", "max"] == 6.0
     assert rows.loc["fp6_e2m3", "max"] == 7.5 and rows.loc["fp6_e3m2", "max"] == 28.0
     assert rows.loc["e8m0", "max"] == 2.0**127 and rows.loc["e8m0", "bits"] == 8
+    # each row names the reference its rounding was checked against, not torch for all
+    ref = rows["checked against"]
+    assert ref["fp16"] == "torch.float16" and ref["fp8_e5m2"] == "torch.float8_e5m2 · ml_dtypes.float8_e5m2"
+    assert ref["fp4_e2m1"] == "ml_dtypes.float4_e2m1fn" and ref["e8m0"] == "ml_dtypes.float8_e8m0fnu"
+    assert ref["tf32"].startswith("an independent bit-level reference")
+    caption = " ".join(c.value for c in at.caption)
+    assert "checked against torch's casts" not in caption and "TF32" in caption
 
 
 def test_explorer_shows_exact_stored_value() -> None:
@@ -110,6 +123,21 @@ def test_walkthrough_preset_sets_the_view() -> None:
     assert at.text_input(key="x").value == "65520"
     table = at.dataframe[0].value
     assert table.iloc[3, 3] == "inf"  # fp16 row, class column
+    # 65520 overflows fp16 to inf: its error is that overflow, not an undefined "nan"
+    fp16 = table.set_index("format").loc["fp16"]
+    assert fp16["error"] == fp16["relative error"] == "overflow → inf"
+    assert {m.label: m.value for m in at.metric}["conversion error"] == "overflow → inf"
+    assert table.set_index("format").loc["bf16", "error"] == f"{65536.0 - 65520.0:.3e}"
+
+
+def test_the_formulas_speak_the_visitors_language() -> None:
+    en = " ".join(x.value for x in go("formats").latex)
+    assert "loss scaling" in en and "bias" in en
+    zh_at = open_page(PAGE, "zh", view="formats")
+    assert_clean(zh_at)
+    zh = " ".join(x.value for x in zh_at.latex)
+    assert "损失缩放" in zh and "偏置" in zh
+    assert not re.search(r"[A-Za-z]{3,}", " ".join(re.findall(r"\\text\{([^}]*)\}", zh)).replace("MX", ""))
 
 
 @pytest.mark.slow
@@ -123,9 +151,29 @@ def test_training_view_runs_four_modes() -> None:
     assert summary.iloc[2, 2] > 0, "starting at 2^28 must overflow and skip steps"
 
 
+def _final(run: dict) -> float:
+    """A recorded run's final loss, computed here from its losses: the mean of the last tenth."""
+    tail = run["losses"][-max(1, len(run["losses"]) // 10):]
+    return sum(tail) / len(tail)
+
+
 def test_training_shows_the_recorded_comparison_and_the_preset_where_formats_differ() -> None:
     at = go("training")  # the defaults: recorded by the bench, drawn without pressing anything
-    assert any("python -m engine.numerics.bench --record" in c.value for c in at.caption)
+    captions = " ".join(c.value for c in at.caption)
+    assert "python -m engine.numerics.bench --record" in captions
+    # the seconds are one sequential run, said so, with the ratios the table shows
+    seconds = at.dataframe[0].value.set_index("mode")["seconds (one run each, in turn)"].astype(float)
+    assert "one after another" in captions and "in software" in captions
+    assert f"fp16 took {seconds['fp16'] / seconds['fp32']:.1f}×" in captions
+    # what loss scaling changed, and its largest gain over every shipped comparison, from the JSON files
+    runs = [json.loads(recorded.path("numerics", n).read_text())["rows"][0] for n in
+            ("training-default", "training-scale-28", "training-sgd-low")]
+    best = max(_final(r["fp16"]) - _final(r["fp16_scaled"]) for r in runs)
+    assert f"scaling lowered fp16's final loss by at most {best:.4f}" in captions
+    assert f"without scaling ended at {_final(runs[0]['fp16']):.4f}" in captions
+    # where autocast put each part, observed here: the matmuls low, the layer norms and the loss float32
+    assert "fp16: linear layers float16" in captions and "the loss float32" in captions
+    assert "layer norms float32" in captions
     at = go("walkthrough")
     at.button(key="walk_9").click().run()
     assert_clean(at)
@@ -195,21 +243,91 @@ def test_outlier_view() -> None:
     assert len(at.get("plotly_chart")) == 2
 
 
-def test_lowbit_view_shows_the_recorded_comparison() -> None:
+def _recorded_lowbit() -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """Per recipe, the shipped recording's final losses per seed and gaps to fp32 per seed, computed here."""
+    rows = json.loads(recorded.path("numerics", "lowbit-default").read_text())["rows"]
+    finals = {m: [_final(row[m]) for row in rows] for m in rows[0]}
+    gaps = {m: [f - b for f, b in zip(v, finals["fp32"], strict=True)] for m, v in finals.items()}
+    return finals, gaps
+
+
+def _verdict(gaps: list[float]) -> str:
+    if all(g == 0 for g in gaps):
+        return "the reference"
+    return "behind on every seed" if min(gaps) > 0 else "ahead on every seed" if max(gaps) < 0 else "within the spread"
+
+
+def test_lowbit_view_shows_the_recorded_comparison_over_seeds() -> None:
     at = go("lowbit")
     assert any("python -m engine.numerics.bench --record" in c.value for c in at.caption)
-    table = at.dataframe[0].value.set_index("recipe")
-    gap = table["gap to fp32"].astype(float)
-    assert gap["fp32"] == 0 and len(table) == 7
-    assert gap["FP4 E2M1, one FP32 scale per tensor"] > gap["MXFP4 (E2M1, 32, E8M0)"]
-    assert gap["MXFP4 (E2M1, 32, E8M0)"] > gap["DeepSeek-V3 FP8: 1×128 tiles, 128×128 weight blocks"]
+    finals, gaps = _recorded_lowbit()
+    assert len(finals["fp32"]) == 3, "three seeds"
+    table = at.dataframe[0].value
+    names = {"fp32": "fp32", **{k.removeprefix("scheme."): v[0] for k, v in TEXT.items() if k.startswith("scheme.")}}
+    by_name = {names[m]: m for m in finals}
+    assert list(table["recipe"]) == sorted(by_name, key=lambda n: statistics.mean(finals[by_name[n]]))
+    for _, row in table.iterrows():
+        m = by_name[row["recipe"]]
+        assert row["final loss (mean)"] == round(statistics.mean(finals[m]), 4)
+        assert row["std over seeds"] == round(statistics.stdev(finals[m]), 4)
+        assert row["final loss min–max"] == f"{min(finals[m]):.4f} – {max(finals[m]):.4f}"
+        assert row["gap min–max"] == f"{min(gaps[m]):.4f} – {max(gaps[m]):.4f}"
+        assert row["against fp32"] == _verdict(gaps[m])
+    # the sentence under the table: every recipe in the group its seeds put it in, nothing else
+    text = markdown_text(at)
+    order = ", ".join(f"{m} {statistics.mean(v):.4f}" for m, v in sorted(finals.items(), key=lambda kv:
+                                                                        statistics.mean(kv[1])))
+    assert f"Over 3 seeds × 120 steps, lowest mean final loss first: {order}." in text
+    for group in ("behind", "within", "ahead"):
+        members = [f"{m} ({statistics.mean(g):+.4f})" for m, g in sorted(gaps.items(), key=lambda kv:
+                   statistics.mean(finals[kv[0]])) if _verdict(g).startswith(group)]
+        listed = re.escape(", ".join(members) or "none")
+        assert re.search(re.escape(group) + r"[^:]*: " + listed + r"\.", text, re.I), group
+
+
+def test_lowbit_view_names_what_the_simulation_leaves_out() -> None:
+    at = go("lowbit")
+    absent = at.dataframe[1].value.set_index("recipe")["left out here"]
+    assert "16×16" in absent["NVFP4 (E2M1, 16, E4M3 + FP32)"] and "Hadamard" in absent["NVFP4 (E2M1, 16, E4M3 + FP32)"]
+    assert "stochastic" in absent["NVFP4 (E2M1, 16, E4M3 + FP32)"]
+    assert "Hadamard" in absent["MXFP4 (E2M1, 32, E8M0)"] and "stochastic" in absent["MXFP4 (E2M1, 32, E8M0)"]
+    assert "E5M2" in absent["FP8 E4M3, one FP32 scale per tensor"]
+
+
+def test_walkthrough_step_15_is_worded_from_the_recording() -> None:
+    at = go("walkthrough")
+    step = next(m.value for m in at.markdown if m.value.startswith("15."))
+    _, gaps = _recorded_lowbit()
+    for m, g in gaps.items():
+        if _verdict(g) != "the reference":
+            assert f"{m} ({statistics.mean(g):+.4f})" in step
+    assert "falls behind" not in step and "finer scales" not in step
 
 
 @pytest.mark.slow
 def test_lowbit_view_trains_the_chosen_recipes_live() -> None:
-    at = go("lowbit", recipes="fp32,mxfp4", lsteps="20")
+    at = go("lowbit", recipes="fp32,mxfp4", lsteps="20", lseeds="2")
     at.button(key="lowbit_run").click().run(timeout=300)
     settle(at)
     assert_clean(at)
-    table = at.dataframe[0].value
-    assert list(table.iloc[:, 0]) == ["fp32", "MXFP4 (E2M1, 32, E8M0)"] and table.iloc[1, 2] != 0
+    table = at.dataframe[0].value.set_index("recipe")
+    assert set(table.index) == {"fp32", "MXFP4 (E2M1, 32, E8M0)"} and table.loc["MXFP4 (E2M1, 32, E8M0)",
+                                                                                "gap to fp32 (mean)"] != 0
+
+
+@pytest.mark.slow
+def test_walkthrough_step_7_says_what_the_presets_gradients_show() -> None:
+    """Step 7's numbers, recomputed from the gradient view's own run (the preset: all activation gradients)."""
+    from engine.numerics.gradients import capture_gradients, loss_fractions
+    from ui.numerics_blocks import GRAD_STEPS
+
+    g = capture_gradients(steps=GRAD_STEPS).values(kind="activation")
+    e4m3 = {s: loss_fractions(g, "fp8_e4m3", 2.0**s) for s in range(41)}
+    onset = min(s for s, f in e4m3.items() if f.overflow > 0)
+    e5m2 = loss_fractions(g, "fp8_e5m2", 2.0**16)
+    for text in TEXT["walk.7"]:
+        assert f"2^0 flushes {e4m3[0].underflow:.3%}" in text or f"{e4m3[0].underflow:.3%} 的激活梯度下溢" in text
+        assert e4m3[16].overflow == 0
+        assert f"{e4m3[16].normal:.0%}" in text and f"{e4m3[16].underflow:.0%}" in text
+        assert f"2^{onset}" in text and f"{e4m3[onset].underflow:.1%}" in text and e4m3[onset - 1].overflow == 0
+        assert f"{e5m2.normal:.0%}" in text and "E5M2" in text

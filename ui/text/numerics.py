@@ -25,9 +25,19 @@ TEXT = {
     "view.lowbit": ("FP8 / FP4 training", "FP8 / FP4 训练"),
     "view.walkthrough": ("Walkthrough", "导览"),
     "formats.caption": (
-        "Every number below is derived from the field widths by the engine, and checked against torch's casts.",
-        "下表每个数值都由引擎根据位宽推导得出，并与 torch 的类型转换逐一核对。",
+        "Every number below is derived from the field widths by the engine. The last column names what the tests "
+        "check each format's rounding against, bit for bit: torch's casts, ml_dtypes, or (TF32, which neither has) an "
+        "independent bit-level reference.",
+        "下表每个数值都由引擎根据位宽推导得出。最后一列注明测试逐位核对该格式舍入结果时所用的参照：torch 的类型转换、"
+        "ml_dtypes，或者（对两者都没有的 TF32）一个独立的位级参考实现。",
     ),
+    "fcol.reference": ("checked against", "核对参照"),
+    "ref.bits": ("an independent bit-level reference (no torch dtype)", "独立的位级参考实现（torch 无此 dtype）"),
+    "formula.bias": ("bias", "偏置"),
+    "formula.loss_scaling": ("loss scaling", "损失缩放"),
+    "err.overflow": ("overflow → {value}", "溢出 → {value}"),
+    "err.no_value": ("no value (NaN)", "无对应值（NaN）"),
+    "err.special": ("undefined ({value} input)", "无定义（输入为 {value}）"),
     "formats.csv": ("Download the table (CSV)", "下载表格（CSV）"),
     "explorer.format": ("Edit in format", "编辑格式"),
     "explorer.input": ("Decimal value or bit pattern", "十进制数值或比特模式"),
@@ -138,7 +148,36 @@ TEXT = {
     "train.col.final": ("final loss", "最终损失"),
     "train.col.skipped": ("skipped steps", "跳过的步数"),
     "train.col.zeros": ("zero gradient entries", "梯度为 0 的比例"),
-    "train.col.seconds": ("seconds", "秒"),
+    "train.col.seconds": ("seconds (one run each, in turn)", "秒（每种模式依次各跑一次）"),
+    "train.seconds_note": (
+        "Seconds: each mode trained once, one after another, on {machine}: not repeated, not interleaved, so a busy "
+        "machine adds noise. There fp16 took {r16:.1f}× and bf16 {rbf:.1f}× fp32's time. A CPU without fp16 or bf16 "
+        "matrix instructions computes them in software, more slowly than fp32: these times say nothing about what the "
+        "formats cost on a GPU.",
+        "秒数：每种模式在 {machine} 上依次各训练一次，没有重复，也没有交错进行，因此机器繁忙时会带来噪声。其中 fp16 "
+        "耗时为 fp32 的 {r16:.1f} 倍，bf16 为 {rbf:.1f} 倍。没有 fp16 或 bf16 矩阵指令的 CPU 会用软件模拟这两种运算，"
+        "比 fp32 更慢：这些时间不能说明这些格式在 GPU 上的代价。"),
+    "train.this_server": ("this server ({device})", "本服务器（{device}）"),
+    "train.scaling": (
+        "What loss scaling changed here: fp16 without scaling ended at {fp16:.4f}, with scaling at {scaled:.4f} "
+        "(fp16 minus fp16 + scaling: {gain:+.4f}), fp32 at {fp32:.4f}. Scaling can only help by rescuing gradients that fp16 "
+        "flushes to zero, and unscaled fp16 zeroed {zeros16:.3%} of gradient entries against {zeros32:.3%} in fp32. "
+        "Across the {n} recorded comparisons shipped with this page, scaling lowered fp16's final loss by at most "
+        "{best:.4f}.",
+        "损失缩放在这里改变了什么：不缩放的 fp16 最终损失为 {fp16:.4f}，缩放后为 {scaled:.4f}（不缩放减去缩放：{gain:+.4f}），"
+        "fp32 为 {fp32:.4f}。缩放只有在救回被 fp16 下溢为 0 的梯度时才有用，而不缩放的 fp16 有 {zeros16:.3%} 的梯度元素为 0，"
+        "fp32 为 {zeros32:.3%}。在本页附带的 {n} 组录制对比中，缩放最多把 fp16 的最终损失降低了 {best:.4f}。"),
+    "train.autocast": (
+        "Where autocast computed each part of this model, seen on one forward pass on this device: {parts}. "
+        "Attention's softmax runs inside scaled_dot_product_attention, in attention's dtype. On CUDA, torch's autocast "
+        "list also runs a standalone softmax, layer_norm and the losses in float32 whatever their input.",
+        "在本设备上的一次前向传播中观察到的 autocast 对模型各部分的精度安排：{parts}。注意力的 softmax 在 "
+        "scaled_dot_product_attention 内部计算，精度与注意力相同。在 CUDA 上，torch 的 autocast 列表还会让单独调用的 "
+        "softmax、layer_norm 和各种损失函数无论输入为何都以 float32 计算。"),
+    "part.linear": ("linear layers", "线性层"),
+    "part.attention": ("attention", "注意力"),
+    "part.layer_norm": ("layer norms", "层归一化"),
+    "part.loss": ("the loss", "损失"),
     "train.csv": ("Download loss curves (CSV)", "下载损失曲线（CSV）"),
     "walk.intro": ("Each step sets the controls; then open the view it names and look for what it says.",
                    "每一步都会设置好控件；然后打开对应的视图，留意说明中提到的现象。"),
@@ -164,10 +203,15 @@ TEXT = {
                "**损失缩放能救回它们。** 同一视图，缩放 2^16（GradScaler 默认值）：直方图整体右移进入绿色区域，且尚无溢出。"),
     "walk.6": ("**BF16 needs no scaling.** bf16 at scale 2^0: FP32's exponent range keeps every gradient.",
                "**BF16 不需要缩放。** bf16，缩放 2^0：FP32 的指数范围让每个梯度都得以保留。"),
-    "walk.7": ("**FP8 needs a scale per tensor.** fp8_e4m3 at 2^0 loses most activation gradients; at 2^16 a few "
-               "start to saturate. No single scale fits every tensor, hence per-tensor scaling.",
-               "**FP8 需要按张量缩放。** fp8_e4m3 在 2^0 时丢失大部分激活梯度；到 2^16 时部分开始饱和。"
-               "没有一个缩放系数适合所有张量，所以需要按张量缩放。"),
+    "walk.7": ("**FP8 needs a scale per tensor, and gradients use E5M2.** fp8_e4m3 at 2^0 flushes 99.999% of the "
+               "activation gradients to zero. At 2^16 none overflow, yet only 78% are normal and 11% still flush to "
+               "zero; at 2^18 the first few saturate, while 5.4% still flush. No single scale fits them all: "
+               "hence a scale per tensor, and FP8 training stores gradients in E5M2, whose wider range keeps 99% of "
+               "them normal at 2^16 (pick fp8_e5m2).",
+               "**FP8 需要按张量缩放，梯度则用 E5M2。** fp8_e4m3 在 2^0 时把 99.999% 的激活梯度下溢为 0。到 2^16 时没有溢出，"
+               "但只有 78% 是正规数，仍有 11% 下溢为 0；到 2^18 时最早的几个开始饱和，而仍有 5.4% 下溢。没有一个缩放系数能"
+               "同时容纳它们：所以要按张量缩放，而 FP8 训练用 E5M2 存梯度，它更宽的范围在 2^16 时让 99% 的梯度保持正规数"
+               "（选择 fp8_e5m2 查看）。"),
     "walk.8": ("**Why dynamic scaling backs off.** Loss scaling view, initial scale 2^28: the first steps overflow and "
                "are skipped, and the scale halves until gradients fit.",
                "**动态缩放为什么会回退。** 损失缩放视图，初始缩放 2^28：最初几步溢出并被跳过，缩放系数不断减半，直到梯度能放下为止。"),
@@ -324,11 +368,72 @@ TEXT = {
     "lowbit.recipes": ("Recipes", "方案"),
     "lowbit.run": ("Train the chosen recipes", "训练所选方案"),
     "lowbit.col.recipe": ("recipe", "方案"),
-    "lowbit.col.gap": ("gap to fp32", "与 fp32 的差距"),
+    "lowbit.col.gap": ("gap to fp32 (mean)", "与 fp32 的差距（均值）"),
+    "lowbit.col.mean": ("final loss (mean)", "最终损失（均值）"),
+    "lowbit.col.std": ("std over seeds", "各种子间标准差"),
+    "lowbit.col.range": ("final loss min–max", "最终损失最小–最大"),
+    "lowbit.col.gap_range": ("gap min–max", "差距最小–最大"),
+    "lowbit.col.verdict": ("against fp32", "与 fp32 相比"),
+    "lowbit.v.base": ("the reference", "参照"),
+    "lowbit.v.behind": ("behind on every seed", "每个种子都落后"),
+    "lowbit.v.ahead": ("ahead on every seed", "每个种子都领先"),
+    "lowbit.v.within": ("within the spread", "在波动范围内"),
+    "lowbit.v.one_seed": ("one seed: no spread", "仅一个种子：无波动范围"),
+    "lowbit.seeds": ("Seeds", "随机种子数"),
+    "lowbit.curves": ("Loss per step, the mean over {seeds} seed(s).", "每步损失，取 {seeds} 个种子的平均。"),
     "lowbit.caption": (
-        "Final loss is the mean over the last tenth of the steps. Per-tensor FP4 is the cautionary tale; MXFP4's "
-        "power-of-two scales cost more than NVFP4's finer ones.",
-        "最终损失取最后十分之一步数的平均值。逐张量 FP4 是反面教材；MXFP4 的 2 的幂缩放比 NVFP4 更细的缩放损失更多。"),
+        "Final loss is the mean over the last tenth of the steps, per seed. Each seed has its own initial weights and "
+        "batches, shared by every recipe; a recipe's gap is its final loss minus fp32's with the same seed. "
+        "'Within the spread': the seeds disagree on the gap's sign.",
+        "最终损失取每个种子最后十分之一步数的平均值。每个种子有自己的初始权重和批次，所有方案共用；方案的差距是它的最终损失"
+        "减去同一种子下 fp32 的最终损失。“在波动范围内”：各种子给出的差距正负不一致。"),
+    "lowbit.findings": (
+        "Over {seeds} seeds × {steps} steps, lowest mean final loss first: {order}. Behind fp32 on every seed: "
+        "{behind}. Within the spread (the seeds disagree on the gap's sign): {within}. Ahead of fp32 on every seed: "
+        "{ahead}.",
+        "在 {seeds} 个种子 × {steps} 步上，按平均最终损失从低到高：{order}。每个种子都落后于 fp32：{behind}。在波动范围内"
+        "（各种子给出的差距正负不一）：{within}。每个种子都领先于 fp32：{ahead}。"),
+    "lowbit.findings_one": (
+        "One seed × {steps} steps, lowest final loss first: {order}. One seed has no spread: train two or more to "
+        "tell a gap from seed-to-seed noise.",
+        "一个种子 × {steps} 步，按最终损失从低到高：{order}。一个种子没有波动范围：至少训练两个种子，才能把差距与种子间的"
+        "随机波动区分开。"),
+    "lowbit.findings_no_base": (
+        "Over {seeds} seed(s) × {steps} steps, lowest mean final loss first: {order}. Add fp32 to compare each recipe "
+        "with it.",
+        "在 {seeds} 个种子 × {steps} 步上，按平均最终损失从低到高：{order}。加入 fp32 才能与之逐一比较。"),
+    "lowbit.none": ("none", "无"),
+    "lowbit.absent": ("What the published recipes do that this simulation leaves out",
+                      "已发表的训练方案中、本模拟没有包含的部分"),
+    "lowbit.absent.col": ("left out here", "此处省略"),
+    "lowbit.absent.fp8_tensor": (
+        "Per-tensor FP8 as Transformer Engine usually runs it stores gradients in E5M2 (its HYBRID format) and takes "
+        "each scale from a history of past amax values (delayed scaling); here gradients are E4M3 and each scale comes "
+        "from the current tensor's amax.",
+        "Transformer Engine 常用的逐张量 FP8 方案用 E5M2 存梯度（HYBRID 格式），并从过去若干步的 amax 历史中取缩放因子"
+        "（延迟缩放）；这里梯度用 E4M3，缩放因子取自当前张量的 amax。"),
+    "lowbit.absent.fp8_deepseek": (
+        "DeepSeek-V3 also caches activations in FP8, keeps AdamW's moments in BF16 and, since its FP8 GEMMs accumulate "
+        "with limited precision, promotes partial sums to FP32 every 128 values; here the products accumulate in "
+        "float32 throughout.",
+        "DeepSeek-V3 还把激活以 FP8 缓存、把 AdamW 的动量保存为 BF16，并且由于其 FP8 GEMM 的累加精度有限，每 128 个值就把"
+        "部分和提升到 FP32 累加；这里的乘积全程以 float32 累加。"),
+    "lowbit.absent.mxfp4": (
+        "The MXFP4 training recipe of Tseng et al. (2025) adds stochastic rounding and random Hadamard transforms in "
+        "the backward pass to keep the gradients unbiased; here every operand is rounded to nearest, untransformed.",
+        "Tseng 等人（2025）的 MXFP4 训练方案在反向传播中加入随机舍入和随机 Hadamard 变换，使梯度保持无偏；这里每个操作数"
+        "都按就近舍入，不做变换。"),
+    "lowbit.absent.nvfp4": (
+        "NVIDIA's NVFP4 pretraining recipe (2025) quantises weights in 16×16 2-D blocks, so that both GEMMs read the "
+        "same weights, applies random Hadamard transforms to the inputs of the weight-gradient GEMM, rounds gradients "
+        "stochastically and keeps a few layers in BF16; here every operand uses 1×16 blocks along its reduction "
+        "dimension, rounded to nearest, untransformed, and every block linear is quantised.",
+        "NVIDIA 的 NVFP4 预训练方案（2025）对权重使用 16×16 的二维块，使两个 GEMM 读到相同的权重；对权重梯度 GEMM 的输入"
+        "做随机 Hadamard 变换；对梯度使用随机舍入；并让少数层保持 BF16。这里每个操作数都沿其归约维度使用 1×16 的块、"
+        "就近舍入、不做变换，且所有块内线性层都被量化。"),
+    "lowbit.absent.fp4_tensor": (
+        "Not a published recipe: the baseline that shows why FP4 needs block scales.",
+        "并非已发表的方案：用来说明 FP4 为什么需要块缩放的基线。"),
     "walk.10": ("**FP4 has 15 values.** Bit explorer, fp4_e2m1, 5: it lies halfway between 4 and 6 and the tie goes to "
                 "the even mantissa, 4. Flip the bits: every pattern is a number, there is no inf and no NaN.",
                 "**FP4 只有 15 个值。** 比特探索器，fp4_e2m1，输入 5：它恰好位于 4 和 6 的正中间，平局取尾数为偶的 4。"
@@ -345,9 +450,8 @@ TEXT = {
     "walk.14": ("**An outlier hurts per-tensor scaling everywhere.** One outlier, 1,000×: per-tensor FP4 loses every "
                 "other value; MXFP4 loses one block.",
                 "**离群值让逐张量缩放处处受损。** 一个离群值，1,000 倍：逐张量 FP4 丢掉了其余所有值；MXFP4 只损失一个块。"),
-    "walk.15": ("**Training in FP8 and FP4, simulated.** The recorded comparison: tiled FP8 tracks fp32; FP4 falls "
-                "behind, less with NVFP4's finer scales.",
-                "**模拟 FP8 和 FP4 训练。** 录制的对比：分块 FP8 紧跟 fp32；FP4 落后，NVFP4 的细粒度缩放落后得少一些。"),
+    "walk.15": ("**Training in FP8 and FP4, simulated.** The recorded comparison: {findings}",
+                "**模拟 FP8 和 FP4 训练。** 录制的对比：{findings}"),
     "plot.values": ("values", "原始值"),
     "plot.log2_scale": ("log2(block scale)", "log2（块缩放因子）"),
     "plot.dequantized": ("dequantised", "反量化值"),

@@ -101,7 +101,10 @@ def test_2d_tiles_and_axis_pick_the_right_values() -> None:
             tile = x[128 * i:128 * (i + 1), 128 * j:128 * (j + 1)]
             assert q.scales[i, j] == float(np.float32(np.abs(tile).max() / 448))
     along0 = quantize_blocks(x, "fp4_e2m1", 32, "e8m0", axis=0).dequantized.numpy()
-    assert np.array_equal(along0, quantize_blocks(x.T, "fp4_e2m1", 32, "e8m0").dequantized.numpy().T)
+    x32 = x.astype(np.float32).astype(np.float64)  # the reference casts through float32
+    assert np.array_equal(quantize_blocks(x32, "fp4_e2m1", 32, "e8m0", axis=0).dequantized.numpy(),
+                          reference(x32.T, "fp4_e2m1", 32, "e8m0").T)
+    assert not np.array_equal(along0, quantize_blocks(x, "fp4_e2m1", 32, "e8m0").dequantized.numpy())  # axis matters
 
 
 def test_deepseek_scheme_uses_tiles_for_activations_and_blocks_for_weights() -> None:
@@ -111,9 +114,17 @@ def test_deepseek_scheme_uses_tiles_for_activations_and_blocks_for_weights() -> 
 
 
 @pytest.mark.parametrize("name", [n for n, s in SCHEMES.items() if s.scale in ("e8m0", None)])
-def test_fake_quantize_equals_quantize_blocks_for_power_of_two_scales(name: str) -> None:
-    x = torch.randn(64, 96)
-    assert torch.equal(fake_quantize(x, name, "activation", -1).double(), quantize_scheme(x, name).dequantized)
+def test_fake_quantize_matches_the_brute_force_reference_for_power_of_two_scales(name: str) -> None:
+    """The float32 path a training run reads, against ml_dtypes block by block (bf16: torch's own cast)."""
+    x = torch.randn(64, 96) * torch.logspace(-4, 4, 96)
+    got = fake_quantize(x, name, "activation", -1).double().numpy()
+    s = SCHEMES[name]
+    want = (x.to(torch.bfloat16).double().numpy() if s.scale is None
+            else reference(x.double().numpy(), s.element, s.block, s.scale, s.rule))
+    assert np.array_equal(got, want)
+    along0 = fake_quantize(x, name, "gradient", 0).double().numpy()  # blocks down the columns
+    if s.scale is not None:
+        assert np.array_equal(along0, reference(x.double().numpy().T, s.element, s.block, s.scale, s.rule).T)
 
 
 @pytest.mark.parametrize(("kwargs", "code"), [
@@ -134,3 +145,19 @@ def test_smaller_blocks_never_lose_more_on_gaussian_data() -> None:
     x = torch.randn(64, 256, dtype=torch.float64) * torch.logspace(-3, 3, 256, dtype=torch.float64)
     sq = [quantize_blocks(x, "fp4_e2m1", b, "e8m0").sqnr_db for b in (256, 64, 16)]
     assert sq[0] < sq[1] < sq[2]
+
+
+def test_bits_per_value_count_the_scales_of_partial_blocks() -> None:
+    """A 1×128 tile on a 64-wide row still stores one FP32 scale per row: 8 + 32/64 = 8.5 bits, not 8 + 32/128."""
+    x = torch.randn(4, 64, dtype=torch.float64)
+    q = quantize_scheme(x, "fp8_deepseek", "activation")
+    assert q.bits_per_value == 8 + 32 / 64
+    assert SCHEMES["fp8_deepseek"].bits_per_value((4, 64), "activation") == 8.5
+    # a 32-value MX block on a 20-wide row: one E8M0 scale per row of 20 values
+    assert quantize_blocks(torch.randn(3, 20), "fp4_e2m1", 32, "e8m0").bits_per_value == 4 + 8 / 20
+    # six 128×128 tiles cover 200×300 (four of them partial): 6 FP32 scales over 60,000 values
+    assert quantize_blocks(torch.randn(200, 300), "fp8_e4m3", (128, 128), "fp32").bits_per_value == 8 + 6 * 32 / 60_000
+    # whole blocks are unchanged: MXFP4 on 64-wide rows is 4.25 bits, NVFP4 adds one FP32 scale per tensor
+    assert quantize_scheme(x, "mxfp4").bits_per_value == 4.25
+    assert quantize_scheme(x, "nvfp4").bits_per_value == 4 + 8 / 16 + 32 / 256
+    assert SCHEMES["nvfp4"].bits_per_value(256) == 4 + 8 / 16 + 32 / 256

@@ -212,3 +212,17 @@ def test_rounding_decision_names_the_rule(x: float, fmt: str, code: str, chosen:
 
     d = rounding_decision(x, fmt)
     assert d.reason.code == f"numerics.round.{code}" and d.chosen == chosen
+
+
+@pytest.mark.parametrize(("x", "fmt", "kind"), [
+    (65520.0, "fp16", "overflow"), (-1e6, "fp16", "overflow"), (1e39, "bf16", "overflow"), (65519.0, "fp16", "finite"),
+    (1e6, "fp8_e4m3", "finite"), (0.0, "e8m0", "no_value"), (-2.0, "e8m0", "no_value"), (math.inf, "fp16", "special"),
+    (math.nan, "fp4_e2m1", "special"), (0.1, "fp16", "finite"),
+])
+def test_error_kind_says_why_an_error_is_not_a_number(x: float, fmt: str, kind: str) -> None:
+    """65520 in fp16 rounds to inf (torch agrees): its error is an overflow, not an undefined NaN."""
+    e = encode(x, fmt)
+    assert e.error_kind == kind
+    assert math.isfinite(e.error) == (kind == "finite")
+    if kind == "overflow":
+        assert math.isinf(torch_cast(np.array([x]), fmt)[0][0])

@@ -110,3 +110,20 @@ def test_rounding_decisions_of_the_small_formats(x: float, fmt: str, code: str, 
 def test_nan_has_no_fp4_pattern() -> None:
     e = encode(math.nan, "fp4_e2m1")
     assert e.bits is None and e.hex == "—" and e.cls == "nan"
+
+
+def test_each_formats_named_reference_is_the_one_its_tests_use() -> None:
+    """The formats table names, per row, what the rounding was checked against; these are the references the
+    tests iterate over (torch for TORCH_FORMATS, ml_dtypes for SMALL), and TF32 alone has neither."""
+    import torch
+
+    from tests.engine.numerics.test_rounding import TORCH_FORMATS
+
+    for name, f in FORMATS.items():
+        refs = f.references
+        assert (f"torch.{f.torch_dtype}" in refs) == (name in TORCH_FORMATS), name
+        assert (f"ml_dtypes.{f.ml_dtype}" in refs) == (name in SMALL), name
+        for r in refs:
+            module, attr = r.split(".")
+            assert hasattr({"torch": torch, "ml_dtypes": ml_dtypes}[module], attr), r
+    assert [n for n, f in FORMATS.items() if not f.references] == ["tf32"]
