@@ -29,8 +29,12 @@ PL = plot_labels(TEXT, P.LABELS)
 VIEWS = ["search", "trace", "why", "analyzer", "internals", "corpus", "recall", "walkthrough"]
 K_CHOICES = [5, 10, 20, 50]
 PRESETS = {1: {"view": "search", "q": "倒排 索引 -lucene"}, 2: {"view": "trace", "q": "倒排 索引 -lucene"},
-           3: {"view": "search", "q": '"搜索引擎"'}, 4: {"view": "search", "q": "category:推荐 region:北京"},
-           5: {"view": "search", "q": "(倒排 OR"}, 6: {"view": "why"}, 7: {"view": "recall", "user": "u03"}}
+           3: {"view": "search", "q": '"倒排索引"'}, 4: {"view": "search", "q": "category:推荐 region:北京"},
+           5: {"view": "search", "q": "(倒排 OR"}, 6: {"view": "why"},
+           # a search term, or the term channel has nothing to propose; the default quotas, so each channel admits
+           7: {"view": "recall", "user": "u03", "rq": "跑鞋", **{f"quota_{ch}": q for ch, q in DEFAULT_QUOTAS.items()}}}
+PEERS = {"glassbox": "glassbox", "tantivy": "tantivy", "fts5": "FTS5"}  # the bench's engines, as the table names them
+PHRASE, BOTH = '"倒排索引"', "倒排 索引"  # walkthrough step 3: a phrase against its words anywhere
 # one short line each, so that no formula is cut off on a phone
 FORMULAS = (r"\mathrm{score}(d)=\sum_{t\in q}\mathrm{idf}_t\cdot w_{t,d}",
             r"w_{t,d}=\frac{tf_{t,d}\,(k_1+1)}{tf_{t,d}+k_1\big(1-b+b\,\frac{|d|}{avgdl}\big)}",
@@ -69,7 +73,7 @@ def main() -> None:
             recall_view()
         case _:
             st.markdown(T("walk.intro"))
-            walkthrough(T, PRESETS)
+            walkthrough(walk_text(ix), PRESETS)
     publish("view", "q", "k", "mode", "user", "tstep", "rq", *(f"quota_{ch}" for ch in DEFAULT_QUOTAS))
     if s.words:
         st.query_params["words"] = " ".join(s.words)
@@ -140,6 +144,17 @@ def session_index(s: Settings) -> Index:
                     ix.delete(arg)
         st.session_state.update(ix=ix, ix_key=key)
     return st.session_state["ix"]
+
+
+def walk_text(ix: Index):
+    """The translator, with step 3's counts filled in from this session's index (the phrase against its words)."""
+    counts = {k: f"{ix.search(q, 1, explain=False, highlight=False, trace=False).total:,}"
+              for k, q in (("phrase", PHRASE), ("both", BOTH))}
+
+    def text(key: str, **fmt: object) -> str:
+        return T(key, **(counts | fmt)) if key == "walk.3" else T(key, **fmt)
+
+    return text
 
 
 def status(snap: Snapshot, s: Settings) -> None:
@@ -235,19 +250,49 @@ def measured(s: Settings) -> None:
         demo_corpus(), base_analyzer(s.mode), RACE_SIZES, progress=lambda d, n: tick(d, f"{d}/{n}")),
         total=len(RACE_SIZES), start_now=go, unit_s=rec and rec.seconds / len(RACE_SIZES), rec=rec)
     if rows is not None:
-        st.plotly_chart(P.race_figure(rows, PL), width="stretch")
-        st.dataframe(pd.DataFrame(rows), hide_index=True)
-        page.csv_download(T("csv"), rows, "race.csv")
+        race_table(rows)
     peers = recorded.load("search", "peers")
     if peers is not None:
-        st.subheader(T("peers"))
-        st.markdown(T("peers.intro", docs=f"{peers.settings['documents']:,}", queries=peers.settings["queries"]))
-        st.dataframe(pd.DataFrame([{T("peers.kind"): PL[f"op_{r['kind']}"] if f"op_{r['kind']}" in PL else r["kind"],
-                                    "glassbox p50 (ms)": r["glassbox_p50_ms"], "tantivy p50 (ms)": r["tantivy_p50_ms"],
-                                    "FTS5 p50 (ms)": r["fts5_p50_ms"],
-                                    T("peers.ratio"): r["glassbox_over_tantivy_p50"]} for r in peers.rows]),
-                     hide_index=True)
-        jobs.recorded_caption(peers)
+        peer_table(peers)
+
+
+def race_table(rows: list[dict]) -> None:
+    """The race's figure and table: each time the median of interleaved rounds with its fastest and slowest
+    round, beside the counts load cannot change."""
+    st.plotly_chart(P.race_figure(rows, PL), width="stretch")
+    if any(r.get("busy") for r in rows):
+        st.warning(T("why.busy"))
+
+    def ms(r: dict, side: str) -> str:
+        return f"{r[f'{side}_ms']:.4f} ({r[f'{side}_lo_ms']:.4f}–{r[f'{side}_hi_ms']:.4f})"
+
+    st.dataframe(pd.DataFrame([{T("why.col.docs"): r["docs"], T("why.col.scan"): ms(r, "scan"),
+                                T("why.col.inverted"): ms(r, "inverted"), T("why.col.df"): r["median_df"],
+                                T("why.col.scan_read"): r["scan_docs_read"],
+                                T("why.col.postings_read"): r["postings_read"]} for r in rows]), hide_index=True)
+    st.caption(T("why.table", rounds=rows[0]["rounds"], queries=rows[0]["queries"]))
+    page.csv_download(T("csv"), rows, "race.csv")
+
+
+def peer_table(peers) -> None:
+    """The same kinds of query on tantivy and SQLite FTS5, as the search bench measured them: each median with
+    the fastest and slowest repeat's median, the 95th percentile, and our ratio to tantivy with its range."""
+    st.subheader(T("peers"))
+    st.markdown(T("peers.intro", docs=f"{peers.settings['documents']:,}", queries=peers.settings["queries"],
+                  repeats=peers.settings["repeats"]))
+
+    def p50(r: dict, e: str) -> str:
+        return f"{r[f'{e}_p50_ms']:.4f} ({r[f'{e}_p50_lo_ms']:.4f}–{r[f'{e}_p50_hi_ms']:.4f})"
+
+    rows = []
+    for r in peers.rows:
+        kind = PL[f"op_{r['kind']}"] if f"op_{r['kind']}" in PL else r["kind"]
+        rows.append({T("peers.kind"): kind, **{f"{name} p50 (ms)": p50(r, e) for e, name in PEERS.items()},
+                     **{f"{name} p95 (ms)": r[f"{e}_p95_ms"] for e, name in PEERS.items()},
+                     T("peers.ratio"): f"{r['glassbox_over_tantivy_p50']:.2f} "
+                                       f"({r['glassbox_over_tantivy_p50_lo']:.2f}–{r['glassbox_over_tantivy_p50_hi']:.2f})"})
+    st.dataframe(pd.DataFrame(rows), hide_index=True)
+    jobs.recorded_caption(peers)
 
 
 def analyzer_view(s: Settings) -> None:
@@ -256,12 +301,16 @@ def analyzer_view(s: Settings) -> None:
     c1, c2 = st.columns(2)
     drop = c1.checkbox(T("an.stop"), value=True)
     norm = c2.checkbox(T("an.norm"), value=True)
+    dl = {}
     for col, mode in zip(st.columns(3), MODES, strict=True):
         an = Analyzer(mode, s.words, None if drop else frozenset(), norm) if (s.words or not drop or not norm) \
             else base_analyzer(mode)
+        tokens = an.tokens(text)
+        dl[mode] = len(tokens)
         col.markdown(f"**{T(f'mode.{mode}')}**")
         col.dataframe(pd.DataFrame([{T("an.col.term"): t.text, T("an.col.start"): t.start, T("an.col.end"): t.end,
-                                     T("an.col.pos"): t.pos} for t in an.tokens(text)]), hide_index=True)
+                                     T("an.col.pos"): t.pos} for t in tokens]), hide_index=True)
+    st.caption(T("an.dl", **dl))
     c1, c2 = st.columns([3, 1])
     word = c1.text_input(T("an.user"), placeholder="倒排列表").strip()
     if c2.button(T("an.add")) and word:
@@ -298,10 +347,12 @@ def internals_view(ix: Index) -> None:
         stats = posting_stats(snap, term)
         if stats:
             st.plotly_chart(P.containers_figure(stats, PL), width="stretch")
+    st.caption(T("in.lucene_postings"))
     st.subheader(T("in.segments"))
     st.dataframe(pd.DataFrame([{T("in.col.segment"): s.name, T("in.col.docs"): len(s.docnums),
                                 T("in.col.deleted"): len(t), T("in.col.terms"): len(s.terms)}
                                for s, t in zip(snap.segments, snap.tombstones, strict=True)]), hide_index=True)
+    st.caption(T("in.deletes"))
     if st.button(T("in.merge")):
         ix.merge()
         st.rerun()

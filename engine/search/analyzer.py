@@ -7,6 +7,10 @@ NFKC changes the length (a ligature becomes two letters). Jieba's three modes:
 - "precise": one segmentation, the most likely one;
 - "full": every dictionary word found anywhere (overlapping);
 - "search": precise, plus the shorter dictionary words inside long words (better recall).
+Every token counts in a document's length (BM25's dl), so the overlapping tokens of "full" and "search"
+lengthen it. Queries are analysed in "precise" mode whatever the index's mode (as Elasticsearch users pair
+IK's ik_max_word at index time with ik_smart at query time): a query is cut once, so it neither demands nor
+scores again each overlapping piece of its own words.
 Punctuation and whitespace never become terms. HMM guessing of unknown words is off in every mode,
 so the same text always yields the same terms at index and at query time.
 

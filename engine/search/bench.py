@@ -6,7 +6,8 @@ the raw query string, with the jieba analysis of the query inside the timed regi
 (the peers then parse the tokens written in their own query language: tantivy's `parse_query`, FTS5's
 MATCH), and separately from pre-analysed terms (tantivy's query objects, no parsing). Engines are
 interleaved query by query, taking turns at going first (the first to run a query meets cold caches),
-after an untimed warm-up on 50 other queries of each kind. Also reported:
+after an untimed warm-up on 50 other queries of each kind; the whole query set runs `--repeats` times (5),
+and each median comes with the fastest and slowest repeat's median. Also reported:
 `and_agreement` (AND queries whose full result sets are equal in all three) and `bm25_exact`
 (top-10 lists whose scores equal the BM25 formula, recomputed from the raw token lists, to 1e-6).
 Peers are bench-only dependencies (requirements-bench.txt).
@@ -233,6 +234,7 @@ def main(argv: list[str] | None = None) -> None:
     """Build all three indexes of the benchmark corpus, time the queries, print JSON."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--queries", type=int, default=200)
+    ap.add_argument("--repeats", type=int, default=5, help="times the whole query set is run (for the range)")
     ap.add_argument("--limit", type=int, default=0, help="use only the first N documents (0: all)")
     ap.add_argument("--sessions", type=int, default=5, help="sessions for the memory-per-session figure (0: skip)")
     ap.add_argument("--record", action="store_true", help="also ship the per-kind figures for the search page")
@@ -303,22 +305,35 @@ def main(argv: list[str] | None = None) -> None:
         for terms in warm_qs:
             for name in engines:
                 run(name, kind, terms, raw(kind, terms))
+    # the whole query set runs `repeats` times (every kind in each repeat), so a burst of load lands on one repeat,
+    # and the page shows each median with the fastest and slowest repeat's median beside it
+    from_raw = {(e, k): [] for e in engines for k in KINDS}
+    from_terms = {(e, k): [] for e in engines for k in KINDS}
+    medians = {(e, k): [] for e in engines for k in KINDS}
+    for rep in range(args.repeats):
+        for kind in KINDS:
+            this: dict[str, list[float]] = {e: [] for e in engines}
+            for n, terms in enumerate(qs[kind]):
+                q = raw(kind, terms)
+                # whoever runs a query first meets cold caches (jieba's dictionary, the postings): take turns
+                turn = (n + rep) % len(engines)
+                for name in engines[turn:] + engines[:turn]:
+                    raw_s, terms_s = run(name, kind, terms, q)
+                    this[name].append(raw_s)
+                    from_terms[name, kind].append(terms_s)
+            for name in engines:
+                from_raw[name, kind] += this[name]
+                medians[name, kind].append(float(np.median(this[name])))
     for kind in KINDS:
-        from_raw: dict[str, list[float]] = {e: [] for e in engines}
-        from_terms: dict[str, list[float]] = {e: [] for e in engines}
-        for n, terms in enumerate(qs[kind]):
-            q = raw(kind, terms)
-            # whoever runs a query first meets cold caches (jieba's dictionary, the postings): take turns
-            for name in engines[n % len(engines):] + engines[:n % len(engines)]:
-                raw_s, terms_s = run(name, kind, terms, q)
-                from_raw[name].append(raw_s)
-                from_terms[name].append(terms_s)
         for name in engines:
-            report[name][kind] = {**_pct(from_raw[name]), "from_terms": _pct(from_terms[name])}
-    for kind in KINDS:
+            report[name][kind] = {**_pct(from_raw[name, kind]), "from_terms": _pct(from_terms[name, kind]),
+                                  "p50_per_repeat_ms": [round(m * 1e3, 4) for m in medians[name, kind]]}
+        ratios = report.setdefault("ratio_glassbox_over_tantivy", {})
         for stat in ("p50_ms", "p95_ms"):
-            report.setdefault("ratio_glassbox_over_tantivy", {})[f"{kind}_{stat}"] = round(
-                report["glassbox"][kind][stat] / report["tantivy"][kind][stat], 2)
+            ratios[f"{kind}_{stat}"] = round(report["glassbox"][kind][stat] / report["tantivy"][kind][stat], 2)
+        ratios[f"{kind}_p50_per_repeat"] = [round(g / t, 2) for g, t in zip(
+            medians["glassbox", kind], medians["tantivy", kind], strict=True)]
+    report["repeats"] = args.repeats
 
     agree = 0
     for terms in qs["and"]:
@@ -345,7 +360,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.sessions:
         report["sessions"] = session_cost(docs, tokens, an, args.sessions)
     if args.record:
-        recorded.save("search", "peers", peer_rows(report), {"documents": len(docs), "queries": args.queries},
+        recorded.save("search", "peers", peer_rows(report),
+                      {"documents": len(docs), "queries": args.queries, "repeats": args.repeats},
                       time.perf_counter() - started)
         t = time.perf_counter()
         rows = race(demo_corpus(), an, RACE_SIZES)
@@ -355,12 +371,23 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def peer_rows(report: dict) -> list[dict]:
-    """Per query kind: each engine's median and 95th-percentile milliseconds from the raw query string, and
-    ours over tantivy's (what the search page shows beside its own race)."""
+    """Per query kind: each engine's median and 95th-percentile milliseconds from the raw query string (over every
+    query of every repeat), the fastest and slowest repeat's median, and ours over tantivy's, with its range over
+    the repeats (what the search page shows beside its own race)."""
     engines = ("glassbox", "tantivy", "fts5")
-    return [{"kind": kind, **{f"{e}_{stat}": report[e][kind][stat] for e in engines for stat in ("p50_ms", "p95_ms")},
-             "glassbox_over_tantivy_p50": report["ratio_glassbox_over_tantivy"][f"{kind}_p50_ms"]} for kind in KINDS]
-
+    rows = []
+    for kind in KINDS:
+        row: dict = {"kind": kind}
+        for e in engines:
+            per = report[e][kind]["p50_per_repeat_ms"]
+            row |= {f"{e}_p50_ms": report[e][kind]["p50_ms"], f"{e}_p95_ms": report[e][kind]["p95_ms"],
+                    f"{e}_p50_lo_ms": min(per), f"{e}_p50_hi_ms": max(per)}
+        ratios = report["ratio_glassbox_over_tantivy"]
+        rows.append(row | {"glassbox_over_tantivy_p50": ratios[f"{kind}_p50_ms"],
+                           "glassbox_over_tantivy_p50_lo": min(ratios[f"{kind}_p50_per_repeat"]),
+                           "glassbox_over_tantivy_p50_hi": max(ratios[f"{kind}_p50_per_repeat"]),
+                           "repeats": report["repeats"]})
+    return rows
 
 if __name__ == "__main__":
     main()

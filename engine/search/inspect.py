@@ -4,7 +4,6 @@ and a measured race between scanning every document and looking a term up in the
 from __future__ import annotations
 
 import random
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -14,6 +13,7 @@ from pyroaring import BitMap
 from engine.search.analyzer import Analyzer
 from engine.search.index import Index
 from engine.search.snapshot import Doc, Snapshot, reader
+from engine.timing import interleaved
 
 
 def term_table(snap: Snapshot | Index, limit: int | None = None, prefix: str = "") -> list[dict]:
@@ -83,18 +83,26 @@ def inverted_view(snap: Snapshot | Index, doc_ids: list[str]) -> dict[str, list[
 
 
 RACE_SIZES = [205, 1_000, 4_000, 16_000, 64_000]  # the search page's race, recorded by the search bench
+RACE_ROUNDS = 5  # interleaved rounds per size: the median and the range of the rounds are shown
 
 
 def race(docs: list[Doc], analyzer: Analyzer, sizes: list[int], n_queries: int = 30, seed: int = 0,
-         progress: Callable[[int, int], None] | None = None) -> list[dict]:
-    """Median time per one-term query: scanning every document's terms (forward index) vs the inverted lookup.
+         progress: Callable[[int, int], None] | None = None, rounds: int = RACE_ROUNDS) -> list[dict]:
+    """Time per one-term query: scanning every document's terms (forward index) vs the inverted lookup.
 
     Past the corpus's own size the collection grows with filler documents: copies of the corpus whose terms
     are renamed (`词#2`), so each has a real document's length and term mix but shares no term with the
     queries. The queried terms' document frequencies therefore stay what they are in the corpus while N
     grows: the scan still reads every document, the lookup only the term's posting list, which is the
-    difference the race shows. Both sides return the same documents; that is checked on every query.
-    `progress(sizes done, sizes)` follows each size.
+    difference the race shows. Both sides return the same documents; that is checked on every query first.
+
+    Timing (engine.timing.interleaved): a round runs every query once by scanning and once by the lookup, each
+    method's queries as one block (timed straight after a scan, a single lookup would meet caches the scan's
+    megabytes of Python sets had just flushed, and measure that instead of its own work), the two blocks taking
+    turns at going first; after the untimed round that checked the answers, `rounds` rounds. A row gives the
+    median round's time per query with the fastest and slowest round, and the counts load cannot change:
+    documents the scan reads and postings the lookup reads (summed over the queries). `progress(sizes done,
+    sizes)` follows each size.
     """
     rng = random.Random(seed)
     tokens = [[t.text for t in analyzer.tokens(d.text)] for d in docs]
@@ -112,25 +120,24 @@ def race(docs: list[Doc], analyzer: Analyzer, sizes: list[int], n_queries: int =
         ix = Index(analyzer)
         ix.add_many([Doc(f"{i}", docs[i % len(docs)].text) for i in range(n)],
                     tokens=[[(t, p) for p, t in enumerate(terms)] for terms in lists])
-        # the lookups are timed in a block of their own: timed straight after a scan, a lookup would meet caches
-        # the scan (megabytes of Python sets) had just flushed, and measure that instead of its own work
-        inv_t, found = [], []
-        for term in queries:
-            t0 = time.perf_counter()
-            hits = ix.search_terms("term", [term], k=n).hits
-            inv_t.append(time.perf_counter() - t0)
-            found.append(sorted(h.docnum for h in hits))
-        scan_t, dfs = [], []
-        for term, via_index in zip(queries, found, strict=True):
-            t0 = time.perf_counter()
-            scanned = [i for i, terms in enumerate(forward) if term in terms]
-            scan_t.append(time.perf_counter() - t0)
-            if via_index != scanned:
-                raise AssertionError(f"scan and index disagree on {term!r}")
-            dfs.append(len(scanned))
-        rows.append({"docs": n, "scan_ms": float(np.median(scan_t)) * 1e3,
-                     "inverted_ms": float(np.median(inv_t)) * 1e3, "median_df": float(np.median(dfs)),
-                     "queries": len(queries)})
+
+        def scan_all(forward=forward) -> list[list[int]]:
+            return [[i for i, terms in enumerate(forward) if term in terms] for term in queries]
+
+        def lookup_all(ix=ix, n=n) -> list[list[int]]:
+            return [sorted(h.docnum for h in ix.search_terms("term", [term], k=n).hits) for term in queries]
+
+        scanned = scan_all()
+        if lookup_all() != scanned:
+            raise AssertionError(f"scan and index disagree at {n} documents")
+        dfs = [len(found) for found in scanned]
+        row: dict = {"docs": n}
+        for name, tm in interleaved({"scan": scan_all, "inverted": lookup_all}, rounds, warmup=False).items():
+            row[f"{name}_ms"], row[f"{name}_lo_ms"], row[f"{name}_hi_ms"] = (
+                s / len(queries) * 1e3 for s in (tm.median_s, tm.lo_s, tm.hi_s))
+            row["busy"] = row.get("busy", False) or tm.busy
+        rows.append(row | {"rounds": rounds, "median_df": float(np.median(dfs)), "queries": len(queries),
+                           "scan_docs_read": n * len(queries), "postings_read": sum(dfs)})
         if progress:
             progress(done, len(sizes))
     return rows

@@ -84,12 +84,21 @@ def posting_strip(doc_space: int, docnums: list[int], label: str, labels: Labels
 
 
 def race_figure(rows: list[dict], labels: Labels = None) -> go.Figure:
-    """Median time of a one-term query: scanning every document vs the inverted index, against corpus size."""
+    """Time per one-term query, scanning every document vs the inverted index, against corpus size: the median
+    of the interleaved rounds, with the fastest and slowest round as error bars (when the rows carry them)."""
     x = [r["docs"] for r in rows]
-    fig = go.Figure([go.Scatter(x=x, y=[r["scan_ms"] for r in rows], name=_lab(labels, "scan"),
-                                mode="lines+markers", line_color="#ef4444"),
-                     go.Scatter(x=x, y=[r["inverted_ms"] for r in rows], name=_lab(labels, "inverted"),
-                                mode="lines+markers", line_color="#2563eb")])
+
+    def line(key: str, color: str) -> go.Scatter:
+        y = [r[f"{key}_ms"] for r in rows]
+        bars = None
+        if all(f"{key}_lo_ms" in r for r in rows):
+            pairs = list(zip(rows, y, strict=True))
+            bars = dict(type="data", symmetric=False, array=[r[f"{key}_hi_ms"] - m for r, m in pairs],
+                        arrayminus=[m - r[f"{key}_lo_ms"] for r, m in pairs])
+        return go.Scatter(x=x, y=y, name=_lab(labels, "scan" if key == "scan" else "inverted"), error_y=bars,
+                          mode="lines+markers", line_color=color)
+
+    fig = go.Figure([line("scan", "#ef4444"), line("inverted", "#2563eb")])
     fig.update_layout(xaxis=log_axis(_lab(labels, "documents")),
                       yaxis=log_axis(_lab(labels, "ms_per_query")),
                       height=360, **_LAYOUT)

@@ -3,7 +3,9 @@
     score(d) = Σ_t idf(t) · tf·(k1+1) / (tf + k1·(1 − b + b·dl/avgdl))
     idf(t)   = ln(1 + (N − df + 0.5) / (df + 0.5))
 
-N, df and avgdl count live documents; dl is the number of tokens the analyzer emitted for the text.
+N, df and avgdl count live documents (Lucene counts deleted ones until a merge); dl is the number of tokens
+the analyzer emitted for the text, overlapping tokens of jieba's full and search modes included (a token count,
+not a count of positions).
 No length quantisation (unlike Lucene's one-byte norms). Per-term contributions are computed once as
 float64 arrays and summed in query-term order; the explanation reads those same numbers back, so
 its top value equals the hit's score bit for bit.

@@ -38,10 +38,19 @@ TEXT = {
     "found": ("{total} matching documents · top {shown}", "共 {total} 篇匹配文档 · 显示前 {shown} 篇"),
     "score": ("score", "得分"),
     "search_mode_note": ("In jieba's search mode a long word is also indexed as the words inside it (搜索引擎 → 搜索, 索引, "
-                         "引擎, 搜索引擎), so 索引 matches, and is marked, inside 搜索引擎. Compare the modes in the Analyzer "
+                         "引擎, 搜索引擎), so 索引 matches, and is marked, inside 搜索引擎. Queries are always analysed in "
+                         "precise mode (搜索引擎 stays one term): the pairing Elasticsearch users choose with the IK "
+                         "analyzer, ik_max_word at index time and ik_smart at query time. The index then holds every "
+                         "word a reader might type, while a query is cut once, so it neither demands nor scores again "
+                         "each overlapping piece of its own words. Those overlapping tokens do count in a document's "
+                         "length dl, which BM25's length norm compares with avgdl. Compare the modes in the Analyzer "
                          "view, or switch the mode in the Corpus view.",
                          "在 jieba 的搜索引擎模式下，长词还会按其内部的词建立索引（搜索引擎 → 搜索、索引、引擎、搜索引擎），"
-                         "所以 索引 会在 搜索引擎 内部命中并被标记。可在“分析器”视图中比较各模式，或在“语料”视图中切换模式。"),
+                         "所以 索引 会在 搜索引擎 内部命中并被标记。查询则始终按精确模式分析（搜索引擎 仍是一个词）："
+                         "这正是 Elasticsearch 用户使用 IK 分词器时的常见搭配——建索引用 ik_max_word，查询用 ik_smart。"
+                         "这样索引里有读者可能输入的每个词，而查询只切分一次，既不会要求、也不会重复计分它自身各个重叠的片段。"
+                         "这些重叠的词元也计入文档长度 dl，BM25 的长度归一化会拿它与 avgdl 比较。"
+                         "可在“分析器”视图中比较各模式，或在“语料”视图中切换模式。"),
     "filter_only": ("Matched by a filter or prefix only: those do not score, so the score is 0.",
                     "仅由过滤条件或前缀命中：它们不参与打分，所以得分为 0。"),
     "why_score": ("Why this score", "为什么是这个分数"),
@@ -49,8 +58,12 @@ TEXT = {
     "no_hits": ("No document matches.", "没有匹配的文档。"),
     "csv": ("Download results (CSV)", "下载结果（CSV）"),
     "trace.intro": ("The query's steps as the engine ran them: each term's posting list, each set operation, "
-                    "scoring and top-k, with the time each took.",
-                    "引擎执行该查询的每一步：每个词的倒排列表、每次集合运算、打分与取前 k 名，以及各步耗时。"),
+                    "scoring and top-k, with the time each took. This engine scores every matching document before "
+                    "taking the top k; Lucene and tantivy prune instead (`WAND`, `block-max MaxScore`), skipping "
+                    "documents whose best possible score cannot enter the current top k.",
+                    "引擎执行该查询的每一步：每个词的倒排列表、每次集合运算、打分与取前 k 名，以及各步耗时。"
+                    "本引擎先给每篇匹配文档打分，再取前 k 名；Lucene 和 tantivy 则会剪枝（`WAND`、`block-max MaxScore`），"
+                    "跳过那些最高可能得分也进不了当前前 k 名的文档。"),
     "trace.step": ("Step", "步骤"),
     "trace.none": ("Run a query in the Search view first.", "请先在“搜索”视图中执行一个查询。"),
     "trace.col.op": ("operation", "操作"),
@@ -68,16 +81,34 @@ TEXT = {
                   "超过语料本身的 205 篇后，用改名后的语料副本填充，因此每个被查询词的匹配文档数（表中的 df）保持不变而 N 增大："
                   "扫描仍要读全部 N 篇文档，倒排查找只读该词的倒排列表。两边返回的文档必须完全一致。"),
     "why.run": ("Measure the race live", "实时测量对比"),
+    "why.busy": ("The rounds of some size disagree by more than half their median: the machine was busy while "
+                 "measuring, so read those times as rough; the documents and postings read do not depend on load.",
+                 "某些规模下各轮测量相差超过中位数的一半：测量时机器正忙，这些时间只能粗看；读取的文档数和倒排项数不受负载影响。"),
+    "why.col.docs": ("documents N", "文档数 N"),
+    "why.col.scan": ("scan ms / query: median (fastest–slowest round)", "扫描 毫秒/查询：中位数（最快–最慢一轮）"),
+    "why.col.inverted": ("lookup ms / query: median (fastest–slowest round)", "倒排查找 毫秒/查询：中位数（最快–最慢一轮）"),
+    "why.col.df": ("median df", "df 中位数"),
+    "why.col.scan_read": ("documents the scan read", "扫描读取的文档数"),
+    "why.col.postings_read": ("postings the lookup read", "倒排查找读取的倒排项数"),
+    "why.table": ("Each size runs its {queries} queries by both methods in {rounds} interleaved rounds (each "
+                  "method's queries timed as one block, the two blocks taking turns at going first); a time is the "
+                  "median round's, per query, with the fastest and slowest round beside it. The counts are summed "
+                  "over the queries and do not depend on machine load.",
+                  "每个规模下，两种方法各自运行全部 {queries} 条查询，交错进行 {rounds} 轮（每种方法的查询作为一个整体计时，"
+                  "两者轮流先跑）；时间取中位数那一轮的每条查询耗时，旁边是最快和最慢的一轮。计数是所有查询之和，不受机器负载影响。"),
     "peers": ("The same kinds of query on tantivy and SQLite FTS5", "同类查询在 tantivy 与 SQLite FTS5 上的表现"),
     "peers.intro": ("Our engine beside two production engines on the benchmark corpus ({docs} documents, {queries} "
-                    "queries per kind, each engine parsing its own query syntax from the raw string; median "
-                    "milliseconds per top-10 query). Compare the ratios, not the absolute times: the machine is "
+                    "queries per kind, each engine parsing its own query syntax from the raw string). The engines take "
+                    "turns query by query, and the whole set ran {repeats} times in one recorded run: each p50 is the "
+                    "median over every query of every repeat, in brackets the fastest and slowest repeat's median; "
+                    "p95 shows the spread across queries. Compare the ratios, not the absolute times: the machine is "
                     "shared.",
-                    "在基准语料上（{docs} 篇文档，每类 {queries} 条查询，各引擎从原始字符串解析自己的查询语法；"
-                    "每次取前 10 条结果的中位毫秒数），把本引擎与两个生产级引擎放在一起比较。请看比值而不是绝对时间："
-                    "这台机器是共享的。"),
+                    "在基准语料上（{docs} 篇文档，每类 {queries} 条查询，各引擎从原始字符串解析自己的查询语法），"
+                    "把本引擎与两个生产级引擎放在一起比较。各引擎逐条查询轮流执行，整套查询在一次录制中重复运行 {repeats} 遍："
+                    "每个 p50 是所有遍、所有查询的中位数，括号里是最快和最慢那一遍的中位数；p95 显示查询之间的离散程度。"
+                    "请看比值而不是绝对时间：这台机器是共享的。"),
     "peers.kind": ("query kind", "查询类型"),
-    "peers.ratio": ("glassbox / tantivy (p50)", "glassbox / tantivy（p50）"),
+    "peers.ratio": ("glassbox / tantivy (p50, range over repeats)", "glassbox / tantivy（p50，各遍范围）"),
     "an.text": ("Text to analyze", "要分析的文本"),
     "an.sample": ("南京市长江大桥上的倒排索引与Roaring Bitmap：ＢＭ２５排序让搜索引擎更快。", "南京市长江大桥上的倒排索引与Roaring Bitmap：ＢＭ２５排序让搜索引擎更快。"),
     "an.stop": ("Drop stopwords", "去除停用词"),
@@ -87,6 +118,11 @@ TEXT = {
     "an.words": ("Words you added: {words}", "你添加的词：{words}"),
     "an.known": ("“{word}” is already in this session's dictionary.", "“{word}” 已在当前会话的词典中。"),
     "an.one_word": ("A dictionary word cannot contain spaces.", "词典中的词不能包含空格。"),
+    "an.dl": ("BM25's document length dl counts every token an analyzer emits: this text has dl = {precise} in "
+              "precise mode, {full} in full mode and {search} in search mode. The overlapping tokens of full and "
+              "search mode count too, so documents rich in long words weigh as longer in the length norm.",
+              "BM25 的文档长度 dl 统计分析器输出的每个词元：这段文本在精确模式下 dl = {precise}，全模式下 {full}，"
+              "搜索引擎模式下 {search}。全模式和搜索引擎模式中重叠的词元同样计数，所以长词多的文档在长度归一化中显得更长。"),
     "an.col.term": ("term", "词"),
     "an.col.start": ("start", "起"),
     "an.col.end": ("end", "止"),
@@ -99,6 +135,15 @@ TEXT = {
     "in.segments": ("Segments", "段"),
     "in.merge": ("Merge segments", "合并段"),
     "in.col.segment": ("segment", "段"),
+    "in.lucene_postings": ("Here each posting list is a roaring bitmap, which keeps set operations easy to show; Lucene "
+                           "and tantivy store document numbers delta-encoded and bit-packed in blocks of 128, with "
+                           "skip data for jumping over whole blocks.",
+                           "这里每个倒排列表是一个 Roaring Bitmap，便于展示集合运算；Lucene 和 tantivy 则把文档编号做差值编码、"
+                           "按 128 个一块做位压缩存储，并附带跳表数据，以便整块跳过。"),
+    "in.deletes": ("Here N, df and avgdl count live documents only, so a delete changes every score at once; Lucene "
+                   "keeps counting a deleted document in its statistics until a merge drops it.",
+                   "这里 N、df 和 avgdl 只统计未删除的文档，所以删除会立即改变所有得分；Lucene 则在合并真正清除已删除文档之前，"
+                   "一直把它计入统计量。"),
     "in.col.id": ("id", "编号"),
     "in.col.ids": ("documents", "文档编号"),
     "in.col.terms_in_order": ("terms, in order", "按顺序排列的词"),
@@ -161,16 +206,22 @@ TEXT = {
                "**布尔查询。** `倒排 索引 -lucene`：展开一条结果的解释，看看哪些词参与了打分。"),
     "walk.2": ("**Replay it.** The step-through shows each posting list and each intersection shrinking the set.",
                "**回放。** 逐步回放展示每个倒排列表，以及每次求交集如何让集合变小。"),
-    "walk.3": ("**Phrases need positions.** `\"搜索引擎\"` against `搜索 引擎`: the phrase also checks that the words are adjacent.",
-               "**短语需要位置信息。** 比较 `\"搜索引擎\"` 与 `搜索 引擎`：短语还要检查词是否相邻。"),
+    "walk.3": ("**Phrases need positions.** `\"倒排索引\"` against `倒排 索引`: both need the words 倒排 and 索引 "
+               "(a query is analysed in precise mode), and the phrase also checks their positions, 倒排 right before "
+               "索引. Here the phrase finds {phrase} documents, the two words anywhere {both}.",
+               "**短语需要位置信息。** 比较 `\"倒排索引\"` 与 `倒排 索引`：两者都要求出现 倒排 和 索引 这两个词"
+               "（查询按精确模式分析），短语还要检查它们的位置，倒排 必须紧挨在 索引 之前。这里短语命中 {phrase} 篇文档，"
+               "两个词出现在任意位置则命中 {both} 篇。"),
     "walk.4": ("**Filters.** `category:推荐 region:北京` narrows by keyword fields; scores are zero because filters do not rank.",
                "**过滤。** `category:推荐 region:北京` 按关键字字段筛选；过滤不参与排序，所以分数为零。"),
     "walk.5": ("**A malformed query.** `(倒排 OR` gets a message pointing at the problem, not an error page.",
                "**错误的查询。** `(倒排 OR` 会得到指出问题位置的提示，而不是报错页面。"),
     "walk.6": ("**Why inverted?** Run the race: scanning grows with the corpus, the lookup with the posting list.",
                "**为什么用倒排？** 运行对比：扫描耗时随语料增长，倒排查找只随倒排列表长度增长。"),
-    "walk.7": ("**Recall.** Pick a user: four channels propose items for different reasons; the merger keeps quotas.",
-               "**召回。** 选择一个用户：四条通道出于不同原因推荐商品，合并时遵守各自的配额。"),
+    "walk.7": ("**Recall.** A user and a search term (跑鞋): four channels propose items for different reasons (the "
+               "search-term channel only when there is a term); the merger keeps each channel's quota.",
+               "**召回。** 选择一个用户和一个搜索词（跑鞋）：四条通道出于不同原因推荐商品（有搜索词时，搜索词通道才有候选）；"
+               "合并时遵守各自的配额。"),
     "plot.contrib_title": ("BM25 score of each hit, split by query term", "每条结果的 BM25 得分，按查询词拆分"),
     "plot.score": ("score", "得分"),
     "plot.steps_title": ("documents after each step", "每一步之后的文档数"),
