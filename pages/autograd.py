@@ -8,11 +8,16 @@ import streamlit as st
 import torch
 
 from engine.autograd import (
+    MAX_ELEMENTS,
+    MAX_INPUTS_CHARS,
     ExprError,
     accumulation,
     backward_trace,
     build,
+    compare_grads,
     detach_demo,
+    explain_torch,
+    explained,
     graph_of,
     inplace_on_saved,
     modes_table,
@@ -22,12 +27,14 @@ from engine.autograd import (
     second_backward,
     to_dot,
 )
+from engine.autograd.build import MAX_DIMS
 from engine.autograd.examples import EXAMPLES
+from engine.autograd.parse import MAX_CHARS
 from engine.timing import interleaved
 from ui import page
 from ui.cache import shared_result
 from ui.chrome import ensure_navigation
-from ui.i18n import translator
+from ui.i18n import say, translator
 from ui.state import bind_all, choice, int_in, publish, walkthrough
 from ui.text.autograd import TEXT
 
@@ -41,7 +48,7 @@ def _names(raw: str) -> list[str]:
 
 
 def _text(raw: str) -> str:
-    return raw[:2000]
+    return raw[:MAX_INPUTS_CHARS + 1]  # one past the limit: a longer link is refused with the engine's message
 
 
 PARAMS = [("src", DEFAULT[0], _text), ("vals", "; ".join(f"{k} = {v}" for k, v in DEFAULT[1].items()), _text),
@@ -85,9 +92,10 @@ def controls() -> Settings:
     bind_all(PARAMS)
     with st.container(border=True):
         st.subheader(T("controls"))
-        st.text_area(T("src"), key="src", height=100, help=T("src.help"))
+        st.text_area(T("src"), key="src", height=100, help=T("src.help", chars=MAX_CHARS))
         c = st.columns([3, 2])
-        c[0].text_input(T("vals"), key="vals", help=T("vals.help"))
+        c[0].text_input(T("vals"), key="vals", help=T("vals.help", n=MAX_ELEMENTS, dims=MAX_DIMS,
+                                                           chars=MAX_INPUTS_CHARS))
         try:
             names = parse(st.session_state["src"]).inputs
         except ExprError:
@@ -109,13 +117,26 @@ def _build(s: Settings):
     return build(parse(s.src), parse_inputs(s.vals), set(s.grad), s.dtype, s.seed)
 
 
+WINDOW = 40  # characters quoted either side of an error's position: never the whole input
+
+
 def live(s: Settings):
     """Part 3: run the program now, read PyTorch's graph from grad_fn and next_functions, and draw it."""
     st.header(T("live"))
     try:
-        run = _build(s)
+        specs = parse_inputs(s.vals)
     except ExprError as e:
-        page.error_at(T, "bad", e, s.vals if e.code.startswith(("autograd.inputs", "autograd.spec")) else s.src)
+        page.error_at(T, "bad_inputs", e, s.vals, window=WINDOW)
+        return None
+    try:
+        run = build(parse(s.src), specs, set(s.grad), s.dtype, s.seed)
+    except ExprError as e:
+        if e.code == "autograd.missing_input":
+            page.error_at(T, "bad_inputs", e, s.vals, window=WINDOW)
+        else:  # a torch refusal is told in the page's language, PyTorch's own words quoted below
+            page.error_at(T, "bad", explained(e), s.src, window=WINDOW)
+            if e.code == "autograd.torch":
+                _torch_said(e.params["error"])
         return None
     g = graph_of(run)
     page.notes(g.notes)
@@ -168,17 +189,28 @@ def ours(run, trace) -> None:
     """Our ScalarValue engine on the same program and inputs, gradient by gradient against torch's."""
     st.header(T("ours"))
     st.markdown(T("ours.intro"))
-    _, grads = scalar_grads(run)
-    if not grads or not trace.leaf_grads:
+    rows = compare_grads(run, trace.leaf_grads)
+    if not rows or not trace.leaf_grads:
         st.caption(T("ours.none"))
         return
-    rows = []
-    for name, g in grads.items():
-        torch_g = trace.leaf_grads.get(name, ())
-        diff = max((abs(a - b) for a, b in zip(g.flatten().tolist(), torch_g, strict=False)), default=0.0)
-        rows.append({T("col.input"): name, T("col.torch"): _nums(torch_g[:6]), T("col.ours"): _nums(g.flatten()[:6]),
-                     T("col.diff"): f"{diff:.1e}"})
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    table = []
+    for r in rows:
+        if r.max_abs_diff is None:  # torch left .grad at None: nothing to hold our numbers against
+            diff = T("diff.none")
+        elif r.mixed_precision:
+            diff = T("diff.mixed", diff=f"{r.max_abs_diff:.1e}", dtype=r.torch_dtype)
+        else:
+            diff = f"{r.max_abs_diff:.1e}"
+        table.append({T("col.input"): r.name, T("col.torch", dtype=r.torch_dtype):
+                      _nums(r.torch[:6]) if r.torch is not None else T("grad.none"),
+                      T("col.ours"): _nums(r.ours[:6]), T("col.diff"): diff})
+    st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
+
+
+def _torch_said(message: str) -> None:
+    """PyTorch's own message, quoted as it wrote it (in English), under the sentence that says what it means."""
+    st.caption(T("torch_said"))
+    st.code(message, language=None)
 
 
 def lab(run) -> None:
@@ -192,7 +224,8 @@ def lab(run) -> None:
     twice = second_backward(run)
     if twice.raised:
         st.markdown(T("lab.twice", n=twice.saved_tensors))
-        st.code(twice.message, language=None)
+        st.info(say(explain_torch(twice.message)))
+        _torch_said(twice.message)
     else:
         st.markdown(T("lab.twice_ok", n=twice.saved_tensors))
     d = detach_demo()
@@ -200,7 +233,8 @@ def lab(run) -> None:
                   x=_nums(d.source_after_edit)))
     ip = inplace_on_saved()
     st.markdown(T("lab.inplace", v0=ip.version_saved, v1=ip.version_now))
-    st.code(ip.message, language=None)
+    st.info(say(explain_torch(ip.message)))
+    _torch_said(ip.message)
     rows = shared_result(("autograd-modes",), modes_table)
     yes = lambda b: T("yes") if b else T("no")  # noqa: E731 - one expression, used for every cell
     st.dataframe(pd.DataFrame([{T("col.mode"): T(f"mode.{m.mode}"), T("col.records"): yes(m.requires_grad),

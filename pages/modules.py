@@ -78,11 +78,14 @@ def live(s: Settings) -> None:
     c[0].metric(T("bitwise"), T("yes") if r.bitwise_equal else T("no"))
     c[1].metric(T("diff"), f"{r.max_abs_diff:.3g}")
     c[2].metric(T("col.module"), "×".join(map(str, r.module_out.shape)))
-    head = lambda t: [round(float(v), 4) for v in t.flatten()[:8]]  # noqa: E731 - one expression, two uses
+    head = lambda t: [round(float(v), 4) for v in t.flatten()[:8]]  # noqa: E731 - one expression, four uses
     st.caption(T("outputs"))
-    st.dataframe(pd.DataFrame({T("col.module"): head(r.module_out), T("col.functional"): head(r.functional_out)}).T,
-                 width="stretch")
-    page.notes([*r.notes, *r.changed, r.functional_call])
+    rows = {T("col.module"): head(r.module_out), T("col.functional"): head(r.functional_out),
+            T("col.fc_own"): head(r.bridge.own_out)}
+    if r.bridge.swapped_out is not None:  # the dict, not the module, decides: every parameter × −1
+        rows[T("col.fc_negated")] = head(r.bridge.swapped_out)
+    st.dataframe(pd.DataFrame(rows).T, width="stretch")
+    page.notes([*r.notes, *r.changed, r.functional_call, r.bridge.message()])
 
 
 def step_through() -> None:
@@ -131,6 +134,11 @@ def inspector() -> None:
     st.caption(" · ".join([f"{T('inspect.missing')}: {', '.join(info.missing_keys) or none}",
                            f"{T('inspect.unexpected')}: {', '.join(info.unexpected_keys) or none}",
                            f"{T('inspect.eval')}: {T('yes') if info.eval_output_changes else T('no')}"]))
+    st.markdown(f"**{T('inspect.to')}**")
+    st.dataframe(pd.DataFrame([{T("inspect.col.name"): n, T("inspect.col.kind"): T(f"kind.{kind}"),
+                                T("inspect.col.before"): b, T("inspect.col.after"): a}
+                               for n, kind, b, a in info.to_float64]), hide_index=True, width="stretch")
+    st.caption(say(info.to_message()))
     st.download_button(T("inspect.download"), json.dumps(state_dict_json(name), indent=1), f"{name}_state_dict.json",
                        "application/json")
 

@@ -69,16 +69,20 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def error_at(T: Translator, key: str, error: object, text: str) -> None:
+def error_at(T: Translator, key: str, error: object, text: str, window: int | None = None) -> None:
     """An engine error (a CodedError with a `position`: an offset, or a 1-based (line, column)) in the current
     language, and `text` (or that line of it) with a caret under the character it points at (double-width
-    characters counted twice, so the caret lands under CJK text)."""
+    characters counted twice, so the caret lands under CJK text); with `window`, only that many characters
+    either side of the caret are quoted."""
     st.warning(T(key, msg=say(error)))
     pos = getattr(error, "position", 0)
     if isinstance(pos, tuple):  # (line, column), both 1-based: show that line
         lines = text.splitlines() or [""]
         text, pos = lines[max(0, min(pos[0], len(lines)) - 1)], pos[1] - 1
     pos = max(0, min(pos, len(text)))
+    if window is not None and len(text) > 2 * window + 1:  # a long input: quote the part around the caret
+        lo, hi = max(0, pos - window), pos + window + 1
+        text, pos = ("…" if lo else "") + text[lo:hi] + ("…" if hi < len(text) else ""), pos - lo + (lo > 0)
     st.code(f"{text}\n{' ' * display_width(text[:pos])}^", language=None)
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from engine.autograd.parse import BINOPS, Expr, ExprError, parse
+from engine.autograd.parse import BINOPS, LIMIT, Expr, ExprError, parse
 from engine.messages import define
 
 MAX_ELEMENTS, MAX_DIMS = 64, 2
@@ -30,9 +30,12 @@ SPEC_CALLS = ("randn", "rand", "ones", "zeros", "arange")
 define({
     "autograd.spec": "input {name}: write a number, a list such as [1, 2, 3], or one of {calls}, e.g. randn(3)",
     "autograd.spec_size": "input {name} would have {n} elements; inputs have at most {limit} and {dims} dimensions",
+    "autograd.spec_char": "input {name}: {char} cannot appear in a value (numbers, lists and {calls} only)",
+    "autograd.spec_nesting": "input {name}: brackets nest deeper than {limit} here",
     "autograd.missing_input": "give a value for the input {name}",
     "autograd.inputs_syntax": "write each input as name = value, separated by ; (e.g. x = randn(3); b = 2.0)",
     "autograd.inputs_many": "at most {limit} inputs",
+    "autograd.inputs_too_long": "the inputs are longer than {limit} characters",
     "autograd.torch": "PyTorch refused this line: {error}",
     "autograd.value_size": "this makes {n} elements; results have at most {limit} here",
 })
@@ -94,58 +97,142 @@ class Run:
     saved_bytes: int = 0
 
 
+MAX_INPUTS, MAX_INPUTS_CHARS = 8, 4000  # 8 inputs of 64 written-out numbers fit; bounded before any parsing
+MAX_NESTING = 3  # brackets inside one value: [[1, 2], [3, 4]] is 2, randn(2, 3) is 1
+SPEC_CHARS = frozenset("0123456789.eE+-_[](), \t" + "abcdefghijklmnopqrstuvwxyz")  # what any valid value needs
+
+
+def _short(name: str, limit: int = 30) -> str:
+    """A name as a message quotes it: at most `limit` characters, never the whole input."""
+    return name if len(name) <= limit else name[:limit - 1] + "…"
+
+
+def _at(start: tuple[int, int], offset: int) -> tuple[int, int]:
+    """The (line, column) `offset` characters after `start` on the same line."""
+    return start[0], start[1] + offset
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A checked input spec: a call such as randn(2, 3) (its name and shape) or literal values."""
+
+    call: str | None
+    shape: tuple[int, ...]
+    values: np.ndarray | None
+
+
+def _scan(name: str, spec: str, at: tuple[int, int]) -> None:
+    """Refuse characters no value has, doubled signs and deep nesting before Python's parser sees the text: its
+    recursion (thousands of minus signs) and memory (a huge literal) are then bounded by the text's length."""
+    depth, last = 0, ""
+    for i, ch in enumerate(spec):
+        if ch not in SPEC_CHARS:
+            raise ExprError("autograd.spec_char", _at(at, i), name=_short(name), char=repr(ch),
+                            calls=", ".join(SPEC_CALLS))
+        if ch in "+-" and last in ("+", "-"):
+            raise ExprError("autograd.spec", _at(at, i), name=_short(name), calls=", ".join(SPEC_CALLS))
+        depth += (ch in "([") - (ch in ")]")
+        if depth > MAX_NESTING:
+            raise ExprError("autograd.spec_nesting", _at(at, i), name=_short(name), limit=MAX_NESTING)
+        if not ch.isspace():
+            last = ch
+
+
+def _number(node: ast.expr) -> float | None:
+    """A number literal (with at most one sign) as a float, or None if `node` is none."""
+    sign = 1.0
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+        sign, node = (-1.0 if isinstance(node.op, ast.USub) else 1.0), node.operand
+    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+        return sign * node.value if abs(node.value) <= LIMIT else math.inf  # compared before float(): no overflow
+    return None
+
+
+def _literal(node: ast.expr, name: str, at: tuple[int, int], depth: int = 0) -> object:
+    """A number or a (nested) list of numbers, each at most LIMIT in size; raises ExprError."""
+    if isinstance(node, ast.List | ast.Tuple) and depth < MAX_DIMS:
+        return [_literal(e, name, at, depth + 1) for e in node.elts]
+    v = _number(node)
+    if v is None:
+        raise ExprError("autograd.spec", _at(at, node.col_offset), name=_short(name), calls=", ".join(SPEC_CALLS))
+    if not abs(v) <= LIMIT:
+        raise ExprError("autograd.number", _at(at, node.col_offset), value="> 1e6" if math.isinf(v) else f"{v:.3g}",
+                        limit=f"{LIMIT:g}")
+    return v
+
+
+def read_spec(name: str, spec: str, at: tuple[int, int] = (1, 1)) -> Spec:
+    """Check one input spec ("randn(3)", "2.0", "[1, 2, 3]") without making a tensor; `at` is where the spec
+    starts in the Inputs text, so an error points into it. Every refusal is an ExprError."""
+    spec = str(spec)
+    lead = len(spec) - len(spec.lstrip())
+    spec, at = spec.strip(), _at(at, lead)
+    if len(spec) > MAX_INPUTS_CHARS:
+        raise ExprError("autograd.inputs_too_long", _at(at, MAX_INPUTS_CHARS), limit=MAX_INPUTS_CHARS)
+    _scan(name, spec, at)
+    bad = {"name": _short(name), "calls": ", ".join(SPEC_CALLS)}
+    try:
+        node = ast.parse(spec, mode="eval").body
+    except SyntaxError as e:
+        raise ExprError("autograd.spec", _at(at, max(0, (e.offset or 1) - 1)), **bad) from None
+    except (ValueError, RecursionError, MemoryError):  # cannot happen after _scan; never a raw exception
+        raise ExprError("autograd.spec", at, **bad) from None
+    if isinstance(node, ast.Call):
+        if not (isinstance(node.func, ast.Name) and node.func.id in SPEC_CALLS and not node.keywords
+                and all(isinstance(a, ast.Constant) and type(a.value) is int for a in node.args)):
+            raise ExprError("autograd.spec", at, **bad)
+        shape = tuple(a.value for a in node.args)
+        if not 1 <= len(shape) <= MAX_DIMS or any(not 1 <= s <= MAX_ELEMENTS for s in shape) \
+                or math.prod(shape) > MAX_ELEMENTS:
+            n = 0 if not shape or min(shape) < 1 else math.prod(shape) if max(shape) <= LIMIT else "> 1e6"
+            raise ExprError("autograd.spec_size", at, name=_short(name), n=n, limit=MAX_ELEMENTS, dims=MAX_DIMS)
+        return Spec(node.func.id, shape, None)
+    literal = _literal(node, name, at)
+    try:
+        arr = np.asarray(literal, dtype=np.float64)
+    except ValueError:  # ragged, e.g. [[1, 2], [3]]
+        raise ExprError("autograd.spec", at, **bad) from None
+    if arr.ndim > MAX_DIMS or arr.size > MAX_ELEMENTS or arr.size == 0:
+        raise ExprError("autograd.spec_size", at, name=_short(name), n=int(arr.size), limit=MAX_ELEMENTS,
+                        dims=MAX_DIMS)
+    return Spec(None, arr.shape, arr)
+
+
 def _spec(name: str, spec: str, dtype: torch.dtype, gen: torch.Generator) -> torch.Tensor:
     """The tensor a spec describes; refuses anything but the documented forms and sizes."""
-    try:
-        node = ast.parse(str(spec).strip(), mode="eval").body
-    except SyntaxError:
-        raise ExprError("autograd.spec", (1, 1), name=name, calls=", ".join(SPEC_CALLS)) from None
-    value: torch.Tensor | None = None
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in SPEC_CALLS \
-            and not node.keywords and all(isinstance(a, ast.Constant) and type(a.value) is int for a in node.args):
-        shape = [a.value for a in node.args]
-        if not 1 <= len(shape) <= MAX_DIMS or any(not 1 <= s <= MAX_ELEMENTS for s in shape):
-            raise ExprError("autograd.spec_size", (1, 1), name=name, n=math.prod(shape) if shape else 0,
-                            limit=MAX_ELEMENTS, dims=MAX_DIMS)
-        n = math.prod(shape)
-        if n > MAX_ELEMENTS:
-            raise ExprError("autograd.spec_size", (1, 1), name=name, n=n, limit=MAX_ELEMENTS, dims=MAX_DIMS)
-        f = node.func.id
-        if f == "arange":
-            value = torch.arange(n, dtype=dtype).reshape(shape)
-        elif f in ("randn", "rand"):
-            value = getattr(torch, f)(*shape, generator=gen, dtype=torch.float64).to(dtype)
-        else:
-            value = getattr(torch, f)(*shape, dtype=dtype)
-    else:
-        try:
-            literal = ast.literal_eval(node)
-            arr = np.asarray(literal, dtype=np.float64)
-        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-            raise ExprError("autograd.spec", (1, 1), name=name, calls=", ".join(SPEC_CALLS)) from None
-        if arr.ndim > MAX_DIMS or arr.size > MAX_ELEMENTS or arr.size == 0:
-            raise ExprError("autograd.spec_size", (1, 1), name=name, n=int(arr.size), limit=MAX_ELEMENTS,
-                            dims=MAX_DIMS)
-        value = torch.tensor(arr, dtype=dtype)
-    return value
-
-
-MAX_INPUTS = 8
+    s = read_spec(name, spec)
+    if s.values is not None:
+        return torch.tensor(s.values, dtype=dtype)
+    n = math.prod(s.shape)
+    if s.call == "arange":
+        return torch.arange(n, dtype=dtype).reshape(s.shape)
+    if s.call in ("randn", "rand"):
+        return getattr(torch, s.call)(*s.shape, generator=gen, dtype=torch.float64).to(dtype)
+    return getattr(torch, s.call)(*s.shape, dtype=dtype)
 
 
 def parse_inputs(text: str) -> dict[str, str]:
-    """`x = randn(3); b = 2.0` (or one per line) as {name: spec}; the specs are checked when they are built."""
+    """`x = randn(3); b = 2.0` (or one per line) as {name: spec}, each spec checked (not yet made) so that an
+    error points at it; the length is bounded before anything is parsed. Raises ExprError only."""
+    text = str(text)
+    if len(text) > MAX_INPUTS_CHARS:
+        line = text.count("\n", 0, MAX_INPUTS_CHARS) + 1
+        col = MAX_INPUTS_CHARS - (text.rfind("\n", 0, MAX_INPUTS_CHARS) + 1) + 1
+        raise ExprError("autograd.inputs_too_long", (line, col), limit=MAX_INPUTS_CHARS)
     out: dict[str, str] = {}
-    col = 1
-    for part in str(text).replace("\n", ";").split(";"):
-        if part.strip():
-            name, eq, spec = part.partition("=")
-            if not eq or not name.strip().isidentifier() or not spec.strip():
-                raise ExprError("autograd.inputs_syntax", (1, col + len(part) - len(part.lstrip())))
-            out[name.strip()] = spec.strip()
-        col += len(part) + 1
-    if len(out) > MAX_INPUTS:
-        raise ExprError("autograd.inputs_many", (1, 1), limit=MAX_INPUTS)
+    for line_no, line in enumerate(text.splitlines() or [""], start=1):
+        col = 1
+        for part in line.split(";"):
+            if part.strip():
+                at = (line_no, col + len(part) - len(part.lstrip()))
+                name, eq, spec = part.partition("=")
+                if not eq or not name.strip().isidentifier() or not spec.strip():
+                    raise ExprError("autograd.inputs_syntax", at)
+                if name.strip() not in out and len(out) == MAX_INPUTS:
+                    raise ExprError("autograd.inputs_many", at, limit=MAX_INPUTS)
+                read_spec(name.strip(), spec, (line_no, col + len(name) + 1))
+                out[name.strip()] = spec.strip()
+            col += len(part) + 1
     return out
 
 
@@ -156,7 +243,7 @@ def make_inputs(expr: Expr, inputs: Mapping[str, str], requires_grad: set[str] |
     out = {}
     for name in expr.inputs:
         if name not in inputs:
-            raise ExprError("autograd.missing_input", (1, 1), name=name)
+            raise ExprError("autograd.missing_input", (1, 1), name=_short(name))
         out[name] = _spec(name, inputs[name], DTYPES[dtype], gen).requires_grad_(name in requires_grad)
     return out
 

@@ -26,16 +26,22 @@ class Accumulation:
 
 
 def accumulation(run: Run, calls: int = 3) -> Accumulation:
-    """Call backward `calls` times on `run`'s graph (retain_graph=True) and watch the first gradient-requiring
-    leaf's .grad grow by the same gradient each time; then zero it, as optimizer.zero_grad() does."""
+    """Call backward `calls` times on `run`'s graph (retain_graph=True) and watch the first leaf that backward
+    reaches grow its .grad by the same gradient each time; then zero it, as optimizer.zero_grad() does."""
     fresh = build(run.expr, run.specs, run.requires_grad, run.dtype, run.seed)
-    leaf = next((n for n in fresh.expr.inputs if n in fresh.requires_grad), None)
-    if leaf is None or fresh.output.grad_fn is None:
-        return Accumulation(0, [], 0.0, [], leaf or "")
-    x, seed = fresh.inputs[leaf], torch.ones_like(fresh.output)
+    if fresh.output.grad_fn is None:
+        return Accumulation(0, [], 0.0, [], "")
+    seed = torch.ones_like(fresh.output)
+    fresh.output.backward(seed, retain_graph=True)
+    # the first leaf backward reached: one that requires grad but is cut off (e.g. by detach) keeps .grad None
+    leaf = next((n for n in fresh.expr.inputs if n in fresh.requires_grad and fresh.inputs[n].grad is not None), None)
+    if leaf is None:
+        return Accumulation(0, [], 0.0, [], "")
+    x = fresh.inputs[leaf]
     grads, worst = [], 0.0
     for k in range(1, calls + 1):
-        fresh.output.backward(seed, retain_graph=True)
+        if k > 1:
+            fresh.output.backward(seed, retain_graph=True)
         grads.append(x.grad.flatten().tolist()[:8])
         first = torch.tensor(grads[0], dtype=torch.float64)
         ok = first != 0

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -185,3 +186,41 @@ def scalar_grads(run: Run) -> tuple[float | np.ndarray, dict[str, np.ndarray]]:
     grads = {n: np.vectorize(lambda v: v.grad, otypes=[float])(leaves[n]) for n in run.requires_grad
              if n in leaves}
     return value, grads
+
+
+@dataclass(frozen=True)
+class GradComparison:
+    """One input's gradient from our engine beside torch's .grad, and what the comparison may claim."""
+
+    name: str
+    ours: tuple[float, ...]  # always float64: the scalar engine knows no other precision
+    torch: tuple[float, ...] | None  # None: torch left .grad at None (no path from this input reaches the output)
+    torch_dtype: str  # the run's dtype: torch's gradient is in it
+    max_abs_diff: float | None  # None: not compared
+
+    @property
+    def mixed_precision(self) -> bool:
+        """Our float64 against torch's float32: the difference is then float32's rounding, not a mistake."""
+        return self.torch_dtype != "float64"
+
+
+def _max_diff(a: np.ndarray, b: np.ndarray) -> float:
+    """max |a − b|, where the same non-finite value on both sides counts as agreement and a mismatch as inf."""
+    with np.errstate(invalid="ignore"):  # inf − inf is nan here, and counts as a mismatch below
+        same = (a == b) | (np.isnan(a) & np.isnan(b))
+        d = np.where(same, 0.0, np.abs(a - b))
+    return float(np.nan_to_num(d, nan=np.inf).max()) if d.size else 0.0
+
+
+def compare_grads(run: Run, torch_grads: dict[str, tuple[float, ...]]) -> list[GradComparison]:
+    """Our gradients for every input of `run` that requires grad beside `torch_grads` (name -> torch's .grad,
+    flattened, as backward_trace leaves them); an input torch gave no .grad is not compared."""
+    _, ours = scalar_grads(run)
+    rows = []
+    for name in (n for n in run.expr.inputs if n in ours):
+        mine = ours[name].flatten()
+        theirs = torch_grads.get(name)
+        diff = _max_diff(mine, np.asarray(theirs, dtype=np.float64)) if theirs is not None else None
+        rows.append(GradComparison(name, tuple(mine.tolist()), None if theirs is None else tuple(theirs), run.dtype,
+                                   diff))
+    return rows

@@ -4,6 +4,7 @@ correct and deliberately buggy modules."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
@@ -23,6 +24,16 @@ define({
     "modules.bug.buffer": "register_buffer: saved and moved with the module, not trained",
     "modules.bug.buffer_nonpersistent": "register_buffer(persistent=False): moved with the module, not saved",
     "modules.bug.functional_dropout": "F.dropout called without training=self.training: eval() does not stop it",
+    "modules.bn_modes_measured": "the same input through one BatchNorm2d in train mode, then in eval mode: the "
+                                 "outputs differ by up to {out} (train normalises with this batch's statistics, "
+                                 "eval with the running ones); train moved running_mean by up to {mean} and "
+                                 "running_var by up to {var}, eval moved them by {eval_mean} and {eval_var}",
+    "modules.to_all": "m.to(torch.float64) converted every tensor the module holds: {moved}",
+    "modules.to_none": "m.to(torch.float64) converted nothing: {stayed} stayed {dtype}, because nn.Module never "
+                       "registered them",
+    "modules.to_left": "m.to(torch.float64) converted {moved}, but {stayed} stayed {dtype}: what nn.Module did not "
+                       "register (a plain tensor attribute, layers in a Python list) is neither a parameter nor a "
+                       "buffer, so .to() never sees it",
 })
 
 
@@ -63,6 +74,39 @@ def batchnorm_steps(batches: list[torch.Tensor], momentum: float = 0.1,
         out.append(BatchNormStep(i, bm.tolist(), bv.tolist(), bn.running_mean.tolist(), bn.running_var.tolist(),
                                  mean.tolist(), var.tolist(), err))
     return out
+
+
+@dataclass(frozen=True)
+class ModeDifference:
+    """The same input through one BatchNorm2d in train mode and then in eval mode: the outputs and how far each
+    mode moved the running statistics."""
+
+    train_out: torch.Tensor
+    eval_out: torch.Tensor
+    out_diff: float  # max |train output − eval output|
+    moved: dict[str, tuple[float, float]]  # "train" / "eval" -> max |Δ running_mean|, max |Δ running_var|
+
+    def message(self) -> Message:
+        """The measured difference in words."""
+        return Message("modules.bn_modes_measured", out=f"{self.out_diff:.3g}", mean=f"{self.moved['train'][0]:.3g}",
+                       var=f"{self.moved['train'][1]:.3g}", eval_mean=f"{self.moved['eval'][0]:.3g}",
+                       eval_var=f"{self.moved['eval'][1]:.3g}")
+
+
+def batchnorm_modes(x: torch.Tensor, make: Callable[[int], nn.Module] = nn.BatchNorm2d) -> ModeDifference:
+    """Run `x` (N, C, H, W) through one fresh `make(C)` in train mode, then again in eval mode, and measure what
+    each mode did to the output and to the running statistics (a module without them moves nothing)."""
+    bn = make(x.shape[1])
+    out, moved = {}, {}
+    for mode in ("train", "eval"):
+        bn.train(mode == "train")
+        stats = [getattr(bn, k, None) for k in ("running_mean", "running_var")]
+        before = [s.clone() if s is not None else None for s in stats]
+        with torch.no_grad():
+            out[mode] = bn(x)
+        moved[mode] = tuple(float((getattr(bn, k) - b).abs().max()) if b is not None else 0.0
+                            for k, b in zip(("running_mean", "running_var"), before, strict=True))
+    return ModeDifference(out["train"], out["eval"], float((out["train"] - out["eval"]).abs().max()), moved)
 
 
 class PlainList(nn.Module):
@@ -144,6 +188,41 @@ class ModuleInfo:
     unexpected_keys: list[str]
     eval_output_changes: bool  # two calls in eval mode on the same input disagree
     explanation: Message
+    to_float64: list[tuple[str, str, str, str]]  # name, kind, dtype before, dtype after m.to(torch.float64)
+
+    def to_message(self) -> Message:
+        """What .to(torch.float64) converted, and what it left behind."""
+        moved = [n for n, _, b, a in self.to_float64 if a != b]
+        stayed = [(n, a) for n, _, b, a in self.to_float64 if a == b]
+        if not stayed:
+            return Message("modules.to_all", moved=", ".join(moved))
+        left = {"stayed": ", ".join(n for n, _ in stayed), "dtype": stayed[0][1]}
+        if not moved:
+            return Message("modules.to_none", **left)
+        return Message("modules.to_left", moved=", ".join(moved), **left)
+
+
+def _all_tensors(m: nn.Module) -> list[tuple[str, str, torch.Tensor]]:
+    """Every tensor a module holds: its parameters, its buffers and plain tensor attributes (of it and its
+    submodules), with their kind."""
+    out = [(k, "parameter", v) for k, v in m.named_parameters()] + [(k, "buffer", v) for k, v in m.named_buffers()]
+    for prefix, sub in m.named_modules():
+        for k, v in vars(sub).items():  # nn.Module keeps what it registered in its own dicts, not here
+            name = f"{prefix}.{k}" if prefix else k
+            if isinstance(v, torch.Tensor):
+                out.append((name, "attribute", v))
+            elif isinstance(v, list | tuple):  # layers in a plain list: their tensors are unregistered too
+                out += [(f"{name}.{i}.{pn}", "attribute", p) for i, layer in enumerate(v)
+                        if isinstance(layer, nn.Module) for pn, p in layer.named_parameters()]
+    return out
+
+
+def moved_by_to(m: nn.Module, dtype: torch.dtype = torch.float64) -> list[tuple[str, str, str, str]]:
+    """Call m.to(dtype) and report each tensor's dtype before and after, found again by name afterwards."""
+    before = [(n, kind, str(t.dtype).removeprefix("torch.")) for n, kind, t in _all_tensors(m)]
+    m.to(dtype)
+    after = {n: str(t.dtype).removeprefix("torch.") for n, _, t in _all_tensors(m)}
+    return [(n, kind, b, after[n]) for n, kind, b in before]
 
 
 def inspect_module(name: str) -> ModuleInfo:
@@ -166,7 +245,7 @@ def inspect_module(name: str) -> ModuleInfo:
         [(k, tuple(v.shape), k in persistent) for k, v in m.named_buffers()],
         [(k, tuple(v.shape), str(v.dtype).removeprefix("torch.")) for k, v in sd.items()],
         sum(len(g["params"]) for g in opt.param_groups) if opt else 0, list(report.missing_keys),
-        list(report.unexpected_keys), changes, Message(f"modules.bug.{name}"))
+        list(report.unexpected_keys), changes, Message(f"modules.bug.{name}"), moved_by_to(BUGGY[name]()))
 
 
 def state_dict_json(name: str) -> list[dict]:

@@ -18,6 +18,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from engine.messages import Message, define
+from engine.modules.state import batchnorm_modes
 
 define({
     "modules.equal_bitwise": "the module and the function give bitwise identical outputs",
@@ -25,13 +26,21 @@ define({
     "modules.differs": "the outputs differ (largest difference {diff})",
     "modules.dropout_flag": "F.dropout defaults to training=True: called without the module's `training` flag, it "
                             "keeps dropping in eval mode, while nn.Dropout passes its input through",
-    "modules.bn_modes": "in train mode BatchNorm normalises with this batch's mean and variance and updates its "
-                        "running statistics; in eval mode it uses the running statistics and changes nothing",
     "modules.state_changed": "{where} changed {names} during the call",
     "modules.functional_call_same": "torch.func.functional_call with a dict of the module's own parameters and "
                                     "buffers gives bitwise the module's output",
     "modules.functional_call_differs": "torch.func.functional_call with a dict of the module's own parameters and "
                                        "buffers differs from the module by {diff}",
+    "modules.functional_call_follows": "handed a dict with nn.{name}'s {n} parameter tensor(s) multiplied by "
+                                       "−1, torch.func.functional_call returned −(the module's output) (largest "
+                                       "|difference| {diff}), up to {away} away from what the module itself "
+                                       "returns, and the module's own parameters did not change: the output "
+                                       "follows the dict, not the module",
+    "modules.functional_call_ignored": "handed a dict with nn.{name}'s {n} parameter tensor(s) multiplied by "
+                                       "−1, the call returned the module's own output (largest |difference| "
+                                       "{away}): it ignored the dict",
+    "modules.functional_call_nothing": "nn.{name} has no parameters or buffers: functional_call has no tensor to "
+                                       "swap, so it is the module itself",
 })
 
 Functional = Callable[[nn.Module, torch.Tensor], torch.Tensor]
@@ -48,6 +57,7 @@ class Twin:
     integer_input: int = 0  # > 0: the input is token ids below this (Embedding)
     naive: Functional | None = None  # the common mistake, where there is one (F.dropout without training=)
     note: str | None = None  # a message code that explains the twin's difference by design
+    measure: Callable[[torch.Tensor], Message] | None = None  # a difference by design, measured on the input
 
 
 def _bn_functional(m: nn.Module, x: torch.Tensor) -> torch.Tensor:
@@ -75,7 +85,8 @@ def twins() -> list[Twin]:
              lambda m, x: F.conv2d(x, m.weight, m.bias, m.stride, m.padding, m.dilation, m.groups), (2, 3, 8, 8)),
         Twin("Dropout", _seeded(lambda: nn.Dropout(0.5)), lambda m, x: F.dropout(x, m.p, m.training), (4, 16),
              naive=lambda m, x: F.dropout(x, m.p), note="modules.dropout_flag"),
-        Twin("BatchNorm2d", _seeded(lambda: nn.BatchNorm2d(3)), _bn_functional, (8, 3, 4, 4), note="modules.bn_modes"),
+        Twin("BatchNorm2d", _seeded(lambda: nn.BatchNorm2d(3)), _bn_functional, (8, 3, 4, 4),
+             measure=lambda x: batchnorm_modes(x).message()),
         Twin("LayerNorm", _seeded(lambda: nn.LayerNorm(16)),
              lambda m, x: F.layer_norm(x, m.normalized_shape, m.weight, m.bias, m.eps), (4, 16)),
         Twin("Embedding", _seeded(lambda: nn.Embedding(50, 8)), lambda m, x: F.embedding(x, m.weight), (4, 6),
@@ -118,10 +129,15 @@ class Comparison:
     changed: list[Message] = field(default_factory=list)
     functional_call: Message | None = None
     notes: list[Message] = field(default_factory=list)
+    bridge: Bridge | None = None
 
 
 def _state(m: nn.Module) -> dict[str, torch.Tensor]:
     return {k: v.detach().clone() for k, v in m.named_buffers()}
+
+
+def _tensors(m: nn.Module) -> dict[str, torch.Tensor]:
+    return {k: v.detach().clone() for k, v in [*m.named_parameters(), *m.named_buffers()]}
 
 
 def compare(t: Twin, x: torch.Tensor | None = None, mode: str = "train", naive: bool = False,
@@ -157,21 +173,70 @@ def compare(t: Twin, x: torch.Tensor | None = None, mode: str = "train", naive: 
     if fn_names:
         changed.append(Message("modules.state_changed", where=f"F ({t.name})",
                                names=", ".join(n.removeprefix("fn_") for n in fn_names)))
-    fc = _functional_call(t, x, mode, seed)
-    return Comparison(t.name, mode, naive and t.naive is not None, a, b, same, diff, verdict, changed, fc,
-                      [Message(t.note)] if t.note else [])
+    br = bridge(t, x, mode, seed)
+    notes = ([Message(t.note)] if t.note else []) + ([t.measure(x)] if t.measure else [])
+    return Comparison(t.name, mode, naive and t.naive is not None, a, b, same, diff, verdict, changed,
+                      br.own_message(), notes, br)
 
 
-def _functional_call(t: Twin, x: torch.Tensor, mode: str, seed: int) -> Message:
-    """The module run through torch.func.functional_call with a dict of its own tensors: the bridge between
-    the styles (the verdict against calling the module itself)."""
-    m, ref = t.make().train(mode == "train"), t.make().train(mode == "train")
-    tensors = {k: v.clone() for k, v in [*m.named_parameters(), *m.named_buffers()]}
+Call = Callable[[nn.Module, dict[str, torch.Tensor], tuple[torch.Tensor, ...]], torch.Tensor]
+
+
+@dataclass(frozen=True)
+class Bridge:
+    """torch.func.functional_call runs a module's code on the tensors of a dict: with the module's own tensors, and
+    with every parameter multiplied by −1. Each twin with parameters is linear in its weight and bias together
+    (Linear, Conv2d, Embedding, and the affine step of LayerNorm and BatchNorm), so that dict must give exactly
+    −(the module's output); a call that ignored the dict would give the module's output instead."""
+
+    name: str
+    module_out: torch.Tensor
+    own_out: torch.Tensor  # functional_call with a clone of the module's own parameters and buffers
+    swapped_out: torch.Tensor | None  # with every parameter × −1 (None: the module has no parameters)
+    swapped: int  # parameters negated in the dict
+    follows_dict: float  # max |swapped_out + module_out|: 0 when the output follows the dict
+    from_module: float  # max |swapped_out − module_out|: how far the dict moved the output
+    module_untouched: bool  # the module's own parameters and buffers are unchanged after both calls
+
+    def own_message(self) -> Message:
+        """The verdict on the module's own tensors."""
+        if torch.equal(self.own_out, self.module_out):
+            return Message("modules.functional_call_same")
+        diff = float((self.own_out - self.module_out).abs().max())
+        return Message("modules.functional_call_differs", diff=f"{diff:.3g}")
+
+    def message(self) -> Message:
+        """The verdict on the swapped dict: the output follows the dict, or the dict was ignored."""
+        if self.swapped_out is None:
+            return Message("modules.functional_call_nothing", name=self.name)
+        scale = max(1.0, float(self.module_out.abs().max()))
+        if self.follows_dict <= 1e-6 * scale < self.from_module and self.module_untouched:
+            return Message("modules.functional_call_follows", name=self.name, n=self.swapped,
+                           diff=f"{self.follows_dict:.1e}", away=f"{self.from_module:.3g}")
+        return Message("modules.functional_call_ignored", name=self.name, n=self.swapped,
+                       away=f"{self.from_module:.3g}")
+
+
+def bridge(t: Twin, x: torch.Tensor, mode: str = "train", seed: int = 0,
+           call: Call = torch.func.functional_call) -> Bridge:
+    """The module through `call` (torch.func.functional_call unless a test hands in a broken one) with its own
+    tensors and with its parameters negated, each from the same random state as the module's own call."""
+    m = t.make().train(mode == "train")
+    own = {k: v.detach().clone() for k, v in [*m.named_parameters(), *m.named_buffers()]}  # as the module is now
+    negated = own | {k: -v for k, v in own.items() if k in dict(m.named_parameters())}
     with torch.no_grad():
-        torch.manual_seed(seed)
-        a = torch.func.functional_call(m, tensors, (x,))
-        torch.manual_seed(seed)
-        b = ref(x)
-    if torch.equal(a, b):
-        return Message("modules.functional_call_same")
-    return Message("modules.functional_call_differs", diff=f"{float((a - b).abs().max()):.3g}")
+        torch.manual_seed(seed)  # the same dropout mask for every call, when there is one
+        a = m(x)  # in train mode BatchNorm updates its running statistics here, as it should
+        before = _tensors(m)
+        outs = []
+        for d in (own, negated):
+            torch.manual_seed(seed)
+            outs.append(call(m, {k: v.clone() for k, v in d.items()}, (x,)))
+    own_out, neg = outs
+    after = _tensors(m)
+    untouched = before.keys() == after.keys() and all(torch.equal(before[k], after[k]) for k in before)
+    n = len(list(m.parameters()))
+    if not n:
+        return Bridge(t.name, a, own_out, None, 0, 0.0, 0.0, untouched)
+    return Bridge(t.name, a, own_out, neg, n, float((neg.double() + a.double()).abs().max()),
+                  float((neg.double() - a.double()).abs().max()), untouched)

@@ -58,3 +58,37 @@ def test_lab_shows_pytorchs_real_messages():
 def test_no_requires_grad_means_no_graph():
     at = go(grad="")
     assert any("recorded no graph" in i.value.replace("\\", "") for i in at.info)
+
+
+def test_pytorchs_messages_stand_beside_a_chinese_sentence():
+    from tests.pages.test_chinese_ui import english_in
+
+    zh = go("zh")
+    codes = [c.value for c in zh.code]
+    assert any("retain_graph=True" in c for c in codes) and any("inplace operation" in c for c in codes)
+    infos = [i.value.replace("\\", "") for i in zh.info]
+    assert any("retain_graph=True" in i and "第一次 backward" in i for i in infos)
+    assert any("版本为 0" in i and "版本 1" in i for i in infos)  # the versions read from PyTorch's own text
+    assert all(english_in(i) is None for i in infos), infos
+    bad = open_page(PAGE, "zh", src="out = (w @ a).sum()", vals="w = randn(2, 3); a = randn(4)", grad="w")
+    assert not bad.exception
+    assert any("形状" in w.value for w in bad.warning) and all(english_in(w.value) is None for w in bad.warning)
+    assert any("size mismatch" in c.value for c in bad.code)  # PyTorch's words, quoted as code
+
+
+def test_a_leaf_without_grad_is_not_compared_and_float32_is_labelled():
+    at = go(src="d = a.detach(); out = (d * x).sum()", vals="a = randn(3); x = randn(3)", grad="a,x")
+    table = at.dataframe[-2].value.set_index("input")
+    assert table.loc["a", "largest |difference|"].startswith("not compared")
+    assert table.loc["a", "torch .grad (float64)"].startswith("None")
+    assert table.loc["x", "largest |difference|"] == "0.0e+00"
+    f32 = go(dtype="float32")
+    cell = f32.dataframe[-2].value.iloc[0]
+    assert "float32 rounding" in cell["largest |difference|"] and "torch .grad (float32)" in cell.index
+
+
+def test_hostile_inputs_are_refused_with_a_short_quote():
+    at = open_page(PAGE, "en", vals="x = " + "-" * 5000 + "1")
+    assert not at.exception
+    assert any("longer than 4000 characters" in w.value for w in at.warning)
+    assert all(len(c.value) < 200 for c in at.code)  # a window around the caret, never the whole input

@@ -26,7 +26,7 @@ _NAMES = """
     Glassbox Streamlit OR AND NOT Q K V of mantissa exponent sign hex bin demo id ids k1 b N k x y Python PyPI
     pip snownlp English IEEE OCP NVIDIA TensorFloat bfloat
     Linear Conv2d Dropout BatchNorm2d LayerNorm Embedding MaxPool2d ReLU momentum old batch nn functional Module
-    ModuleList Parameter state_dict load_state_dict register_buffer persistent strict training eval train
+    ModuleList Parameter state_dict load_state_dict register_buffer persistent strict training eval train scale
     DDP DataParallel gloo NCCL dtype max min MLP GIL SyncBatchNorm DistributedSampler reduction sum all-reduce
     reduce-scatter all-gather torchrun
     sin cos exp log tanh sigmoid relu sqrt abs mean pow detach randn rand ones zeros arange grad grad_fn backward

@@ -46,3 +46,32 @@ def test_the_inspector_on_a_plain_list_and_in_chinese() -> None:
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["参数"] == "0" and metrics["state_dict 键"] == "0"
     assert any("Python list" in i for i in plain(at.info))
+
+
+def test_functional_call_with_negated_parameters_is_shown_following_the_dict() -> None:
+    from engine.modules import compare, twin
+
+    at = go()
+    r = compare(twin("Linear"))
+    table = next(d.value for d in at.dataframe if "functional_call, every parameter × −1" in d.value.index)
+    want = [round(float(v), 4) for v in r.bridge.swapped_out.flatten()[:8]]
+    assert table.loc["functional_call, every parameter × −1"].tolist() == want
+    assert table.loc["functional_call, every parameter × −1"].tolist() == [-v for v in table.loc["nn module"]]
+    assert any("follows the dict, not the module" in i for i in plain(at.info))
+
+
+def test_batchnorm_modes_are_measured_on_the_page() -> None:
+    from engine.modules import example_input, twin
+    from engine.modules.state import batchnorm_modes
+
+    at = go(twin="BatchNorm2d", mode="eval")
+    r = batchnorm_modes(example_input(twin("BatchNorm2d")))
+    assert any(f"differ by up to {r.out_diff:.3g}" in i for i in plain(at.info))
+
+
+def test_the_inspector_shows_to_float64_live() -> None:
+    at = go(bug="tensor_attr")
+    table = next(d.value for d in at.dataframe if "dtype after .to(torch.float64)" in d.value.columns)
+    rows = {r["name"]: r["dtype after .to(torch.float64)"] for _, r in table.iterrows()}
+    assert rows == {"linear.weight": "float64", "linear.bias": "float64", "scale": "float32"}
+    assert any("scale stayed float32" in c for c in plain(at.caption))

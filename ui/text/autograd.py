@@ -18,19 +18,22 @@ TEXT = {
     "controls": ("Program", "程序"),
     "src": ("Program (one assignment per line or separated by ;)", "程序（每行一个赋值，或用 ; 分隔）"),
     "src.help": ("Numbers, inputs, + − * / ** @, indexing like x[0] or x[1:], and sin cos exp log tanh sigmoid relu "
-                 "sqrt abs sum mean pow, as sin(x) or x.sin(); x.detach(). Nothing else runs.",
+                 "sqrt abs sum mean pow, as sin(x) or x.sin(); x.detach(). Nothing else runs. At most {chars} "
+                 "characters.",
                  "可用：数字、输入、+ − * / ** @、x[0] 或 x[1:] 这样的索引，以及 sin cos exp log tanh sigmoid relu "
-                 "sqrt abs sum mean pow（写成 sin(x) 或 x.sin()）；x.detach()。其他一概不执行。"),
+                 "sqrt abs sum mean pow（写成 sin(x) 或 x.sin()）；x.detach()。其他一概不执行。最多 {chars} 个字符。"),
     "vals": ("Inputs", "输入"),
     "vals.help": ("name = value; …: a number, a list such as [1, 2, 3], or randn(3), rand(2, 3), ones(3), zeros(3), "
-                  "arange(4); at most 64 elements and 2 dimensions each.",
+                  "arange(4); at most {n} elements and {dims} dimensions each, {chars} characters in all.",
                   "名称 = 值; …：一个数字、[1, 2, 3] 这样的列表，或 randn(3)、rand(2, 3)、ones(3)、zeros(3)、arange(4)；"
-                  "每个最多 64 个元素、2 个维度。"),
+                  "每个最多 {n} 个元素、{dims} 个维度，总共最多 {chars} 个字符。"),
     "grad": ("requires_grad=True for", "设置 requires_grad=True 的输入"),
     "dtype": ("dtype", "dtype"),
     "seed": ("Seed of randn / rand", "randn / rand 的随机种子"),
     "live": ("The graph PyTorch recorded", "PyTorch 记录的计算图"),
     "bad": ("This program cannot run: {msg}", "这个程序无法运行：{msg}"),
+    "bad_inputs": ("The inputs cannot be read: {msg}", "无法读取这些输入：{msg}"),
+    "torch_said": ("PyTorch's own message, quoted as it wrote it:", "PyTorch 的原始报错（英文，原样引用）："),
     "nodes": ("backward functions", "反向函数"),
     "leaves": ("leaves with .grad", "带 .grad 的叶子"),
     "saved": ("tensors saved for backward", "为反向传播保存的张量"),
@@ -60,9 +63,13 @@ TEXT = {
                    "每个数都记得自己的输入和局部导数，`backward` 按逆拓扑序逐条边应用链式法则。"),
     "ours.none": ("No input requires a gradient, so there is nothing to compare.", "没有需要梯度的输入，因此无可比较。"),
     "col.input": ("input", "输入"),
-    "col.torch": ("torch .grad", "torch .grad"),
-    "col.ours": ("ScalarValue grad", "ScalarValue 梯度"),
+    "col.torch": ("torch .grad ({dtype})", "torch .grad（{dtype}）"),
+    "col.ours": ("ScalarValue grad (float64)", "ScalarValue 梯度（float64）"),
     "col.diff": ("largest |difference|", "最大 |差值|"),
+    "diff.none": ("not compared: torch's .grad is None", "未比较：torch 的 .grad 是 None"),
+    "diff.mixed": ("{diff} (ours float64 against torch {dtype}: {dtype} rounding)",
+                   "{diff}（我们的 float64 对比 torch 的 {dtype}：{dtype} 的舍入误差）"),
+    "grad.none": ("None: no path from this input reaches the output", "None：从这个输入出发没有路径通向输出"),
     "lab": ("The lab: autograd's rules, run", "实验室：自动求导的规则，实际运行"),
     "lab.calls": ("backward() calls on the same graph", "在同一张图上调用 backward() 的次数"),
     "lab.acc": ("**Gradients accumulate.** After 1 call {leaf}.grad = {first}; after {k} calls {last}: k times the "
@@ -121,8 +128,11 @@ TEXT = {
     "walk.2": ("**Two leaves, one constant.** b = 2.0 has no requires_grad: no AccumulateGrad for it, and the "
                "graph ends there.",
                "**两个叶子，一个常量。** b = 2.0 没有 requires_grad：它没有 AccumulateGrad，图在那里结束。"),
-    "walk.3": ("**A neuron.** relu(w @ x + b) against a target: MvBackward0 saved w and x; only w and b get .grad.",
-               "**一个神经元。** relu(w @ x + b) 与目标比较：MvBackward0 保存了 w 和 x；只有 w 和 b 得到 .grad。"),
+    "walk.3": ("**A neuron.** relu(w @ x + b) against a target: MvBackward0 saved only x, because only w's "
+               "gradient needs it (∂(w @ x)/∂w is x); x requires no gradient, so w, which x's gradient would need, "
+               "is not kept. Only w and b get .grad.",
+               "**一个神经元。** relu(w @ x + b) 与目标比较：MvBackward0 只保存了 x，因为只有 w 的梯度需要它"
+               "（∂(w @ x)/∂w 就是 x）；x 不需要梯度，所以 x 的梯度才需要的 w 没有被保存。只有 w 和 b 得到 .grad。"),
     "walk.4": ("**detach() cuts a path.** d = x.detach() enters as a constant: the gradient is d, not 2x.",
                "**detach() 切断一条路径。** d = x.detach() 作为常量参与：梯度是 d 而不是 2x。"),
     "walk.5": ("**A value used three times.** y·y·y: the gradients from every use meet at ExpBackward0 and are "

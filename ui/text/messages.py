@@ -166,10 +166,13 @@ TEXT = {
                              "keeps dropping in eval mode, while nn.Dropout passes its input through",
                              "F.dropout 默认 training=True：如果调用时不传模块的 `training` 标志，它在 eval 模式下仍会丢弃，"
                              "而 nn.Dropout 会原样输出"),
-    "modules.bn_modes": ("in train mode BatchNorm normalises with this batch's mean and variance and updates its "
-                         "running statistics; in eval mode it uses the running statistics and changes nothing",
-                         "train 模式下 BatchNorm 用本批的均值和方差归一化并更新滑动统计量；eval 模式下使用滑动统计量，"
-                         "什么也不改变"),
+    "modules.bn_modes_measured": ("the same input through one BatchNorm2d in train mode, then in eval mode: the "
+                                  "outputs differ by up to {out} (train normalises with this batch's statistics, "
+                                  "eval with the running ones); train moved running_mean by up to {mean} and "
+                                  "running_var by up to {var}, eval moved them by {eval_mean} and {eval_var}",
+                                  "同一输入先以 train 模式、再以 eval 模式经过同一个 BatchNorm2d：两次输出最多相差 {out}"
+                                  "（train 用本批的统计量归一化，eval 用滑动统计量）；train 让 running_mean 最多变化 {mean}、"
+                                  "running_var 最多变化 {var}，eval 让它们变化 {eval_mean} 和 {eval_var}"),
     "modules.state_changed": ("{where} changed {names} during the call", "{where} 在调用中改变了 {names}"),
     "modules.functional_call_same": ("torch.func.functional_call with a dict of the module's own parameters and "
                                      "buffers gives bitwise the module's output",
@@ -177,6 +180,22 @@ TEXT = {
     "modules.functional_call_differs": ("torch.func.functional_call with a dict of the module's own parameters and "
                                         "buffers differs from the module by {diff}",
                                         "用模块自身参数和缓冲区组成的字典调用 torch.func.functional_call，与模块相差 {diff}"),
+    "modules.functional_call_follows": ("handed a dict with nn.{name}'s {n} parameter tensor(s) multiplied by "
+                                        "−1, torch.func.functional_call returned −(the module's output) (largest "
+                                        "|difference| {diff}), up to {away} away from what the module itself "
+                                        "returns, and the module's own parameters did not change: the output "
+                                        "follows the dict, not the module",
+                                        "把 nn.{name} 的 {n} 个参数张量乘以 −1 放进字典交给 torch.func.functional_call，"
+                                        "它返回的正是 −(模块的输出)（最大 |差值| {diff}），与模块自己的输出最多相差 {away}，"
+                                        "而模块自身的参数没有改变：输出跟随字典，而不是模块"),
+    "modules.functional_call_ignored": ("handed a dict with nn.{name}'s {n} parameter tensor(s) multiplied by "
+                                        "−1, the call returned the module's own output (largest |difference| "
+                                        "{away}): it ignored the dict",
+                                        "把 nn.{name} 的 {n} 个参数张量乘以 −1 放进字典，调用却返回了模块自己的输出"
+                                        "（最大 |差值| {away}）：它忽略了字典"),
+    "modules.functional_call_nothing": ("nn.{name} has no parameters or buffers: functional_call has no tensor to "
+                                        "swap, so it is the module itself",
+                                        "nn.{name} 没有参数也没有缓冲区：functional_call 没有可替换的张量，所以它就是模块本身"),
     "modules.bug.plain_list": ("layers kept in a plain Python list: nn.Module never sees them, so they have no "
                                "parameters here, are missing from state_dict, and an optimizer never updates them",
                                "层放在普通的 Python list 里：nn.Module 看不到它们，因此这里没有参数，state_dict 里也没有，"
@@ -194,6 +213,15 @@ TEXT = {
                                          "register_buffer(persistent=False)：随模块移动，不会被保存"),
     "modules.bug.functional_dropout": ("F.dropout called without training=self.training: eval() does not stop it",
                                        "调用 F.dropout 时没有传 training=self.training：eval() 也停不下它"),
+    "modules.to_all": ("m.to(torch.float64) converted every tensor the module holds: {moved}",
+                       "m.to(torch.float64) 转换了模块持有的所有张量：{moved}"),
+    "modules.to_none": ("m.to(torch.float64) converted nothing: {stayed} stayed {dtype}, because nn.Module never "
+                        "registered them", "m.to(torch.float64) 什么也没转换：{stayed} 仍是 {dtype}，因为 nn.Module 从未注册它们"),
+    "modules.to_left": ("m.to(torch.float64) converted {moved}, but {stayed} stayed {dtype}: what nn.Module did not "
+                        "register (a plain tensor attribute, layers in a Python list) is neither a parameter nor a "
+                        "buffer, so .to() never sees it",
+                        "m.to(torch.float64) 转换了 {moved}，但 {stayed} 仍是 {dtype}：nn.Module 没有注册的东西"
+                        "（普通张量属性、放在 Python list 里的层）既不是参数也不是缓冲区，.to() 根本看不到它们"),
     # ddp: the cluster and its tasks
     "ddp.world_size": ("a cluster has 1 to {limit} processes, not {n}", "集群有 1 到 {limit} 个进程，而不是 {n}"),
     "ddp.rank_exited": ("rank {rank} exited (status {status}) during {task}; the cluster was stopped and restarts on "
@@ -281,6 +309,10 @@ TEXT = {
     "autograd.inputs_syntax": ("write each input as name = value, separated by ; (e.g. x = randn(3); b = 2.0)",
                                "每个输入写成 名称 = 值，用 ; 分隔（例如 x = randn(3); b = 2.0）"),
     "autograd.inputs_many": ("at most {limit} inputs", "最多 {limit} 个输入"),
+    "autograd.inputs_too_long": ("the inputs are longer than {limit} characters", "输入超过了 {limit} 个字符"),
+    "autograd.spec_char": ("input {name}: {char} cannot appear in a value (numbers, lists and {calls} only)",
+                           "输入 {name}：值里不能出现 {char}（只能是数字、列表和 {calls}）"),
+    "autograd.spec_nesting": ("input {name}: brackets nest deeper than {limit} here", "输入 {name}：括号嵌套超过了 {limit} 层"),
     "autograd.torch": ("PyTorch refused this line: {error}", "PyTorch 拒绝执行这一行：{error}"),
     "autograd.value_size": ("this makes {n} elements; results have at most {limit} here",
                             "这会产生 {n} 个元素；这里每个结果最多 {limit} 个元素"),
@@ -290,6 +322,26 @@ TEXT = {
                           "因此 PyTorch 没有记录计算图"),
     "autograd.seeded": ("the output has {n} elements: backward was seeded with ones, as out.sum().backward() would",
                         "输出有 {n} 个元素：反向传播以全 1 作为起点，等同于 out.sum().backward()"),
+    "autograd.why.shape": ("the shapes of the tensors do not fit this operation (PyTorch's message names them)",
+                           "张量的形状不适合这个运算（PyTorch 的报错里写明了具体形状）"),
+    "autograd.why.index": ("the index reaches outside the tensor, or uses more dimensions than it has",
+                           "索引超出了张量的范围，或用到的维度比张量本身多"),
+    "autograd.why.dims": ("@ needs tensors of at least one dimension on both sides, and a plain number has none",
+                          "@ 两边都需要至少一维的张量，而普通数字是零维的"),
+    "autograd.why.number": ("arithmetic on plain numbers failed before any tensor was involved (a division by zero, "
+                            "an overflow, or @ between two numbers)",
+                            "还没涉及张量，普通数字之间的运算就失败了（除以零、溢出，或两个数字之间用了 @）"),
+    "autograd.why.freed": ("the first backward freed the tensors this graph saved; a second backward needs them, "
+                           "so the first must be called with retain_graph=True",
+                           "第一次 backward 已经释放了这张图保存的张量；第二次 backward 还需要它们，"
+                           "所以第一次调用时必须传 retain_graph=True"),
+    "autograd.why.inplace": ("the tensor backward needs (an output of {node}) was saved at version {saved}, and an "
+                             "in-place change moved it to version {now}: its gradient would use a value that no "
+                             "longer exists, so backward refuses",
+                             "backward 需要的张量（{node} 的输出）保存时版本为 {saved}，原地修改把它变成了版本 {now}："
+                             "梯度会用到一个已不存在的值，因此 backward 拒绝执行"),
+    "autograd.why.other": ("PyTorch refused this; its own message is quoted as it wrote it, in English",
+                           "PyTorch 拒绝执行；下面原样引用它的英文报错"),
     # apiexport: the export decorator
     "apiexport.bad_name": ("“{name}” is not a public name: use dotted identifiers such as math.add",
                            "“{name}” 不是合法的公开名字：请使用 math.add 这样用点分隔的标识符"),

@@ -27,6 +27,8 @@ TEXT = {
     "yes": ("yes", "是"),
     "no": ("no", "否"),
     "outputs": ("First outputs (row 0)", "前几个输出（第 0 行）"),
+    "col.fc_own": ("functional_call, the module's own dict", "functional_call，模块自己的字典"),
+    "col.fc_negated": ("functional_call, every parameter × −1", "functional_call，每个参数 × −1"),
     "bn": ("BatchNorm's running statistics, batch by batch", "BatchNorm 的滑动统计量：逐批演示"),
     "bn.intro": ("Twenty training batches (mean 1, spread 2) through a fresh BatchNorm2d(3). After each, its running "
                  "mean and unbiased running variance beside (1 − momentum)·old + momentum·batch computed independently "
@@ -65,6 +67,14 @@ TEXT = {
     "inspect.col.shape": ("shape", "形状"),
     "inspect.col.dtype": ("dtype", "数据类型"),
     "inspect.col.saved": ("in state_dict", "在 state_dict 中"),
+    "inspect.to": ("Every tensor it holds, before and after m.to(torch.float64), run now",
+                   "它持有的每个张量在 m.to(torch.float64) 前后的 dtype（刚刚运行）"),
+    "inspect.col.kind": ("registered as", "注册为"),
+    "inspect.col.before": ("dtype before", "之前的 dtype"),
+    "inspect.col.after": ("dtype after .to(torch.float64)", ".to(torch.float64) 之后的 dtype"),
+    "kind.parameter": ("parameter", "参数"),
+    "kind.buffer": ("buffer", "缓冲区"),
+    "kind.attribute": ("not registered (plain attribute)", "未注册（普通属性）"),
     "inspect.download": ("Download the state_dict (JSON: names, shapes, dtypes, values; never a pickle)",
                          "下载 state_dict（JSON：名称、形状、数据类型与数值；绝不使用 pickle）"),
     "overhead": ("Per-call time: module against function", "每次调用的时间：模块对比函数"),

@@ -9,7 +9,8 @@ import pytest
 import torch
 
 from engine.autograd import ExprError, backward_trace, build, graph_of, to_dot
-from engine.autograd.examples import GRAD, INPUTS, PROGRAMS
+from engine.autograd.examples import EXAMPLES, GRAD, INPUTS, PROGRAMS
+from ui.text.autograd import TEXT
 
 torchviz = pytest.importorskip("torchviz")
 pytestmark = pytest.mark.filterwarnings("ignore:distutils Version classes:DeprecationWarning")
@@ -88,3 +89,22 @@ def test_bad_inputs_and_torch_refusals_are_expr_errors():
     with pytest.raises(ExprError) as e:
         build("out = x.sum()", {}, set())
     assert e.value.code == "autograd.missing_input"
+
+
+def _mv_node(requires_grad: set[str]):
+    src, vals, _ = EXAMPLES["neuron"]
+    run = build(src, vals, requires_grad)
+    fn = next(f for f in run.made_by if run.made_by[f] == "w @ x")
+    return run, next(n for n in graph_of(run).nodes if n.name == "MvBackward0"), run.produced[fn].grad_fn
+
+
+def test_walkthrough_step_3_mv_saved_only_x_because_only_w_needs_a_gradient():
+    """The sentence of walk.3, held to the preset: MvBackward0 keeps x (for ∂/∂w) and not w (x needs no gradient)."""
+    run, node, fn = _mv_node(set(EXAMPLES["neuron"][2]))
+    assert {s.attr for s in node.saved if s.bytes} == {"_saved_vec"}
+    assert fn._saved_self is None and torch.equal(fn._saved_vec, run.inputs["x"])
+    assert "saved only x" in TEXT["walk.3"][0] and "只保存了 x" in TEXT["walk.3"][1]
+    # the control: when x too requires a gradient, w is saved as well, and the sentence would be false
+    run, node, fn = _mv_node({"w", "b", "x"})
+    assert {s.attr for s in node.saved if s.bytes} == {"_saved_self", "_saved_vec"}
+    assert torch.equal(fn._saved_self, run.inputs["w"])

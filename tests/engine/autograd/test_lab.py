@@ -39,3 +39,10 @@ def test_modes_table():
     assert rows["inference_mode"].inference_tensor and not rows["inference_mode"].usable_later
     assert rows["no_grad"].usable_later and rows["detach"].usable_later and not rows["detach"].requires_grad
     assert rows["eval"].requires_grad and not rows["eval"].dropout_active  # eval() changes layers, not autograd
+
+
+def test_accumulation_watches_a_leaf_backward_reaches():
+    """a requires grad but detach() cuts it off: its .grad stays None, so the lab watches x instead."""
+    acc = accumulation(build("d = a.detach(); out = (d * x).sum()", {"a": "randn(3)", "x": "randn(3)"}, {"a", "x"}),
+                       calls=2)
+    assert acc.leaf == "x" and acc.calls == 2 and acc.worst_ratio_error == 0.0

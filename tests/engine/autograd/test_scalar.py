@@ -11,8 +11,9 @@ import torch
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from engine.autograd import ScalarValue, build, parse, scalar_grads
+from engine.autograd import ScalarValue, backward_trace, build, compare_grads, parse, scalar_grads
 from engine.autograd.build import Ops, evaluate
+from engine.autograd.examples import GRAD, INPUTS, PROGRAMS
 
 UNARY = ["sin", "cos", "tanh", "sigmoid", "exp", "relu", "abs"]
 SAFE = {"log": "log(1 + {e} * {e})", "sqrt": "sqrt(1 + {e} * {e})", "div": "{e} / (2 + {e} * {e})"}
@@ -81,3 +82,54 @@ def test_scalar_value_basics_against_formulas():
     s.backward()
     assert s.data == 0.0
     assert math.isnan(ScalarValue(-8.0).__pow__(0.5).data)  # like torch: no complex numbers
+
+
+LANGUAGE = {"@": "@", "indexing": "[", "detach": "detach()", "tensor exponent": "2 ** x", "division by an input": "/ (",
+            "mean": "mean()", "sum": "sum()"}
+
+
+def test_the_bench_programs_cover_the_whole_language():
+    for what, text in LANGUAGE.items():
+        assert any(text in p for p in PROGRAMS), what
+    assert len(PROGRAMS) == 32
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+@pytest.mark.parametrize("src", PROGRAMS)
+def test_every_bench_program_against_torch_autograd_grad(src, seed):
+    """All 32 programs (matmul, indexing, detach, a tensor exponent, division by an input, mean and sum inside),
+    several seeds: our float64 gradients against torch.autograd.grad on a separate build."""
+    run = build(src, INPUTS, GRAD, seed=seed)
+    value, ours = scalar_grads(run)
+    ref = build(src, INPUTS, GRAD, seed=seed)
+    names = [n for n in ref.expr.inputs if n in GRAD]
+    want = torch.autograd.grad(ref.output, [ref.inputs[n] for n in names], torch.ones_like(ref.output),
+                               allow_unused=True)
+    np.testing.assert_allclose(value, ref.output.detach().numpy(), rtol=1e-12, atol=1e-12)
+    for n, w in zip(names, want, strict=True):
+        w = np.zeros(ref.inputs[n].shape) if w is None else w.numpy()
+        np.testing.assert_allclose(ours[n], w, rtol=1e-12, atol=1e-12, err_msg=f"{src} d/d{n}")
+
+
+def test_compare_grads_reports_the_difference_it_sees_and_catches_a_wrong_gradient():
+    run = build("out = (x * x).sum()", {"x": "randn(3)"}, {"x"}, seed=0)
+    right = {"x": tuple((2 * run.inputs["x"].detach()).tolist())}
+    [row] = compare_grads(run, right)
+    assert row.max_abs_diff == 0.0 and not row.mixed_precision
+    wrong = {"x": tuple(v + 1e-3 * (i == 1) for i, v in enumerate(right["x"]))}  # a negative control
+    assert compare_grads(run, wrong)[0].max_abs_diff == pytest.approx(1e-3)
+
+
+def test_a_leaf_torch_gives_no_grad_is_not_compared():
+    run = build("d = a.detach(); out = (d * x).sum()", {"a": "randn(3)", "x": "randn(3)"}, {"a", "x"})
+    rows = {r.name: r for r in compare_grads(run, backward_trace(run).leaf_grads)}
+    assert run.inputs["a"].grad is None and rows["a"].torch is None and rows["a"].max_abs_diff is None
+    assert rows["a"].ours == (0.0, 0.0, 0.0)  # ours says 0 where torch says None: not the same claim
+    assert rows["x"].max_abs_diff == 0.0
+
+
+def test_float32_runs_are_labelled_as_mixed_precision():
+    run = build("out = (x.exp() * x).sum()", {"x": "randn(8)"}, {"x"}, dtype="float32", seed=0)
+    [row] = compare_grads(run, backward_trace(run).leaf_grads)
+    assert row.mixed_precision and row.torch_dtype == "float32"
+    assert 0 < row.max_abs_diff < 1e-5  # float32's rounding: not zero, and small
