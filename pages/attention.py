@@ -9,7 +9,7 @@ import torch
 from engine import recorded
 from engine.attention import count_tiles, run_case, sweep, sweep_flops, tiled_attention
 from engine.attention import plots as P
-from engine.attention.compare import DEFAULT_SWEEP, tile_sweep
+from engine.attention.compare import DEFAULT_SWEEP, growth, tile_sweep
 from engine.attention.guard import estimate, memory_budget
 from engine.attention.iomodel import block_for_sram
 from ui import jobs, page
@@ -31,6 +31,8 @@ LIVE_ROUNDS = 3  # interleaved rounds per method in the live result (after one u
 LIVE_WAIT_S = 2.5  # the live result is the page's main view: wait this long before showing progress instead
 PRESETS = {1: {}, 2: {"tn": 64, "tb": 16, "causal": False}, 3: {"causal": True},
            4: {"n": 1024, "heads": 4}, 5: {"n": 8192, "heads": 16, "d": 16, "bq": 256, "bk": 256}}
+WALK_BASE = {"n": 1024, "d": 64, "heads": 4, "bq": 256, "bk": 256, "causal": False, "dtype": "fp32", "tn": 128,
+             "tb": 32}  # every walkthrough step starts from the defaults, the problem the sweep was recorded for
 PARAMS = [("n", 1024, int_in(16, 8192)), ("d", 64, int_in(8, 256)), ("heads", 4, int_in(1, 16)),
           ("bq", 256, int_in(8, 512)), ("bk", 256, int_in(8, 512)), ("causal", False, lambda s: s == "True"),
           ("dtype", "fp32", choice(list(DTYPES))), ("dev", DEVICES[-1], choice(DEVICES)),
@@ -69,9 +71,38 @@ def main() -> None:
     measured(s)
     io_model(s)
     st.header(T("walk"))
-    walkthrough(T, PRESETS, base={"n": 1024, "d": 64, "heads": 4, "bq": 256, "bk": 256, "causal": False,
-                                  "dtype": "fp32", "tn": 128, "tb": 32})
+    walkthrough(walk_text(s), PRESETS, base=WALK_BASE)
     publish(*(p[0] for p in PARAMS))
+
+
+def _range(lo: float, hi: float) -> str:
+    """"1.14–1.57", or one number when both round alike."""
+    a, b = f"{lo:.2f}", f"{hi:.2f}"
+    return a if a == b else f"{a}–{b}"
+
+
+def walk_text(s: Settings):
+    """The translator, with the walkthrough's numbers filled in from what each step shows: the step-through's tile
+    grid (step 3), the recorded sweep (step 4) and the memory guard on this device (step 5)."""
+    base = WALK_BASE | PRESETS[5]
+    computed, skipped = count_tiles(WALK_BASE["tn"], WALK_BASE["tn"], WALK_BASE["tb"], WALK_BASE["tb"], True)
+    est = estimate(base["n"], base["n"], base["d"], base["heads"], DTYPES[base["dtype"]], base["bq"], base["bk"])
+    budget = memory_budget(s.device)
+    fmt = {"walk.3": {"skipped": skipped, "total": computed + skipped, "computed": computed},
+           "walk.5": {"need": f"{est.naive / 2**30:.1f}", "budget": f"{budget / 2**30:.1f}",
+                      "device": "GPU" if s.device.type == "cuda" else "CPU"}}
+    rec = recorded.load("attention", "sweep")
+    g = growth(rec.rows) if rec is not None else {}
+    if {"naive", "tiled", "sdpa", "tiled_workspace_mib"} <= set(g):
+        fmt["walk.4"] = {"naive": _range(**g["naive"]), "tiled": _range(**g["tiled"]), "sdpa": _range(**g["sdpa"]),
+                         "work": _range(**g["tiled_workspace_mib"])}
+    keys = {"walk.5": "walk.5" if not est.fits("naive", budget) else "walk.5.fits",
+            "walk.4": "walk.4" if "walk.4" in fmt else "walk.4.none"}
+
+    def text(key: str, **kw: object) -> str:
+        return T(keys.get(key, key), **(fmt.get(key, {}) | kw))
+
+    return text
 
 
 def controls() -> Settings:
@@ -123,6 +154,15 @@ def live(s: Settings) -> None:
         st.warning(T("busy", rounds=LIVE_ROUNDS))
     st.caption(T("tiles", computed=f"{computed:,}", skipped=f"{skipped:,}") + " · "
                + T("flops", gflop=f"{row['flops'] / 1e9:,.2f}") + " · " + T("err_note"))
+    if row.get("max_diff"):  # one method alone (the others refused) has nothing to compare with
+        pairs = [(*pair.split("_vs_"), d) for pair, d in row.get("max_diff", {}).items()]
+        st.caption(T("diff", pairs=" · ".join(f"max |{T(f'method.{a}')} − {T(f'method.{b}')}| = {d:.1e}"
+                                              for a, b, d in pairs)))
+    if {"naive", "tiled", "sdpa"} <= set(methods):
+        peak = {m: row[m]["peak_mib"] for m in ("naive", "tiled", "sdpa")}
+        st.caption(T("memory_note", tiled=f"{peak['tiled']:,.2f}", naive=f"{peak['naive']:,.2f}",
+                     sdpa=f"{peak['sdpa']:,.2f}", vs_naive=f"{peak['tiled'] / peak['naive']:.2g}",
+                     vs_sdpa=f"{peak['tiled'] / peak['sdpa']:.2f}"))
     if s.device.type == "cpu":
         st.caption(T("cpu_times"))
 

@@ -7,6 +7,7 @@ float64 reference. The page's live result and the benchmark both call `run_case`
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import pairwise
 
 import torch
 
@@ -61,7 +62,8 @@ def methods(block_q: int, block_k: int, device: torch.device) -> dict[str, Calla
 def run_case(n: int, d: int, heads: int, dtype: torch.dtype, causal: bool, rounds: int, block_q: int,
              block_k: int, device: torch.device, skip: tuple[str, ...] = (),
              progress: Callable[[float], None] | None = None) -> dict:
-    """Time, memory and error (head 0 against float64) of every method not in `skip` on one problem;
+    """Time, memory and error (head 0 against float64) of every method not in `skip` on one problem, and how far
+    apart the methods' head-0 outputs are (`max_diff`, max |Δ| per pair: equal to rounding, not bit for bit);
     `progress(share done, 0..1)` follows each call (a caller may raise from it to stop)."""
     g = torch.Generator().manual_seed(n)
     q, k, v = (torch.randn(1, heads, n, d, generator=g).to(device=device, dtype=dtype) for _ in range(3))
@@ -76,8 +78,10 @@ def run_case(n: int, d: int, heads: int, dtype: torch.dtype, causal: bool, round
     row: dict = {"n": n, "d": d, "heads": heads, "dtype": str(dtype).removeprefix("torch."), "causal": causal}
     flops = heads * attention_flops(n, n, d, causal=causal)
     row["flops"] = flops
+    head0 = {}  # each method's head-0 output, to show how far apart the methods are (rounding, not bits)
     for name, fn in fns.items():
         out = fn(q, k, v, causal)
+        head0[name] = out[:, :1].clone()
         tm = times[name]
         med = tm.median_s
         row[name] = {
@@ -92,6 +96,8 @@ def run_case(n: int, d: int, heads: int, dtype: torch.dtype, causal: bool, round
         done += 2
         if progress:
             progress(done / calls)
+    row["max_diff"] = {f"{a}_vs_{b}": float((head0[a].double() - head0[b].double()).abs().max().item())
+                       for i, a in enumerate(head0) for b in list(head0)[i + 1:]}
     if "tiled" in fns and "sdpa" in fns:
         row["tiled_over_sdpa_time"] = round(row["tiled"]["time_s"] / row["sdpa"]["time_s"], 3)
         row["tiled_over_sdpa_memory"] = round(row["tiled"]["peak_mib"] / row["sdpa"]["peak_mib"], 3)
@@ -100,6 +106,27 @@ def run_case(n: int, d: int, heads: int, dtype: torch.dtype, causal: bool, round
     return row
 
 
+
+def growth(rows: list[dict]) -> dict:
+    """How each method's peak memory grows in a sweep whose N doubles from row to row: the factor per doubling
+    (lowest and highest), and for the tiled pass its workspace, the peak less the output it returns (N·d values
+    per head), whose smallest and largest value say whether that workspace is fixed."""
+    out: dict = {}
+    for method in ("naive", "tiled", "sdpa"):
+        pairs = [(a, b) for a, b in pairwise(rows) if method in a and method in b and b["n"] == 2 * a["n"]]
+        if pairs:
+            ratios = [b[method]["peak_mib"] / a[method]["peak_mib"] for a, b in pairs]
+            out[method] = {"lo": min(ratios), "hi": max(ratios)}
+    work = [r["tiled"]["peak_mib"] - output_mib(r) for r in rows if "tiled" in r]
+    if work:
+        out["tiled_workspace_mib"] = {"lo": min(work), "hi": max(work)}
+    return out
+
+
+def output_mib(row: dict) -> float:
+    """MiB of the output a run returns: heads × N × d values of the row's dtype."""
+    elem = torch.tensor([], dtype=getattr(torch, row["dtype"])).element_size()  # run_case writes "float32", …
+    return row["heads"] * row["n"] * row["d"] * elem / 2**20
 
 
 SWEEP_NS = [256, 512, 1024, 2048, 4096]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import torch
 
 from tests.pages.apptest import assert_clean, open_page, settle
 
@@ -21,7 +22,7 @@ def live_table(at):
     return at.dataframe[0].value.set_index("method")
 
 
-def test_default_live_result_is_exact() -> None:
+def test_default_live_result_matches_float64_to_rounding() -> None:
     at = go()
     table = live_table(at)
     assert list(table.index) == ["naive", "tiled", "sdpa"]
@@ -119,3 +120,53 @@ def test_a_step_through_of_a_single_tile_has_no_slider_and_no_error() -> None:
     at = go(tn="16", tb="16")
     assert_clean(at)
     assert not [s for s in at.slider if s.key == "tile"] and "first tile" in at.info[0].value
+
+
+def test_walkthrough_numbers_come_from_the_tiles_the_recording_and_the_guard() -> None:
+    """Step 3's tile counts, step 4's growth per doubling and step 5's guard are formatted from what each step
+    shows, not fixed words ("half the tiles", "about 2×", "is refused") that held for only some machines."""
+    from engine import recorded
+    from engine.attention import count_tiles
+    from engine.attention.compare import growth
+    from engine.attention.guard import estimate, memory_budget
+
+    at = go()
+    steps = {m.value[:2]: m.value for m in at.markdown if m.value[:2] in ("3.", "4.", "5.")}
+    computed, skipped = count_tiles(128, 128, 32, 32, True)
+    assert (computed, skipped) == (10, 6)
+    assert f"{skipped} of {computed + skipped} tiles are grey" in steps["3."] and "half the tiles" not in steps["3."]
+    g = growth(recorded.load("attention", "sweep").rows)
+    assert g["tiled"]["hi"] < 2 < g["naive"]["lo"]  # the recording's real claim: tiled grows by less than 2×
+    tiled, work = g["tiled"], g["tiled_workspace_mib"]
+    assert f"the tiled one's only {tiled['lo']:.2f}–{tiled['hi']:.2f}×" in steps["4."]
+    assert f"a fixed {work['lo']:.2f} MiB of tiles" in steps["4."] and "about 2×" not in steps["4."]
+    need = estimate(8192, 8192, 16, 16, torch.float32, 256, 256).naive / 2**30
+    budget = memory_budget(torch.device("cpu")) / 2**30
+    assert budget < need  # this CPU cannot hold it: a GPU with more memory would run it
+    assert f"would need {need:.1f} GiB, more than a run may use on this CPU ({budget:.1f} GiB)" in steps["5."]
+
+
+def test_the_methods_are_equal_to_rounding_and_the_difference_is_shown() -> None:
+    """Not "exactly the same": the live result shows how far apart the methods are, and the memory caption says
+    tiled is below the textbook formula, not below SDPA."""
+    import re
+
+    from ui.text.app import TEXT as APP
+
+    at = go()
+    what = " ".join(m.value for m in at.markdown)
+    assert "exactly the same" not in what.lower() and "equals the textbook one to rounding" in what
+    assert "FlashAttention-2's order" in what
+    captions = " ".join(c.value for c in at.caption)
+    diffs = dict(re.findall(r"max \|(\w+ − \w+)\| = (\d\.\de[+-]\d+)", captions))
+    assert set(diffs) == {"naive − tiled", "naive − sdpa", "tiled − sdpa"}
+    assert all(0 < float(d) < 1e-5 for d in diffs.values())
+    table = live_table(at)["peak memory above inputs (MiB)"].astype(float)
+    assert f"Peak memory: tiled {table['tiled']:,.2f} MiB" in captions and "far less memory" not in captions
+    assert "exact" not in APP["topic.attention.blurb"][0] and "to rounding" in APP["topic.attention.blurb"][0]
+
+
+def test_the_io_models_sram_is_an_sms_shared_memory() -> None:
+    at = go()
+    assert "shared memory" in at.select_slider(key="sram").label
+    assert "streaming multiprocessor (SM)" in " ".join(c.value for c in at.caption)

@@ -17,9 +17,9 @@ TEXT = {
     ),
     "topic.attention.title": ("Tiled attention (FlashAttention)", "分块注意力（FlashAttention）"),
     "topic.attention.blurb": (
-        "Online softmax over tiles, exact against PyTorch: step through the tiles with real numbers, and measure "
-        "memory growing as N instead of N² beside PyTorch's fused SDPA.",
-        "在分块上做在线 softmax，结果与 PyTorch 完全一致：用真实数值逐块演示，并与 PyTorch 的融合 SDPA 对照，"
+        "Online softmax over tiles, equal to PyTorch's result to rounding: step through the tiles with real numbers, "
+        "and measure memory growing as N instead of N² beside PyTorch's fused SDPA.",
+        "在分块上做在线 softmax，结果与 PyTorch 在舍入误差内相等：用真实数值逐块演示，并与 PyTorch 的融合 SDPA 对照，"
         "实测内存随 N 而非 N² 增长。",
     ),
     "topic.numerics.title": ("Number formats & mixed precision", "数值格式与混合精度"),

@@ -6,12 +6,17 @@ TEXT = {
         "Attention computes softmax(QKᵀ/√d)·V. The textbook way builds the N×N score matrix S and its softmax P in "
         "memory, so memory grows as N². FlashAttention walks over tiles of K and V for each block of queries and "
         "keeps only a running maximum m, a running denominator l and an unnormalised output per row; when a tile "
-        "raises the maximum, the old l and O are rescaled by exp(m_old − m_new). The result is exactly the same, "
-        "and memory grows only as N.",
+        "raises the maximum, the old l and O are rescaled by exp(m_old − m_new). The result equals the textbook "
+        "one to rounding (the same sums, added in another order), and memory grows only as N. The loop shown is "
+        "FlashAttention-2's order: each block of queries stays put while the K and V tiles stream past, and O is "
+        "divided by l once at the end (FlashAttention-1 ran over K and V blocks in its outer loop and rescaled O "
+        "in memory at every step).",
         "注意力计算 softmax(QKᵀ/√d)·V。教科书式的做法要在内存中构造 N×N 的分数矩阵 S 及其 softmax 结果 P，"
         "因此内存随 N² 增长。FlashAttention 对每个查询块依次遍历 K、V 的分块，每行只保留运行中的最大值 m、"
         "运行中的分母 l 和未归一化的输出；当新分块抬高了最大值时，旧的 l 和 O 乘以 exp(m_old − m_new) 重新缩放。"
-        "结果完全相同，而内存只随 N 线性增长。",
+        "结果与教科书做法在舍入误差内相等（同样的求和，只是相加顺序不同），而内存只随 N 线性增长。这里展示的循环是 "
+        "FlashAttention-2 的顺序：每个查询块固定不动，K、V 分块依次流过，最后只用 l 除一次 O"
+        "（FlashAttention-1 的外层循环遍历 K、V 分块，每一步都要在内存中重新缩放 O）。",
     ),
     "device": ("Computed live on: {device}", "实时计算设备：{device}"),
     "controls": ("Problem", "问题设置"),
@@ -46,12 +51,16 @@ TEXT = {
              "内存和误差不受负载影响。"),
     "flops": ("{gflop} GFLOP of attention", "注意力计算量 {gflop} GFLOP"),
     "cpu_times": ("On a CPU the tiled method is a Python loop over tiles that calls PyTorch once per tile, while SDPA is "
-                  "one fused C++ kernel, so tiled runs slower here although it moves the same arithmetic through far "
-                  "less memory; larger tiles mean fewer Python steps. What FlashAttention wins on a GPU is HBM traffic: "
-                  "see the IO model below.",
+                  "one fused C++ kernel, so tiled runs slower here; larger tiles mean fewer Python steps. What "
+                  "FlashAttention wins on a GPU is HBM traffic: see the IO model below.",
                   "在 CPU 上，分块方法是一个逐块调用 PyTorch 的 Python 循环，而 SDPA 是一个融合的 C++ 内核，所以这里分块方法"
-                  "更慢，尽管它用少得多的内存完成同样的计算；分块越大，Python 循环步数越少。FlashAttention 在 GPU 上赢在 "
-                  "HBM 访存量：见下方的 IO 模型。"),
+                  "更慢；分块越大，Python 循环步数越少。FlashAttention 在 GPU 上赢在 HBM 访存量：见下方的 IO 模型。"),
+    "diff": ("Equal to rounding, not bit for bit (head 0): {pairs}.", "在舍入误差内相等，而非逐位相同（第 0 个头）：{pairs}。"),
+    "memory_note": ("Peak memory: tiled {tiled} MiB, {vs_naive}× the textbook formula's {naive} MiB and {vs_sdpa}× "
+                    "SDPA's {sdpa} MiB. Tiling saves the N×N matrices S and P, which SDPA's fused kernel does not "
+                    "build either.",
+                    "峰值内存：分块方法 {tiled} MiB，是教科书公式 {naive} MiB 的 {vs_naive} 倍、SDPA {sdpa} MiB 的 "
+                    "{vs_sdpa} 倍。分块省下的是 N×N 的矩阵 S 和 P，而 SDPA 的融合内核同样不会构造它们。"),
     "col.peak": ("peak memory above inputs (MiB)", "输入之外的峰值内存（MiB）"),
     "col.max_err": ("max |error| vs float64", "相对 float64 的最大绝对误差"),
     "col.rel_err": ("relative error vs float64", "相对 float64 的相对误差"),
@@ -103,28 +112,47 @@ TEXT = {
     "plot.mib": ("MiB", "MiB"),
     "plot.tiles_hover": ("{tiles} tiles", "{tiles} 个分块"),
     "io": ("IO model: bytes between HBM and SRAM", "IO 模型：HBM 与 SRAM 之间的数据搬运量"),
-    "io.sram": ("SRAM per core (KiB)", "每个计算核的 SRAM（KiB）"),
+    "io.sram": ("SRAM per SM: its shared memory (KiB)", "每个 SM 的 SRAM，即其共享内存（KiB）"),
     "io.caption": ("Counted for this implementation (Dao et al. 2022, Theorem 2): standard attention moves Θ(Nd + N²) "
-                   "bytes, the tiled one Θ(N²d²/M) with a block of {block} rows fitting the SRAM.",
+                   "bytes, the tiled one Θ(N²d²/M) with a block of {block} rows fitting the SRAM. SRAM here means the "
+                   "shared memory of one streaming multiprocessor (SM), where a thread block keeps its tiles: up to "
+                   "228 KiB per SM on an H100.",
                    "按本实现计数（Dao 等 2022，定理 2）：标准注意力搬运 Θ(Nd + N²) 字节，分块注意力为 Θ(N²d²/M)，"
-                   "其中每块 {block} 行恰好放进 SRAM。"),
+                   "其中每块 {block} 行恰好放进 SRAM。这里的 SRAM 指一个流式多处理器（SM）的共享内存，线程块把分块放在其中："
+                   "H100 上每个 SM 最多 228 KiB。"),
     "walk": ("Walkthrough", "导览"),
     "walk.apply": ("Apply step {n}", "应用第 {n} 步"),
-    "walk.1": ("**Exactly the same numbers.** Defaults: compare the errors of tiled and SDPA against float64; all "
-               "are at fp32 rounding level (~1e-7).",
-               "**数值完全一致。** 默认设置：比较分块方法和 SDPA 相对 float64 的误差，都在 fp32 舍入误差量级（约 1e-7）。"),
+    "walk.1": ("**Equal to rounding.** Defaults: compare the errors of tiled and SDPA against float64, and the max |Δ| "
+               "between the methods under the table: the same numbers to rounding (the sums run in another order), "
+               "not bit for bit.",
+               "**在舍入误差内相等。** 默认设置：比较分块方法和 SDPA 相对 float64 的误差，以及表格下方各方法之间的最大 |Δ|："
+               "数值在舍入误差内相同（求和顺序不同），而不是逐位相同。"),
     "walk.2": ("**Watch the maximum move.** Step-through with N = 64, block 16: at each new tile, look at rows whose "
                "m rises; their rescale factor exp(m_old − m_new) is below 1.",
                "**观察最大值的变化。** 逐步演示，N = 64，分块 16：每遇到新分块，留意 m 升高的行，它们的缩放因子 exp(m_old − m_new) 小于 1。"),
-    "walk.3": ("**Causal skips half the tiles.** Turn on the causal mask: grey tiles above the diagonal are never "
-               "computed.",
-               "**因果掩码跳过一半分块。** 打开因果掩码：对角线以上的灰色分块根本不会计算。"),
-    "walk.4": ("**Memory: N² against N.** Run the sweep: the textbook method's memory grows 4× per doubling of N, the "
-               "tiled one about 2×, like SDPA's.",
-               "**内存：N² 对比 N。** 运行扫描：N 每翻一倍，教科书方法的内存增长 4 倍，分块方法约 2 倍，与 SDPA 相同。"),
-    "walk.5": ("**The guard.** N = 8192 with 16 heads (d = 16): the textbook method would need 8 GiB and is refused with an "
-               "explanation; tiled and SDPA still run.",
-               "**内存保护。** N = 8192、16 个头（d = 16）：教科书方法需要 8 GiB，会被拒绝并给出解释；分块方法和 SDPA 照常运行。"),
+    "walk.3": ("**Causal skips the tiles above the diagonal.** Turn on the causal mask: in the step-through's grid "
+               "{skipped} of {total} tiles are grey, never computed; the other {computed} are, those on the diagonal "
+               "with a mask. The share skipped nears one half only as the grid grows.",
+               "**因果掩码跳过对角线以上的分块。** 打开因果掩码：逐步演示的网格中，{total} 个分块里有 {skipped} 个是灰色的，"
+               "根本不会计算；其余 {computed} 个照常计算，对角线上的分块带掩码。只有网格越大，跳过的比例才越接近一半。"),
+    "walk.4": ("**Memory: N² against N.** The sweep recorded on a CPU at these settings: per doubling of N the textbook "
+               "method's memory grows {naive}×, the tiled one's only {tiled}×: a fixed {work} MiB of tiles plus the "
+               "N×d output, which alone doubles. SDPA's grows {sdpa}×.",
+               "**内存：N² 对比 N。** 在 CPU 上按这些设置录制的扫描：N 每翻一倍，教科书方法的内存增长 {naive} 倍，分块方法只增长 "
+               "{tiled} 倍：固定的 {work} MiB 分块工作区，加上随 N 翻倍的 N×d 输出。SDPA 增长 {sdpa} 倍。"),
+    "walk.4.none": ("**Memory: N² against N.** Run the sweep: the textbook method's memory grows with N², the tiled "
+                    "one's with N (its output) on top of a fixed workspace of tiles.",
+                    "**内存：N² 对比 N。** 运行扫描：教科书方法的内存随 N² 增长，分块方法在固定的分块工作区之上只随 N（其输出）增长。"),
+    "walk.5": ("**The guard.** N = 8192 with 16 heads (d = 16): the textbook method would need {need} GiB, more than "
+               "a run may use on this {device} ({budget} GiB), so it is refused with an explanation; tiled and SDPA "
+               "still run.",
+               "**内存保护。** N = 8192、16 个头（d = 16）：教科书方法需要 {need} GiB，超过在这台 {device} 上单次运行允许的 "
+               "{budget} GiB，因此会被拒绝并给出解释；分块方法和 SDPA 照常运行。"),
+    "walk.5.fits": ("**The guard.** N = 8192 with 16 heads (d = 16): the textbook method would need {need} GiB; this "
+                    "{device} allows a run {budget} GiB, so all three run here. On a machine with less memory the "
+                    "guard refuses the textbook method with an explanation.",
+                    "**内存保护。** N = 8192、16 个头（d = 16）：教科书方法需要 {need} GiB；这台 {device} 允许单次运行使用 "
+                    "{budget} GiB，所以三种方法都会运行。在内存更小的机器上，内存保护会拒绝教科书方法并给出解释。"),
     "plot.skipped": ("skipped (masked)", "跳过（已掩码）"),
     "plot.pending": ("pending", "待计算"),
     "plot.done": ("done", "已完成"),

@@ -56,7 +56,7 @@ def test_sdpa_and_reference_agree(n: int, causal: bool) -> None:
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.integers(1, 130), st.integers(3, 50), st.integers(3, 50), st.booleans(), st.integers(0, 1))
+@given(st.integers(1, 130), st.integers(6, 50), st.integers(6, 50), st.booleans(), st.integers(0, 1))
 def test_trace_reproduces_softmax_statistics(n: int, bq: int, bk: int, causal: bool, head: int) -> None:
     g = torch.Generator().manual_seed(n * 7 + bq)
     q, k, v = (torch.randn(2, n, 16, generator=g) for _ in range(3))
@@ -76,8 +76,22 @@ def test_trace_reproduces_softmax_statistics(n: int, bq: int, bk: int, causal: b
         torch.testing.assert_close(last.m_new.double(), row_max[i0:i1], rtol=1e-5, atol=1e-5)
         torch.testing.assert_close(last.l.double(), row_sum[i0:i1], rtol=1e-4, atol=1e-5)
         torch.testing.assert_close(last.o, out[head, i0:i1], rtol=1e-5, atol=1e-6)
-    for step in trace.steps:
-        torch.testing.assert_close(step.rescale, torch.exp(step.m_old - step.m_new))
+    vh = v[head].double()
+    for step in trace.steps:  # each step's state against a float64 softmax over the keys seen so far
+        (i0, i1), (j0, j1) = step.q_range, step.k_range
+        seen = s[i0:i1, :j1]
+        torch.testing.assert_close(step.m_new.double(), seen.max(-1).values, rtol=1e-5, atol=1e-5)
+        torch.testing.assert_close(step.l.double(), torch.exp(seen - seen.max(-1).values[:, None]).sum(-1),
+                                   rtol=1e-4, atol=1e-5)
+        torch.testing.assert_close(step.o.double(), torch.softmax(seen, -1) @ vh[:j1], rtol=1e-4, atol=1e-5)
+        if j0 == 0:  # the block's first tile: nothing before it to rescale
+            assert torch.all(step.rescale == 0)
+            continue
+        # the rescale is what moving the earlier keys' sum from the old maximum to the new one multiplies it by
+        before = s[i0:i1, :j0]
+        want = (torch.exp(before - step.m_new.double()[:, None]).sum(-1)
+                / torch.exp(before - step.m_old.double()[:, None]).sum(-1))
+        torch.testing.assert_close(step.rescale.double(), want, rtol=1e-5, atol=1e-7)
 
 
 def test_causal_skips_about_half_the_tiles() -> None:
