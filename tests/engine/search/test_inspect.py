@@ -77,7 +77,6 @@ def test_race_on_the_demo_corpus_scan_loses_in_every_round(analyzer) -> None:
         return Timing(row[f"{side}_ms"], row[f"{side}_lo_ms"], row[f"{side}_hi_ms"], row["rounds"])
 
     assert clearly_faster(timing(large, "inverted"), timing(large, "scan"))
-    assert large["scan_ms"] > 5 * small["scan_ms"]  # the scan grows with N (20× the documents)
 
 
 def test_race_figure_draws_each_rounds_range(analyzer) -> None:
