@@ -18,6 +18,8 @@ from typing import TypeVar
 
 import streamlit as st
 
+from ui.server import scheduler, visitor
+
 R = TypeVar("R")
 
 
@@ -83,10 +85,33 @@ def _resources() -> _Store:
     return _Store(max_entries=None)
 
 
+def _in_a_slot(compute: Callable[[], R]) -> Callable[[], R]:
+    """`compute` run while holding one of the server's slots (engine.scheduler), so in-run work of every visitor
+    together never takes more than the server's slots; a visitor who must wait is told so."""
+
+    def run() -> R:
+        note = []
+
+        def waiting(n: int) -> None:
+            if visitor() is not None:  # the page's own thread: it may draw
+                from ui.i18n import translator
+                from ui.text.app import TEXT
+
+                note.append(st.empty())
+                note[0].info(translator(TEXT)("job.waiting", n=n))
+
+        with scheduler().foreground(on_wait=waiting):
+            if note:
+                note[0].empty()
+            return compute()
+
+    return run
+
+
 def shared_result(key: Hashable, compute: Callable[[], R]) -> R:
-    """The cached result for `key`, computed (in this session, with its progress) when absent; results are
-    bounded in number and the least recently used goes first."""
-    return _results().get(key, compute)
+    """The cached result for `key`, computed (in this session, with its progress, in one of the server's slots)
+    when absent; results are bounded in number and the least recently used goes first."""
+    return _results().get(key, _in_a_slot(compute))
 
 
 def shared_results(jobs: Mapping[Hashable, Callable[[], R]], workers: int = 2) -> dict[Hashable, R]:
@@ -96,9 +121,9 @@ def shared_results(jobs: Mapping[Hashable, Callable[[], R]], workers: int = 2) -
     store = _results()
     if len(jobs) == 1:
         (key, compute), = jobs.items()
-        return {key: store.get(key, compute)}
+        return {key: store.get(key, _in_a_slot(compute))}
     with ThreadPoolExecutor(max(1, min(workers, len(jobs)))) as pool:
-        futures = {key: pool.submit(store.get, key, compute) for key, compute in jobs.items()}
+        futures = {key: pool.submit(store.get, key, _in_a_slot(compute)) for key, compute in jobs.items()}
     return {key: f.result() for key, f in futures.items()}
 
 
@@ -115,4 +140,4 @@ def store_result(key: Hashable, value: object) -> None:
 def shared_resource(key: Hashable, compute: Callable[[], R]) -> R:
     """A heavy, read-only object (a model, a base index) for the whole server, computed once with progress and
     never evicted by results. Keys must come from a small fixed set (corpus × mode, a model name)."""
-    return _resources().get(key, compute)
+    return _resources().get(key, _in_a_slot(compute))

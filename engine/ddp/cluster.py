@@ -110,6 +110,7 @@ class Cluster:
         self.conns: list[Connection] = []
         self.lock = threading.RLock()
         self.started_s = 0.0  # how long the last start took
+        self.last_used = time.monotonic()  # for the idle shutdown of shared clusters
         self._dir: str | None = None
         if start:
             self.start(progress)
@@ -219,6 +220,7 @@ class Cluster:
         with self.lock:
             if not self.alive:
                 self.start()
+            self.last_used = time.monotonic()
             for c in self.conns:
                 c.send(("task", work.name, kwargs))
             name = work.name.partition(":")[2]
@@ -227,6 +229,8 @@ class Cluster:
             except BaseException:
                 self.close()
                 raise
+            finally:
+                self.last_used = time.monotonic()
             return work.combine(results, **kwargs)
 
     def _gather(self, task: str, progress: Callable[[int, int], None] | None, count_ready: bool = False) -> list[Any]:
@@ -271,19 +275,53 @@ class Cluster:
 _LIVE: set[Cluster] = set()
 _WARM: dict[int, Cluster] = {}
 _WARM_LOCK = threading.Lock()
+IDLE_S = 180.0  # a shared cluster unused this long is stopped: 2-4 ranks hold 200-500 MB each
+_REAPER: list[threading.Thread] = []
 
 
 def warm_cluster(world_size: int, progress: Callable[[int, int], None] | None = None) -> Cluster:
     """The process-wide cluster of `world_size` ranks, started on first use (progress(joined, N)) and
-    restarted when one of its ranks died; every caller shares it, one task at a time."""
+    restarted when one of its ranks died; every caller shares it, one task at a time. At most one world size
+    is kept warm (asking for another stops the old one once its task ends), and a cluster idle for `IDLE_S`
+    seconds is stopped."""
     with _WARM_LOCK:
+        others = [c for n, c in _WARM.items() if n != world_size]
+        for n in [n for n in _WARM if n != world_size]:
+            del _WARM[n]
         cl = _WARM.get(world_size)
         if cl is None:
             cl = _WARM[world_size] = Cluster(world_size, start=False)
+        if not _REAPER:
+            _REAPER.append(threading.Thread(target=_reap_idle, name="ddp-idle", daemon=True))
+            _REAPER[0].start()
+    for old in others:
+        old.close()  # waits for a task it is running (close takes the cluster's lock)
     with cl.lock:
+        cl.last_used = time.monotonic()
         if not cl.alive:
             cl.start(progress)
     return cl
+
+
+def stop_idle(idle_s: float = IDLE_S) -> list[int]:
+    """Stop every shared cluster unused for `idle_s` seconds (not one running a task); the world sizes stopped."""
+    stopped = []
+    with _WARM_LOCK:
+        warm = list(_WARM.items())
+    for n, cl in warm:
+        if cl.alive and time.monotonic() - cl.last_used > idle_s and cl.lock.acquire(blocking=False):
+            try:
+                cl.close()
+                stopped.append(n)
+            finally:
+                cl.lock.release()
+    return stopped
+
+
+def _reap_idle() -> None:
+    while True:
+        time.sleep(min(30.0, IDLE_S / 4))
+        stop_idle()
 
 
 def is_warm(world_size: int) -> bool:

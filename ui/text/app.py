@@ -65,9 +65,16 @@ TEXT |= {
                       "this shared server. Try a smaller setting.",
                       "已在 {s} 秒后停止（完成 {pct}）：在这台共享服务器上，访客发起的任务最多运行 15 分钟。请换用更小的设置。"),
     "job.failed": ("The run stopped with an error: {msg}", "运行出错停止：{msg}"),
-    "job.busy": ("{n} long runs are already going on this server (every visitor shares its cores). Try again when "
-                 "one ends, or look at the recorded result.",
-                 "这台服务器上已有 {n} 个长任务在运行（所有访客共用它的 CPU 核心）。请等其中一个结束后再试，或先看已记录的结果。"),
+    "job.queued": ("Waiting for a free slot: place {place} in the queue ({slots} runs at a time on this server, "
+                   "shared by every visitor) · starts in {eta}",
+                   "正在等待空闲的运行槽位：排在第 {place} 位（这台服务器同时运行 {slots} 个任务，所有访客共用）· 约 {eta} 后开始"),
+    "job.refused": ("Not started: at the recorded pace this would take {eta}, longer than the {limit} a run may take "
+                    "on this shared server. Choose a smaller setting.",
+                    "未启动：按已记录的速度，这需要 {eta}，超过了这台共享服务器上单个任务允许的 {limit}。请换用更小的设置。"),
+    "job.abandoned": ("Stopped after {s} s ({pct} done) because nobody was waiting for it any more. Start it again "
+                      "to measure.",
+                      "已在 {s} 秒后停止（完成 {pct}），因为已经没有人在等待它。可重新开始测量。"),
+    "job.waiting": ("Waiting for a free slot on this server ({n} waiting)…", "正在等待服务器的空闲运行槽位（{n} 个在等待）…"),
     "job.recorded": ("Recorded by `{command}` on {machine}, {date} ({seconds} s in all). Measure again live below.",
                      "由 `{command}` 在 {machine} 上于 {date} 记录（共 {seconds} 秒）。可在下方重新实时测量。"),
     "job.not_yet": ("No recorded result for these settings (recordings are of the defaults). Press the button to "

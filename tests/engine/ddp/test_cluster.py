@@ -110,3 +110,32 @@ def test_torchrun_runs_the_same_comparison():
     result = json.loads(out.stdout.strip().splitlines()[-1])
     assert result["backend"] == "gloo" and result["world_size"] == 2
     assert result["equal"] and max(result["per_step_grad_diff"]) <= 1e-12
+
+
+@pytest.mark.slow
+def test_one_shared_world_at_a_time_and_idle_clusters_stop():
+    """The server keeps at most one world size warm, and stops it once idle: ranks hold 200-500 MB each."""
+    from engine.ddp import cluster as mod
+
+    two = mod.warm_cluster(2)
+    pids = two.pids()
+    three = mod.warm_cluster(3)
+    try:
+        assert not two.alive and all(_gone(p) for p in pids)  # asking for 3 ranks stopped the 2-rank world
+        assert mod.is_warm(3) and not mod.is_warm(2)
+        assert mod.stop_idle(idle_s=3600) == []  # just used: kept
+        pids = three.pids()
+        assert len(pids) == 3 and not any(_gone(p) for p in pids)
+        assert mod.stop_idle(idle_s=0) == [3] and not three.alive
+        assert all(_gone(p) for p in pids)
+    finally:
+        three.close()
+
+
+def _gone(pid: int) -> bool:
+    """Whether process `pid` has exited (a zombie reaped by Popen.wait counts as gone)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False

@@ -1,0 +1,119 @@
+"""engine.scheduler: slots, the queue's order and estimates, refusal, lower priority, the reaper, the gate."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+import pytest
+
+from engine.scheduler import Scheduler
+
+
+def _work(gate: threading.Event | None = None, n: int = 1, seconds: float = 0.0, seen: list | None = None):
+    def work(tick):
+        if seen is not None:
+            seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+        for i in range(n):
+            if gate is not None:
+                gate.wait(5)
+            time.sleep(seconds)
+            tick(i + 1)
+        return n
+
+    return work
+
+
+@pytest.fixture
+def sched():
+    s = Scheduler(slots=2, abandon_s=0.3, reap_s=3600)  # the test calls reap() itself
+    yield s
+    s.shutdown(5)
+
+
+def test_two_slots_then_a_queue_in_arrival_order_with_places_and_estimates(sched) -> None:
+    gate = threading.Event()
+    running = [sched.submit(("r", i), _work(gate), 1, unit_s=10.0) for i in range(2)]
+    queued = [sched.submit(("q", i), _work(gate), 1, unit_s=4.0) for i in range(3)]
+    time.sleep(0.2)
+    assert [j.state for j in running] == ["running"] * 2 and [j.state for j in queued] == ["queued"] * 3
+    # place 3 waits for the two running jobs (10 s each, recorded pace) and the two ahead (4 s each), on 2 slots
+    assert sched.place(queued[2]) == (3, pytest.approx((10 + 10 + 4 + 4) / 2))
+    assert sched.place(queued[0])[0] == 1
+    assert sched.submit(("q", 1), _work(gate), 1) is queued[1]  # one job per key
+    gate.set()
+    for j in running + queued:
+        assert j.wait(5)
+    assert all(j.state == "done" and j.result == 1 for j in running + queued)
+
+
+def test_background_work_runs_at_a_lower_os_priority(sched) -> None:
+    seen: list[int] = []
+    job = sched.submit("nice", _work(seen=seen), 1)
+    assert job.wait(5) and job.state == "done"
+    assert seen[0] >= os.getpriority(os.PRIO_PROCESS, 0) + 1  # niced below the server's own threads
+
+
+def test_a_job_whose_estimate_exceeds_its_limit_is_refused_before_it_starts(sched) -> None:
+    ran = []
+    job = sched.submit("big", lambda tick: ran.append(1), total=100, unit_s=20.0, limit_s=900.0)  # 2,000 s
+    assert job.state == "refused" and job.estimate_s() == 2000.0
+    time.sleep(0.1)
+    assert not ran
+    ok = sched.submit("small", lambda tick: ran.append(1), total=10, unit_s=20.0, limit_s=900.0)  # 200 s: runs
+    assert ok.wait(5) and ok.state == "done" and ran == [1]
+
+
+def test_work_nobody_waits_for_is_cancelled_and_watched_work_is_not(sched) -> None:
+    gate = threading.Event()
+    lost = sched.submit("lost", _work(gate, n=1000, seconds=0.001), 1000, watcher="a")
+    kept = sched.submit("kept", _work(gate, n=1000, seconds=0.001), 1000, watcher="b", keep=True)
+    queued = sched.submit("queued", _work(gate), 1, watcher="c")
+    watched = sched.submit("watched", _work(gate), 1, watcher="d")
+    gate.set()
+    time.sleep(0.4)
+    watched.seen("d")
+    gone = sched.reap()
+    assert lost in gone and queued in gone and kept not in gone and watched not in gone
+    assert lost.wait(5) and lost.state == "abandoned" and lost.done < 1000
+    assert queued.wait(1) and queued.state == "abandoned"
+    kept.cancel()
+    assert kept.wait(5)
+
+
+def test_cancel_timeout_and_failure_end_with_a_state(sched) -> None:
+    slow = sched.submit("slow", _work(n=100, seconds=0.02), 100, limit_s=0.1)
+    boom = sched.submit("boom", lambda tick: 1 / 0, 1)
+    assert slow.wait(5) and boom.wait(5)
+    assert slow.state == "timed_out" and slow.done < 100
+    assert boom.state == "failed" and isinstance(boom.error, ZeroDivisionError)
+
+
+def test_the_in_run_gate_admits_slots_at_once_and_nests(sched) -> None:
+    inside, peak, lock = [0], [0], threading.Lock()
+    waited = []
+
+    def page_run():
+        with sched.foreground(on_wait=waited.append), sched.foreground():  # nested: no second slot, no deadlock
+            with lock:
+                inside[0] += 1
+                peak[0] = max(peak[0], inside[0])
+            time.sleep(0.1)
+            with lock:
+                inside[0] -= 1
+
+    threads = [threading.Thread(target=page_run) for _ in range(5)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(5)
+    assert peak[0] == 2 and waited  # never more than the slots, and the others were told to wait
+
+
+def test_shutdown_stops_the_workers(sched) -> None:
+    job = sched.submit("long", _work(n=10_000, seconds=0.001), 10_000)
+    time.sleep(0.1)
+    sched.shutdown(5)
+    assert job.wait(1) and job.state == "cancelled"
+    assert not any(t.is_alive() for t in sched.workers)
