@@ -117,7 +117,7 @@ def test_long_work_shows_progress_keeps_the_page_live_and_cancels(page, app_url:
     print(f"[budget] attention long run: progress after {time.perf_counter() - t:.2f} s")
     expect(main.get_by_text("Step-through", exact=False).first).to_be_visible()  # the rest of the page is drawn
     # a control below works while the job runs: the IO model answers to its SRAM slider
-    took = _timed_change(page, lambda: main.get_by_test_id("stSlider").filter(has_text="SRAM per core")
+    took = _timed_change(page, lambda: main.get_by_test_id("stSlider").filter(has_text="SRAM per SM")
                          .get_by_role("slider").press("End"))
     print(f"[budget] attention control change during the long run: {took:.2f} s")
     assert took <= CONTROL_CHANGE_S, f"a control change during long work took {took:.2f} s"

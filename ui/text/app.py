@@ -1,6 +1,17 @@
 """Strings of the app shell: navigation, sidebar, and the title and blurb of every topic."""
 
 TEXT = {
+    # the "yours" view (ui/artifacts.py)
+    "yours.paste": ("Paste it here", "粘贴到这里"),
+    "yours.upload": ("…or upload a file", "……或上传文件"),
+    "yours.example": ("Drawn from the bundled example {name}, written by Glassbox in the tool's documented format: "
+                      "an example, not a real system's output. Paste or upload your own to replace it.",
+                      "下面画的是内置示例 {name}，由 Glassbox 按该工具文档中的格式编写：只是示例，不是真实系统的输出。"
+                      "粘贴或上传你自己的内容即可替换。"),
+    "yours.from_upload": ("Drawn from your file {name} (kept in this session only).", "下面画的是你上传的文件 {name}（只保存在本次会话中）。"),
+    "yours.from_paste": ("Drawn from the {n:,} characters you pasted (kept in this session only).",
+                         "下面画的是你粘贴的 {n:,} 个字符（只保存在本次会话中）。"),
+    "yours.error": ("Could not read it: {msg}", "无法读取：{msg}"),
     "app.title": ("Glassbox", "Glassbox 透明盒"),
     "nav.home": ("Home", "首页"),
     "sidebar.lang": ("Language / 语言", "Language / 语言"),

@@ -5,6 +5,18 @@ hold the two equal and check every code has a translation with the same placehol
 """
 
 TEXT = {
+    # artifacts a user brings (engine.artifacts, issue #33)
+    "artifact.empty": ("the {what} is empty", "{what}是空的"),
+    "artifact.too_big": ("the {what} is {size:,} bytes; the limit is {limit:,}", "{what}有 {size:,} 字节，上限是 {limit:,}"),
+    "artifact.encoding": ("the {what} is not UTF-8 text (byte {offset})", "{what}不是 UTF-8 文本（第 {offset} 字节）"),
+    "artifact.json": ("the {what} is not valid JSON at line {line}, column {column}",
+                      "{what}在第 {line} 行第 {column} 列处不是有效的 JSON"),
+    "artifact.too_deep": ("the {what} nests too deeply to read", "{what}嵌套太深，无法读取"),
+    "artifact.too_large_to_read": ("the {what} needs more memory to read than this server gives one visitor",
+                                   "读取该{what}所需的内存超过了服务器给每位访客的额度"),
+    "artifact.format": ("this does not look like {expected}", "这看起来不是 {expected}"),
+    "artifact.missing": ("{path}: {field} is missing", "{path}：缺少 {field}"),
+    "artifact.bad_value": ("{path}: {field} must be {expected}, not {value}", "{path}：{field} 应为 {expected}，而不是 {value}"),
     # search: query syntax errors
     "search.not_text": ("a query must be text, not {type}", "查询必须是文本，而不是 {type}"),
     "search.too_long": ("the query is longer than {limit} characters", "查询超过了 {limit} 个字符"),
