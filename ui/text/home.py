@@ -4,12 +4,16 @@ TEXT = {
     "title": ("Glassbox: see how search engines and LLM systems really work",
               "Glassbox 透明盒：看清搜索引擎与大模型系统的真实运作"),
     "intro": (
-        "Every page here is a front end to a live engine: what you see was computed just now, on this machine, "
-        "by real code you can tweak. Change a parameter and the engine runs again; open the step-through to "
-        "watch its intermediate numbers; check the measured plots against the reference beside them.",
-        "这里的每个页面都连着一个真实运行的引擎：你看到的结果都是刚刚在这台机器上由真实代码计算出来的，"
-        "参数随你调整。改动参数，引擎就会重新计算；打开逐步演示，可以看到每一步的中间数值；"
-        "测量图表旁边都附有参考实现作对照。",
+        "Every page here is a front end to a live engine: what a control changes is computed again, on this "
+        "machine, by real code you can tweak. Some views are recordings instead: peer benchmarks, training runs "
+        "that take minutes, the trained models shipped with the repository, and the first view of work too long "
+        "to wait for. Each of those says so where it is drawn, with where and when it was recorded. Open the "
+        "step-through to watch an engine's intermediate numbers, and check the measured plots against the "
+        "reference beside them.",
+        "这里的每个页面都连着一个真实运行的引擎：你调整控件后，结果由真实代码在这台机器上重新计算，代码也可以随你修改。"
+        "也有一些视图是记录下来的结果：与同类引擎的基准对比、需要数分钟的训练、仓库里附带的已训练模型，"
+        "以及耗时过长、不便等待的工作的首个视图。这些视图都会在所画之处注明，并写明记录的地点和时间。"
+        "打开逐步演示，可以看到引擎每一步的中间数值；测量图表旁边都附有参考实现作对照。",
     ),
     "topics": ("Topics", "主题"),
     "open": ("Open {title}", "打开「{title}」"),
