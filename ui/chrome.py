@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import traceback
 from collections.abc import Callable
@@ -16,17 +17,55 @@ from ui.text.app import TEXT
 T = translator(TEXT)
 
 
+_CALLBACK_FAILED = "_glassbox_callback_failed"  # a callback's error, shown at the top of the run that follows it
+
+
+def _show_failure(kind: str, detail: str) -> None:
+    st.error(T("app.failed", kind=kind))
+    with st.expander(T("app.details")):
+        st.code(detail, language=None)
+
+
 def run_guarded(run: Callable[[], object]) -> None:
     """Run a page so that an unexpected error shows a short message in the visitor's language, with the
     details folded away (and logged on the server), never a raw traceback; Streamlit's own rerun and stop
-    are BaseExceptions and pass through."""
+    are BaseExceptions and pass through. A widget callback's error (see `guarded`) is shown here too."""
+    failed = st.session_state.pop(_CALLBACK_FAILED, None)
+    if failed is not None:
+        _show_failure(*failed)
     try:
         run()
     except Exception as err:
         logging.getLogger("glassbox").exception("a page failed")
-        st.error(T("app.failed", kind=type(err).__name__))
-        with st.expander(T("app.details")):
-            st.code("".join(traceback.format_exception_only(err)).strip(), language=None)
+        _show_failure(type(err).__name__, "".join(traceback.format_exception_only(err)).strip())
+
+
+def guarded_callback(fn: Callable[..., object]) -> Callable[..., None]:
+    """`fn` as a widget callback that can never show a traceback: Streamlit runs callbacks before the page's
+    script, outside `run_guarded`, and a callback draws nothing, so its error is kept for the top of the run
+    that follows it."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: object, **kwargs: object) -> None:
+        try:
+            fn(*args, **kwargs)
+        except Exception as err:
+            logging.getLogger("glassbox").exception("a widget callback failed")
+            st.session_state[_CALLBACK_FAILED] = (type(err).__name__,
+                                                  "".join(traceback.format_exception_only(err)).strip())
+
+    return wrapper
+
+
+def guarded_fragment(fn: Callable[..., object]) -> Callable[..., None]:
+    """`fn` as a fragment body that can never show a traceback: an auto-refreshing fragment reruns on its own,
+    outside `run_guarded`, so its error is shown in place, the same way."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: object, **kwargs: object) -> None:
+        run_guarded(lambda: fn(*args, **kwargs))
+
+    return wrapper
 
 
 def ensure_navigation() -> None:

@@ -21,6 +21,7 @@ import streamlit as st
 
 from engine.scheduler import LIMIT_S, Cancelled, Job, Tick
 from ui.cache import cached_result, plain_key, store_result
+from ui.chrome import guarded_callback, guarded_fragment
 from ui.i18n import say, translator
 from ui.server import scheduler, visitor
 from ui.text.app import TEXT
@@ -157,7 +158,7 @@ def background(key: Hashable, work: Callable[[Tick], R], total: float, *, start_
     if job.active:
         if me is not None:
             job.seen(me)
-        st.fragment(run_every=POLL_S)(_progress)(key)
+        st.fragment(run_every=POLL_S)(_progress_guarded)(key)
         return None
     if job.state == "failed":
         err = job.error
@@ -206,4 +207,8 @@ def _progress(key: Hashable) -> None:
         if source:
             text += " · " + T(f"job.source.{source}")
         st.progress(job.fraction, text=text)
-    st.button(T("job.cancel"), key=f"cancel_{abs(hash(job.key))}", on_click=job.cancel)
+    st.button(T("job.cancel"), key=f"cancel_{abs(hash(job.key))}", on_click=guarded_callback(job.cancel))
+
+
+
+_progress_guarded = guarded_fragment(_progress)  # one function object: the fragment's identity stays stable

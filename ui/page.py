@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 import streamlit as st
 
+from ui.chrome import guarded_callback
 from ui.i18n import say
 
 Translator = Callable[..., str]
@@ -36,7 +37,7 @@ def view_switch(T: Translator, views: Sequence[str], key: str = "view") -> str:
             st.session_state[key] = st.session_state.get(last, views[0])
 
     value = st.segmented_control(T("view"), list(views), format_func=lambda v: T(f"view.{v}"), key=key,
-                                 on_change=keep) or st.session_state.get(last, views[0])
+                                 on_change=guarded_callback(keep)) or st.session_state.get(last, views[0])
     st.session_state[last] = value
     return value
 

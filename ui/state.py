@@ -7,6 +7,8 @@ from typing import Any
 
 import streamlit as st
 
+from ui.chrome import guarded_callback
+
 _PUBLISHED = "_glassbox_published"  # what this session last wrote to the URL, per parameter
 
 
@@ -125,7 +127,7 @@ def walkthrough(T: Callable[..., str], presets: dict[int, dict[str, Any]], base:
     for n in presets:
         with st.container(border=True):
             st.markdown(f"{n}. {T(f'walk.{n}')}")
-            st.button(T("walk.apply", n=n), key=f"walk_{n}", on_click=apply, args=(n,))
+            st.button(T("walk.apply", n=n), key=f"walk_{n}", on_click=guarded_callback(apply), args=(n,))
 
 
 def progress_callback(bar: Any, label: str) -> Callable[[int, int, float], None]:
