@@ -4,9 +4,10 @@ The Triton kernel lives in `engine.attention.triton_kernel` and is imported only
 Triton is optional and its interpreter mode must be chosen before it is imported.
 """
 
+from engine.attention.backward import BackwardTrace, p_row, tiled_attention_backward
 from engine.attention.compare import run_case, sweep, sweep_flops
 from engine.attention.core import reference_attention, sdpa_attention
 from engine.attention.tiled import AttentionTrace, TileStep, count_tiles, tiled_attention
 
-__all__ = ["AttentionTrace", "TileStep", "count_tiles", "reference_attention", "run_case", "sdpa_attention", "sweep",
-           "sweep_flops", "tiled_attention"]
+__all__ = ["AttentionTrace", "BackwardTrace", "TileStep", "count_tiles", "p_row", "reference_attention", "run_case",
+           "sdpa_attention", "sweep", "sweep_flops", "tiled_attention", "tiled_attention_backward"]

@@ -77,8 +77,9 @@ def _future_mask(i0: int, i1: int, j0: int, j1: int, device: torch.device,
 
 def tiled_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, causal: bool = False, block_q: int = 64,
                     block_k: int = 64, scale: float | None = None, return_trace: bool = False,
-                    trace_head: int = 0) -> torch.Tensor | tuple[torch.Tensor, AttentionTrace]:
-    """Exact attention computed tile by tile with an online softmax; optionally with a replayable trace."""
+                    trace_head: int = 0, return_lse: bool = False) -> torch.Tensor | tuple:
+    """Exact attention computed tile by tile with an online softmax: `out`, then (if asked) the log-sum-exp per
+    query row, lse = m + ln l of the scaled scores (what FlashAttention-2 saves for its backward), then a trace."""
     validate(q, k, v, causal)
     if block_q < 1 or block_k < 1:
         raise ValueError(f"block sizes must be positive; got block_q={block_q}, block_k={block_k}")
@@ -96,6 +97,7 @@ def tiled_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, causal: b
     sc = default_scale(d, scale)
     acc = torch.float64 if q.dtype == torch.float64 else torch.float32
     out = torch.empty(bh, n, dv, dtype=q.dtype, device=q.device)
+    lse = torch.empty(bh, n, dtype=acc, device=q.device) if return_lse else None
     masks: dict[tuple[int, int, int], torch.Tensor] = {}
     for i, i0 in enumerate(range(0, n, block_q)):
         i1 = min(i0 + block_q, n)
@@ -126,5 +128,8 @@ def tiled_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, causal: b
             m_run = m_new
             del s, p  # free this tile before the next bmm allocates its successor
         out[:, i0:i1] = o_run.div_(l_run.unsqueeze(-1))
+        if lse is not None:
+            lse[:, i0:i1] = m_run + torch.log(l_run)
     out = out.reshape(*lead, n, dv)
-    return (out, trace) if trace is not None else out
+    extra = ((lse.reshape(*lead, n),) if lse is not None else ()) + ((trace,) if trace is not None else ())
+    return (out, *extra) if extra else out
