@@ -13,6 +13,7 @@ from plotly.subplots import make_subplots
 from engine.plotting import label
 from engine.vqvae.toy import ToyTrace, voronoi
 from engine.vqvae.train import CodebookStats, History
+from engine.vqvae.usage import Usage
 
 LABELS = {  # English defaults; pages pass their translations ("plot.<key>" in the page's table)
     "original": "original", "reconstruction": "reconstruction", "code": "code", "uses": "grid cells using it",
@@ -21,6 +22,8 @@ LABELS = {  # English defaults; pages pass their translations ("plot.<key>" in t
     "commitment", "grad_e": "∂L/∂z_e (to the encoder)", "grad_q": "∂L/∂z_q (from the decoder)", "cell": "grid cell",
     "dim": "code dimension", "points": "points", "codes": "codes", "dead": "dead codes", "bound": "bound: {n} codes",
     "image": "decoded",
+    "share": "share of the codes", "yours": "yours", "rank": "codes, most used first (rank / K)",
+    "by_code": "yours, by code", "by_rank": "beside the three rules",
 }
 RULE_COLORS = {"loss": "#ef4444", "ema": "#f59e0b", "ema_restart": "#16a34a"}
 _lab = partial(label, LABELS)
@@ -156,4 +159,26 @@ def toy(trace: ToyTrace, step: int, labels: Mapping[str, str] | None = None) -> 
                                  marker=dict(symbol="x-open", size=13, color="#ef4444")))
     fig.update_layout(height=460, margin=dict(l=10, r=10, t=30, b=10), xaxis=dict(range=[lo, hi]),
                       yaxis=dict(range=[lo, hi], scaleanchor="x"), legend=dict(orientation="h"))
+    return fig
+
+
+def usage_beside(yours: Usage, stats: Mapping[str, CodebookStats], labels: Mapping[str, str] | None = None
+                 ) -> go.Figure:
+    """The visitor's usage histogram (share of the codes per code) and, beside it, every codebook's codes sorted
+    by use against rank / K: the visitor's and the three rules', comparable whatever each K is."""
+    fig = make_subplots(rows=1, cols=2, column_widths=[0.55, 0.45], horizontal_spacing=0.1,
+                        subplot_titles=[_lab(labels, "by_code"), _lab(labels, "by_rank")])
+    share = yours.counts / max(yours.tokens, 1)
+    fig.add_trace(go.Bar(x=np.arange(yours.codebook_size), y=share, marker_color="#2563eb",
+                         name=_lab(labels, "yours"), showlegend=False), row=1, col=1)
+    curves = {_lab(labels, "yours"): (np.asarray(yours.counts, dtype=float), "#2563eb")}
+    curves |= {u: (np.asarray(s.usage, dtype=float), RULE_COLORS.get(u)) for u, s in stats.items()}
+    for name, (counts, colour) in curves.items():
+        ranked = np.sort(counts)[::-1] / max(counts.sum(), 1)
+        fig.add_trace(go.Scatter(x=(np.arange(len(ranked)) + 1) / len(ranked), y=ranked, mode="lines",
+                                 line=dict(color=colour, shape="hv"), name=name), row=1, col=2)
+    fig.update_xaxes(title_text=_lab(labels, "code"), row=1, col=1)
+    fig.update_xaxes(title_text=_lab(labels, "rank"), range=[0, 1], row=1, col=2)
+    fig.update_yaxes(title_text=_lab(labels, "share"), row=1, col=1)
+    fig.update_layout(height=340, margin=dict(l=10, r=10, t=40, b=40), bargap=0.1, legend=dict(orientation="h"))
     return fig

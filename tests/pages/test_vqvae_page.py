@@ -114,6 +114,16 @@ def test_walkthrough_preset() -> None:
     at.button(key="walk_5").click().run()
     assert_clean(at)
     assert at.session_state["view"] == "toy" and at.session_state["tstep"] == 12
+    import numpy as np
+
+    from engine.vqvae.examples.make_codes import EXAMPLE
+
+    at = go("walkthrough")
+    codes = len(np.unique(np.load(EXAMPLE, allow_pickle=False)))
+    assert any(f"uses {codes} of 64 codes with perplexity" in m.value for m in at.markdown)
+    at.button(key="walk_9").click().run()
+    assert_clean(at)
+    assert at.session_state["view"] == "yours" and at.dataframe
 
 
 @pytest.mark.slow
@@ -124,3 +134,53 @@ def test_live_training_of_new_settings() -> None:
     assert_clean(at)
     table = at.dataframe[0].value
     assert list(table.iloc[:, 1].str.endswith("/ 16")) == [True] * 3
+
+
+def test_yours_view_draws_the_example_beside_the_three_rules() -> None:
+    import math
+
+    import numpy as np
+
+    from engine.vqvae.examples.make_codes import EXAMPLE
+
+    at = go("yours")
+    codes = np.load(EXAMPLE, allow_pickle=False)  # numpy's own reader, apart from the page's
+    counts = np.bincount(codes.ravel(), minlength=64)
+    p = counts[counts > 0] / counts.sum()
+    table = at.dataframe[0].value.set_index("rule")
+    assert table.loc["yours", "codes used"] == f"{np.count_nonzero(counts)} / 64"
+    assert table.loc["yours", "perplexity"] == f"{math.exp(-(p * np.log(p)).sum()):,.1f}"
+    assert list(table.index[1:]) == ["codebook loss (paper)", "EMA", "EMA + dead-code restart"]
+    assert any("bundled example digits-codes.npy" in c.value for c in at.caption)
+    assert len(at.get("plotly_chart")) == 1 and not at.warning
+    assert at.query_params["view"] == "yours" and not any("upload" in k for k in at.query_params)
+
+
+def test_yours_view_names_a_tampered_code_and_refuses_a_pickle() -> None:
+    import io
+
+    import numpy as np
+
+    from engine.vqvae.examples.make_codes import EXAMPLE
+
+    codes = np.load(EXAMPLE, allow_pickle=False).copy()
+    codes[3, 0, 2] = 99
+    buf = io.BytesIO()
+    np.save(buf, codes)
+    at = go("yours")
+    at.get("file_uploader")[0].upload("mine.npy", buf.getvalue()).run()
+    assert_clean(at)
+    assert any("codes ≥ the codebook size 64: 1 (first at [3, 0, 2], value 99)" in w.value.replace("\\", "")
+               for w in at.warning)
+    assert any("your file mine.npy" in c.value for c in at.caption)
+    buf = io.BytesIO()
+    np.save(buf, np.array([object()], dtype=object), allow_pickle=True)
+    at.get("file_uploader")[0].upload("evil.npy", buf.getvalue()).run()
+    assert_clean(at)
+    assert any("object array" in w.value and "pickle" in w.value for w in at.warning) and not at.dataframe
+
+
+def test_yours_view_in_chinese() -> None:
+    at = open_page(PAGE, "zh", view="yours")
+    assert_clean(at)
+    assert any("困惑度" in c.value for c in at.caption)

@@ -153,6 +153,22 @@ TEXT = {
                   "ema_restart; not {n}, {k}, {t}, {rule}",
                   "二维示例要求 10–{max_n} 个点、2–{max_k} 个码字、1–{max_t} 步，规则为 kmeans、ema 或 ema_restart 之一；"
                   "而不是 {n}、{k}、{t}、{rule}"),
+    # vqvae: the visitor's own codes (.npy)
+    "vqvae.npy_object": ("the .npy holds an object array ({dtype}), which is a pickle: refused",
+                         ".npy 中是对象数组（{dtype}），那是 pickle：拒绝读取"),
+    "vqvae.npy_dtype": ("the .npy holds {dtype}; code indices are integers (int8–int64, uint8–uint64)",
+                        ".npy 中是 {dtype}；码字索引应为整数（int8–int64、uint8–uint64）"),
+    "vqvae.npy_length": ("the .npy header declares {expected:,} bytes of data but {actual:,} follow",
+                         ".npy 文件头声明有 {expected:,} 字节数据，实际只有 {actual:,} 字节"),
+    "vqvae.npy_version": ("the .npy format version {version} is not one numpy writes for plain arrays",
+                          ".npy 格式版本 {version} 不是 numpy 为普通数组写出的版本"),
+    "vqvae.codebook_size": ("the codebook size is 2–{max:,}, not {k}", "码本大小须在 2–{max:,} 之间，而不是 {k}"),
+    "vqvae.no_codes": ("none of the {n:,} codes lies in [0, {k}): is the codebook size right?",
+                       "{n:,} 个码字没有一个落在 [0, {k}) 内：码本大小设对了吗？"),
+    "vqvae.negative": ("negative codes: {n:,} (first at {at}, value {value}), a padding value? Not counted",
+                       "负数码字：{n:,} 个（第一个在 {at}，值为 {value}），是填充值吗？未计入"),
+    "vqvae.beyond": ("codes ≥ the codebook size {k}: {n:,} (first at {at}, value {value}); not counted",
+                     "≥ 码本大小 {k} 的码字：{n:,} 个（第一个在 {at}，值为 {value}）；未计入"),
     "numerics.round.no_nan": ("{fmt} has no NaN: every one of its patterns is a number, so NaN cannot be stored "
                               "(in an MX block, the block's E8M0 scale carries it)",
                               "{fmt} 没有 NaN：它的每个位模式都是一个数，所以无法存储 NaN（在 MX 块中由块的 E8M0 缩放因子表示 NaN）"),

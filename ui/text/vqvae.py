@@ -38,6 +38,7 @@ TEXT = {
     "view.straight": ("Straight-through", "直通估计器"),
     "view.toy": ("2-D toy", "二维示例"),
     "view.bits": ("Bits ledger", "比特账本"),
+    "view.yours": ("Yours", "你的码字"),
     "view.walkthrough": ("Walkthrough", "导览"),
     "rule": ("Codebook rule", "码本更新规则"),
     "rule.loss": ("codebook loss (paper)", "码本损失（论文）"),
@@ -175,6 +176,36 @@ TEXT = {
                "the codebook-loss rule ends on {lo} to {hi} of {k} codes; watch its codes-used curve.",
                "**坍缩取决于随机种子。** 随机种子 1（实时训练，此处约需 {eta}）：在随附的随机种子 {seeds} 上，"
                "码本损失规则最后用了 {k} 个码字中的 {lo} 到 {hi} 个；留意它的“用到的码字”曲线。"),
+    "yours.intro": ("Upload the code indices your own tokenizer gave a data set, saved with `numpy.save` (a .npy "
+                    "of integers, any shape, up to {limit} MiB). It is read as data only: an object array is a "
+                    "pickle and is refused. Each code's uses are counted, and the perplexity exp(entropy) says how "
+                    "many equally used codes would carry the same information; the right plot puts your codebook "
+                    "beside the page's three rules, code ranks scaled to each K.",
+                    "上传你自己的分词器（tokenizer）给一个数据集输出的码字索引，用 `numpy.save` 保存（整数的 .npy，"
+                    "任意形状，最大 {limit} MiB）。它只当数据读取：对象数组就是 pickle，会被拒绝。统计每个码字的使用次数；"
+                    "困惑度 exp(熵) 表示多少个被均匀使用的码字能携带同样的信息；右图把你的码本与本页的三种规则放在一起，"
+                    "码字排名按各自的 K 缩放。"),
+    "yours.k": ("Codebook size K", "码本大小 K"),
+    "yours.k.help": ("Codes outside [0, K) are not counted and are reported.", "[0, K) 之外的码字不计入，并会报告出来。"),
+    "yours.example": ("The example holds the code grids the shipped {rule} checkpoint gives the held-out digits.",
+                      "示例文件中是随附的 {rule} 检查点给留出集数字输出的码字网格。"),
+    "yours.col.yours": ("yours", "你的"),
+    "yours.col.ppl_k": ("perplexity / K", "困惑度 / K"),
+    "yours.col.tokens": ("codes counted", "计入的码字数"),
+    "yours.summary": ("Your array is {shape}: {tokens} codes counted, {used} of {k} codes used, {dead} dead; "
+                      "perplexity {ppl}, i.e. {bits} bits per code at the usage's entropy. The three rules are "
+                      "counted on the held-out digits by the shipped checkpoints.",
+                      "你的数组形状为 {shape}：计入 {tokens} 个码字，{k} 个码字中用到 {used} 个，死码 {dead} 个；"
+                      "困惑度 {ppl}，即按使用熵每个码字 {bits} 比特。三种规则由随附检查点在留出集数字上统计。"),
+    "walk.9": ("**Yours.** Bring your tokenizer's codes; the bundled example, {rule}'s codes of the held-out digits, "
+               "uses {used} of {k} codes with perplexity {ppl}. Change one code to {k} or more and it is named.",
+               "**你的码字。** 带上你的分词器输出的码字；随附示例是 {rule} 给留出集数字的码字，{k} 个码字中用到 {used} 个，"
+               "困惑度 {ppl}。把某个码字改成 {k} 或更大，它就会被指出来。"),
+    "plot.share": ("share of the codes", "码字占比"),
+    "plot.yours": ("yours", "你的"),
+    "plot.rank": ("codes, most used first (rank / K)", "码字，按使用次数从多到少（排名 / K）"),
+    "plot.by_code": ("yours, by code", "你的，按码字"),
+    "plot.by_rank": ("beside the three rules", "与三种规则并列"),
     "plot.original": ("original", "原图"),
     "plot.reconstruction": ("reconstruction", "重建"),
     "plot.code": ("code", "码字"),
