@@ -17,6 +17,37 @@ TEXT = {
     "artifact.format": ("this does not look like {expected}", "这看起来不是 {expected}"),
     "artifact.missing": ("{path}: {field} is missing", "{path}：缺少 {field}"),
     "artifact.bad_value": ("{path}: {field} must be {expected}, not {value}", "{path}：{field} 应为 {expected}，而不是 {value}"),
+    # attention: a Hugging Face config.json (engine.attention.hfconfig)
+    "attention.config.number_too_long": ("the {what} holds a number longer than {digits:,} digits",
+                                         "{what}中有一个超过 {digits:,} 位的数字"),
+    "attention.config.kv_not_divisor": (
+        "{heads} query heads do not split into groups of the {kv_heads} key/value heads: grouped-query attention "
+        "gives each K/V head the same number of query heads",
+        "{heads} 个查询头无法平均分给 {kv_heads} 个键/值头：分组查询注意力要求每个 K/V 头对应相同数量的查询头"),
+    "attention.config.hidden_split": (
+        "hidden_size = {hidden} does not split into {heads} heads ({hidden} / {heads} is not a whole number) and no "
+        "head_dim is given",
+        "hidden_size = {hidden} 无法平均分成 {heads} 个头（{hidden} / {heads} 不是整数），而且没有给出 head_dim"),
+    "attention.config.rope_odd": (
+        "head_dim = {head_dim} is odd, but rotary position embeddings (rope_theta is set) rotate pairs of dimensions",
+        "head_dim = {head_dim} 是奇数，但旋转位置编码（设置了 rope_theta）是成对旋转维度的"),
+    "attention.config.layer_types": ("layer_types lists {listed} layers, num_hidden_layers says {layers}",
+                                     "layer_types 列出了 {listed} 层，而 num_hidden_layers 是 {layers}"),
+    "attention.config.head_dim_differs": (
+        "head_dim = {head_dim} is given: heads × head_dim = {inner} differs from hidden_size = {hidden}, so the "
+        "projections map {hidden} to {inner}",
+        "给出了 head_dim = {head_dim}：头数 × head_dim = {inner}，与 hidden_size = {hidden} 不同，"
+        "因此投影把 {hidden} 维映射到 {inner} 维"),
+    "attention.config.dtype_missing": ("no torch_dtype or dtype: float32 assumed", "没有 torch_dtype 或 dtype：按 float32 计算"),
+    "attention.config.nested": ("read from text_config, the language model inside a multimodal config",
+                                "读取自 text_config，即多模态配置中的语言模型部分"),
+    "attention.config.mqa_default": (
+        "gpt_bigcode without multi_query: its default, multi-query (one K/V head), was assumed",
+        "gpt_bigcode 没有给出 multi_query：按其默认值，即多查询注意力（一个 K/V 头）计算"),
+    "attention.config.sliding_window": (
+        "sliding_window = {window}: layers that use it keep at most {window} tokens of K and V; the figures here "
+        "assume full attention",
+        "sliding_window = {window}：使用滑动窗口的层最多保留 {window} 个词元的 K 和 V；这里的数字按完整注意力计算"),
     # search: query syntax errors
     "search.not_text": ("a query must be text, not {type}", "查询必须是文本，而不是 {type}"),
     "search.too_long": ("the query is longer than {limit} characters", "查询超过了 {limit} 个字符"),
