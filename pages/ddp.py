@@ -28,7 +28,7 @@ from engine.ddp.bench import measure_steps, measure_sweep, steps_settings, sweep
 from engine.ddp.buckets import WIDTHS
 from engine.ddp.models import MODELS
 from engine.messages import CodedError
-from ui import jobs, page
+from ui import ddp_yours, jobs, page
 from ui.cache import shared_result
 from ui.chrome import ensure_navigation
 from ui.i18n import plot_labels, say, translator
@@ -42,10 +42,11 @@ TASKS = {"ring": ring_allreduce, "naive_ring": naive_ring_allreduce, "parameter_
 SIZES = [6, 12, 24, 48]  # elements in the replayed buffer: small enough to show every value
 CAPS = [0.25, 1.0, 4.0, 25.0, 64.0]
 MISTAKE_CHOICES = ["none", *MISTAKES]
+VIEWS = ["live", "yours"]
 PARAMS = [("n", 3, int_in(2, 4)), ("method", "ring", choice(list(TASKS))), ("size", 12, number_in(SIZES)),
           ("state", 0, int_in(0, 12)), ("model", "mlp", choice(list(MODELS))),
           ("dtype", "float32", choice(["float32", "float64"])), ("mistake", "none", choice(MISTAKE_CHOICES)),
-          ("cap", 4.0, number_in(CAPS))]
+          ("cap", 4.0, number_in(CAPS)), ("view", "live", choice(VIEWS))]
 PRESETS = {1: {"n": 3, "method": "ring", "state": 0}, 2: {"n": 4, "method": "naive_ring", "state": 0},
            3: {"mistake": "none", "dtype": "float64"}, 4: {"mistake": "sum_reduction", "dtype": "float32"},
            5: {"mistake": "batchnorm_without_sync", "model": "bn"}, 6: {"cap": 25.0}, 7: {"cap": 1.0}}
@@ -67,6 +68,10 @@ def main() -> None:
     """The page, part by part (see ../shared/DESIGN.md)."""
     page.what_and_why(T, *FORMULAS)
     s = controls()
+    if page.view_switch(T, VIEWS) == "yours":  # nothing runs on the cluster for it
+        ddp_yours.view(T, PL, s.n)
+        publish(*(p[0] for p in PARAMS))
+        return
     up = cluster(s.n)
     if up:
         r = live(s)

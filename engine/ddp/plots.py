@@ -14,6 +14,7 @@ from engine.ddp.allreduce import AllReduceResult
 from engine.ddp.buckets import Timeline
 from engine.ddp.cost import AlphaBeta
 from engine.ddp.equivalence import Equivalence
+from engine.ddp.nccltests import NcclRun
 from engine.plotting import label, log_axis, range_bars
 
 LABELS = {"rank": "rank {r}", "chunk": "chunk {c}", "state": "step", "start": "inputs", "whose": "whose values",
@@ -23,7 +24,9 @@ LABELS = {"rank": "rank {r}", "chunk": "chunk {c}", "state": "step", "start": "i
           "time": "time per all-reduce (ms)", "fit": "α–β fit", "held": "held out", "median": "median round",
           "params": "parameters", "step_ms": "ms per optimizer step", "m.ring": "our ring", "m.gloo": "gloo all_reduce",
           "m.naive_ring": "naive ring", "m.parameter_server": "parameter server", "mode.every_step": "sync every step",
-          "mode.no_sync": "no_sync, one sync", "allreduces": "{n} all-reduces"}
+          "mode.no_sync": "no_sync, one sync", "allreduces": "{n} all-reduces", "time_us": "time per call (µs)",
+          "busbw": "busbw (GB/s)", "yours.out_of_place": "yours, out-of-place", "yours.in_place": "yours, in-place",
+          "yours.fit": "your fit: α {a} µs, busbw {b} GB/s", "ours": "{m} here, N = {n}"}
 COLORS = {"ring": "#2563eb", "gloo": "#16a34a", "naive_ring": "#f97316", "parameter_server": "#a855f7",
           "every_step": "#f97316", "no_sync": "#2563eb"}
 _lab = partial(label, LABELS)
@@ -182,4 +185,45 @@ def steps_figure(rows: list[dict], labels: Mapping[str, str] | None = None) -> g
     fig.update_layout(barmode="group", xaxis_title=_lab(labels, "params"),
                       yaxis=log_axis(_lab(labels, "step_ms")), height=340, margin=_MARGIN,
                       legend=dict(orientation="h", y=-0.25))
+    return fig
+
+
+def nccl_figure(run: NcclRun, ours: list[dict], world: int, labels: Mapping[str, str] | None = None) -> go.Figure:
+    """A visitor's nccl-tests run beside our all-reduces on this machine, on the same axes (log–log): left, time per
+    call against the buffer's size with the visitor's α–β fit; right, busbw as nccl-tests defines it
+    (size/time × 2(N−1)/N for an all-reduce), ours computed the same way from each size's median."""
+    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.1)
+    for place, symbol in (("out_of_place", "circle"), ("in_place", "diamond-open")):
+        pts = [(r.size, m) for r in run.rows if (m := getattr(r, place)) is not None]
+        if not pts:
+            continue
+        name = _lab(labels, f"yours.{place}")
+        common = dict(mode="markers", marker=dict(symbol=symbol, color="#dc2626", size=7), legendgroup=place)
+        fig.add_trace(go.Scatter(x=[s for s, _ in pts], y=[m.time_us for _, m in pts], name=name, **common),
+                      row=1, col=1)
+        fig.add_trace(go.Scatter(x=[s for s, _ in pts], y=[m.busbw for _, m in pts], name=name, showlegend=False,
+                                 **common), row=1, col=2)
+    try:
+        alpha, bus = run.fit()
+    except ValueError:  # an ArtifactError: fewer than two sizes
+        alpha = bus = None
+    if alpha is not None and math.isfinite(bus):
+        xs = sorted({r.size for r in run.rows if r.size > 0})
+        fig.add_trace(go.Scatter(x=xs, y=[alpha + s * run.factor / (bus * 1e3) for s in xs], mode="lines",
+                                 line=dict(color="#dc2626", dash="dash"), hoverinfo="skip",
+                                 name=_lab(labels, "yours.fit", a=f"{alpha:.3g}", b=f"{bus:.3g}")), row=1, col=1)
+    factor = 2 * (world - 1) / world
+    for m in ("ring", "gloo"):
+        mine = sorted((r for r in ours if r["method"] == m), key=lambda r: r["bytes"])
+        if not mine:
+            continue
+        x = [r["bytes"] for r in mine]
+        name = _lab(labels, "ours", m=_lab(labels, f"m.{m}"), n=world)
+        line = dict(mode="lines+markers", line_color=COLORS[m], legendgroup=m)
+        fig.add_trace(go.Scatter(x=x, y=[r["median_ms"] * 1e3 for r in mine], name=name, **line), row=1, col=1)
+        fig.add_trace(go.Scatter(x=x, y=[r["bytes"] / (r["median_ms"] * 1e6) * factor for r in mine], name=name,
+                                 showlegend=False, **line), row=1, col=2)
+    fig.update_layout(xaxis=log_axis(_lab(labels, "bytes")), yaxis=log_axis(_lab(labels, "time_us")),
+                      xaxis2=log_axis(_lab(labels, "bytes")), yaxis2=log_axis(_lab(labels, "busbw")), height=400,
+                      margin=_MARGIN, legend=dict(orientation="h", y=-0.25))
     return fig

@@ -183,3 +183,48 @@ TEXT |= {
     "plot.mode.no_sync": ("no_sync, one sync", "no_sync，只同步一次"),
     "plot.allreduces": ("{n} all-reduces", "{n} 次 all-reduce"),
 }
+TEXT |= {  # the "yours" view: a visitor's nccl-tests output (ui/ddp_yours.py)
+    "view": ("View", "视图"),
+    "view.live": ("Live on this server", "本服务器实时运行"),
+    "view.yours": ("Yours: nccl-tests output", "你的：nccl-tests 输出"),
+    "yours.intro": ("Paste what `all_reduce_perf` (or `all_gather_perf`, `reduce_scatter_perf`) printed on your "
+                    "machines, or upload the log. Every algbw is recomputed as size / time and every busbw as "
+                    "algbw × the collective's factor (2(N−1)/N for all_reduce, (N−1)/N for all_gather and "
+                    "reduce_scatter), each to the precision it was printed with; then t = α + size·factor / busbw "
+                    "is fitted and drawn beside our ring and gloo on this server.",
+                    "粘贴 `all_reduce_perf`（或 `all_gather_perf`、`reduce_scatter_perf`）在你的机器上打印的内容，"
+                    "或上传日志。每个 algbw 都按 size / time 重算，每个 busbw 按 algbw × 该集合通信的系数重算"
+                    "（all_reduce 为 2(N−1)/N，all_gather 和 reduce_scatter 为 (N−1)/N），精度与打印的位数一致；"
+                    "然后拟合 t = α + size·factor / busbw，并与本服务器上我们的环形算法和 gloo 画在同一坐标上。"),
+    "yours.collective": ("collective", "集合通信"),
+    "yours.ranks": ("ranks N", "进程数 N"),
+    "yours.rows": ("sizes", "大小个数"),
+    "yours.alpha": ("fitted α", "拟合 α"),
+    "yours.busbw": ("fitted busbw", "拟合 busbw"),
+    "yours.clean": ("All {k} printed bandwidths recompute from size and time within their printed precision "
+                    "(busbw = algbw × {factor} for N = {n}).",
+                    "全部 {k} 个打印的带宽都能在其打印精度内由 size 和 time 重算出来（N = {n} 时 busbw = algbw × {factor}）。"),
+    "yours.problems": ("{k} printed number(s) do not add up:", "{k} 个打印的数字对不上："),
+    "yours.devices": ("Devices: {devices}.", "设备：{devices}。"),
+    "yours.ours": ("Ours: our ring and gloo's all_reduce on {n} processes of this server, each size's median "
+                   "round, busbw computed the way nccl-tests does. Choose N above to compare another world size.",
+                   "我们的：本服务器上 {n} 个进程运行我们的环形算法和 gloo 的 all_reduce，取每个大小的中位轮次，"
+                   "busbw 按 nccl-tests 的方式计算。在上方选择 N 可以比较另一种进程数。"),
+    "yours.live_ours": ("Our curves were measured live on this server just now.", "我们的曲线刚刚在本服务器上实时测得。"),
+    "yours.col.size": ("size (B)", "大小（B）"),
+    "yours.col.count": ("count", "元素数"),
+    "yours.col.type": ("type", "类型"),
+    "yours.col.redop": ("redop", "归约"),
+    "yours.col.time": ("time (µs), out-of-place", "耗时（µs），out-of-place"),
+    "yours.col.algbw": ("algbw (GB/s)", "algbw（GB/s）"),
+    "yours.col.busbw": ("busbw (GB/s)", "busbw（GB/s）"),
+    "yours.col.recomputed": ("size / time (GB/s)", "size / time（GB/s）"),
+    "yours.col.time_in": ("time (µs), in-place", "耗时（µs），in-place"),
+    "yours.col.wrong": ("#wrong", "#wrong"),
+    "plot.time_us": ("time per call (µs)", "每次调用耗时（µs）"),
+    "plot.busbw": ("busbw (GB/s)", "busbw（GB/s）"),
+    "plot.yours.out_of_place": ("yours, out-of-place", "你的，out-of-place"),
+    "plot.yours.in_place": ("yours, in-place", "你的，in-place"),
+    "plot.yours.fit": ("your fit: α {a} µs, busbw {b} GB/s", "你的拟合：α {a} µs，busbw {b} GB/s"),
+    "plot.ours": ("{m} here, N = {n}", "{m}（本机，N = {n}）"),
+}

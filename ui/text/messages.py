@@ -298,6 +298,29 @@ TEXT = {
                   "{n} 个进程时批次取 {low} 到 {limit} 个样本，而不是 {batch}"),
     "ddp.mistake": ("mistake is one of {choices}, not {mistake}", "错误类型只能是 {choices} 之一，而不是 {mistake}"),
     "ddp.loss_scale": ("loss_scale lies in [{low}, {high}], not {scale}", "loss_scale 取值在 [{low}, {high}]，而不是 {scale}"),
+    # ddp: reading nccl-tests' output (engine.ddp.nccltests, issue #33)
+    "nccl.no_table": ("no result lines: nccl-tests prints one line per size under a header naming size, count, "
+                      "type, redop, time, algbw and busbw",
+                      "没有结果行：nccl-tests 在列出 size、count、type、redop、time、algbw、busbw 的表头下每个大小打印一行"),
+    "nccl.no_ranks": ("no rank lines (\"#  Rank  0 Group  0 Pid …\"): the number of ranks sets busbw's factor",
+                      "没有 rank 行（\"#  Rank  0 Group  0 Pid …\"）：busbw 的系数取决于 rank 数"),
+    "nccl.collective": ("the collective is not named (\"# Collective test starting: all_reduce_perf\"): read it as "
+                        "one of {choices}", "输出没有写明集合通信（\"# Collective test starting: all_reduce_perf\"）："
+                        "请按 {choices} 之一读取"),
+    "nccl.unknown_collective": ("{name} is not a collective nccl-tests measures", "{name} 不是 nccl-tests 测量的集合通信"),
+    "nccl.row": ("line {line}: {field} must be {expected}, not {value}", "第 {line} 行：{field} 应为 {expected}，而不是 {value}"),
+    "nccl.long_line": ("line {line} has {n:,} characters; nccl-tests prints short lines",
+                       "第 {line} 行有 {n:,} 个字符；nccl-tests 打印的行都很短"),
+    "nccl.too_many": ("more than {limit:,} {what}: cut the output to one run", "超过 {limit:,} 个 {what}：请只保留一次运行的输出"),
+    "nccl.algbw": ("line {line}, {place}: algbw is printed as {printed} GB/s, but size / time gives {expected} GB/s",
+                   "第 {line} 行，{place}：algbw 印的是 {printed} GB/s，但 size / time 得 {expected} GB/s"),
+    "nccl.busbw": ("line {line}, {place}: busbw is printed as {printed} GB/s, but algbw × {factor} gives {expected} "
+                   "GB/s", "第 {line} 行，{place}：busbw 印的是 {printed} GB/s，但 algbw × {factor} 得 {expected} GB/s"),
+    "nccl.wrong": ("line {line}, {place}: the tool itself found {wrong} wrong elements",
+                   "第 {line} 行，{place}：工具自己发现了 {wrong} 个错误元素"),
+    "nccl.avg": ("the footer's average bus bandwidth is {printed} GB/s, but the mean of the {n} busbw values is "
+                 "{expected} GB/s", "末尾的平均总线带宽是 {printed} GB/s，但 {n} 个 busbw 的平均值是 {expected} GB/s"),
+    "nccl.fit_points": ("a fit needs two sizes with a time above zero", "拟合至少需要两个耗时大于零的大小"),
     # ddp: DDP against one process
     "ddp.equal": ("DDP on {n} shards took the same {steps} steps as one process on the whole batch: the largest "
                   "gradient difference, {diff}, is rounding ({dtype} bound {tol})",
