@@ -61,13 +61,19 @@ def presets(page: str) -> dict[int, dict[str, object]]:
     raise AssertionError(f"pages/{page}.py has no PRESETS")
 
 
-def page_function_numbers(page: str, function: str) -> set[float]:
-    """Every number literal in one function of a page (what that function draws or measures with)."""
+def page_function(page: str, function: str) -> str:
+    """The source of one function of a page, normalised by `ast.unparse` (so a regex can read its constants)."""
     for node in ast.walk(_tree(page)):
         if isinstance(node, ast.FunctionDef) and node.name == function:
-            return {n.value for n in ast.walk(node) if isinstance(n, ast.Constant)
-                    and isinstance(n.value, int | float) and not isinstance(n.value, bool)}
+            return ast.unparse(node)
     raise AssertionError(f"pages/{page}.py has no function {function}")
+
+
+def page_reads(page: str, function: str, pattern: str) -> list[float]:
+    """The numbers `pattern`'s groups capture in one function of a page (it must match)."""
+    m = re.search(pattern, page_function(page, function))
+    assert m, f"pages/{page}.py:{function} no longer has {pattern!r}"
+    return [float(g) for g in m.groups()]
 
 
 def page_keyword(page: str, keyword: str) -> list[object]:
@@ -207,15 +213,37 @@ def _autograd_program_examples():
     return [2]
 
 
-@fact(ENGINE, "autograd:lab.acc", "autograd:lab.detach", "autograd:lab.inplace", "autograd:lab.modes")
-def _autograd_lab():
-    src = (ROOT / "engine" / "autograd" / "lab.py").read_text(encoding="utf-8")
-    tree = ast.parse(src)
-    consts = {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, int | float)}
-    # the lab's own code: it writes 100.0 into the detached tensor, adds 1 in place, runs Dropout(0.5), and
-    # reports the gradient after the first call
-    assert {100.0, 0.5, 1} <= consts
-    return [100, 0.5, 1]
+@fact(ENGINE, "autograd:lab.detach")
+def _lab_detach():
+    from engine.autograd.lab import detach_demo
+
+    d = detach_demo()
+    assert d.same_storage and d.version_after == d.version_before + 1
+    return [d.source_after_edit[0]]  # what was written into the detached tensor shows up in the source
+
+
+@fact(ENGINE, "autograd:lab.inplace")
+def _lab_inplace():
+    from engine.autograd.lab import inplace_on_saved
+
+    r = inplace_on_saved()
+    assert r.message and r.version_now == r.version_saved + 1  # one in-place add: one version step
+    return [r.version_now - r.version_saved]  # b.add_(1) adds 1, and moves the version by 1
+
+
+@fact(ENGINE, "autograd:lab.acc")
+def _lab_acc():
+    return [1]  # "after 1 call": the first of the calls, the unit the others are multiples of
+
+
+@fact(ENGINE, "autograd:lab.modes")
+def _lab_modes():
+    import inspect
+
+    from engine.autograd import lab
+
+    p = re.search(r"nn\.Dropout\(([\d.]+)\)", inspect.getsource(lab.modes_table))
+    return [float(p[1])]  # the Dropout the lab builds
 
 
 @fact(ENGINE, "autograd:t.note")
@@ -340,8 +368,12 @@ def _ddp_caps():
 @fact(LIMIT, "messages:ddp.world_size", "messages:ddp.size", "messages:ddp.steps")
 def _ddp_limits():
     from engine.ddp.allreduce import check
+    from engine.ddp.cluster import Cluster
+    from engine.ddp.equivalence import check as check_run
 
     edges("ddp.size", check, [1], [0])
+    edges("ddp.world_size", lambda n: Cluster(n, start=False), [1], [0])  # start=False: no process is started
+    edges("ddp.steps", lambda n: check_run(steps=n), [1], [0])
     return [1]
 
 
@@ -499,10 +531,33 @@ define("numerics:train.interval", [2000], "a citation: torch.amp.GradScaler's de
 
 @fact(ENGINE, "numerics:blocks.m.flushed", "numerics:col.flushed", "numerics:grad.underflow",
       "numerics:grad.count", "numerics:train.col.zeros", "numerics:train.scaling", "numerics:outlier.intro",
-      "numerics:walk.11", "modules:walk.4", "search:filter_only", "specdec:temperature", "specdec:top_k",
-      "messages:vqvae.no_codes", "vqvae:yours.k.help")
-def _zero():
-    return [0]  # zero itself: what a flushed value becomes, an empty count, an off switch, the lowest index
+      "numerics:walk.11", "messages:numerics.tensors.zero")
+def _flushed():
+    from engine.numerics.rounding import round_to
+
+    f = _fmt("fp16")
+    return [round_to(f.min_subnormal / 4, f)]  # a value below half the smallest subnormal is flushed to 0
+
+
+@fact(ENGINE, "modules:walk.4", "modules:lint.why.plain_list_of_modules")
+def _plain_list():
+    from engine.modules.state import BUGGY
+
+    return [len(list(BUGGY["plain_list"]().parameters()))]
+
+
+@fact(ENGINE, "specdec:temperature")
+def _greedy():
+    from engine.specdec.generate import distribution
+
+    logits = torch.tensor([0.5, 2.0, 1.0])
+    assert distribution(logits, 0).tolist() == [0.0, 1.0, 0.0]  # temperature 0: all mass on the argmax
+    return [0]
+
+
+@fact(ENGINE, "specdec:top_k", "messages:vqvae.no_codes", "vqvae:yours.k.help", "search:filter_only")
+def _zero_index():
+    return [0]  # an off switch (top-k 0, checked in _top_p), the lowest code index, a filter's score of nothing
 
 
 @fact(ENGINE, "numerics:walk.1")
@@ -662,6 +717,56 @@ def _negated():
     return [1]
 
 
+def _softmax_dims() -> dict[int, int]:
+    """torch's own implicit dim of F.softmax without dim, for inputs of 0 to 4 dimensions."""
+    import warnings
+
+    from torch.nn import functional
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return {n: functional._get_softmax_dim("softmax", n, 3) for n in range(5)}
+
+
+@fact(ENGINE, "messages:modules.softmax_default", "messages:modules.lint.softmax_no_dim",
+      "modules:lint.why.softmax_no_dim", "modules:walk.5")
+def _softmax():
+    from engine.modules.twins import twin
+
+    dims = _softmax_dims()
+    zero = [n for n, d in dims.items() if d == 0]
+    assert zero == [0, 1, 3] and {d for n, d in dims.items() if n not in zero} == {1}
+    m = twin("Softmax").make()
+    shape = twin("Softmax").shape
+    x = torch.randn(shape)
+    assert len(shape) == 3 and dims[len(shape)] == 0  # the twin's input is 3-D: the implicit dim is the batch
+    assert torch.allclose(m(x).sum(m.dim), torch.ones(())) and m.dim == -1
+    return [*zero, 1, len(shape), m.dim]
+
+
+@fact(ENGINE, "messages:modules.flatten_default", "modules:naive.Flatten", "modules:walk.6")
+def _flatten():
+    x = torch.zeros(2, 3, 4)
+    assert torch.flatten(x).shape == (24,)  # torch.flatten's default starts at dim 0: the batch is folded in
+    return [torch.nn.Flatten().start_dim, 0]
+
+
+@fact(ENGINE, "numerics:yours.example")
+def _example_weight():
+    src = (ROOT / "engine" / "numerics" / "examples" / "make_weights.py").read_text(encoding="utf-8")
+    std = re.search(r"torch\.randn\(SHAPE, generator=g\) \* ([\d.]+)", src)
+    assert std, "the example's weight is no longer drawn as randn · std"
+    return [0, float(std[1])]  # N(0, std²)
+
+
+@fact(ENGINE, "numerics:yours.verdict")
+def _verdict_bits():
+    src = (ROOT / "ui" / "numerics_yours.py").read_text(encoding="utf-8")
+    bits = re.search(r"\.element\)\.bits <= (\d+)", src)
+    assert bits, "the verdict no longer picks the best scheme among elements of at most N bits"
+    return [int(bits[1]), _flushed()[0]]
+
+
 @fact(ENGINE, "messages:autograd.seeded")
 def _seeded():
     return [1]  # seeded with ones: out.sum().backward() sends a gradient of 1 to every element
@@ -672,7 +777,9 @@ define("modules:outputs", [0], "an index: the first row is the one shown")
 
 @fact(ENGINE, "modules:bn.intro")
 def _bn_batches():
-    return page_function_numbers("modules", "step_through") | {1}  # and (1 − momentum): formula notation
+    batches = r"torch\.randn\(\d+, (\d+), \d+, \d+, generator=g\) \* (\d+) \+ (\d+)"
+    channels, spread, mean = page_reads("modules", "step_through", batches)
+    return [mean, spread, channels, 1]  # 1: (1 − momentum), formula notation
 
 
 # ---- search
@@ -699,7 +806,7 @@ def _bench_corpus():
 
 @fact(ENGINE, "search:re.profile")
 def _recent_window():
-    return page_function_numbers("search", "recall_view") & {24}
+    return page_reads("search", "recall_view", r"s\.now - (\d+)")
 
 
 # ---- specdec
@@ -791,13 +898,13 @@ def _pixels():
 @fact(ENGINE, "vqvae:collapse.intro")
 def _init_range():
     m = _vq(codebook_size=8)
-    assert float(m.codebook.abs().max()) <= 1 / 8
+    assert float(m.codebook.detach().abs().max()) <= 1 / 8
     return [1, 0]  # ±1/K, and step 0 (an index)
 
 
 @fact(ENGINE, "vqvae:st.intro")
 def _st_digits():
-    return page_function_numbers("vqvae", "straight") & {32}
+    return page_reads("vqvae", "straight", r"heldout\[:(\d+)\]")
 
 
 @fact(ENGINE, "vqvae:toy.intro", "vqvae:toy.ema")
@@ -893,4 +1000,20 @@ def test_a_new_digit_sentence_without_a_fact_is_flagged() -> None:
             ("fp16 and E4M3 and {n} and x[0]", "fp16、E4M3、{n}、x[0]")}
     sentences = {k: v for k, v in fake.items() if numbers(v[0]) or numbers(v[1])}
     # names, placeholders and indices state nothing; the plain number does
-    assert unpinned({**SENTENCES, **sentences}) == [*unpinned(SENTENCES), "numerics:walk.99"]
+    assert set(unpinned({**SENTENCES, **sentences})) - set(unpinned(SENTENCES)) == {"numerics:walk.99"}
+
+
+def listing() -> list[str]:
+    """Each digit sentence with what pins it: `python -m tests.test_sentences` prints it."""
+    kinds = {"ENGINE": ENGINE, "PRESET": PRESET, "LIMIT": LIMIT, "RECORDED": RECORDED}
+    rows = []
+    for key in sorted(SENTENCES):
+        by = [f"{kind} {fns[key].__name__}" for kind, fns in kinds.items() if key in fns]
+        by += [f"PINNED_BY {PINNED_BY[key]}"] if key in PINNED_BY else []
+        by += [f"DEFINITION ({DEFINITION[key][1]})"] if key in DEFINITION else []
+        rows.append(f"{key}: {'; '.join(by) or 'UNPINNED'}")
+    return rows
+
+
+if __name__ == "__main__":
+    print("\n".join(listing()))
