@@ -108,7 +108,7 @@ def live(s: Settings):
 def generated(s: Settings, tree) -> None:
     """Part 4: the generated __init__.py of each public module, eager or lazy."""
     st.header(T("tree"))
-    files = render_tree(tree, lazy=s.lazy)
+    files = render_tree(tree, "lazy" if s.lazy else "eager")
     modules = list(files)
     if st.session_state.get("module") not in modules:
         st.session_state["module"] = modules[0]

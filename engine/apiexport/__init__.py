@@ -1,6 +1,8 @@
 """API export decorators (TensorFlow's @tf_export): names recorded on symbols, a registry per API, two generators
-of the public tree (importing, or reading the source with ast), and the check against Keras's shipped tree."""
+of the public tree (importing, or reading the source with ast), a package's .zip or .tar.gz read as data
+(`scan_archive`), and the check against Keras's shipped tree."""
 
+from engine.apiexport.archive import Package, read_archive, scan_archive
 from engine.apiexport.export import (
            EXPORT_ATTR,
            Export,
@@ -9,6 +11,7 @@ from engine.apiexport.export import (
            api_export,
            export_constant,
            names_of,
+           own_record,
            parse_decorator,
            redecorate,
            registry,
@@ -18,12 +21,13 @@ from engine.apiexport.scan import (
            Tree,
            compare,
            render_tree,
+           scan_files,
            scan_imports,
            scan_source,
            shipped_tree,
            tree_of,
 )
 
-__all__ = ["EXPORT_ATTR", "Export", "ExportError", "ModuleDiff", "Registry", "Tree", "api_export", "compare",
-           "export_constant", "names_of", "parse_decorator", "redecorate", "registry", "render_tree", "scan_imports",
-           "scan_source", "shipped_tree", "tree_of"]
+__all__ = ["EXPORT_ATTR", "Export", "ExportError", "ModuleDiff", "Package", "Registry", "Tree", "api_export", "compare",
+           "export_constant", "names_of", "own_record", "parse_decorator", "read_archive", "redecorate", "registry",
+           "render_tree", "scan_archive", "scan_files", "scan_imports", "scan_source", "shipped_tree", "tree_of"]

@@ -7,6 +7,10 @@ the symbol unchanged: same object, same `__code__`, no wrapper. The first name i
 others aliases. A public name claimed by two different symbols, or a name that is not a dotted path of
 identifiers, raises `ExportError`. `export_constant` does the same for a module-level value, which cannot
 carry an attribute, by listing it on its module.
+
+TensorFlow's two rules on the record are kept: decorating a symbol that already has names in the same API raises
+`ExportError` (TensorFlow's `SymbolAlreadyExposedError`), and the record is read from the symbol's own `__dict__`,
+never through `getattr`, so a subclass does not inherit its base's public names.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ define({
     "apiexport.decorator_keyword": "the decorator takes names and v1=[...] here, not {name}=",
     "apiexport.not_symbol": "{what} cannot carry export names (export a function or a class; constants go through "
                             "export_constant)",
+    "apiexport.already_exposed": "{symbol} is already exposed in {api} as {names}: a symbol is exported once per API",
 })
 
 
@@ -137,9 +142,14 @@ class api_export:
         if not callable(symbol) or not hasattr(symbol, "__name__"):
             raise ExportError("apiexport.not_symbol", what=type(symbol).__name__)
         kind = "class" if isinstance(symbol, type) else "function"
+        own = own_record(symbol)
+        if self.api_name in own:  # TensorFlow: SymbolAlreadyExposedError, checked in __dict__, not by hasattr
+            held = own[self.api_name]
+            raise ExportError("apiexport.already_exposed", symbol=symbol.__qualname__, api=self.api_name,
+                              names=", ".join(held.get("v2") or held.get("v1") or []))
         exports = _exports(self.api_name, self.names, self.v1, symbol.__module__, symbol.__qualname__, kind)
         self.registry.add(exports)
-        record: dict[str, dict[str, list[str]]] = dict(getattr(symbol, EXPORT_ATTR, {}))
+        record: dict[str, dict[str, list[str]]] = dict(own)
         record[self.api_name] = {"v2": list(self.names), "v1": list(self.v1 or [])}
         setattr(symbol, EXPORT_ATTR, record)  # on the symbol itself: no wrapper, the same object comes back
         return symbol
@@ -163,9 +173,17 @@ def export_constant(module_name: str, attr: str, *names: str, api_name: str = "t
     api_export(*names, api_name=api_name, v1=v1).export_constant(module_name, attr)
 
 
+def own_record(symbol: Any) -> dict[str, dict[str, list[str]]]:
+    """The export record `symbol` itself carries, read from its own `__dict__`: a subclass of an exported class
+    has none of its own (getattr would hand it the base's)."""
+    own = getattr(symbol, "__dict__", None)
+    record = own.get(EXPORT_ATTR) if hasattr(own, "get") else None
+    return record if isinstance(record, dict) else {}
+
+
 def names_of(symbol: Any, api_name: str) -> dict[str, list[str]]:
     """The names `symbol` was exported under in `api_name` ({"v2": [...], "v1": [...]}), or empty lists."""
-    return getattr(symbol, EXPORT_ATTR, {}).get(api_name, {"v2": [], "v1": []})
+    return own_record(symbol).get(api_name, {"v2": [], "v1": []})
 
 
 

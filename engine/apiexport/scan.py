@@ -6,8 +6,8 @@
   linter or Keras's `namex` can do): decorator calls such as `@keras_export("keras.layers.Dense")` and
   `demo_export("x").export_constant(__name__, "X")` statements are read as data.
 A `Tree` maps each public module to {public name: "defining.module:symbol"}; `render_tree` writes the
-generated `__init__.py` files (eager imports, or a lazy `__getattr__`), `shipped_tree` reads generated files
-back, and `compare` lists, module by module, what agrees and what does not.
+generated `__init__.py` files (eager imports, or a lazy `__getattr__`) or the `.pyi` stubs an IDE reads,
+`shipped_tree` reads generated files back, and `compare` lists, module by module, what agrees and what does not.
 """
 
 from __future__ import annotations
@@ -16,10 +16,11 @@ import ast
 import importlib
 import pkgutil
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.apiexport.export import CONSTANTS_ATTR, EXPORT_ATTR, Registry
+from engine.apiexport.export import CONSTANTS_ATTR, Registry, own_record
 
 Tree = dict[str, dict[str, str]]
 V1 = "compat.v1"  # where version-1 names live below the root, as in tf.compat.v1
@@ -41,8 +42,8 @@ def scan_imports(package: str, api: str, root: str) -> Tree:
     tree: defaultdict[str, dict[str, str]] = defaultdict(dict)
     for mod in modules:
         for attr, value in vars(mod).items():
-            record = getattr(value, EXPORT_ATTR, None) if getattr(value, "__module__", None) == mod.__name__ else None
-            for version, names in (record or {}).get(api, {}).items():
+            record = own_record(value) if getattr(value, "__module__", None) == mod.__name__ else {}
+            for version, names in record.get(api, {}).items():
                 for name in names:
                     _place(tree, root, version, name, f"{mod.__name__}:{attr}")
         for api_name, version, name, attr in getattr(mod, CONSTANTS_ATTR, []):
@@ -95,23 +96,38 @@ def scan_source(path: str | Path, decorators: set[str] | frozenset[str], root: s
     relative to `base` (default: the directory that holds `path`)."""
     path = Path(path)
     base = Path(base) if base is not None else path.parent
+
+    def files():
+        for f in sorted(path.rglob("*.py")):
+            try:
+                yield module_name(f, base), f.read_text(encoding="utf-8")
+            except (UnicodeDecodeError, ValueError):
+                continue  # a file no Python would import declares nothing either
+
+    return scan_files(files(), decorators, root)
+
+
+def scan_files(files: Iterable[tuple[str, str]], decorators: set[str] | frozenset[str],
+               root: str | None = None) -> Tree:
+    """The tree declared by (module name, source text) pairs, read with ast and never run: what `scan_source`
+    does for a folder and `scan_archive` for an uploaded archive."""
     tree: defaultdict[str, dict[str, str]] = defaultdict(dict)
-    for f in sorted(path.rglob("*.py")):
-        mod = module_name(f, base)
+    decorators = set(decorators)
+    for mod, text in files:
         try:
-            body = ast.parse(f.read_text(encoding="utf-8"), filename=str(f))
-        except (SyntaxError, UnicodeDecodeError, ValueError):
+            body = ast.parse(text)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
             continue  # a file no Python would import declares nothing either
         for node in ast.walk(body):
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
                 for d in node.decorator_list:
-                    names = _decorator_names(d, set(decorators))
+                    names = _decorator_names(d, decorators)
                     for version, given in (names or {}).items():
                         for name in given:
                             _place(tree, root, version, name, f"{mod}:{node.name}")
             elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
                     and node.func.attr == "export_constant" and len(node.args) == 2:
-                names = _decorator_names(node.func.value, set(decorators))
+                names = _decorator_names(node.func.value, decorators)
                 attr = _strings(node.args[1])
                 for version, given in (names or {}).items():
                     for name in given:
@@ -129,17 +145,25 @@ def all_modules(tree: Tree) -> list[str]:
     return sorted(out)
 
 
-def render_tree(tree: Tree, lazy: bool = False) -> dict[str, str]:
-    """The generated `__init__.py` of every public module: imports of child modules and of each exported
-    symbol `as` its public name; with `lazy`, a table read by a module `__getattr__` instead, so importing
-    the package imports nothing else until a name is first used."""
+MODES = ("eager", "lazy", "stub")
+
+
+def render_tree(tree: Tree, mode: str = "eager") -> dict[str, str]:
+    """The generated file of every public module. "eager": an `__init__.py` importing each child module and each
+    exported symbol `as` its public name. "lazy": a table read by a module `__getattr__` instead, so importing the
+    package imports nothing else until a name is first used. "stub": the `__init__.pyi` an IDE or type checker
+    reads beside a lazy module: the same imports in the re-export form (`import X as X`) and `__all__`, never run."""
+    if mode not in MODES:
+        raise ValueError(f"mode is one of {MODES}, not {mode!r}")
     out = {}
     mods = all_modules(tree)
     for m in mods:
         children = sorted(c.rpartition(".")[2] for c in mods if c.rpartition(".")[0] == m)
         names = tree.get(m, {})
         head = ['"""Generated from the export records by engine.apiexport. Do not edit."""', ""]
-        if lazy:
+        imports = [f"from {m} import {c} as {c}" for c in children]
+        imports += [f"from {src.split(':')[0]} import {src.split(':')[1]} as {n}" for n, src in names.items()]
+        if mode == "lazy":
             table = {n: tuple(src.split(":")) for n, src in names.items()}
             table |= {c: (f"{m}.{c}", "") for c in children}
             lines = [*head, "import importlib", "", "_LAZY = {"]
@@ -148,9 +172,11 @@ def render_tree(tree: Tree, lazy: bool = False) -> dict[str, str]:
                       "    value = importlib.import_module(module)",
                       "    return getattr(value, attr) if attr else value", "", "", "def __dir__():",
                       "    return sorted(_LAZY)"]
+        elif mode == "stub":
+            public = sorted({*children, *names})
+            lines = [*head, *imports, "", "__all__ = [", *(f"    {n!r}," for n in public), "]"]
         else:
-            lines = head + [f"from {m} import {c} as {c}" for c in children]
-            lines += [f"from {src.split(':')[0]} import {src.split(':')[1]} as {n}" for n, src in names.items()]
+            lines = head + imports
         out[m] = "\n".join(lines) + "\n"
     return out
 

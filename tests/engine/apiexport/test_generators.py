@@ -42,7 +42,7 @@ def test_the_clash_module_raises_naming_both_symbols():
 @pytest.mark.parametrize("lazy", [False, True])
 def test_the_generated_tree_imports_the_same_objects(tmp_path, monkeypatch, lazy):
     tree = _demo_trees()[0]
-    for module, text in render_tree(tree, lazy=lazy).items():
+    for module, text in render_tree(tree, "lazy" if lazy else "eager").items():
         folder = tmp_path.joinpath(*module.split("."))
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "__init__.py").write_text(text)
