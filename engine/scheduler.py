@@ -3,7 +3,10 @@ job's place and an estimate, lower OS priority for background work, and nothing 
 
 Two kinds of work share the machine:
 - background jobs (`Scheduler.submit`): a sweep, a training run. They wait in one queue for one of `slots`
-  worker threads, which run at a lower OS priority (`nice`), so a visitor's page always wins the cores. Each job
+  worker threads, each of which runs its job in a forked child process (engine.forked: its own GIL, so the
+  server's event loop is never starved) at a lower OS priority (`nice`), so a visitor's page always wins the
+  cores. A job that must share the server's objects (the DDP page's warm gloo world) runs in the worker thread
+  itself (`isolate=False`). Each job
   has watchers (the visitors waiting for it, seen through `seen`); a job whose watchers have all been silent
   for `abandon_s` is cancelled by the reaper, unless it was submitted with `keep=True`. A job whose estimate
   (recorded pace × its work) exceeds its time limit is refused before it starts.
@@ -11,9 +14,9 @@ Two kinds of work share the machine:
   at normal priority; the rest wait their turn. Re-entrant per thread, so nested cached computations
   never deadlock.
 
-Pure Python (threads and `os.setpriority`), no Streamlit: `ui.jobs` draws it. What it leaves out: it does not
-preempt running work (a job stops only at its next `tick`) and does not move work to other processes, so
-Python code that holds the GIL still shares it with the page threads.
+Pure Python (threads, fork and `os.setpriority`), no Streamlit: `ui.jobs` draws it. A job in a child is killed
+within a quarter second of a cancel; one in a thread stops at its next `tick`. Work in a page's own run stays
+in the server's process: it must stay short (the page budgets), and it shares the GIL.
 """
 
 from __future__ import annotations
@@ -27,11 +30,19 @@ from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine import forked
+
 Tick = Callable[..., None]
 LIMIT_S = 900.0
 ABANDON_S = 30.0  # a job nobody has looked at for this long is cancelled (the reaper checks every REAP_S)
 REAP_S = 5.0
 BACKGROUND_NICE = 10
+
+
+def default_processes() -> bool:
+    """Whether background jobs run in forked children: yes where fork is available, unless
+    $GLASSBOX_JOB_PROCESSES is 0 (threads only, e.g. to debug a job in the server)."""
+    return os.environ.get("GLASSBOX_JOB_PROCESSES", "1") != "0" and forked.available()
 
 
 def default_slots() -> int:
@@ -72,6 +83,7 @@ class Job:
     work: Callable[[Tick], Any] | None = field(default=None, repr=False)
     on_done: Callable[[Any], None] | None = field(default=None, repr=False)
     delay_s: float = 0.0
+    isolate: bool = True  # run in a forked child (engine.forked) when the scheduler uses processes
 
     def tick(self, done: float, what: str = "") -> None:
         """Record progress; raise Cancelled when the job should stop."""
@@ -139,8 +151,9 @@ class Scheduler:
     that cancels work nobody waits for."""
 
     def __init__(self, slots: int | None = None, nice: int = BACKGROUND_NICE, abandon_s: float = ABANDON_S,
-                 reap_s: float = REAP_S) -> None:
+                 reap_s: float = REAP_S, processes: bool | None = None) -> None:
         self.slots = slots or default_slots()
+        self.processes = default_processes() if processes is None else processes and forked.available()
         self.nice, self.abandon_s, self.reap_s = nice, abandon_s, reap_s
         self.jobs: dict[Hashable, Job] = {}
         self.queue: deque[Job] = deque()
@@ -155,7 +168,7 @@ class Scheduler:
     # background jobs ---------------------------------------------------------------------------------------
     def submit(self, key: Hashable, work: Callable[[Tick], Any], total: float, *, unit_s: float | None = None,
                limit_s: float = LIMIT_S, keep: bool = False, watcher: str | None = None, delay_s: float = 0.0,
-               on_done: Callable[[Any], None] | None = None) -> Job:
+               on_done: Callable[[Any], None] | None = None, isolate: bool = True) -> Job:
         """Queue `work` for `key` (or return the job already queued or running for it). A job whose recorded
         estimate exceeds `limit_s` comes back in state "refused" and never runs."""
         with self.lock:
@@ -164,7 +177,8 @@ class Scheduler:
                 if watcher:
                     old.seen(watcher)
                 return old
-            job = Job(key, float(total), unit_s, limit_s, keep, work=work, on_done=on_done, delay_s=delay_s)
+            job = Job(key, float(total), unit_s, limit_s, keep, work=work, on_done=on_done, delay_s=delay_s,
+                      isolate=isolate)
             if watcher:
                 job.seen(watcher)
             self.jobs[key] = job
@@ -244,7 +258,10 @@ class Scheduler:
         try:
             if job.delay_s and job.cancel_event.wait(job.delay_s):
                 raise Cancelled("cancelled")
-            job.result = job.work(job.tick)  # type: ignore[misc]
+            if self.processes and job.isolate:
+                job.result = forked.run_forked(job.work, job.tick, self.nice)  # type: ignore[arg-type]
+            else:
+                job.result = job.work(job.tick)  # type: ignore[misc]
             if job.on_done is not None:
                 job.on_done(job.result)
         except Cancelled:

@@ -73,12 +73,14 @@ def get(key: Hashable) -> Job | None:
 
 
 def start(key: Hashable, work: Callable[[Tick], R], total: float, unit_s: float | None = None,
-          limit_s: float = LIMIT_S, delay_s: float = 0.0, keep: bool = False) -> Job:
+          limit_s: float = LIMIT_S, delay_s: float = 0.0, keep: bool = False, isolate: bool = True) -> Job:
     """Queue `work` for `key` on the server's slots after `delay_s` (or return the job already queued or running
-    for `key`); its result lands in the shared cache. The job is "refused" when its estimate exceeds `limit_s`."""
+    for `key`); its result lands in the shared cache. The job is "refused" when its estimate exceeds `limit_s`.
+    The work runs in a forked child unless `isolate` is False (work that must use the server's own objects,
+    such as the DDP page's warm processes)."""
     pk = plain_key(key)
     return scheduler().submit(pk, work, total, unit_s=unit_s, limit_s=limit_s, keep=keep, watcher=visitor(),
-                              delay_s=delay_s, on_done=lambda result: store_result(pk, result))
+                              delay_s=delay_s, on_done=lambda result: store_result(pk, result), isolate=isolate)
 
 
 def estimate_text(seconds: float | None) -> str:
@@ -131,7 +133,7 @@ def _visible(job: Job | None) -> Job | None:
 
 def background(key: Hashable, work: Callable[[Tick], R], total: float, *, start_now: bool = False,
                auto: bool = False, unit_s: float | None = None, wait_s: float = WAIT_S,
-               delay_s: float = 0.0, slot: str | None = None) -> R | None:
+               delay_s: float = 0.0, slot: str | None = None, isolate: bool = True) -> R | None:
     """The shared result for `key` when there is one. Otherwise, when `start_now` (a button was pressed), or
     `auto` and no job for `key` was started yet, or one is already queued or running: queue `work` on the
     server's slots, wait up to `wait_s` for it, then draw its place in the queue or its progress bar, estimate
@@ -147,7 +149,7 @@ def background(key: Hashable, work: Callable[[Tick], R], total: float, *, start_
         return value  # type: ignore[return-value]
     job = _visible(get(key))
     if (start_now or (auto and job is None)) and (job is None or not job.active):
-        job = start(key, work, total, unit_s, delay_s=delay_s)
+        job = start(key, work, total, unit_s, delay_s=delay_s, isolate=isolate)
         job.wait(wait_s)
         found, value = cached_result(key)
         if found:
@@ -169,17 +171,18 @@ def background(key: Hashable, work: Callable[[Tick], R], total: float, *, start_
     elif job.state in ("cancelled", "timed_out", "abandoned"):
         st.info(T(f"job.{job.state}", s=f"{job.elapsed_s:,.0f}", pct=f"{job.fraction:.0%}"))
     if auto and st.button(T("job.again"), key=f"again_{abs(hash(job.key))}"):
-        start(key, work, total, unit_s)
+        start(key, work, total, unit_s, isolate=isolate)
         st.rerun()
     return None
 
 
 def live_or_recorded(key: Hashable, work: Callable[[Tick], R], total: float, *, start_now: bool, rec: object,
-                     unit_s: float | None = None, from_rows: Callable[[list], R] | None = None) -> R | None:
+                     unit_s: float | None = None, from_rows: Callable[[list], R] | None = None,
+                     isolate: bool = True) -> R | None:
     """A measured section's usual shape: the live result for `key` (run in the background once asked for, see
     `background`), else the shipped recording `rec` (an engine.recorded.Recorded already matched to these
     settings, or None) with its caption, its rows read by `from_rows`, else a note that the button measures."""
-    live = background(key, work, total, start_now=start_now, unit_s=unit_s)
+    live = background(key, work, total, start_now=start_now, unit_s=unit_s, isolate=isolate)
     if live is not None:
         return live
     if rec is not None:

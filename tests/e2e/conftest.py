@@ -60,8 +60,8 @@ def chromium_path() -> str:
 
 
 @contextlib.contextmanager
-def running_app(log: Path) -> Iterator[str]:
-    """Start `streamlit run app.py` on a free loopback port; yield its URL; stop it afterwards."""
+def running_server(log: Path) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Start `streamlit run app.py` on a free loopback port; yield its URL and process; stop it afterwards."""
     port = _free_port()
     cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
            "--server.port", str(port), "--server.headless", "true"]
@@ -70,13 +70,20 @@ def running_app(log: Path) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, proc)
-        yield url
+        yield url, proc
     finally:
         proc.terminate()
         try:
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@contextlib.contextmanager
+def running_app(log: Path) -> Iterator[str]:
+    """Start `streamlit run app.py` on a free loopback port; yield its URL; stop it afterwards."""
+    with running_server(log) as (url, _proc):
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ import threading
 import time
 
 import pytest
+import torch  # noqa: F401  (loaded once here, as in the server: a forked job then starts in milliseconds)
 
 from engine.scheduler import Scheduler
 
@@ -27,7 +28,8 @@ def _work(gate: threading.Event | None = None, n: int = 1, seconds: float = 0.0,
 
 @pytest.fixture
 def sched():
-    s = Scheduler(slots=2, abandon_s=0.3, reap_s=3600)  # the test calls reap() itself
+    # threads: these tests steer the work with events, which a forked child would only see a copy of
+    s = Scheduler(slots=2, abandon_s=0.3, reap_s=3600, processes=False)  # the test calls reap() itself
     yield s
     s.shutdown(5)
 
@@ -117,3 +119,83 @@ def test_shutdown_stops_the_workers(sched) -> None:
     sched.shutdown(5)
     assert job.wait(1) and job.state == "cancelled"
     assert not any(t.is_alive() for t in sched.workers)
+
+
+# jobs in forked children (engine.forked) --------------------------------------------------------------------
+
+@pytest.fixture
+def forked_sched():
+    s = Scheduler(slots=2, abandon_s=0.3, reap_s=3600, processes=True)
+    yield s
+    s.shutdown(5)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_a_job_runs_in_a_child_at_low_priority_and_its_progress_reaches_the_server(forked_sched) -> None:
+    def work(tick):
+        for i in range(3):
+            time.sleep(0.15)
+            tick(i + 1, f"item {i + 1}")
+        return os.getpid(), os.getpriority(os.PRIO_PROCESS, 0)
+
+    job = forked_sched.submit("child", work, 3)
+    assert job.wait(20) and job.state == "done", job.error
+    pid, nice = job.result
+    assert pid != os.getpid() and nice >= forked_sched.nice  # another process, and a lower priority
+    assert job.done >= 2 and job.what.startswith("item")  # its ticks crossed the pipe
+    assert not _alive(pid)  # reaped: no zombie, no orphan
+
+
+def test_cancel_kills_the_child_at_once_and_leaves_no_process(forked_sched, tmp_path) -> None:
+    marker = tmp_path / "pid"
+
+    def work(tick):
+        marker.write_text(str(os.getpid()))
+        while True:  # never ticks: only the parent can stop it
+            sum(range(10_000))
+
+    job = forked_sched.submit("spin", work, 1)
+    deadline = time.monotonic() + 20
+    while not marker.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    pid = int(marker.read_text())
+    assert _alive(pid)
+    t = time.monotonic()
+    job.cancel()
+    assert job.wait(5) and job.state == "cancelled"
+    assert time.monotonic() - t < 2.0
+    assert not _alive(pid)
+
+
+def test_a_killed_child_is_a_clear_error_and_a_coded_error_keeps_its_code(forked_sched, tmp_path) -> None:
+    import signal
+
+    from engine.artifacts import ArtifactError
+
+    def dies(tick):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    def refuses(tick):
+        raise ArtifactError("artifact.empty", what="config.json")
+
+    def breaks(tick):
+        raise ZeroDivisionError("no")
+
+    jobs = [forked_sched.submit(k, w, 1) for k, w in (("dies", dies), ("refuses", refuses), ("breaks", breaks))]
+    for j in jobs:
+        assert j.wait(20) and j.state == "failed"
+    assert jobs[0].error.code == "job.worker_died" and jobs[0].error.params["status"] == -signal.SIGKILL
+    assert jobs[1].error.code == "artifact.empty" and jobs[1].error.params == {"what": "config.json"}
+    assert jobs[2].error.code == "job.worker_failed" and jobs[2].error.params == {"kind": "ZeroDivisionError"}
+
+
+def test_work_that_must_share_the_servers_objects_stays_in_a_thread(forked_sched) -> None:
+    job = forked_sched.submit("here", lambda tick: os.getpid(), 1, isolate=False)
+    assert job.wait(10) and job.result == os.getpid()

@@ -5,6 +5,10 @@ hold the two equal and check every code has a translation with the same placehol
 """
 
 TEXT = {
+    # background work in a forked child (engine/forked.py)
+    "job.worker_died": ("the worker process ended without a result (exit status {status})",
+                        "工作进程没有返回结果就结束了（退出状态 {status}）"),
+    "job.worker_failed": ("the work failed in its worker process ({kind})", "工作进程中的计算出错了（{kind}）"),
     # artifacts a user brings (engine.artifacts, issue #33)
     "artifact.empty": ("the {what} is empty", "{what}是空的"),
     "artifact.too_big": ("the {what} is {size:,} bytes; the limit is {limit:,}", "{what}有 {size:,} 字节，上限是 {limit:,}"),
@@ -166,6 +170,32 @@ TEXT = {
     "numerics.study.kind": ("unknown tensor kind {kind}; choose weight, activation or gradient",
                             "未知的张量类型 {kind}；请选择 weight、activation 或 gradient"),
     "numerics.study.layer": ("unknown layer {layer}", "未知的层 {layer}"),
+    "numerics.tensors.pickle": ("{name} is a pickle ({ext}); pickles can run code when loaded and are never "
+                                "opened here: save the tensors with safetensors or numpy.save instead",
+                                "{name} 是 pickle（{ext}）；pickle 加载时可能执行代码，这里从不打开：请改用 "
+                                "safetensors 或 numpy.save 保存张量"),
+    "numerics.tensors.kind": ("{name}: only .npy, .npz and .safetensors files are read",
+                              "{name}：只读取 .npy、.npz 和 .safetensors 文件"),
+    "numerics.tensors.object": ("{name} holds an object array ({dtype}), which is a pickle: refused",
+                                "{name} 存的是对象数组（{dtype}），即 pickle：拒绝读取"),
+    "numerics.tensors.dtype": ("{name} holds {dtype}; the study reads real numbers (floats or integers)",
+                               "{name} 的类型是 {dtype}；这里只研究实数（浮点数或整数）"),
+    "numerics.tensors.length": ("{name}: the header declares {expected:,} bytes of data but {actual:,} follow",
+                                "{name}：文件头声明有 {expected:,} 字节数据，实际后面只有 {actual:,} 字节"),
+    "numerics.tensors.npz_member": ("the .npz member {member} is not a .npy array",
+                                    ".npz 中的成员 {member} 不是 .npy 数组"),
+    "numerics.tensors.npz_many": ("the .npz holds {n:,} members; at most {max:,} are read",
+                                  ".npz 含有 {n:,} 个成员；最多读取 {max:,} 个"),
+    "numerics.tensors.unpacked": ("the .npz unpacks to more than {limit:,} bytes", ".npz 解压后超过 {limit:,} 字节"),
+    "numerics.tensors.safetensors": ("the .safetensors file is not valid (safetensors says: {detail})",
+                                     ".safetensors 文件无效（safetensors 库的报错：{detail}）"),
+    "numerics.tensors.none": ("the file holds no tensor with any values", "文件中没有任何含有数值的张量"),
+    "numerics.tensors.nonfinite": ("{name}: {n:,} values are NaN or ±inf (first at {at}: {value}); a block holding "
+                                   "one gets a NaN scale",
+                                   "{name}：有 {n:,} 个值是 NaN 或 ±inf（第一个在 {at}：{value}）；含有它的块会得到 NaN 缩放"),
+    "numerics.tensors.zero": ("{name} is all zeros: nothing to quantise", "{name} 全是 0：没有可量化的内容"),
+    "numerics.tensors.sampled": ("{name} has {n:,} values; the study reads its first {rows:,} rows ({m:,} values)",
+                                 "{name} 有 {n:,} 个值；这里只研究它的前 {rows:,} 行（{m:,} 个值）"),
     "numerics.study.factor": ("the outlier is a multiple of the tensor's largest value between 1 and {max}, not "
                               "{factor}",
                               "离群值是张量最大值的倍数，须在 1 到 {max} 之间，而不是 {factor}"),
@@ -281,6 +311,55 @@ TEXT = {
                         "buffer, so .to() never sees it",
                         "m.to(torch.float64) 转换了 {moved}，但 {stayed} 仍是 {dtype}：nn.Module 没有注册的东西"
                         "（普通张量属性、放在 Python list 里的层）既不是参数也不是缓冲区，.to() 根本看不到它们"),
+    "modules.shape_differs": ("the outputs have different shapes: {module} from the module, {function} from the "
+                              "function (the same {n} numbers in the same order)",
+                              "输出形状不同：模块给出 {module}，函数给出 {function}（同样的 {n} 个数，顺序也相同）"),
+    "modules.shape_and_values_differ": ("the outputs differ in shape ({module} from the module, {function} from the "
+                                        "function) and in their numbers",
+                                        "输出的形状（模块 {module}，函数 {function}）和数值都不同"),
+    "modules.softmax_default": ("F.softmax without dim chooses one itself (dim 0 for 0-, 1- and 3-D inputs, dim 1 "
+                                "otherwise; deprecated): on this {ndim}-D input its outputs sum to 1 along dim "
+                                "{naive_dim}, nn.Softmax(dim={dim})'s along dim {module_dim}",
+                                "不传 dim 时 F.softmax 会自己选一维（0、1、3 维输入选第 0 维，其余选第 1 维；已弃用）："
+                                "在这个 {ndim} 维输入上，它的输出沿第 {naive_dim} 维求和为 1，nn.Softmax(dim={dim}) 的输出沿第 "
+                                "{module_dim} 维求和为 1"),
+    "modules.flatten_default": ("nn.Flatten() keeps the batch dimension (start_dim=1): {module}; torch.flatten(x) "
+                                "starts at dim 0 and folds the batch in too: {function}",
+                                "nn.Flatten() 保留批次维（start_dim=1）：{module}；torch.flatten(x) 从第 0 维开始，"
+                                "把批次维也压平了：{function}"),
+    "modules.gelu_default": ("nn.GELU(approximate='tanh') uses the tanh approximation; F.gelu(x) defaults to "
+                             "approximate='none', the exact erf form: on this input they differ by up to {diff}",
+                             "nn.GELU(approximate='tanh') 使用 tanh 近似；F.gelu(x) 默认 approximate='none'，即精确的 erf "
+                             "形式：在这个输入上两者最多相差 {diff}"),
+    # modules: the linter (engine.modules.lint, issue #33)
+    "modules.lint.syntax": ("the {what} does not parse at line {line}, column {column}",
+                            "{what}在第 {line} 行第 {column} 列处无法解析"),
+    "modules.lint.functional_dropout_training": (
+        "{call}(…) without training=: it defaults to training=True, so it keeps dropping after model.eval(); pass "
+        "training=self.training or use nn.{module}",
+        "{call}(…) 没有传 training=：它默认 training=True，所以 model.eval() 之后仍在丢弃；请传 training=self.training，"
+        "或改用 nn.{module}"),
+    "modules.lint.plain_list_of_modules": (
+        "self.{attr} holds modules in a plain {kind}: nn.Module never registers them (no parameters, no state_dict "
+        "entries, not moved by .to()); use nn.{fix}",
+        "self.{attr} 把模块放在普通的 {kind} 里：nn.Module 不会注册它们（没有参数，不在 state_dict 里，.to() 也不会移动它们）；"
+        "请改用 nn.{fix}"),
+    "modules.lint.tensor_attribute": (
+        "self.{attr} = {call}(…) in __init__ is a plain tensor: not a parameter (never trained), not a buffer (not "
+        "saved, not moved by .to()); use nn.Parameter or self.register_buffer",
+        "__init__ 里的 self.{attr} = {call}(…) 是普通张量：不是参数（不会被训练），也不是缓冲区（不会被保存，.to() 也不会移动它）；"
+        "请改用 nn.Parameter 或 self.register_buffer"),
+    "modules.lint.softmax_no_dim": (
+        "{call} without dim: the dimension is chosen implicitly (dim 0 for 0-, 1- and 3-D inputs, dim 1 otherwise) "
+        "and the choice is deprecated; pass dim=-1 or the dimension you mean",
+        "{call} 没有传 dim：维度被隐式选择（0、1、3 维输入选第 0 维，其余选第 1 维），这种选择已被弃用；请传 dim=-1 或你想要的维度"),
+    "modules.lint.missing_super_init": (
+        "class {cls}({base}) defines __init__ without calling super().__init__(): the first submodule, parameter or "
+        "buffer it assigns raises an error",
+        "类 {cls}({base}) 定义了 __init__ 却没有调用 super().__init__()：它第一次给子模块、参数或缓冲区赋值时就会报错"),
+    "modules.lint.cut": ("the first {shown} of {total} findings are listed", "共 {total} 处问题，这里列出前 {shown} 处"),
+    "modules.lint.clean": ("{classes} module class(es) read, {calls} call(s) checked: nothing to report",
+                           "读了 {classes} 个模块类，检查了 {calls} 个调用：没有发现问题"),
     # ddp: the cluster and its tasks
     "ddp.world_size": ("a cluster has 1 to {limit} processes, not {n}", "集群有 1 到 {limit} 个进程，而不是 {n}"),
     "ddp.rank_exited": ("rank {rank} exited (status {status}) during {task}; the cluster was stopped and restarts on "
@@ -297,6 +376,7 @@ TEXT = {
     "ddp.batch": ("the batch has {low} to {limit} samples for {n} ranks, not {batch}",
                   "{n} 个进程时批次取 {low} 到 {limit} 个样本，而不是 {batch}"),
     "ddp.mistake": ("mistake is one of {choices}, not {mistake}", "错误类型只能是 {choices} 之一，而不是 {mistake}"),
+    "ddp.allreduce": ("allreduce is one of {choices}, not {allreduce}", "allreduce 只能是 {choices} 之一，而不是 {allreduce}"),
     "ddp.loss_scale": ("loss_scale lies in [{low}, {high}], not {scale}", "loss_scale 取值在 [{low}, {high}]，而不是 {scale}"),
     # ddp: reading nccl-tests' output (engine.ddp.nccltests, issue #33)
     "nccl.no_table": ("no result lines: nccl-tests prints one line per size under a header naming size, count, "
