@@ -9,8 +9,8 @@ import time
 import pytest
 
 from ui import jobs
-from ui.server import scheduler
 from ui.cache import cached_result
+from ui.server import scheduler
 
 
 class Gate:
