@@ -9,14 +9,19 @@ import torch
 from engine import recorded
 from engine.attention import count_tiles, run_case, sweep, sweep_flops, tiled_attention
 from engine.attention import plots as P
+from engine.attention.backward import saved_bytes
 from engine.attention.compare import DEFAULT_SWEEP, growth, tile_sweep
-from engine.attention.guard import estimate, memory_budget
+from engine.attention.gpus import GPUS
+from engine.attention.guard import ELEM, estimate, memory_budget
+from engine.attention.hfconfig import example, examples, from_hf_config
 from engine.attention.iomodel import block_for_sram
 from ui import jobs, page
+from ui.attention_backward import backward
+from ui.attention_yours import TOKENS, yours
 from ui.cache import shared_result
 from ui.chrome import device_label, ensure_navigation
 from ui.i18n import plot_labels, translator
-from ui.state import bind_all, choice, int_in, publish, walkthrough
+from ui.state import bind_all, choice, int_in, number_in, publish, walkthrough
 from ui.text.attention import TEXT
 
 ensure_navigation()
@@ -30,14 +35,18 @@ MAX_TILES = 4096
 LIVE_ROUNDS = 3  # interleaved rounds per method in the live result (after one untimed call each)
 LIVE_WAIT_S = 2.5  # the live result is the page's main view: wait this long before showing progress instead
 PRESETS = {1: {}, 2: {"tn": 64, "tb": 16, "causal": False}, 3: {"causal": True},
-           4: {"n": 1024, "heads": 4}, 5: {"n": 8192, "heads": 16, "d": 16, "bq": 256, "bk": 256}}
+           4: {"n": 1024, "heads": 4}, 5: {"n": 8192, "heads": 16, "d": 16, "bq": 256, "bk": 256},
+           6: {"tn": 64, "tb": 16, "causal": True, "btile": 0},
+           7: {"yours": True, "yex": "llama_style_gqa.config.json"}}
 WALK_BASE = {"n": 1024, "d": 64, "heads": 4, "bq": 256, "bk": 256, "causal": False, "dtype": "fp32", "tn": 128,
-             "tb": 32}  # every walkthrough step starts from the defaults, the problem the sweep was recorded for
+             "tb": 32, "yours": False}  # every step starts from the defaults, the problem the sweep was recorded for
 PARAMS = [("n", 1024, int_in(16, 8192)), ("d", 64, int_in(8, 256)), ("heads", 4, int_in(1, 16)),
           ("bq", 256, int_in(8, 512)), ("bk", 256, int_in(8, 512)), ("causal", False, lambda s: s == "True"),
           ("dtype", "fp32", choice(list(DTYPES))), ("dev", DEVICES[-1], choice(DEVICES)),
           ("tn", 128, int_in(16, 256)), ("tb", 32, int_in(8, 64)), ("sram", 100, int_in(16, 1024)),
-          ("tile", 0, int_in(0, 4096))]
+          ("tile", 0, int_in(0, 4096)), ("btile", 0, int_in(0, 4096)), ("yours", False, lambda s: s == "True"),
+          ("yex", examples()[-1], choice(examples())), ("ytok", 8192, number_in(TOKENS)),
+          ("ybatch", 1, int_in(1, 256)), ("ygpu", "H100 SXM", choice(list(GPUS)))]
 # one short line each, so that no formula is cut off on a phone
 FORMULAS = (r"m' = \max(m,\ \mathrm{rowmax}(S_{ij}))", r"l' = e^{m-m'}\,l + \mathrm{rowsum}(e^{S_{ij}-m'})",
             r"O' = e^{m-m'}\,O + e^{S_{ij}-m'}\,V_j,\qquad \mathrm{out} = O/l")
@@ -68,8 +77,11 @@ def main() -> None:
     s = controls()
     live(s)
     step_through(s)
+    backward(st.session_state["tn"], st.session_state["tb"], min(s.d, 64), s.causal, s.n, s.heads,
+             ELEM[DTYPES[s.dtype]])
     measured(s)
     io_model(s)
+    yours()
     st.header(T("walk"))
     walkthrough(walk_text(s), PRESETS, base=WALK_BASE)
     publish(*(p[0] for p in PARAMS))
@@ -96,6 +108,12 @@ def walk_text(s: Settings):
     if {"naive", "tiled", "sdpa", "tiled_workspace_mib"} <= set(g):
         fmt["walk.4"] = {"naive": _range(**g["naive"]), "tiled": _range(**g["tiled"]), "sdpa": _range(**g["sdpa"]),
                          "work": _range(**g["tiled_workspace_mib"])}
+    six, seven = WALK_BASE | PRESETS[6], PRESETS[7]
+    keep = saved_bytes(six["tn"], six["tn"], 1, 8, 8)  # the step-through's one float64 head
+    fmt["walk.6"] = {"n": six["tn"], "block": six["tb"], "p": f"{keep['p']:,}", "lse": f"{keep['lse']:,}"}
+    shape = from_hf_config(example(seven["yex"]))
+    fmt["walk.7"] = {"example": seven["yex"], "kv_heads": shape.kv_heads, "heads": shape.heads,
+                     "saved": f"{shape.as_mha().kv_cache_bytes(1) / shape.kv_cache_bytes(1):g}"}
     keys = {"walk.5": "walk.5" if not est.fits("naive", budget) else "walk.5.fits",
             "walk.4": "walk.4" if "walk.4" in fmt else "walk.4.none"}
 

@@ -9,6 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from engine.attention.backward import BackwardTrace
 from engine.attention.iomodel import standard_io, tiled_io
 from engine.attention.tiled import AttentionTrace
 from engine.plotting import label, log_axis, range_bars
@@ -25,6 +26,8 @@ LABELS = {  # English defaults; pages pass their translations (keys: "plot.<key>
     "tile_axis": "tile size (rows = columns)", "cpu_time_title": "measured here: time of one pass",
     "gpu_io_title": "IO model: what a GPU would move through HBM", "ms": "ms", "mib": "MiB",
     "tiles_hover": "{tiles} tiles",
+    "bp_title": "P = exp(S − lse), rebuilt", "ds_title": "dS = P∘(dP − D)", "bconv_title": "dK_j and dV_j converging",
+    "bconv_x": "query block processed", "bconv_y": "max |partial − final|",
     **{f"method_{m}": m for m in ("naive", "tiled", "sdpa", "triton")},
 }
 METHOD_COLORS = {"naive": "#ef4444", "tiled": "#2563eb", "sdpa": "#16a34a", "triton": "#9333ea"}
@@ -155,4 +158,36 @@ def tile_io_figure(rows: list[dict], labels: Labels = None) -> go.Figure:
                                                                           tickvals=x),
                       yaxis=log_axis(_lab(labels, "mib")), height=340, legend=dict(orientation="h", y=-0.3),
                       **_LAYOUT)
+    return fig
+
+
+def backward_tile(trace: BackwardTrace, step: int, which: str, labels: Labels = None) -> go.Figure:
+    """The current backward tile: P rebuilt from the LSE (`which` = "p", in [0, 1]) or dS = P∘(dP − D) ("ds")."""
+    s = trace.steps[step]
+    if which == "p":
+        heat = go.Heatmap(z=s.p.double().numpy(), colorscale="Viridis", zmin=0, zmax=1)
+    else:
+        heat = go.Heatmap(z=s.ds.double().numpy(), colorscale="RdBu", zmid=0)
+    fig = go.Figure(heat)
+    fig.update_layout(title=_lab(labels, "bp_title" if which == "p" else "ds_title"), height=320,
+                      xaxis_title=_lab(labels, "key_from", start=s.k_range[0]),
+                      yaxis=dict(title=_lab(labels, "query_from", start=s.q_range[0]), autorange="reversed"),
+                      **_LAYOUT)
+    return fig
+
+
+def backward_convergence(trace: BackwardTrace, step: int, labels: Labels = None) -> go.Figure:
+    """For the current key block: max |dK_j − final| and |dV_j − final| after each of its query tiles so far (the
+    last tile of the block reaches zero: dK_j and dV_j are done and written once)."""
+    cur = trace.steps[step]
+    block = [s for s in trace.steps if s.k_block == cur.k_block]
+    done = [s for s in trace.steps[: step + 1] if s.k_block == cur.k_block]
+    fig = go.Figure()
+    for name, color in (("dk", "#2563eb"), ("dv", "#16a34a")):
+        final = getattr(block[-1], name).double().numpy()
+        err = [float(np.abs(getattr(s, name).double().numpy() - final).max()) for s in done]
+        fig.add_trace(go.Scatter(x=[s.q_block for s in done], y=[max(e, 1e-17) for e in err],  # 0 is off a log axis
+                                 name=f"d{name[1].upper()}_j", mode="lines+markers", line_color=color))
+    fig.update_layout(title=_lab(labels, "bconv_title"), xaxis_title=_lab(labels, "bconv_x"),
+                      yaxis=log_axis(_lab(labels, "bconv_y")), height=320, **_LAYOUT)
     return fig

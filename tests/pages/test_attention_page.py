@@ -170,3 +170,77 @@ def test_the_io_models_sram_is_an_sms_shared_memory() -> None:
     at = go()
     assert "shared memory" in at.select_slider(key="sram").label
     assert "streaming multiprocessor (SM)" in " ".join(c.value for c in at.caption)
+
+
+def test_backward_step_through_equals_autograd_and_says_what_the_lse_saves() -> None:
+    """The backward part (#34) replays FA-2's tiles (key blocks outer) and shows its check against float64 autograd
+    from the live result; its memory caption is formatted from the result: P's bytes against the LSE's."""
+    import re
+
+    at = go(False, tn="64", tb="16", n="256", heads="2")
+    captions = " ".join(c.value for c in at.caption)
+    errs = re.search(r"max \|Δ\| of dQ (\S+), of dK (\S+), of dV (\S+); every row of P rebuilt from the LSE "
+                     r"against torch.softmax: (\S+)\.", captions)
+    assert errs and all(float(e.rstrip(";,")) < 1e-12 for e in errs.groups())
+    # one float64 head of 64 tokens: P is 64 × 64 × 8 bytes = 32 KiB, the LSE 64 × 8 bytes = 0.5 KiB
+    assert "here P would be 32.0 KiB, the LSE is 0.50 KiB, 64× less" in captions
+    slider = at.slider(key="btile")
+    assert slider.max == 15  # 4 × 4 tiles, none skipped without the causal mask
+    slider.set_value(3).run()
+    assert_clean(at)
+    assert "Key block 0 (keys 0–15) meets query block 3 (rows 48–63)" in " ".join(i.value for i in at.info)
+    assert "Query blocks left before dK_j and dV_j are final: 0." in " ".join(i.value for i in at.info)
+
+
+def test_yours_view_reads_the_bundled_example_and_computes_nothing_when_closed() -> None:
+    at = go(False, n="256", heads="2")
+    assert not [t for t in at.toggle if t.key == "yours" and t.value]
+    assert "Turn it on to paste or upload" in " ".join(c.value for c in at.caption)
+    at = go(False, n="256", heads="2", yours="True", ytok="8192", ygpu="H100 SXM")
+    assert_clean(at)
+    shape = at.dataframe[-2].value.set_index("what")
+    assert list(shape["value"]) == ["32", "32", "8", "128", "bfloat16"]
+    assert shape.loc["key/value heads", "read from key"] == "num_key_value_heads"
+    text = " ".join(m.value for m in at.markdown)
+    assert "**K/V cache** (GQA): 1.00 GiB for 8,192 tokens × batch 1, 128 KiB per token" in text
+    assert "it would be 4.00 GiB, 4× more" in text
+    assert "bundled example llama_style_gqa.config.json" in " ".join(c.value for c in at.caption)
+    assert any("nothing else in the file contradicts it" in s.value for s in at.success)
+    at.segmented_control(key="yex").set_value("bigcode_style_mqa.config.json").run()
+    assert_clean(at)
+    assert "**K/V cache** (MQA)" in " ".join(m.value for m in at.markdown)
+    assert at.query_params["yex"] == "bigcode_style_mqa.config.json"
+    assert not [k for k in at.query_params if "paste" in k or "upload" in k]  # the URL holds the view, not the file
+
+
+def test_yours_view_reports_a_tampered_paste_and_a_bad_one_in_chinese() -> None:
+    import json
+
+    from engine.attention.hfconfig import example
+
+    cfg = json.loads(example("llama_style_gqa.config.json")) | {"num_key_value_heads": 6}
+    at = go(False, n="256", heads="2", yours="True")
+    at.text_area(key="attention.config.paste").input(json.dumps(cfg, indent=2)).run()
+    assert_clean(at)
+    assert any("Does not add up: 32 query heads do not split into groups of the 6" in w.value for w in at.warning)
+    at = go(False, lang="zh", n="256", heads="2", yours="True")
+    at.text_area(key="attention.config.paste").input('{\n  "num_hidden_layers": 32,\n  oops\n}').run()
+    assert_clean(at)
+    assert any("不是有效的 JSON" in w.value or "JSON" in w.value for w in at.warning)
+    assert any("oops" in c.value for c in at.code)
+
+
+@pytest.mark.slow
+def test_walkthrough_backward_and_yours_steps_are_formatted_from_results() -> None:
+    from engine.attention.backward import saved_bytes
+    from engine.attention.hfconfig import example, from_hf_config
+
+    at = go(False, n="256", heads="2")
+    steps = {m.value[:2]: m.value for m in at.markdown if m.value[:2] in ("6.", "7.")}
+    keep = saved_bytes(64, 64, 1, 8, 8)
+    assert f"P for this head would take {keep['p']:,} bytes, the LSE {keep['lse']:,}" in steps["6."]
+    shape = from_hf_config(example("llama_style_gqa.config.json"))
+    assert f"{shape.kv_heads} K/V heads serve {shape.heads} query heads" in steps["7."] and "4×" in steps["7."]
+    at.button(key="walk_7").click().run()
+    assert_clean(at)
+    assert "**K/V cache** (GQA)" in " ".join(m.value for m in at.markdown)

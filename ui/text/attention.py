@@ -153,6 +153,92 @@ TEXT = {
                     "guard refuses the textbook method with an explanation.",
                     "**内存保护。** N = 8192、16 个头（d = 16）：教科书方法需要 {need} GiB；这台 {device} 允许单次运行使用 "
                     "{budget} GiB，所以三种方法都会运行。在内存更小的机器上，内存保护会拒绝教科书方法并给出解释。"),
+    "bwd": ("Backward from the saved statistics (FlashAttention-2)", "由保存的统计量求反向传播（FlashAttention-2）"),
+    "bwd.intro": (
+        "The forward keeps only O and, per query row, lse = m + ln l. That is enough to rebuild any row of P exactly, "
+        "P = exp(S − lse), so the backward recomputes each tile of P instead of storing the N×N matrix. D = "
+        "rowsum(dO∘O) equals rowsum(P∘dP), the softmax's correction, and needs only O and dO. The loop runs key "
+        "blocks outer: dK_j and dV_j stay in fast memory until every query block has added to them, while each "
+        "tile adds its share of dQ_i in slow memory. Replayed below on one head in float64, so that the check "
+        "against autograd can be read to the last digits.",
+        "前向只保留 O，以及每个查询行的 lse = m + ln l。这足以精确重建 P 的任意一行：P = exp(S − lse)，所以反向传播"
+        "逐块重新计算 P，而不是保存 N×N 矩阵。D = rowsum(dO∘O) 等于 rowsum(P∘dP)，即 softmax 的修正项，只需要 O 和 "
+        "dO。循环的外层遍历键分块：dK_j 和 dV_j 一直留在快速存储中，直到每个查询块都累加完毕；每个分块则把自己那一份 "
+        "dQ_i 累加到慢速存储中。下面在单个头上以 float64 重放，以便与 autograd 的对照可以读到最后几位。"),
+    "bwd.slider": ("Backward tile step", "反向分块步骤"),
+    "bwd.step": ("Key block {j} (keys {k0}–{k1}) meets query block {i} (rows {q0}–{q1}): P is rebuilt from these "
+                 "rows' lse, dV_j += Pᵀ·dO_i, dS = P∘(dP − D) reaches |dS| = {ds}, dK_j += dSᵀ·Q_i·scale and this "
+                 "tile's dS·K_j·scale is added to dQ_i. Query blocks left before dK_j and dV_j are final: {rest}.",
+                 "键分块 {j}（键 {k0}–{k1}）遇到查询块 {i}（行 {q0}–{q1}）：用这些行的 lse 重建 P，dV_j += Pᵀ·dO_i，"
+                 "dS = P∘(dP − D) 的最大绝对值为 {ds}，dK_j += dSᵀ·Q_i·scale，并把本分块的 dS·K_j·scale 累加到 dQ_i。"
+                 "dK_j 和 dV_j 定稿前还剩的查询块数：{rest}。"),
+    "bwd.check": ("Checked against autograd through the textbook formula (float64, N = {n}): max |Δ| of dQ {dq}, of "
+                  "dK {dk}, of dV {dv}; every row of P rebuilt from the LSE against torch.softmax: {prow}.",
+                  "与 autograd 对教科书公式求导的结果对照（float64，N = {n}）：dQ 的最大 |Δ| 为 {dq}，dK 为 {dk}，"
+                  "dV 为 {dv}；由 LSE 重建的每一行 P 与 torch.softmax 相比：{prow}。"),
+    "bwd.memory": ("What the backward needs kept from the forward: here P would be {p} KiB, the LSE is {lse} KiB, "
+                   "{ratio}× less. At the problem above (N = {n}, {heads} heads), P for the backward would be {p_big} "
+                   "MiB per layer, the LSE {lse_big} KiB. The bench measures it beside SDPA's backward.",
+                   "反向传播需要从前向保留的数据：这里 P 要 {p} KiB，LSE 只要 {lse} KiB，少 {ratio} 倍。按上方的问题"
+                   "（N = {n}，{heads} 个头），为反向保留 P 每层需要 {p_big} MiB，LSE 只需 {lse_big} KiB。基准测试把它与 "
+                   "SDPA 的反向传播并排实测。"),
+    "plot.bp_title": ("P = exp(S − lse), rebuilt", "P = exp(S − lse)（重建）"),
+    "plot.ds_title": ("dS = P∘(dP − D)", "dS = P∘(dP − D)"),
+    "plot.bconv_title": ("dK_j and dV_j converging", "dK_j 与 dV_j 逐步收敛"),
+    "plot.bconv_x": ("query block processed", "已处理的查询块"),
+    "plot.bconv_y": ("max |partial − final|", "最大 |部分 − 最终|"),
+    "yours": ("Your model", "你的模型"),
+    "yours.toggle": ("Read a model's config.json", "读取模型的 config.json"),
+    "yours.off": ("Turn it on to paste or upload a Hugging Face config.json: its layers, heads, K/V heads, head_dim "
+                  "and dtype give the K/V cache and one layer's attention at your N on a GPU you pick.",
+                  "打开后可粘贴或上传 Hugging Face 的 config.json：由它的层数、头数、K/V 头数、head_dim 和数据类型，"
+                  "算出 K/V 缓存，以及在你选的 GPU 上、你的 N 下单层注意力的代价。"),
+    "yours.example": ("Bundled example", "内置示例"),
+    "yours.tokens": ("Tokens N", "词元数 N"),
+    "yours.batch": ("Batch", "批大小"),
+    "yours.gpu": ("GPU (datasheet figures)", "GPU（数据手册数值）"),
+    "yours.problem": ("Does not add up: {msg}", "对不上：{msg}"),
+    "yours.consistent": ("The heads split evenly into K/V groups, head_dim follows from the sizes given, and nothing "
+                         "else in the file contradicts it.",
+                         "查询头能平均分给 K/V 组，head_dim 与给出的尺寸一致，文件中没有其他相互矛盾之处。"),
+    "yours.kv": ("**K/V cache** ({kind}): {kv} GiB for {tokens} tokens × batch {batch}, {per_token} KiB per token. "
+                 "With a K/V head per query head it would be {mha} GiB, {saved}× more.",
+                 "**K/V 缓存**（{kind}）：{tokens} 个词元 × 批大小 {batch} 需要 {kv} GiB，每个词元 {per_token} KiB。"
+                 "若每个查询头都有自己的 K/V 头，则需要 {mha} GiB，多 {saved} 倍。"),
+    "yours.col.what": ("one layer, causal", "单层，因果"),
+    "yours.row.memory": ("memory allocated (MiB)", "分配的内存（MiB）"),
+    "yours.row.hbm": ("HBM traffic, IO model (MiB)", "HBM 读写量，IO 模型（MiB）"),
+    "yours.row.hbm_time": ("that traffic at the GPU's bandwidth (ms)", "按该 GPU 带宽搬运这些数据的时间（毫秒）"),
+    "yours.row.keep": ("kept for the backward: P, or the LSE (MiB)", "为反向保留：P 或 LSE（MiB）"),
+    "yours.cost": ("One layer at N = {n}: {gflop} GFLOP, {compute} ms at {gpu}'s {tflops} TFLOP/s. Tiles sized to its "
+                   "{sram} KiB of shared memory per SM hold {block} rows; at {bw} GB/s the tiled pass does {intensity} "
+                   "FLOPs per HBM byte against the GPU's ridge of {ridge}, so it is {bound}. All {layers} layers: "
+                   "about {total} ms. Model figures, not measurements.",
+                   "N = {n} 时单层：{gflop} GFLOP，按 {gpu} 的 {tflops} TFLOP/s 需 {compute} 毫秒。按每个 SM {sram} KiB "
+                   "共享内存划分的分块可容纳 {block} 行；在 {bw} GB/s 下，分块计算每字节 HBM 做 {intensity} 次浮点运算，"
+                   "而该 GPU 的拐点是 {ridge}，所以它{bound}。全部 {layers} 层：约 {total} 毫秒。这些是模型数值，不是实测。"),
+    "yours.bound.compute": ("compute-bound", "受算力限制"),
+    "yours.bound.memory": ("memory-bound", "受内存带宽限制"),
+    "yours.col.field": ("what", "项目"),
+    "yours.col.value": ("value", "数值"),
+    "yours.col.key": ("read from key", "读取自键"),
+    "yours.field.layers": ("layers", "层数"),
+    "yours.field.heads": ("query heads", "查询头数"),
+    "yours.field.kv_heads": ("key/value heads", "键/值头数"),
+    "yours.field.head_dim": ("head_dim", "head_dim"),
+    "yours.field.dtype": ("dtype", "数据类型"),
+    "walk.6": ("**The backward keeps the LSE, not P.** Step-through with N = {n}, block {block}, causal: each "
+               "backward tile rebuilds P from the LSE, and the check against autograd is at rounding. P for this "
+               "head would take {p} bytes, the LSE {lse}.",
+               "**反向传播保留 LSE，而不是 P。** 逐步演示，N = {n}，分块 {block}，因果：每个反向分块都由 LSE 重建 P，"
+               "与 autograd 的对照只差舍入误差。这个头的 P 要占 {p} 字节，LSE 只要 {lse} 字节。"),
+    "walk.7": ("**Your model.** Open the config reader with the {example} example: {kv_heads} K/V heads serve "
+               "{heads} query heads, so its K/V cache is {saved}× smaller than with a K/V head each. Change "
+               "num_key_value_heads in a pasted copy to a number that does not divide the heads, and the page says "
+               "what does not add up.",
+               "**你的模型。** 用示例 {example} 打开配置读取器：{kv_heads} 个 K/V 头服务 {heads} 个查询头，所以它的 "
+               "K/V 缓存比每个查询头各有 K/V 头时小 {saved} 倍。在粘贴的副本中把 num_key_value_heads 改成不能整除头数"
+               "的数，页面就会指出哪里对不上。"),
     "plot.skipped": ("skipped (masked)", "跳过（已掩码）"),
     "plot.pending": ("pending", "待计算"),
     "plot.done": ("done", "已完成"),
