@@ -30,7 +30,7 @@ import torch
 from tests.helpers import ROOT
 from tests.sentence_facts import Approx, digit_sentences, numbers, stated
 
-Fact = Callable[[], Iterable[object]]
+Fact = Callable[[], Iterable[object] | dict[str, Iterable[object]]]  # one list, or one per key it is registered for
 
 
 # -- reading the pages' presets and constants without running them ---------------------------------------------
@@ -171,6 +171,16 @@ def digits_file() -> np.ndarray:
 @fact(ENGINE, "app:topic.vqvae.blurb")
 def _digits_count():
     return [len(digits_file())]
+
+
+# ---- api_export
+@fact(ENGINE, "api_export:walk.8")
+def _demo_versions():
+    examples = ROOT / "engine" / "apiexport" / "examples"
+    wheel = [re.fullmatch(r"demo-([\d.]+)-py3-none-any\.whl", p.name) for p in examples.iterdir()]
+    sdist = [re.fullmatch(r"demo-([\d.]+)\.tar\.gz", p.name) for p in examples.iterdir()]
+    (w,), (sd,) = [m[1] for m in wheel if m], [m[1] for m in sdist if m]  # the bundled wheel and sdist
+    return [float(w), float(sd)]
 
 
 # ---- attention
@@ -316,8 +326,10 @@ def _ddp_shares(world: int = 3, size: int = 12) -> dict[str, float]:
 
 @fact(ENGINE, "ddp:what", "ddp:walk.1", "ddp:walk.2", "ddp:live.note", "ddp:phase.gather", "ddp:phase.broadcast")
 def _ddp_payloads():
-    _ddp_shares()
-    return [2, 1, 0]  # 2(N−1)/N and (N−1), checked above; rank 0, the parameter server's hub
+    _ddp_shares()  # 2(N−1)/N for the ring, (N−1) for the naive ring and the hub, rank 0 the hub
+    ring, naive, hub = [2, 1], [1], [0]
+    return {"ddp:what": ring, "ddp:walk.1": ring, "ddp:walk.2": naive, "ddp:live.note": ring + hub,
+            "ddp:phase.gather": hub, "ddp:phase.broadcast": hub}
 
 
 @fact(ENGINE, "ddp:yours.intro")
@@ -362,7 +374,7 @@ def _ddp_layers():
 
 @fact(PRESET, "ddp:walk.6", "ddp:walk.7")
 def _ddp_caps():
-    return [presets("ddp")[6]["cap"], presets("ddp")[7]["cap"]]
+    return {"ddp:walk.6": [presets("ddp")[6]["cap"]], "ddp:walk.7": [presets("ddp")[7]["cap"]]}
 
 
 @fact(LIMIT, "messages:ddp.world_size", "messages:ddp.size", "messages:ddp.steps")
@@ -490,7 +502,8 @@ def _fp64_range():
 
 @fact(ENGINE, "numerics:note.fp6_e3m2", "numerics:note.fp6_e2m3", "numerics:note.bf16")
 def _small_maxima():
-    return [_fmt("fp6_e3m2").max, _fmt("fp6_e2m3").max, _fmt("bf16").man_bits + 1]
+    return {"numerics:note.fp6_e3m2": [_fmt("fp6_e3m2").max], "numerics:note.fp6_e2m3": [_fmt("fp6_e2m3").max],
+            "numerics:note.bf16": [_fmt("bf16").man_bits + 1]}  # precision counts the implicit leading bit
 
 
 @fact(ENGINE, "numerics:note.fp4_e2m1", "numerics:walk.10")
@@ -499,7 +512,7 @@ def _fp4():
 
     values = _values_of("fp4_e2m1")
     assert round_to(5.0, "fp4_e2m1") == 4.0  # the tie between 4 and 6 goes to the even mantissa
-    return [len(values), 5, 4, 6]
+    return {"numerics:note.fp4_e2m1": [len(values)], "numerics:walk.10": [len(values), 5, 4, 6]}
 
 
 @fact(ENGINE, "numerics:blocks.intro", "numerics:scheme.fp8_deepseek", "numerics:lowbit.absent.fp8_deepseek")
@@ -509,7 +522,9 @@ def _schemes():
     fp4 = _values_of("fp4_e2m1")
     ds = SCHEMES["fp8_deepseek"]
     sizes = {s.block for s in SCHEMES.values() if isinstance(s.block, int)}
-    return [len(fp4), max(fp4), *sizes, 1, *ds.weight_block, 2]  # 2: "a power of two" in 中文
+    tiles = [1, ds.block, *ds.weight_block]  # 1×128 activation tiles, 128×128 weight blocks
+    return {"numerics:blocks.intro": [len(fp4), max(fp4), *sizes, *tiles, 2],  # 2: "a power of two" in 中文
+            "numerics:scheme.fp8_deepseek": tiles, "numerics:lowbit.absent.fp8_deepseek": [ds.block]}
 
 
 @fact(ENGINE, "numerics:scheme.mxfp8", "numerics:scheme.mxfp6", "numerics:scheme.mxfp6_e3m2",
@@ -517,16 +532,46 @@ def _schemes():
 def _scheme_blocks():
     from engine.numerics.blocks import SCHEMES
 
-    return [SCHEMES[s].block for s in ("mxfp8", "mxfp6", "mxfp6_e3m2", "mxfp4", "nvfp4")]
+    return {f"numerics:scheme.{s}": [SCHEMES[s].block] for s in ("mxfp8", "mxfp6", "mxfp6_e3m2", "mxfp4", "nvfp4")}
 
 
-define("numerics:blocks.count", [10], "formula notation: SQNR = 10·log10(…) in decibels")
-define("numerics:blocks.rules", [2], "formula notation: X = 2^(floor(log2 amax) − emax), a power of two")
-define("numerics:outlier.hurt", [1], "the threshold the column names (1 dB), a label")
+@fact(ENGINE, "numerics:blocks.count")
+def _sqnr():
+    from engine.numerics.blocks import sqnr_db
+
+    x, x_hat = torch.tensor([1.0, -2.0, 3.0]), torch.tensor([1.5, -2.0, 2.5])
+    assert sqnr_db(x, x_hat) == pytest.approx(10 * math.log10(14 / 0.5), rel=1e-12)
+    return [10]  # SQNR = 10·log10(Σx² / Σ(x̂ − x)²)
+
+
+@fact(ENGINE, "numerics:blocks.rules")
+def _ocp_rule():
+    from engine.numerics.blocks import block_scales
+
+    amax = torch.tensor([0.3, 1.0, 5.0, 6.5, 100.0], dtype=torch.float64)
+    emax = _fmt("fp4_e2m1").emax
+    want = [2.0 ** (math.floor(math.log2(a)) - emax) for a in amax.tolist()]
+    assert block_scales(amax, "fp4_e2m1", "e8m0").tolist() == want  # X = 2^(floor(log2 amax) − emax)
+    return [2]
+
+
+@fact(ENGINE, "numerics:outlier.hurt")
+def _hurt_threshold():
+    import inspect
+
+    from engine.numerics import blockstudy
+
+    ratio = re.search(r"noise_b > noise_a \* 10\*\*([\d.]+)", inspect.getsource(blockstudy.outlier_study))
+    assert ratio, "the outlier study no longer counts a block as hurt by a noise ratio 10**(dB/10)"
+    return [10 * float(ratio[1])]  # the ratio in decibels
 define("numerics:lowbit.absent.mxfp4", [2025], "a citation: Tseng et al. (2025)")
 define("numerics:lowbit.absent.nvfp4", [2025, 16, 2, 1], "a citation of NVIDIA's NVFP4 recipe (2025): 16×16 2-D "
        "weight blocks, and this page's 1×16 blocks")
-define("numerics:train.interval", [2000], "a citation: torch.amp.GradScaler's default growth_interval")
+@fact(ENGINE, "numerics:train.interval")
+def _growth_interval():
+    import inspect
+
+    return [inspect.signature(torch.amp.GradScaler).parameters["growth_interval"].default]  # torch's own default
 
 
 @fact(ENGINE, "numerics:blocks.m.flushed", "numerics:col.flushed", "numerics:grad.underflow",
@@ -555,9 +600,17 @@ def _greedy():
     return [0]
 
 
-@fact(ENGINE, "specdec:top_k", "messages:vqvae.no_codes", "vqvae:yours.k.help", "search:filter_only")
+@fact(ENGINE, "specdec:top_k", "messages:vqvae.no_codes", "vqvae:yours.k.help")
 def _zero_index():
-    return [0]  # an off switch (top-k 0, checked in _top_p), the lowest code index, a filter's score of nothing
+    return [0]  # an off switch (top-k 0, checked in _top_p), the lowest code index
+
+
+@fact(ENGINE, "search:filter_only")
+def _unscored():
+    # building an index loads jieba (seconds): the engine's own test searches a prefix and finds every score 0
+    src = (ROOT / "tests" / "engine" / "search" / "test_scoring.py").read_text(encoding="utf-8")
+    assert "assert all(h.score == 0.0 and not h.explanation.details for h in res.hits)" in src
+    return [0]
 
 
 @fact(ENGINE, "numerics:walk.1")
@@ -594,7 +647,7 @@ def _walk3():
 
 @fact(PRESET, "numerics:walk.4", "numerics:walk.5", "numerics:walk.6")
 def _gradient_scales():
-    return [2.0 ** presets("numerics")[k]["scale"] for k in (4, 5, 6)] + [0]
+    return {f"numerics:walk.{k}": [2.0 ** presets("numerics")[k]["scale"], 0] for k in (4, 5, 6)}  # 0: flushed
 
 
 PINNED_BY["numerics:walk.7"] = ("tests/pages/test_numerics_page.py::"
@@ -651,7 +704,7 @@ def _vq_grid():
     edges("vqvae.grid", lambda g: _vq(grid=g), [(4, 4), (2, 2)], [(8, 8), (3, 3)])
     side = math.isqrt(digits_file().shape[1] - 1)  # 64 pixels and a label per row
     assert side * side == digits_file().shape[1] - 1
-    return [4, 2, side]
+    return {"messages:vqvae.grid": [4, 2, side], "vqvae:what": [side], "vqvae:bits.intro": [side]}
 
 
 @fact(LIMIT, "messages:vqvae.size")
@@ -741,7 +794,8 @@ def _softmax():
     x = torch.randn(shape)
     assert len(shape) == 3 and dims[len(shape)] == 0  # the twin's input is 3-D: the implicit dim is the batch
     assert torch.allclose(m(x).sum(m.dim), torch.ones(())) and m.dim == -1
-    return [*zero, 1, len(shape), m.dim]
+    return {"messages:modules.softmax_default": [*zero, 1], "messages:modules.lint.softmax_no_dim": [*zero, 1, m.dim],
+            "modules:lint.why.softmax_no_dim": [len(shape), 0], "modules:walk.5": [len(shape), 0, m.dim, 1]}
 
 
 @fact(ENGINE, "messages:modules.flatten_default", "modules:naive.Flatten", "modules:walk.6")
@@ -850,7 +904,37 @@ def _sweep():
     a, g = 0.7, 3
     assert expected_tokens_per_call(a, g) == pytest.approx((1 - a ** (g + 1)) / (1 - a))
     assert inspect.signature(speedup_theory).parameters["verify_cost"].default == 1.0
-    return [min(SWEEP_DEFAULTS["gammas"]), max(SWEEP_DEFAULTS["gammas"]), 1]
+    return {"specdec:sweep.intro": [min(SWEEP_DEFAULTS["gammas"]), max(SWEEP_DEFAULTS["gammas"]), 1],
+            "specdec:col.theory_one_pass": [1]}
+
+
+def _vllm_edit(pattern: str, repl: str, count: int = 1) -> str:
+    from engine.specdec.vllm import example_text
+
+    text, n = re.subn(pattern, repl, example_text(), count=count)
+    assert n >= 1, pattern
+    return text
+
+
+@fact(LIMIT, "messages:vllm.count", "messages:vllm.position")
+def _vllm_limits():
+    from engine.specdec.vllm import read_metrics
+
+    drafts = r'(vllm:spec_decode_num_drafts_total\{engine="0"[^}]*\}) [\d.e+]+'
+    edges("vllm.count", lambda v: read_metrics(_vllm_edit(drafts, rf"\1 {v}")), [0, float(2**63)],
+          [-1, 2.0**63 * (1 + 2**-52), 1.5])
+    position = r'(per_pos_total\{[^}]*position=")0(")'
+    edges("vllm.position", lambda p: read_metrics(_vllm_edit(position, rf"\g<1>{p}\2")), [0, 63], [64])
+    return {"messages:vllm.count": [0, 2**63], "messages:vllm.position": [0, 63]}
+
+
+@fact(ENGINE, "messages:vllm.gap")
+def _vllm_gap():
+    from engine.specdec.vllm import read_metrics
+
+    m = read_metrics(_vllm_edit(r'(per_pos_total\{[^}]*position=")1(")', r"\g<1>2\2", count=0))  # no position 1
+    assert "vllm.gap" in [p.code for p in m.problems] and m.per_position[1] == 0  # the missing one reads as 0
+    return [0]
 
 
 @fact(ENGINE, "specdec:exact.temp")
@@ -872,8 +956,10 @@ def _exact_threshold():
 def _specdec_presets():
     from engine.specdec.stats import COMPARE_DEFAULTS
 
-    p = presets("specdec")
-    return [p[1]["temp"] / 100, p[3]["temp"] / 100, COMPARE_DEFAULTS["gamma"], 0, 1]  # max(0, ·), min(1, ·)
+    p = presets("specdec")  # temperatures are in percent on the page
+    assert "gamma" not in p[2]  # step 2 keeps the page's default γ
+    return {"specdec:walk.1": [p[1]["temp"] / 100], "specdec:walk.2": [COMPARE_DEFAULTS["gamma"], 0],  # max(0, ·)
+            "specdec:walk.3": [p[3]["temp"] / 100, p[2]["temp"] / 100, 1]}  # min(1, p/q)
 
 
 # ---- vqvae
@@ -881,7 +967,8 @@ def _specdec_presets():
 def _toy():
     from engine.vqvae.toy import toy_points
 
-    return [toy_points(20).shape[1], presets("vqvae")[5]["tstep"]]
+    dims = toy_points(20).shape[1]
+    return {"vqvae:view.toy": [dims], "vqvae:walk.5": [dims, presets("vqvae")[5]["tstep"]]}
 
 
 @fact(ENGINE, "vqvae:recon.mse")
@@ -916,7 +1003,8 @@ def _toy_start():
     params = inspect.signature(toy_run).parameters
     src = inspect.getsource(toy_run)
     centre = re.search(r"torch\.tensor\(\[([\d.]+), ([\d.]+)\]\)", src)
-    return [params["n"].default, float(centre[1]), float(centre[2]), params["decay"].default]
+    return {"vqvae:toy.intro": [params["n"].default, float(centre[1]), float(centre[2])],
+            "vqvae:toy.ema": [params["decay"].default]}
 
 
 @fact(ENGINE, "vqvae:bits.pixels", "vqvae:bits.nibbles", "vqvae:walk.7", "vqvae:walk.1")
@@ -926,8 +1014,9 @@ def _bits():
 
     levels = len(np.unique(digits_file()[:, :-1]))
     rows = {r.what: r for r in bits_ledger(SHIPPED.grid, SHIPPED.codebook_size)}
-    return [levels, rows["nibbles"].bits_each, rows["codes"].bits, Approx(rows["pixels"].bits), *SHIPPED.grid,
-            rows["codes"].cells]
+    return {"vqvae:bits.pixels": [levels], "vqvae:bits.nibbles": [rows["nibbles"].bits_each],
+            "vqvae:walk.7": [rows["codes"].bits, Approx(rows["pixels"].bits)],
+            "vqvae:walk.1": [*SHIPPED.grid, rows["codes"].cells]}
 
 
 @fact(PRESET, "vqvae:walk.8")
@@ -942,7 +1031,8 @@ def allowed(key: str) -> list[object]:
     """Every number the sentence `key` may state."""
     out: list[object] = list(DEFINITION.get(key, ((), ""))[0])
     if key in FACTS:
-        out += list(FACTS[key]())
+        got = FACTS[key]()
+        out += list(got[key] if isinstance(got, dict) else got)
     return out
 
 
