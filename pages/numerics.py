@@ -26,6 +26,7 @@ from engine.numerics.training import (
 )
 from ui import jobs, page
 from ui import numerics_blocks as below_fp8
+from ui import numerics_yours as yours
 from ui.cache import shared_result
 from ui.chrome import device_label, ensure_navigation
 from ui.i18n import plot_labels, say, translator
@@ -37,7 +38,8 @@ T = translator(TEXT)
 PL = plot_labels(TEXT, P.LABELS)
 NAMES = list(FORMATS)
 ELEMENTS = [n for n in NAMES if FORMATS[n].role == "element"]  # formats that hold values (not E8M0, a scale)
-VIEWS = ["formats", "explorer", "range", "gradients", "training", "blocks", "outlier", "lowbit", "walkthrough"]
+VIEWS = ["formats", "explorer", "range", "gradients", "training", "blocks", "outlier", "lowbit", "yours",
+         "walkthrough"]
 TRAIN = TrainingSettings()
 LRS = [1e-3, 3e-3, 1e-2, 2e-2, 5e-2, 0.1, 0.3, 1.0]
 SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")  # bit labels must be unique: value, then position
@@ -91,6 +93,8 @@ def main() -> None:
             below_fp8.outlier(below_fp8.capture())
         case "lowbit":
             below_fp8.lowbit()
+        case "yours":
+            yours.view()
         case _:
             st.markdown(T("walk.intro"))
             walkthrough(walk_text, PRESETS, forget=("trained",))
@@ -113,7 +117,7 @@ def controls() -> str:
               ("interval", TRAIN.growth_interval, int_in(1, 2000)),
               ("opt", TRAIN.optimizer, choice(list(OPTIMIZERS))),
               ("weights", TRAIN.weights, choice(list(WEIGHTS))),
-              ("tlr", TRAIN.lr, number_in(LRS)), ("rfmts", NAMES, items_of(NAMES)), *below_fp8.PARAMS])
+              ("tlr", TRAIN.lr, number_in(LRS)), ("rfmts", NAMES, items_of(NAMES)), *below_fp8.PARAMS, *yours.PARAMS])
     return page.view_switch(T, VIEWS)
 
 

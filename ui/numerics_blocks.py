@@ -12,7 +12,7 @@ import streamlit as st
 from engine import recorded
 from engine.numerics import blockplots as BP
 from engine.numerics import plots as P
-from engine.numerics.blocks import SCHEMES, QuantError, quantize_scheme
+from engine.numerics.blocks import SCHEMES, BlockQuant, QuantError, quantize_scheme
 from engine.numerics.blockstudy import (
     KINDS,
     OUTLIER_SCHEMES,
@@ -94,20 +94,11 @@ def block_scaling(cap: GradientCapture) -> None:
     except QuantError as e:  # every control is bounded, so this is a defect: say what the engine said
         st.warning(say(e))
         return
-    cols = st.columns(5)
-    shape = "×".join(map(str, q.block_shape)) if own is not None else T("blocks.whole")
-    for col, (key, value) in zip(cols, [("sqnr", f"{q.sqnr_db:.2f} dB"), ("bits", f"{q.bits_per_value:.3f}"),
-                                        ("block", shape), ("saturated", f"{q.saturated:,}"),
-                                        ("flushed", f"{q.flushed:,}")], strict=True):
-        col.metric(T(f"blocks.m.{key}"), value)
-    st.caption(T("blocks.count", values=f"{x.size:,}", rows=x.shape[0], cols=x.shape[1], blocks=f"{q.scales.numel():,}",
-                 scale=q.scale or "—", element=q.element))
-    st.plotly_chart(BP.block_heatmaps(q, labels=_bl()), width="stretch")
-    st.caption(T("blocks.heat_caption", rows=min(64, x.shape[0])))
+    quantized(q, own is not None)
     st.subheader(T("blocks.every", layer=layer, kind=T(f"kind.{kind}")))
     rows = compare_schemes(x, kind, layer=layer)
     st.plotly_chart(BP.sqnr_by_bits(rows, scheme, labels=_bl()), width="stretch")
-    _study_table(rows)
+    study_table(rows)
     st.caption(T("blocks.rules"))
     st.subheader(T("blocks.pooled"))
     pooled = [r for r in shared_result(("block-study", GRAD_STEPS), lambda: error_study(cap)) if r.layer == "all"]
@@ -119,12 +110,36 @@ def block_scaling(cap: GradientCapture) -> None:
     page.csv_download(T("blocks.csv"), [dataclasses.asdict(r) for r in pooled], "block_scaling_sqnr.csv")
 
 
-def _study_table(rows: list) -> None:
+def quantized(q: BlockQuant, blocked: bool) -> None:
+    """One quantisation's metrics (SQNR, bits, block, saturated, flushed), its counts and its heatmaps."""
+    cols = st.columns(5)
+    shape = "×".join(map(str, q.block_shape)) if blocked else T("blocks.whole")
+    for col, (key, value) in zip(cols, [("sqnr", f"{q.sqnr_db:.2f} dB"), ("bits", f"{q.bits_per_value:.3f}"),
+                                        ("block", shape), ("saturated", f"{q.saturated:,}"),
+                                        ("flushed", f"{q.flushed:,}")], strict=True):
+        col.metric(T(f"blocks.m.{key}"), value)
+    rows, cols_ = q.original.shape[-2:]
+    st.caption(T("blocks.count", values=f"{q.original.numel():,}", rows=rows, cols=cols_,
+                 blocks=f"{q.scales.numel():,}", scale=q.scale or "—", element=q.element))
+    st.plotly_chart(BP.block_heatmaps(q, labels=_bl()), width="stretch")
+    st.caption(T("blocks.heat_caption", rows=min(64, rows)))
+
+
+def study_table(rows: list) -> None:
+    """Every scheme's format (element, block, scale) and what it did to the tensor: SQNR, bits, saturated, flushed."""
+    schemes = [SCHEMES[r.scheme] for r in rows]
     st.dataframe(pd.DataFrame({
-        T("col.scheme"): [r.scheme for r in rows], T("col.sqnr"): [round(r.sqnr_db, 2) for r in rows],
+        T("col.scheme"): [r.scheme for r in rows], T("col.element"): [s.element for s in schemes],
+        T("col.block"): [_block(s.block_for(r.kind)) for s, r in zip(schemes, rows, strict=True)],
+        T("col.scale_fmt"): [(s.scale or "—") + (" + fp32" if s.tensor_scale else "") for s in schemes],
+        T("col.sqnr"): [round(r.sqnr_db, 2) for r in rows],
         T("col.rel"): [f"{r.rel_error:.3%}" for r in rows], T("col.bpv"): [round(r.bits_per_value, 3) for r in rows],
         T("col.saturated"): [r.saturated for r in rows], T("col.flushed"): [r.flushed for r in rows],
     }), hide_index=True, width="stretch")
+
+
+def _block(b) -> str:
+    return T("blocks.whole") if b is None else "×".join(map(str, b)) if isinstance(b, tuple) else str(b)
 
 
 def outlier(cap: GradientCapture) -> None:

@@ -331,3 +331,55 @@ def test_walkthrough_step_7_says_what_the_presets_gradients_show() -> None:
         assert f"{e4m3[16].normal:.0%}" in text and f"{e4m3[16].underflow:.0%}" in text
         assert f"2^{onset}" in text and f"{e4m3[onset].underflow:.1%}" in text and e4m3[onset - 1].overflow == 0
         assert f"{e5m2.normal:.0%}" in text and "E5M2" in text
+
+
+def test_yours_view_draws_every_scheme_on_the_example() -> None:
+    """The bundled .safetensors example: the chosen scheme's metrics, every scheme's row, and the sentence under
+    the table formatted from the same numbers (recomputed here from the file)."""
+    from safetensors.torch import load_file
+
+    from engine.numerics.blocks import SCHEMES, quantize_scheme
+    from engine.numerics.examples.make_weights import EXAMPLE
+
+    at = go("yours")
+    w = load_file(EXAMPLE)["proj.weight"].double()
+    q = quantize_scheme(w, "nvfp4", "weight")
+    m = {x.label: x.value for x in at.metric}
+    assert m["SQNR"] == f"{q.sqnr_db:.2f} dB" and m["flushed to 0"] == f"{q.flushed:,}" and m["block"] == "16"
+    table = at.dataframe[0].value.set_index("scheme")
+    assert list(table.index) == list(SCHEMES)
+    for s in ("fp4_tensor", "mxfp4", "nvfp4"):
+        qs = quantize_scheme(w, s, "weight")
+        assert table.loc[s, "SQNR (dB)"] == round(qs.sqnr_db, 2) and table.loc[s, "flushed to 0"] == qs.flushed
+    assert table.loc["nvfp4", "scale"] == "e4m3 + fp32" and table.loc["mxfp4", "element"] == "fp4_e2m1"
+    worst = min((s for s in SCHEMES if SCHEMES[s].element == "fp4_e2m1"), key=lambda s: table.loc[s, "SQNR (dB)"])
+    assert f"{worst} only {table.loc[worst, 'SQNR (dB)']:.2f} dB" in markdown_text(at)
+    assert len(at.get("plotly_chart")) == 2 and not at.warning
+    assert at.query_params["view"] == "yours" and not any("upload" in k for k in at.query_params)
+
+
+def test_yours_view_reports_a_tampered_value_and_refuses_a_pickle() -> None:
+    import io
+
+    import numpy as np
+    import torch
+
+    at = go("yours")
+    a = np.random.default_rng(0).normal(size=(8, 32)).astype(np.float32)
+    a[2, 5] = np.nan
+    buf = io.BytesIO()
+    np.save(buf, a)
+    at.get("file_uploader")[0].upload("acts.npy", buf.getvalue()).run()
+    assert_clean(at)
+    assert any("2, 5" in w.value and "NaN or ±inf" in w.value for w in at.warning)
+    buf = io.BytesIO()
+    torch.save({"w": torch.ones(2)}, buf)
+    at.get("file_uploader")[0].upload("model.pt", buf.getvalue()).run()
+    assert_clean(at)
+    assert any("is a pickle" in w.value and "never opened" in w.value for w in at.warning) and not at.dataframe
+
+
+def test_yours_view_in_chinese() -> None:
+    at = open_page(PAGE, "zh", view="yours")
+    assert_clean(at)
+    assert any("合成" in c.value for c in at.caption) and at.dataframe

@@ -23,6 +23,7 @@ TEXT = {
     "view.blocks": ("Block scaling", "块缩放"),
     "view.outlier": ("One outlier", "一个离群值"),
     "view.lowbit": ("FP8 / FP4 training", "FP8 / FP4 训练"),
+    "view.yours": ("Your tensors", "你的张量"),
     "view.walkthrough": ("Walkthrough", "导览"),
     "formats.caption": (
         "Every number below is derived from the field widths by the engine. The last column names what the tests "
@@ -322,11 +323,41 @@ TEXT = {
         "covers a whole 64×64 matrix: there it is per-tensor scaling.",
         "噪声和信号在 9 个线性层上求和。该模型宽度为 64，所以 DeepSeek 的 128×128 权重块覆盖了整个 64×64 矩阵：此时等同于逐张量缩放。"),
     "blocks.csv": ("Download the pooled study (CSV)", "下载汇总结果（CSV）"),
+    "yours.intro": (
+        "Upload your own tensors: a **.safetensors** file (as Hugging Face checkpoints are saved), a **.npy** "
+        "(`numpy.save`) or an **.npz** (`numpy.savez`), up to {limit} MB. They are read as data only: .pt, .pth, .pkl "
+        "and .bin files and object arrays are pickles, which can run code when loaded, and are refused. Every "
+        "block-scaling scheme then quantises the tensor you pick (its first {values} values; leading dimensions "
+        "folded into rows, blocks running along the last dimension).",
+        "上传你自己的张量：**.safetensors** 文件（Hugging Face 检查点的保存格式）、**.npy**（`numpy.save`）或 "
+        "**.npz**（`numpy.savez`），最大 {limit} MB。文件只按数据读取：.pt、.pth、.pkl、.bin 文件和对象数组都是 "
+        "pickle，加载时可能执行代码，因此一律拒绝。然后用每一种块缩放方案量化你选中的张量（最多取前 {values} 个值；"
+        "前面的维度并入行，块沿最后一维划分）。"),
+    "yours.example": (
+        "The example is synthetic: a {rows}×{cols} bf16 weight drawn from N(0, 0.02²), GPT-2's initialisation, "
+        "with input columns {columns} scaled ×{gain}, like the outlier features LLM.int8() found in trained "
+        "transformers.",
+        "示例是合成的：一个 {rows}×{cols} 的 bf16 权重，取自 N(0, 0.02²)（GPT-2 的初始化），其中输入列 {columns} "
+        "放大 {gain} 倍，模仿 LLM.int8() 在训练好的 Transformer 中发现的离群特征。"),
+    "yours.tensor": ("Tensor", "张量"),
+    "yours.shape": ("{name}: {shape}, {dtype}, studied as a {rows} × {cols} matrix (tensors in the file: {n}).",
+                    "{name}：{shape}，{dtype}，按 {rows} × {cols} 的矩阵研究（文件中的张量数：{n}）。"),
+    "yours.every": ("Every scheme on {name} (as {kind})", "所有方案作用于 {name}（视为{kind}）"),
+    "yours.verdict": (
+        "With elements of 8 bits or fewer, **{best}** keeps the most: {best_db} dB at {bits} bits per value. Among the "
+        "FP4 schemes, {top4} reaches {top4_db} dB and {low4} only {low4_db} dB, flushing {flushed} of {values} "
+        "values to zero.",
+        "在元素不超过 8 比特的方案中，**{best}** 保留的信息最多：{best_db} dB，每值 {bits} 比特。FP4 方案中，"
+        "{top4} 达到 {top4_db} dB，而 {low4} 只有 {low4_db} dB，{values} 个值中有 {flushed} 个被冲为 0。"),
+    "yours.csv": ("Download every scheme's result on this tensor (CSV)", "下载所有方案在该张量上的结果（CSV）"),
     "col.scheme": ("scheme", "方案"),
     "col.sqnr": ("SQNR (dB)", "SQNR（dB）"),
     "col.bpv": ("bits per value", "每值比特数"),
     "col.saturated": ("saturated", "饱和个数"),
     "col.flushed": ("flushed to 0", "被冲为 0 的个数"),
+    "col.element": ("element", "元素格式"),
+    "col.block": ("block", "块"),
+    "col.scale_fmt": ("scale", "缩放格式"),
     "scheme.bf16": ("bf16 (no scale)", "bf16（无缩放）"),
     "scheme.fp8_tensor": ("FP8 E4M3, one FP32 scale per tensor", "FP8 E4M3，每张量一个 FP32 缩放"),
     "scheme.fp8_deepseek": ("DeepSeek-V3 FP8: 1×128 tiles, 128×128 weight blocks", "DeepSeek-V3 FP8：1×128 分片，权重 128×128 分块"),
