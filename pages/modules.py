@@ -9,7 +9,7 @@ import torch
 
 from engine.modules import BUGGY, batchnorm_steps, compare, inspect_module, overhead, state_dict_json, twin, twins
 from engine.modules import plots as P
-from ui import jobs, page
+from ui import jobs, modules_lint, modules_persample, page
 from ui.cache import shared_result
 from ui.chrome import ensure_navigation
 from ui.i18n import plot_labels, say, translator
@@ -20,14 +20,19 @@ ensure_navigation()
 T = translator(TEXT)
 PL = plot_labels(TEXT, P.LABELS)
 NAMES = [t.name for t in twins()]
+MODES = ["train", "eval"]
 MOMENTA = [0.01, 0.05, 0.1, 0.3, 0.5]
 SCALES = [1, 16, 256, 4096]  # batch sizes the overhead is timed at (times the twin's own batch)
 PARAMS = [("twin", "Linear", choice(NAMES)), ("mode", "train", choice(["train", "eval"])),
           ("naive", False, lambda s: s == "True"), ("bnstep", 20, int_in(1, 20)),
-          ("momentum", 0.1, number_in(MOMENTA)), ("bug", "plain_list", choice(list(BUGGY)))]
+          ("momentum", 0.1, number_in(MOMENTA)), ("bug", "plain_list", choice(list(BUGGY))),
+          ("psn", 32, number_in(modules_persample.SIZES)), ("yours", False, lambda s: s == "True")]
 PRESETS = {1: {"twin": "Linear", "mode": "train", "naive": False},
            2: {"twin": "Dropout", "mode": "eval", "naive": True},
-           3: {"twin": "BatchNorm2d", "mode": "train", "naive": False}, 4: {"bug": "plain_list"}}
+           3: {"twin": "BatchNorm2d", "mode": "train", "naive": False}, 4: {"bug": "plain_list"},
+           **{n: {"twin": name, "mode": "train", "naive": True} for n, name in ((5, "Softmax"), (6, "Flatten"),
+                                                                                 (7, "GELU"))},
+           8: {"psn": 32}, 9: {"yours": True}}
 FORMULAS = (r"\mathrm{nn.Linear}(x) = \mathrm{F.linear}(x, W, b)",  # one short line each: none cut off on a phone
             r"\hat\mu \leftarrow (1-m)\,\hat\mu + m\,\mu_B",
             r"\hat\sigma^2 \leftarrow (1-m)\,\hat\sigma^2 + m\,\tfrac{n}{n-1}\sigma_B^2")
@@ -50,6 +55,8 @@ def main() -> None:
     step_through()
     inspector()
     measured(s)
+    modules_persample.section(T, st.session_state["psn"])
+    modules_lint.section(T)
     st.header(T("walk"))
     walkthrough(T, PRESETS)
     publish(*(p[0] for p in PARAMS))
@@ -62,22 +69,23 @@ def controls() -> Settings:
         st.subheader(T("controls"))
         c = st.columns([2, 1, 2])
         name = c[0].selectbox(T("twin"), NAMES, key="twin")
-        mode = c[1].segmented_control(T("mode"), ["train", "eval"], format_func=lambda m: T(f"mode.{m}"),
+        mode = c[1].segmented_control(T("mode"), MODES, format_func=page.formatter(T, "mode", MODES),
                                       key="mode") or "train"
-        naive = c[2].toggle(T("naive"), key="naive", disabled=twin(name).naive is None)
+        has_naive = twin(name).naive is not None
+        naive = c[2].toggle(T(f"naive.{name}" if has_naive else "naive"), key="naive", disabled=not has_naive)
     return Settings(name, mode, naive and twin(name).naive is not None)
 
 
 def live(s: Settings) -> None:
     """Part 3: the module and its functional form on the same input, their outputs, the verdict and what each
     changed."""
-    st.header(T("live"))
+    st.header(T("live"), anchor="live")
     r = shared_result(("modules-compare", s), lambda: compare(twin(s.twin), mode=s.mode, naive=s.naive))
     (st.success if r.bitwise_equal else st.warning if r.verdict.code == "modules.differs" else st.info)(say(r.verdict))
     c = st.columns(3)
     c[0].metric(T("bitwise"), T("yes") if r.bitwise_equal else T("no"))
     c[1].metric(T("diff"), f"{r.max_abs_diff:.3g}")
-    c[2].metric(T("col.module"), "×".join(map(str, r.module_out.shape)))
+    c[2].metric(T("shapes"), " | ".join("×".join(map(str, o.shape)) for o in (r.module_out, r.functional_out)))
     head = lambda t: [round(float(v), 4) for v in t.flatten()[:8]]  # noqa: E731 - one expression, four uses
     st.caption(T("outputs"))
     rows = {T("col.module"): head(r.module_out), T("col.functional"): head(r.functional_out),
@@ -118,8 +126,9 @@ def step_through() -> None:
 
 def inspector() -> None:
     """What nn.Module registered for correct and deliberately buggy modules, and load_state_dict's report."""
-    st.header(T("inspect"))
-    name = st.selectbox(T("inspect.pick"), list(BUGGY), format_func=lambda b: T(f"bug.{b}"), key="bug")
+    st.header(T("inspect"), anchor="inspect")
+    bugs = list(BUGGY)
+    name = st.selectbox(T("inspect.pick"), bugs, format_func=page.formatter(T, "bug", bugs), key="bug")
     info = inspect_module(name)
     st.info(say(info.explanation))
     c = st.columns(4)

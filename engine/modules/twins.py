@@ -10,6 +10,7 @@ mode, with its running statistics in eval, and updates those only in train.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -24,6 +25,17 @@ define({
     "modules.equal_bitwise": "the module and the function give bitwise identical outputs",
     "modules.equal_close": "the outputs agree to {diff} (not bitwise: a different kernel or order of additions)",
     "modules.differs": "the outputs differ (largest difference {diff})",
+    "modules.shape_differs": "the outputs have different shapes: {module} from the module, {function} from the "
+                             "function (the same {n} numbers in the same order)",
+    "modules.shape_and_values_differ": "the outputs differ in shape ({module} from the module, {function} from the "
+                                       "function) and in their numbers",
+    "modules.softmax_default": "F.softmax without dim chooses one itself (dim 0 for 0-, 1- and 3-D inputs, dim 1 "
+                               "otherwise; deprecated): on this {ndim}-D input its outputs sum to 1 along dim "
+                               "{naive_dim}, nn.Softmax(dim={dim})'s along dim {module_dim}",
+    "modules.flatten_default": "nn.Flatten() keeps the batch dimension (start_dim=1): {module}; torch.flatten(x) "
+                               "starts at dim 0 and folds the batch in too: {function}",
+    "modules.gelu_default": "nn.GELU(approximate='tanh') uses the tanh approximation; F.gelu(x) defaults to "
+                            "approximate='none', the exact erf form: on this input they differ by up to {diff}",
     "modules.dropout_flag": "F.dropout defaults to training=True: called without the module's `training` flag, it "
                             "keeps dropping in eval mode, while nn.Dropout passes its input through",
     "modules.state_changed": "{where} changed {names} during the call",
@@ -94,7 +106,44 @@ def twins() -> list[Twin]:
         Twin("MaxPool2d", _seeded(lambda: nn.MaxPool2d(2)), lambda m, x: F.max_pool2d(x, m.kernel_size, m.stride),
              (2, 3, 8, 8)),
         Twin("ReLU", _seeded(nn.ReLU), lambda m, x: F.relu(x), (4, 16)),
+        # three whose functional defaults differ from the module's: called with the module's own arguments they
+        # are bitwise the module; called naively, with the function's defaults, they are not
+        Twin("Softmax", _seeded(lambda: nn.Softmax(dim=-1)), lambda m, x: F.softmax(x, m.dim), (2, 3, 5),
+             naive=lambda m, x: F.softmax(x), measure=lambda x: softmax_default(x)),
+        Twin("Flatten", _seeded(nn.Flatten), lambda m, x: torch.flatten(x, m.start_dim, m.end_dim), (2, 3, 4, 4),
+             naive=lambda m, x: torch.flatten(x), measure=lambda x: flatten_default(x)),
+        Twin("GELU", _seeded(lambda: nn.GELU(approximate="tanh")), lambda m, x: F.gelu(x, approximate=m.approximate),
+             (4, 16), naive=lambda m, x: F.gelu(x), measure=lambda x: gelu_default(x)),
     ]
+
+
+def _sums_to_one(p: torch.Tensor) -> int:
+    """The dimension along which every slice of `p` sums to 1 (−1 if none)."""
+    return next((d for d in range(p.dim()) if torch.allclose(p.sum(d), torch.ones(()), atol=1e-5)), -1)
+
+
+def softmax_default(x: torch.Tensor, dim: int = -1) -> Message:
+    """Which dimension F.softmax(x) without dim normalised, against nn.Softmax(dim), read from the outputs."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the deprecation warning this very call demonstrates
+        naive = F.softmax(x)
+    return Message("modules.softmax_default", ndim=x.dim(), naive_dim=_sums_to_one(naive), dim=dim,
+                   module_dim=_sums_to_one(nn.Softmax(dim=dim)(x)))
+
+
+def flatten_default(x: torch.Tensor) -> Message:
+    """The shapes nn.Flatten() and torch.flatten(x) give."""
+    return Message("modules.flatten_default", module=_shape(nn.Flatten()(x)), function=_shape(torch.flatten(x)))
+
+
+def gelu_default(x: torch.Tensor) -> Message:
+    """How far the tanh approximation is from F.gelu's exact default on `x`."""
+    diff = float((nn.GELU(approximate="tanh")(x).double() - F.gelu(x).double()).abs().max())
+    return Message("modules.gelu_default", diff=f"{diff:.3g}")
+
+
+def _shape(t: torch.Tensor) -> str:
+    return "×".join(map(str, t.shape)) or "()"
 
 
 def twin(name: str) -> Twin:
@@ -150,7 +199,8 @@ def compare(t: Twin, x: torch.Tensor | None = None, mode: str = "train", naive: 
     m = t.make().train(mode == "train")
     x = example_input(t, seed) if x is None else x
     before = _state(m)
-    with torch.no_grad():
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # F.softmax without dim warns: the note says what it chose
         torch.manual_seed(seed)  # the same dropout mask for both, when both drop
         a = m(x)
         after_module = _state(m)
@@ -161,6 +211,10 @@ def compare(t: Twin, x: torch.Tensor | None = None, mode: str = "train", naive: 
     diff = float((a.double() - b.double()).abs().max()) if a.shape == b.shape else float("inf")
     if same:
         verdict = Message("modules.equal_bitwise")
+    elif a.shape != b.shape and torch.equal(a.flatten(), b.flatten()):
+        verdict = Message("modules.shape_differs", module=_shape(a), function=_shape(b), n=b.numel())
+    elif a.shape != b.shape:
+        verdict = Message("modules.shape_and_values_differ", module=_shape(a), function=_shape(b))
     elif diff <= 1e-6 * max(1.0, float(a.abs().max())):
         verdict = Message("modules.equal_close", diff=f"{diff:.1e}")
     else:

@@ -19,7 +19,8 @@ from engine.modules import (
 from engine.modules.state import batchnorm_modes
 from engine.modules.twins import bridge
 
-BITWISE = ["Linear", "Conv2d", "LayerNorm", "Embedding", "MaxPool2d", "ReLU", "Dropout", "BatchNorm2d"]
+BITWISE = ["Linear", "Conv2d", "LayerNorm", "Embedding", "MaxPool2d", "ReLU", "Dropout", "BatchNorm2d", "Softmax",
+           "Flatten", "GELU"]
 
 
 @pytest.mark.parametrize("mode", ["train", "eval"])
