@@ -12,12 +12,42 @@ from ui.chrome import guarded_callback
 _PUBLISHED = "_glassbox_published"  # what this session last wrote to the URL, per parameter
 
 
+_PAGE = "_glassbox_page"  # the page this session's current run draws
+_FRESH = "_glassbox_fresh"  # keys still to be bound afresh in this run, because the visitor arrived from elsewhere
+_DEFAULTS = "_glassbox_defaults"  # page → {key: default} of every control bound on it
+
+
+def arrive(page: str) -> None:
+    """Call once per run, before the page draws: when the visitor has come from another page, every control the
+    page binds starts from the URL, else its default, exactly as on a direct visit. (Pages share some key names,
+    such as `view` or `n`: without this, a value set on one page would carry over to the next.)"""
+    if st.session_state.get(_PAGE) != page:
+        st.session_state[_PAGE] = page
+        st.session_state[_FRESH] = set(st.session_state.get(_DEFAULTS, {}).get(page, {})) | _all_bound()
+    else:
+        st.session_state[_FRESH] = set()
+
+
+def _all_bound() -> set[str]:
+    return {k for keys in st.session_state.get(_DEFAULTS, {}).values() for k in keys}
+
+
+def page_defaults() -> dict[str, Any]:
+    """The default of every control bound on the current page so far (see `bind`)."""
+    return dict(st.session_state.get(_DEFAULTS, {}).get(st.session_state.get(_PAGE), {}))
+
+
 def bind(key: str, default: Any, parse: Callable[[str], Any] = str, param: str | None = None) -> None:
     """Give widget `key` its starting value from the URL parameter (default: the key), else `default`.
 
     `parse` turns the URL text into a value and raises ValueError (or KeyError) for anything invalid.
     """
     raw = st.query_params.get(param or key)
+    st.session_state.setdefault(_DEFAULTS, {}).setdefault(st.session_state.get(_PAGE), {})[key] = default
+    fresh = st.session_state.get(_FRESH, set())
+    if key in fresh:  # the first run on this page after another: what the key held belongs to that page
+        fresh.discard(key)
+        st.session_state.pop(key, None)
     if key in st.session_state:
         published = st.session_state.get(_PUBLISHED, {}).get(param or key)
         if raw is not None and published is not None and raw != published \
@@ -114,13 +144,16 @@ def int_in(lo: int, hi: int) -> Callable[[str], int]:
 
 def walkthrough(T: Callable[..., str], presets: dict[int, dict[str, Any]], base: dict[str, Any] | None = None,
                 forget: tuple[str, ...] = ()) -> None:
-    """Numbered steps (text `walk.N`), each with a button that sets `base | presets[N]` into widget state.
+    """Numbered steps (text `walk.N`), each with a button that sets the page's defaults, then `base | presets[N]`,
+    into widget state.
 
     `forget` names session keys dropped on apply (e.g. "results computed for the old settings").
     """
 
     def apply(n: int) -> None:
-        st.session_state.update((base or {}) | presets[n])
+        # a step sets every control it does not name back to the page's default: a step is a whole view, and
+        # must not carry the previous step's settings
+        st.session_state.update(page_defaults() | (base or {}) | presets[n])
         for key in forget:
             st.session_state.pop(key, None)
 
