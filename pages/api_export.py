@@ -24,7 +24,8 @@ from engine.apiexport.bench import DEMO, keras_rows, keras_settings, names_by_or
 from engine.apiexport.demo import config, layers, math_ops  # noqa: F401 - importing them registers their exports
 from engine.apiexport.demo._api import API
 from engine.apiexport.keras import KERAS, ORIGINS
-from ui import jobs, page
+from engine.apiexport.scan import MODES
+from ui import apiexport_rules, apiexport_yours, jobs, page
 from ui.cache import shared_result
 from ui.chrome import ensure_navigation
 from ui.i18n import say, translator
@@ -39,12 +40,17 @@ SYMBOLS = {"add": "engine.apiexport.demo.math_ops:add", "multiply": "engine.apie
            "Dense": "engine.apiexport.demo.layers:Dense", "_helper": "engine.apiexport.demo.math_ops:_helper"}
 DEFAULT_DECORATOR = '@demo_export("math.add", "add", v1=["math.add", "add"])'
 PARAMS = [("symbol", "add", choice(list(SYMBOLS))), ("decorator", DEFAULT_DECORATOR, lambda s: s[:400]),
-          ("module", "demo.math", lambda s: s[:100]), ("lazy", False, lambda s: s == "True")]
+          ("module", "demo.math", lambda s: s[:100]), ("mode", "eager", choice(list(MODES))),
+          ("yours", False, lambda s: s == "True"), ("ydeco", "demo_export", lambda s: s[:200]),
+          ("yroot", "demo", lambda s: s[:100])]
 PRESETS = {1: {"symbol": "add", "decorator": DEFAULT_DECORATOR, "module": "demo.math"},
            2: {"symbol": "add", "decorator": '@demo_export("math.plus", "plus", "ops.add")', "module": "demo.ops"},
            3: {"symbol": "_helper", "decorator": '@demo_export("math.helper")', "module": "demo.math"},
            4: {"symbol": "relu", "decorator": '@demo_export("math.add")', "module": "demo.math"},
-           5: {"module": "demo.math", "lazy": True}}
+           5: {"module": "demo.math", "mode": "lazy"},
+           6: {"module": "demo.math", "mode": "stub"},
+           7: {"symbol": "add", "decorator": DEFAULT_DECORATOR, "module": "demo.nn", "mode": "eager"},
+           8: {"yours": True, "ydeco": "demo_export", "yroot": "demo"}}
 FORMULAS = (r"\texttt{tf\_export} = \mathrm{partial}(\texttt{api\_export})",  # one short line each: phones
             r"\texttt{@tf\_export('math.add')}",
             r"\Rightarrow\ \texttt{tf.math.add}")
@@ -52,12 +58,12 @@ FORMULAS = (r"\texttt{tf\_export} = \mathrm{partial}(\texttt{api\_export})",  # 
 
 @dataclass(frozen=True)
 class Settings:
-    """The symbol, the decorator typed for it, the generated module shown, eager or lazy; bound to the URL."""
+    """The symbol, the decorator typed for it, the generated module shown, eager, lazy or stub; bound to the URL."""
 
     symbol: str
     decorator: str
     module: str
-    lazy: bool
+    mode: str
 
 
 def main() -> None:
@@ -69,9 +75,11 @@ def main() -> None:
         generated(s, tree)
     generators()
     clash()
+    apiexport_rules.view(T)
     keras()
+    yours()
     st.header(T("walk"))
-    walkthrough(T, PRESETS)
+    walkthrough(_with(T, **{"walk.8": _walk_yours}), PRESETS)
     publish(*(p[0] for p in PARAMS))
 
 
@@ -84,7 +92,7 @@ def controls() -> Settings:
         c[0].selectbox(T("symbol"), list(SYMBOLS), key="symbol")
         c[1].text_input(T("decorator"), key="decorator", help=T("decorator.help"))
     return Settings(st.session_state["symbol"], st.session_state["decorator"], st.session_state["module"],
-                    bool(st.session_state["lazy"]))
+                    st.session_state["mode"] or "eager")
 
 
 def live(s: Settings):
@@ -106,17 +114,17 @@ def live(s: Settings):
 
 
 def generated(s: Settings, tree) -> None:
-    """Part 4: the generated __init__.py of each public module, eager or lazy."""
+    """Part 4: the generated __init__.py of each public module (eager or lazy), or the .pyi stub beside it."""
     st.header(T("tree"))
-    files = render_tree(tree, "lazy" if s.lazy else "eager")
+    files = render_tree(tree, s.mode)
     modules = list(files)
     if st.session_state.get("module") not in modules:
         st.session_state["module"] = modules[0]
-    c = st.columns([3, 1])
+    c = st.columns([3, 2])
     module = c[0].selectbox(T("module"), modules, key="module")
-    c[1].toggle(T("lazy"), key="lazy")
+    c[1].segmented_control(T("mode"), list(MODES), format_func=page.formatter(T, "mode", MODES), key="mode")
     st.code(files[module], language="python")
-    st.caption(T("lazy.note") if s.lazy else T("eager.note"))
+    st.caption(T(f"{s.mode}.note", file="__init__.pyi" if s.mode == "stub" else "__init__.py"))
 
 
 def generators() -> None:
@@ -167,6 +175,23 @@ def keras() -> None:
     st.caption(T("keras.rules"))
     origins(rows)
     page.csv_download(T("csv.keras"), rows, "keras_api_check.csv")
+
+
+def yours() -> None:
+    """Part 8: the visitor's own package archive, shown only when asked for (nothing is read before)."""
+    st.header(T("yours"))
+    if st.toggle(T("yours.show"), key="yours"):
+        apiexport_yours.view(T)
+
+
+def _with(tr, **fill):
+    """`tr`, with the text of each key in `fill` formatted from what that function returns (computed when shown)."""
+    return lambda key, **kw: tr(key, **(kw | fill[key]())) if key in fill else tr(key, **kw)
+
+
+def _walk_yours() -> dict:
+    new, old = apiexport_yours.example_trees()
+    return apiexport_yours.diff_counts(apiexport_yours.diff_rows(old, new))
 
 
 def origins(rows: list[dict]) -> None:

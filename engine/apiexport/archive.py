@@ -68,7 +68,7 @@ def _check_name(name: str) -> str:
     clean = name.replace("\\", "/")
     parts = PurePosixPath(clean).parts
     if not clean or clean.startswith("/") or (len(clean) > 1 and clean[1] == ":") or ".." in parts or "\0" in clean:
-        raise ArtifactError("apiexport.member_path", name[:200], member=name[:200])
+        raise ArtifactError("apiexport.member_path", member=name[:200])
     return clean
 
 
@@ -93,7 +93,7 @@ class _Budget:
             out += chunk
             self.bytes += len(chunk)
             if len(out) > declared:
-                raise ArtifactError("apiexport.member_size", name, member=name, size=declared)
+                raise ArtifactError("apiexport.member_size", member=name[:200], size=declared)
             if self.bytes > MAX_UNCOMPRESSED:
                 raise ArtifactError("apiexport.uncompressed", max=MAX_UNCOMPRESSED)
         return bytes(out)
@@ -108,7 +108,7 @@ def _zip_members(data: bytes, budget: _Budget) -> Iterator[tuple[str, bytes | No
             name = _check_name(info.filename)
             mode = info.external_attr >> 16
             if mode and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
-                raise ArtifactError("apiexport.member_link", name, member=name)
+                raise ArtifactError("apiexport.member_link", member=name[:200])
             budget.member(info.file_size)
         for info in infos:
             if not info.is_dir():
@@ -155,7 +155,7 @@ def _tar_members(data: bytes, budget: _Budget) -> Iterator[tuple[str, bytes | No
         for info in t:
             name = _check_name(info.name)
             if not (info.isfile() or info.isdir()):
-                raise ArtifactError("apiexport.member_link", name, member=name)
+                raise ArtifactError("apiexport.member_link", member=name[:200])
             budget.member(info.size)
             if info.isdir():
                 continue

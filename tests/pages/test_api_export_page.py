@@ -35,7 +35,7 @@ def test_a_typed_decorator_changes_the_tree_and_a_clash_is_refused():
 
 
 def test_lazy_module_and_chinese():
-    at = open_page(PAGE, "zh", lazy="True")
+    at = open_page(PAGE, "zh", mode="lazy")
     assert_clean(at)
     assert any("def __getattr__(name):" in c.value for c in at.code)
     assert any("两个生成器" in h.value for h in at.header)
@@ -54,3 +54,69 @@ def test_keras_names_split_by_origin_formatted_from_the_recording():
     rules = found - split["decorator"]
     assert any(f"Only {split['decorator']:,} of the {found:,} regenerated names" in c.value and f"{rules:,} "
                f"({rules / found:.0%})" in c.value for c in at.caption)
+
+
+def test_stub_mode_and_tensorflows_two_rules():
+    import ast
+
+    at = open_page(PAGE, mode="stub", module="demo.nn")
+    assert_clean(at)
+    stub = next(c.value for c in at.code if "__all__" in c.value)
+    body = ast.parse(stub).body  # the stub shown parses
+    assert any(isinstance(n, ast.ImportFrom) and n.names[0].name == "Dense" == n.names[0].asname for n in body)
+    assert any("is already exposed in demo as math.add, add" in c.value for c in at.code)
+    rules = next(d.value for d in at.dataframe if "what getattr would give" in d.value.columns).set_index("class")
+    assert rules.loc["Linear", "its own names (its __dict__)"] == "—"
+    assert rules.loc["Linear", "what getattr would give"] == "layers.Dense, nn.Dense"  # the bug the rule avoids
+    assert rules.loc["Linear", "in the generated tree"] == "—" and "demo.nn.Dense" in rules.loc["Dense",
+                                                                                             "in the generated tree"]
+    assert any("generated tree puts Linear under 0 public names" in c.value for c in at.caption)
+
+
+def _yours(lang: str = "en"):
+    at = open_page(PAGE, lang, yours="True")
+    assert_clean(at)
+    return at
+
+
+def test_yours_reads_the_example_wheel_and_diffs_it_against_the_sdist():
+    from engine.apiexport.archive import read_archive, scan_archive
+    from engine.apiexport.examples.make_archives import NEW
+
+    at = _yours()
+    new = scan_archive(NEW.read_bytes(), {"demo_export"}, "demo")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["public names"] == str(sum(len(v) for v in new.values()))
+    assert metrics["members"] == str(read_archive(NEW.read_bytes()).members)
+    assert any("bundled example demo-1.1-py3-none-any.whl" in c.value for c in at.caption)
+    diff = next(d.value for d in at.dataframe if "added" in d.value.columns).set_index("module")
+    assert diff.loc["demo.math", "added"] == "subtract" and diff.loc["demo.activations", "added"] == "relu"
+    assert diff.loc["demo.compat.v1", "removed"] == "mul"
+    assert "demo.math_ops:reduce_sum → demo.reductions:reduce_sum" in diff.loc["demo.math", "imported from elsewhere"]
+    # the edits make_archives applies: subtract (demo, demo.math), relu to demo.activations (one added, one
+    # removed), mul dropped from compat.v1, reduce_sum moved (demo.math, compat.v1, compat.v1.math)
+    assert any("3 names added, 2 removed and 3 imported from elsewhere, in 5 public modules" in i.value
+               for i in at.info)
+
+
+def test_yours_refuses_a_hostile_upload_with_a_translated_message():
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("../../evil.py", "x = 1")
+    at = _yours()
+    at.get("file_uploader")[0].upload("evil.zip", buf.getvalue()).run()
+    assert_clean(at)
+    assert any("an absolute path or one with .. is refused" in w.value for w in at.warning)
+    at = _yours("zh")
+    at.get("file_uploader")[0].upload("evil.zip", buf.getvalue()).run()
+    assert_clean(at)
+    assert any("路径被拒绝" in w.value for w in at.warning)
+
+
+def test_the_yours_walkthrough_step_is_formatted_from_the_examples():
+    at = open_page(PAGE)
+    assert any("3 names added, 2 removed and 3 moved, in 5 modules" in m.value for m in at.markdown)
+    assert not any(m.label == "public names" for m in at.metric)  # nothing read until asked for

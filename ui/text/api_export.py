@@ -42,13 +42,21 @@ TEXT = {
     "csv.registry": ("Download the registry (CSV)", "下载注册表（CSV）"),
     "tree": ("The generated public modules", "生成的公开模块"),
     "module": ("Module", "模块"),
-    "lazy": ("Lazy loading", "懒加载"),
+    "mode": ("Generated file", "生成的文件"),
+    "mode.eager": ("eager __init__.py", "立即加载 __init__.py"),
+    "mode.lazy": ("lazy __init__.py", "懒加载 __init__.py"),
+    "mode.stub": (".pyi stub", ".pyi 存根"),
     "eager.note": ("Eager: importing the module imports every implementation module it names.",
                    "立即加载：导入这个模块就会导入它列出的每个实现模块。"),
     "lazy.note": ("Lazy: the module holds a table, and a module-level `__getattr__` imports an implementation only "
                   "when a name is first used, so `import demo` stays fast however large the API grows.",
                   "懒加载：模块里只有一张表，模块级的 `__getattr__` 在某个名字第一次被使用时才导入对应实现，"
                   "因此无论 API 多大，`import demo` 都很快。"),
+    "stub.note": ("Stub: the {file} an IDE and a type checker read instead of the module. It is never run; each "
+                  "`import X as X` re-exports a name (the redundant alias is how a stub says \"public\"), so "
+                  "completion and type errors work through a lazy module whose names exist only at run time.",
+                  "存根：IDE 和类型检查器读取的 {file}，代替模块本身。它从不执行；每个 `import X as X` 重新导出一个名字"
+                  "（存根用这种多余的别名表示“公开”），因此即使模块是懒加载、名字只在运行时才存在，补全和类型报错也照样可用。"),
     "generators": ("Two generators, one tree", "两个生成器，同一棵树"),
     "same": ("Importing the package and reading its source with ast give the same {m} modules and {n} names.",
              "导入整个包与用 ast 读取源码得到相同的 {m} 个模块和 {n} 个名字。"),
@@ -68,6 +76,24 @@ TEXT = {
     "clash.none": ("The clash module imported without an error.", "冲突模块导入时没有报错。"),
     "clash.note": ("Importing `engine.apiexport.demo_clash` just now: {msg}. Nothing of the refused export was "
                    "recorded.", "刚才导入 `engine.apiexport.demo_clash`：{msg}。被拒绝的导出没有留下任何记录。"),
+    "rules": ("TensorFlow's two rules for export records", "TensorFlow 关于导出记录的两条规则"),
+    "rules.reexport": ("Just now, `demo_export(\"math.plus\")` was applied to `add`, which already has demo names: "
+                       "{msg}. TensorFlow raises SymbolAlreadyExposedError here; a second name goes into the first "
+                       "decorator, not into a second one.",
+                       "刚才把 `demo_export(\"math.plus\")` 用在已经有 demo 名字的 `add` 上：{msg}。TensorFlow 在这里抛出 "
+                       "SymbolAlreadyExposedError；第二个名字应写进第一个装饰器，而不是再加一个装饰器。"),
+    "rules.reexport_none": ("A second export of add in the same API was let through.",
+                            "在同一个 API 中第二次导出 add 竟然被放行了。"),
+    "col.symbol": ("class", "类"),
+    "col.base": ("base class", "基类"),
+    "col.own": ("its own names (its __dict__)", "自己的名字（它的 __dict__）"),
+    "col.getattr": ("what getattr would give", "getattr 会得到的"),
+    "col.in_tree": ("in the generated tree", "在生成的模块树中"),
+    "rules.subclass": ("{child} subclasses {base} and is not exported. Through getattr it would inherit {names}; "
+                       "the names are read from each class's own `__dict__`, as TensorFlow reads them, so the "
+                       "generated tree puts {child} under {n} public names.",
+                       "{child} 是 {base} 的子类，本身没有导出。通过 getattr 它会继承 {names}；名字是从每个类自己的 "
+                       "`__dict__` 读取的（TensorFlow 也是这样读的），所以生成的模块树把 {child} 放在 {n} 个公开名字下。"),
     "keras": ("The real thing: Keras 3's public API", "真实案例：Keras 3 的公开 API"),
     "keras.intro": ("The wheel of {spec} is fetched once with pip (never installed, never imported); its "
                     "`@keras_export` decorators are read with ast, the public tree is regenerated, and compared "
@@ -103,6 +129,48 @@ TEXT = {
                     "其余 {rules} 个（{rpct}）来自生成器的三条规则，而这些规则是照着这一个 Keras 版本（{spec}）"
                     "的生成器写的。"),
     "csv.keras": ("Download the Keras comparison (CSV)", "下载 Keras 比较结果（CSV）"),
+    "yours": ("Yours: a package's archive", "你的：一个包的归档"),
+    "yours.show": ("Read a package archive", "读取一个包的归档"),
+    "yours.intro": ("Upload a wheel (.whl, a zip) or an sdist (.tar.gz) of a package whose symbols carry export "
+                    "decorators. It is read in memory and never installed, unpacked to disk or imported: only the "
+                    ".py files are parsed with ast. Archives with absolute or `..` paths, links, more than {members} "
+                    "members or more than {mb} MB unpacked are refused, and a wheel's RECORD is rechecked. Below, "
+                    "the tree it declares, and what changed against another version.",
+                    "上传一个包的 wheel（.whl，即 zip）或 sdist（.tar.gz），包中的符号带有导出装饰器。它只在内存中读取，"
+                    "从不安装、不解压到磁盘、也不导入：只用 ast 解析其中的 .py 文件。含绝对路径或 `..` 路径、链接、"
+                    "超过 {members} 个成员或解压后超过 {mb} MB 的归档会被拒绝，wheel 的 RECORD 会被重新核对。"
+                    "下面是它声明的模块树，以及与另一个版本相比的变化。"),
+    "yours.decorators": ("Export decorators to read", "要读取的导出装饰器"),
+    "yours.decorators.help": ("Names such as tf_export, keras_export: each call's string arguments are public names.",
+                              "例如 tf_export、keras_export：每次调用的字符串参数就是公开名字。"),
+    "yours.root": ("Root of the public API", "公开 API 的根"),
+    "yours.root.help": ("Prefixed to every name (demo → demo.math.add); leave empty when the names carry it, as "
+                        "keras_export's do.", "加在每个名字前面（demo → demo.math.add）；如果名字本身已带根（如 "
+                        "keras_export 的名字），请留空。"),
+    "yours.no_decorators": ("Name at least one decorator (an identifier).", "请至少写一个装饰器名（标识符）。"),
+    "yours.bad_root": ("The root is a dotted name of identifiers, or empty.", "根必须是用点分隔的标识符，或留空。"),
+    "yours.this": ("This version", "这个版本"),
+    "yours.members": ("members", "成员数"),
+    "yours.bytes": ("bytes unpacked", "解压后字节数"),
+    "yours.modules": ("public modules", "公开模块"),
+    "yours.names": ("public names", "公开名字"),
+    "yours.read": ("{sources} Python modules read with ast; {skipped} .py files whose path is no module name were "
+                   "left out; {problems} problems with the wheel's RECORD.",
+                   "用 ast 读取了 {sources} 个 Python 模块；{skipped} 个路径不是模块名的 .py 文件被略过；"
+                   "wheel 的 RECORD 有 {problems} 处问题。"),
+    "yours.empty": ("No call of {decorators} with names was found.", "没有找到带名字的 {decorators} 调用。"),
+    "yours.csv": ("Download the public tree (CSV)", "下载公开模块树（CSV）"),
+    "yours.other": ("Another version, to compare with", "用来比较的另一个版本"),
+    "yours.diff": ("From the other version ({old} names) to this one ({new}): {added} names added, {removed} removed "
+                   "and {moved} imported from elsewhere, in {modules} public modules.",
+                   "从另一个版本（{old} 个名字）到这个版本（{new} 个）：在 {modules} 个公开模块中，新增 {added} 个名字，"
+                   "删除 {removed} 个，{moved} 个改为从别处导入。"),
+    "yours.same": ("The other version ({old} names) and this one ({new}) declare the same public API.",
+                   "另一个版本（{old} 个名字）与这个版本（{new} 个）声明的公开 API 相同。"),
+    "col.added": ("added", "新增"),
+    "col.removed": ("removed", "删除"),
+    "col.moved": ("imported from elsewhere", "改为从别处导入"),
+    "yours.diff_csv": ("Download the API diff (CSV)", "下载 API 差异（CSV）"),
     "walk": ("Walkthrough", "导览"),
     "walk.apply": ("Apply step {n}", "应用第 {n} 步"),
     "walk.1": ("**One function, four names.** add is demo.add and demo.math.add, and the same two under "
@@ -117,4 +185,14 @@ TEXT = {
                "**冲突。** 给 relu 起名 math.add：被拒绝，并指出两个符号。"),
     "walk.5": ("**Lazy loading.** The same module as a table and a `__getattr__`.",
                "**懒加载。** 同一个模块，写成一张表加一个 `__getattr__`。"),
+    "walk.6": ("**The stub.** The same module as the .pyi an IDE reads: every name re-exported, nothing run.",
+               "**存根。** 同一个模块写成 IDE 读取的 .pyi：每个名字都被重新导出，什么也不执行。"),
+    "walk.7": ("**Once per API, and no inheritance.** See TensorFlow's two rules: a second decorator on add is "
+               "refused, and Linear, a subclass of the exported Dense, gets no public name.",
+               "**每个 API 只导出一次，且不继承。** 看 TensorFlow 的两条规则：给 add 加第二个装饰器被拒绝；"
+               "Linear 是已导出的 Dense 的子类，却没有任何公开名字。"),
+    "walk.8": ("**Yours.** Read the bundled wheel of demo 1.1 against the sdist of demo 1.0: {added} names added, "
+               "{removed} removed and {moved} moved, in {modules} modules. Then upload your own package.",
+               "**你的。** 用随附的 demo 1.1 wheel 对比 demo 1.0 的 sdist：在 {modules} 个模块中新增 {added} 个名字、"
+               "删除 {removed} 个、移动 {moved} 个。然后上传你自己的包。"),
 }
