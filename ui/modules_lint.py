@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from engine.modules.lint import CODES, LIMIT, lint_report, super_init_consequence
+from engine.modules.linter import CODES, LIMIT, lint_report, super_init_consequence
 from ui import artifacts, page
 from ui.cache import shared_result
 from ui.i18n import say

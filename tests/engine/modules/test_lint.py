@@ -18,7 +18,7 @@ import torch.nn.modules.transformer
 from torch import nn
 
 from engine.artifacts import ArtifactError
-from engine.modules.lint import CODES, LIMIT, MAX_FINDINGS, lint, lint_report
+from engine.modules.linter import CODES, LIMIT, MAX_FINDINGS, lint, lint_report
 
 EXAMPLE = Path(__file__).parents[3] / "engine" / "modules" / "examples" / "classifier.py"
 
@@ -210,7 +210,7 @@ def test_a_valid_source_at_the_limit_is_read_whole_and_its_findings_cut_to_a_cou
 
 
 def test_the_missing_super_init_consequence_is_pytorchs_own_error() -> None:
-    from engine.modules.lint import super_init_consequence
+    from engine.modules.linter import super_init_consequence
 
     class Mine(nn.Module):  # the same mistake, made independently here
         def __init__(self) -> None:
