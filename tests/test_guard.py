@@ -44,7 +44,7 @@ def _unguarded_callback_app() -> None:
 
 
 def test_a_callback_error_is_a_short_message_on_the_next_run() -> None:
-    at = AppTest.from_function(_callback_app).run()
+    at = AppTest.from_function(_callback_app, default_timeout=30).run()
     at.button(key="go").click().run()
     assert not at.exception
     assert any("ZeroDivisionError" in e.value for e in at.error)
@@ -54,7 +54,7 @@ def test_a_callback_error_is_a_short_message_on_the_next_run() -> None:
 
 
 def test_a_fragment_error_is_a_short_message_in_place() -> None:
-    at = AppTest.from_function(_fragment_app).run()
+    at = AppTest.from_function(_fragment_app, default_timeout=30).run()
     assert not at.error
     at.button(key="arm").click().run()
     assert not at.exception
@@ -62,6 +62,6 @@ def test_a_fragment_error_is_a_short_message_in_place() -> None:
 
 
 def test_negative_control_an_unguarded_callback_reaches_a_traceback() -> None:
-    at = AppTest.from_function(_unguarded_callback_app).run()
+    at = AppTest.from_function(_unguarded_callback_app, default_timeout=30).run()
     at.button(key="go").click().run()
     assert at.exception  # what the guard prevents

@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 
 import streamlit as st
 
+from ui.markup import md
 from ui.text.messages import TEXT as MESSAGES
 
 LANGS: dict[str, str] = {"en": "English", "zh": "中文"}
@@ -40,8 +41,6 @@ def say(said: object, markdown: bool = True) -> str:
     values often echo what a visitor typed, so for a markdown element (the default: st.info, st.warning,
     st.caption, st.markdown) every text value is escaped to show as typed, never as markup; pass
     `markdown=False` for plain-text places (table cells, figure labels)."""
-    from ui.page import md  # ui.page imports this module
-
     params = {k: md(v) if markdown and isinstance(v, str) else v for k, v in said.params.items()}
     return translate(MESSAGES, said.code, current_lang(), **params)
 

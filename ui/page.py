@@ -15,6 +15,7 @@ import streamlit as st
 
 from ui.chrome import guarded_callback
 from ui.i18n import say
+from ui.markup import md  # noqa: F401  (pages call page.md)
 
 Translator = Callable[..., str]
 
@@ -85,15 +86,6 @@ def error_at(T: Translator, key: str, error: object, text: str, window: int | No
         lo, hi = max(0, pos - window), pos + window + 1
         text, pos = ("…" if lo else "") + text[lo:hi] + ("…" if hi < len(text) else ""), pos - lo + (lo > 0)
     st.code(f"{text}\n{' ' * display_width(text[:pos])}^", language=None)
-
-
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|~<>$"})
-
-
-def md(text: str) -> str:
-    """User or engine text made safe to embed in markdown: HTML escaped, markdown punctuation backslashed, so it
-    always shows as the characters typed and never as markup."""
-    return str(text).translate(_MD_SPECIAL).replace("&", "&amp;")
 
 
 def formatter(T: Translator, prefix: str, options: Sequence[object]) -> Callable[[object], str]:
