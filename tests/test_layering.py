@@ -1,4 +1,5 @@
-"""engine/ is a library: it must never import streamlit, directly or through what it imports."""
+"""The layers of ARCHITECTURE.md: engine/ is a library that never imports streamlit, directly or through what it
+imports, and neither engine/ nor ui/ has an import cycle."""
 
 from __future__ import annotations
 
