@@ -65,8 +65,8 @@ class Stated:
             return False
         if abs(Fraction(exact)) == self.value:
             return True
-        if isinstance(exact, float) and abs(self.value) < 2**1000 and abs(exact) == float(self.value):
-            return True  # 0.1 written in the text is the float 0.1
+        if isinstance(exact, float) and 2**-1000 < abs(self.value) < 2**1000 and abs(exact) == float(self.value):
+            return True  # 0.1 written in the text is the float 0.1 (and not a number that underflows to 0.0)
         if not isinstance(fact, Approx) or self.decimals is None:
             return False
         if self.sci:
