@@ -108,3 +108,47 @@ def test_an_auto_job_is_superseded_when_the_session_moves_on() -> None:
     first.wait(5)
     assert first.state == "cancelled" and jobs.get(old) is None and jobs.get(new) is not None
     st.session_state.pop("_glassbox_auto_jobs", None)
+
+
+def test_a_failure_is_shown_only_to_the_visitors_who_waited_for_it(monkeypatch) -> None:
+    """Finding 6 of #30: after a run failed for one visitor, a later visitor who ran nothing saw its warning."""
+    monkeypatch.setattr(jobs, "visitor", lambda: "alice")
+    failed = jobs.start(("jobs-test", "fails", time.time()), lambda tick: 1 / 0, total=1)
+    done = jobs.start(("jobs-test", "works", time.time()), _work(1), total=1)
+    failed.wait(20)
+    done.wait(20)
+    assert failed.state == "failed" and jobs._visible(failed) is failed  # alice waited: she sees why
+    monkeypatch.setattr(jobs, "visitor", lambda: "bob")
+    assert jobs._visible(failed) is None  # bob did not: for him it never ran, and he may start it afresh
+    assert jobs._visible(done) is done  # a result is shared with everyone
+
+
+def test_in_run_work_of_every_visitor_shares_the_servers_slots(monkeypatch) -> None:
+    """Finding 2 of #30: work computed in a page's own run (shared_result) held no server-wide limit."""
+    import threading
+
+    import ui.cache as cache
+    from engine.scheduler import Scheduler
+
+    one = Scheduler(slots=1, processes=False)
+    monkeypatch.setattr(cache, "scheduler", lambda: one)
+    inside, peak, lock = [0], [0], threading.Lock()
+
+    def compute() -> int:
+        with lock:
+            inside[0] += 1
+            peak[0] = max(peak[0], inside[0])
+        time.sleep(0.1)
+        with lock:
+            inside[0] -= 1
+        return 1
+
+    stamp = time.time()
+    threads = [threading.Thread(target=cache.shared_result, args=(("jobs-test", "slot", stamp, i), compute))
+               for i in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert peak[0] == 1  # three visitors' computations, one slot: one at a time
+    one.shutdown(1)
