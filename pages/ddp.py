@@ -26,9 +26,10 @@ from engine.ddp import plots as P
 from engine.ddp.allreduce import contributors
 from engine.ddp.bench import measure_steps, measure_sweep, steps_settings, sweep_settings
 from engine.ddp.buckets import WIDTHS
+from engine.ddp.equivalence import ALLREDUCES
 from engine.ddp.models import MODELS
 from engine.messages import CodedError
-from ui import ddp_yours, jobs, page
+from ui import ddp_wire, ddp_yours, jobs, page
 from ui.cache import shared_result
 from ui.chrome import ensure_navigation
 from ui.i18n import plot_labels, say, translator
@@ -43,10 +44,12 @@ SIZES = [6, 12, 24, 48]  # elements in the replayed buffer: small enough to show
 CAPS = [0.25, 1.0, 4.0, 25.0, 64.0]
 MISTAKE_CHOICES = ["none", *MISTAKES]
 VIEWS = ["live", "yours"]
+REPLAYS = ["buffer", "ddp"]
 PARAMS = [("n", 3, int_in(2, 4)), ("method", "ring", choice(list(TASKS))), ("size", 12, number_in(SIZES)),
           ("state", 0, int_in(0, 12)), ("model", "mlp", choice(list(MODELS))),
           ("dtype", "float32", choice(["float32", "float64"])), ("mistake", "none", choice(MISTAKE_CHOICES)),
-          ("cap", 4.0, number_in(CAPS)), ("view", "live", choice(VIEWS))]
+          ("cap", 4.0, number_in(CAPS)), ("view", "live", choice(VIEWS)),
+          ("allreduce", "ring", choice(list(ALLREDUCES))), ("replay", "buffer", choice(REPLAYS))]
 PRESETS = {1: {"n": 3, "method": "ring", "state": 0}, 2: {"n": 4, "method": "naive_ring", "state": 0},
            3: {"mistake": "none", "dtype": "float64"}, 4: {"mistake": "sum_reduction", "dtype": "float32"},
            5: {"mistake": "batchnorm_without_sync", "model": "bn"}, 6: {"cap": 25.0}, 7: {"cap": 1.0}}
@@ -76,7 +79,7 @@ def main() -> None:
     if up:
         r = live(s)
         if r is not None:
-            step_through(r)
+            step_through(r, s)
         equivalence(s)
         buckets(s)
         measured(s)
@@ -103,7 +106,7 @@ def cluster(n: int) -> bool:
     few seconds of `import torch` per process)."""
     if is_warm(n):
         return True
-    ok = jobs.background(("ddp-start", n), lambda tick: _start(n, tick), total=n, auto=True)
+    ok = jobs.background(("ddp-start", n), lambda tick: _start(n, tick), total=n, auto=True, isolate=False)
     if ok is None:
         st.caption(T("starting", n=n))
         return False
@@ -149,11 +152,29 @@ def live(s: Settings):
     return r
 
 
-def step_through(r) -> None:
+def step_through(r, s: Settings) -> None:
     """Part 4: replay the logged transfers step by step: who sent which chunk, and whose inputs each rank's
-    chunk now sums."""
+    chunk now sums; either the seeded buffer above or a real gradient bucket DDP handed to ring_hook."""
     st.header(T("replay"))
-    whose = contributors(r)
+    src = st.segmented_control(T("replay.source"), REPLAYS, format_func=page.formatter(T, "replay", REPLAYS),
+                               key="replay") or "buffer"
+    shown = 12
+    if src == "ddp":
+        eq = _eq(s.n)
+        if eq is None:
+            return
+        if not eq.buckets:
+            st.info(T("replay.needs_ring"))
+            return
+        k = 0
+        if len(eq.buckets) > 1:
+            k = st.select_slider(T("replay.bucket_pick"), list(range(len(eq.buckets))), key="ddp_bucket")
+        b = eq.buckets[k]
+        r = b.allreduce
+        st.caption(T("replay.bucket", i=b.index, p=b.parameters, e=r.size, b=r.buffer_bytes,
+                     eq=T("yes") if r.result_equal_to_gloo else T("no"),
+                     same=T("yes") if r.replicas_identical else T("no"), k=min(shown, r.size)))
+    whose = contributors(r, rtol=1e-5 if src == "ddp" else 1e-4)
     last = len(whose) - 1
     state = page.step_slider(T("state"), last, key="state")
     st.plotly_chart(P.ring_figure(r, whose, state, PL), width="stretch")
@@ -163,23 +184,40 @@ def step_through(r) -> None:
     else:
         st.caption(T(f"phase.{step[0].phase}", step=state, n=len(step), b=sum(e.bytes for e in step)))
     bufs = r.inputs if state == 0 else r.snapshots[state - 1]
-    st.dataframe(pd.DataFrame([[round(float(v), 3) for v in b] for b in bufs],
+    st.dataframe(pd.DataFrame([[round(float(v), 3 if src == "buffer" else 6) for v in b[:shown]] for b in bufs],
                               index=[T("rank", r=k) for k in range(r.world_size)]), width="stretch")
     page.csv_download(T("csv.events"), [e.__dict__ for e in r.events], f"{r.method}_transfers.csv")
+
+
+def _eq_choice() -> tuple[str, str, str | None, str]:
+    """The equivalence panel's model, dtype, mistake and all-reduce, as its controls (bound to the URL) hold them."""
+    ss = st.session_state
+    mistake = ss.get("mistake") or "none"
+    return (ss.get("model") or "mlp", ss.get("dtype") or "float32", None if mistake == "none" else mistake,
+            ss.get("allreduce") or "ring")
+
+
+def _eq(n: int, dtype: str | None = None):
+    """DDP against one process with the panel's settings (or another dtype, mistake-free, for the walkthrough)."""
+    model, dt, wrong, allreduce = _eq_choice()
+    if dtype is not None:
+        dt, wrong = dtype, None
+    return _run(n, ("eq", model, dt, wrong, allreduce), ddp_vs_single, model=model, steps=10, batch=64, dtype=dt,
+                mistake=wrong, allreduce=allreduce)
 
 
 def equivalence(s: Settings) -> None:
     """DDP on N shards against one process on the whole batch, per step, and the mistake selector."""
     st.header(T("eq"))
-    c = st.columns([1, 1, 2])
-    model = c[0].segmented_control(T("model"), list(MODELS), format_func=page.formatter(T, "model", MODELS),
-                                   key="model") or "mlp"
+    c = st.columns([1, 1, 2, 2])
+    c[0].segmented_control(T("model"), list(MODELS), format_func=page.formatter(T, "model", MODELS), key="model")
     dtype = c[1].segmented_control(T("dtype"), ["float32", "float64"], key="dtype") or "float32"
     mistake = c[2].selectbox(T("mistake"), MISTAKE_CHOICES, format_func=page.formatter(T, "mistake", MISTAKE_CHOICES),
                            key="mistake")
+    c[3].segmented_control(T("allreduce"), list(ALLREDUCES), format_func=page.formatter(T, "allreduce", ALLREDUCES),
+                           key="allreduce")
     wrong = None if mistake == "none" else mistake
-    eq = _run(s.n, ("eq", model, dtype, wrong), ddp_vs_single, model=model, steps=10, batch=64, dtype=dtype,
-              mistake=wrong)
+    eq = _eq(s.n)
     if eq is None:
         return
     if wrong is None:
@@ -189,6 +227,9 @@ def equivalence(s: Settings) -> None:
     else:
         st.error(say(eq.explanation))
     page.notes(eq.notes)
+    if eq.buckets:
+        st.caption(T("eq.ring", k=len(eq.buckets), b=sum(b.allreduce.buffer_bytes for b in eq.buckets),
+                     ok=T("yes") if all(b.allreduce.result_equal_to_gloo for b in eq.buckets) else T("no")))
     st.plotly_chart(P.gap_figure(eq, PL), width="stretch")
     st.caption(T("eq.after", after=f"{eq.param_diff_after:.1e}", replicas=f"{eq.replicas_max_diff:.1e}",
                  shards=" + ".join(map(str, eq.shard_sizes)), batch=eq.batch, steps=eq.steps))
@@ -221,9 +262,10 @@ def measured(s: Settings) -> None:
     st.header(T("measured"))
     st.markdown(T("measured.intro"))
     go = st.button(T("measure", n=s.n), key="measure")
+    ddp_wire.section(T, s.n, go)
     rec = recorded.matching("ddp", [f"allreduce_n{s.n}"], sweep_settings(s.n))
     rows = jobs.live_or_recorded(("ddp-sweep", s.n), lambda tick: measure_sweep(warm_cluster(s.n), _ticks(tick)),
-                                 total=7, start_now=go, rec=rec)
+                                 total=7, start_now=go, rec=rec, isolate=False)  # the server's warm world
     if rows:
         _cores_note(s.n, rec.machine.get("cores") if rec is not None and rows is rec.rows else os.cpu_count())
         fits = {m: fit(rows, m) for m in ("ring", "gloo", "naive_ring", "parameter_server")}
@@ -236,7 +278,7 @@ def measured(s: Settings) -> None:
         page.csv_download(T("csv.times"), rows, f"allreduce_times_n{s.n}.csv")
     st.subheader(T("steps"))
     steps = jobs.live_or_recorded(("ddp-steps", s.n), lambda tick: measure_steps(warm_cluster(s.n), _ticks(tick)),
-                                  total=len(WIDTHS), start_now=go,
+                                  total=len(WIDTHS), start_now=go, isolate=False,
                                   rec=recorded.matching("ddp", [f"steps_n{s.n}"], steps_settings(s.n)))
     if steps:
         st.plotly_chart(P.steps_figure(steps, PL), width="stretch")
@@ -257,9 +299,7 @@ def _walk_text(s: Settings, up: bool):
             return T(key, **kw)
         if not up:
             return T("walk.3.pending")
-        model = st.session_state.get("model") or "mlp"
-        eq = _run(s.n, ("eq", model, "float64", None), ddp_vs_single, model=model, steps=10, batch=64,
-                  dtype="float64", mistake=None)
+        eq = _eq(s.n, dtype="float64")
         if eq is None:
             return T("walk.3.pending")
         ratio = max(d / q if q else 0.0 for d, q in zip(eq.per_step_grad_diff, eq.rounding, strict=True))

@@ -31,6 +31,7 @@ from engine.ddp import (
 )
 from engine.ddp.allreduce import SWEEP_ROUNDS, SWEEP_SIZES
 from engine.ddp.buckets import MICRO, STEP_ROUNDS, WIDTHS
+from engine.ddp.wire import WIRE_ROUNDS, WIRE_SIZE, wire_bytes
 
 WORLDS = (2, 3, 4)
 
@@ -43,6 +44,26 @@ def sweep_settings(world: int) -> dict:
 def steps_settings(world: int) -> dict:
     """The settings of the page's no_sync step-time sweep for `world` ranks."""
     return {"world_size": world, "sizes_m": list(WIDTHS), "micro": MICRO, "rounds": STEP_ROUNDS}
+
+
+def wire_settings(world: int) -> dict:
+    """The settings of the page's bytes-on-the-wire measurement for `world` ranks."""
+    return {"world_size": world, "size": WIRE_SIZE, "rounds": WIRE_ROUNDS, "dtype": "float32"}
+
+
+def measure_wire(cl: Cluster, progress=None) -> list[dict]:
+    """The page's bytes-on-the-wire measurement on `cl`: one large all-reduce per method, lo's counters around it,
+    as plain rows (a recording's shape)."""
+    wires = cl.run(wire_bytes, progress, size=WIRE_SIZE, rounds=WIRE_ROUNDS)
+    return [dict(w.__dict__) for w in wires]
+
+
+def record_wire(cl: Cluster, n: int) -> list[dict]:
+    """Measure the wire rows on `cl` and ship them as `wire_n{n}`."""
+    t = time.perf_counter()
+    rows = measure_wire(cl)
+    recorded.save("ddp", f"wire_n{n}", rows, wire_settings(n), time.perf_counter() - t)
+    return rows
 
 
 def _per_item(cl: Cluster, task, items: list, key: str, progress=None, **kwargs) -> list[dict]:
@@ -70,13 +91,19 @@ def _one_world(cl: Cluster, n: int, record: bool) -> dict:
     eq = {dt: cl.run(ddp_vs_single, model=m, steps=10, batch=64, dtype=dt)
           for dt in ("float32", "float64") for m in ("mlp",)}
     bn = cl.run(ddp_vs_single, model="bn", steps=10, batch=64, dtype="float32")
+    ring = {dt: cl.run(ddp_vs_single, model="mlp", steps=10, batch=64, dtype=dt, allreduce="ring")
+            for dt in ("float32", "float64")}
     acc = cl.run(no_sync_accumulation, micro=4, batch=32, dtype="float32")
     out["exact"] = {"fp32_max_grad_diff": max(eq["float32"].per_step_grad_diff),
                     "fp64_max_grad_diff": max(eq["float64"].per_step_grad_diff),
                     "fp32_bn_synced_max_grad_diff": max(bn.per_step_grad_diff),
                     "no_sync_fp32_grad_diff": acc.grad_diff,
                     "allreduces_no_sync_vs_every_step": [acc.allreduces_no_sync, acc.allreduces_every_step],
-                    "within_bounds": all(e.equal for e in (*eq.values(), bn)) and acc.equal}
+                    "within_bounds": all(e.equal for e in (*eq.values(), bn, *ring.values())) and acc.equal,
+                    "ring_hook_fp32_max_grad_diff": max(ring["float32"].per_step_grad_diff),
+                    "ring_hook_fp64_max_grad_diff": max(ring["float64"].per_step_grad_diff),
+                    "ring_hook_buckets": [[b.parameters, b.allreduce.buffer_bytes, len(b.allreduce.events)]
+                                          for b in ring["float64"].buckets]}
     out["mistakes_caught"] = {m: not cl.run(ddp_vs_single, model="mlp", steps=5, batch=64, mistake=m).equal
                               for m in MISTAKES}
     size = 1 << 20
@@ -89,6 +116,13 @@ def _one_world(cl: Cluster, n: int, record: bool) -> dict:
                     "all_equal_to_gloo": all(r.result_equal_to_gloo for r in (ring, naive, ps)),
                     "ring_max_abs_err_vs_float64": ring.max_abs_err_vs_float64,
                     "gloo_max_abs_err_vs_float64": ring.gloo_err_vs_float64}
+    wires = record_wire(cl, n) if record else measure_wire(cl)
+    out["wire"] = {w["method"]: {"scheduled_bytes": w["scheduled_bytes"], "measured_lo_bytes": w["measured_bytes"],
+                                 "overhead": round(w["measured_bytes"] / w["scheduled_bytes"] - 1, 5)
+                                 if w["measured_bytes"] else None, "ms": round(w["ms"], 2),
+                                 "algbw_GBps": round(w["buffer_bytes"] / w["ms"] / 1e6, 4),
+                                 "busbw_GBps": round(w["buffer_bytes"] / w["ms"] / 1e6 * 2 * (n - 1) / n, 4)}
+                   for w in wires}
     t = time.perf_counter()
     rows = measure_sweep(cl)
     if record:
@@ -129,7 +163,13 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--worlds", type=int, nargs="+", default=list(WORLDS))
     ap.add_argument("--record", action="store_true", help="also ship the page's default sweeps")
+    ap.add_argument("--wire-only", action="store_true", help="only measure (and with --record ship) the bytes on lo")
     args = ap.parse_args(argv)
+    if args.wire_only:
+        for n in args.worlds:
+            with Cluster(n) as cl:
+                print(json.dumps({n: record_wire(cl, n) if args.record else measure_wire(cl)}, default=float))
+        return
     out: dict = {"torch": torch.__version__, "machine": recorded.machine(), "peer": "gloo dist.all_reduce",
                  "worlds": {}}
     for n in args.worlds:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import copy
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import torch
@@ -24,6 +24,7 @@ from torch.utils.data.distributed import DistributedSampler
 from engine.ddp.allreduce import DTYPES
 from engine.ddp.buckets import watch_allreduces
 from engine.ddp.cluster import Ctx, task
+from engine.ddp.hook import DdpBucket, RingState, bucket_results, ring_hook
 from engine.ddp.models import OUT, batches, check_model, make_model
 from engine.messages import CodedError, Message, define
 
@@ -35,6 +36,7 @@ MISTAKES = ("loss_times_world", "sum_reduction", "uneven_shards_unweighted", "ba
 # models, fp32 and fp64, loss scales 1e-6 to 1e6: sums over shards and over the whole batch round differently);
 # every mistake measured at least 1.6e5, whatever the loss scale.
 ROUNDING_FACTOR = 64
+ALLREDUCES = ("gloo", "ring")  # DDP's own hook (gloo's all_reduce), or engine.ddp.ring_hook
 MAX_STEPS, MAX_BATCH, LR = 50, 1024, 0.1
 MAX_LOSS_SCALE = 1e12
 
@@ -42,6 +44,7 @@ define({
     "ddp.steps": "steps is 1 to {limit}, not {n}",
     "ddp.batch": "the batch has {low} to {limit} samples for {n} ranks, not {batch}",
     "ddp.mistake": "mistake is one of {choices}, not {mistake}",
+    "ddp.allreduce": "allreduce is one of {choices}, not {allreduce}",
     "ddp.loss_scale": "loss_scale lies in [{low}, {high}], not {scale}",
     "ddp.equal": "DDP on {n} shards took the same {steps} steps as one process on the whole batch: the largest "
                  "gradient difference, {diff}, is rounding ({dtype} bound {tol})",
@@ -88,11 +91,15 @@ class Equivalence:
     equal: bool  # every step's gap within its bound: a mistake shows as False
     explanation: Message
     notes: list[Message]
+    allreduce: str = "gloo"  # what summed DDP's buckets
+    buckets: list[DdpBucket] = field(default_factory=list)  # the last step's buckets, logged, with "ring"
 
 
 def check(model: str = "mlp", steps: int = 10, batch: int = 64, dtype: str = "float32", mistake: str | None = None,
-          world: int = 1, loss_scale: float = 1.0, **_: object) -> None:
+          world: int = 1, loss_scale: float = 1.0, allreduce: str = "gloo", **_: object) -> None:
     """Refuse arguments no rank should see."""
+    if allreduce not in ALLREDUCES:
+        raise CodedError("ddp.allreduce", allreduce=allreduce, choices=", ".join(ALLREDUCES))
     if not (1 / MAX_LOSS_SCALE <= loss_scale <= MAX_LOSS_SCALE):
         raise CodedError("ddp.loss_scale", scale=loss_scale, low=f"{1 / MAX_LOSS_SCALE:g}", high=f"{MAX_LOSS_SCALE:g}")
     check_model(model)
@@ -157,7 +164,8 @@ def within_rounding(gaps: list[float], rounding: list[float], factor: float = RO
 
 
 def _combine(results: list[dict], model: str = "mlp", steps: int = 10, batch: int = 64, dtype: str = "float32",
-             mistake: str | None = None, seed: int = 0, device: str = "cpu", loss_scale: float = 1.0) -> Equivalence:
+             mistake: str | None = None, seed: int = 0, device: str = "cpu", loss_scale: float = 1.0,
+             allreduce: str = "gloo") -> Equivalence:
     world = len(results)
     per_step = [max(r["diffs"][s] for r in results) for s in range(steps)]
     rounding = results[0]["rounding"]
@@ -184,16 +192,18 @@ def _combine(results: list[dict], model: str = "mlp", steps: int = 10, batch: in
     return Equivalence(results[0]["model"], world, steps, results[0]["total"], dtype, mistake, per_step, rounding,
                        [ROUNDING_FACTOR * r for r in rounding], max(r["after"] for r in results),
                        max(r["replicas"] for r in results), sizes, results[0]["losses"], ROUNDING_FACTOR, equal, why,
-                       notes)
+                       notes, allreduce, bucket_results([r["buckets"] for r in results]) if allreduce == "ring" else [])
 
 
 @task(_combine, check)
 def ddp_vs_single(ctx: Ctx, model: str = "mlp", steps: int = 10, batch: int = 64, dtype: str = "float32",
-                  mistake: str | None = None, seed: int = 0, device: str = "cpu", loss_scale: float = 1.0) -> dict:
+                  mistake: str | None = None, seed: int = 0, device: str = "cpu", loss_scale: float = 1.0,
+                  allreduce: str = "gloo") -> dict:
     """Train `steps` SGD steps with DDP on this rank's shard beside a single process on the whole batch,
     recording the gradient gap at every step (a Cluster task; `engine.ddp.train` runs it under torchrun,
     on a GPU with `device`). `loss_scale` multiplies both losses and divides the learning rate, as loss scaling
-    does: the same steps, with gradients `loss_scale` times as large."""
+    does: the same steps, with gradients `loss_scale` times as large. With `allreduce="ring"` DDP sums its
+    buckets through `ring_hook` (our ring, on CPU), and the last step's buckets come back logged."""
     dt = DTYPES[dtype]
     if mistake == "batchnorm_without_sync":
         model = "bn"
@@ -209,6 +219,9 @@ def ddp_vs_single(ctx: Ctx, model: str = "mlp", steps: int = 10, batch: int = 64
     if mistake != "different_init":
         local.load_state_dict(single.state_dict())
     net = DDP(local, init_sync=mistake != "different_init")
+    state = RingState(ctx.rank, ctx.world)
+    if allreduce == "ring":
+        net.register_comm_hook(state, ring_hook)
     lr = LR / loss_scale
     opt_ddp, opt_one = torch.optim.SGD(net.parameters(), lr=lr), torch.optim.SGD(single.parameters(), lr=lr)
     xs, ys = (t.to(device) for t in batches(steps, total, dt, seed))
@@ -218,6 +231,7 @@ def ddp_vs_single(ctx: Ctx, model: str = "mlp", steps: int = 10, batch: int = 64
         for opt in (opt_ddp, opt_one):
             opt.zero_grad(set_to_none=True)
         x, y = xs[s], ys[s]
+        state.record = s == steps - 1
         (_local_loss(net(x[mine]), y[mine], len(mine), total, ctx.world, mistake) * loss_scale).backward()
         loss = F.mse_loss(single(x), y) * loss_scale
         loss.backward()
@@ -231,7 +245,8 @@ def ddp_vs_single(ctx: Ctx, model: str = "mlp", steps: int = 10, batch: int = 64
     after = _max_diff([p.detach() for p in net.module.parameters()], [p.detach() for p in single.parameters()])
     weights = torch.finfo(dt).eps * max(float(p.detach().abs().max()) for p in single.parameters())
     return {"diffs": diffs, "rounding": rounding, "losses": losses, "after": after, "weights": weights,
-            "replicas": _params_vs_rank0(net.module), "n_local": len(mine), "total": total, "model": model}
+            "replicas": _params_vs_rank0(net.module), "n_local": len(mine), "total": total, "model": model,
+            "buckets": state.buckets}
 
 
 @dataclass(frozen=True)

@@ -72,3 +72,26 @@ def test_texts_are_formatted_from_the_results_they_describe() -> None:
     padded = ready(clean=False, mistake="sampler_padding", n="2")
     assert any("of a batch of 63." in c.value for c in padded.caption)  # DistributedSampler's case uses 63
     assert not any("ranks outnumber" in c.value for c in padded.caption)
+
+
+def test_ddp_runs_through_our_ring_and_its_real_bucket_is_replayed() -> None:
+    at = ready(n="2")
+    assert any("through our ring (ring_hook" in c.value for c in at.caption)
+    at.segmented_control(key="replay").set_value("ddp").run()
+    assert_clean(at)
+    assert any("Bucket 0 of DDP's last training step" in c.value and "676 gradient values" in c.value
+               for c in at.caption)
+    at.slider(key="state").set_value(2).run()  # N = 2: after the all-gather, every rank holds both ranks' sums
+    assert_clean(at)
+    assert any("all-gather" in c.value for c in at.caption)
+    gloo = ready(n="2", allreduce="gloo", replay="ddp")
+    assert any("went through gloo" in i.value for i in gloo.info)
+
+
+def test_bytes_on_lo_are_shown_beside_the_schedule() -> None:
+    at = ready(n="3")
+    frames = [d.value for d in at.dataframe if "measured on lo (MiB)" in d.value.columns]
+    assert len(frames) == 1 and len(frames[0]) == 4
+    ring = frames[0].iloc[0]
+    assert ring["scheduled, all ranks (MiB)"] == "64.00"  # 2(N−1)·S = 4 · 16 MiB
+    assert float(ring["measured on lo (MiB)"]) >= 64.0

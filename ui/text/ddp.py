@@ -228,3 +228,52 @@ TEXT |= {  # the "yours" view: a visitor's nccl-tests output (ui/ddp_yours.py)
     "plot.yours.fit": ("your fit: α {a} µs, busbw {b} GB/s", "你的拟合：α {a} µs，busbw {b} GB/s"),
     "plot.ours": ("{m} here, N = {n}", "{m}（本机，N = {n}）"),
 }
+TEXT |= {  # bytes on the wire (ui/ddp_wire.py), DDP through our ring, its buckets replayed
+    "wire": ("Bytes on the wire: measured, not only scheduled", "线路上的字节：实测，而不只是计划"),
+    "wire.intro": ("One large all-reduce per method, with the loopback interface's byte counters "
+                   "(`/proc/net/dev`, `lo`) read before and after it: every rank talks over 127.0.0.1, so the "
+                   "difference is what all ranks really sent, gloo's framing and TCP/IP headers included. `lo` is "
+                   "shared with the rest of the machine, so the smallest of three rounds counts. algbw = S / t and "
+                   "busbw = algbw · 2(N−1)/N, as nccl-tests defines them for an all-reduce.",
+                   "每种算法做一次大的 all-reduce，并在前后读取回环接口的字节计数（`/proc/net/dev` 的 `lo`）："
+                   "所有进程都通过 127.0.0.1 通信，所以差值就是全部进程实际发送的字节，包括 gloo 的分帧和 TCP/IP 包头。"
+                   "`lo` 与本机其他程序共用，因此取三轮中最小的一次。algbw = S / t，busbw = algbw · 2(N−1)/N，"
+                   "与 nccl-tests 对 all-reduce 的定义相同。"),
+    "wire.col.scheduled": ("scheduled, all ranks (MiB)", "计划载荷，全部进程（MiB）"),
+    "wire.col.measured": ("measured on lo (MiB)", "lo 上实测（MiB）"),
+    "wire.col.overhead": ("measured − scheduled", "实测 − 计划"),
+    "wire.col.ms": ("time (ms)", "耗时（ms）"),
+    "wire.col.algbw": ("algbw (GB/s)", "algbw（GB/s）"),
+    "wire.col.busbw": ("busbw (GB/s)", "busbw（GB/s）"),
+    "wire.note": ("N = {n}, S = {s} MiB per rank. The ring schedules 2(N−1)·S = {ring} MiB over all ranks (each of its "
+                  "2(N−1) steps sends every chunk once); lo carried {over} more: headers and gloo's own messages. "
+                  "gloo's all_reduce is given the ring's schedule, which its measured bytes follow.",
+                  "N = {n}，每个进程 S = {s} MiB。环形算法在全部进程上安排 2(N−1)·S = {ring} MiB（2(N−1) 步中每一步每个分块"
+                  "只发送一次）；lo 上多出 {over}：包头和 gloo 自己的消息。gloo 的 all_reduce 按环形的计划计，其实测字节也与之相符。"),
+    "wire.no_lo": ("This machine shows no loopback counters (/proc/net/dev has no lo): only the schedule is shown.",
+                   "本机没有回环接口计数（/proc/net/dev 中没有 lo）：只显示计划载荷。"),
+    "csv.wire": ("Download measured and scheduled bytes (CSV)", "下载实测与计划字节（CSV）"),
+    "allreduce": ("DDP's all-reduce", "DDP 的 all-reduce"),
+    "allreduce.ring": ("our ring (ring_hook)", "我们的环形算法（ring_hook）"),
+    "allreduce.gloo": ("gloo (DDP's default)", "gloo（DDP 默认）"),
+    "replay.source": ("Replay", "回放"),
+    "replay.buffer": ("a seeded buffer", "一个随机种子生成的缓冲区"),
+    "replay.ddp": ("DDP's gradient bucket", "DDP 的梯度桶"),
+    "replay.bucket": ("Bucket {i} of DDP's last training step in the panel below: {p} parameter tensors, {e} "
+                      "gradient values ({b} B) per rank, already divided by N, summed through our ring by ring_hook. "
+                      "Equal to gloo's all_reduce of the same bucket: {eq}; replicas bit-identical: {same}. The table "
+                      "shows the first {k} values.",
+                      "下方面板中 DDP 最后一个训练步的第 {i} 个桶：{p} 个参数张量，每个进程 {e} 个梯度值（{b} B），"
+                      "已除以 N，由 ring_hook 通过我们的环形算法求和。与 gloo 对同一个桶的 all_reduce 一致：{eq}；"
+                      "各副本逐位相同：{same}。表中显示前 {k} 个值。"),
+    "replay.bucket_pick": ("Bucket", "桶"),
+    "replay.needs_ring": ("DDP's buckets went through gloo in the panel below: choose our ring there to replay them.",
+                          "下方面板中 DDP 的桶走的是 gloo：在那里选择我们的环形算法即可回放它们。"),
+}
+TEXT |= {
+    "eq.ring": ("DDP summed every gradient bucket through our ring (ring_hook, registered with register_comm_hook): "
+                "{k} bucket(s), {b} B per rank in the last step; each equal to gloo's all_reduce of the same bucket: "
+                "{ok}. Replay them above.",
+                "DDP 的每个梯度桶都经由我们的环形算法求和（ring_hook，通过 register_comm_hook 注册）：最后一步共 {k} 个桶，"
+                "每个进程 {b} B；每个桶都与 gloo 对同一个桶的 all_reduce 一致：{ok}。可在上方回放。"),
+}

@@ -21,6 +21,37 @@ TEXT = {
     "artifact.format": ("this does not look like {expected}", "这看起来不是 {expected}"),
     "artifact.missing": ("{path}: {field} is missing", "{path}：缺少 {field}"),
     "artifact.bad_value": ("{path}: {field} must be {expected}, not {value}", "{path}：{field} 应为 {expected}，而不是 {value}"),
+    # specdec: vLLM's /metrics (engine.specdec.vllm)
+    "vllm.syntax": ("line {line} is not in Prometheus' text format: {detail}",
+                    "第 {line} 行不符合 Prometheus 文本格式：{detail}"),
+    "vllm.long_line": ("line {line} is {n:,} characters long; a /metrics line is at most {limit:,} here",
+                       "第 {line} 行长 {n:,} 个字符；这里一行 /metrics 最多 {limit:,} 个字符"),
+    "vllm.no_spec": ("there are vLLM metrics but no vllm:spec_decode_* counters: was the server started with "
+                     "--speculative-config?",
+                     "有 vLLM 的指标，但没有 vllm:spec_decode_* 计数器：服务器启动时带了 --speculative-config 吗？"),
+    "vllm.too_many": ("more than {limit:,} speculative-decoding lines: this is not one vLLM server's /metrics",
+                      "投机解码相关的行超过 {limit:,} 行：这不是单个 vLLM 服务器的 /metrics"),
+    "vllm.count": ("{name}{labels} is {value}: a counter must be a whole number from 0 to 2^63",
+                   "{name}{labels} 的值是 {value}：计数器必须是 0 到 2^63 之间的整数"),
+    "vllm.position": ("{name} has position=\"{value}\": positions are whole numbers from 0 to 63",
+                      "{name} 的 position=\"{value}\"：位置必须是 0 到 63 之间的整数"),
+    "vllm.no_drafts": ("vLLM has not verified any drafts yet (drafts = {drafts:,}, draft tokens = {tokens:,})",
+                       "vLLM 还没有验证过任何草稿（drafts = {drafts:,}，draft tokens = {tokens:,}）"),
+    "vllm.grows": ("position {pos} accepted {count:,} tokens, more than position {prev} ({prev_count:,}): a token "
+                   "is only accepted when every earlier one in its draft was",
+                   "位置 {pos} 接受了 {count:,} 个 token，比位置 {prev}（{prev_count:,}）还多：一个 token 只有在同一草稿中"
+                   "它之前的 token 全被接受时才可能被接受"),
+    "vllm.sum": ("the per-position counts add up to {total:,}, but vllm:spec_decode_num_accepted_tokens_total is "
+                 "{accepted:,}",
+                 "各位置的计数加起来是 {total:,}，但 vllm:spec_decode_num_accepted_tokens_total 是 {accepted:,}"),
+    "vllm.over_drafts": ("position {pos} accepted {count:,} tokens in only {drafts:,} drafts",
+                         "位置 {pos} 在只有 {drafts:,} 次草稿的情况下接受了 {count:,} 个 token"),
+    "vllm.over_drafted": ("{accepted:,} tokens accepted of only {tokens:,} drafted",
+                          "只草拟了 {tokens:,} 个 token，却接受了 {accepted:,} 个"),
+    "vllm.too_many_tokens": ("{tokens:,} tokens drafted in {drafts:,} drafts is more than {k} per draft, the "
+                             "positions counted",
+                             "{drafts:,} 次草稿共草拟 {tokens:,} 个 token，超过了每次 {k} 个（计数的位置数）"),
+    "vllm.gap": ("position {pos} is missing between 0 and {last}; read as 0", "缺少 0 到 {last} 之间的位置 {pos}；按 0 计"),
     # attention: a Hugging Face config.json (engine.attention.hfconfig)
     "attention.config.number_too_long": ("the {what} holds a number longer than {digits:,} digits",
                                          "{what}中有一个超过 {digits:,} 位的数字"),
@@ -230,6 +261,9 @@ TEXT = {
                        "负数码字：{n:,} 个（第一个在 {at}，值为 {value}），是填充值吗？未计入"),
     "vqvae.beyond": ("codes ≥ the codebook size {k}: {n:,} (first at {at}, value {value}); not counted",
                      "≥ 码本大小 {k} 的码字：{n:,} 个（第一个在 {at}，值为 {value}）；未计入"),
+    "vqvae.fsq_levels": ("FSQ takes one level count per dimension ({d}), each 3–65,536, at most {max} codes in all; "
+                         "not {levels}",
+                         "FSQ 要求每个维度一个级数（共 {d} 个），每个在 3–65,536 之间，总码字数至多 {max}；而不是 {levels}"),
     "numerics.round.no_nan": ("{fmt} has no NaN: every one of its patterns is a number, so NaN cannot be stored "
                               "(in an MX block, the block's E8M0 scale carries it)",
                               "{fmt} 没有 NaN：它的每个位模式都是一个数，所以无法存储 NaN（在 MX 块中由块的 E8M0 缩放因子表示 NaN）"),
@@ -331,7 +365,7 @@ TEXT = {
                              "approximate='none', the exact erf form: on this input they differ by up to {diff}",
                              "nn.GELU(approximate='tanh') 使用 tanh 近似；F.gelu(x) 默认 approximate='none'，即精确的 erf "
                              "形式：在这个输入上两者最多相差 {diff}"),
-    # modules: the linter (engine.modules.lint, issue #33)
+    # modules: the linter (engine.modules.linter, issue #33)
     "modules.lint.syntax": ("the {what} does not parse at line {line}, column {column}",
                             "{what}在第 {line} 行第 {column} 列处无法解析"),
     "modules.lint.functional_dropout_training": (
