@@ -542,11 +542,12 @@ def _schemes():
 
 
 @fact(ENGINE, "numerics:scheme.mxfp8", "numerics:scheme.mxfp6", "numerics:scheme.mxfp6_e3m2",
-      "numerics:scheme.mxfp4", "numerics:scheme.nvfp4")
+      "numerics:scheme.mxfp4", "numerics:scheme.nvfp4", "numerics:scheme.nvfp4_2d")
 def _scheme_blocks():
     from engine.numerics.blocks import SCHEMES
 
-    return {f"numerics:scheme.{s}": [SCHEMES[s].block] for s in ("mxfp8", "mxfp6", "mxfp6_e3m2", "mxfp4", "nvfp4")}
+    out = {f"numerics:scheme.{s}": [SCHEMES[s].block] for s in ("mxfp8", "mxfp6", "mxfp6_e3m2", "mxfp4", "nvfp4")}
+    return out | {"numerics:scheme.nvfp4_2d": list(SCHEMES["nvfp4_2d"].weight_block)}
 
 
 @fact(ENGINE, "numerics:blocks.count")
@@ -625,6 +626,22 @@ def _unscored():
     src = (ROOT / "tests" / "engine" / "search" / "test_scoring.py").read_text(encoding="utf-8")
     assert "assert all(h.score == 0.0 and not h.explanation.details for h in res.hits)" in src
     return [0]
+
+
+@fact(LIMIT, "messages:numerics.hadamard.block")
+def _hadamard_block():
+    from engine.numerics.hadamard import random_hadamard
+
+    edges("numerics.hadamard.block", lambda b: random_hadamard(torch.zeros(8192), block=b), [2, 4096], [1, 8192, 6])
+    return [2, 4096]  # a power of two from 2 to 4096
+
+
+@fact(LIMIT, "messages:numerics.rounding.draws")
+def _draws():
+    from engine.numerics.stochastic import rounding_bias
+
+    edges("numerics.rounding.draws", lambda n: rounding_bias(0.1, "fp16", n=n), [1], [0])
+    return [1]
 
 
 @fact(ENGINE, "numerics:walk.1")
@@ -764,6 +781,15 @@ def _vq_toy():
     return [10, 2, 1]
 
 
+@fact(LIMIT, "messages:vqvae.fsq_levels")
+def _fsq_levels():
+    from engine.vqvae.quantizers import fsq
+
+    z = torch.zeros(2, 1)
+    edges("vqvae.fsq_levels", lambda n: fsq(z, [n]), [3, 1 << 16], [2, (1 << 16) + 1])
+    return [3, 1 << 16]
+
+
 @fact(LIMIT, "messages:vqvae.codebook_size")
 def _vq_usage_size():
     from engine.vqvae.usage import usage_report
@@ -835,7 +861,7 @@ def _verdict_bits():
     return [int(bits[1]), _flushed()[0]]
 
 
-@fact(ENGINE, "messages:autograd.seeded")
+@fact(ENGINE, "messages:autograd.seeded", "autograd:hess.summed")
 def _seeded():
     return [1]  # seeded with ones: out.sum().backward() sends a gradient of 1 to every element
 
