@@ -32,6 +32,7 @@ import torch
 
 from engine.messages import CodedError, define
 from engine.numerics.formats import FORMATS, FormatSpec, get_format
+from engine.numerics.hadamard import random_hadamard as random_hadamard  # re-exported: the API issue #35 names
 from engine.numerics.rounding import _round_unbounded_t, round_tensor
 
 define({
@@ -66,6 +67,11 @@ class Scheme:
     weight_block: Block = None  # DeepSeek-V3 tiles weights in 128×128 blocks and everything else in 1×128
     per_kind: bool = False
     rule: str = "ocp"  # how an E8M0 scale is chosen: "ocp" (floor, may saturate) or "ceil" (never saturates)
+    gradient_element: str | None = None  # FP8 hybrid training stores gradients in E5M2, the rest in E4M3
+
+    def element_for(self, kind: str) -> str:
+        """The element format this scheme stores a tensor of `kind` in."""
+        return self.gradient_element if self.gradient_element and kind == "gradient" else self.element
 
     def block_for(self, kind: str) -> Block:
         """The block shape this scheme uses for a tensor of `kind` ("weight", "activation", "gradient")."""
@@ -76,13 +82,14 @@ class Scheme:
         scales actually stored (a partial block at a row's end stores a whole scale), and of a tensor scale."""
         shape = (shape,) if isinstance(shape, int) else tuple(shape)
         block = self.block_for(kind)
-        return _bits_per_value(self.element, self.scale, self.tensor_scale, math.prod(shape),
+        return _bits_per_value(self.element_for(kind), self.scale, self.tensor_scale, math.prod(shape),
                                _block_count(shape, block, axis))
 
 
 SCHEMES: dict[str, Scheme] = {s.name: s for s in [
     Scheme("bf16", "bf16", None, None),
     Scheme("fp8_tensor", "fp8_e4m3", None, "fp32"),
+    Scheme("fp8_hybrid", "fp8_e4m3", None, "fp32", gradient_element="fp8_e5m2"),
     Scheme("fp8_deepseek", "fp8_e4m3", 128, "fp32", weight_block=(128, 128), per_kind=True),
     Scheme("mxfp8", "fp8_e4m3", 32, "e8m0"),
     Scheme("mxfp8_ceil", "fp8_e4m3", 32, "e8m0", rule="ceil"),
@@ -91,6 +98,7 @@ SCHEMES: dict[str, Scheme] = {s.name: s for s in [
     Scheme("mxfp4", "fp4_e2m1", 32, "e8m0"),
     Scheme("mxfp4_ceil", "fp4_e2m1", 32, "e8m0", rule="ceil"),
     Scheme("nvfp4", "fp4_e2m1", 16, "e4m3", tensor_scale=True),
+    Scheme("nvfp4_2d", "fp4_e2m1", 16, "e4m3", tensor_scale=True, weight_block=(16, 16), per_kind=True),
     Scheme("fp4_tensor", "fp4_e2m1", None, "fp32"),
 ]}
 
@@ -290,7 +298,7 @@ def quantize_scheme(x: torch.Tensor | np.ndarray, scheme: str | Scheme, kind: st
     b = s.block_for(kind)
     if size is not None and b is not None:
         b = (size, size) if isinstance(b, tuple) else size
-    return quantize_blocks(x, s.element, b, s.scale, axis, s.tensor_scale, s.rule)
+    return quantize_blocks(x, s.element_for(kind), b, s.scale, axis, s.tensor_scale, s.rule)
 
 
 def fake_quantize(x: torch.Tensor, scheme: str | Scheme, kind: str, axis: int) -> torch.Tensor:
@@ -301,6 +309,6 @@ def fake_quantize(x: torch.Tensor, scheme: str | Scheme, kind: str, axis: int) -
     if scheme in (None, "fp32"):
         return x
     s = scheme if isinstance(scheme, Scheme) else get_scheme(scheme)
-    _, back, scales, _, _, q = _quantize(x.float(), get_format(s.element), s.block_for(kind), s.scale, axis,
+    _, back, scales, _, _, q = _quantize(x.float(), get_format(s.element_for(kind)), s.block_for(kind), s.scale, axis,
                                          s.tensor_scale, s.rule)
     return back(q * scales[..., None]).to(x.dtype)

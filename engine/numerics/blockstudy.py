@@ -1,5 +1,6 @@
 """What block scaling does to the tiny GPT's real tensors: every scheme on every captured weight, activation
-and activation gradient, and one injected outlier under per-tensor against per-block scaling."""
+and activation gradient, one injected outlier under per-tensor against per-block scaling, and each scheme with
+and without a random Hadamard rotation first."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import torch
 from engine.messages import CodedError, define
 from engine.numerics.blocks import BlockQuant, blockwise_sum, get_scheme, quantize_scheme, sqnr_db
 from engine.numerics.gradients import GradientCapture
+from engine.numerics.hadamard import random_hadamard
 
 KINDS = ("weight", "activation", "gradient")
 STUDY_SCHEMES = ("bf16", "fp8_tensor", "fp8_deepseek", "mxfp8", "mxfp8_ceil", "mxfp6", "mxfp6_e3m2", "mxfp4",
@@ -132,3 +134,34 @@ def outlier_study(x: np.ndarray | torch.Tensor, kind: str = "activation", factor
         cases.append(OutlierCase(scheme, a, b, sqnr_db(t[keep], a.dequantized[keep]),
                                  sqnr_db(t[keep], b.dequantized[keep]), out_err, a.scales.numel(), int(grew.sum())))
     return OutlierStudy(pos, float(spiked[pos]), cases)
+
+
+@dataclass(frozen=True)
+class RotationRow:
+    """One scheme on a tensor, quantised as it is and after the rotation (then rotated back)."""
+
+    scheme: str
+    sqnr_plain_db: float
+    sqnr_rotated_db: float
+    flushed_plain: int
+    flushed_rotated: int
+    amax_over_rms_plain: float  # how far the largest value stands out: what sets a block scale
+    amax_over_rms_rotated: float
+
+
+def _peak(x: torch.Tensor) -> float:
+    rms = float(x.pow(2).mean().sqrt())
+    return float(x.abs().max()) / rms if rms > 0 else 0.0
+
+
+def hadamard_study(x: torch.Tensor | np.ndarray, schemes: tuple[str, ...], kind: str = "weight", block: int = 16,
+                   seed: int = 0) -> list[RotationRow]:
+    """Each scheme's SQNR on `x` and on RHT(x) quantised then rotated back (the error measured on x itself)."""
+    t = torch.as_tensor(x).double()
+    y, inverse = random_hadamard(t, block, seed)
+    rows = []
+    for s in schemes:
+        plain, rot = quantize_scheme(t, s, kind), quantize_scheme(y, s, kind)
+        rows.append(RotationRow(s, plain.sqnr_db, sqnr_db(t, inverse(rot.dequantized)), plain.flushed, rot.flushed,
+                                _peak(t), _peak(y)))
+    return rows

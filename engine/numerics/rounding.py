@@ -78,9 +78,19 @@ def _prepare(x: np.typing.ArrayLike, f: FormatSpec, via_fp32: bool) -> np.ndarra
     return a
 
 
-def round_array(x: np.typing.ArrayLike, fmt: str | FormatSpec, via_fp32: bool = True) -> np.ndarray:
-    """Vectorised `round_to`: every element rounded to `fmt`, returned as float64."""
+def round_array(x: np.typing.ArrayLike, fmt: str | FormatSpec, via_fp32: bool = True, rounding: str = "nearest",
+                seed: int | None = None) -> np.ndarray:
+    """Vectorised `round_to`: every element rounded to `fmt`, returned as float64. `rounding="stochastic"` picks
+    one of the two neighbours at random, unbiased (engine.numerics.stochastic), reading x exactly (no float32
+    step); `seed` seeds its draws."""
+    from engine.numerics.stochastic import check_mode, draws, round_stochastic  # it imports this module
+
     f = get_format(fmt)
+    check_mode(rounding, f)
+    if rounding == "stochastic":
+        a = _prepare(x, f, via_fp32=False)
+        return round_stochastic(torch.from_numpy(np.ascontiguousarray(a).reshape(a.shape)), f,
+                                draws(a.shape, seed)).numpy()
     a = _prepare(x, f, via_fp32)
     return round_tensor(torch.from_numpy(np.ascontiguousarray(a).reshape(a.shape)), f).numpy()
 

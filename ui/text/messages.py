@@ -201,6 +201,15 @@ TEXT = {
     "numerics.study.kind": ("unknown tensor kind {kind}; choose weight, activation or gradient",
                             "未知的张量类型 {kind}；请选择 weight、activation 或 gradient"),
     "numerics.study.layer": ("unknown layer {layer}", "未知的层 {layer}"),
+    "numerics.rounding.mode": ("unknown rounding {rounding}: choose nearest or stochastic",
+                               "未知的舍入方式 {rounding}：请选择 nearest 或 stochastic"),
+    "numerics.rounding.scale_format": ("stochastic rounding needs a signed element format; {fmt} is a scale format",
+                                       "随机舍入需要有符号的元素格式；{fmt} 是缩放格式"),
+    "numerics.rounding.draws": ("draws and steps are whole numbers from 1 to {max:,}, not {n}",
+                                "抽样次数和步数须是 1 到 {max:,} 之间的整数，而不是 {n}"),
+    "numerics.hadamard.block": ("a Hadamard block is a power of two from 2 to 4096 dividing the last dimension "
+                                "({n}), not {block}",
+                                "Hadamard 块必须是 2 到 4096 之间、能整除最后一维（{n}）的 2 的幂，而不是 {block}"),
     "numerics.tensors.pickle": ("{name} is a pickle ({ext}); pickles can run code when loaded and are never "
                                 "opened here: save the tensors with safetensors or numpy.save instead",
                                 "{name} 是 pickle（{ext}）；pickle 加载时可能执行代码，这里从不打开：请改用 "

@@ -369,6 +369,9 @@ TEXT = {
     "scheme.mxfp4_ceil": ("MXFP4, scale rounded up", "MXFP4，缩放向上取整"),
     "scheme.nvfp4": ("NVFP4 (E2M1, 16, E4M3 + FP32)", "NVFP4（E2M1，16，E4M3 + FP32）"),
     "scheme.fp4_tensor": ("FP4 E2M1, one FP32 scale per tensor", "FP4 E2M1，每张量一个 FP32 缩放"),
+    "scheme.fp8_hybrid": ("FP8 hybrid: E4M3 forward, E5M2 gradients, one FP32 scale per tensor",
+                          "FP8 混合：前向 E4M3、梯度 E5M2，每张量一个 FP32 缩放"),
+    "scheme.nvfp4_2d": ("NVFP4 with 16×16 weight tiles (W and Wᵀ alike)", "NVFP4，权重 16×16 分块（W 与 Wᵀ 相同）"),
     "outlier.intro": (
         "One value of the tensor is replaced by a multiple of its largest value, as a rare huge activation would. "
         "With one scale per tensor the outlier sets the scale for everything, and every other value is pushed "
