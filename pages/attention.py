@@ -46,7 +46,7 @@ PARAMS = [("n", 1024, int_in(16, 8192)), ("d", 64, int_in(8, 256)), ("heads", 4,
           ("tn", 128, int_in(16, 256)), ("tb", 32, int_in(8, 64)), ("sram", 100, int_in(16, 1024)),
           ("tile", 0, int_in(0, 4096)), ("btile", 0, int_in(0, 4096)), ("yours", False, lambda s: s == "True"),
           ("yex", examples()[-1], choice(examples())), ("ytok", 8192, number_in(TOKENS)),
-          ("ybatch", 1, int_in(1, 256)), ("ygpu", "H100 SXM", choice(list(GPUS)))]
+          ("ybatch", 1, int_in(1, 256)), ("ygpu", "H100-SXM", choice(list(GPUS)))]
 # one short line each, so that no formula is cut off on a phone
 FORMULAS = (r"m' = \max(m,\ \mathrm{rowmax}(S_{ij}))", r"l' = e^{m-m'}\,l + \mathrm{rowsum}(e^{S_{ij}-m'})",
             r"O' = e^{m-m'}\,O + e^{S_{ij}-m'}\,V_j,\qquad \mathrm{out} = O/l")

@@ -25,8 +25,8 @@ class Gpu:
 
 
 GPUS = {g.name: g for g in (
-    Gpu("A100 SXM 80GB", 164, 2039, 312),  # Ampere whitepaper: up to 164 KB shared memory per SM
-    Gpu("H100 SXM", 228, 3352, 989),  # Hopper whitepaper: up to 228 KB shared memory per SM
-    Gpu("H200 SXM", 228, 4800, 989),
-    Gpu("RTX 4090", 100, 1008, 165),  # Ada whitepaper: 100 KB shared memory per SM; fp16 with fp32 accumulate
+    Gpu("A100-SXM-80GB", 164, 2039, 312),  # Ampere whitepaper: up to 164 KB shared memory per SM
+    Gpu("H100-SXM", 228, 3352, 989),  # Hopper whitepaper: up to 228 KB shared memory per SM
+    Gpu("H200-SXM", 228, 4800, 989),
+    Gpu("RTX-4090", 100, 1008, 165),  # Ada whitepaper: 100 KB shared memory per SM; fp16 with fp32 accumulate
 )}

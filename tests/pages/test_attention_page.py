@@ -196,7 +196,7 @@ def test_yours_view_reads_the_bundled_example_and_computes_nothing_when_closed()
     at = go(False, n="256", heads="2")
     assert not [t for t in at.toggle if t.key == "yours" and t.value]
     assert "Turn it on to paste or upload" in " ".join(c.value for c in at.caption)
-    at = go(False, n="256", heads="2", yours="True", ytok="8192", ygpu="H100 SXM")
+    at = go(False, n="256", heads="2", yours="True", ytok="8192", ygpu="H100-SXM")
     assert_clean(at)
     shape = at.dataframe[-2].value.set_index("what")
     assert list(shape["value"]) == ["32", "32", "8", "128", "bfloat16"]
@@ -224,6 +224,10 @@ def test_yours_view_reports_a_tampered_paste_and_a_bad_one_in_chinese() -> None:
     assert_clean(at)
     assert any("Does not add up: 32 query heads do not split into groups of the 6" in w.value for w in at.warning)
     at = go(False, lang="zh", n="256", heads="2", yours="True")
+    from tests.pages.test_chinese_ui import _assert_chinese
+    from ui.text.attention import TEXT
+
+    _assert_chinese(at, "attention/yours", data_columns=(TEXT["yours.col.key"][1],))  # the file's own key names
     at.text_area(key="attention.config.paste").input('{\n  "num_hidden_layers": 32,\n  oops\n}').run()
     assert_clean(at)
     assert any("不是有效的 JSON" in w.value or "JSON" in w.value for w in at.warning)

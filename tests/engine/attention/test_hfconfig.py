@@ -131,7 +131,7 @@ def test_cost_follows_the_formulas() -> None:
     """One layer of the Llama-style example at N = 4096 on an H100, written out: naive holds S and P (2 bytes each)
     for 32 heads, causal attention does n(n+1)/2 score pairs × 2 matmuls × 128 × 2 FLOPs, and keeping P for backward
     costs N× the LSE's fp32 row."""
-    s, n, gpu = from_hf_config(example(LLAMA)), 4096, GPUS["H100 SXM"]
+    s, n, gpu = from_hf_config(example(LLAMA)), 4096, GPUS["H100-SXM"]
     c = s.cost(n, gpu)
     out = 32 * n * 128 * 2
     assert c.naive_bytes == 2 * 32 * n * n * 2 + out
