@@ -4,7 +4,8 @@
 E4M3, compat.v1, x[0]) are taken out. Each such "module:key" has an entry below that returns the numbers the
 sentence may state, computed from an independent source:
 - ENGINE: the engine itself (rounding 0.1 to fp16, the format table, a quantiser, a parser, a model's size);
-- PRESET: the page's walkthrough presets, read from pages/<page>.py with `ast` (page modules run Streamlit);
+- PRESET: the page's walkthrough presets, and the constants the page itself computes with (its timing rounds, its
+  batches, its p-value threshold), read from pages/<page>.py with `ast` (importing a page runs Streamlit);
 - LIMIT: what an engine's validator accepts and refuses, probed at the edges the message names;
 - RECORDED: a shipped recording that tests/engine/test_recorded.py guards;
 - PINNED_BY: a test elsewhere (too slow for this file) that runs the preset and checks this very sentence;
@@ -256,7 +257,7 @@ def _lab_modes():
     return [float(p[1])]  # the Dropout the lab builds
 
 
-@fact(ENGINE, "autograd:t.note")
+@fact(PRESET, "autograd:t.note")
 def _autograd_rounds():
     return page_keyword("autograd", "rounds")
 
@@ -403,15 +404,20 @@ define("home:how.body", [1, 2, 3, 4, 5, 6], "list numbering of the page anatomy"
 
 
 # ---- messages: search explanations
+def search_engine_code(module: str, *names: str) -> list:
+    """Top-level functions and constants of engine/search/<module>.py, compiled from its source: importing the
+    engine.search package loads jieba (1–2 s), and these pure functions need none of it. Our code, not user input."""
+    tree = ast.parse((ROOT / "engine" / "search" / f"{module}.py").read_text(encoding="utf-8"))
+    nodes = [n for n in tree.body if (isinstance(n, ast.FunctionDef) and n.name in names)
+             or (isinstance(n, ast.Assign) and {getattr(t, "id", None) for t in n.targets} & set(names))]
+    space: dict[str, object] = {"math": math, "np": np}
+    exec(compile(ast.Module(nodes, []), f"engine/search/{module}.py", "exec"), space)
+    return [space[n] for n in names]
+
+
 @fact(ENGINE, "messages:expl.idf", "messages:expl.tf_norm")
 def _bm25():
-    # the engine's own functions, compiled from engine/search/scoring.py: importing engine.search loads jieba (1 s)
-    tree = ast.parse((ROOT / "engine" / "search" / "scoring.py").read_text(encoding="utf-8"))
-    funcs = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name in ("idf", "length_norm")]
-    assert len(funcs) == 2
-    space: dict[str, object] = {"math": math}
-    exec(compile(ast.Module(funcs, []), "engine/search/scoring.py", "exec"), space)  # our engine code, not user input
-    idf, length_norm = space["idf"], space["length_norm"]
+    idf, length_norm = search_engine_code("scoring", "idf", "length_norm")
     n, df = 205, 7
     assert idf(n, df) == math.log(1 + (n - df + 0.5) / (df + 0.5))
     assert length_norm(30, 20.0, 1.2, 0.75) == 1.2 * (1 - 0.75 + 0.75 * 30 / 20.0)
@@ -505,7 +511,6 @@ def _e4m3_max():
     return [_fmt("fp8_e4m3").max]
 
 
-define("numerics:explorer.torch_note", [754], "the standard's name, IEEE 754")
 
 
 @fact(ENGINE, "numerics:range.line_caption")
@@ -707,7 +712,7 @@ def _walk12():
     return [s.block, 0, s.bits_per_value(1024) - _fmt(s.element).bits]
 
 
-@fact(ENGINE, "numerics:walk.14")
+@fact(PRESET, "numerics:walk.14")
 def _walk14():
     return [presets("numerics")[14]["factor"]]
 
@@ -869,7 +874,7 @@ def _seeded():
 define("modules:outputs", [0], "an index: the first row is the one shown")
 
 
-@fact(ENGINE, "modules:bn.intro")
+@fact(PRESET, "modules:bn.intro")
 def _bn_batches():
     batches = r"torch\.randn\(\d+, (\d+), \d+, \d+, generator=g\) \* (\d+) \+ (\d+)"
     channels, spread, mean = page_reads("modules", "step_through", batches)
@@ -882,6 +887,35 @@ def _demo_size():
     from engine.search.corpus import DEMO
 
     return [sum(1 for line in DEMO.read_text(encoding="utf-8").splitlines() if line.strip())]
+
+
+@fact(ENGINE, "search:es.intro", "search:es.all_ok", "search:es.k.idf", "search:es.k.tf", "search:es.k.boost")
+def _es_formulas():
+    idf, tf, tol = search_engine_code("es", "idf", "tf", "REL_TOL")
+    assert idf(3, 100) == math.log(1 + (100 - 3 + 0.5) / (3 + 0.5))
+    assert tf(2, 1.2, 0.75, 30, 20.0) == 2 / (2 + 1.2 * (1 - 0.75 + 0.75 * 30 / 20.0))
+    return {"search:es.intro": [1, 0.5, tol], "search:es.all_ok": [tol], "search:es.k.idf": [1, 0.5],
+            "search:es.k.tf": [1], "search:es.k.boost": [1]}  # 1: ln(1 + …), (1 − b + …), k1 + 1
+
+
+@fact(ENGINE, "search:es.dl_note", "search:es.dl_exact")
+def _lucene_norm():
+    funcs = ("_long_to_int4", "_int4_to_long", "_FREE", "length_to_byte", "byte_to_length", "LENGTH_TABLE",
+             "lucene_dl_range")
+    *_, free, to_byte, to_length, _, dl_range = search_engine_code("es", *funcs)
+    # a printed dl up to here stands for that one length; the next one stands for two (40 is 40 or 41)
+    exact = next(d for d in range(1, 1000) if dl_range(d) != (d, d)) - 1
+    for n in range(exact + 1, 5000):
+        kept = to_length(to_byte(n)) - free
+        assert kept.bit_length() - (kept & -kept).bit_length() + 1 <= 4  # at most 4 significant bits
+    return {"search:es.dl_note": [exact, 4], "search:es.dl_exact": [exact]}
+
+
+@fact(LIMIT, "search:es.help")
+def _es_size():
+    from engine.artifacts import DEFAULT_LIMIT, MiB
+
+    return [DEFAULT_LIMIT / MiB]
 
 
 define("search:in.lucene_postings", [128], "a citation: Lucene's and tantivy's postings blocks of 128 documents")
@@ -899,7 +933,7 @@ def _bench_corpus():
     return [int(month[:4]), int(month[4:]), rec["settings"]["documents"]]
 
 
-@fact(ENGINE, "search:re.profile")
+@fact(PRESET, "search:re.profile")
 def _recent_window():
     return page_reads("search", "recall_view", r"s\.now - (\d+)")
 
@@ -1004,7 +1038,7 @@ def _exact_temp():
     return [inspect.signature(exactness_check).parameters["temperature"].default]
 
 
-@fact(ENGINE, "specdec:exact.bad")
+@fact(PRESET, "specdec:exact.bad")
 def _exact_threshold():
     return [n.comparators[0].value for n in ast.walk(_tree("specdec")) if isinstance(n, ast.Compare)
             and getattr(n.left, "attr", None) == "p_value" and isinstance(n.comparators[0], ast.Constant)]
@@ -1047,7 +1081,7 @@ def _init_range():
     return [1, 0]  # ±1/K, and step 0 (an index)
 
 
-@fact(ENGINE, "vqvae:st.intro")
+@fact(PRESET, "vqvae:st.intro")
 def _st_digits():
     return page_reads("vqvae", "straight", r"heldout\[:(\d+)\]")
 
