@@ -31,7 +31,7 @@ from engine.autograd.build import MAX_DIMS
 from engine.autograd.examples import EXAMPLES
 from engine.autograd.parse import MAX_CHARS
 from engine.timing import interleaved
-from ui import page
+from ui import autograd_hessian, page
 from ui.cache import shared_result
 from ui.chrome import ensure_navigation
 from ui.i18n import say, translator
@@ -80,6 +80,7 @@ def main() -> None:
         run, graph = found
         trace = step_through(run, graph)
         ours(run, trace)
+        autograd_hessian.section(T, run)
         lab(run)
         measured(s, run)
     st.header(T("walk"))

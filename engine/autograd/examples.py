@@ -44,4 +44,5 @@ EXAMPLES = {  # the page's picks: (program, inputs, requires_grad)
                {"w": "randn(2, 3)", "x": "randn(3)", "b": "randn(2)", "t": "[1.0, -1.0]"}, ["w", "b"]),
     "detach": ("d = x.detach()\nout = (d * x).sum()", {"x": "randn(3)"}, ["x"]),
     "reuse": ("y = x.exp()\nout = (y * y * y).sum()", {"x": "randn(3)"}, ["x"]),
+    "second": ("out = (x * x * y).sum() + (x * y).sin().sum()", {"x": "randn(2)", "y": "randn(2)"}, ["x", "y"]),
 }

@@ -32,7 +32,7 @@ def test_default_program_draws_pytorchs_graph_and_backward_reaches_x():
     assert_clean(at)
     assert "grad [4.5, 4.5, 4.5, 4.5]" in _dot(at)
     assert any("AccumulateGrad" in m.value for m in at.markdown)
-    table = at.dataframe[-2].value  # the scalar engine against torch
+    table = _ours(at)
     assert table.iloc[0]["largest |difference|"] == "0.0e+00"
 
 
@@ -76,14 +76,19 @@ def test_pytorchs_messages_stand_beside_a_chinese_sentence():
     assert any("size mismatch" in c.value for c in bad.code)  # PyTorch's words, quoted as code
 
 
+def _ours(at):
+    """The table of our scalar engine against torch."""
+    return next(d.value for d in at.dataframe if "largest |difference|" in d.value.columns)
+
+
 def test_a_leaf_without_grad_is_not_compared_and_float32_is_labelled():
     at = go(src="d = a.detach(); out = (d * x).sum()", vals="a = randn(3); x = randn(3)", grad="a,x")
-    table = at.dataframe[-2].value.set_index("input")
+    table = _ours(at).set_index("input")
     assert table.loc["a", "largest |difference|"].startswith("not compared")
     assert table.loc["a", "torch .grad (float64)"].startswith("None")
     assert table.loc["x", "largest |difference|"] == "0.0e+00"
     f32 = go(dtype="float32")
-    cell = f32.dataframe[-2].value.iloc[0]
+    cell = _ours(f32).iloc[0]
     assert "float32 rounding" in cell["largest |difference|"] and "torch .grad (float32)" in cell.index
 
 
@@ -92,3 +97,26 @@ def test_hostile_inputs_are_refused_with_a_short_quote():
     assert not at.exception
     assert any("longer than 4000 characters" in w.value for w in at.warning)
     assert all(len(c.value) < 200 for c in at.code)  # a window around the caret, never the whole input
+
+
+def test_the_hessian_is_drawn_and_checked_against_torch() -> None:
+    from engine.autograd import build
+    from engine.autograd.examples import EXAMPLES
+    from engine.autograd.second import hessian_of, max_difference, torch_hessian
+
+    src, vals, grad = EXAMPLES["second"]
+    at = open_page(PAGE, "en", src=src, vals="; ".join(f"{k} = {v}" for k, v in vals.items()), grad=",".join(grad))
+    assert not at.exception, [e.value for e in at.exception]
+    run = build(src, vals, set(grad))
+    h = hessian_of(run)
+    diff = max_difference(h.matrix, torch_hessian(run))
+    assert any(f"equal torch.autograd.functional.hessian's to {diff:.1e}" in s.value for s in at.success)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Hessian"] == "4×4" and metrics["nonzero entries"] == str(int((h.matrix != 0).sum()))
+    assert any("Rows and columns, in order: x, y." in c.value for c in at.caption)
+
+
+def test_a_detached_gradient_has_a_zero_hessian_in_chinese() -> None:
+    at = open_page(PAGE, "zh", src="d = x.detach()\nout = (d * x).sum()", vals="x = randn(3)", grad="x")
+    assert not at.exception
+    assert any("所有二阶导数都是零" in i.value for i in at.info)

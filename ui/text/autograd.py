@@ -138,4 +138,36 @@ TEXT = {
     "walk.5": ("**A value used three times.** y·y·y: the gradients from every use meet at ExpBackward0 and are "
                "summed before they flow on.",
                "**一个值被用了三次。** y·y·y：每次使用传回的梯度在 ExpBackward0 汇合，相加后再往下传。"),
+    "walk.6": ("**Second order.** out = Σ x·x·y + Σ sin(x·y): the Hessian's x–y blocks are not zero, because x and "
+               "y meet in one term; each entry is a backward through the backward, checked against "
+               "torch.autograd.functional.hessian.",
+               "**二阶导数。** out = Σ x·x·y + Σ sin(x·y)：Hessian 的 x–y 块不为零，因为 x 和 y 出现在同一项里；"
+               "每个元素都来自对反向传播再做一次反向传播，并与 torch.autograd.functional.hessian 对照。"),
+    # second order (ui/autograd_hessian.py)
+    "hess": ("Second order: the Hessian", "二阶：Hessian 矩阵"),
+    "hess.intro": ("`torch.autograd.grad(out, inputs, create_graph=True)` records the backward pass as a graph of "
+                   "its own, so each component of the gradient can be differentiated again: one more backward per "
+                   "component gives one row of the Hessian. The inputs that require grad are flattened in the order "
+                   "the Inputs list them.",
+                   "`torch.autograd.grad(out, inputs, create_graph=True)` 会把反向传播本身也记录成一张图，于是梯度的每个分量"
+                   "都可以再求导：对每个分量再做一次反向传播，就得到 Hessian 的一行。需要梯度的输入按它们在“输入”中列出的顺序展平。"),
+    "hess.too_big": ("The Hessian would be {n}×{n}; this page computes it for at most {limit} input numbers.",
+                     "Hessian 将是 {n}×{n}；本页最多对 {limit} 个输入数值计算它。"),
+    "hess.check": ("All {n}×{n} entries equal torch.autograd.functional.hessian's to {diff} ({dtype}); the matrix "
+                   "is symmetric to {asym}, as second derivatives commute.",
+                   "全部 {n}×{n} 个元素与 torch.autograd.functional.hessian 的结果相差不超过 {diff}（{dtype}）；矩阵在 {asym} "
+                   "以内对称，因为二阶导数可以交换求导次序。"),
+    "hess.size": ("Hessian", "Hessian"),
+    "hess.nodes": ("backward functions recorded by create_graph=True", "create_graph=True 记录的反向函数"),
+    "hess.nonzero": ("nonzero entries", "非零元素"),
+    "hess.summed": ("{name} has more than one element: this is the Hessian of {name}.sum(), as backward seeded "
+                    "with ones would see it.", "{name} 不止一个元素：这里是 {name}.sum() 的 Hessian，与用全 1 作种子的反向传播一致。"),
+    "hess.order": ("Rows and columns, in order: {order}.", "行与列的顺序：{order}。"),
+    "hess.constant": ("The gradient does not depend on the inputs (no graph was recorded for it), so every second "
+                      "derivative is zero.", "梯度不依赖于输入（没有为它记录任何图），所以所有二阶导数都是零。"),
+    "hess.table": ("The matrix as numbers", "矩阵的数值"),
+    "hess.csv": ("Download the Hessian beside torch's (CSV)", "下载 Hessian 及 torch 的结果（CSV）"),
+    "plot.row": ("∂ / ∂ (row)", "∂ / ∂（行）"),
+    "plot.col": ("∂ / ∂ (column)", "∂ / ∂（列）"),
+    "plot.value": ("∂²out / ∂θi ∂θj", "∂²out / ∂θi ∂θj"),
 }

@@ -1,0 +1,69 @@
+"""The Hessian of the user's program (issue #34) against torch.autograd.functional.hessian and closed forms, with the
+inputs flattened in the order they are listed."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from engine.autograd import build
+from engine.autograd.examples import EXAMPLES, GRAD, INPUTS, PROGRAMS
+from engine.autograd.second import MAX_HESSIAN, hessian, hessian_of, max_difference, torch_hessian
+
+
+@pytest.mark.parametrize("program", PROGRAMS)
+def test_every_program_equals_torch_functional_hessian(program: str) -> None:
+    run = build(program, INPUTS, GRAD)
+    h, ref = hessian(run), torch_hessian(run)
+    assert h.shape == ref.shape and max_difference(h, ref) <= 1e-10
+
+
+@pytest.mark.parametrize("name", list(EXAMPLES))
+def test_the_page_examples_equal_torch_and_are_symmetric(name: str) -> None:
+    src, vals, grad = EXAMPLES[name]
+    r = hessian_of(build(src, vals, set(grad)))
+    assert max_difference(r.matrix, torch_hessian(build(src, vals, set(grad)))) <= 1e-10
+    assert r.asymmetry <= 1e-12 and len(r.labels) == r.matrix.shape[0]
+
+
+def test_closed_form_cubic_and_quadratic_form() -> None:
+    r = build("out = (x ** 3).sum()", {"x": "[1.0, -2.0, 0.5]"}, {"x"})
+    assert torch.allclose(hessian(r), torch.diag(6 * torch.tensor([1.0, -2.0, 0.5], dtype=torch.float64)),
+                          atol=1e-12)
+    m = torch.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=torch.float64)
+    r = build("out = x @ m @ x", {"x": "[0.3, -0.7]", "m": "[[1, 2], [3, 4]]"}, {"x"})
+    assert torch.allclose(hessian(r), m + m.T, atol=1e-12)  # d²(xᵀMx)/dx² = M + Mᵀ
+
+
+def test_inputs_are_flattened_in_the_order_they_are_listed() -> None:
+    # out = a·b² summed: ∂²/∂a∂b = 2b, ∂²/∂b² = 2a, ∂²/∂a² = 0; listed b first, then a
+    r = hessian_of(build("out = (a * b * b).sum()", {"b": "[2.0]", "a": "[5.0]"}, {"a", "b"}))
+    assert r.inputs == ["b", "a"] and r.labels == ["b[0]", "a[0]"]
+    assert r.matrix.tolist() == [[10.0, 4.0], [4.0, 0.0]]
+    r = hessian_of(build("out = (w * w).sum()", {"w": "ones(2, 2)"}, {"w"}))
+    assert r.labels == ["w[0, 0]", "w[0, 1]", "w[1, 0]", "w[1, 1]"]
+
+
+def test_a_tampered_matrix_fails_the_check_and_a_vector_output_is_summed() -> None:
+    run = build("out = x.exp() * x", {"x": "randn(3)"}, {"x"})
+    r = hessian_of(run)
+    assert r.summed and max_difference(r.matrix, torch_hessian(run)) <= 1e-10
+    bad = r.matrix.clone()
+    bad[1, 2] += 1e-6  # one number changed
+    assert max_difference(bad, torch_hessian(run)) > 1e-7
+    assert max_difference(r.matrix[:2], torch_hessian(run)) == float("inf")
+
+
+def test_no_graph_gives_zeros_and_a_detached_gradient_has_no_second_graph() -> None:
+    r = hessian_of(build("out = (x * 2).sum()", {"x": "randn(3)"}, set()))
+    assert r.matrix.shape == (0, 0)
+    r = hessian_of(build(*EXAMPLES["detach"][:2], set(EXAMPLES["detach"][2])))
+    assert torch.equal(r.matrix, torch.zeros(3, 3, dtype=torch.float64)) and r.second_graph_nodes == 0
+    assert hessian_of(build(*EXAMPLES["reuse"][:2], set(EXAMPLES["reuse"][2]))).second_graph_nodes > 0
+
+
+def test_the_size_is_bounded() -> None:
+    specs = {f"x{i}": "randn(8, 8)" for i in range(MAX_HESSIAN // 64 + 1)}
+    src = "out = " + " + ".join(f"x{i}.sum()" for i in range(len(specs)))
+    with pytest.raises(ValueError):
+        hessian(build(src, specs, set(specs)))
