@@ -20,7 +20,7 @@ from engine.specdec.stats import (
     summary,
     timed_runs,
 )
-from ui import jobs, page
+from ui import jobs, page, specdec_yours
 from ui.cache import shared_resource, shared_result, shared_results
 from ui.chrome import device_label, ensure_navigation
 from ui.i18n import plot_labels, translator
@@ -37,7 +37,8 @@ PARAMS = [("method", "speculative", choice(list(METHODS))), ("gamma", 4, int_in(
           ("topk", 0, int_in(0, 256)), ("topp", 100, int_in(1, 100)), ("drafter", "draft",
                                                                         choice(["draft", "draft_text_only"])),
           ("mstep", 1, int_in(1, 200)), ("samples", 4000, number_in(SAMPLES)),
-          ("rule", "exact", choice(list(RULES)))]
+          ("rule", "exact", choice(list(RULES))), ("yours", False, lambda v: v == "True"),
+          ("ycost", 10, int_in(0, 100))]
 PRESETS = {1: {"method": "autoregressive", "temp": 100}, 2: {"method": "speculative", "temp": 100},
            3: {"method": "speculative", "temp": 0}, 4: {"method": "medusa", "temp": 0},
            5: {"method": "mtp", "temp": 100, "gamma": 2}, 6: {"method": "lookup", "temp": 0}}
@@ -86,6 +87,9 @@ def main() -> None:
     g, base = live(active, s)
     step_through(g, models, s)
     measured(active, s, g, base)
+    st.header(T("yours"))  # part 8: nothing is read or computed until switched on
+    if st.toggle(T("yours.show"), key="yours"):
+        specdec_yours.view(T, PL, g, s.method, s.gamma)
     st.header(T("hf"))
     st.markdown(T("hf.intro"))
     st.code(HF_CODE, language="python")

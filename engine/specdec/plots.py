@@ -24,6 +24,8 @@ LABELS = {  # English defaults; pages pass their translations (keys: "plot.<key>
     "root": "root (last token)", "query": "query (tree node)", "key": "key (tree node)", "depth": "depth",
     "accepted": "accepted", "rejected": "rejected", "resampled": "target's token", "bonus": "bonus",
     "prompt": "prompt", "q": "q (drafter)", "p": "p (target)",
+    "per_draft": "accepted per draft", "position0": "draft position (vLLM counts from 0)",
+    "gamma_run": "γ (tokens drafted per step)", "speedup_formula": "(1 + Σ rate_i) / (1 + γ·c)",
 }
 FATE_COLORS = {"accepted": "#bbf7d0", "rejected": "#fecaca", "resampled": "#fde68a", "bonus": "#bfdbfe",
                "prompt": "#e5e7eb"}
@@ -128,6 +130,36 @@ def acceptance_by_position_fig(rows: list[dict], labels: Mapping[str, str] | Non
                            hovertemplate="%{x}: %{y:.2f} (n = %{customdata})<extra></extra>"))
     fig.update_layout(height=300, margin=dict(l=10, r=10, t=20, b=40), xaxis_title=_lab(labels, "position"),
                       yaxis_title=_lab(labels, "rate"), yaxis_range=[0, 1], xaxis=dict(dtick=1))
+    return fig
+
+
+def position_rates_fig(series: list[tuple[str, tuple[float, ...]]],
+                       labels: Mapping[str, str] | None = None) -> go.Figure:
+    """Grouped bars: for each (name, rates) the share of all drafts whose token at position i (0-based, as vLLM
+    counts) was accepted."""
+    fig = go.Figure()
+    for (name, rates), color in zip(series, ("#2563eb", "#16a34a", "#a855f7"), strict=False):
+        fig.add_trace(go.Bar(x=list(range(len(rates))), y=list(rates), name=name, marker_color=color,
+                             hovertemplate="%{x}: %{y:.3f}<extra>" + html.escape(name) + "</extra>"))
+    fig.update_layout(height=320, margin=dict(l=10, r=10, t=20, b=40), barmode="group",
+                      xaxis_title=_lab(labels, "position0"), yaxis_title=_lab(labels, "per_draft"),
+                      yaxis_range=[0, 1], xaxis=dict(dtick=1), legend=dict(orientation="h", y=-0.25))
+    return fig
+
+
+def gamma_speedup_fig(series: list[tuple[str, list[float], int]], labels: Mapping[str, str] | None = None
+                      ) -> go.Figure:
+    """For each (name, speedup at γ = 0, 1, …, best γ) a line, its best γ ringed; 1.0 (no drafting) in red."""
+    fig = go.Figure()
+    for (name, speeds, best), color in zip(series, ("#2563eb", "#16a34a", "#a855f7"), strict=False):
+        fig.add_trace(go.Scatter(x=list(range(len(speeds))), y=speeds, mode="lines+markers", name=name,
+                                 line=dict(color=color)))
+        fig.add_trace(go.Scatter(x=[best], y=[speeds[best]], mode="markers", showlegend=False, hoverinfo="skip",
+                                 marker=dict(size=16, color="rgba(0,0,0,0)", line=dict(color=color, width=2))))
+    fig.add_hline(y=1.0, line=dict(color="#ef4444", width=1))
+    fig.update_layout(height=320, margin=dict(l=10, r=10, t=20, b=40), xaxis_title=_lab(labels, "gamma_run"),
+                      yaxis_title=_lab(labels, "speedup_formula"), xaxis=dict(dtick=1),
+                      legend=dict(orientation="h", y=-0.25))
     return fig
 
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from engine.specdec.generate import Generation, Models, expected_tokens_per_call, generate
+from engine.specdec.vllm import SpecMetrics, problems_of
 from engine.timing import Timing, clearly_faster, interleaved
 
 
@@ -23,6 +24,18 @@ def acceptance_by_position(g: Generation) -> list[dict]:
     for row in rows:
         row["rate"] = row["accepted"] / row["verified"] if row["verified"] else None
     return rows
+
+
+def vllm_counts(g: Generation) -> SpecMetrics | None:
+    """The generation counted as vLLM counts: drafts (steps that verified drafted tokens), draft tokens, accepted
+    tokens, accepted at each position; None when nothing was drafted."""
+    steps = [s for s in g.trace if s.drafted]
+    if not steps:
+        return None
+    k = max(len(s.drafted) for s in steps)
+    per = tuple(sum(len(s.fates) > i and s.fates[i] == "accepted" for s in steps) for i in range(k))
+    drafts, tokens, accepted = len(steps), sum(len(s.drafted) for s in steps), sum(per)
+    return SpecMetrics(drafts, tokens, accepted, per, problems_of(drafts, tokens, accepted, per))
 
 
 def speedup_theory(alpha: float, gamma: int, cost: float, verify_cost: float = 1.0) -> float:

@@ -3,6 +3,7 @@ the live exactness check with the exact and a wrong rule, Medusa's tree, bad pro
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -189,3 +190,31 @@ def test_a_link_reproduces_the_exactness_settings_and_the_medusa_step() -> None:
     assert at.segmented_control(key="rule").value == "resample_from_p"
     assert at.select_slider(key="mstep").value == 3
     assert at.query_params["samples"] == "8000" and at.query_params["mstep"] == "3"
+
+
+def test_yours_draws_the_bundled_vllm_example_beside_the_pages_run() -> None:
+    from engine.specdec.vllm import example_text, read_metrics
+
+    at = go(yours="True", new="40")
+    m = read_metrics(example_text())
+    assert metric(at, "drafts verified") == f"{m.drafts:,}"  # the reader's numbers, not the page's own
+    assert metric(at, "mean acceptance length") == f"{m.mean_acceptance_length:.2f}"
+    assert any("vllm_metrics_example.prom" in c.value for c in at.caption)  # labelled as the example
+    assert any("counters add up" in s.value for s in at.success)
+    best = next(c.value for c in at.caption if c.value.startswith("At c = 0.10"))
+    assert f"γ = {m.best_gamma(0.1)}:" in best and f"{m.speedup(0.1, m.best_gamma(0.1)):.2f}×" in best
+    names = [t.get("name") for c in at.get("plotly_chart") for t in json.loads(c.proto.spec)["data"]]
+    assert "yours (vLLM)" in names and any(str(n).startswith("this page: Speculative") for n in names)
+    assert at.query_params["yours"] == "True"
+
+
+def test_yours_reports_a_tampered_count_and_a_bad_paste_in_chinese() -> None:
+    from engine.specdec.vllm import example_text
+
+    at = go(yours="True", new="10", method="autoregressive", lang="zh")
+    at.text_area(key="specdec.yours.paste").set_value(example_text().replace("} 26997.0", "} 26998.0")).run()
+    assert_clean(at)
+    assert any("不自洽" in w.value and "166,024" in w.value for w in at.warning)  # one number changed
+    at.text_area(key="specdec.yours.paste").set_value("vllm:spec_decode_num_drafts_total NaN\n").run()
+    assert_clean(at)
+    assert any("无法读取" in w.value and "计数器必须是" in w.value for w in at.warning)  # translated, no traceback

@@ -241,4 +241,54 @@ TEXT = {
     "plot.prompt": ("prompt", "提示词"),
     "plot.q": ("q (drafter)", "q（草稿器）"),
     "plot.p": ("p (target)", "p（目标模型）"),
+    "plot.per_draft": ("accepted per draft", "每次草拟中被接受的比例"),
+    "plot.position0": ("draft position (vLLM counts from 0)", "草拟位置（vLLM 从 0 开始计）"),
+    "plot.gamma_run": ("γ (tokens drafted per step)", "γ（每步草拟的 token 数）"),
+    "plot.speedup_formula": ("(1 + Σ rate_i) / (1 + γ·c)", "(1 + Σ rate_i) / (1 + γ·c)"),
+    # the "yours" view: a vLLM server's /metrics (ui/specdec_yours.py)
+    "yours": ("Yours: a vLLM server's counters", "你的：一台 vLLM 服务器的计数器"),
+    "yours.show": ("Read a vLLM /metrics page", "读取 vLLM 的 /metrics 页面"),
+    "yours.intro": (
+        "Paste what `curl http://localhost:8000/metrics` prints on a vLLM server running speculative decoding, or "
+        "upload it. The page reads its four `vllm:spec_decode_*` counters with prometheus_client's parser, sums "
+        "them over engines and models, checks that they add up, and draws them beside this page's own run, "
+        "counted the way vLLM counts. The counters are totals since the server started; for one time window, "
+        "scrape twice and subtract.",
+        "粘贴在运行投机解码的 vLLM 服务器上执行 `curl http://localhost:8000/metrics` 的输出，或上传该文件。本页用 "
+        "prometheus_client 的解析器读取其中四个 `vllm:spec_decode_*` 计数器，按引擎和模型求和，检查它们是否自洽，并与本页"
+        "自己的运行（按 vLLM 的方式计数）并排画出。这些计数器是服务器启动以来的累计值；想看某个时间段，请抓取两次再相减。"),
+    "yours.help": ("The Prometheus text vLLM serves at /metrics; only the vllm:spec_decode_* lines are read.",
+                   "vLLM 在 /metrics 提供的 Prometheus 文本；只读取 vllm:spec_decode_* 开头的行。"),
+    "yours.drafts": ("drafts verified", "验证过的草稿数"),
+    "yours.alpha": ("acceptance rate", "接受率"),
+    "yours.length": ("mean acceptance length", "平均接受长度"),
+    "yours.sets": ("engines × models summed", "求和的引擎 × 模型数"),
+    "yours.ok": ("The counters add up: acceptance never rises with position, the positions sum to the accepted "
+                 "total, and no count exceeds what was drafted.",
+                 "计数器自洽：接受数不随位置上升，各位置之和等于接受总数，也没有哪个计数超过草拟的数量。"),
+    "yours.problems": ("{n} thing(s) in these counters do not add up:", "这些计数器中有 {n} 处不自洽："),
+    "yours.cost": ("Draft cost c: one drafted token, in % of a target step", "草拟代价 c：草拟一个 token 的耗时，占目标模型一步的百分比"),
+    "yours.cost.help": ("The time of one drafted token over the time of one target step, on your server. This "
+                        "page's own measured cost is the γ sweep's column c.",
+                        "在你的服务器上，草拟一个 token 的时间除以目标模型一步的时间。本页自己实测的代价见 γ 扫描表中的 c 列。"),
+    "yours.theirs": ("yours (vLLM)", "你的（vLLM）"),
+    "yours.ours": ("this page: {method}, γ = {gamma}", "本页：{method}，γ = {gamma}"),
+    "yours.rates": ("Accepted per draft, by position", "各位置每次草拟的接受比例"),
+    "yours.rates.caption": ("Here each rate is over all drafts, as vLLM divides: position i counts only when every "
+                            "earlier token was accepted too. The chart above divides by the times a position was "
+                            "verified instead.",
+                            "这里每个比例都除以全部草拟次数，和 vLLM 一样：只有之前的 token 全被接受，位置 i 才会计数。上面的"
+                            "图则除以该位置被验证的次数。"),
+    "yours.speed": ("Speedup by γ at draft cost c", "草拟代价为 c 时各 γ 的加速比"),
+    "yours.best": ("At c = {cost}, your counters give the most at γ = {best}: {speed}× by the formula, against "
+                   "{speed_k}× at γ = {k}, what the server ran. The formula prices the verify pass as one step; "
+                   "rates measured at γ = {k} hold for any smaller γ, since a token counts only when all before "
+                   "it were accepted.",
+                   "在 c = {cost} 时，你的计数器在 γ = {best} 处最好：按公式为 {speed}×，而服务器实际运行的 γ = {k} "
+                   "为 {speed_k}×。公式把验证前向算作一步；在 γ = {k} 下测得的比例对任何更小的 γ 同样成立，因为只有之前的 "
+                   "token 全被接受时，一个 token 才会计数。"),
+    "yours.no_ours": ("This page's run drafted nothing ({method}): only your counters are drawn.",
+                      "本页这次运行没有草拟（{method}）：只画出你的计数器。"),
+    "yours.ours_problems": ("This page's own run, counted the same way, does not add up either: {msg}",
+                            "本页自己的运行按同样方式计数，也不自洽：{msg}"),
 }
