@@ -596,7 +596,8 @@ def _growth_interval():
 
 @fact(ENGINE, "numerics:blocks.m.flushed", "numerics:col.flushed", "numerics:grad.underflow",
       "numerics:grad.count", "numerics:train.col.zeros", "numerics:train.scaling", "numerics:outlier.intro",
-      "numerics:walk.11", "messages:numerics.tensors.zero")
+      "numerics:walk.11", "messages:numerics.tensors.zero", "numerics:rht.col.flushed_plain",
+      "numerics:rht.col.flushed_rotated")
 def _flushed():
     from engine.numerics.rounding import round_to
 
@@ -647,6 +648,28 @@ def _draws():
 
     edges("numerics.rounding.draws", lambda n: rounding_bias(0.1, "fp16", n=n), [1], [0])
     return [1]
+
+
+@fact(PRESET, "numerics:sr.draws_caption")
+def _draws_seed():
+    src = (ROOT / "ui" / "numerics_rounding.py").read_text(encoding="utf-8")
+    seed = re.search(r"rounding_bias\(x, fmt, DRAWS, seed=(\d+)\)", src)
+    assert seed, "the draws plot no longer calls rounding_bias with a fixed seed"
+    return [int(seed[1])]
+
+
+@fact(ENGINE, "numerics:rht.intro")
+def _hadamard_entries():
+    from engine.numerics.hadamard import random_hadamard
+
+    n = 8
+    y, _ = random_hadamard(torch.eye(n, dtype=torch.float64), block=n)
+    assert set((y * math.sqrt(n)).abs().round(decimals=12).flatten().tolist()) == {1.0}  # H·D/√n: entries ±1/√n
+    assert torch.allclose(y @ y.T, torch.eye(n, dtype=torch.float64))  # orthonormal
+    return [1]
+
+
+define("numerics:rht.spread_caption", [0], "an index: the first row of the example weight is drawn")
 
 
 @fact(ENGINE, "numerics:walk.1")
