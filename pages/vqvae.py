@@ -22,7 +22,7 @@ from engine.vqvae.train import (
     shipped_path,
     spread,
 )
-from ui import jobs, page, vqvae_yours
+from ui import jobs, page, vqvae_quantizers, vqvae_yours
 from ui.cache import shared_resource, shared_result
 from ui.chrome import device_label, ensure_navigation
 from ui.i18n import plot_labels, translator
@@ -32,7 +32,7 @@ from ui.text.vqvae import TEXT
 ensure_navigation()
 T = translator(TEXT)
 PL = plot_labels(TEXT, P.LABELS)
-VIEWS = ["recon", "collapse", "straight", "toy", "bits", "yours", "walkthrough"]
+VIEWS = ["recon", "collapse", "straight", "toy", "bits", "fsq", "yours", "walkthrough"]
 SIZES = [16, 32, 64, 128, 256]
 GRIDS = ["4x4", "2x2"]
 BETAS = [0.1, 0.25, 0.5, 1.0]
@@ -51,7 +51,9 @@ PRESETS = {  # walkthrough step -> widget state it sets
     6: {"view": "toy", "trule": "ema_restart", "tstep": 12},
     7: {"view": "bits"},
     8: {"view": "collapse", "seed": 1},
-    9: {"view": "yours", "yk": 64},
+    9: {"view": "fsq", "fl1": 8, "fl2": 8, "fspread": 0.25},
+    10: {"view": "fsq", "rangle": 120, "rratio": 0.5, "rg": 200},
+    11: {"view": "yours", "yk": 64},
 }
 
 
@@ -71,11 +73,16 @@ def main() -> None:
             toy()
         case "bits":
             bits(runs, settings)
+        case "fsq":
+            vqvae_quantizers.view(T, PL)
         case "yours":
             vqvae_yours.view(T, PL, lambda: _stats(_shipped(), SHIPPED))
         case _:
             st.markdown(T("walk.intro"))
-            walkthrough(_with(T, **{"walk.2": _walk_collapse, "walk.8": _walk_seeds, "walk.9": _walk_yours}),
+            walkthrough(_with(T, **{"walk.2": _walk_collapse, "walk.8": _walk_seeds,
+                                    "walk.9": lambda: vqvae_quantizers.walk_fsq(PRESETS[9]),
+                                    "walk.10": lambda: vqvae_quantizers.walk_rotation(PRESETS[10]),
+                                    "walk.11": lambda: vqvae_yours.walk(T)}),
                         PRESETS)
     publish("view")
 
@@ -88,7 +95,9 @@ def controls() -> tuple[str, RunSettings]:
               ("k", SHIPPED.codebook_size, number_in(SIZES)), ("grid", "4x4", choice(GRIDS)),
               ("beta", SHIPPED.beta, number_in(BETAS)), ("decay", SHIPPED.ema_decay, number_in(DECAYS)),
               ("trule", "kmeans", choice(list(TOY_RULES))), ("tstep", 0, int_in(0, 40)), ("tk", 8, int_in(2, 16)),
-              ("yk", 64, int_in(2, 1 << 20))])
+              ("yk", 64, int_in(2, 1 << 20)), ("fl1", 5, int_in(3, 16)), ("fl2", 5, int_in(3, 16)),
+              ("fspread", 1.0, number_in(vqvae_quantizers.SPREADS)), ("rangle", 60, int_in(-180, 180)),
+              ("rratio", 1.5, number_in([0.25, 0.5, 1.0, 1.5, 2.0, 4.0])), ("rg", 200, int_in(0, 355))])
     view = page.view_switch(T, VIEWS)
     s = st.session_state
     grid = (4, 4) if s["grid"] == "4x4" else (2, 2)
@@ -134,11 +143,6 @@ def _walk_seeds() -> dict:
     loss = spread(table["rows"])["loss"]["codes_used"]
     return {"seeds": ", ".join(map(str, table["seeds"])), "lo": int(loss.lo), "hi": int(loss.hi),
             "k": SHIPPED.codebook_size, "eta": jobs.estimate_text(_pace_s() * len(UPDATES) * SHIPPED.steps)}
-
-def _walk_yours() -> dict:
-    u = vqvae_yours.example_usage()
-    return {"rule": T(f"rule.{vqvae_yours.RULE}"), "used": u.used, "k": u.codebook_size, "ppl": f"{u.perplexity:.1f}"}
-
 
 def _pace_s() -> float:
     """Seconds per rule-step, from the shipped run on this machine kind (the estimate of a live run)."""

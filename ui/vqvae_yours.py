@@ -29,6 +29,12 @@ def example_usage(k: int = 64) -> Usage:
     return usage_report(read_codes(example_bytes()), k)
 
 
+def walk(T: Callable[..., str]) -> dict:
+    """The numbers the walkthrough's "yours" step quotes, from the bundled example."""
+    u = example_usage()
+    return {"rule": T(f"rule.{RULE}"), "used": u.used, "k": u.codebook_size, "ppl": f"{u.perplexity:.1f}"}
+
+
 def view(T: Callable[..., str], labels: Mapping[str, str], rules: Callable[[], Mapping[str, CodebookStats]]) -> None:
     """Paste-free: an upload of a .npy (or the example), the codebook size, then the usage beside the rules."""
     st.markdown(T("yours.intro", limit=f"{NPY_LIMIT >> 20}"))

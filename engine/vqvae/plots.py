@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from engine.plotting import label
+from engine.vqvae.quantizer_demo import FsqDemo, RotationDemo
 from engine.vqvae.toy import ToyTrace, voronoi
 from engine.vqvae.train import CodebookStats, History
 from engine.vqvae.usage import Usage
@@ -24,6 +25,9 @@ LABELS = {  # English defaults; pages pass their translations ("plot.<key>" in t
     "image": "decoded",
     "share": "share of the codes", "yours": "yours", "rank": "codes, most used first (rank / K)",
     "by_code": "yours, by code", "by_rank": "beside the three rules",
+    "bounded": "bounded, before rounding", "grid": "FSQ codes (size: uses)", "unused": "unused codes",
+    "z_e": "z_e (encoder)", "z_q": "z_q (code)", "g": "∂L/∂z_q (decoder)", "straight": "to z_e: straight-through",
+    "rotated": "to z_e: rotation trick",
 }
 RULE_COLORS = {"loss": "#ef4444", "ema": "#f59e0b", "ema_restart": "#16a34a"}
 _lab = partial(label, LABELS)
@@ -181,4 +185,44 @@ def usage_beside(yours: Usage, stats: Mapping[str, CodebookStats], labels: Mappi
     fig.update_xaxes(title_text=_lab(labels, "rank"), range=[0, 1], row=1, col=2)
     fig.update_yaxes(title_text=_lab(labels, "share"), row=1, col=1)
     fig.update_layout(height=340, margin=dict(l=10, r=10, t=40, b=40), bargap=0.1, legend=dict(orientation="h"))
+    return fig
+
+
+def fsq_plane(demo: FsqDemo, labels: Mapping[str, str] | None = None) -> go.Figure:
+    """FSQ in the plane: each point's bounded value before rounding, and the grid of codes it rounds to, each
+    drawn as large as its use (unused codes as open crosses)."""
+    counts = demo.usage.counts
+    used = counts > 0
+    fig = go.Figure(go.Scatter(x=demo.bounded[:, 0], y=demo.bounded[:, 1], mode="markers",
+                               marker=dict(size=4, color="#94a3b8"), name=_lab(labels, "bounded")))
+    book = demo.codebook
+    fig.add_trace(go.Scatter(x=book[used, 0], y=book[used, 1], mode="markers", name=_lab(labels, "grid"),
+                             marker=dict(size=6 + 30 * np.sqrt(counts[used] / max(counts.max(), 1)), color="#2563eb",
+                                         opacity=0.7),
+                             text=[f"#{k}: {c}" for k, c in zip(np.flatnonzero(used), counts[used], strict=True)],
+                             hovertemplate="%{text}<extra></extra>"))
+    if (~used).any():
+        fig.add_trace(go.Scatter(x=book[~used, 0], y=book[~used, 1], mode="markers", name=_lab(labels, "unused"),
+                                 marker=dict(symbol="x-open", size=9, color="#ef4444")))
+    fig.update_layout(height=420, margin=dict(l=10, r=10, t=30, b=10), legend=dict(orientation="h"),
+                      xaxis=dict(range=[-1.15, 1.15]), yaxis=dict(range=[-1.15, 1.15], scaleanchor="x"))
+    return fig
+
+
+def rotation_plane(demo: RotationDemo, labels: Mapping[str, str] | None = None) -> go.Figure:
+    """z_e and z_q from the origin; at z_q the decoder's gradient; at z_e what each estimator hands the encoder."""
+    arrows = [((0, 0), demo.z_e, "#334155", "z_e"), ((0, 0), demo.z_q, "#2563eb", "z_q"),
+              (demo.z_q, demo.z_q + demo.g, "#16a34a", "g"),
+              (demo.z_e, demo.z_e + demo.straight, "#f59e0b", "straight"),
+              (demo.z_e, demo.z_e + demo.rotated, "#dc2626", "rotated")]
+    fig = go.Figure()
+    for start, end, colour, key in arrows:
+        fig.add_trace(go.Scatter(x=[start[0], end[0]], y=[start[1], end[1]], mode="lines", name=_lab(labels, key),
+                                 line=dict(color=colour, width=3, dash="dot" if key == "straight" else "solid")))
+        fig.add_annotation(x=end[0], y=end[1], ax=start[0], ay=start[1], xref="x", yref="y", axref="x", ayref="y",
+                           showarrow=True, arrowhead=3, arrowwidth=2, arrowcolor=colour, text="")
+    pts = np.array([p for a in arrows for p in (a[0], a[1])], dtype=float)
+    lo, hi = float(pts.min()) - 0.3, float(pts.max()) + 0.3
+    fig.update_layout(height=420, margin=dict(l=10, r=10, t=30, b=10), legend=dict(orientation="h"),
+                      xaxis=dict(range=[lo, hi], zeroline=True), yaxis=dict(range=[lo, hi], scaleanchor="x"))
     return fig

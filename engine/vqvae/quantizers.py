@@ -39,15 +39,22 @@ def _levels(levels: Sequence[int], d: int) -> torch.Tensor:
     return torch.tensor(lv)
 
 
-def fsq(z: torch.Tensor, levels: Sequence[int]) -> tuple[torch.Tensor, torch.Tensor]:
-    """Finite scalar quantisation of z (..., d) with `levels[i]` levels in dimension i: the quantised values in
-    [−1, 1] (gradient straight through the rounding) and each vector's index in the implicit codebook."""
+def fsq_bound(z: torch.Tensor, levels: Sequence[int]) -> torch.Tensor:
+    """FSQ's bound of z (..., d), in level units: tanh squashes each dimension into (−(L−1)/2, (L−1)/2), shifted
+    by half a level for even L; rounding this gives the level (what `fsq` does next)."""
     lv = _levels(levels, z.shape[-1]).to(z.device)
     fl = lv.to(z.dtype if z.is_floating_point() else torch.float32)  # constants in z's precision
     half_l = (fl - 1) * (1 + FSQ_MARGIN) / 2
     offset = (lv % 2 == 0).to(fl.dtype) * 0.5  # even L: levels sit at half-integers before the shift back
     shift = torch.atanh(offset / half_l)  # so that z = 0 lands on a level boundary's middle, not on an edge
-    bounded = torch.tanh(z + shift) * half_l - offset
+    return torch.tanh(z + shift) * half_l - offset
+
+
+def fsq(z: torch.Tensor, levels: Sequence[int]) -> tuple[torch.Tensor, torch.Tensor]:
+    """Finite scalar quantisation of z (..., d) with `levels[i]` levels in dimension i: the quantised values in
+    [−1, 1] (gradient straight through the rounding) and each vector's index in the implicit codebook."""
+    bounded = fsq_bound(z, levels)
+    lv = torch.tensor([int(v) for v in levels], device=z.device)
     rounded = bounded + (bounded.round() - bounded).detach()  # round, with the gradient of the identity
     half_width = lv // 2
     values = rounded / half_width

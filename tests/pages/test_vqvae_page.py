@@ -121,7 +121,7 @@ def test_walkthrough_preset() -> None:
     at = go("walkthrough")
     codes = len(np.unique(np.load(EXAMPLE, allow_pickle=False)))
     assert any(f"uses {codes} of 64 codes with perplexity" in m.value for m in at.markdown)
-    at.button(key="walk_9").click().run()
+    at.button(key="walk_11").click().run()
     assert_clean(at)
     assert at.session_state["view"] == "yours" and at.dataframe
 
@@ -184,3 +184,21 @@ def test_yours_view_in_chinese() -> None:
     at = open_page(PAGE, "zh", view="yours")
     assert_clean(at)
     assert any("困惑度" in c.value for c in at.caption)
+
+
+def test_fsq_and_rotation_view_numbers_come_from_the_engine() -> None:
+    from engine.vqvae.quantizer_demo import fsq_demo, rotation_demo
+
+    at = go("fsq", fl1="8", fl2="8", fspread="0.25", rangle="120", rratio="0.5", rg="200")
+    u = fsq_demo((8, 8), 0.25).usage
+    r = rotation_demo(120, 0.5, 200)
+    m = {x.label: x.value for x in at.metric}
+    assert m["grid codes used"] == f"{u.used} / 64" and u.used < 64
+    assert m["gradient turned by"] == f"{r.gradient_turn_deg:.1f}°" == "-120.0°" and m["gradient scaled by"] == "0.500"
+    assert len(at.get("plotly_chart")) == 2
+    at = go("walkthrough")
+    assert any(f"points use only {u.used} of 64 grid codes" in x.value for x in at.markdown)
+    assert any("turned by -120° and scaled by 0.5;" in x.value for x in at.markdown)
+    at.button(key="walk_10").click().run()
+    assert_clean(at)
+    assert at.session_state["view"] == "fsq" and at.session_state["rangle"] == 120

@@ -38,6 +38,7 @@ TEXT = {
     "view.straight": ("Straight-through", "直通估计器"),
     "view.toy": ("2-D toy", "二维示例"),
     "view.bits": ("Bits ledger", "比特账本"),
+    "view.fsq": ("FSQ & rotation", "FSQ 与旋转技巧"),
     "view.yours": ("Yours", "你的码字"),
     "view.walkthrough": ("Walkthrough", "导览"),
     "rule": ("Codebook rule", "码本更新规则"),
@@ -197,10 +198,62 @@ TEXT = {
                       "counted on the held-out digits by the shipped checkpoints.",
                       "你的数组形状为 {shape}：计入 {tokens} 个码字，{k} 个码字中用到 {used} 个，死码 {dead} 个；"
                       "困惑度 {ppl}，即按使用熵每个码字 {bits} 比特。三种规则由随附检查点在留出集数字上统计。"),
-    "walk.9": ("**Yours.** Bring your tokenizer's codes; the bundled example, {rule}'s codes of the held-out digits, "
+    "walk.11": ("**Yours.** Bring your tokenizer's codes; the bundled example, {rule}'s codes of the held-out digits, "
                "uses {used} of {k} codes with perplexity {ppl}. Change one code to {k} or more and it is named.",
                "**你的码字。** 带上你的分词器输出的码字；随附示例是 {rule} 给留出集数字的码字，{k} 个码字中用到 {used} 个，"
                "困惑度 {ppl}。把某个码字改成 {k} 或更大，它就会被指出来。"),
+    "fsq.intro": ("**FSQ** (finite scalar quantisation) drops the codebook: each dimension of z is squashed by tanh, "
+                  "rounded to one of L levels and scaled to [−1, 1]. The codes are the grid of all level "
+                  "combinations, ∏L of them, and none can die, because none is learned; the rounding passes the "
+                  "gradient straight through. Below, normal points in the plane quantised live by the engine's "
+                  "`fsq`, which the tests compare with vector-quantize-pytorch's `FSQ`.",
+                  "**FSQ**（有限标量量化）不要码本：z 的每个维度先经 tanh 压缩，再舍入到 L 个级别之一并缩放到 [−1, 1]。"
+                  "码字就是所有级别组合构成的网格，共 ∏L 个；它们都不是学出来的，所以不会死；舍入处梯度直通。"
+                  "下面是平面上的正态分布点，由引擎的 `fsq` 实时量化，测试把它与 vector-quantize-pytorch 的 `FSQ` 对比。"),
+    "fsq.l1": ("levels, dimension 1", "第 1 维级数"),
+    "fsq.l2": ("levels, dimension 2", "第 2 维级数"),
+    "fsq.spread": ("spread of the points (σ)", "点的分布宽度（σ）"),
+    "fsq.used": ("grid codes used", "用到的网格码字"),
+    "fsq.points": ("points", "点数"),
+    "fsq.caption": ("{n} points of σ = {spread} on a {l1}×{l2} grid use {used} of its {k} codes, perplexity {ppl}. "
+                    "Narrow inputs fill only the middle of the grid: FSQ cannot collapse, but an encoder can still "
+                    "leave codes unused.",
+                    "σ = {spread} 的 {n} 个点落在 {l1}×{l2} 网格上，用到 {k} 个码字中的 {used} 个，困惑度 {ppl}。"
+                    "输入太窄时只会占满网格中间：FSQ 不会坍缩，但编码器仍可能让一些码字闲置。"),
+    "rot.title": ("The rotation trick", "旋转技巧"),
+    "rot.intro": ("The straight-through estimator hands the encoder the decoder's gradient unchanged, whatever the "
+                  "angle between z_e and its code z_q. The rotation trick (Fifty et al. 2024) rotates it by the "
+                  "rotation that takes z_q's direction back to z_e's and scales it by ‖z_q‖/‖z_e‖, so the encoder "
+                  "learns where z_e sits relative to its code. Both gradients below are what autograd leaves on z_e.",
+                  "直通估计器把解码器的梯度原封不动地交给编码器，不管 z_e 与其码字 z_q 之间夹角多大。旋转技巧"
+                  "（Fifty 等，2024）把梯度按“从 z_q 方向转回 z_e 方向”的旋转转过去，并乘以 ‖z_q‖/‖z_e‖，"
+                  "于是编码器能学到 z_e 相对其码字的位置。下面两个梯度都是 autograd 留在 z_e 上的值。"),
+    "rot.angle": ("angle from z_e to z_q (°)", "z_e 到 z_q 的夹角（°）"),
+    "rot.ratio": ("‖z_q‖ / ‖z_e‖", "‖z_q‖ / ‖z_e‖"),
+    "rot.g": ("direction of the decoder's gradient (°)", "解码器梯度的方向（°）"),
+    "rot.turn": ("z_e → z_q", "z_e → z_q"),
+    "rot.gturn": ("gradient turned by", "梯度转过的角度"),
+    "rot.scale": ("gradient scaled by", "梯度缩放倍数"),
+    "rot.caption": ("Straight-through gives z_e {straight}, the decoder's gradient itself; the rotation trick gives "
+                    "{rotated}: the same gradient turned by {turn}° and scaled by {scale}.",
+                    "直通估计器给 z_e 的是 {straight}，即解码器梯度本身；旋转技巧给的是 {rotated}：同一个梯度转过 "
+                    "{turn}°、缩放 {scale} 倍。"),
+    "walk.9": ("**FSQ cannot collapse, but can idle.** FSQ & rotation, {l1}×{l2} levels, σ = {spread}: {n} narrow "
+               "points use only {used} of {k} grid codes.",
+               "**FSQ 不会坍缩，但会闲置。** FSQ 与旋转技巧视图，{l1}×{l2} 级，σ = {spread}：{n} 个窄分布的点只用到 {k} 个"
+               "网格码字中的 {used} 个。"),
+    "walk.10": ("**The rotation trick.** z_q at {angle}° from z_e, {ratio} times as long: the encoder's gradient is "
+                "the decoder's turned by {turn}° and scaled by {scale}; straight-through would pass it unchanged.",
+                "**旋转技巧。** z_q 与 z_e 夹角 {angle}°，长度是 z_e 的 {ratio} 倍：编码器收到的梯度是解码器梯度转过 "
+                "{turn}°、缩放 {scale} 倍；直通估计器则会原样传递。"),
+    "plot.bounded": ("bounded, before rounding", "有界化后、舍入前"),
+    "plot.grid": ("FSQ codes (size: uses)", "FSQ 码字（大小表示使用次数）"),
+    "plot.unused": ("unused codes", "未用到的码字"),
+    "plot.z_e": ("z_e (encoder)", "z_e（编码器输出）"),
+    "plot.z_q": ("z_q (code)", "z_q（码字）"),
+    "plot.g": ("∂L/∂z_q (decoder)", "∂L/∂z_q（解码器）"),
+    "plot.straight": ("to z_e: straight-through", "传给 z_e：直通估计器"),
+    "plot.rotated": ("to z_e: rotation trick", "传给 z_e：旋转技巧"),
     "plot.share": ("share of the codes", "码字占比"),
     "plot.yours": ("yours", "你的"),
     "plot.rank": ("codes, most used first (rank / K)", "码字，按使用次数从多到少（排名 / K）"),
