@@ -818,6 +818,22 @@ def _fsq_levels():
     return [3, 1 << 16]
 
 
+@fact(ENGINE, "vqvae:fsq.intro")
+def _fsq_range():
+    from engine.vqvae.quantizers import fsq
+
+    q, _ = fsq(torch.tensor([[-50.0, 50.0], [0.1, -0.2]]), [5, 4])
+    assert float(q.min()) >= -1 and float(q.max()) <= 1 and (q.abs() == 1).any()  # scaled to [−1, 1]
+    return [1]
+
+
+define("vqvae:fsq.l1", [1], "a label: the plane's first dimension")
+define("vqvae:fsq.l2", [2], "a label: the plane's second dimension")
+
+
+define("vqvae:rot.intro", [2024], "a citation: Fifty et al. 2024, the rotation trick")
+
+
 @fact(LIMIT, "messages:vqvae.codebook_size")
 def _vq_usage_size():
     from engine.vqvae.usage import usage_report
