@@ -923,9 +923,10 @@ def _bn_batches():
 # ---- search
 @fact(ENGINE, "search:why.intro", "search:co.demo")
 def _demo_size():
-    from engine.search.corpus import DEMO
-
-    return [sum(1 for line in DEMO.read_text(encoding="utf-8").splitlines() if line.strip())]
+    corpus = ROOT / "engine" / "search" / "corpus.py"  # read, not imported: engine.search loads jieba (1–2 s)
+    assert 'DEMO = Path(__file__).parent / "data" / "demo_corpus.jsonl"' in corpus.read_text(encoding="utf-8")
+    demo = ROOT / "engine" / "search" / "data" / "demo_corpus.jsonl"
+    return [sum(1 for line in demo.read_text(encoding="utf-8").splitlines() if line.strip())]  # one document a line
 
 
 @fact(ENGINE, "search:es.intro", "search:es.all_ok", "search:es.k.idf", "search:es.k.tf", "search:es.k.boost")
