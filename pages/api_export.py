@@ -124,6 +124,7 @@ def generated(s: Settings, tree) -> None:
     module = c[0].selectbox(T("module"), modules, key="module")
     c[1].segmented_control(T("mode"), list(MODES), format_func=page.formatter(T, "mode", MODES), key="mode")
     st.code(files[module], language="python")
+    apiexport_yours.download_files(T, files, s.mode, "tree_zip")
     st.caption(T(f"{s.mode}.note", file="__init__.pyi" if s.mode == "stub" else "__init__.py"))
 
 

@@ -3,6 +3,8 @@ engine.apiexport.archive (never imported), its generated public tree, and the di
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Callable
 
 import pandas as pd
@@ -18,6 +20,23 @@ from ui.i18n import say
 from ui.state import publish
 
 TYPES = ["zip", "whl", "gz", "tgz"]
+
+
+def files_zip(files: dict[str, str], mode: str) -> bytes:
+    """The generated files as a zip a visitor can unpack beside a package: `a/b/__init__.py` per public module
+    `a.b` (`__init__.pyi` for stubs), with fixed dates so the same tree always gives the same bytes."""
+    buf = io.BytesIO()
+    name = "__init__.pyi" if mode == "stub" else "__init__.py"
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for module, text in files.items():
+            z.writestr(zipfile.ZipInfo("/".join([*module.split("."), name]), (1980, 1, 1, 0, 0, 0)), text)
+    return buf.getvalue()
+
+
+def download_files(T: Callable[..., str], files: dict[str, str], mode: str, key: str) -> None:
+    """A download button for `files_zip`."""
+    st.download_button(T("files.download", mode=T(f"mode.{mode}")), files_zip(files, mode),
+                       f"api_{mode}.zip", "application/zip", key=key)
 
 
 def decorators_of(text: str) -> set[str]:
@@ -106,6 +125,7 @@ def files_view(T: Callable[..., str], tree: Tree) -> None:
     files = render_tree(tree, mode)
     module = c[0].selectbox(T("module"), list(files), key="ax_module")
     st.code(files[module], language="python")
+    download_files(T, files, mode, "ax_zip")
 
 
 def diff(T: Callable[..., str], old: Tree, new: Tree) -> None:

@@ -120,3 +120,24 @@ def test_the_yours_walkthrough_step_is_formatted_from_the_examples():
     at = open_page(PAGE)
     assert any("3 names added, 2 removed and 3 moved, in 5 modules" in m.value for m in at.markdown)
     assert not any(m.label == "public names" for m in at.metric)  # nothing read until asked for
+
+
+def test_the_download_unpacks_to_a_package_that_reads_back_as_the_same_tree(tmp_path):
+    import ast
+    import io
+    import zipfile
+
+    from engine.apiexport import render_tree, scan_imports, shipped_tree
+    from ui.apiexport_yours import files_zip
+
+    tree = scan_imports("engine.apiexport.demo", "demo", "demo")
+    zipfile.ZipFile(io.BytesIO(files_zip(render_tree(tree, "eager"), "eager"))).extractall(tmp_path / "eager")
+    assert shipped_tree(tmp_path / "eager" / "demo", skip=()) == tree
+    stubs = zipfile.ZipFile(io.BytesIO(files_zip(render_tree(tree, "stub"), "stub")))
+    assert all(n.endswith("/__init__.pyi") for n in stubs.namelist())
+    for n in stubs.namelist():
+        ast.parse(stubs.read(n))
+    assert files_zip(render_tree(tree, "stub"), "stub") == stubs.fp.getvalue()  # the same tree, the same bytes
+    at = open_page(PAGE, mode="stub")
+    assert_clean(at)
+    assert any("Download every generated file (.pyi stub, zip)" in b.proto.label for b in at.get("download_button"))

@@ -43,6 +43,7 @@ TEXT = {
     "tree": ("The generated public modules", "生成的公开模块"),
     "module": ("Module", "模块"),
     "mode": ("Generated file", "生成的文件"),
+    "files.download": ("Download every generated file ({mode}, zip)", "下载全部生成的文件（{mode}，zip）"),
     "mode.eager": ("eager __init__.py", "立即加载 __init__.py"),
     "mode.lazy": ("lazy __init__.py", "懒加载 __init__.py"),
     "mode.stub": (".pyi stub", ".pyi 存根"),
