@@ -26,6 +26,7 @@ from engine.numerics.training import (
 )
 from ui import jobs, page
 from ui import numerics_blocks as below_fp8
+from ui import numerics_rounding as rounding_view
 from ui import numerics_yours as yours
 from ui.cache import shared_result
 from ui.chrome import device_label, ensure_navigation
@@ -38,8 +39,8 @@ T = translator(TEXT)
 PL = plot_labels(TEXT, P.LABELS)
 NAMES = list(FORMATS)
 ELEMENTS = [n for n in NAMES if FORMATS[n].role == "element"]  # formats that hold values (not E8M0, a scale)
-VIEWS = ["formats", "explorer", "range", "gradients", "training", "blocks", "outlier", "lowbit", "yours",
-         "walkthrough"]
+VIEWS = ["formats", "explorer", "range", "gradients", "training", "blocks", "outlier", "lowbit", "stochastic",
+         "yours", "walkthrough"]
 TRAIN = TrainingSettings()
 LRS = [1e-3, 3e-3, 1e-2, 2e-2, 5e-2, 0.1, 0.3, 1.0]
 SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")  # bit labels must be unique: value, then position
@@ -61,6 +62,8 @@ PRESETS = {  # walkthrough step -> widget state it sets
     14: {"view": "outlier", "tlayer": "blocks.0.fc", "tkind": "activation", "factor": 1000, "oscheme": "fp4_tensor"},
     15: {"view": "lowbit", "recipes": list(below_fp8.RECIPES), "lsteps": below_fp8.LOWBIT.steps,
          "llr": below_fp8.LOWBIT.lr, "lseeds": below_fp8.LOWBIT.seeds},
+    16: {"view": "stochastic", "srfmt": rounding_view.WALK_SUM[0], "srstep": rounding_view.WALK_SUM[1]},
+    17: {"view": "stochastic", "hblock": rounding_view.HBLOCKS[0], "hseed": 0},
 }
 
 
@@ -93,6 +96,8 @@ def main() -> None:
             below_fp8.outlier(below_fp8.capture())
         case "lowbit":
             below_fp8.lowbit()
+        case "stochastic":
+            rounding_view.view()
         case "yours":
             yours.view()
         case _:
@@ -105,6 +110,8 @@ def walk_text(key: str, **fmt: object) -> str:
     """The walkthrough's texts; step 15's findings are formatted from the shipped FP8 / FP4 recording."""
     if key == "walk.15":
         fmt |= {"findings": below_fp8.recorded_findings()}
+    if key in ("walk.16", "walk.17"):
+        fmt |= rounding_view.walk_facts(int(key[5:]))
     return T(key, **fmt)
 
 
@@ -117,7 +124,8 @@ def controls() -> str:
               ("interval", TRAIN.growth_interval, int_in(1, 2000)),
               ("opt", TRAIN.optimizer, choice(list(OPTIMIZERS))),
               ("weights", TRAIN.weights, choice(list(WEIGHTS))),
-              ("tlr", TRAIN.lr, number_in(LRS)), ("rfmts", NAMES, items_of(NAMES)), *below_fp8.PARAMS, *yours.PARAMS])
+              ("tlr", TRAIN.lr, number_in(LRS)), ("rfmts", NAMES, items_of(NAMES)), *below_fp8.PARAMS,
+              *rounding_view.PARAMS, *yours.PARAMS])
     return page.view_switch(T, VIEWS)
 
 

@@ -89,6 +89,8 @@ def _npz(data: bytes, limit: int) -> dict[str, np.ndarray]:
         raise ArtifactError("artifact.format", expected=".npz") from None
     if len(members) > MAX_MEMBERS:
         raise ArtifactError("numerics.tensors.npz_many", n=len(members), max=MAX_MEMBERS)
+    if sum(m.file_size for m in members) > limit:  # what the zip declares; the reads below are bounded anyway
+        raise ArtifactError("numerics.tensors.unpacked", limit=limit)
     out, total = {}, 0
     for m in members:
         if m.is_dir() or not m.filename.endswith(".npy"):

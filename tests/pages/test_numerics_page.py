@@ -383,3 +383,58 @@ def test_yours_view_in_chinese() -> None:
     at = open_page(PAGE, "zh", view="yours")
     assert_clean(at)
     assert any("合成" in c.value for c in at.caption) and at.dataframe
+
+
+def test_stochastic_rounding_view_against_independent_references() -> None:
+    """The draws' metrics recomputed with round_array's own seeded draws, the neighbours from ml_dtypes' patterns;
+    the rotation table rebuilt with scipy's Hadamard matrix instead of the engine's fast transform."""
+    import ml_dtypes
+    import numpy as np
+    import scipy.linalg
+    import torch
+
+    from engine.numerics import round_array
+    from engine.numerics.blocks import quantize_scheme, sqnr_db
+    from engine.numerics.hadamard import signs
+    from ui.numerics_rounding import DRAWS, ROTATED, example_weight
+
+    at = go("stochastic", srfmt="fp4_e2m1", srx="0.3")
+    m = {x.label: (x.value, x.delta) for x in at.metric}
+    grid = np.unique(np.arange(16, dtype=np.uint8).view(ml_dtypes.float4_e2m1fn).astype(np.float64))
+    below, above = grid[grid <= 0.3].max() + 0.0, grid[grid >= 0.3].min()  # + 0.0: -0 and 0 are one neighbour
+    assert m["neighbours below · above"][0] == f"{below:.6g} · {above:.6g}"
+    draws = round_array(np.full(DRAWS, 0.3), "fp4_e2m1", rounding="stochastic", seed=0)
+    assert m[f"stochastic, mean of {DRAWS:,} draws"][0] == f"{draws.mean():.6g}"
+    assert m["rounded up"] == (f"{(draws == above).mean():.2%}", f"expected {(0.3 - below) / (above - below):.2%}")
+    assert m["round to nearest"][1] == f"bias {round(0.3 * 2) / 2 - 0.3:+.3g}"
+    w = example_weight()
+    h = torch.from_numpy(scipy.linalg.hadamard(16)).double() / 4
+    d = signs(16, 0)
+    y = ((w.reshape(64, 4, 16) * d) @ h.T).reshape(64, 64)
+    table = at.dataframe[0].value.set_index("scheme")
+    assert list(table.index) == list(ROTATED)
+    for s in ROTATED:
+        back = ((quantize_scheme(y, s, "weight").dequantized.reshape(64, 4, 16) @ h) * d).reshape(64, 64)
+        assert table.loc[s, "SQNR rotated (dB)"] == round(sqnr_db(w, back), 2)
+        assert table.loc[s, "SQNR as it is (dB)"] == round(quantize_scheme(w, s, "weight").sqnr_db, 2)
+    text = markdown_text(at)
+    hurt = [s for s in ROTATED if table.loc[s, "SQNR rotated (dB)"] < table.loc[s, "SQNR as it is (dB)"] - 0.1]
+    assert all(f"{s} (" in text.split("It hurt:")[1].split(".")[0] for s in hurt)
+    at.number_input(key="srx").set_value(1000.0).run()  # far past FP4's max: both neighbours are 6, no error
+    assert_clean(at)
+
+
+def test_walkthrough_steps_16_and_17_are_worded_from_their_results() -> None:
+    import torch
+
+    at = go("walkthrough")
+    steps = {m.value[:3]: m.value for m in at.markdown if m.value.startswith(("16.", "17."))}
+    s = torch.tensor(1.0, dtype=torch.bfloat16)
+    for _ in range(1000):  # torch's own bf16 additions: round to nearest
+        s = (s.double() + 1e-3).to(torch.bfloat16)
+    assert f"round-to-nearest still reads {float(s):.6g}" in steps["16."] and "exact 2." in steps["16."]
+    at.button(key="walk_17").click().run()
+    assert_clean(at)
+    table = at.dataframe[0].value.set_index("scheme")
+    mx = table.loc["mxfp4"]
+    assert f"MXFP4's SQNR goes from {mx.iloc[0]:.2f} to {mx.iloc[1]:.2f} dB" in steps["17."]

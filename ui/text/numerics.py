@@ -23,6 +23,7 @@ TEXT = {
     "view.blocks": ("Block scaling", "块缩放"),
     "view.outlier": ("One outlier", "一个离群值"),
     "view.lowbit": ("FP8 / FP4 training", "FP8 / FP4 训练"),
+    "view.stochastic": ("Stochastic rounding & Hadamard", "随机舍入与 Hadamard 变换"),
     "view.yours": ("Your tensors", "你的张量"),
     "view.walkthrough": ("Walkthrough", "导览"),
     "formats.caption": (
@@ -350,6 +351,103 @@ TEXT = {
         "在元素不超过 8 比特的方案中，**{best}** 保留的信息最多：{best_db} dB，每值 {bits} 比特。FP4 方案中，"
         "{top4} 达到 {top4_db} dB，而 {low4} 只有 {low4_db} dB，{values} 个值中有 {flushed} 个被冲为 0。"),
     "yours.csv": ("Download every scheme's result on this tensor (CSV)", "下载所有方案在该张量上的结果（CSV）"),
+    "sr.intro": (
+        "Round-to-nearest makes the same error every time a value is stored. **Stochastic rounding** picks one of "
+        "the value's two neighbours at random, the upper one with a probability proportional to how close it is, so "
+        "on average the stored value equals the value: no bias. The published FP4 training recipes (NVFP4, MXFP4) "
+        "round gradients this way, because a gradient is summed over many steps and a bias would pile up.",
+        "就近舍入每次存储同一个值都会犯同样的误差。**随机舍入**在该值的两个相邻可表示值中随机选一个，"
+        "离得越近的邻居被选中的概率越大，因此平均下来存储值等于原值：没有偏差。已发表的 FP4 训练方案（NVFP4、MXFP4）"
+        "对梯度使用这种舍入，因为梯度要在许多步上累加，偏差会越积越大。"),
+    "sr.up": ("up", "向上"),
+    "sr.format": ("Format", "格式"),
+    "sr.x": ("Value x", "数值 x"),
+    "sr.neighbours": ("neighbours below · above", "下邻 · 上邻"),
+    "sr.nearest": ("round to nearest", "就近舍入"),
+    "sr.bias": ("bias {bias}", "偏差 {bias}"),
+    "sr.mean": ("stochastic, mean of {n} draws", "随机舍入，{n} 次抽样的均值"),
+    "sr.bias_se": ("bias {bias} (standard error {se})", "偏差 {bias}（标准误 {se}）"),
+    "sr.p_up": ("rounded up", "向上舍入的比例"),
+    "sr.p_expected": ("expected {p}", "期望 {p}"),
+    "sr.draws_caption": ("{n} stochastic roundings of x into {fmt} (seed 0), computed now: how often each neighbour "
+                         "was drawn. The dotted lines mark x, round-to-nearest's result and the mean of the draws.",
+                         "把 x 随机舍入到 {fmt} {n} 次（种子 0），实时计算：每个邻居被抽中的次数。虚线标出 x、"
+                         "就近舍入的结果和抽样均值。"),
+    "sr.sum": ("Adding a small step again and again", "反复加上一个小步长"),
+    "sr.step": ("Step added each time", "每次加上的步长"),
+    "sr.sum.stalled": ("stops moving after step {step}, at {value}", "在第 {step} 步之后就不再变化，停在 {value}"),
+    "sr.sum.moving": ("keeps moving and ends at {value}", "一直在变化，最终为 {value}"),
+    "sr.sum.sentence": (
+        "Starting from {start} and adding {step} {n} times, every partial sum stored in {fmt}: the exact sum is {exact}; "
+        "round-to-nearest {nearest}; the {runs} stochastic runs end between {lo} and {hi}, {mean} on average. This is "
+        "a weight update or a gradient accumulated in a low format.",
+        "从 {start} 开始把 {step} 加 {n} 次，每个部分和都存成 {fmt}：精确和是 {exact}；就近舍入{nearest}；"
+        "{runs} 次随机舍入的结果落在 {lo} 到 {hi} 之间，平均为 {mean}。这就是用低精度格式累加权重更新或梯度时的情形。"),
+    "sr.csv": ("Download the running sums (CSV)", "下载累加过程（CSV）"),
+    "rht.title": ("The random Hadamard transform spreads an outlier", "随机 Hadamard 变换把离群值摊开"),
+    "rht.intro": (
+        "Before quantising, NVFP4 and MXFP4 training multiply each run of values by a random orthonormal matrix, "
+        "H·D/√n (H a Hadamard matrix of ±1, D random signs). Multiplying both operands of a matmul by it leaves the "
+        "product unchanged, but an outlier's energy is spread over its whole block (±v/√n in each position), so the "
+        "block's scale is no longer set by one value. Here: the example weight of the \"Your tensors\" view, whose "
+        "two input columns are outliers.",
+        "量化之前，NVFP4 和 MXFP4 训练会把每一段值乘上一个随机正交矩阵 H·D/√n（H 是由 ±1 构成的 Hadamard 矩阵，"
+        "D 是随机符号）。矩阵乘法的两个操作数都乘上它，乘积不变；但离群值的能量被摊到整个块上（每个位置 ±v/√n），"
+        "块的缩放不再由一个值决定。这里用的是“你的张量”视图中的示例权重，它有两列输入是离群值。"),
+    "rht.block": ("Hadamard block", "Hadamard 块大小"),
+    "rht.seed": ("Seed of the random signs", "随机符号的种子"),
+    "rht.spread_caption": (
+        "Row 0 of the example weight, its first {block} values, before and after the rotation: the largest magnitude "
+        "goes from {before} to {after}, the norm stays {norm} ({norm_y} after), and rotating back restores every value "
+        "within {back}.",
+        "示例权重第 0 行的前 {block} 个值，旋转前后对比：最大绝对值从 {before} 变为 {after}，范数保持 {norm}"
+        "（旋转后 {norm_y}），再旋转回去每个值的误差不超过 {back}。"),
+    "rht.col.plain": ("SQNR as it is (dB)", "直接量化的 SQNR（dB）"),
+    "rht.col.rotated": ("SQNR rotated (dB)", "旋转后量化的 SQNR（dB）"),
+    "rht.col.flushed_plain": ("flushed to 0, as it is", "直接量化时被冲为 0"),
+    "rht.col.flushed_rotated": ("flushed to 0, rotated", "旋转后被冲为 0"),
+    "rht.sentence": (
+        "The largest value stands {peak}× above the tensor's RMS before the rotation and {peak_rot}× after. "
+        "The rotation helped: {helped}. It hurt: {hurt}. About the same: {same}.",
+        "旋转前最大值是张量均方根的 {peak} 倍，旋转后是 {peak_rot} 倍。旋转有帮助的：{helped}。"
+        "旋转有害的：{hurt}。基本不变的：{same}。"),
+    "rht.caption": (
+        "SQNR is measured on the original weight: rotate, quantise, rotate back, compare. The rotation is not free "
+        "everywhere: where the outliers sit in a few blocks, NVFP4's fine E4M3 scales already isolate them, and "
+        "spreading them hands every block a larger scale; NVIDIA's recipe applies it only to the weight-gradient "
+        "GEMM's inputs.",
+        "SQNR 在原始权重上测量：旋转、量化、再旋转回去，然后比较。旋转并不总是有益：当离群值只集中在少数块里时，"
+        "NVFP4 精细的 E4M3 缩放本来就能把它们隔离开，摊开反而让每个块的缩放都变大；NVIDIA 的方案只对权重梯度 GEMM "
+        "的输入做旋转。"),
+    "plot.sum": ("running sum", "累加和"),
+    "plot.exact": ("exact", "精确值"),
+    "plot.nearest": ("round to nearest", "就近舍入"),
+    "plot.stochastic": ("stochastic (mean of runs)", "随机舍入（各次均值）"),
+    "plot.runs": ("stochastic (each run)", "随机舍入（每次）"),
+    "plot.value": ("value", "数值"),
+    "plot.draws": ("draws", "抽样次数"),
+    "plot.x": ("x", "x"),
+    "plot.position": ("position in the block", "块内位置"),
+    "plot.before": ("before", "旋转前"),
+    "plot.after": ("after rotation", "旋转后"),
+    "plot.plain": ("quantised as it is", "直接量化"),
+    "plot.rotated": ("rotated, quantised, rotated back", "旋转、量化、再旋转回去"),
+    "walk.16": (
+        "**Stochastic rounding keeps small updates.** Stochastic rounding view, bf16, step {step}: after {n} "
+        "additions round-to-nearest still reads {nearest}, because each step is below half of bf16's spacing at {start}; "
+        "the stochastic runs average {mean} against the exact {exact}.",
+        "**随机舍入保住了小的更新。** 随机舍入视图，bf16，步长 {step}：加了 {n} 次之后，就近舍入的结果仍是 {nearest}，"
+        "因为每一步都小于 bf16 在 {start} 附近间距的一半；随机舍入各次的平均为 {mean}，精确值是 {exact}。"),
+    "walk.17": (
+        "**The Hadamard rotation spreads outliers.** Same view, block {block}: on the example weight the largest value "
+        "falls from {peak}× to {peak_rot}× the RMS; MXFP4's SQNR goes from {mx} to {mx_rot} dB, NVFP4's from {nv} to "
+        "{nv_rot} dB: {nv_verdict}",
+        "**Hadamard 旋转把离群值摊开。** 同一视图，块大小 {block}：在示例权重上，最大值从均方根的 {peak} 倍降到 {peak_rot} 倍；"
+        "MXFP4 的 SQNR 从 {mx} 变为 {mx_rot} dB，NVFP4 从 {nv} 变为 {nv_rot} dB：{nv_verdict}"),
+    "walk.rht_helps": ("the rotation helps both.", "旋转对两者都有帮助。"),
+    "walk.rht_hurts": ("NVFP4's fine scales already isolated the outliers, and spreading them costs it, which is why "
+                       "the recipe rotates only the weight-gradient inputs.",
+                       "NVFP4 精细的缩放本来就把离群值隔离开了，摊开反而有损失，这正是该方案只旋转权重梯度输入的原因。"),
     "col.scheme": ("scheme", "方案"),
     "col.sqnr": ("SQNR (dB)", "SQNR（dB）"),
     "col.bpv": ("bits per value", "每值比特数"),

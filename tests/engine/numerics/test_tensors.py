@@ -139,6 +139,19 @@ def test_hostile_input_is_an_artifact_error_in_under_a_second(i: int) -> None:
     assert time.perf_counter() - t < 1.0
 
 
+def test_a_zip_that_understates_its_size_is_still_read_with_a_bound() -> None:
+    """A member whose central directory claims 100 bytes but inflates to more than the limit."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("big.npy", npy(np.zeros(TENSOR_LIMIT // 8 + 64, np.float64)))
+    data = bytearray(buf.getvalue())
+    cd = data.rfind(b"PK\x01\x02")
+    data[cd + 24:cd + 28] = struct.pack("<I", 100)  # the uncompressed size the central directory declares
+    t = time.perf_counter()
+    assert code(bytes(data), "x.npz") in ("numerics.tensors.unpacked", "artifact.format")
+    assert time.perf_counter() - t < 1.0
+
+
 def test_a_tampered_value_is_reported_and_a_tampered_header_refused() -> None:
     data = bytearray(EXAMPLE.read_bytes())
     (n,) = struct.unpack("<Q", data[:8])
