@@ -1,9 +1,10 @@
 """`python -m engine.autograd.bench`: the autograd engine against its peers, side by side in one run, as JSON.
 
-For the 32 test programs: graph_of's nodes and edges against torchviz.make_dot (when installed), backward
-order and gradients against torch.autograd.grad, our scalar engine's gradients against torch's (float64),
-gradcheck; then 5,000 random strings through parse (all must be ExprError, each timed), the time from a new
-program to a drawn graph (parse, build, graph_of, to_dot), and the scalar engine's time against torch's.
+For every test program (engine.autograd.examples.PROGRAMS): graph_of's nodes and edges against
+torchviz.make_dot (when installed), backward order and gradients against torch.autograd.grad, our scalar
+engine's gradients against torch's (float64), gradcheck; then 5,000 random strings through parse (all must be
+ExprError, each timed), the time from a new program to a drawn graph (parse, build, graph_of, to_dot), and the
+scalar engine's time against torch's.
 """
 
 from __future__ import annotations

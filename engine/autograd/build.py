@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from engine.autograd.parse import BINOPS, LIMIT, Expr, ExprError, parse
+from engine.autograd.parse import BINOPS, COMPARE, FUNCTIONS, LIMIT, Expr, ExprError, parse
 from engine.messages import define
 
 MAX_ELEMENTS, MAX_DIMS = 64, 2
@@ -66,16 +66,40 @@ class Ops:
         """a[idx] with constant integers and slices."""
         return a[idx]
 
-    def call(self, name: str, args: list) -> object:
-        """One of the language's functions."""
-        a = args[0] if isinstance(args[0], torch.Tensor) else torch.tensor(args[0], dtype=self.dtype)
+    def tensor(self, a: object) -> torch.Tensor:
+        """`a` as a tensor of the run's dtype (a number becomes a 0-d tensor)."""
+        return a if isinstance(a, torch.Tensor) else torch.tensor(a, dtype=self.dtype)
+
+    def call(self, name: str, args: list, dim: int | None = None, keepdim: bool = False) -> object:
+        """One of the language's functions (reductions over `dim` when one is given)."""
+        a = self.tensor(args[0])
         if name == "pow":
             return torch.pow(a, args[1])
         if name == "detach":
             return a.detach()
         if name in ("sum", "mean"):
-            return getattr(a, name)()
+            return getattr(a, name)() if dim is None else getattr(a, name)(dim=dim, keepdim=keepdim)
+        if name == "max":  # the whole tensor's max, or the values (not the indices) along dim
+            return a.max() if dim is None else a.max(dim=dim, keepdim=keepdim).values
+        if name == "softmax":
+            return torch.softmax(a, dim=dim)
+        if name == "where":
+            return torch.where(args[0], self.tensor(args[1]), self.tensor(args[2]))
         return getattr(torch, name)(a)
+
+    def transpose(self, a: object) -> object:
+        """a.T: every dimension reversed (written as a permute: torch deprecates .T below or above 2-D)."""
+        a = self.tensor(a)
+        return a.permute(*reversed(range(a.dim())))
+
+    def reshape(self, a: object, shape: tuple[int, ...]) -> object:
+        """a.reshape(*shape)."""
+        return self.tensor(a).reshape(shape)
+
+    def compare(self, op: str, a: object, b: object) -> object:
+        """a op b for the comparisons where() takes: a tensor of booleans."""
+        a, b = self.tensor(a), self.tensor(b)
+        return {"<": torch.lt, "<=": torch.le, ">": torch.gt, ">=": torch.ge, "==": torch.eq, "!=": torch.ne}[op](a, b)
 
 
 @dataclass
@@ -265,13 +289,27 @@ def evaluate(expr: Expr, env: dict[str, object], ops: Ops, on_value: Callable[[a
             out = ops.neg(ev(node.operand)) if isinstance(node.op, ast.USub) else ev(node.operand)
         elif isinstance(node, ast.Subscript):
             out = ops.index(ev(node.value), _index(node.slice))
+        elif isinstance(node, ast.Attribute):  # .T, the one attribute parse lets through
+            out = ops.transpose(ev(node.value))
         else:  # a call, checked by parse
             assert isinstance(node, ast.Call)
             if isinstance(node.func, ast.Attribute):
                 name, args = node.func.attr, [node.func.value, *node.args]
             else:
                 name, args = node.func.id, list(node.args)
-            out = ops.call(name, [ev(a) for a in args])
+            if name == "reshape":
+                out = ops.reshape(ev(args[0]), tuple(_constant(a) for a in args[1:]))
+            elif name == "where":
+                cond = args[0]
+                assert isinstance(cond, ast.Compare)
+                c = ops.compare(COMPARE[type(cond.ops[0])], ev(cond.left), ev(cond.comparators[0]))
+                out = ops.call(name, [c, ev(args[1]), ev(args[2])])
+            else:
+                n = FUNCTIONS.get(name, 1)
+                params = {k.arg: _constant(k.value) if k.arg == "dim" else k.value.value for k in node.keywords}
+                if len(args) > n:  # x.sum(0): the one extra argument is dim
+                    params["dim"] = _constant(args[n])
+                out = ops.call(name, [ev(a) for a in args[:n]], **params)
         n = int(getattr(out, "size", 1) if isinstance(out, np.ndarray) else getattr(out, "numel", lambda: 1)())
         if n > MAX_VALUE:
             raise ExprError("autograd.value_size", (node.lineno, node.col_offset + 1), n=n, limit=MAX_VALUE)

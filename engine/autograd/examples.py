@@ -36,6 +36,19 @@ PROGRAMS = [
     "out = pow(x, 2).sum() - pow(a, 3).mean()",
     "y = x * b; out = (y * c).sum()",
     "out = x.sum()",
+    # the language's second round (issue #34): .T, reshape, reductions along a dim, softmax, max, where
+    "out = (w.T @ w).sum()",
+    "out = (w @ w.T).sum() + (m.T * m).sum()",
+    "out = w.reshape(3, 2).sum(dim=0).pow(2).sum()",
+    "out = w.reshape(-1).max() + m.reshape(1, 9).mean()",
+    "out = (w.softmax(dim=-1) * w).sum()",
+    "out = m.softmax(0).log().sum()",
+    "out = w.max(dim=1).sum() + w.mean(0, keepdim=True).sum()",
+    "out = m.max(1, keepdim=True).T @ x",
+    "out = x.max() * x.sum()",
+    "out = where(x > 0, x, 0.1 * x).sum()",
+    "y = w.reshape(6); out = where(y >= y.mean(), y.exp(), 0).sum()",
+    "out = where(a < c, a * c, a - c).sum()",
 ]
 EXAMPLES = {  # the page's picks: (program, inputs, requires_grad)
     "notes": ("y = x + 2; z = y*y*3; out = z.mean()", {"x": "ones(2, 2)"}, ["x"]),
@@ -45,4 +58,6 @@ EXAMPLES = {  # the page's picks: (program, inputs, requires_grad)
     "detach": ("d = x.detach()\nout = (d * x).sum()", {"x": "randn(3)"}, ["x"]),
     "reuse": ("y = x.exp()\nout = (y * y * y).sum()", {"x": "randn(3)"}, ["x"]),
     "second": ("out = (x * x * y).sum() + (x * y).sin().sum()", {"x": "randn(2)", "y": "randn(2)"}, ["x", "y"]),
+    "attention": ("p = (q @ k.T).softmax(dim=-1)\nbig = where(p > 0.25, p, 0)\nout = big.max(dim=1).sum()",
+                  {"q": "randn(2, 3)", "k": "randn(4, 3)"}, ["q", "k"]),
 }

@@ -2,8 +2,11 @@
 
 A program is one or more assignments, separated by newlines or `;`, such as
 `y = x + 2; z = y * y * 3; out = z.mean()`. Allowed: numbers, named inputs and earlier targets, + − * / **
-and @, unary minus, indexing with constant integers and slices, and the calls in `FUNCTIONS`, either as
-`sin(x)` or as `x.sin()` (with `detach()` as a method only). Nothing is ever evaluated by Python: `build`
+and @, unary minus, indexing with constant integers and slices, `.T`, and the calls in `FUNCTIONS`, either as
+`sin(x)` or as `x.sin()` (with `detach()` and `reshape(…)` as methods only). Reductions take a constant
+`dim` (by keyword or as their one extra argument) and `keepdim=True/False`; softmax needs its dim;
+`reshape` takes 1 to 3 constant whole numbers; `where(cond, a, b)` takes one comparison (< <= > >= == !=)
+as its condition, and a comparison is allowed nowhere else. Nothing is ever evaluated by Python: `build`
 interprets the checked tree with torch. Anything else raises `ExprError` with the position (1-based line
 and column) and a code the page translates.
 """
@@ -18,9 +21,14 @@ from engine.messages import CodedError, define
 
 MAX_CHARS, MAX_STATEMENTS, MAX_NODES = 400, 12, 160
 FUNCTIONS = {"sin": 1, "cos": 1, "exp": 1, "log": 1, "tanh": 1, "sigmoid": 1, "relu": 1, "sqrt": 1, "abs": 1,
-             "sum": 1, "mean": 1, "pow": 2}  # name -> arguments, counting the tensor itself
-METHODS_ONLY = {"detach": 1}
+             "sum": 1, "mean": 1, "pow": 2, "max": 1, "softmax": 1, "where": 3}  # name -> tensor arguments
+METHODS_ONLY = {"detach": 1, "reshape": 1}
+DIM_PARAMS = {"sum": ("dim", "keepdim"), "mean": ("dim", "keepdim"), "max": ("dim", "keepdim"), "softmax": ("dim",)}
+NEEDS_DIM = {"softmax"}
+MAX_DIM = 3  # |dim| below this; values have at most 3 dimensions after a reshape
 BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**", ast.MatMult: "@"}
+COMPARE = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!="}
+ATTRIBUTES = {"T"}
 
 define({
     "autograd.empty": "type at least one assignment, e.g. out = (x * 2).sum()",
@@ -40,6 +48,15 @@ define({
     "autograd.index": "indices must be whole numbers or slices of whole numbers",
     "autograd.number": "the number {value} is too large for this demo (at most {limit})",
     "autograd.method_only": "use {name} as a method, e.g. x.{name}()",
+    "autograd.keyword_only": "{name}() takes only {allowed} as keywords here",
+    "autograd.dim": "dim must be a whole number from {lo} to {hi}",
+    "autograd.keepdim": "keepdim must be True or False",
+    "autograd.needs_dim": "{name}() needs a dim here, e.g. x.{name}(dim=-1)",
+    "autograd.twice": "{name}() was given dim twice",
+    "autograd.shape": "reshape takes 1 to {limit} whole numbers (one of them may be -1), e.g. x.reshape(2, 3)",
+    "autograd.where": "where(condition, a, b) needs one comparison as its condition, e.g. where(x > 0, x, 0)",
+    "autograd.compare": "a comparison is only allowed as the condition of where(condition, a, b)",
+    "autograd.attribute": ".{name} is not available; the only attribute is .T",
 })
 
 
@@ -146,6 +163,12 @@ def _check(node: ast.expr, known: list[str], inputs: list[str]) -> None:
         _check_index(node.slice)
     elif isinstance(node, ast.Call):
         _check_call(node, known, inputs)
+    elif isinstance(node, ast.Attribute):  # x.T; a method is a Call, checked above
+        if node.attr not in ATTRIBUTES:
+            raise ExprError("autograd.attribute", _at(node), name=node.attr[:30])
+        _check(node.value, known, inputs)
+    elif isinstance(node, ast.Compare):
+        raise ExprError("autograd.compare", _at(node))
     else:
         raise ExprError("autograd.unsupported", _at(node), what=type(node).__name__)
 
@@ -169,8 +192,9 @@ def _check_index(node: ast.expr) -> None:
 
 
 def _check_call(node: ast.Call, known: list[str], inputs: list[str]) -> None:
-    if node.keywords:
-        raise ExprError("autograd.keyword", _at(node), name=_call_name(node))
+    name = _call_name(node)
+    if node.keywords and name not in DIM_PARAMS:
+        raise ExprError("autograd.keyword", _at(node), name=name)
     if isinstance(node.func, ast.Attribute):  # x.sin(), x.pow(2), x.detach()
         name, args = node.func.attr, [node.func.value, *node.args]
     elif isinstance(node.func, ast.Name):
@@ -183,12 +207,70 @@ def _check_call(node: ast.Call, known: list[str], inputs: list[str]) -> None:
     if arity is None:
         raise ExprError("autograd.unknown_call", _at(node), name=name[:30],
                         choices=", ".join([*FUNCTIONS, *METHODS_ONLY]))
+    if name == "reshape":
+        _check_shape(node, args[1:])
+        args = args[:1]
+    elif name in DIM_PARAMS:
+        _check_dims(node, name, args[arity:])
+        args = args[:arity]
     if len(args) != arity:
         raise ExprError("autograd.arity", _at(node), name=name, n=arity)
+    if name == "where":
+        cond = args[0]
+        if not (isinstance(cond, ast.Compare) and len(cond.ops) == 1 and type(cond.ops[0]) in COMPARE):
+            raise ExprError("autograd.where", _at(cond))
+        args = [cond.left, *cond.comparators, *args[1:]]
     for a in args:
         if isinstance(a, ast.Starred):
             raise ExprError("autograd.unsupported", _at(a), what="*")
         _check(a, known, inputs)
+
+
+def _dim_value(node: ast.expr) -> int | None:
+    """A constant whole number (with at most one minus sign), or None."""
+    sign = 1
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        sign, node = -1, node.operand
+    if isinstance(node, ast.Constant) and type(node.value) is int:
+        return sign * node.value
+    return None
+
+
+def _check_dims(node: ast.Call, name: str, extra: list[ast.expr]) -> None:
+    """A reduction's dim (one extra positional argument or dim=) and keepdim=; softmax must have its dim."""
+    allowed = DIM_PARAMS[name]
+    dims = list(extra)
+    if len(dims) > 1:
+        raise ExprError("autograd.arity", _at(node), name=name, n=FUNCTIONS[name])
+    for k in node.keywords:
+        if k.arg not in allowed:
+            raise ExprError("autograd.keyword_only", _at(k.value if k.arg is None else k), name=name,
+                            allowed=", ".join(f"{a}=" for a in allowed))
+        if k.arg == "keepdim":
+            if not (isinstance(k.value, ast.Constant) and type(k.value.value) is bool):
+                raise ExprError("autograd.keepdim", _at(k.value))
+        else:
+            dims.append(k.value)
+    if len(dims) > 1:
+        raise ExprError("autograd.twice", _at(node), name=name)
+    for d in dims:
+        v = _dim_value(d)
+        if v is None or not -MAX_DIM <= v < MAX_DIM:
+            raise ExprError("autograd.dim", _at(d), lo=-MAX_DIM, hi=MAX_DIM - 1)
+    if name in NEEDS_DIM and not dims:
+        raise ExprError("autograd.needs_dim", _at(node), name=name)
+    if any(k.arg == "keepdim" for k in node.keywords) and not dims:
+        raise ExprError("autograd.needs_dim", _at(node), name=name)
+
+
+def _check_shape(node: ast.Call, sizes: list[ast.expr]) -> None:
+    """reshape(…)'s 1 to MAX_DIM constant sizes, each -1 or 1 … 1024."""
+    if node.keywords or not 1 <= len(sizes) <= MAX_DIM:
+        raise ExprError("autograd.shape", _at(node), limit=MAX_DIM)
+    for s in sizes:
+        v = _dim_value(s)
+        if v is None or not (v == -1 or 1 <= v <= 1024):
+            raise ExprError("autograd.shape", _at(s), limit=MAX_DIM)
 
 
 def _call_name(node: ast.Call) -> str:

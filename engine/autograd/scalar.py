@@ -149,6 +149,43 @@ def _sqrt(v: float) -> float:
 
 _unary = np.vectorize(lambda v, name: ScalarValue.of(v).unary(name), otypes=[object])
 _constant = np.vectorize(lambda v: ScalarValue(ScalarValue.of(v).data), otypes=[object])
+_data = np.vectorize(lambda v: ScalarValue.of(v).data, otypes=[float])
+
+
+def _max(values: list, evenly: bool) -> ScalarValue:
+    """The largest value; its gradient goes to every tied maximum in equal shares (`evenly`, torch's max() of a
+    whole tensor) or to the first one only (torch's max(dim=) on the CPU, which returns the first index)."""
+    vs = [ScalarValue.of(v) for v in values]
+    top = max(v.data for v in vs)
+    tied = [v for v in vs if v.data == top] if evenly else [next(v for v in vs if v.data == top)]
+    return ScalarValue(top, tuple((v, 1.0 / len(tied)) for v in tied))
+
+
+def _softmax(values: list) -> list[ScalarValue]:
+    """exp(v − m) / Σ exp(v − m) with m the lane's max held constant (softmax does not change under a shift)."""
+    vs = [ScalarValue.of(v) for v in values]
+    m = max(v.data for v in vs)
+    e = [(v - m).unary("exp") for v in vs]
+    total = sum(e, ScalarValue(0.0))
+    return [x / total for x in e]
+
+
+def _along(a: np.ndarray, dim: int, keepdim: bool, name: str) -> np.ndarray:
+    """sum, mean, max or softmax along `dim`, one lane at a time (moved last, then put back)."""
+    lanes = np.moveaxis(a, dim, -1)
+    flat = lanes.reshape(-1, lanes.shape[-1])
+    if name == "softmax":
+        out = np.empty(flat.shape, dtype=object)
+        for i, row in enumerate(flat):
+            out[i] = _softmax(row.tolist())
+        return np.moveaxis(out.reshape(lanes.shape), -1, dim)
+    reduce = {"sum": lambda r: sum(r, ScalarValue(0.0)), "mean": lambda r: sum(r, ScalarValue(0.0)) / len(r),
+              "max": lambda r: _max(r, evenly=False)}[name]
+    out = np.empty(flat.shape[0], dtype=object)
+    for i, row in enumerate(flat):
+        out[i] = reduce(row.tolist())
+    out = out.reshape(lanes.shape[:-1])
+    return np.expand_dims(out, dim) if keepdim else out
 
 
 class ScalarOps(Ops):
@@ -160,17 +197,38 @@ class ScalarOps(Ops):
             return np.matmul(np.asarray(a, dtype=object), np.asarray(b, dtype=object))
         return super().binop(op, a, b)
 
-    def call(self, name: str, args: list) -> object:
-        """The language's functions, element by element."""
+    def call(self, name: str, args: list, dim: int | None = None, keepdim: bool = False) -> object:
+        """The language's functions, element by element; reductions over `dim` lane by lane."""
         a = np.asarray(args[0], dtype=object)
         if name == "pow":
             return a ** args[1]
         if name == "detach":
             return _constant(a)
+        if name == "where":
+            return np.where(np.asarray(args[0], dtype=bool), np.asarray(args[1], dtype=object),
+                            np.asarray(args[2], dtype=object))
+        if name in ("sum", "mean", "max", "softmax") and dim is not None:
+            return _along(a, dim, keepdim, name)
         if name in ("sum", "mean"):
             total = sum(a.flatten().tolist(), ScalarValue(0.0))
             return total / a.size if name == "mean" else total
+        if name == "max":
+            return _max(a.flatten().tolist(), evenly=True)
         return _unary(a, name)
+
+    def transpose(self, a: object) -> object:
+        """Every dimension reversed."""
+        return np.asarray(a, dtype=object).T
+
+    def reshape(self, a: object, shape: tuple[int, ...]) -> object:
+        """The same elements in row-major order, in `shape`."""
+        return np.asarray(a, dtype=object).reshape(shape)
+
+    def compare(self, op: str, a: object, b: object) -> object:
+        """A plain boolean array from the values (a comparison has no derivative)."""
+        x, y = _data(np.asarray(a, dtype=object)), _data(np.asarray(b, dtype=object))
+        return {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal, "==": np.equal,
+                "!=": np.not_equal}[op](x, y)
 
 
 def scalar_grads(run: Run) -> tuple[float | np.ndarray, dict[str, np.ndarray]]:

@@ -120,3 +120,25 @@ def test_a_detached_gradient_has_a_zero_hessian_in_chinese() -> None:
     at = open_page(PAGE, "zh", src="d = x.detach()\nout = (d * x).sum()", vals="x = randn(3)", grad="x")
     assert not at.exception
     assert any("所有二阶导数都是零" in i.value for i in at.info)
+
+
+def test_the_newer_words_run_on_the_page_and_match_our_engine() -> None:
+    from engine.autograd.examples import EXAMPLES
+
+    src, vals, grad = EXAMPLES["attention"]
+    at = open_page(PAGE, "en", src=src, vals="; ".join(f"{k} = {v}" for k, v in vals.items()), grad=",".join(grad))
+    assert_clean(at)
+    dot = _dot(at)
+    for name in ("PermuteBackward0", "SoftmaxBackward0", "WhereBackward0", "MaxBackward0"):  # walk.7 names them
+        assert name in dot, name
+    table = _ours(at)
+    assert all(float(d) <= 1e-12 for d in table["largest |difference|"])
+
+
+@pytest.mark.parametrize(("lang", "said"), [("en", "only allowed as the condition of where"),
+                                            ("zh", "比较只能用作 where")])
+def test_a_comparison_outside_where_is_refused_with_a_caret(lang: str, said: str) -> None:
+    at = open_page(PAGE, lang, src="y = (x > 0) * x", vals="x = randn(3)", grad="x")
+    assert not at.exception
+    assert any(said in w.value for w in at.warning)
+    assert any("^" in c.value for c in at.code)

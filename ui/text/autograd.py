@@ -17,11 +17,14 @@ TEXT = {
     ),
     "controls": ("Program", "程序"),
     "src": ("Program (one assignment per line or separated by ;)", "程序（每行一个赋值，或用 ; 分隔）"),
-    "src.help": ("Numbers, inputs, + − * / ** @, indexing like x[0] or x[1:], and sin cos exp log tanh sigmoid relu "
-                 "sqrt abs sum mean pow, as sin(x) or x.sin(); x.detach(). Nothing else runs. At most {chars} "
-                 "characters.",
-                 "可用：数字、输入、+ − * / ** @、x[0] 或 x[1:] 这样的索引，以及 sin cos exp log tanh sigmoid relu "
-                 "sqrt abs sum mean pow（写成 sin(x) 或 x.sin()）；x.detach()。其他一概不执行。最多 {chars} 个字符。"),
+    "src.help": ("Numbers, inputs, + − * / ** @, indexing like x[0] or x[1:], x.T, and sin cos exp log tanh sigmoid "
+                 "relu sqrt abs sum mean max softmax pow, as sin(x) or x.sin(); sum, mean and max take dim= and "
+                 "keepdim=, softmax needs dim=; x.reshape(2, 3); where(x > 0, x, 0) with one comparison; "
+                 "x.detach(). Nothing else runs. At most {chars} characters.",
+                 "可用：数字、输入、+ − * / ** @、x[0] 或 x[1:] 这样的索引、x.T，以及 sin cos exp log tanh sigmoid relu "
+                 "sqrt abs sum mean max softmax pow（写成 sin(x) 或 x.sin()）；sum、mean、max 可以带 dim= 和 keepdim=，"
+                 "softmax 必须带 dim=；x.reshape(2, 3)；where(x > 0, x, 0)，条件是一个比较；x.detach()。其他一概不执行。"
+                 "最多 {chars} 个字符。"),
     "vals": ("Inputs", "输入"),
     "vals.help": ("name = value; …: a number, a list such as [1, 2, 3], or randn(3), rand(2, 3), ones(3), zeros(3), "
                   "arange(4); at most {n} elements and {dims} dimensions each, {chars} characters in all.",
@@ -143,6 +146,13 @@ TEXT = {
                "torch.autograd.functional.hessian.",
                "**二阶导数。** out = Σ x·x·y + Σ sin(x·y)：Hessian 的 x–y 块不为零，因为 x 和 y 出现在同一项里；"
                "每个元素都来自对反向传播再做一次反向传播，并与 torch.autograd.functional.hessian 对照。"),
+    "walk.7": ("**The language's newer words.** Attention weights p = softmax(q·kᵀ, dim=-1) over the keys; where(…, "
+               "p, 0) keeps only the large ones and max(dim=1) takes each query's largest: the graph shows "
+               "PermuteBackward0 for .T, SoftmaxBackward0, WhereBackward0 and MaxBackward0, and the gradient reaches "
+               "q and k only through the weights that were kept and picked.",
+               "**语言里较新的词。** 注意力权重 p = softmax(q·kᵀ, dim=-1) 沿各个键归一化；where(…, p, 0) 只保留较大的权重，"
+               "max(dim=1) 取每个查询的最大值：图中出现 .T 对应的 PermuteBackward0、SoftmaxBackward0、WhereBackward0 和 "
+               "MaxBackward0，梯度只经由被保留、被选中的权重到达 q 和 k。"),
     # second order (ui/autograd_hessian.py)
     "hess": ("Second order: the Hessian", "二阶：Hessian 矩阵"),
     "hess.intro": ("`torch.autograd.grad(out, inputs, create_graph=True)` records the backward pass as a graph of "
