@@ -12,6 +12,10 @@ sentence may state, computed from an independent source:
 - DEFINITION: citations, names, list numbering, indices and formula notation, each with why it is not a result.
 `test_numbers_in_sentences_are_the_facts` then reads every number out of both the English and the 中文 text and
 asserts it is one of them, so a number edited in one language, or a change in the engine, fails here.
+
+A new sentence that states a number: make it a placeholder the page formats from its result, or add a fact
+below (`@fact(ENGINE, "module:key")` on a function that computes the numbers, or `define(...)` with the reason
+it is not a result). `python -m tests.test_sentences` lists every digit sentence with what pins it.
 """
 
 from __future__ import annotations
