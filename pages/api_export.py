@@ -25,7 +25,7 @@ from engine.apiexport.demo import config, layers, math_ops  # noqa: F401 - impor
 from engine.apiexport.demo._api import API
 from engine.apiexport.keras import KERAS, ORIGINS
 from engine.apiexport.scan import MODES
-from ui import apiexport_rules, apiexport_yours, jobs, page
+from ui import apiexport_imports, apiexport_rules, apiexport_yours, jobs, page
 from ui.cache import shared_result
 from ui.chrome import ensure_navigation
 from ui.i18n import say, translator
@@ -74,6 +74,7 @@ def main() -> None:
     if tree is not None:
         generated(s, tree)
     generators()
+    apiexport_imports.view(T)
     clash()
     apiexport_rules.view(T)
     keras()

@@ -1,6 +1,7 @@
 """`python -m engine.apiexport.bench`: both generators on the demo package, and Keras's public API regenerated from
-its decorators against the tree its wheel ships (the peer), module by module, as JSON. `--record` ships the
-Keras comparison for the page's instant view."""
+its decorators against the tree its wheel ships (the peer), module by module, and `import demo` eager against
+lazy in fresh processes, as JSON. `--record` ships the Keras comparison and the import measurement for the page's
+instant view; `--imports-only` measures (and with --record ships) the imports alone."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from engine import recorded
 from engine.apiexport import compare, render_tree, scan_imports, scan_source
+from engine.apiexport.imports import import_cost
 from engine.apiexport.keras import KERAS, ORIGINS, check
 
 DEMO = Path(__file__).resolve().parent / "demo"
@@ -30,6 +32,18 @@ def keras_rows(spec: str = KERAS, progress=None) -> list[dict]:
              **{f"from_{o}": k.by_origin.get(m.module, {}).get(o, 0) for o in ORIGINS}} for m in k.modules]
 
 
+def import_settings(rounds: int = 7) -> dict:
+    """What an import measurement was made with: the demo tree's root, the name first used, the rounds."""
+    return {"root": "demo", "use": "math.add", "rounds": rounds}
+
+
+def import_rows(rounds: int = 7, progress=None) -> list[dict]:
+    """`import demo` in fresh processes, eager against lazy (engine.apiexport.imports), as plain rows."""
+    s = import_settings(rounds)
+    tree = scan_imports("engine.apiexport.demo", "demo", s["root"])
+    return import_cost(tree, s["root"], s["use"], DEMO.parents[2], rounds, progress)
+
+
 def names_by_origin(rows: list[dict]) -> dict[str, int]:
     """The regenerated names of all modules split by origin (keys of ORIGINS), from `keras_rows`' rows."""
     return {o: sum(r.get(f"from_{o}", 0) for r in rows) for o in ORIGINS}
@@ -39,7 +53,16 @@ def main(argv: list[str] | None = None) -> None:
     """Run both comparisons and print JSON."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--record", action="store_true", help="ship the Keras comparison to engine/apiexport/recorded/")
+    ap.add_argument("--imports-only", action="store_true", help="measure eager against lazy imports only; with "
+                    "--record, ship that measurement")
     args = ap.parse_args(argv)
+    t = time.perf_counter()
+    imports = import_rows()
+    if args.record:
+        recorded.save("apiexport", "imports", imports, import_settings(), time.perf_counter() - t)
+    if args.imports_only:
+        print(json.dumps({"machine": recorded.machine(), "imports": imports}, indent=1))
+        return
     t = time.perf_counter()
     by_import = scan_imports("engine.apiexport.demo", "demo", "demo")
     t_import = time.perf_counter() - t
@@ -52,7 +75,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.record:
         recorded.save("apiexport", "keras", rows, keras_settings(), seconds)
     layers = next(r for r in rows if r["module"] == "keras.layers")
-    out = {"machine": recorded.machine(),
+    out = {"machine": recorded.machine(), "imports": imports,
            "demo": {"generators_agree": by_import == by_source,
                     "modules": len(render_tree(by_import)), "names": sum(len(v) for v in by_import.values()),
                     "modules_differing": sum(not d.equal for d in compare(by_import, by_source)),

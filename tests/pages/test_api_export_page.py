@@ -141,3 +141,17 @@ def test_the_download_unpacks_to_a_package_that_reads_back_as_the_same_tree(tmp_
     at = open_page(PAGE, mode="stub")
     assert_clean(at)
     assert any("Download every generated file (.pyi stub, zip)" in b.proto.label for b in at.get("download_button"))
+
+
+def test_the_import_measurement_is_formatted_from_the_recording():
+    from engine import recorded
+
+    rows = {r["mode"]: r for r in recorded.load("apiexport", "imports").rows}
+    at = open_page(PAGE)
+    assert_clean(at)
+    table = next(d.value for d in at.dataframe if "modules loaded" in d.value.columns).set_index("generated files")
+    assert table.loc["eager __init__.py", "modules loaded"] == rows["eager"]["modules"]
+    assert table.loc["lazy __init__.py", "modules after the first use"] == rows["lazy"]["modules_after_use"]
+    assert rows["lazy"]["modules"] < rows["eager"]["modules"]
+    assert any(f"loads {rows['eager']['modules']} modules eagerly and {rows['lazy']['modules']} lazily" in c.value
+               for c in at.caption)
