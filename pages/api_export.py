@@ -50,7 +50,8 @@ PRESETS = {1: {"symbol": "add", "decorator": DEFAULT_DECORATOR, "module": "demo.
            5: {"module": "demo.math", "mode": "lazy"},
            6: {"module": "demo.math", "mode": "stub"},
            7: {"symbol": "add", "decorator": DEFAULT_DECORATOR, "module": "demo.nn", "mode": "eager"},
-           8: {"yours": True, "ydeco": "demo_export", "yroot": "demo"}}
+           8: {"yours": True, "ydeco": "demo_export", "yroot": "demo"},
+           9: {"module": "demo", "mode": "lazy"}}
 FORMULAS = (r"\texttt{tf\_export} = \mathrm{partial}(\texttt{api\_export})",  # one short line each: phones
             r"\texttt{@tf\_export('math.add')}",
             r"\Rightarrow\ \texttt{tf.math.add}")
@@ -80,7 +81,7 @@ def main() -> None:
     keras()
     yours()
     st.header(T("walk"))
-    walkthrough(_with(T, **{"walk.8": _walk_yours}), PRESETS)
+    walkthrough(_with(T, **{"walk.8": _walk_yours, "walk.9": apiexport_imports.walk}), PRESETS)
     publish(*(p[0] for p in PARAMS))
 
 

@@ -13,6 +13,14 @@ from engine.apiexport.bench import import_rows, import_settings
 from ui import jobs
 
 
+def walk() -> dict:
+    """The numbers the walkthrough's import step quotes: the shipped recording's module counts."""
+    rec = recorded.matching("apiexport", ["imports"], import_settings())
+    by = {r["mode"]: r for r in rec.rows} if rec else {}
+    return {m: by[m]["modules"] if by else "?" for m in ("eager", "lazy")} | {
+        "after": by["lazy"]["modules_after_use"] if by else "?"}
+
+
 def view(T: Callable[..., str]) -> None:
     """The table, modules loaded beside the time (a count load cannot change), and what it says."""
     st.header(T("imports"))

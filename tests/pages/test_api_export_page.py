@@ -155,3 +155,12 @@ def test_the_import_measurement_is_formatted_from_the_recording():
     assert rows["lazy"]["modules"] < rows["eager"]["modules"]
     assert any(f"loads {rows['eager']['modules']} modules eagerly and {rows['lazy']['modules']} lazily" in c.value
                for c in at.caption)
+
+
+def test_the_import_walkthrough_step_quotes_the_recording():
+    from engine import recorded
+
+    rows = {r["mode"]: r for r in recorded.load("apiexport", "imports").rows}
+    at = open_page(PAGE)
+    assert any(f"loads {rows['eager']['modules']} modules; lazy, {rows['lazy']['modules']}, until" in m.value
+               and f"brings {rows['lazy']['modules_after_use']}:" in m.value for m in at.markdown)

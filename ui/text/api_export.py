@@ -212,6 +212,10 @@ TEXT = {
                "refused, and Linear, a subclass of the exported Dense, gets no public name.",
                "**每个 API 只导出一次，且不继承。** 看 TensorFlow 的两条规则：给 add 加第二个装饰器被拒绝；"
                "Linear 是已导出的 Dense 的子类，却没有任何公开名字。"),
+    "walk.9": ("**What lazy loading saves, and when it pays.** Eager, `import demo` loads {eager} modules; lazy, "
+               "{lazy}, until the first name is used, which brings {after}: the cost moves to the first use.",
+               "**懒加载省下什么，何时付出。** 立即加载时 `import demo` 载入 {eager} 个模块；懒加载只载入 {lazy} 个，"
+               "直到第一次使用某个名字时才增加到 {after} 个：代价被推迟到首次使用。"),
     "walk.8": ("**Yours.** Read the bundled wheel of demo 1.1 against the sdist of demo 1.0: {added} names added, "
                "{removed} removed and {moved} moved, in {modules} modules. Then upload your own package.",
                "**你的。** 用随附的 demo 1.1 wheel 对比 demo 1.0 的 sdist：在 {modules} 个模块中新增 {added} 个名字、"
