@@ -7,7 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from engine.autograd import plots as P
-from engine.autograd.second import MAX_HESSIAN, hessian_of, max_difference, torch_hessian
+from engine.autograd import to_dot
+from engine.autograd.second import MAX_HESSIAN, gradient_graph, hessian_of, max_difference, torch_hessian
 from ui import page
 from ui.i18n import plot_labels
 from ui.text.autograd import TEXT
@@ -41,6 +42,11 @@ def section(T, run) -> None:
     st.plotly_chart(P.hessian_figure(h.matrix, h.labels, plot_labels(TEXT, P.LABELS)), width="stretch")
     if h.second_graph_nodes == 0:
         st.info(T("hess.constant"))
+    else:
+        with st.expander(T("hess.graph", n=h.second_graph_nodes)):
+            st.caption(T("hess.graph.caption"))
+            st.graphviz_chart(to_dot(gradient_graph(run), {"saved": T("dot.saved"), "grad": T("dot.grad")}),
+                              width="content")
     rows = [{"row": a, "column": b, "hessian": float(h.matrix[i, j]), "torch_functional": float(ref[i, j])}
             for i, a in enumerate(h.labels) for j, b in enumerate(h.labels)]
     with st.expander(T("hess.table")):

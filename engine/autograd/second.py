@@ -10,11 +10,12 @@ torch.autograd.functional.hessian, which builds the same thing its own way (a vm
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import torch
 
 from engine.autograd.build import Ops, Run, build, evaluate, make_inputs
+from engine.autograd.graph import Graph, graph_of
 
 MAX_HESSIAN = 256  # flattened inputs: a 256×256 Hessian is 256 extra backward passes over a small graph
 
@@ -83,6 +84,28 @@ def hessian_of(run: Run) -> Hessian:
     h = torch.stack(rows).detach()
     return Hessian(h, labels, names, g.detach(), fresh.output.numel() > 1, float((h - h.T).abs().max()),
                    _graph_size(g) if g.requires_grad else 0)
+
+
+def gradient_graph(run: Run) -> Graph:
+    """The graph backward itself recorded with create_graph=True: the gradient (the requires-grad inputs'
+    gradients flattened and joined, in the listed order) as a function of the inputs, read from its grad_fn
+    like any other graph; the leaves carry the program's input names. Empty when the gradient is constant."""
+    fresh = build(run.expr, run.specs, run.requires_grad, run.dtype, run.seed)
+    names = grad_inputs(fresh)
+    leaves = [fresh.inputs[n] for n in names]
+    out = fresh.output.sum() if fresh.output.numel() > 1 else fresh.output
+    if not leaves or out.grad_fn is None:
+        return graph_of(torch.zeros(()))
+    first = torch.autograd.grad(out, leaves, create_graph=True, allow_unused=True)
+    parts = [gi.reshape(-1) for gi in first if gi is not None]
+    if not parts or not any(p.requires_grad for p in parts):
+        return graph_of(torch.zeros(()))
+    g = torch.cat(parts)
+    by_id = {str(id(t)): n for n, t in fresh.inputs.items()}
+    graph = graph_of(g)
+    nodes = [replace(n, name=by_id.get(n.id, n.name)) if n.kind == "leaf" else
+             replace(n, name="grad") if n.kind == "output" else n for n in graph.nodes]
+    return Graph(nodes, graph.edges, [])
 
 
 def hessian(run: Run) -> torch.Tensor:

@@ -114,6 +114,11 @@ def test_the_hessian_is_drawn_and_checked_against_torch() -> None:
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Hessian"] == "4×4" and metrics["nonzero entries"] == str(int((h.matrix != 0).sum()))
     assert any("Rows and columns, in order: x, y." in c.value for c in at.caption)
+    charts = at.get("graphviz_chart")
+    assert len(charts) == 2  # the program's graph, and the one backward recorded for the gradient
+    second = charts[1].proto.spec
+    assert f"({h.second_graph_nodes} backward functions)" in " ".join(e.label for e in at.expander)
+    assert second.count("shape=box") == h.second_graph_nodes and '"grad' in second
 
 
 def test_a_detached_gradient_has_a_zero_hessian_in_chinese() -> None:

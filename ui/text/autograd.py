@@ -176,6 +176,12 @@ TEXT = {
     "hess.constant": ("The gradient does not depend on the inputs (no graph was recorded for it), so every second "
                       "derivative is zero.", "梯度不依赖于输入（没有为它记录任何图），所以所有二阶导数都是零。"),
     "hess.table": ("The matrix as numbers", "矩阵的数值"),
+    "hess.graph": ("The graph backward recorded with create_graph=True ({n} backward functions)",
+                   "create_graph=True 时反向传播记录下的图（{n} 个反向函数）"),
+    "hess.graph.caption": ("The gradient is itself a tensor with a grad_fn: read from it like the graph above, these "
+                           "are the nodes the second backward runs through, one row of the Hessian per component.",
+                           "梯度本身也是带 grad_fn 的张量：像上面的图一样从它读出，这些就是第二次反向传播经过的节点，"
+                           "梯度的每个分量对应 Hessian 的一行。"),
     "hess.csv": ("Download the Hessian beside torch's (CSV)", "下载 Hessian 及 torch 的结果（CSV）"),
     "plot.row": ("∂ / ∂ (row)", "∂ / ∂（行）"),
     "plot.col": ("∂ / ∂ (column)", "∂ / ∂（列）"),

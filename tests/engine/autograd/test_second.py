@@ -67,3 +67,16 @@ def test_the_size_is_bounded() -> None:
     src = "out = " + " + ".join(f"x{i}.sum()" for i in range(len(specs)))
     with pytest.raises(ValueError):
         hessian(build(src, specs, set(specs)))
+
+
+def test_the_gradient_graph_is_the_one_the_second_backward_runs_through() -> None:
+    from engine.autograd.second import gradient_graph
+
+    src, vals, grad = EXAMPLES["second"]
+    run = build(src, vals, set(grad))
+    g = gradient_graph(run)
+    assert sum(n.kind == "function" for n in g.nodes) == hessian_of(run).second_graph_nodes
+    assert {n.name for n in g.nodes if n.kind == "leaf"} == {"x", "y"}
+    names = {n.name for n in g.nodes if n.kind == "function"}
+    assert {"CatBackward0", "CosBackward0", "AccumulateGrad"} <= names  # d sin/dx = cos: backward of backward
+    assert gradient_graph(build("out = (x * 2).sum()", {"x": "randn(3)"}, {"x"})).nodes == []  # constant gradient
