@@ -20,17 +20,19 @@ from engine.ddp import (
     parameter_server_allreduce,
     ring_allreduce,
     ring_terms,
+    snapshot,
     warm_cluster,
 )
 from engine.ddp import plots as P
 from engine.ddp.allreduce import contributors
 from engine.ddp.bench import measure_steps, measure_sweep, steps_settings, sweep_settings
 from engine.ddp.buckets import WIDTHS
+from engine.ddp.cluster import stops
 from engine.ddp.equivalence import ALLREDUCES
 from engine.ddp.models import MODELS
 from engine.messages import CodedError
 from ui import ddp_wire, ddp_yours, jobs, page
-from ui.cache import shared_result
+from ui.cache import cached_result, shared_result
 from ui.chrome import ensure_navigation
 from ui.i18n import plot_labels, say, translator
 from ui.state import bind_all, choice, int_in, number_in, publish, walkthrough
@@ -44,6 +46,7 @@ SIZES = [6, 12, 24, 48]  # elements in the replayed buffer: small enough to show
 CAPS = [0.25, 1.0, 4.0, 25.0, 64.0]
 MISTAKE_CHOICES = ["none", *MISTAKES]
 VIEWS = ["live", "yours"]
+RECORDED_USED: list = []  # this run drew these shipped results (the page's script runs afresh each time)
 REPLAYS = ["buffer", "ddp"]
 PARAMS = [("n", 3, int_in(2, 4)), ("method", "ring", choice(list(TASKS))), ("size", 12, number_in(SIZES)),
           ("state", 0, int_in(0, 12)), ("model", "mlp", choice(list(MODELS))),
@@ -76,7 +79,9 @@ def main() -> None:
         publish(*(p[0] for p in PARAMS))
         return
     up = cluster(s.n)
-    if up:
+    shipped = None if up else _shipped(s.n)
+    where = st.empty()  # a first visit: the recording at once (said here), the live processes when they are ready
+    if up or shipped is not None:
         r = live(s)
         if r is not None:
             step_through(r, s)
@@ -84,7 +89,10 @@ def main() -> None:
         buckets(s)
         measured(s)
     st.header(T("walk"))
-    walkthrough(_walk_text(s, up), PRESETS)
+    walkthrough(_walk_text(s), PRESETS)
+    if RECORDED_USED:
+        with where.container():
+            jobs.recorded_caption(RECORDED_USED[0])
     publish(*(p[0] for p in PARAMS))
 
 
@@ -106,9 +114,10 @@ def cluster(n: int) -> bool:
     few seconds of `import torch` per process)."""
     if is_warm(n):
         return True
-    ok = jobs.background(("ddp-start", n), lambda tick: _start(n, tick), total=n, auto=True, isolate=False)
+    ok = jobs.background(("ddp-start", n, stops(n)), lambda tick: _start(n, tick), total=n, auto=True, isolate=False,
+                         wait_s=0.0 if _shipped(n) is not None else jobs.WAIT_S)  # the recording shows meanwhile
     if ok is None:
-        st.caption(T("starting", n=n))
+        st.caption(T("starting.shipped" if _shipped(n) is not None else "starting", n=n))
         return False
     return True
 
@@ -118,8 +127,24 @@ def _start(n: int, tick) -> bool:
     return True
 
 
+def _shipped(n: int):
+    """The shipped recording of the default view on `n` processes ((Recorded, {key: result}), or None), noting
+    in this run's state that the page drew from it."""
+    return snapshot.load(n)
+
+
 def _run(n: int, key: tuple, task, **kwargs):
-    """A task's result on the shared cluster (cached for everyone), or None after showing why it failed."""
+    """A task's result on the shared cluster (cached for everyone), or None after showing why it failed; while the
+    cluster starts, the shipped default view's result for `key` (None when the recording has no such result)."""
+    if not is_warm(n):  # a live result from before the idle processes were stopped, else the recording's
+        found, value = cached_result(("ddp", n, key))
+        if found:
+            return value
+        shipped = _shipped(n)
+        value = shipped[1].get(snapshot.key_of(key)) if shipped is not None else None
+        if value is not None:
+            RECORDED_USED.append(shipped[0])
+        return value
     try:
         return shared_result(("ddp", n, key), lambda: warm_cluster(n).run(task, **kwargs))
     except (ClusterError, CodedError) as e:
@@ -292,13 +317,12 @@ def _cores_note(n: int, cores: int | None) -> None:
         st.caption(T("cores", n=n, cores=cores))
 
 
-def _walk_text(s: Settings, up: bool):
-    """The walkthrough's text, its float64 equivalence step formatted from that run once the cluster is `up`."""
+def _walk_text(s: Settings):
+    """The walkthrough's text, its float64 equivalence step formatted from that run (live, or the shipped recording
+    while the processes start)."""
     def text(key: str, **kw) -> str:
         if key != "walk.3":
             return T(key, **kw)
-        if not up:
-            return T("walk.3.pending")
         eq = _eq(s.n, dtype="float64")
         if eq is None:
             return T("walk.3.pending")

@@ -21,7 +21,7 @@ def section(T: Callable[..., str], n: int, go: bool) -> None:
     st.subheader(T("wire"))
     st.markdown(T("wire.intro"))
     rows = jobs.live_or_recorded(("ddp-wire", n), lambda tick: measure_wire(warm_cluster(n), _ticks(tick)),
-                                 total=4, start_now=go,
+                                 total=4, start_now=go, isolate=False,  # the server's warm world
                                  rec=recorded.matching("ddp", [f"wire_n{n}"], wire_settings(n)))
     if not rows:
         return

@@ -116,6 +116,10 @@ def _one_world(cl: Cluster, n: int, record: bool) -> dict:
                     "all_equal_to_gloo": all(r.result_equal_to_gloo for r in (ring, naive, ps)),
                     "ring_max_abs_err_vs_float64": ring.max_abs_err_vs_float64,
                     "gloo_max_abs_err_vs_float64": ring.gloo_err_vs_float64}
+    if record:
+        from engine.ddp import snapshot
+
+        snapshot.record(cl, n)
     wires = record_wire(cl, n) if record else measure_wire(cl)
     out["wire"] = {w["method"]: {"scheduled_bytes": w["scheduled_bytes"], "measured_lo_bytes": w["measured_bytes"],
                                  "overhead": round(w["measured_bytes"] / w["scheduled_bytes"] - 1, 5)
@@ -164,7 +168,16 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--worlds", type=int, nargs="+", default=list(WORLDS))
     ap.add_argument("--record", action="store_true", help="also ship the page's default sweeps")
     ap.add_argument("--wire-only", action="store_true", help="only measure (and with --record ship) the bytes on lo")
+    ap.add_argument("--view-only", action="store_true", help="only record the page's default view (with --record)")
     args = ap.parse_args(argv)
+    if args.view_only:
+        from engine.ddp import snapshot
+
+        for n in args.worlds:
+            with Cluster(n) as cl:
+                if args.record:
+                    snapshot.record(cl, n)
+        return
     if args.wire_only:
         for n in args.worlds:
             with Cluster(n) as cl:

@@ -170,6 +170,8 @@ class Cluster:
                     p.wait(5)
             for c in self.conns:
                 c.close()
+            if self.procs:
+                _STOPS[self.world_size] = _STOPS.get(self.world_size, 0) + 1
             self.procs, self.conns = [], []
             if self._dir:
                 shutil.rmtree(self._dir, ignore_errors=True)
@@ -273,6 +275,7 @@ class Cluster:
 
 
 _LIVE: set[Cluster] = set()
+_STOPS: dict[int, int] = {}  # world size -> how many clusters of that size were stopped in this process
 _WARM: dict[int, Cluster] = {}
 _WARM_LOCK = threading.Lock()
 IDLE_S = 180.0  # a shared cluster unused this long is stopped: 2-4 ranks hold 200-500 MB each
@@ -322,6 +325,12 @@ def _reap_idle() -> None:
     while True:
         time.sleep(min(30.0, IDLE_S / 4))
         stop_idle()
+
+
+def stops(world_size: int) -> int:
+    """How many clusters of `world_size` ranks this process has stopped (idle, failed or closed): a page keys its
+    start job by it, so that a start after a stop is a new job rather than the old one's cached result."""
+    return _STOPS.get(world_size, 0)
 
 
 def is_warm(world_size: int) -> bool:

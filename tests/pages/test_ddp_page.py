@@ -95,3 +95,26 @@ def test_bytes_on_lo_are_shown_beside_the_schedule() -> None:
     ring = frames[0].iloc[0]
     assert ring["scheduled, all ranks (MiB)"] == "64.00"  # 2(N−1)·S = 4 · 16 MiB
     assert float(ring["measured on lo (MiB)"]) >= 64.0
+
+
+def test_a_first_visit_draws_the_shipped_view_at_once_and_live_results_replace_it() -> None:
+    """Issue #31: with no processes running (a first visit, or after the idle reaper), the first run already draws
+    the whole default view from the shipped recording, labelled, and the live run replaces it when ready."""
+    from engine.ddp.cluster import _WARM
+    from ui.cache import _results
+
+    for cl in list(_WARM.values()):
+        cl.close()
+    store = _results()
+    with store.lock:  # results of earlier tests would otherwise stand in for the recording
+        for k in [k for k in store.items if isinstance(k, tuple) and k[:1] == ("ddp",)]:
+            del store.items[k]
+    at = open_page(PAGE, "en", n="4")
+    assert not at.exception
+    assert any("Meanwhile the page shows a recording" in c.value for c in at.caption)
+    assert any("--view-only --record" in c.value for c in at.caption)
+    assert len(at.get("plotly_chart")) >= 5 and any("took the same 10 steps" in s.value for s in at.success)
+    settle(at)
+    assert_clean(at)
+    assert not any("--view-only --record" in c.value for c in at.caption)  # live now
+    assert any("took the same 10 steps" in s.value for s in at.success)

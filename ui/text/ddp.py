@@ -277,3 +277,10 @@ TEXT |= {
                 "DDP 的每个梯度桶都经由我们的环形算法求和（ring_hook，通过 register_comm_hook 注册）：最后一步共 {k} 个桶，"
                 "每个进程 {b} B；每个桶都与 gloo 对同一个桶的 all_reduce 一致：{ok}。可在上方回放。"),
 }
+TEXT |= {
+    "starting.shipped": ("Starting {n} worker processes (each imports torch and joins the gloo group). Meanwhile the "
+                         "page shows a recording of this view made on real processes (said below); the live results "
+                         "replace it when the processes are ready, and later visits reuse them.",
+                         "正在启动 {n} 个工作进程（每个都要导入 torch 并加入 gloo 进程组）。在此期间页面显示此视图在真实进程上"
+                         "录制的结果（见下方说明）；进程就绪后实时结果会替换它，之后的访问会复用这些进程。"),
+}
