@@ -34,6 +34,7 @@ from engine.messages import CodedError, define
 from engine.numerics.formats import FORMATS, FormatSpec, get_format
 from engine.numerics.hadamard import random_hadamard as random_hadamard  # re-exported: the API issue #35 names
 from engine.numerics.rounding import _round_unbounded_t, round_tensor
+from engine.numerics.stochastic import round_stochastic
 
 define({
     "numerics.blocks.element": "{element} cannot hold a block's values: choose a signed format such as "
@@ -259,15 +260,18 @@ def tensor_scale_of(amax: float, element: str) -> float:
 
 
 def _quantize(t: torch.Tensor, f: FormatSpec, block: Block, scale: str | None, axis: int, tensor_scale: bool,
-              rule: str = "ocp"):
-    """The blocks of float64 `t`, their scales, the per-tensor scale, the scaled values and their elements."""
+              rule: str = "ocp", stochastic: bool = False):
+    """The blocks of float64 `t`, their scales, the per-tensor scale, the scaled values and their elements
+    (rounded to nearest, or stochastically with torch's global generator)."""
     g, back = _to_blocks(t, block, axis)
     amax = g.abs().amax(-1)
     amax = torch.where(g.isnan().any(-1), torch.nan, amax)
     ts = tensor_scale_of(float(t.abs().max()) if t.numel() else 0.0, f.name) if tensor_scale else None
     s = block_scales(amax, f.name, scale, ts or 1.0, rule)
     scaled = torch.where(s[..., None] == 0, 0.0, g / s[..., None])  # an E4M3 block scale can underflow to 0
-    return g, back, s, ts, scaled, round_tensor(scaled.clamp(-f.max, f.max), f)
+    clamped = scaled.clamp(-f.max, f.max)
+    q = round_stochastic(clamped, f, torch.rand_like(clamped)) if stochastic else round_tensor(clamped, f)
+    return g, back, s, ts, scaled, q
 
 
 def quantize_blocks(x: torch.Tensor | np.ndarray, element: str = "fp4_e2m1", block: Block = 32,
@@ -301,14 +305,17 @@ def quantize_scheme(x: torch.Tensor | np.ndarray, scheme: str | Scheme, kind: st
     return quantize_blocks(x, s.element_for(kind), b, s.scale, axis, s.tensor_scale, s.rule)
 
 
-def fake_quantize(x: torch.Tensor, scheme: str | Scheme, kind: str, axis: int) -> torch.Tensor:
-    """`x` after a round trip through `scheme` (same dtype and shape): what a low-precision matmul would read.
+def fake_quantize(x: torch.Tensor, scheme: str | Scheme, kind: str, axis: int, stochastic: bool = False,
+                  block: Block | str = "scheme") -> torch.Tensor:
+    """`x` after a round trip through `scheme` (same dtype and shape): what a low-precision matmul would read;
+    `stochastic` rounds the elements stochastically, `block` replaces the scheme's block shape.
 
     It computes in float32, twice as fast as `quantize_blocks`'s float64: identical for power-of-two scales,
     within float32 rounding of the division for E4M3 and FP32 scales."""
     if scheme in (None, "fp32"):
         return x
     s = scheme if isinstance(scheme, Scheme) else get_scheme(scheme)
-    _, back, scales, _, _, q = _quantize(x.float(), get_format(s.element_for(kind)), s.block_for(kind), s.scale, axis,
-                                         s.tensor_scale, s.rule)
+    b = s.block_for(kind) if block == "scheme" else block
+    _, back, scales, _, _, q = _quantize(x.float(), get_format(s.element_for(kind)), b, s.scale, axis,
+                                         s.tensor_scale, s.rule, stochastic)
     return back(q * scales[..., None]).to(x.dtype)

@@ -56,7 +56,7 @@ def round_stochastic(a: torch.Tensor, f: FormatSpec, u: torch.Tensor) -> torch.T
     quantum = torch.ldexp(torch.ones_like(mag), torch.clamp(e2 - 1, min=f.emin) - f.man_bits)
     t = mag / quantum  # exact: a power-of-two division
     below = torch.floor(t)
-    r = torch.where(finite, (below + (u < t - below).double()) * quantum, a.abs())
+    r = torch.where(finite, (below + (u < t - below).to(mag.dtype)) * quantum, a.abs())
     r = torch.where(r > f.max, f.max if f.finite_only else torch.inf, r)  # NaN stays NaN
     return torch.copysign(r, a)
 

@@ -24,7 +24,7 @@ import torch
 
 from engine.device import pick_device
 from engine.numerics.gradients import Progress
-from engine.numerics.lowbit import RECIPES, apply_recipe
+from engine.numerics.lowbit import RECIPES, Parts, apply_recipe
 from engine.numerics.scaler import LossScaler, ScaleEvent
 from engine.numerics.tinylm import Batches, TinyGPT, TinyGPTConfig, training_text
 
@@ -65,10 +65,10 @@ class RunResult:
 def train_run(mode: str, steps: int = 200, seed: int = 0, config: TinyGPTConfig | None = None, batch: int = 16,
               lr: float = 3e-3, init_scale: float = 2.0**16, growth_interval: int = 50,
               device: torch.device | None = None, progress: Progress | None = None, optimizer: str = "adamw",
-              weights: str = "fp32", recipe: str = "fp32") -> RunResult:
+              weights: str = "fp32", recipe: str = "fp32", parts: Parts | None = None) -> RunResult:
     """Train the tiny GPT for `steps` steps in `mode` (one of MODES) with `optimizer` (OPTIMIZERS) and its
     weights in fp32 or in the mode's own format (WEIGHTS), its block linears fake-quantised by `recipe`
-    (lowbit.RECIPES), and record what happened."""
+    (lowbit.RECIPES, or lowbit.PUBLISHED with the recipe's `parts`), and record what happened."""
     for name, value, allowed in (("mode", mode, MODES), ("optimizer", optimizer, OPTIMIZERS),
                                  ("weights", weights, WEIGHTS)):
         if value not in allowed:
@@ -77,7 +77,7 @@ def train_run(mode: str, steps: int = 200, seed: int = 0, config: TinyGPTConfig 
     device = device or pick_device()
     torch.manual_seed(seed)
     model = TinyGPT(config).to(device)
-    apply_recipe(model, recipe)
+    apply_recipe(model, recipe, parts)
     low = AUTOCAST[mode] if weights == "low" else None
     if low is not None:
         model = model.to(low)  # no fp32 copy: the optimizer's step is rounded to the low format
