@@ -16,7 +16,7 @@ from engine.search.analyzer import MODES
 from engine.search.corpus import MAX_DOC_CHARS, CorpusError, benchmark_corpus, check_text, demo_corpus, parse_upload
 from engine.search.inspect import RACE_SIZES, forward_view, inverted_view, posting_stats, race, term_table
 from engine.search.recall import DEFAULT_QUOTAS, make_shop, recall
-from ui import jobs, page
+from ui import jobs, page, search_yours
 from ui.cache import shared_resource
 from ui.chrome import device_label, ensure_navigation
 from ui.i18n import plot_labels, say, translator
@@ -26,7 +26,7 @@ from ui.text.search import TEXT
 ensure_navigation()
 T = translator(TEXT)
 PL = plot_labels(TEXT, P.LABELS)
-VIEWS = ["search", "trace", "why", "analyzer", "internals", "corpus", "recall", "walkthrough"]
+VIEWS = ["search", "trace", "why", "analyzer", "internals", "corpus", "recall", "yours", "walkthrough"]
 K_CHOICES = [5, 10, 20, 50]
 PRESETS = {1: {"view": "search", "q": "倒排 索引 -lucene"}, 2: {"view": "trace", "q": "倒排 索引 -lucene"},
            3: {"view": "search", "q": '"倒排索引"'}, 4: {"view": "search", "q": "category:推荐 region:北京"},
@@ -71,10 +71,12 @@ def main() -> None:
             corpus_view(ix)
         case "recall":
             recall_view()
+        case "yours":
+            search_yours.view(ix)
         case _:
             st.markdown(T("walk.intro"))
             walkthrough(walk_text(ix), PRESETS)
-    publish("view", "q", "k", "mode", "user", "tstep", "rq", *(f"quota_{ch}" for ch in DEFAULT_QUOTAS))
+    publish("view", "q", "k", "mode", "user", "tstep", "rq", "dr_doc", *(f"quota_{ch}" for ch in DEFAULT_QUOTAS))
     if s.words:
         st.query_params["words"] = " ".join(s.words)
 
@@ -85,7 +87,7 @@ def controls() -> Settings:
               ("k", 10, number_in(K_CHOICES)),
               ("mode", "search", choice(list(MODES))), ("user", "u03", str),
               ("words", (), lambda r: tuple(dict.fromkeys(r.split()))), ("tstep", -1, int),
-              ("rq", "", str),
+              ("rq", "", str), ("dr_doc", "", str),
               *((f"quota_{ch}", q, int_in(0, 10)) for ch, q in DEFAULT_QUOTAS.items())])
     view = page.view_switch(T, VIEWS)
     return Settings(view, st.session_state["mode"], tuple(st.session_state["words"]))

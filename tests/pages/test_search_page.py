@@ -317,3 +317,70 @@ def test_the_view_follows_the_url_when_it_changes_under_the_page() -> None:
     at.query_params["view"] = "search"  # what Back does
     at.run()
     assert at.segmented_control(key="view").value == "search" and at.query_params["view"] == "search"
+
+
+# -- the "yours" view (issue #33): the doctor and an Elasticsearch explain of the visitor's own ----------------
+def test_yours_view_reads_the_bundled_explain_and_runs_the_doctor() -> None:
+    at = go(view="yours")
+    assert "bundled example es_search_explain.json" in " ".join(c.value for c in at.caption)
+    assert any("recomputes within 1e-4" in s.value for s in at.success)
+    assert "4 explanation(s)" in text_of(at) and "0 that do not add up" in text_of(at)
+    assert "stands for any true length from 120 to 127" in text_of(at)  # formatted from the example's dl = 120
+    assert "sum of ✓ recomputes" in text_of(at)  # the tree, in the page's own style
+    assert any("does not match" in i.value for i in at.info)  # the doctor starts on a document that fails
+    assert at.query_params["view"] == "yours" and "es.paste" not in at.query_params
+
+
+def test_yours_view_reports_a_tampered_paste_and_a_bad_one() -> None:
+    import json
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parents[2] / "engine" / "search" / "examples" / "es_explain.json"
+    data = json.loads(example.read_text(encoding="utf-8"))
+    data["explanation"]["details"][0]["details"][0]["details"][1]["details"][0]["value"] = 38  # n: 37 -> 38
+    at = go(view="yours")
+    at.text_area(key="es.paste").set_value(json.dumps(data, ensure_ascii=False)).run()
+    assert_clean(at)
+    said = [w.value.replace("\\", "") for w in at.warning]  # markdown escapes the path's punctuation
+    assert any("idf is" in w and "(at explanation.details[0].details[0].details[1])" in w for w in said), said
+    at.text_area(key="es.paste").set_value('{"hits": {"hits": [{"_id": "1"').run()
+    assert_clean(at)
+    assert any("Could not read it" in w.value and "not valid JSON" in w.value for w in at.warning)
+    assert at.query_params.get("es.paste") is None  # the URL never holds the data
+
+
+def test_yours_view_bad_paste_is_translated() -> None:
+    at = go(lang="zh", view="yours")
+    at.text_area(key="es.paste").set_value('{"took": 3}').run()
+    assert_clean(at)
+    said = [w.value.replace("\\", "") for w in at.warning]
+    assert any("无法读取" in w and "这看起来不是 Elasticsearch _explain" in w for w in said), said
+
+
+def test_doctor_names_a_phrase_gap_and_applies_its_fix() -> None:
+    at = go(view="yours", q='"倒排索引"', dr_doc="d035")  # d035 holds 倒排 and 索引, never side by side
+    assert "never at the phrase's distances" in text_of(at)
+    assert any("does not match" in i.value for i in at.info)
+    apply = [b for b in at.button if b.label == "Apply" and not b.disabled]
+    assert apply, "a fix that works can be applied"
+    apply[0].click().run()
+    assert_clean(at)
+    assert at.text_input(key="q").value == "倒排 索引" and at.query_params["q"] == "倒排 索引"
+    assert any("d035" in s.value and "matches the query" in s.value for s in at.success)
+
+
+def test_doctor_on_an_unknown_document_from_the_url() -> None:
+    at = go(view="yours", q="倒排", dr_doc="no-such-doc")
+    assert_clean(at)
+    assert "there is no document with id no\\-such\\-doc" in text_of(at)
+
+
+def test_yours_view_in_chinese_shows_no_english_prose() -> None:
+    from tests.pages.apptest import visible_text
+    from tests.pages.test_chinese_ui import english_in
+    from ui.text.search import TEXT
+
+    at = go(lang="zh", view="yours")
+    data = (TEXT["dr.col.clause"][1], TEXT["es.col.field"][1], TEXT["es.col.term"][1])
+    found = {s: e for s in visible_text(at, data_columns=data) if (e := english_in(s))}
+    assert not found, found

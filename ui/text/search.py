@@ -222,6 +222,96 @@ TEXT = {
                "search-term channel only when there is a term); the merger keeps each channel's quota.",
                "**召回。** 选择一个用户和一个搜索词（跑鞋）：四条通道出于不同原因推荐商品（有搜索词时，搜索词通道才有候选）；"
                "合并时遵守各自的配额。"),
+    # the "yours" view (ui/search_yours.py): the doctor and an Elasticsearch explain of your own
+    "view.yours": ("Yours", "你的数据"),
+    "dr.title": ("Why didn't it match?", "为什么没有命中？"),
+    "dr.intro": ("Pick a document and the doctor evaluates your query on it clause by clause: it analyses the "
+                 "document again with this index's analyzer (mode and dictionary) and the query's words in precise "
+                 "mode, names each clause that keeps the document out, and proposes fixes, each run on the engine "
+                 "just now.",
+                 "选一篇文档，诊断器会逐个子句地在这篇文档上判定你的查询：它用本索引的分析器（模式与词典）重新分析文档，"
+                 "用精确模式分析查询词，指出把文档挡在外面的每个子句，并给出修改建议——每条建议都刚刚在引擎上实际运行过。"),
+    "dr.doc": ("Document", "文档"),
+    "dr.matched": ("**{id}** matches the query: the engine ranks it {rank} of {total}.",
+                   "**{id}** 命中了该查询：引擎把它排在 {total} 篇中的第 {rank} 位。"),
+    "dr.not_matched": ("**{id}** does not match the query ({total} other documents do).",
+                       "**{id}** 没有命中该查询（其他 {total} 篇文档命中）。"),
+    "dr.clauses": ("Each clause on this document", "每个子句在这篇文档上的判定"),
+    "dr.col.clause": ("clause", "子句"),
+    "dr.col.verdict": ("on this document", "在这篇文档上"),
+    "dr.yes": ("matches", "命中"),
+    "dr.no": ("fails", "未命中"),
+    "dr.ignored": ("left out (no searchable term)", "被忽略（没有可检索的词）"),
+    "dr.reasons": ("Why not", "原因"),
+    "dr.fixes": ("Fixes, each run on the engine", "修改建议（每条都已在引擎上运行）"),
+    "dr.no_fix": ("No rewrite makes this document match.", "没有哪种改写能让这篇文档命中。"),
+    "dr.fix_query": ("query: `{query}`", "查询：`{query}`"),
+    "dr.fix_words": ("dictionary words: `{words}`", "词典新增：`{words}`"),
+    "dr.fix_ok": ("the document then matches, rank {rank} of {total}", "改后文档命中，排在 {total} 篇中的第 {rank} 位"),
+    "dr.fix_ok_words": ("the document then matches (re-analysed with the larger dictionary)",
+                        "改后文档命中（用扩充后的词典重新分析）"),
+    "dr.fix_no": ("tried: the document still does not match", "已试过：文档仍未命中"),
+    "dr.apply": ("Apply", "应用"),
+    "es.title": ("Your Elasticsearch explain", "你的 Elasticsearch explain"),
+    "es.intro": ("Paste what Elasticsearch or OpenSearch printed for `GET index/_explain/id` or "
+                 "`GET index/_search?explain=true`. Every BM25 leaf is recomputed from its own factors, "
+                 "idf = ln(1 + (N − n + 0.5)/(n + 0.5)), tf = freq/(freq + k1·(1 − b + b·dl/avgdl)) and "
+                 "score = boost·idf·tf (Elasticsearch folds k1 + 1 into the boost), and every sum or max is re-added; "
+                 "a claim off by more than 1e-4 relative is listed below with its JSON path.",
+                 "粘贴 Elasticsearch 或 OpenSearch 对 `GET index/_explain/id` 或 `GET index/_search?explain=true` "
+                 "的输出。每个 BM25 叶子都按它自己的因子重新计算：idf = ln(1 + (N − n + 0.5)/(n + 0.5))，"
+                 "tf = freq/(freq + k1·(1 − b + b·dl/avgdl))，score = boost·idf·tf（Elasticsearch 把 k1 + 1 并进了 boost）；"
+                 "每个求和或取最大值都重新相加。相对误差超过 1e-4 的数值会连同其 JSON 路径列在下面。"),
+    "es.help": ("JSON, as `Kibana Dev Tools` or `curl` print it; up to 5 MiB as a file.",
+                "`Kibana Dev Tools` 或 `curl` 输出的 JSON；作为文件上传时最大 5 MiB。"),
+    "es.summary": ("{n} explanation(s) · {checked} values recomputed · {problems} that do not add up · {unchecked} "
+                   "node(s) of a shape this reader does not recompute (function scores, constant scores)",
+                   "{n} 条解释 · 重新计算了 {checked} 个数值 · {problems} 个对不上 · {unchecked} 个节点的结构本阅读器不重算"
+                   "（`function score`、`constant score` 等）"),
+    "es.pick": ("Explanation", "解释"),
+    "es.doc": ("{id} · score {score}", "{id} · 得分 {score}"),
+    "es.all_ok": ("Every leaf and every sum of this explanation recomputes within 1e-4.",
+                  "这条解释的每个叶子和每个求和都在 1e-4 以内重新算对了。"),
+    "es.problem": ("{msg} (at {path})", "{msg}（位置：{path}）"),
+    "es.terms": ("BM25 leaves", "BM25 叶子"),
+    "es.col.field": ("field", "字段"),
+    "es.col.term": ("term", "词"),
+    "es.col.freq": ("freq", "词频 freq"),
+    "es.col.boost": ("boost", "boost 系数"),
+    "es.col.dl_range": ("true length", "真实长度"),
+    "es.col.idf_re": ("idf recomputed", "idf 重算"),
+    "es.col.tf_re": ("tf recomputed", "tf 重算"),
+    "es.col.value": ("boost·idf·tf", "得分 boost·idf·tf"),
+    "es.tree": ("The explanation as a tree", "解释树"),
+    "es.ok": ("recomputes", "重算一致"),
+    "es.bad": ("recomputed: {value}", "重算得 {value}"),
+    "es.dl_note": ("**Why dl is approximate.** Lucene keeps one byte per document for a field's length "
+                   "(SmallFloat.intToByte4): lengths up to 39 exactly, longer ones with 4 significant bits. Here "
+                   "dl = {dl} for “{term}” stands for any true length from {lo} to {hi}, so BM25's length norm used "
+                   "{dl}. This page's own engine keeps the exact token count instead.",
+                   "**为什么 dl 是近似值。** Lucene 每篇文档只用一个字节保存字段长度（SmallFloat.intToByte4）："
+                   "39 以内精确，更长的只保留 4 位有效二进制位。这里“{term}”的 dl = {dl} 代表 {lo} 到 {hi} 之间的任意真实长度，"
+                   "BM25 的长度归一化用的就是 {dl}。本页自己的引擎则保存精确的词元数。"),
+    "es.dl_exact": ("Every dl here is at most 39, which Lucene's one-byte length norm stores exactly; longer fields "
+                    "would show the rounded length Lucene keeps.",
+                    "这里每个 dl 都不超过 39，Lucene 的单字节长度归一化可以精确保存；更长的字段会显示 Lucene 保存的取整长度。"),
+    "es.k.weight": ("weight({field}:{term}) = its score", "weight({field}:{term}) = 其 score"),
+    "es.k.score": ("score = boost × idf × tf", "score = boost × idf × tf"),
+    "es.k.idf": ("idf = ln(1 + (N − n + 0.5)/(n + 0.5))", "idf = ln(1 + (N − n + 0.5)/(n + 0.5))"),
+    "es.k.tf": ("tf = freq/(freq + k1·(1 − b + b·dl/avgdl))", "tf = freq/(freq + k1·(1 − b + b·dl/avgdl))"),
+    "es.k.boost": ("boost (k1 + 1 times the query boost)", "boost（k1 + 1 乘以查询 boost）"),
+    "es.k.n": ("n: documents containing the term", "n：包含该词的文档数"),
+    "es.k.N": ("N: documents with the field", "N：含有该字段的文档数"),
+    "es.k.freq": ("freq: occurrences in the document", "freq：在文档中出现的次数"),
+    "es.k.k1": ("k1: term saturation", "k1：词频饱和参数"),
+    "es.k.b": ("b: length normalisation", "b：长度归一化参数"),
+    "es.k.dl": ("dl: field length, as Lucene stored it", "dl：Lucene 保存的字段长度"),
+    "es.k.avgdl": ("avgdl: average field length", "avgdl：字段平均长度"),
+    "es.k.sum": ("sum of", "求和"),
+    "es.k.max": ("max of", "取最大值"),
+    "es.k.min": ("min of", "取最小值"),
+    "es.k.product": ("product of", "乘积"),
+    "es.k.result": ("result of", "结果"),
     "plot.contrib_title": ("BM25 score of each hit, split by query term", "每条结果的 BM25 得分，按查询词拆分"),
     "plot.score": ("score", "得分"),
     "plot.steps_title": ("documents after each step", "每一步之后的文档数"),
