@@ -20,6 +20,7 @@ from typing import TypeVar
 import streamlit as st
 
 from engine.scheduler import LIMIT_S, Cancelled, Job, Tick
+from ui import present
 from ui.cache import cached_result, plain_key, store_result
 from ui.chrome import guarded_callback, guarded_fragment
 from ui.i18n import say, translator
@@ -142,6 +143,8 @@ def background(key: Hashable, work: Callable[[Tick], R], total: float, *, start_
     waited for it, with a button to run it again. `delay_s` holds secondary work back so that the page this run
     draws gets the cores first; an auto job in a named `slot` is cancelled when this session moves on to other
     settings in the same slot."""
+    if present.active():  # presenter mode never starts long work by itself: a running job still shows
+        auto = False
     if auto and slot is not None:
         _supersede(slot, key)
     found, value = cached_result(key)

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 import streamlit as st
 
+from ui import present
 from ui.chrome import guarded_callback
 from ui.i18n import say
 from ui.markup import md  # noqa: F401  (pages call page.md)
@@ -51,6 +52,7 @@ def step_slider(label: str, last: int, key: str) -> int:
         st.session_state[key] = last if st.session_state.get(key, 0) > last else 0
     if last <= 0:
         return 0
+    present.stepper(key, last)  # in presenter mode, ↑ ↓ move it
     return st.slider(label, 0, last, key=key)
 
 

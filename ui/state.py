@@ -7,6 +7,7 @@ from typing import Any
 
 import streamlit as st
 
+from ui import present
 from ui.chrome import guarded_callback
 
 _PUBLISHED = "_glassbox_published"  # what this session last wrote to the URL, per parameter
@@ -26,6 +27,9 @@ def arrive(page: str) -> None:
         st.session_state[_FRESH] = set(st.session_state.get(_DEFAULTS, {}).get(page, {})) | _all_bound()
     else:
         st.session_state[_FRESH] = set()
+    step = present.take_pending(page)  # a presenter's step from the URL: its preset, before the page draws
+    st.session_state[_FRESH] -= set(step)
+    st.session_state.update(step)
 
 
 def _all_bound() -> set[str]:
@@ -149,6 +153,10 @@ def walkthrough(T: Callable[..., str], presets: dict[int, dict[str, Any]], base:
 
     `forget` names session keys dropped on apply (e.g. "results computed for the old settings").
     """
+
+    if present.active():  # the steps become slides on the stage at the top
+        present.slides(T, presets, lambda n: page_defaults() | (base or {}) | dict(presets[n]), forget)
+        return
 
     def apply(n: int) -> None:
         # a step sets every control it does not name back to the page's default: a step is a whole view, and

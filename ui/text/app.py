@@ -1,6 +1,18 @@
 """Strings of the app shell: navigation, sidebar, and the title and blurb of every topic."""
 
 TEXT = {
+    # presenter mode (ui/present.py)
+    "present.switch": ("Presenter mode", "演示模式"),
+    "present.help": ("Hides the sidebar and the controls and shows the walkthrough as slides: ← → step, Esc leaves.",
+                     "隐藏侧边栏和控件，把演练步骤变成幻灯片：← → 翻页，Esc 退出。"),
+    "present.leave": ("Leave presenter mode", "退出演示模式"),
+    "present.step": ("Step {n} of {of} · ← → to step", "第 {n} 步，共 {of} 步 · 用 ← → 翻页"),
+    "present.first": ("First", "第一步"),
+    "present.prev": ("Back", "上一步"),
+    "present.next": ("Next", "下一步"),
+    "present.last": ("Last", "最后一步"),
+    "present.up": ("Step-through back (↑)", "逐步演示后退（↑）"),
+    "present.down": ("Step-through on (↓)", "逐步演示前进（↓）"),
     # the "yours" view (ui/artifacts.py)
     "yours.paste": ("Paste it here", "粘贴到这里"),
     "yours.upload": ("…or upload a file", "……或上传文件"),

@@ -1,0 +1,75 @@
+"""Presenter mode on every page (#32): `?present=1&step=K` in a fresh browser and the arrow keys give the same
+view; no sidebar, no controls; the text is at least 20 px; Esc leaves."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.streamlit_wait import wait_for_app_run
+from ui.present import CONTROLS
+from ui.registry import TOPICS
+
+pytestmark = pytest.mark.e2e
+MIN_PX = 20.0
+
+
+def _open(page, url: str) -> str:
+    page.goto(url)
+    return _stage(page)
+
+
+def _stage(page) -> str:
+    """The stage's text once the step is drawn (a step from the URL costs one rerun), with no traceback."""
+    wait_for_app_run(page, timeout_ms=300_000)
+    stage = page.locator(".st-key-glassbox-stage")
+    expect(stage).to_contain_text(" of ", timeout=120_000)
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    return stage.inner_text()
+
+
+def _query(page) -> dict[str, list[str]]:
+    return parse_qs(urlparse(page.url).query)
+
+
+def _visible_controls(page) -> list[str]:
+    """Input widgets a presenter's audience would see in the main area (the stage's own buttons excepted)."""
+    selector = ", ".join(f"[data-testid='stMain'] [data-testid='{c}']" for c in CONTROLS)
+    return page.evaluate("""sel => [...document.querySelectorAll(sel)]
+        .filter(e => !e.closest('.st-key-glassbox-stage') && e.offsetParent !== null)
+        .map(e => e.getAttribute('data-testid'))""", selector)
+
+
+@pytest.mark.parametrize("slug", [t.slug for t in TOPICS])
+def test_steps_from_the_url_and_from_the_arrow_keys_are_the_same_view(browser, app_url: str, slug: str) -> None:
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = ctx.new_page()
+    first = _open(page, f"{app_url}/{slug}?lang=en&present=1&step=1")
+    assert "1 of" in first
+    assert not page.get_by_test_id("stSidebar").is_visible()
+    assert not page.locator("header[data-testid='stHeader']").is_visible()
+    assert _visible_controls(page) == []
+    size = page.evaluate("""() => Math.min(...[...document.querySelectorAll("[data-testid='stMain'] p")]
+        .filter(e => e.offsetParent !== null && e.innerText.trim())
+        .map(e => parseFloat(getComputedStyle(e).fontSize)))""")
+    assert size >= MIN_PX, f"{slug}: text at {size} px"
+
+    page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(300)
+    by_key = _stage(page)
+    assert _query(page)["step"] == ["2"] and "2 of" in by_key
+    keyed = _query(page)
+    ctx.close()
+
+    fresh = browser.new_context(viewport={"width": 1400, "height": 1000})  # a fresh browser, the URL alone
+    page = fresh.new_page()
+    by_url = _open(page, f"{app_url}/{slug}?lang=en&present=1&step=2")
+    assert by_url == by_key
+    assert _query(page) == keyed  # every control holds the same value either way
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(300)
+    wait_for_app_run(page, timeout_ms=300_000)
+    assert "present" not in _query(page) and page.get_by_test_id("stSidebar").is_visible()
+    fresh.close()

@@ -1,0 +1,145 @@
+"""Presenter mode (`?present=1&step=K`, issue #32): the walkthrough as slides in front of a room.
+
+What it does, for every page at once: hides the sidebar, Streamlit's header and toolbar, and the page's
+controls; draws the current step's text large on a stage at the top, with ← → (and Home, End) stepping through
+the walkthrough with Streamlit's own keyboard shortcuts; ↑ ↓ step the page's algorithm step-through; the step
+lives in the URL, so a fresh browser restores it. It never starts long work by itself (`ui.jobs` asks
+`active()` before an automatic start): a step whose result is not ready shows the recording or the progress
+of a job already running.
+
+How a step is applied: a preset must reach the session before the page draws its widgets (Streamlit refuses
+to change a widget's value after it is drawn). Buttons do it in their callback, which runs before the page.
+A step that arrives in the URL is found only by the walkthrough, at the end of a run: it is kept as pending
+and the page reruns once, and `take_pending` applies it first thing in the next run.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import streamlit as st
+
+from ui.chrome import guarded_callback
+from ui.i18n import translator
+from ui.text.app import TEXT
+
+T_APP = translator(TEXT)
+PARAM, STEP = "present", "step"
+_APPLIED = "_glassbox_step_applied"  # (page, step) whose preset this session's controls hold
+_PENDING = "_glassbox_step_pending"  # (page, step, values) to apply before the page draws
+_stage = threading.local()  # the run's stage container: each session's script runs in its own thread
+
+CONTROLS = ("stSelectbox", "stSlider", "stSelectSlider", "stTextInput", "stTextArea", "stNumberInput",
+            "stCheckbox", "stRadio", "stButtonGroup", "stMultiSelect", "stFileUploader", "stButton",
+            "stDownloadButton", "stDateInput", "stColorPicker", "stPageLink")
+# the stage's own buttons carry the shortcuts: kept in the page, but off screen, since the keys drive them
+_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
+[data-testid="stToolbar"], [data-testid="stDecoration"] { display: none !important; }
+%(controls)s { display: none !important; }
+.st-key-glassbox-stage [data-testid="stButton"] { display: block !important; }
+[data-testid="stMain"] p, [data-testid="stMain"] li, [data-testid="stCaptionContainer"] p,
+[data-testid="stTable"] td, [data-testid="stTable"] th { font-size: 22px !important; line-height: 1.45; }
+.st-key-glassbox-stage p { font-size: 28px !important; }
+[data-testid="stMainBlockContainer"] { padding-top: 1.5rem; max-width: 100%%; }
+</style>
+"""
+
+
+def active() -> bool:
+    """Whether this run is in presenter mode (`?present=1`)."""
+    return st.query_params.get(PARAM) == "1"
+
+
+def begin() -> None:
+    """Call once per run, before the page: the sidebar switch, and in presenter mode the style and the stage at
+    the top of the page, with a visible way out."""
+    st.sidebar.toggle(T_APP("present.switch"), value=active(), key="_glassbox_present_switch",
+                      on_change=guarded_callback(_switch), help=T_APP("present.help"))
+    _stage.box = _stage.slide = _stage.steps = _stage.stepper = None
+    if not active():
+        return
+    css = ", ".join(f'[data-testid="stMain"] [data-testid="{c}"]' for c in CONTROLS)
+    st.html(_CSS % {"controls": css})
+    box = st.container(key="glassbox-stage", border=True)
+    box.button(T_APP("present.leave"), key="_glassbox_present_leave", on_click=guarded_callback(_leave),
+               shortcut="Escape", type="tertiary", icon=":material/close:")
+    _stage.box, _stage.slide, _stage.steps = box, box.container(), box.container()  # the slide above the stepper
+
+
+def _switch() -> None:
+    if st.session_state.get("_glassbox_present_switch"):
+        st.query_params[PARAM] = "1"
+    else:
+        _leave()
+
+
+def _leave() -> None:
+    st.query_params.pop(PARAM, None)
+    st.query_params.pop(STEP, None)
+
+
+def take_pending(page: str) -> dict[str, Any]:
+    """The preset values a step from the URL left for this page (applied by the caller before the page draws),
+    or nothing."""
+    pending = st.session_state.pop(_PENDING, None)
+    if pending is None or pending[0] != page:
+        return {}
+    st.session_state[_APPLIED] = (page, pending[1])
+    return pending[2]
+
+
+def slides(T: Callable[..., str], presets: Mapping[int, Mapping[str, Any]], values: Callable[[int], dict],
+           forget: tuple[str, ...] = ()) -> None:
+    """The walkthrough as slides on the stage: step K's text, ← → Home End. `values(n)` gives every control's
+    value for step n (the page's defaults, then the step's preset); `forget` names session keys a step drops."""
+    steps = list(presets)
+    page = st.session_state.get("_glassbox_page")
+    raw = st.query_params.get(STEP, str(steps[0]))
+    n = int(raw) if raw.isdigit() and int(raw) in presets else steps[0]
+    if st.session_state.get(_APPLIED) != (page, n):  # a step from the URL: apply it before the page draws
+        for key in forget:
+            st.session_state.pop(key, None)
+        st.session_state[_PENDING] = (page, n, values(n))
+        st.rerun()
+    box = _stage.slide if getattr(_stage, "slide", None) is not None else st.container()
+    i = steps.index(n)
+    with box:
+        st.caption(T_APP("present.step", n=i + 1, of=len(steps)))
+        st.markdown(f"{n}. {T(f'walk.{n}')}")
+        cols = st.columns(4)
+        for col, (label, target, key, icon) in zip(cols, (
+                (T_APP("present.first"), steps[0], "Home", ":material/first_page:"),
+                (T_APP("present.prev"), steps[max(i - 1, 0)], "Left", ":material/chevron_left:"),
+                (T_APP("present.next"), steps[min(i + 1, len(steps) - 1)], "Right", ":material/chevron_right:"),
+                (T_APP("present.last"), steps[-1], "End", ":material/last_page:")), strict=True):
+            col.button(label, key=f"_glassbox_slide_{key}", shortcut=key, icon=icon,
+                       on_click=guarded_callback(_go), args=(page, target, values(target), forget))
+
+
+def _go(page: str, n: int, values: dict[str, Any], forget: tuple[str, ...]) -> None:
+    for key in forget:
+        st.session_state.pop(key, None)
+    st.session_state.update(values)
+    st.session_state[_APPLIED] = (page, n)
+    st.query_params[STEP] = str(n)
+
+
+def stepper(key: str, last: int) -> None:
+    """In presenter mode, ↓ and ↑ move the page's first step-through slider (`key`, over 0..`last`)."""
+    if not active() or getattr(_stage, "stepper", None) == key:
+        return
+    _stage.stepper = key
+
+    def move(by: int) -> None:
+        st.session_state[key] = min(max(st.session_state.get(key, 0) + by, 0), last)
+
+    box = _stage.steps if getattr(_stage, "steps", None) is not None else st.container()
+    c = box.columns(2)
+    c[0].button(T_APP("present.up"), key="_glassbox_step_up", shortcut="Up", on_click=guarded_callback(move),
+                args=(-1,), icon=":material/keyboard_arrow_up:")
+    c[1].button(T_APP("present.down"), key="_glassbox_step_down", shortcut="Down", on_click=guarded_callback(move),
+                args=(1,), icon=":material/keyboard_arrow_down:")
