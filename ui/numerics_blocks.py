@@ -23,9 +23,15 @@ from engine.numerics.blockstudy import (
     outlier_study,
 )
 from engine.numerics.gradients import GradientCapture, capture_gradients
-from engine.numerics.lowbit import RECIPES
+from engine.numerics.lowbit import PART_NAMES, RECIPES, Parts, parts_of
 from engine.numerics.summary import RecipeSpread, mean_curves, recipe_spreads
-from engine.numerics.training import RECORDED_LOWBIT, LowbitSettings, RunResult, compare_recipes_over_seeds
+from engine.numerics.training import (
+    RECORDED_LOWBIT,
+    LowbitSettings,
+    RunResult,
+    compare_recipes_over_seeds,
+    recipe_runs,
+)
 from ui import jobs, page
 from ui.cache import shared_result
 from ui.i18n import plot_labels, say, translator
@@ -46,7 +52,8 @@ PARAMS = [("tlayer", "blocks.0.fc", choice(LAYERS)), ("tkind", "activation", cho
           ("scheme", "mxfp4", choice(list(SCHEMES))), ("bsize", 0, number_in(SIZES)),
           ("factor", 1000, number_in(FACTORS)), ("oscheme", "fp4_tensor", choice(list(OUTLIER_SCHEMES))),
           ("recipes", list(RECIPES), items_of(list(RECIPES))), ("lsteps", LOWBIT.steps, int_in(20, 400)),
-          ("llr", LOWBIT.lr, number_in(LRS)), ("lseeds", LOWBIT.seeds, number_in(SEEDS))]
+          ("llr", LOWBIT.lr, number_in(LRS)), ("lseeds", LOWBIT.seeds, number_in(SEEDS)),
+          ("lparts", [], items_of(list(PART_NAMES)))]
 
 
 def _pl() -> dict[str, str]:
@@ -172,6 +179,8 @@ def _per_seed(rows: list) -> list[dict[str, RunResult]]:
 
 
 def _recipe(m: str) -> str:
+    if m.endswith("+"):  # the recipe run again with the chosen parts of the published recipes
+        return T("lowbit.with_parts", recipe=_recipe(m[:-1]))
     return T(f"scheme.{m}") if m != "fp32" else "fp32"
 
 
@@ -204,18 +213,22 @@ def lowbit() -> None:
     steps = c1.slider(T("train.steps"), 20, 400, step=10, key="lsteps")
     lr = c2.select_slider(T("train.lr"), LRS, key="llr")
     seeds = c3.select_slider(T("lowbit.seeds"), SEEDS, key="lseeds")
-    publish("recipes", "lsteps", "llr", "lseeds")
+    chosen_parts = st.pills(T("lowbit.parts"), list(PART_NAMES), selection_mode="multi", key="lparts",
+                            format_func=page.formatter(T, "lpart", PART_NAMES), help=T("lowbit.parts_help")) or []
+    publish("recipes", "lsteps", "llr", "lseeds", "lparts")
     cfg = LowbitSettings(steps, float(lr), int(seeds))
     recipes = tuple(r for r in RECIPES if r in chosen)
+    parts = parts_of(chosen_parts)
     shipped = recorded.load("numerics", next(iter(RECORDED_LOWBIT)))
-    rec = shipped if shipped and shipped.settings == dataclasses.asdict(cfg) and recipes == RECIPES else None
+    rec = (shipped if shipped and shipped.settings == dataclasses.asdict(cfg) and recipes == RECIPES
+           and parts == Parts() else None)
     # the recording's seconds per recipe-step give the pace (quantised recipes cost about the same each)
     unit_s = shipped.seconds / (len(RECIPES) * shipped.settings["steps"] * len(shipped.rows)) if shipped else None
-    total = len(recipes) * steps * cfg.seeds
+    total = len(recipe_runs(recipes, parts)) * steps * cfg.seeds
     go = st.button(T("lowbit.run"), type="primary", key="lowbit_run")
     jobs.estimate_caption(unit_s and unit_s * total)
-    per_seed = jobs.live_or_recorded(("lowbit", cfg, recipes), lambda tick: compare_recipes_over_seeds(
-        recipes, progress=lambda i, _n, loss: tick(i + 1, f"loss {loss:.3f}"), **cfg.kwargs()),
+    per_seed = jobs.live_or_recorded(("lowbit", cfg, recipes, parts), lambda tick: compare_recipes_over_seeds(
+        recipes, progress=lambda i, _n, loss: tick(i + 1, f"loss {loss:.3f}"), parts=parts, **cfg.kwargs()),
         total=total, start_now=go, unit_s=unit_s, rec=rec, from_rows=_per_seed)
     if per_seed is None:
         return

@@ -38,6 +38,18 @@ class Parts:
     high_precision_last: int = 0  # the last N transformer blocks' linear layers kept in BF16
 
 
+PART_NAMES = ("weight_tiles", "hadamard_wgrad", "stochastic_grads", "high_precision_last")
+UNQUANTISED = ("fp32", "bf16")  # recipes the parts do not apply to
+
+
+def parts_of(names: tuple[str, ...] | list[str]) -> Parts:
+    """The Parts with `names` switched on (PART_NAMES; "high_precision_last" keeps the last block in BF16)."""
+    unknown = set(names) - set(PART_NAMES)
+    if unknown:
+        raise ValueError(f"unknown recipe parts {sorted(unknown)}; choose among {', '.join(PART_NAMES)}")
+    return Parts(*(n in names for n in PART_NAMES[:3]), high_precision_last=int("high_precision_last" in names))
+
+
 PUBLISHED = {  # as the recipes were published; the element scheme stays the recipe's own
     "nvfp4": Parts(weight_tiles=True, hadamard_wgrad=True, stochastic_grads=True, high_precision_last=1),
     "mxfp4": Parts(hadamard_wgrad=True, stochastic_grads=True),

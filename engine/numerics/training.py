@@ -24,7 +24,7 @@ import torch
 
 from engine.device import pick_device
 from engine.numerics.gradients import Progress
-from engine.numerics.lowbit import RECIPES, Parts, apply_recipe
+from engine.numerics.lowbit import RECIPES, UNQUANTISED, Parts, apply_recipe
 from engine.numerics.scaler import LossScaler, ScaleEvent
 from engine.numerics.tinylm import Batches, TinyGPT, TinyGPTConfig, training_text
 
@@ -172,19 +172,30 @@ def loss_gaps(results: dict[str, RunResult], base: str = "fp32") -> dict[str, fl
     return {k: (r.final_loss - ref.final_loss if ref else None) for k, r in results.items()}
 
 
-def compare_recipes(recipes: tuple[str, ...] = RECIPES, progress: Progress | None = None,
+def recipe_runs(recipes: tuple[str, ...], parts: Parts | None = None) -> dict[str, dict]:
+    """The runs of one comparison: each recipe as it is and, when `parts` switch anything on, each quantised
+    recipe again with them, labelled "<recipe>+"."""
+    runs = {r: {"mode": "fp32", "recipe": r} for r in recipes}
+    if parts is not None and parts != Parts():
+        runs |= {f"{r}+": {"mode": "fp32", "recipe": r, "parts": parts} for r in recipes if r not in UNQUANTISED}
+    return runs
+
+
+def compare_recipes(recipes: tuple[str, ...] = RECIPES, progress: Progress | None = None, parts: Parts | None = None,
                     **kw) -> dict[str, RunResult]:
-    """`train_run` in fp32 with each fake-quantisation recipe, same seed and batches; one progress count."""
-    return _compare({r: {"mode": "fp32", "recipe": r} for r in recipes}, progress, kw.pop("steps", 200), kw)
+    """`train_run` in fp32 with each fake-quantisation recipe (and, with `parts`, each quantised one again with
+    those parts of the published recipes), same seed and batches; one progress count."""
+    return _compare(recipe_runs(recipes, parts), progress, kw.pop("steps", 200), kw)
 
 
 def compare_recipes_over_seeds(recipes: tuple[str, ...] = RECIPES, progress: Progress | None = None, seeds: int = 3,
-                               steps: int = 120, **kw) -> list[dict[str, RunResult]]:
+                               steps: int = 120, parts: Parts | None = None, **kw) -> list[dict[str, RunResult]]:
     """`compare_recipes` once per seed 0 … seeds − 1 (each seed its own initial weights and batches, shared by
     every recipe); one list entry per seed, one combined progress count."""
     out = []
+    n = len(recipe_runs(recipes, parts))
     for seed in range(seeds):
-        inner = (lambda i, _n, loss, seed=seed: progress(seed * len(recipes) * steps + i, seeds * len(recipes) * steps,
-                                                         loss)) if progress else None
-        out.append(compare_recipes(recipes, inner, steps=steps, seed=seed, **kw))
+        inner = (lambda i, _n, loss, seed=seed: progress(seed * n * steps + i, seeds * n * steps, loss)) \
+            if progress else None
+        out.append(compare_recipes(recipes, inner, parts, steps=steps, seed=seed, **kw))
     return out

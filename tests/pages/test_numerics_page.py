@@ -438,3 +438,20 @@ def test_walkthrough_steps_16_and_17_are_worded_from_their_results() -> None:
     table = at.dataframe[0].value.set_index("scheme")
     mx = table.loc["mxfp4"]
     assert f"MXFP4's SQNR goes from {mx.iloc[0]:.2f} to {mx.iloc[1]:.2f} dB" in steps["17."]
+
+
+def test_lowbit_parts_are_bound_to_the_url_and_never_shown_as_the_recording() -> None:
+    at = go("lowbit", lparts="stochastic_grads,hadamard_wgrad")
+    assert set(at.button_group(key="lparts").value) == {"stochastic_grads", "hadamard_wgrad"}
+    assert not any("python -m engine.numerics.bench --record" in c.value for c in at.caption)
+    assert not at.dataframe or "left out here" in at.dataframe[0].value.columns
+
+
+@pytest.mark.slow
+def test_lowbit_parts_train_beside_the_plain_recipe() -> None:
+    at = go("lowbit", recipes="fp32,mxfp4", lsteps="20", lseeds="1", lparts="stochastic_grads")
+    at.button(key="lowbit_run").click().run(timeout=300)
+    settle(at)
+    assert_clean(at)
+    table = at.dataframe[0].value.set_index("recipe")
+    assert set(table.index) == {"fp32", "MXFP4 (E2M1, 32, E8M0)", "MXFP4 (E2M1, 32, E8M0) + the chosen parts"}

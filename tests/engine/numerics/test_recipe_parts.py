@@ -89,3 +89,17 @@ def test_a_few_steps_of_each_published_recipe(recipe: str) -> None:
     cfg = TinyGPTConfig(context=16, width=32, layers=2, heads=2)
     r = train_run("fp32", steps=3, seed=0, config=cfg, batch=4, recipe=recipe, parts=PUBLISHED[recipe])
     assert len(r.losses) == 3 and all(math.isfinite(v) for v in r.losses)
+
+
+def test_parts_by_name_and_the_runs_of_an_ablation() -> None:
+    from engine.numerics.lowbit import parts_of
+    from engine.numerics.training import recipe_runs
+
+    assert parts_of([]) == Parts() and parts_of(["high_precision_last"]) == Parts(high_precision_last=1)
+    assert parts_of(["weight_tiles", "hadamard_wgrad", "stochastic_grads", "high_precision_last"]) == PUBLISHED["nvfp4"]
+    with pytest.raises(ValueError):
+        parts_of(["tiles"])
+    assert list(recipe_runs(("fp32", "bf16", "nvfp4"))) == ["fp32", "bf16", "nvfp4"]
+    runs = recipe_runs(("fp32", "bf16", "nvfp4", "mxfp4"), Parts(stochastic_grads=True))
+    assert list(runs) == ["fp32", "bf16", "nvfp4", "mxfp4", "nvfp4+", "mxfp4+"]  # the unquantised run once
+    assert runs["nvfp4+"] == {"mode": "fp32", "recipe": "nvfp4", "parts": Parts(stochastic_grads=True)}
