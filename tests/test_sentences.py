@@ -875,6 +875,17 @@ define("vqvae:fsq.l1", [1], "a label: the plane's first dimension")
 define("vqvae:fsq.l2", [2], "a label: the plane's second dimension")
 
 
+@fact(ENGINE, "vqvae:study.caption")
+def _fsq_codes():
+    from engine.vqvae.alternatives import FSQ_LEVELS
+    from engine.vqvae.quantizers import fsq_codebook
+    from engine.vqvae.train import SHIPPED
+
+    codes = len(fsq_codebook(FSQ_LEVELS))
+    assert codes == math.prod(FSQ_LEVELS) == SHIPPED.codebook_size  # "the same 64 codes" as the learned codebooks
+    return [codes]
+
+
 define("vqvae:rot.intro", [2024], "a citation: Fifty et al. 2024, the rotation trick")
 
 
