@@ -3,11 +3,14 @@ engine.vqvae.quantizers in two dimensions, with every number in the text read fr
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Callable, Mapping
 
+import pandas as pd
 import streamlit as st
 
 from engine.vqvae import plots as P
+from engine.vqvae.alternatives import load_study
 from engine.vqvae.quantizer_demo import fsq_demo, rotation_demo
 from ui.cache import shared_result
 from ui.state import publish
@@ -63,3 +66,34 @@ def view(T: Callable[..., str], labels: Mapping[str, str]) -> None:
     st.caption(T("rot.caption", straight=f"({r.straight[0]:.3f}, {r.straight[1]:.3f})",
                  rotated=f"({r.rotated[0]:.3f}, {r.rotated[1]:.3f})", turn=f"{r.gradient_turn_deg:.1f}",
                  scale=f"{r.scale:.3f}"))
+    study(T, labels)
+
+
+def study(T: Callable[..., str], labels: Mapping[str, str]) -> None:
+    """FSQ and the rotation trick trained beside the three rules (the shipped study): held-out codes used,
+    perplexity and MSE over seeds, and each rule's gap ‖z_q − z_e‖ over training."""
+    st.subheader(T("study.title"))
+    table = load_study()
+    if table is None:
+        st.info(T("study.missing"))
+        return
+    rows, seeds = table["rows"], table["seeds"]
+    rules = list(dict.fromkeys(r["rule"] for r in rows))
+
+    def cell(rule: str, key: str, fmt: str) -> str:
+        v = [r[key][-1] if key == "gap" else r[key] for r in rows if r["rule"] == rule]
+        return f"{statistics.fmean(v):{fmt}} ({min(v):{fmt}}–{max(v):{fmt}})"
+
+    st.dataframe(pd.DataFrame({
+        T("col.rule"): [T(f"rule.{u}") for u in rules],
+        T("col.used"): [cell(u, "codes_used", ".1f") + f" / {next(r['of'] for r in rows if r['rule'] == u)}"
+                        for u in rules],
+        T("col.perplexity"): [cell(u, "perplexity", ".1f") for u in rules],
+        T("col.mse"): [cell(u, "mse", ".4f") for u in rules],
+        T("study.col.gap"): [cell(u, "gap", ".3f") for u in rules],
+    }), hide_index=True, width="stretch")
+    names = {u: T(f"rule.{u}") for u in rules}
+    st.plotly_chart(P.gap_curves(rows, table["settings"]["every"], names, labels=labels), width="stretch")
+    st.caption(T("study.caption", seeds=", ".join(map(str, seeds)), steps=f"{table['settings']['steps']:,}",
+                 levels="×".join(map(str, table["settings"]["fsq_levels"])), date=table["date"],
+                 cpu=table["machine"]["cpu"], command=table["command"]))

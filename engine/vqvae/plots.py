@@ -27,9 +27,10 @@ LABELS = {  # English defaults; pages pass their translations ("plot.<key>" in t
     "by_code": "yours, by code", "by_rank": "beside the three rules",
     "bounded": "bounded, before rounding", "grid": "FSQ codes (size: uses)", "unused": "unused codes",
     "z_e": "z_e (encoder)", "z_q": "z_q (code)", "g": "∂L/∂z_q (decoder)", "straight": "to z_e: straight-through",
-    "rotated": "to z_e: rotation trick",
+    "rotated": "to z_e: rotation trick", "gap": "‖z_q − z_e‖ (batch mean)",
 }
-RULE_COLORS = {"loss": "#ef4444", "ema": "#f59e0b", "ema_restart": "#16a34a"}
+RULE_COLORS = {"loss": "#ef4444", "ema": "#f59e0b", "ema_restart": "#16a34a", "rotation": "#7c3aed",
+               "fsq": "#0891b2"}
 _lab = partial(label, LABELS)
 _GREYS = [[0, "#ffffff"], [1, "#0f172a"]]
 
@@ -225,4 +226,24 @@ def rotation_plane(demo: RotationDemo, labels: Mapping[str, str] | None = None) 
     lo, hi = float(pts.min()) - 0.3, float(pts.max()) + 0.3
     fig.update_layout(height=420, margin=dict(l=10, r=10, t=30, b=10), legend=dict(orientation="h"),
                       xaxis=dict(range=[lo, hi], zeroline=True), yaxis=dict(range=[lo, hi], scaleanchor="x"))
+    return fig
+
+
+def gap_curves(rows: Sequence[Mapping], every: int, names: Mapping[str, str] | None = None,
+               labels: Mapping[str, str] | None = None) -> go.Figure:
+    """Each rule's straight-through gap ‖z_q − z_e‖ over training: the mean over seeds of the per-`every`-steps
+    curves in `rows` (dicts with rule, seed, gap), the seeds' lowest and highest as a band."""
+    fig = go.Figure()
+    for rule in dict.fromkeys(r["rule"] for r in rows):
+        curves = np.array([r["gap"] for r in rows if r["rule"] == rule], dtype=float)  # (seeds, points)
+        x = np.arange(curves.shape[1]) * every
+        colour = RULE_COLORS.get(rule, "#334155")
+        name = (names or {}).get(rule, rule)
+        if len(curves) > 1:
+            fig.add_trace(go.Scatter(x=np.concatenate([x, x[::-1]]), y=np.concatenate([curves.max(0),
+                                     curves.min(0)[::-1]]), fill="toself", fillcolor=colour, opacity=0.15,
+                                     line=dict(width=0), hoverinfo="skip", showlegend=False))
+        fig.add_trace(go.Scatter(x=x, y=curves.mean(0), mode="lines", name=name, line=dict(color=colour)))
+    fig.update_layout(xaxis_title=_lab(labels, "step"), yaxis_title=_lab(labels, "gap"), yaxis_type="log",
+                      height=340, margin=dict(l=10, r=10, t=30, b=40), legend=dict(orientation="h"))
     return fig

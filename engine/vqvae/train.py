@@ -40,7 +40,9 @@ define({
 
 @dataclass
 class History:
-    """Per step: the three loss terms, codes used in the batch, the batch's perplexity, codes restarted."""
+    """Per step: the three loss terms, codes used in the batch, the batch's perplexity, codes restarted, and the
+    mean ‖z_q − z_e‖ of the batch (how far the decoder's input is from where the encoder's gradient is applied:
+    the straight-through estimator's bias). Checkpoints written before `gap` existed load with it empty."""
 
     update: str
     reconstruction: list[float] = field(default_factory=list)
@@ -49,6 +51,7 @@ class History:
     codes_used: list[int] = field(default_factory=list)
     perplexity: list[float] = field(default_factory=list)
     restarts: list[int] = field(default_factory=list)
+    gap: list[float] = field(default_factory=list)
     batch_tokens: int = 0  # codes per batch: the bound on a batch's perplexity
     seconds: float = 0.0
 
@@ -94,6 +97,7 @@ def train(m: VQVAE, x: Digits | torch.Tensor, steps: int = 1500, seed: int = 0, 
         h.codes_used.append(int(out.indices.unique().numel()))
         h.perplexity.append(perplexity(out.indices, m.codebook_size))
         h.restarts.append(restarted)
+        h.gap.append(float((out.z_q - out.z_e.detach()).norm(dim=1).mean()))
         if callback:
             callback(step, steps, h)
     h.seconds = time.perf_counter() - start

@@ -45,6 +45,8 @@ TEXT = {
     "rule.loss": ("codebook loss (paper)", "码本损失（论文）"),
     "rule.ema": ("EMA", "EMA（指数滑动平均）"),
     "rule.ema_restart": ("EMA + dead-code restart", "EMA + 死码重启"),
+    "rule.rotation": ("codebook loss + rotation trick", "码本损失 + 旋转技巧"),
+    "rule.fsq": ("FSQ (no codebook)", "FSQ（无码本）"),
     "train.needed": ("These settings have not been trained yet: open the codebook-collapse view and press Train.",
                      "这些设置还没有训练过：打开“码本坍缩”视图并点击训练。"),
     "recon.digits": ("Held-out digits", "留出集数字"),
@@ -254,6 +256,18 @@ TEXT = {
     "plot.g": ("∂L/∂z_q (decoder)", "∂L/∂z_q（解码器）"),
     "plot.straight": ("to z_e: straight-through", "传给 z_e：直通估计器"),
     "plot.rotated": ("to z_e: rotation trick", "传给 z_e：旋转技巧"),
+    "plot.gap": ("‖z_q − z_e‖ (batch mean)", "‖z_q − z_e‖（批次平均）"),
+    "study.title": ("Trained beside the three rules", "与三种规则一起训练"),
+    "study.missing": ("The study has not been shipped yet: `python -m engine.vqvae.alternatives` trains it.",
+                      "研究结果尚未随附：运行 `python -m engine.vqvae.alternatives` 进行训练。"),
+    "study.col.gap": ("‖z_q − z_e‖ at the end", "结束时的 ‖z_q − z_e‖"),
+    "study.caption": ("Mean (lowest–highest) over seeds {seeds}, each rule trained {steps} steps on the training "
+                      "digits from the same weights and batches (FSQ with {levels} levels: the same 64 codes) and "
+                      "measured on the held-out digits; the curves are the batch mean of ‖z_q − z_e‖, the distance "
+                      "the straight-through copy bridges. Recorded {date} on {cpu} by `{command}`.",
+                      "随机种子 {seeds} 上的平均值（最低–最高）。每种规则都从相同的权重和批次出发，在训练集数字上训练 "
+                      "{steps} 步（FSQ 用 {levels} 级：同样是 64 个码字），在留出集数字上测量；曲线是 ‖z_q − z_e‖ 的"
+                      "批次平均，即直通复制要跨越的距离。{date} 在 {cpu} 上由 `{command}` 记录。"),
     "plot.share": ("share of the codes", "码字占比"),
     "plot.yours": ("yours", "你的"),
     "plot.rank": ("codes, most used first (rank / K)", "码字，按使用次数从多到少（排名 / K）"),
