@@ -31,7 +31,7 @@ from engine.autograd.build import MAX_DIMS
 from engine.autograd.examples import EXAMPLES
 from engine.autograd.parse import MAX_CHARS
 from engine.timing import interleaved
-from ui import autograd_hessian, page
+from ui import autograd_custom, autograd_hessian, page
 from ui.cache import shared_result
 from ui.chrome import ensure_navigation
 from ui.i18n import say, translator
@@ -83,6 +83,7 @@ def main() -> None:
         autograd_hessian.section(T, run)
         lab(run)
         measured(s, run)
+    autograd_custom.section(T)
     st.header(T("walk"))
     walkthrough(T, PRESETS)
     publish(*(p[0] for p in PARAMS))

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
+from engine.autograd.custom import Softplus
 from engine.autograd.parse import BINOPS, COMPARE, FUNCTIONS, LIMIT, Expr, ExprError, parse
 from engine.messages import define
 
@@ -85,6 +86,8 @@ class Ops:
             return torch.softmax(a, dim=dim)
         if name == "where":
             return torch.where(args[0], self.tensor(args[1]), self.tensor(args[2]))
+        if name == "softplus":  # our custom autograd.Function: SoftplusBackward in the graph
+            return Softplus.apply(a)
         return getattr(torch, name)(a)
 
     def transpose(self, a: object) -> object:

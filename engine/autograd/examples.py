@@ -49,6 +49,7 @@ PROGRAMS = [
     "out = where(x > 0, x, 0.1 * x).sum()",
     "y = w.reshape(6); out = where(y >= y.mean(), y.exp(), 0).sum()",
     "out = where(a < c, a * c, a - c).sum()",
+    "out = softplus(w @ x).sum() + x.softplus().mean()",
 ]
 EXAMPLES = {  # the page's picks: (program, inputs, requires_grad)
     "notes": ("y = x + 2; z = y*y*3; out = z.mean()", {"x": "ones(2, 2)"}, ["x"]),
@@ -60,4 +61,6 @@ EXAMPLES = {  # the page's picks: (program, inputs, requires_grad)
     "second": ("out = (x * x * y).sum() + (x * y).sin().sum()", {"x": "randn(2)", "y": "randn(2)"}, ["x", "y"]),
     "attention": ("p = (q @ k.T).softmax(dim=-1)\nbig = where(p > 0.25, p, 0)\nout = big.max(dim=1).sum()",
                   {"q": "randn(2, 3)", "k": "randn(4, 3)"}, ["q", "k"]),
+    "custom": ("h = softplus(w @ x + b)\nout = (h * h).sum()", {"w": "randn(2, 3)", "x": "randn(3)", "b": "randn(2)"},
+               ["w", "b"]),
 }

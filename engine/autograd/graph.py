@@ -10,6 +10,7 @@ gradient each sent along every edge.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
 import torch
@@ -65,6 +66,10 @@ def _head(t: torch.Tensor, k: int = 6) -> tuple[float, ...]:
 
 def _saved(fn: object) -> tuple[SavedTensor, ...]:
     out = []
+    if hasattr(fn, "saved_tensors"):  # a custom autograd.Function's node: what its ctx.save_for_backward kept
+        with contextlib.suppress(RuntimeError):  # freed by a backward without retain_graph
+            out += [SavedTensor(f"saved_tensors[{i}]", tuple(t.shape), t.numel() * t.element_size())
+                    for i, t in enumerate(fn.saved_tensors)]
     for attr in sorted(a for a in dir(fn) if a.startswith("_saved_")):
         try:
             v = getattr(fn, attr)

@@ -21,7 +21,8 @@ from engine.messages import CodedError, define
 
 MAX_CHARS, MAX_STATEMENTS, MAX_NODES = 400, 12, 160
 FUNCTIONS = {"sin": 1, "cos": 1, "exp": 1, "log": 1, "tanh": 1, "sigmoid": 1, "relu": 1, "sqrt": 1, "abs": 1,
-             "sum": 1, "mean": 1, "pow": 2, "max": 1, "softmax": 1, "where": 3}  # name -> tensor arguments
+             "sum": 1, "mean": 1, "pow": 2, "max": 1, "softmax": 1, "where": 3,
+             "softplus": 1}  # name -> tensor arguments; softplus is a custom autograd.Function (engine.autograd.custom)
 METHODS_ONLY = {"detach": 1, "reshape": 1}
 DIM_PARAMS = {"sum": ("dim", "keepdim"), "mean": ("dim", "keepdim"), "max": ("dim", "keepdim"), "softmax": ("dim",)}
 NEEDS_DIM = {"softmax"}

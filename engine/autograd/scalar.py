@@ -92,7 +92,7 @@ class ScalarValue:
         return ScalarValue.of(o) ** self
 
     def unary(self, name: str) -> ScalarValue:
-        """sin, cos, exp, log, tanh, sigmoid, relu, sqrt or abs of this value, with its derivative."""
+        """sin, cos, exp, log, tanh, sigmoid, relu, sqrt, abs or softplus of this value, with its derivative."""
         x = self.data
         if name == "sigmoid":
             s = 1 / (1 + math.exp(-x)) if x >= 0 else math.exp(x) / (1 + math.exp(x))
@@ -102,7 +102,8 @@ class ScalarValue:
                  "tanh": (math.tanh, lambda v: 1 - math.tanh(v) ** 2),
                  "relu": (lambda v: max(v, 0.0), lambda v: 1.0 if v > 0 else 0.0),
                  "sqrt": (_sqrt, lambda v: 0.5 / math.sqrt(v) if v > 0 else math.inf),
-                 "abs": (abs, lambda v: float(np.sign(v)))}
+                 "abs": (abs, lambda v: float(np.sign(v))),
+                 "softplus": (lambda v: max(v, 0.0) + math.log1p(math.exp(-abs(v))), _sigmoid)}
         f, d = table[name]
         return ScalarValue(f(x), ((self, d(x)),))
 
@@ -137,6 +138,10 @@ def _pow(a: float, b: float) -> float:
         return math.copysign(math.inf, a) if float(b).is_integer() and int(b) % 2 else math.inf
     except OverflowError:
         return math.inf if a > 0 or (float(b).is_integer() and int(b) % 2 == 0) else -math.inf
+
+
+def _sigmoid(v: float) -> float:
+    return 1 / (1 + math.exp(-v)) if v >= 0 else math.exp(v) / (1 + math.exp(v))
 
 
 def _log(v: float) -> float:

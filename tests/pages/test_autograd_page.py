@@ -96,7 +96,8 @@ def test_hostile_inputs_are_refused_with_a_short_quote():
     at = open_page(PAGE, "en", vals="x = " + "-" * 5000 + "1")
     assert not at.exception
     assert any("longer than 4000 characters" in w.value for w in at.warning)
-    assert all(len(c.value) < 200 for c in at.code)  # a window around the caret, never the whole input
+    quotes = [c.value for c in at.code if c.language != "python"]  # the caret's quote (the Function is Python)
+    assert quotes and all(len(c) < 200 for c in quotes)  # a window around the caret, never the whole input
 
 
 def test_the_hessian_is_drawn_and_checked_against_torch() -> None:
@@ -147,3 +148,17 @@ def test_a_comparison_outside_where_is_refused_with_a_caret(lang: str, said: str
     assert not at.exception
     assert any(said in w.value for w in at.warning)
     assert any("^" in c.value for c in at.code)
+
+
+def test_the_custom_function_is_checked_and_runs_in_the_users_program() -> None:
+    from engine.autograd.custom import check_custom
+    from engine.autograd.examples import EXAMPLES
+
+    src, vals, grad = EXAMPLES["custom"]
+    at = open_page(PAGE, "en", src=src, vals="; ".join(f"{k} = {v}" for k, v in vals.items()), grad=",".join(grad))
+    assert_clean(at)
+    assert "SoftplusBackward" in _dot(at)
+    c = check_custom()
+    assert any(f"gradient to {c.max_diff_grad:.1e}, gradcheck accepts it" in s.value for s in at.success)
+    assert any("class Softplus(torch.autograd.Function)" in k.value for k in at.code)
+    assert all(float(d) <= 1e-12 for d in _ours(at)["largest |difference|"])

@@ -153,6 +153,39 @@ TEXT = {
                "**语言里较新的词。** 注意力权重 p = softmax(q·kᵀ, dim=-1) 沿各个键归一化；where(…, p, 0) 只保留较大的权重，"
                "max(dim=1) 取每个查询的最大值：图中出现 .T 对应的 PermuteBackward0、SoftmaxBackward0、WhereBackward0 和 "
                "MaxBackward0，梯度只经由被保留、被选中的权重到达 q 和 k。"),
+    "walk.8": ("**A Function of your own.** softplus here is a custom torch.autograd.Function: its forward saves x "
+               "with ctx.save_for_backward, its backward returns grad·σ(x). It stands in the graph as "
+               "SoftplusBackward with the tensor it saved, our scalar engine agrees with it, and the Hessian goes "
+               "through its backward.",
+               "**你自己的 Function。** 这里的 softplus 是一个自定义的 torch.autograd.Function：forward 用 "
+               "ctx.save_for_backward 保存 x，backward 返回 grad·σ(x)。它在图中显示为 SoftplusBackward，并带着它保存的张量；"
+               "我们的标量引擎与它一致，Hessian 也会穿过它的 backward。"),
+    # a custom autograd.Function (ui/autograd_custom.py)
+    "custom": ("A custom autograd.Function", "自定义 autograd.Function"),
+    "custom.intro": ("When an operation's derivative is known in closed form (or should differ from what autograd "
+                     "would derive), write forward and backward yourself: forward keeps what backward needs with "
+                     "`ctx.save_for_backward`, backward returns the gradient for each input. The language's "
+                     "`softplus(x)` runs this class, so you can use it in your own program above.",
+                     "当一个运算的导数有闭式解（或者应当与 autograd 自动推导的不同）时，可以自己写 forward 和 backward："
+                     "forward 用 `ctx.save_for_backward` 保存 backward 需要的东西，backward 为每个输入返回梯度。"
+                     "语言中的 `softplus(x)` 运行的就是这个类，所以你可以在上面自己的程序里使用它。"),
+    "custom.col.what": ("check, run now", "检查（刚刚运行）"),
+    "custom.col.result": ("result", "结果"),
+    "custom.row.node": ("its node in the graph", "它在图中的节点"),
+    "custom.row.saved": ("tensors saved for backward by one call", "一次调用为反向传播保存的张量数"),
+    "custom.row.value": ("max |Softplus(x) − F.softplus(x)| over {n} inputs", "{n} 个输入上的最大 |Softplus(x) − F.softplus(x)|"),
+    "custom.row.grad": ("max |its gradient − F.softplus's| over {n} inputs", "{n} 个输入上的最大 |它的梯度 − F.softplus 的梯度|"),
+    "custom.row.gradcheck": ("torch.autograd.gradcheck passes", "torch.autograd.gradcheck 通过"),
+    "custom.row.wrong": ("gradcheck passes a wrong backward (eˣ instead of σ(x))",
+                         "gradcheck 放过了错误的 backward（用 eˣ 代替 σ(x)）"),
+    "custom.row.wrong_diff": ("max |wrong gradient − F.softplus's| over {n} inputs",
+                              "{n} 个输入上的最大 |错误梯度 − F.softplus 的梯度|"),
+    "custom.verdict": ("{node} gives F.softplus's gradient to {diff}, gradcheck accepts it, and gradcheck rejects the "
+                       "wrong backward, which is off by up to {wrong}.",
+                       "{node} 给出的梯度与 F.softplus 相差不超过 {diff}，gradcheck 接受它，并拒绝了最多偏离 {wrong} 的错误 backward。"),
+    "custom.broken": ("The custom Function's checks did not all pass: see the table (gradient off by {diff}; the "
+                      "wrong backward is off by {wrong}).",
+                      "自定义 Function 的检查没有全部通过：见表格（梯度偏差 {diff}；错误 backward 偏差 {wrong}）。"),
     # second order (ui/autograd_hessian.py)
     "hess": ("Second order: the Hessian", "二阶：Hessian 矩阵"),
     "hess.intro": ("`torch.autograd.grad(out, inputs, create_graph=True)` records the backward pass as a graph of "

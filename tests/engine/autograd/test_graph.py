@@ -19,10 +19,29 @@ X3, GRAD3 = INPUTS, GRAD
 
 
 def _torchviz_graph(t: torch.Tensor) -> tuple[set[str], set[tuple[str, str]]]:
+    """torchviz's nodes and edges, without the tensors a custom autograd.Function saved (torchviz draws those as
+    fresh Python objects each call, so their ids cannot match; test_custom_function_saved_tensors counts them)."""
+    nodes, edges, saved = _torchviz_saved(t)
+    return nodes - {s for s, _ in saved}, edges - saved
+
+
+def _torchviz_saved(t: torch.Tensor) -> tuple[set[str], set[tuple[str, str]], set[tuple[str, str]]]:
     dot = torchviz.make_dot(t)
     nodes = {m.group(1) for line in dot.body if (m := re.match(r"\s*(\d+) \[", line))}
     edges = {(m.group(1), m.group(2)) for line in dot.body if (m := re.match(r"\s*(\d+) -> (\d+)", line))}
-    return nodes, edges
+    saved = {(m.group(1), m.group(2)) for line in dot.body
+             if (m := re.match(r"\s*(\d+) -> (\d+) \[dir=none\]", line))}
+    return nodes, edges, saved
+
+
+def test_custom_function_saved_tensors_as_torchviz_counts_them() -> None:
+    run = build("out = softplus(w @ x).sum() + x.softplus().mean()", X3, GRAD3, seed=1)
+    g = graph_of(run.output)
+    _, _, saved = _torchviz_saved(run.output)
+    custom = [n for n in g.nodes if n.name == "SoftplusBackward"]
+    assert len(custom) == 2 and all(len(n.saved) == 1 and n.saved[0].bytes > 0 for n in custom)
+    per_fn = {fn for _, fn in saved}
+    assert per_fn == {n.id for n in custom} and len(saved) == 2
 
 
 @pytest.mark.parametrize("src", PROGRAMS)

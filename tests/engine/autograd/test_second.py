@@ -80,3 +80,18 @@ def test_the_gradient_graph_is_the_one_the_second_backward_runs_through() -> Non
     names = {n.name for n in g.nodes if n.kind == "function"}
     assert {"CatBackward0", "CosBackward0", "AccumulateGrad"} <= names  # d sin/dx = cos: backward of backward
     assert gradient_graph(build("out = (x * 2).sum()", {"x": "randn(3)"}, {"x"})).nodes == []  # constant gradient
+
+
+def test_the_custom_function_matches_f_softplus_and_gradcheck_catches_the_wrong_twin() -> None:
+    import torch.nn.functional as F
+
+    from engine.autograd.custom import check_custom, softplus
+
+    c = check_custom()
+    assert c.node == "SoftplusBackward" and c.saved == 1 and c.gradcheck and not c.wrong_gradcheck
+    assert c.max_diff_value <= 1e-12 and c.max_diff_grad <= 1e-12 and c.wrong_max_diff > 1.0
+    x = torch.linspace(-30, 30, 13, dtype=torch.float64)  # stable far out, where ln(1 + eˣ) would overflow
+    assert torch.allclose(softplus(x), F.softplus(x, threshold=1000), atol=1e-12)
+    run = build("out = softplus(x).sum()", {"x": "randn(4)"}, {"x"})
+    s = torch.sigmoid(run.inputs["x"].detach())
+    assert max_difference(hessian(run), torch.diag(s * (1 - s))) <= 1e-12  # second order through its backward
