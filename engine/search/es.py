@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from engine.artifacts import DEFAULT_LIMIT, ArtifactError, guarded, load_json
+from engine.artifacts import DEFAULT_LIMIT, ArtifactError, as_text, guarded, load_json
 from engine.artifacts import field as get_field
 from engine.messages import Message, define
 
@@ -63,7 +63,7 @@ class Problem(Message):
         return f"Problem({self.code!r}, {self.position!r}, {self.params!r})"
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class EsNode:
     """One node of the explanation as printed, with what it is (`kind`), what its parts give (`recomputed`,
     None where not checked) and whether the claim holds (`ok`, None where not checked). Its JSON path is worked
@@ -403,5 +403,8 @@ def _text(v: object) -> str | None:
 def read_explain(text: str | bytes, limit: int = DEFAULT_LIMIT) -> list[EsExplanation]:
     """Every explanation in an Elasticsearch/OpenSearch `_explain` or `explain=true` search response (or a bare
     explanation), each recomputed: raises ArtifactError, and nothing else, for anything that is not one."""
+    text = as_text(text, limit, WHAT)
+    if text.lstrip()[:1] != "{":  # every form read here is a JSON object: refuse anything else before parsing it
+        raise ArtifactError("artifact.format", expected=WHAT)
     data = load_json(text, limit, WHAT)
     return guarded(lambda: _read(data), WHAT)

@@ -137,6 +137,7 @@ def _deep(n: int) -> str:
 
 HOSTILE = {
     "empty": "", "blank": "  \n", "truncated": json.dumps(SEARCH)[:5000], "deep_json": "[" * 100_000,
+    "deep_json_object": '{"explanation": ' + "[" * 100_000, "garbage_json_array": "[" + "1.5," * 1_300_000 + "0]",
     "deep_explanation": _deep(300), "garbage_text": "x" * (5 * 2**20 - 10),
     "garbage_bytes": random.Random(1).randbytes(5 * 2**20 - 10), "too_big": "x" * (5 * 2**20 + 1),
     "wrong_json": '{"took": 3, "timed_out": false}', "a_list": "[1, 2]", "a_number": "3",
