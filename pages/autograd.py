@@ -28,14 +28,14 @@ from engine.autograd import (
     to_dot,
 )
 from engine.autograd.build import MAX_DIMS
-from engine.autograd.examples import EXAMPLES
+from engine.autograd.examples import EXAMPLES, HOOKED
 from engine.autograd.parse import MAX_CHARS
 from engine.timing import interleaved
-from ui import autograd_custom, autograd_hessian, page
+from ui import autograd_custom, autograd_hessian, autograd_hooks, page
 from ui.cache import shared_result
 from ui.chrome import ensure_navigation
 from ui.i18n import say, translator
-from ui.state import bind_all, choice, int_in, publish, walkthrough
+from ui.state import bind_all, choice, int_in, number_in, publish, walkthrough
 from ui.text.autograd import TEXT
 
 ensure_navigation()
@@ -53,9 +53,10 @@ def _text(raw: str) -> str:
 
 PARAMS = [("src", DEFAULT[0], _text), ("vals", "; ".join(f"{k} = {v}" for k, v in DEFAULT[1].items()), _text),
           ("grad", DEFAULT[2], _names), ("dtype", "float64", choice(["float64", "float32"])),
-          ("seed", 0, int_in(0, 10_000)), ("node", 0, int_in(0, 200)), ("calls", 3, int_in(1, 6))]
+          ("seed", 0, int_in(0, 10_000)), ("node", 0, int_in(0, 200)), ("calls", 3, int_in(1, 6)),
+          ("hook", "", lambda s: s if s.isidentifier() else ""), ("hscale", 2.0, number_in(autograd_hooks.SCALES))]
 PRESETS = {i: {"src": src, "vals": "; ".join(f"{k} = {v}" for k, v in vals.items()), "grad": grad, "node": 0}
-           for i, (src, vals, grad) in enumerate(EXAMPLES.values(), start=1)}
+           | HOOKED.get(name, {}) for i, (name, (src, vals, grad)) in enumerate(EXAMPLES.items(), start=1)}
 FORMULAS = (r"\bar v_i = \textstyle\sum_{j} \bar v_j\, \partial v_j / \partial v_i",  # one short line each
             r"x.\mathrm{grad} \mathrel{+}= \partial\,\mathrm{out} / \partial x")
 
@@ -81,6 +82,7 @@ def main() -> None:
         trace = step_through(run, graph)
         ours(run, trace)
         autograd_hessian.section(T, run)
+        autograd_hooks.section(T, run)
         lab(run)
         measured(s, run)
     autograd_custom.section(T)

@@ -63,4 +63,6 @@ EXAMPLES = {  # the page's picks: (program, inputs, requires_grad)
                   {"q": "randn(2, 3)", "k": "randn(4, 3)"}, ["q", "k"]),
     "custom": ("h = softplus(w @ x + b)\nout = (h * h).sum()", {"w": "randn(2, 3)", "x": "randn(3)", "b": "randn(2)"},
                ["w", "b"]),
+    "hooks": ("y = x * 2\nout = (y * x).sum()", {"x": "[1.0, -2.0, 3.0]"}, ["x"]),
 }
+HOOKED = {"hooks": {"hook": "y", "hscale": 10.0}}  # the walkthrough step also sets the hook

@@ -162,3 +162,11 @@ def test_the_custom_function_is_checked_and_runs_in_the_users_program() -> None:
     assert any(f"gradient to {c.max_diff_grad:.1e}, gradcheck accepts it" in s.value for s in at.success)
     assert any("class Softplus(torch.autograd.Function)" in k.value for k in at.code)
     assert all(float(d) <= 1e-12 for d in _ours(at)["largest |difference|"])
+
+
+def test_the_hook_walkthrough_step_shows_both_columns() -> None:
+    at = go(src="y = x * 2\nout = (y * x).sum()", vals="x = [1.0, -2.0, 3.0]", grad="x", hook="y", hscale="10.0")
+    table = next(d.value for d in at.dataframe if "input .grad, hook ×10" in d.value.columns)
+    assert table.iloc[0]["input .grad, no hook"] == "[4, -8, 12]"
+    assert table.iloc[0]["input .grad, hook ×10"] == "[22, -44, 66]"
+    assert any("y.grad after backward is None: yes" in m.value for m in at.markdown)

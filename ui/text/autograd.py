@@ -18,11 +18,11 @@ TEXT = {
     "controls": ("Program", "程序"),
     "src": ("Program (one assignment per line or separated by ;)", "程序（每行一个赋值，或用 ; 分隔）"),
     "src.help": ("Numbers, inputs, + − * / ** @, indexing like x[0] or x[1:], x.T, and sin cos exp log tanh sigmoid "
-                 "relu sqrt abs sum mean max softmax pow, as sin(x) or x.sin(); sum, mean and max take dim= and "
+                 "relu sqrt abs sum mean max softmax softplus pow, as sin(x) or x.sin(); sum, mean and max take dim= and "
                  "keepdim=, softmax needs dim=; x.reshape(2, 3); where(x > 0, x, 0) with one comparison; "
                  "x.detach(). Nothing else runs. At most {chars} characters.",
                  "可用：数字、输入、+ − * / ** @、x[0] 或 x[1:] 这样的索引、x.T，以及 sin cos exp log tanh sigmoid relu "
-                 "sqrt abs sum mean max softmax pow（写成 sin(x) 或 x.sin()）；sum、mean、max 可以带 dim= 和 keepdim=，"
+                 "sqrt abs sum mean max softmax softplus pow（写成 sin(x) 或 x.sin()）；sum、mean、max 可以带 dim= 和 keepdim=，"
                  "softmax 必须带 dim=；x.reshape(2, 3)；where(x > 0, x, 0)，条件是一个比较；x.detach()。其他一概不执行。"
                  "最多 {chars} 个字符。"),
     "vals": ("Inputs", "输入"),
@@ -160,6 +160,33 @@ TEXT = {
                "**你自己的 Function。** 这里的 softplus 是一个自定义的 torch.autograd.Function：forward 用 "
                "ctx.save_for_backward 保存 x，backward 返回 grad·σ(x)。它在图中显示为 SoftplusBackward，并带着它保存的张量；"
                "我们的标量引擎与它一致，Hessian 也会穿过它的 backward。"),
+    "walk.9": ("**Hook a value.** x reaches out two ways, through y = x·2 and directly: a hook that scales y's "
+               "gradient changes only the path through y, so x.grad moves by less than the factor (compare the two "
+               "columns); retain_grad() keeps y's gradient, which a plain backward drops.",
+               "**给一个值挂钩子。** x 通过两条路到达 out：经过 y = x·2，以及直接到达。缩放 y 的梯度的钩子只改变经过 y 的那条路，"
+               "所以 x.grad 的变化小于这个倍数（比较两列）；retain_grad() 保留了 y 的梯度，普通的反向传播会丢掉它。"),
+    # hooks and retain_grad on the visitor's own program (ui/autograd_hooks.py)
+    "hooks": ("Hooks and retain_grad() on your program", "在你的程序上使用钩子和 retain_grad()"),
+    "hooks.intro": ("Backward keeps .grad only for leaves; an intermediate value's gradient passes through and is "
+                    "gone unless `retain_grad()` keeps it. `register_hook(fn)` sees that gradient as it passes, and "
+                    "what fn returns replaces it for everything upstream. Pick one of your values and a factor: "
+                    "backward runs twice, plain and hooked.",
+                    "反向传播只为叶子保留 .grad；中间值的梯度流过之后就消失了，除非用 `retain_grad()` 保留它。"
+                    "`register_hook(fn)` 能在梯度流过时看到它，fn 的返回值会替换它，供上游所有节点使用。"
+                    "选择你程序中的一个值和一个倍数：反向传播运行两次，一次不加钩子，一次加钩子。"),
+    "hooks.none": ("No assigned value has a grad_fn here (nothing requires grad), so there is nothing to hook.",
+                   "这里没有哪个赋值结果带 grad_fn（没有需要梯度的输入），所以没有可挂钩子的地方。"),
+    "hooks.pick": ("Value to hook", "挂钩子的值"),
+    "hooks.scale": ("The hook multiplies its gradient by", "钩子把它的梯度乘以"),
+    "hooks.retained": ("Without retain_grad(), {name}.grad after backward is None: {none}. The hook received "
+                       "{saw}; with retain_grad(), {name}.grad is {kept}, the hook's return value (×{k}).",
+                       "不调用 retain_grad() 时，反向传播后 {name}.grad 为 None：{none}。钩子收到的是 {saw}；"
+                       "调用 retain_grad() 后，{name}.grad 是 {kept}，即钩子的返回值（×{k}）。"),
+    "hooks.col.plain": ("input .grad, no hook", "输入的 .grad，无钩子"),
+    "hooks.col.hooked": ("input .grad, hook ×{k}", "输入的 .grad，钩子 ×{k}"),
+    "hooks.paths": ("Every path from an input to the output that goes through {name} is multiplied by {k}; paths "
+                    "that avoid it are not, so an input reached both ways changes by less.",
+                    "从输入到输出、经过 {name} 的每条路径都乘以 {k}；不经过它的路径不变，所以两种方式都能到达的输入变化得更少。"),
     # a custom autograd.Function (ui/autograd_custom.py)
     "custom": ("A custom autograd.Function", "自定义 autograd.Function"),
     "custom.intro": ("When an operation's derivative is known in closed form (or should differ from what autograd "

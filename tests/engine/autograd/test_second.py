@@ -95,3 +95,21 @@ def test_the_custom_function_matches_f_softplus_and_gradcheck_catches_the_wrong_
     run = build("out = softplus(x).sum()", {"x": "randn(4)"}, {"x"})
     s = torch.sigmoid(run.inputs["x"].detach())
     assert max_difference(hessian(run), torch.diag(s * (1 - s))) <= 1e-12  # second order through its backward
+
+
+def test_a_hook_scales_only_the_paths_through_its_value_and_retain_grad_keeps_it() -> None:
+    from engine.autograd.hooks import hook_demo, non_leaves
+
+    x = torch.tensor([1.0, -2.0, 3.0], dtype=torch.float64)
+    run = build("y = x * 2\nout = (y * x).sum()", {"x": "[1.0, -2.0, 3.0]"}, {"x"})
+    assert non_leaves(run) == ["y", "out"]
+    for k in (0.0, 0.5, 10.0):
+        h = hook_demo(run, "y", k)
+        # out = Σ y·x with y = 2x: through y, ∂out/∂y·∂y/∂x = x·2, scaled by k; directly, ∂out/∂x = y = 2x
+        assert h.plain["x"] == tuple((4 * x).tolist()) and h.hooked["x"] == tuple((2 * x * k + 2 * x).tolist())
+        assert h.without_retain and h.hook_saw == tuple(x.tolist()) and h.retained == tuple((k * x).tolist())
+    ref = build("y = x * 2\nout = (y * x).sum()", {"x": "[1.0, -2.0, 3.0]"}, {"x"})
+    (g,) = torch.autograd.grad(ref.output, ref.values["y"])  # the gradient at y, taken independently
+    assert hook_demo(run, "y", 1.0).retained == tuple(g.tolist())
+    with pytest.raises(ValueError):
+        hook_demo(run, "x", 2.0)  # a leaf: not a value with a grad_fn
