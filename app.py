@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import chrome, present, state
+from ui import chrome, export, present, state
 from ui.i18n import translator
 from ui.registry import HOME, TOPICS
 from ui.text.app import TEXT
@@ -17,4 +17,13 @@ nav = st.navigation(pages)
 present.begin()  # the presenter switch; in presenter mode, the style and the stage for the walkthrough's slides
 state.arrive(nav.url_path)  # before the page binds its controls: arriving from another page starts it afresh
 chrome.device_badge()
-chrome.run_guarded(nav.run)
+export.collect()  # note the figures and tables the page draws, for the view's HTML and PNG exports
+
+
+def page_and_exports() -> None:
+    nav.run()
+    if not present.active():
+        export.offer(nav.url_path or "home", nav.title, present.slide_text())
+
+
+chrome.run_guarded(page_and_exports)

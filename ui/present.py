@@ -59,7 +59,7 @@ def begin() -> None:
     the top of the page, with a visible way out."""
     st.sidebar.toggle(T_APP("present.switch"), value=active(), key="_glassbox_present_switch",
                       on_change=guarded_callback(_switch), help=T_APP("present.help"))
-    _stage.box = _stage.slide = _stage.steps = _stage.stepper = None
+    _stage.box = _stage.slide = _stage.steps = _stage.stepper = _stage.text = None
     if not active():
         return
     css = ", ".join(f'[data-testid="stMain"] [data-testid="{c}"]' for c in CONTROLS)
@@ -109,7 +109,8 @@ def slides(T: Callable[..., str], presets: Mapping[int, Mapping[str, Any]], valu
     i = steps.index(n)
     with box:
         st.caption(T_APP("present.step", n=i + 1, of=len(steps)))
-        st.markdown(f"{n}. {T(f'walk.{n}')}")
+        _stage.text = f"{n}. {T(f'walk.{n}')}"
+        st.markdown(_stage.text)
         cols = st.columns(4)
         for col, (label, target, key, icon) in zip(cols, (
                 (T_APP("present.first"), steps[0], "Home", ":material/first_page:"),
@@ -143,3 +144,8 @@ def stepper(key: str, last: int) -> None:
                 args=(-1,), icon=":material/keyboard_arrow_up:")
     c[1].button(T_APP("present.down"), key="_glassbox_step_down", shortcut="Down", on_click=guarded_callback(move),
                 args=(1,), icon=":material/keyboard_arrow_down:")
+
+
+def slide_text() -> str:
+    """The text of the slide this run drew ("" outside presenter mode), for an export of the view."""
+    return getattr(_stage, "text", None) or ""

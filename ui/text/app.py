@@ -1,6 +1,13 @@
 """Strings of the app shell: navigation, sidebar, and the title and blurb of every topic."""
 
 TEXT = {
+    # exports of a view (ui/export.py)
+    "export.title": ("Export this view", "导出当前视图"),
+    "export.html": ("One HTML file (works offline)", "单个 HTML 文件（可离线打开）"),
+    "export.png": ("{n} figure(s) as PNG, 1600 px wide (zip)", "{n} 张图的 PNG，宽 1600 像素（zip）"),
+    "export.live": ("Open the live view", "打开实时视图"),
+    "export.made": ("Exported {when} from Glassbox", "{when} 从 Glassbox 导出"),
+    "export.settings": ("Settings", "设置"),
     # presenter mode (ui/present.py)
     "present.switch": ("Presenter mode", "演示模式"),
     "present.help": ("Hides the sidebar and the controls and shows the walkthrough as slides: ← → step, Esc leaves.",

@@ -1,0 +1,62 @@
+"""Exports of a view (#32), downloaded from the page as a visitor would: the HTML opens with every request
+blocked and still draws its figures; the PNGs are at least 1600 px wide."""
+
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.streamlit_wait import wait_for_app_run
+from ui.registry import TOPICS
+
+pytestmark = pytest.mark.e2e
+
+
+def _download(page, label: str) -> bytes:
+    with page.expect_download(timeout=120_000) as info:
+        page.get_by_test_id("stDownloadButton").filter(has_text=label).click()
+    return open(info.value.path(), "rb").read()
+
+
+def _open_exports(page, url: str) -> None:
+    page.goto(url)
+    wait_for_app_run(page, timeout_ms=300_000)
+    expect(page.get_by_test_id("stProgress")).to_have_count(0, timeout=300_000)  # the view's own work is done
+    page.get_by_test_id("stExpander").filter(has_text="Export this view").click()
+
+
+@pytest.mark.parametrize("slug", [t.slug for t in TOPICS])
+def test_the_html_export_opens_offline_and_draws_its_figures(browser, app_url: str, slug: str) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    _open_exports(page, f"{app_url}/{slug}?lang=en")
+    data = _download(page, "One HTML file").decode()
+    charts = page.locator("[data-testid='stPlotlyChart']").count()
+    page.close()
+    offline = browser.new_context(offline=True)
+    offline.route("**/*", lambda route: route.abort())  # nothing may be fetched
+    view = offline.new_page()
+    view.set_content(data)
+    assert view.locator(".plotly-graph-div").count() == charts
+    if charts:
+        expect(view.locator(".plotly-graph-div .main-svg").first).to_be_visible(timeout=30_000)
+    assert data.count("plotly.js v") <= 1  # plotly.js inlined once, not per figure
+    offline.close()
+
+
+def test_the_png_export_is_at_least_1600_px_wide(browser, app_url: str) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    _open_exports(page, f"{app_url}/modules?lang=en")
+    charts = page.locator("[data-testid='stPlotlyChart']").count()
+    archive = zipfile.ZipFile(io.BytesIO(_download(page, "as PNG")))
+    page.close()
+    names = archive.namelist()
+    assert len(names) == charts > 0 and all(n.startswith("modules-figure-") for n in names)
+    for name in names:
+        png = archive.read(name)
+        assert png[:8] == b"\x89PNG\r\n\x1a\n"
+        width, _height = struct.unpack(">II", png[16:24])
+        assert width >= 1600, f"{name}: {width} px"
