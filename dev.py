@@ -78,16 +78,20 @@ def _marker(extra: list[str]) -> str | None:
 def test(extra: list[str]) -> int:
     """Lint, then run the whole test suite (page tests and browser tests included).
 
-    With no arguments: everything but the browser tests in parallel, then the browser tests on their own (they
-    time pages against their budgets, so nothing else may share the cores). With a marker expression that
+    With no arguments: everything but the browser tests in parallel, then the browser tests that check behaviour
+    in parallel (a server and a browser per worker), then the browser tests that time pages against their
+    budgets on their own (nothing else may share the cores). With a marker expression that
     leaves the browser tests out (the fast loop), in parallel; any other arguments go to one plain pytest run."""
     ensure_env("requirements-dev.txt")
     rc = subprocess.call([str(PY), "-m", "ruff", "check", "."], cwd=ROOT)
     if rc != 0:
         return rc
-    if not extra:  # both phases run, so one failure does not hide the other's
+    if not extra:  # every phase runs, so one failure does not hide another's
         rc = _pytest(["-m", "not e2e"], parallel=True)
-        return _pytest(["-m", "e2e"], parallel=False) or rc
+        # browser tests that check behaviour: on both cores, each worker with its own server and browser
+        rc = _pytest(["-m", "e2e and not budget"], parallel=True) or rc
+        # browser tests that time pages against their budgets: alone on the cores, so nothing else skews them
+        return _pytest(["-m", "e2e and budget"], parallel=False) or rc
     marker = _marker(extra)
     parallel = marker is not None and "not e2e" in marker and "-n" not in extra
     return _pytest(extra, parallel)

@@ -26,6 +26,7 @@ def test_the_graph_after_backward(page, app_url: str, screenshots) -> None:
     page.screenshot(path=str(screenshots / "autograd-graph-after-backward.png"), full_page=True)
 
 
+@pytest.mark.budget
 def test_a_new_program_is_drawn_within_a_second(page, app_url: str) -> None:
     page.goto(f"{app_url}/autograd?lang=en&vals=a = randn(3); b = 2.0; c = randn(3)")
     wait_for_app_run(page, timeout_ms=120_000)

@@ -17,7 +17,7 @@ import pytest
 from tests.e2e.conftest import running_server
 from tests.e2e.test_time_budgets import DEFAULT_VIEW_S, _ready, _timed_visit
 
-pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.budget]
 
 HEAVY = [  # attention at N = 8192: minutes of tiled and SDPA runs each, started by the page itself (no recording)
     f"attention?lang=en&n=8192&heads={h}&d={d}&bq=512&bk=512" for h in (8, 12) for d in (16, 32, 64)]

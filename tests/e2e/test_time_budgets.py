@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from tests.e2e.streamlit_wait import assert_no_errors, wait_for_app_run
 from tests.helpers import all_pages, url_path
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.budget]
 DEFAULT_VIEW_S, CONTROL_CHANGE_S = 3.0, 5.0
 
 
