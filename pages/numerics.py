@@ -26,6 +26,7 @@ from engine.numerics.training import (
 )
 from ui import jobs, page
 from ui import numerics_blocks as below_fp8
+from ui import numerics_published as published
 from ui import numerics_rounding as rounding_view
 from ui import numerics_yours as yours
 from ui.cache import shared_result
@@ -96,6 +97,7 @@ def main() -> None:
             below_fp8.outlier(below_fp8.capture())
         case "lowbit":
             below_fp8.lowbit()
+            published.view()
         case "stochastic":
             rounding_view.view()
         case "yours":

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import sys
 import time
 
 import numpy as np
@@ -27,6 +28,7 @@ from engine.device import describe_device
 from engine.numerics.blockstudy import OUTLIER_SCHEMES, captured, error_study, outlier_study
 from engine.numerics.formats import FORMATS
 from engine.numerics.gradients import capture_gradients, loss_fractions, lost_update_fraction
+from engine.numerics.published import RECORDED_PUBLISHED, WIDE, PublishedSettings, compare_published
 from engine.numerics.rounding import round_array
 from engine.numerics.scaler import LossScaler
 from engine.numerics.summary import recipe_spreads
@@ -201,6 +203,19 @@ def record() -> dict:
     return out
 
 
+def record_published() -> dict:
+    """Train the published recipes, whole and stripped, on the wider GPT over seeds, and ship the recording."""
+    cfg = PublishedSettings()
+    t = time.perf_counter()
+    per_seed = compare_published(cfg, progress=lambda i, n, loss: print(f"{i + 1}/{n} loss {loss:.3f}",
+                                                                         file=sys.stderr, flush=True))
+    seconds = time.perf_counter() - t
+    recorded.save("numerics", RECORDED_PUBLISHED, [{m: r.as_dict() for m, r in res.items()} for res in per_seed],
+                  dataclasses.asdict(cfg), seconds)
+    return {RECORDED_PUBLISHED: {"seconds": round(seconds, 1), "model": dataclasses.asdict(WIDE),
+                                 **lowbit_summary(per_seed)}}
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the benchmark and print JSON."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -208,7 +223,12 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--train", type=int, default=0, help="also run the training comparison for this many steps")
     ap.add_argument("--lowbit", type=int, default=120, help="steps of the simulated low-precision training (0: skip)")
     ap.add_argument("--record", action="store_true", help="record the page's training comparisons and ship them")
+    ap.add_argument("--record-published", action="store_true",
+                    help="record the published recipes on the wider GPT (published.py) and ship it")
     args = ap.parse_args(argv)
+    if args.record_published:
+        print(json.dumps(record_published(), indent=2))
+        return
     if args.record:
         print(json.dumps(record(), indent=2))
         return

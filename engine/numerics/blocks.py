@@ -34,7 +34,7 @@ from engine.messages import CodedError, define
 from engine.numerics.formats import FORMATS, FormatSpec, get_format
 from engine.numerics.hadamard import random_hadamard as random_hadamard  # re-exported: the API issue #35 names
 from engine.numerics.rounding import _round_unbounded_t, round_tensor
-from engine.numerics.stochastic import round_stochastic
+from engine.numerics.stochastic_core import round_stochastic
 
 define({
     "numerics.blocks.element": "{element} cannot hold a block's values: choose a signed format such as "

@@ -29,6 +29,7 @@ import torch
 
 from engine.messages import Message, define
 from engine.numerics.formats import FormatSpec, get_format
+from engine.numerics.stochastic_core import check_mode, draws, round_stochastic
 
 CLASSES = ("zero", "subnormal", "normal", "inf", "nan")
 
@@ -83,8 +84,6 @@ def round_array(x: np.typing.ArrayLike, fmt: str | FormatSpec, via_fp32: bool = 
     """Vectorised `round_to`: every element rounded to `fmt`, returned as float64. `rounding="stochastic"` picks
     one of the two neighbours at random, unbiased (engine.numerics.stochastic), reading x exactly (no float32
     step); `seed` seeds its draws."""
-    from engine.numerics.stochastic import check_mode, draws, round_stochastic  # it imports this module
-
     f = get_format(fmt)
     check_mode(rounding, f)
     if rounding == "stochastic":

@@ -545,6 +545,37 @@ TEXT = {
     "lpart.hadamard_wgrad": ("Hadamard rotation of dW's inputs", "对 dW 的输入做 Hadamard 旋转"),
     "lpart.stochastic_grads": ("stochastic rounding of gradients", "梯度随机舍入"),
     "lpart.high_precision_last": ("last block in BF16", "最后一个块保持 BF16"),
+    "pub.title": ("The published recipes, whole and stripped, on a {width}-wide GPT (recorded)",
+                  "已发表方案的完整版与精简版，在 {width} 宽的 GPT 上（录制结果）"),
+    "pub.intro": (
+        "The same tiny GPT made {width} features wide ({layers} blocks, context {context}, batch {batch}), trained "
+        "{steps} steps on {seeds} seeds with each recipe as published (all its parts on) and stripped to its block "
+        "format alone. Simulated: fake-quantised GEMM operands, float32 arithmetic.",
+        "同一个小型 GPT 加宽到 {width} 个特征（{layers} 个块，上下文 {context}，批大小 {batch}），在 {seeds} 个种子上各训练 "
+        "{steps} 步：每个方案一次按发表的完整形式（所有组成部分都打开），一次只保留块格式本身。模拟：GEMM 操作数伪量化，"
+        "运算用 float32。"),
+    "pub.caption": (
+        "{variants} variants, each seed's weights and batches shared by all of them. NVFP4 as published: 16×16 weight "
+        "tiles, Hadamard rotation of dW's inputs, stochastic gradient rounding, last block in BF16; MXFP4 as published "
+        "(Tseng et al.): the rotation and stochastic rounding; FP8 hybrid: E5M2 gradients. So few steps show the "
+        "start of training only: read each gap against its range over seeds.",
+        "共 {variants} 个变体，每个种子的权重和批次由所有变体共享。按发表形式的 NVFP4：权重 16×16 分块、对 dW 的输入做 "
+        "Hadamard 旋转、梯度随机舍入、最后一个块用 BF16；按发表形式的 MXFP4（Tseng 等人）：旋转与随机舍入；FP8 混合："
+        "梯度用 E5M2。这么少的步数只反映训练的开头：请对照每个差距在各种子上的范围来读。"),
+    "pub.fp32": ("fp32", "fp32"),
+    "pub.fp8_tensor": ("FP8 E4M3 everywhere, per-tensor scale", "FP8 全用 E4M3，逐张量缩放"),
+    "pub.fp8_hybrid": ("FP8 hybrid (E5M2 gradients)", "FP8 混合（梯度 E5M2）"),
+    "pub.mxfp4": ("MXFP4, block format only", "MXFP4，只有块格式"),
+    "pub.mxfp4_published": ("MXFP4 as published", "按发表形式的 MXFP4"),
+    "pub.nvfp4": ("NVFP4, block format only", "NVFP4，只有块格式"),
+    "pub.nvfp4_published": ("NVFP4 as published", "按发表形式的 NVFP4"),
+    "pub.ablation.lower": ("{whole}: its parts lowered the final loss on every seed ({mean} on average, {lo} to {hi}).",
+                           "{whole}：这些组成部分在每个种子上都降低了最终损失（平均 {mean}，范围 {lo} 到 {hi}）。"),
+    "pub.ablation.higher": ("{whole}: its parts raised the final loss on every seed ({mean} on average, {lo} to {hi}).",
+                            "{whole}：这些组成部分在每个种子上都提高了最终损失（平均 {mean}，范围 {lo} 到 {hi}）。"),
+    "pub.ablation.mixed": ("{whole}: the seeds disagree on what its parts did to the final loss ({mean} on average, "
+                           "{lo} to {hi}).",
+                           "{whole}：各种子对这些组成部分如何影响最终损失看法不一（平均 {mean}，范围 {lo} 到 {hi}）。"),
     "lowbit.absent": ("What the published recipes do that this simulation leaves out",
                       "已发表的训练方案中、本模拟没有包含的部分"),
     "lowbit.absent.col": ("left out here", "此处省略"),
