@@ -203,6 +203,43 @@ def record() -> dict:
     return out
 
 
+def bench_recipe_parts(seed: int = 0) -> dict:
+    """Stochastic rounding's bias against nearest's, the fast Hadamard transform against scipy's matrix, 16×16
+    tiles on W and Wᵀ, and E5M2 against E4M3 on a wide-ranged gradient, each with its reference."""
+    import scipy.linalg
+
+    from engine.numerics.blocks import quantize_blocks, quantize_scheme, random_hadamard
+    from engine.numerics.hadamard import signs
+    from engine.numerics.stochastic import rounding_bias
+
+    out: dict = {"stochastic_rounding": {}}
+    for fmt, x in (("fp4_e2m1", 0.3), ("fp8_e4m3", 0.1), ("bf16", 1.001)):
+        b = rounding_bias(x, fmt, 100_000, seed)
+        out["stochastic_rounding"][f"{fmt} x={x}"] = {
+            "nearest_bias": b.nearest_bias, "stochastic_bias": b.stochastic_bias, "standard_error": b.std_error,
+            "up_fraction": b.up_fraction, "p_up": b.p_up}
+    x = torch.randn(4096, 256, dtype=torch.float64, generator=torch.Generator().manual_seed(seed))
+    h = torch.from_numpy(scipy.linalg.hadamard(16)).double() / 4
+    ref = lambda: ((x.reshape(4096, 16, 16) * signs(16, seed)) @ h.T).reshape(4096, 256)  # noqa: E731
+    ours = lambda: random_hadamard(x, 16, seed)[0]  # noqa: E731
+    out["hadamard_vs_scipy"] = {"shape": [4096, 256], "block": 16, "max_abs_diff": float((ours() - ref()).abs().max()),
+                                "fwht_seconds": _best_of(ours), "scipy_matrix_seconds": _best_of(ref)}
+    w = x[:256]
+    kw = dict(element="fp4_e2m1", scale="e4m3", tensor_scale=True)
+    tiles, rows = quantize_blocks(w, block=(16, 16), **kw), quantize_blocks(w, block=16, **kw)
+    out["nvfp4_16x16"] = {
+        "w_and_wT_identical_16x16": bool(torch.equal(tiles.dequantized.T, quantize_blocks(w.T, block=(16, 16),
+                                                                                          **kw).dequantized)),
+        "w_and_wT_identical_1x16": bool(torch.equal(rows.dequantized.T, quantize_blocks(w.T, block=16,
+                                                                                        **kw).dequantized)),
+        "sqnr_db_16x16": tiles.sqnr_db, "sqnr_db_1x16": rows.sqnr_db}
+    rng = np.random.default_rng(seed)
+    g = torch.from_numpy(rng.lognormal(-12, 3, (256, 256)) * rng.choice([-1, 1], (256, 256)))
+    out["fp8_gradients"] = {s: {"element": q.element, "sqnr_db": q.sqnr_db, "flushed": q.flushed}
+                            for s in ("fp8_tensor", "fp8_hybrid") for q in [quantize_scheme(g, s, "gradient")]}
+    return out
+
+
 def record_published() -> dict:
     """Train the published recipes, whole and stripped, on the wider GPT over seeds, and ship the recording."""
     cfg = PublishedSettings()
@@ -235,7 +272,7 @@ def main(argv: list[str] | None = None) -> None:
     report = {"device": describe_device().label(), "torch": torch.__version__,
               "rounding_vs_torch": bench_rounding(args.n), "scaler_vs_gradscaler": bench_scaler(),
               "gradients": bench_gradients(), "small_formats": bench_small_formats(),
-              "block_scaling": bench_block_scaling(lowbit_steps=args.lowbit)}
+              "block_scaling": bench_block_scaling(lowbit_steps=args.lowbit), "recipe_parts": bench_recipe_parts()}
     if args.train:
         report["training"] = bench_training(args.train)
     print(json.dumps(report, indent=2))
