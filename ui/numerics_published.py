@@ -10,6 +10,7 @@ import streamlit as st
 
 from engine import recorded
 from engine.numerics import plots as P
+from engine.numerics.blocks import SCHEMES
 from engine.numerics.published import RECORDED_PUBLISHED, VARIANTS, WIDE
 from engine.numerics.summary import mean_curves, recipe_spreads
 from engine.numerics.training import RunResult
@@ -59,4 +60,5 @@ def view() -> None:
     }), hide_index=True, width="stretch")
     st.markdown(findings(spreads, len(per_seed), rec.settings["steps"]))
     st.markdown(ablation(per_seed))
-    st.caption(T("pub.caption", variants=len(VARIANTS)))
+    side = SCHEMES["nvfp4"].block_for("weight")
+    st.caption(T("pub.caption", variants=len(VARIANTS), tile=f"{side}×{side}"))

@@ -73,8 +73,8 @@ def sum_sentence(acc: Accumulation) -> str:
     stall = acc.stalled_at
     nearest = (T("sr.sum.stalled", step=stall, value=f"{acc.nearest[stall]:.6g}") if stall is not None
                else T("sr.sum.moving", value=f"{acc.nearest[-1]:.6g}"))
-    return T("sr.sum.sentence", start=f"{acc.exact[0]:g}", n=len(acc.exact) - 1, step=f"{acc.step:g}", fmt=acc.fmt,
-             exact=f"{acc.exact[-1]:.6g}",
+    return T("sr.sum.sentence", start=f"{acc.exact[0]:g}", n=f"{len(acc.exact) - 1:,}", step=f"{acc.step:g}",
+             fmt=acc.fmt, exact=f"{acc.exact[-1]:.6g}",
              nearest=nearest, mean=f"{finals.mean():.6g}", lo=f"{finals.min():.6g}", hi=f"{finals.max():.6g}",
              runs=len(finals))
 
@@ -83,7 +83,7 @@ def rotation_sentence(rows: list[RotationRow]) -> str:
     """Which schemes the rotation helped and which it hurt on the example, with the change in dB."""
     def listed(keep) -> str:
         picked = [f"{r.scheme} ({r.sqnr_plain_db:.2f} → {r.sqnr_rotated_db:.2f} dB)" for r in rows if keep(r)]
-        return ", ".join(picked) or T("lowbit.none")
+        return T("rht.sep").join(picked) or T("lowbit.none")
 
     r0 = rows[0]
     return T("rht.sentence", peak=f"{r0.amax_over_rms_plain:.1f}", peak_rot=f"{r0.amax_over_rms_rotated:.1f}",

@@ -411,6 +411,7 @@ TEXT = {
         "The rotation helped: {helped}. It hurt: {hurt}. About the same: {same}.",
         "旋转前最大值是张量均方根的 {peak} 倍，旋转后是 {peak_rot} 倍。旋转有帮助的：{helped}。"
         "旋转有害的：{hurt}。基本不变的：{same}。"),
+    "rht.sep": (", ", "、"),
     "rht.caption": (
         "SQNR is measured on the original weight: rotate, quantise, rotate back, compare. The rotation is not free "
         "everywhere: where the outliers sit in a few blocks, NVFP4's fine E4M3 scales already isolate them, and "
@@ -555,11 +556,11 @@ TEXT = {
         "{steps} 步：每个方案一次按发表的完整形式（所有组成部分都打开），一次只保留块格式本身。模拟：GEMM 操作数伪量化，"
         "运算用 float32。"),
     "pub.caption": (
-        "{variants} variants, each seed's weights and batches shared by all of them. NVFP4 as published: 16×16 weight "
+        "{variants} variants, each seed's weights and batches shared by all of them. NVFP4 as published: {tile} weight "
         "tiles, Hadamard rotation of dW's inputs, stochastic gradient rounding, last block in BF16; MXFP4 as published "
         "(Tseng et al.): the rotation and stochastic rounding; FP8 hybrid: E5M2 gradients. So few steps show the "
         "start of training only: read each gap against its range over seeds.",
-        "共 {variants} 个变体，每个种子的权重和批次由所有变体共享。按发表形式的 NVFP4：权重 16×16 分块、对 dW 的输入做 "
+        "共 {variants} 个变体，每个种子的权重和批次由所有变体共享。按发表形式的 NVFP4：权重 {tile} 分块、对 dW 的输入做 "
         "Hadamard 旋转、梯度随机舍入、最后一个块用 BF16；按发表形式的 MXFP4（Tseng 等人）：旋转与随机舍入；FP8 混合："
         "梯度用 E5M2。这么少的步数只反映训练的开头：请对照每个差距在各种子上的范围来读。"),
     "pub.fp32": ("fp32", "fp32"),
