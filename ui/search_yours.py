@@ -134,6 +134,8 @@ def es_section() -> None:
     pick = st.selectbox(T("es.pick"), range(len(got)), format_func=labels.__getitem__, key="es_pick") \
         if len(got) > 1 else 0
     e = got[min(pick, len(got) - 1)]
+    if not e.matched:
+        st.info(T("es.unmatched", id=page.md(e.doc_id or "?")))
     if e.problems:
         for p in e.problems:
             st.warning(T("es.problem", msg=say(p), path=page.md(p.position or "(top)")))

@@ -349,6 +349,14 @@ def test_yours_view_reports_a_tampered_paste_and_a_bad_one() -> None:
     assert at.query_params.get("es.paste") is None  # the URL never holds the data
 
 
+def test_yours_view_says_when_elasticsearch_did_not_match() -> None:
+    at = go(view="yours")
+    at.text_area(key="es.paste").set_value('{"_id": "a5", "matched": false, "explanation": {"value": 0.0, '
+                                           '"description": "no matching term", "details": []}}').run()
+    assert_clean(at)
+    assert any("a5 did not match" in i.value for i in at.info)
+
+
 def test_yours_view_bad_paste_is_translated() -> None:
     at = go(lang="zh", view="yours")
     at.text_area(key="es.paste").set_value('{"took": 3}').run()

@@ -272,6 +272,8 @@ TEXT = {
     "es.doc": ("{id} · score {score}", "{id} · 得分 {score}"),
     "es.all_ok": ("Every leaf and every sum of this explanation recomputes within 1e-4.",
                   "这条解释的每个叶子和每个求和都在 1e-4 以内重新算对了。"),
+    "es.unmatched": ("Elasticsearch says {id} did not match the query (`matched: false`): there is no score to "
+                     "recompute.", "Elasticsearch 说 {id} 没有命中该查询（`matched: false`）：没有可重算的得分。"),
     "es.problem": ("{msg} (at {path})", "{msg}（位置：{path}）"),
     "es.terms": ("BM25 leaves", "BM25 叶子"),
     "es.col.field": ("field", "字段"),

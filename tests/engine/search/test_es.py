@@ -51,6 +51,12 @@ def test_explain_response_reads_one_document() -> None:
     assert e.tree.description == "sum of:" and e.tree.path == "explanation"
 
 
+def test_an_explain_that_did_not_match() -> None:
+    (e,) = read_explain(json.dumps({"_index": "articles", "_id": "a5", "matched": False, "explanation": {
+        "value": 0.0, "description": "no matching term", "details": []}}))
+    assert not e.matched and e.score == 0.0 and e.terms == [] and e.problems == []
+
+
 def test_a_bare_explanation_and_a_missing_boost() -> None:
     """An explanation pasted alone; Lucene leaves the boost out when it is 1 (no k1 + 1 folded in)."""
     weight = copy.deepcopy(SEARCH["hits"]["hits"][0]["_explanation"]["details"][0])
