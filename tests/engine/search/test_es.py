@@ -51,6 +51,18 @@ def test_explain_response_reads_one_document() -> None:
     assert e.tree.description == "sum of:" and e.tree.path == "explanation"
 
 
+def test_a_phrase_leaf_and_a_synonym_leaf() -> None:
+    """Lucene names a phrase's frequency phraseFreq=…, and a synonym's weight Synonym(field:a field:b)."""
+    weight = copy.deepcopy(SEARCH["hits"]["hits"][0]["_explanation"]["details"][0])
+    weight["description"] = 'weight(content:"倒排 索引" in 12) [PerFieldSimilarity], result of:'
+    weight["details"][0]["details"][2]["details"][0]["description"] = "phraseFreq=3.0"
+    (e,) = read_explain(json.dumps(weight))
+    assert e.problems == [] and (e.terms[0].field, e.terms[0].term, e.terms[0].freq) == ("content", '"倒排 索引"', 3)
+    weight["description"] = "weight(Synonym(content:倒排 content:反向) in 12) [PerFieldSimilarity], result of:"
+    (e,) = read_explain(json.dumps(weight))
+    assert e.problems == [] and e.terms[0].term == "Synonym(content:倒排 content:反向)"
+
+
 def test_an_explain_that_did_not_match() -> None:
     (e,) = read_explain(json.dumps({"_index": "articles", "_id": "a5", "matched": False, "explanation": {
         "value": 0.0, "description": "no matching term", "details": []}}))
