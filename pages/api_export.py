@@ -25,7 +25,7 @@ from engine.apiexport.demo import config, layers, math_ops  # noqa: F401 - impor
 from engine.apiexport.demo._api import API
 from engine.apiexport.keras import KERAS, ORIGINS
 from engine.apiexport.scan import MODES
-from ui import apiexport_imports, apiexport_rules, apiexport_yours, jobs, page
+from ui import apiexport_imports, apiexport_rules, apiexport_versions, apiexport_yours, jobs, page
 from ui.cache import shared_result
 from ui.chrome import ensure_navigation
 from ui.i18n import say, translator
@@ -178,6 +178,7 @@ def keras() -> None:
     st.caption(T("keras.rules"))
     origins(rows)
     page.csv_download(T("csv.keras"), rows, "keras_api_check.csv")
+    apiexport_versions.view(T)
 
 
 def yours() -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from engine import recorded
 from engine.apiexport import compare, render_tree, scan_imports, scan_source
 from engine.apiexport.imports import import_cost
-from engine.apiexport.keras import KERAS, ORIGINS, check
+from engine.apiexport.keras import KERAS, KERAS_OLD, ORIGINS, check, version_diff
 
 DEMO = Path(__file__).resolve().parent / "demo"
 
@@ -30,6 +30,11 @@ def keras_rows(spec: str = KERAS, progress=None) -> list[dict]:
     return [{"module": m.module, "expected": m.expected, "found": m.found, "missing": " ".join(m.missing),
              "extra": " ".join(m.extra), "moved": " ".join(m.moved), "equal": m.equal,
              **{f"from_{o}": k.by_origin.get(m.module, {}).get(o, 0) for o in ORIGINS}} for m in k.modules]
+
+
+def versions_settings(old: str = KERAS_OLD, new: str = KERAS) -> dict:
+    """What a version diff was made with: the two wheels."""
+    return {"old": old, "new": new}
 
 
 def import_settings(rounds: int = 7) -> dict:
@@ -55,7 +60,23 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--record", action="store_true", help="ship the Keras comparison to engine/apiexport/recorded/")
     ap.add_argument("--imports-only", action="store_true", help="measure eager against lazy imports only; with "
                     "--record, ship that measurement")
+    ap.add_argument("--versions-only", action="store_true", help=f"run {KERAS_OLD} through the same code and diff "
+                    f"its API against {KERAS}; with --record, ship both")
     args = ap.parse_args(argv)
+    if args.versions_only:
+        t = time.perf_counter()
+        old_rows = keras_rows(KERAS_OLD)
+        t_old = time.perf_counter() - t
+        t = time.perf_counter()
+        diff = version_diff()
+        if args.record:
+            recorded.save("apiexport", "keras_old", old_rows, keras_settings(KERAS_OLD), t_old)
+            recorded.save("apiexport", "keras_diff", diff, versions_settings(), time.perf_counter() - t)
+        print(json.dumps({"machine": recorded.machine(), "old": KERAS_OLD,
+                          "old_modules_agreeing": f"{sum(r['equal'] for r in old_rows)} / {len(old_rows)}",
+                          "old_names": f"{sum(r['found'] for r in old_rows)} / {sum(r['expected'] for r in old_rows)}",
+                          "diff": diff}, indent=1))
+        return
     t = time.perf_counter()
     imports = import_rows()
     if args.record:

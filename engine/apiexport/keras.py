@@ -24,6 +24,7 @@ from engine.apiexport.scan import ModuleDiff, Tree, compare, scan_source, shippe
 from engine.sdist import cache_dir
 
 KERAS = "keras==3.15.1"
+KERAS_OLD = "keras==3.14.0"  # the second version, run through the same code with no edits
 LEGACY, TF_KERAS = "keras._legacy", "keras._tf_keras.keras"
 VERSION_SOURCE = "keras.src.version:__version__"  # namex adds the version to the root; no decorator declares it
 
@@ -123,3 +124,25 @@ def check(spec: str = KERAS, progress: Callable[[str], None] | None = None) -> K
     by_origin = {m: {o: sum(1 for n, src in want.items() if ours.get(m, {}).get(n) == src and origin[m][n] == o)
                      for o in ORIGINS} for m, want in shipped.items()}
     return KerasCheck(spec, files, compare(shipped, ours), by_origin)
+
+
+def version_diff(old: str = KERAS_OLD, new: str = KERAS, progress: Callable[[str], None] | None = None
+                 ) -> list[dict]:
+    """The golden API diff between two Keras wheels: module by module, the public names `new` ships that `old`
+    does not (added), the reverse (removed) and those imported from elsewhere (moved), read from the shipped
+    `__init__.py` files; and, for each module, whether the trees regenerated from each version's decorators
+    differ in exactly the same way (`regenerated_agrees`)."""
+    roots = {spec: fetch(spec, progress) for spec in (old, new)}
+    shipped = {spec: shipped_tree(r / "keras", skip=("src",)) for spec, r in roots.items()}
+    regenerated = {spec: regenerate(r) for spec, r in roots.items()}
+    golden = {d.module: d for d in compare(shipped[old], shipped[new]) if not d.equal}
+    ours = {d.module: d for d in compare(regenerated[old], regenerated[new]) if not d.equal}
+
+    def same(a: ModuleDiff | None, b: ModuleDiff | None) -> bool:
+        return a is not None and b is not None and (a.missing, a.extra, a.moved) == (b.missing, b.extra, b.moved)
+
+    rows = [{"module": m, "added": " ".join(d.extra), "removed": " ".join(d.missing), "moved": " ".join(d.moved),
+             "regenerated_agrees": same(d, ours.get(m))} for m, d in sorted(golden.items())]
+    # a module the regenerated trees differ in while the shipped ones do not: a disagreement too
+    return rows + [{"module": m, "added": "", "removed": "", "moved": "", "regenerated_agrees": False}
+                   for m in sorted(set(ours) - set(golden))]

@@ -164,3 +164,19 @@ def test_the_import_walkthrough_step_quotes_the_recording():
     at = open_page(PAGE)
     assert any(f"loads {rows['eager']['modules']} modules; lazy, {rows['lazy']['modules']}, until" in m.value
                and f"brings {rows['lazy']['modules_after_use']}:" in m.value for m in at.markdown)
+
+
+def test_the_second_keras_version_and_the_golden_diff_come_from_the_recordings():
+    from engine import recorded
+
+    old = recorded.load("apiexport", "keras_old").rows
+    diff = recorded.load("apiexport", "keras_diff").rows
+    at = open_page(PAGE)
+    assert_clean(at)
+    metrics = [(m.label, m.value) for m in at.metric]
+    assert ("modules agreeing", f"{sum(r['equal'] for r in old)} / {len(old)}") in metrics
+    assert ("modules whose API changed", str(len(diff))) in metrics
+    table = next(d.value for d in at.dataframe if "regenerated diff the same" in d.value.columns).set_index("module")
+    assert list(table.index) == [r["module"] for r in diff]
+    added = sum(len(r["added"].split()) for r in diff)
+    assert any(f"gains {added} names" in c.value and f"in {len(diff)} modules" in c.value for c in at.caption)

@@ -134,6 +134,20 @@ TEXT = {
                     "exports laid over it; and there a symbol with legacy names keeps only those.",
                     "除了装饰器之外还应用了 Keras 生成器的三条规则：根模块加上 `__version__`；`keras._tf_keras.keras` "
                     "重复每个 `keras` 模块，并叠加 `keras._legacy` 的导出；在那里，有旧名字的符号只保留旧名字。"),
+    "versions": ("A second version through the same code: {old} against {new}",
+                 "同一份代码处理第二个版本：{old} 对比 {new}"),
+    "versions.run": ("Fetch both and compare now", "现在下载两个版本并比较"),
+    "versions.changed": ("modules whose API changed", "API 有变化的模块"),
+    "versions.col.regenerated": ("regenerated diff the same", "重新生成的差异相同"),
+    "versions.caption": ("{old} went through the generator rules written for {new} with no edits: {agree} of its "
+                         "{modules} modules agree with what its wheel ships. Between the two versions the shipped "
+                         "API gains {added} names, loses {removed} and moves {moved}, in {changed} modules; in "
+                         "{agreeing} of them the trees regenerated from each version's decorators differ in exactly "
+                         "the same way.",
+                         "{old} 未经任何修改就通过了为 {new} 编写的生成器规则：它的 {modules} 个模块中有 {agree} 个与其 wheel "
+                         "自带的一致。两个版本之间，自带的 API 在 {changed} 个模块中新增 {added} 个名字、删除 {removed} 个、"
+                         "移动 {moved} 个；其中 {agreeing} 个模块里，从各版本装饰器重新生成的模块树的差异完全相同。"),
+    "versions.csv": ("Download the API diff (CSV)", "下载 API 差异（CSV）"),
     "col.origin": ("where the name comes from", "名字的来源"),
     "col.names": ("names", "名字数"),
     "col.share": ("share", "占比"),

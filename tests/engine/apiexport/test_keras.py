@@ -51,3 +51,19 @@ def test_origins_on_a_small_keras_shaped_source(tmp_path):
                       "keras._tf_keras.keras": {"__version__": "mirror"},
                       "keras._tf_keras.keras.losses": {"Huber": "mirror", "mse": "legacy"}}
     assert set(tree) == set(origin) and all(set(tree[m]) == set(origin[m]) for m in tree)
+
+
+@pytest.mark.slow  # fetches a second wheel with pip once
+def test_a_second_version_goes_through_the_same_code_and_its_diff_matches_the_shipped_one():
+    from engine.apiexport.keras import KERAS, KERAS_OLD, fetch, version_diff
+    from engine.apiexport.scan import compare
+
+    old = check(KERAS_OLD)
+    assert old.agreeing == len(old.modules) and old.names_found == old.names_expected  # no edits needed
+    rows = version_diff()
+    assert rows and all(r["regenerated_agrees"] for r in rows)
+    # the golden diff, counted here from the shipped files directly
+    shipped = {s: shipped_tree(fetch(s) / "keras", skip=("src",)) for s in (KERAS_OLD, KERAS)}
+    changed = [d for d in compare(shipped[KERAS_OLD], shipped[KERAS]) if not d.equal]
+    assert [r["module"] for r in rows] == [d.module for d in changed]
+    assert sum(len(r["added"].split()) for r in rows) == sum(len(d.extra) for d in changed)
