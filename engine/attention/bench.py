@@ -3,7 +3,9 @@
 For each dtype, causal flag and N: the median time of each method over interleaved rounds (so a
 noisy machine slows all of them alike), the peak memory above the inputs (allocator log on the CPU,
 CUDA counters on a GPU), the relative error of head 0 against a float64 reference, and the ratios
-the goals are stated in. On CUDA the Triton kernel joins, with TFLOP/s.
+the goals are stated in. On CUDA the Triton kernel joins, with TFLOP/s. Then the backward: FlashAttention-2's
+tiled backward from the saved LSE against SDPA's backward and the textbook formula's autograd (time, peak memory,
+bytes kept from the forward, gradient error; engine.attention.bench_backward).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import time
 import torch
 
 from engine import recorded
+from engine.attention.bench_backward import backward_case
 from engine.attention.compare import DEFAULT_SWEEP, run_case, sweep, sweep_flops
 from engine.attention.guard import memory_budget
 from engine.device import describe_device, pick_device
@@ -45,6 +48,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--dtypes", nargs="+", default=["fp32", "bf16"], choices=list(DTYPES))
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--block", type=int, default=256, help="tiled block size (square tiles)")
+    ap.add_argument("--bwd-n", type=int, nargs="*", default=[512, 1024, 2048], help="backward sizes (none: skip)")
+    ap.add_argument("--bwd-heads", type=int, default=4)
+    ap.add_argument("--bwd-block", type=int, default=256, help="tiled backward block size (square tiles)")
     ap.add_argument("--record", action="store_true", help="measure the page's default sweep and ship it")
     args = ap.parse_args(argv)
     if args.record:
@@ -58,9 +64,12 @@ def main(argv: list[str] | None = None) -> None:
         if r["causal"]:
             base = next(x for x in rows if x["n"] == r["n"] and x["dtype"] == r["dtype"] and not x["causal"])
             causal_ratio[f"{r['dtype']}@{r['n']}"] = round(r["tiled"]["time_s"] / base["tiled"]["time_s"], 3)
+    # fp32 only: the CPU emulates 16-bit matmuls, and the tiled backward accumulates in fp32 whatever the input
+    backward = [backward_case(n, args.d, args.bwd_heads, torch.float32, causal, args.rounds, args.bwd_block, device,
+                              naive=n <= 4096) for causal in (False, True) for n in args.bwd_n]
     print(json.dumps({"device": describe_device(device).label(), "torch": torch.__version__,
-                      "tiled_block": args.block, "cases": rows, "tiled_causal_over_full_time": causal_ratio},
-                     indent=1))
+                      "tiled_block": args.block, "cases": rows, "tiled_causal_over_full_time": causal_ratio,
+                      "backward": backward}, indent=1))
 
 
 if __name__ == "__main__":

@@ -129,3 +129,15 @@ def test_bad_shapes_and_saved_bytes() -> None:
     with pytest.raises(ValueError, match="outside"):
         p_row(q, q, lse, 10)
     assert saved_bytes(1024, 1024, 4) == {"p": 4 * 1024 * 1024 * 4, "lse": 4 * 1024 * 4}
+
+
+def test_bench_row_counts_what_each_forward_keeps_for_backward() -> None:
+    """The bench's saved bytes come from autograd's own saved-tensor hooks: the textbook formula keeps P (heads × N ×
+    N fp32 values), SDPA and the tiled pass keep O and the LSE only; every backward's gradients are right."""
+    from engine.attention.bench_backward import backward_case
+
+    row = backward_case(64, 8, 2, torch.float32, False, 1, 16, torch.device("cpu"))
+    assert row["naive"]["saved_bytes"] == 2 * 64 * 64 * 4
+    assert row["tiled"]["saved_bytes"] == 2 * 64 * 8 * 4 + 2 * 64 * 4 == row["sdpa"]["saved_bytes"]
+    assert all(row[m]["max_abs_err"] < 1e-5 for m in ("tiled", "sdpa", "naive"))
+    assert all(row[m]["peak_mib"] > 0 and row[m]["time_s"] > 0 for m in ("tiled", "sdpa", "naive"))
