@@ -55,7 +55,8 @@ PARAMS = [("n", 3, int_in(2, 4)), ("method", "ring", choice(list(TASKS))), ("siz
           ("allreduce", "ring", choice(list(ALLREDUCES))), ("replay", "buffer", choice(REPLAYS))]
 PRESETS = {1: {"n": 3, "method": "ring", "state": 0}, 2: {"n": 4, "method": "naive_ring", "state": 0},
            3: {"mistake": "none", "dtype": "float64"}, 4: {"mistake": "sum_reduction", "dtype": "float32"},
-           5: {"mistake": "batchnorm_without_sync", "model": "bn"}, 6: {"cap": 25.0}, 7: {"cap": 1.0}}
+           5: {"mistake": "batchnorm_without_sync", "model": "bn"}, 6: {"cap": 25.0}, 7: {"cap": 1.0},
+           8: {"view": "yours"}, 9: {"replay": "ddp", "allreduce": "ring", "state": 0}}
 FORMULAS = (r"g = \tfrac{1}{N}\textstyle\sum_r g_r",  # one short line each: none cut off on a phone
             r"\text{bytes/rank} = \tfrac{2(N-1)}{N}\,S",
             r"t(S) \approx \alpha + \beta S")
@@ -76,6 +77,8 @@ def main() -> None:
     s = controls()
     if page.view_switch(T, VIEWS) == "yours":  # nothing runs on the cluster for it
         ddp_yours.view(T, PL, s.n)
+        st.header(T("walk"))
+        walkthrough(_walk_text(s, compute=False), PRESETS)
         publish(*(p[0] for p in PARAMS))
         return
     up = cluster(s.n)
@@ -128,8 +131,7 @@ def _start(n: int, tick) -> bool:
 
 
 def _shipped(n: int):
-    """The shipped recording of the default view on `n` processes ((Recorded, {key: result}), or None), noting
-    in this run's state that the page drew from it."""
+    """The shipped recording of the default view on `n` processes ((Recorded, {key: result}), or None)."""
     return snapshot.load(n)
 
 
@@ -222,13 +224,19 @@ def _eq_choice() -> tuple[str, str, str | None, str]:
             ss.get("allreduce") or "ring")
 
 
-def _eq(n: int, dtype: str | None = None):
-    """DDP against one process with the panel's settings (or another dtype, mistake-free, for the walkthrough)."""
+def _eq(n: int, dtype: str | None = None, compute: bool = True, **fixed):
+    """DDP against one process with the panel's settings (or another dtype, mistake-free, for the walkthrough, or
+    `fixed` model, dtype, wrong, allreduce); without `compute`, only a cached or shipped result (else None)."""
     model, dt, wrong, allreduce = _eq_choice()
     if dtype is not None:
         dt, wrong = dtype, None
-    return _run(n, ("eq", model, dt, wrong, allreduce), ddp_vs_single, model=model, steps=10, batch=64, dtype=dt,
-                mistake=wrong, allreduce=allreduce)
+    model, dt = fixed.get("model", model), fixed.get("dtype", dt)
+    wrong, allreduce = fixed.get("wrong", wrong), fixed.get("allreduce", allreduce)
+    key = ("eq", model, dt, wrong, allreduce)
+    if not compute and is_warm(n):
+        found, value = cached_result(("ddp", n, key))
+        return value if found else None
+    return _run(n, key, ddp_vs_single, model=model, steps=10, batch=64, dtype=dt, mistake=wrong, allreduce=allreduce)
 
 
 def equivalence(s: Settings) -> None:
@@ -317,13 +325,24 @@ def _cores_note(n: int, cores: int | None) -> None:
         st.caption(T("cores", n=n, cores=cores))
 
 
-def _walk_text(s: Settings):
-    """The walkthrough's text, its float64 equivalence step formatted from that run (live, or the shipped recording
-    while the processes start)."""
+def _walk_text(s: Settings, compute: bool = True):
+    """The walkthrough's text: its float64 equivalence step formatted from that run (live, or the shipped recording
+    while the processes start; without `compute`, only what is cached or shipped), the nccl-tests step from the
+    bundled example, the bucket step from DDP's real bucket."""
     def text(key: str, **kw) -> str:
+        if key == "walk.8":
+            ex = ddp_yours.example_run()
+            a, b = ex.fit()
+            return T(key, n=ex.world_size, k=len(ex.rows), a=f"{a:.3g}", b=f"{b:.4g}", bad=len(ex.problems))
+        if key == "walk.9":
+            eq = _eq(s.n, model="mlp", dtype="float32", wrong=None, allreduce="ring", compute=compute)
+            if eq is None or not eq.buckets:
+                return T("walk.9.pending")
+            b = eq.buckets[0]
+            return T(key, p=b.parameters, e=b.allreduce.size, n=eq.world_size, steps=2 * (eq.world_size - 1))
         if key != "walk.3":
             return T(key, **kw)
-        eq = _eq(s.n, dtype="float64")
+        eq = _eq(s.n, dtype="float64", compute=compute)
         if eq is None:
             return T("walk.3.pending")
         ratio = max(d / q if q else 0.0 for d, q in zip(eq.per_step_grad_diff, eq.rounding, strict=True))

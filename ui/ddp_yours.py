@@ -29,6 +29,12 @@ def example_text() -> str:
     return EXAMPLE.read_text()
 
 
+@cache
+def example_run() -> nccltests.NcclRun:
+    """The bundled example, read (what the walkthrough quotes)."""
+    return nccltests.read(example_text())
+
+
 def _ours(n: int) -> list[dict]:
     """Our all-reduce sweep on `n` processes: the live one when this server measured it, else the shipped recording
     (captioned with where and when)."""

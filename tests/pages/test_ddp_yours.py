@@ -40,3 +40,16 @@ def test_a_tampered_paste_is_reported_and_a_bad_paste_is_a_translated_error() ->
     zh = open_page(PAGE, "zh", view="yours")
     zh.text_area(key="ddp_yours.paste").set_value("#  size count type redop time algbw busbw\n1 2 x").run()
     assert not zh.exception and any("无法读取" in w.value for w in zh.warning)
+
+
+def test_the_walkthrough_step_quotes_the_example_and_opens_the_yours_view() -> None:
+    from ui.ddp_yours import example_run
+
+    a, b = example_run().fit()
+    at = open_page(PAGE, view="yours", n="2")  # the walkthrough is on every view; this one starts no processes
+    assert not at.exception
+    step = next(m.value for m in at.markdown if m.value.startswith("8. "))
+    assert f"α = {a:.3g} µs and busbw = {b:.4g} GB/s" in step and "0 printed bandwidths fail" in step
+    assert any(m.value.startswith("9. ") for m in at.markdown)
+    at.button(key="walk_8").click().run()  # resets N to the default and keeps the yours view
+    assert not at.exception and any(m.label == "fitted busbw" for m in at.metric)

@@ -193,9 +193,9 @@ TEXT |= {  # the "yours" view: a visitor's nccl-tests output (ui/ddp_yours.py)
                     "reduce_scatter), each to the precision it was printed with; then t = α + size·factor / busbw "
                     "is fitted and drawn beside our ring and gloo on this server.",
                     "粘贴 `all_reduce_perf`（或 `all_gather_perf`、`reduce_scatter_perf`）在你的机器上打印的内容，"
-                    "或上传日志。每个 algbw 都按 size / time 重算，每个 busbw 按 algbw × 该集合通信的系数重算"
+                    "或上传日志。每个 `algbw` 都按 `size / time` 重算，每个 `busbw` 按 `algbw` × 该集合通信的系数重算"
                     "（all_reduce 为 2(N−1)/N，all_gather 和 reduce_scatter 为 (N−1)/N），精度与打印的位数一致；"
-                    "然后拟合 t = α + size·factor / busbw，并与本服务器上我们的环形算法和 gloo 画在同一坐标上。"),
+                    "然后拟合 `t = α + size·factor / busbw`，并与本服务器上我们的环形算法和 gloo 画在同一坐标上。"),
     "yours.collective": ("collective", "集合通信"),
     "yours.ranks": ("ranks N", "进程数 N"),
     "yours.rows": ("sizes", "大小个数"),
@@ -220,7 +220,7 @@ TEXT |= {  # the "yours" view: a visitor's nccl-tests output (ui/ddp_yours.py)
     "yours.col.busbw": ("busbw (GB/s)", "busbw（GB/s）"),
     "yours.col.recomputed": ("size / time (GB/s)", "size / time（GB/s）"),
     "yours.col.time_in": ("time (µs), in-place", "耗时（µs），in-place"),
-    "yours.col.wrong": ("#wrong", "#wrong"),
+    "yours.col.wrong": ("#wrong", "#wrong（错误元素数）"),
     "plot.time_us": ("time per call (µs)", "每次调用耗时（µs）"),
     "plot.busbw": ("busbw (GB/s)", "busbw（GB/s）"),
     "plot.yours.out_of_place": ("yours, out-of-place", "你的，out-of-place"),
@@ -237,7 +237,7 @@ TEXT |= {  # bytes on the wire (ui/ddp_wire.py), DDP through our ring, its bucke
                    "busbw = algbw · 2(N−1)/N, as nccl-tests defines them for an all-reduce.",
                    "每种算法做一次大的 all-reduce，并在前后读取回环接口的字节计数（`/proc/net/dev` 的 `lo`）："
                    "所有进程都通过 127.0.0.1 通信，所以差值就是全部进程实际发送的字节，包括 gloo 的分帧和 TCP/IP 包头。"
-                   "`lo` 与本机其他程序共用，因此取三轮中最小的一次。algbw = S / t，busbw = algbw · 2(N−1)/N，"
+                   "`lo` 与本机其他程序共用，因此取三轮中最小的一次。`algbw = S / t`，`busbw = algbw · 2(N−1)/N`，"
                    "与 nccl-tests 对 all-reduce 的定义相同。"),
     "wire.col.scheduled": ("scheduled, all ranks (MiB)", "计划载荷，全部进程（MiB）"),
     "wire.col.measured": ("measured on lo (MiB)", "lo 上实测（MiB）"),
@@ -283,4 +283,20 @@ TEXT |= {
                          "replace it when the processes are ready, and later visits reuse them.",
                          "正在启动 {n} 个工作进程（每个都要导入 torch 并加入 gloo 进程组）。在此期间页面显示此视图在真实进程上"
                          "录制的结果（见下方说明）；进程就绪后实时结果会替换它，之后的访问会复用这些进程。"),
+}
+TEXT |= {
+    "walk.8": ("**Yours.** The bundled nccl-tests example ({n} ranks, {k} sizes, written by Glassbox in the tool's "
+               "format): {bad} printed bandwidths fail to recompute, and the fit gives α = {a} µs and busbw = {b} "
+               "GB/s, drawn beside our ring on this server. Paste your own `all_reduce_perf` output in its place.",
+               "**你的。** 附带的 nccl-tests 示例（{n} 个 rank，{k} 个大小，由 Glassbox 按该工具的格式编写）：有 {bad} 个"
+               "打印的带宽无法重算，拟合得 α = {a} µs、busbw = {b} GB/s，并与本服务器上我们的环形算法画在一起。"
+               "把你自己的 `all_reduce_perf` 输出粘贴进去即可替换它。"),
+    "walk.9": ("**DDP's own bucket.** DDP handed ring_hook one bucket of {p} parameter tensors, {e} gradient values "
+               "per rank on {n} processes; replay it: the same {steps} ring steps as the small buffer, on real "
+               "gradients.",
+               "**DDP 自己的桶。** 在 {n} 个进程上，DDP 交给 ring_hook 一个包含 {p} 个参数张量、每个进程 {e} 个梯度值的桶；"
+               "回放它：与小缓冲区相同的 {steps} 步环形传输，只是换成了真实的梯度。"),
+    "walk.9.pending": ("**DDP's own bucket.** Replay a real gradient bucket that DDP handed to ring_hook (it appears "
+                       "once DDP has run through our ring).",
+                       "**DDP 自己的桶。** 回放 DDP 交给 ring_hook 的真实梯度桶（DDP 经由我们的环形算法运行后出现）。"),
 }

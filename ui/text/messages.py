@@ -473,9 +473,9 @@ TEXT = {
     # ddp: reading nccl-tests' output (engine.ddp.nccltests, issue #33)
     "nccl.no_table": ("no result lines: nccl-tests prints one line per size under a header naming size, count, "
                       "type, redop, time, algbw and busbw",
-                      "没有结果行：nccl-tests 在列出 size、count、type、redop、time、algbw、busbw 的表头下每个大小打印一行"),
+                      "没有结果行：nccl-tests 在列出 `size`、`count`、`type`、`redop`、`time`、`algbw`、`busbw` 的表头下每个大小打印一行"),
     "nccl.no_ranks": ("no rank lines (\"#  Rank  0 Group  0 Pid …\"): the number of ranks sets busbw's factor",
-                      "没有 rank 行（\"#  Rank  0 Group  0 Pid …\"）：busbw 的系数取决于 rank 数"),
+                      "没有 rank 行（`#  Rank  0 Group  0 Pid …`）：busbw 的系数取决于 rank 数"),
     "nccl.collective": ("the collective is not named (\"# Collective test starting: all_reduce_perf\"): read it as "
                         "one of {choices}", "输出没有写明集合通信（\"# Collective test starting: all_reduce_perf\"）："
                         "请按 {choices} 之一读取"),
@@ -567,6 +567,8 @@ TEXT = {
     "autograd.compare": ("a comparison is only allowed as the condition of where(condition, a, b)",
                          "比较只能用作 where(condition, a, b) 的条件"),
     "autograd.attribute": (".{name} is not available; the only attribute is .T", "没有 .{name}；唯一可用的属性是 .T"),
+    "autograd.inplace_target": ("{name} changes a tensor in place: call it on a plain name, e.g. y.{name}(…)",
+                                "{name} 会原地修改张量：请在一个普通名字上调用它，例如 y.{name}(…)"),
     "autograd.spec": ("input {name}: write a number, a list such as [1, 2, 3], or one of {calls}, e.g. randn(3)",
                       "输入 {name}：请写一个数字、[1, 2, 3] 这样的列表，或 {calls} 之一，例如 randn(3)"),
     "autograd.spec_size": ("input {name} would have {n} elements; inputs have at most {limit} and {dims} dimensions",
@@ -606,6 +608,9 @@ TEXT = {
                              "longer exists, so backward refuses",
                              "backward 需要的张量（{node} 的输出）保存时版本为 {saved}，原地修改把它变成了版本 {now}："
                              "梯度会用到一个已不存在的值，因此 backward 拒绝执行"),
+    "autograd.why.leaf_inplace": ("an input that requires grad (a leaf), or a view of one, cannot be changed in "
+                                  "place: its gradient is defined for the value it had, so PyTorch refuses at once",
+                                  "需要梯度的输入（叶子）或它的视图不能被原地修改：它的梯度是针对原来的值定义的，所以 PyTorch 立即拒绝"),
     "autograd.why.other": ("PyTorch refused this; its own message is quoted as it wrote it, in English",
                            "PyTorch 拒绝执行；下面原样引用它的英文报错"),
     # apiexport: the export decorator
