@@ -173,6 +173,14 @@ def digits_file() -> np.ndarray:
         return np.loadtxt(f, delimiter=",")
 
 
+@fact(ENGINE, "app:export.png")
+def _png_width():
+    src = (ROOT / "ui" / "export.py").read_text(encoding="utf-8")
+    width = re.search(r"^PNG_WIDTH, PNG_HEIGHT = (\d+), \d+$", src, re.M)
+    assert width, "ui/export.py no longer sets PNG_WIDTH"
+    return [int(width[1])]
+
+
 @fact(ENGINE, "app:topic.vqvae.blurb")
 def _digits_count():
     return [len(digits_file())]
@@ -220,12 +228,14 @@ def _autograd_input_examples():
 
 
 @fact(ENGINE, "messages:autograd.empty", "messages:autograd.not_assignment", "autograd:src.help",
-      "messages:autograd.needs_dim", "messages:autograd.shape", "messages:autograd.where")
+      "messages:autograd.needs_dim", "messages:autograd.shape", "messages:autograd.where", "autograd:inplace.fix")
 def _autograd_program_examples():
     from engine.autograd.parse import parse
 
     examples = {"messages:autograd.empty": ["out = (x * 2).sum()"], "messages:autograd.not_assignment": ["y = x * 2"],
-                "autograd:src.help": ["y = x[0]", "y = x[1:]", "y = x.reshape(2, 3)", "y = where(x > 0, x, 0)"],
+                "autograd:src.help": ["y = x[0]", "y = x[1:]", "y = x.reshape(2, 3)", "y = where(x > 0, x, 0)",
+                                      "y = x.add_(1)"],
+                "autograd:inplace.fix": ["z = y + 1", "z = y * 3", "z = y.exp()"],
                 "messages:autograd.needs_dim": ["y = x.softmax(dim=-1)"],
                 "messages:autograd.shape": ["y = x.reshape(2, 3)", "y = x.reshape(-1)"],
                 "messages:autograd.where": ["y = where(x > 0, x, 0)"]}
@@ -235,6 +245,7 @@ def _autograd_program_examples():
     limit = _refused_reshape_sizes()
     out = {k: [n.value for src in v for n in numbers(src.split("=", 1)[1])] for k, v in examples.items()}
     out["messages:autograd.shape"] += [1, limit]  # reshape takes 1 to {limit} numbers: probed in the helper
+    out["autograd:inplace.fix"] += [_lab_inplace()[0]]  # an in-place method adds one to the version (measured)
     return out
 
 
@@ -312,6 +323,18 @@ def _autograd_notes():
     (g,) = set(x.grad.flatten().tolist())  # every element ends at the same value: the one the sentence names
     assert g == 6 * (x[0, 0].item() + 2) / x.numel()  # d/dx mean(3(x+2)²) = 6(x+2)/numel
     return [*consts, g, 6, x.numel()]
+
+
+@fact(ENGINE, "autograd:walk.9", "autograd:walk.10")
+def _autograd_hooks_inplace():
+    from engine.autograd.examples import EXAMPLES
+
+    def consts(name: str) -> list[float]:
+        tree = ast.parse(EXAMPLES[name][0])
+        return [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, int | float)]
+
+    assert consts("hooks") == [2] and consts("inplace") == [1]  # y = x * 2; y.add_(1)
+    return {"autograd:walk.9": consts("hooks"), "autograd:walk.10": [*consts("inplace"), 1]}  # z = y + 1: the fix
 
 
 @fact(ENGINE, "autograd:walk.2")
