@@ -24,14 +24,13 @@ from engine.ddp import (
     warm_cluster,
 )
 from engine.ddp import plots as P
-from engine.ddp.allreduce import contributors
 from engine.ddp.bench import measure_steps, measure_sweep, steps_settings, sweep_settings
 from engine.ddp.buckets import WIDTHS
 from engine.ddp.cluster import stops
 from engine.ddp.equivalence import ALLREDUCES
 from engine.ddp.models import MODELS
 from engine.messages import CodedError
-from ui import ddp_wire, ddp_yours, jobs, page
+from ui import ddp_replay, ddp_wire, ddp_yours, jobs, page
 from ui.cache import cached_result, shared_result
 from ui.chrome import ensure_navigation
 from ui.i18n import plot_labels, say, translator
@@ -47,12 +46,11 @@ CAPS = [0.25, 1.0, 4.0, 25.0, 64.0]
 MISTAKE_CHOICES = ["none", *MISTAKES]
 VIEWS = ["live", "yours"]
 RECORDED_USED: list = []  # this run drew these shipped results (the page's script runs afresh each time)
-REPLAYS = ["buffer", "ddp"]
 PARAMS = [("n", 3, int_in(2, 4)), ("method", "ring", choice(list(TASKS))), ("size", 12, number_in(SIZES)),
           ("state", 0, int_in(0, 12)), ("model", "mlp", choice(list(MODELS))),
           ("dtype", "float32", choice(["float32", "float64"])), ("mistake", "none", choice(MISTAKE_CHOICES)),
           ("cap", 4.0, number_in(CAPS)), ("view", "live", choice(VIEWS)),
-          ("allreduce", "ring", choice(list(ALLREDUCES))), ("replay", "buffer", choice(REPLAYS))]
+          ("allreduce", "ring", choice(list(ALLREDUCES))), ("replay", "buffer", choice(ddp_replay.REPLAYS))]
 PRESETS = {1: {"n": 3, "method": "ring", "state": 0}, 2: {"n": 4, "method": "naive_ring", "state": 0},
            3: {"mistake": "none", "dtype": "float64"}, 4: {"mistake": "sum_reduction", "dtype": "float32"},
            5: {"mistake": "batchnorm_without_sync", "model": "bn"}, 6: {"cap": 25.0}, 7: {"cap": 1.0},
@@ -87,7 +85,7 @@ def main() -> None:
     if up or shipped is not None:
         r = live(s)
         if r is not None:
-            step_through(r, s)
+            ddp_replay.step_through(T, PL, r, lambda: _eq(s.n))
         equivalence(s)
         buckets(s)
         measured(s)
@@ -177,43 +175,6 @@ def live(s: Settings):
     st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
     st.caption(T("live.note", n=s.n, s=r.buffer_bytes))
     return r
-
-
-def step_through(r, s: Settings) -> None:
-    """Part 4: replay the logged transfers step by step: who sent which chunk, and whose inputs each rank's
-    chunk now sums; either the seeded buffer above or a real gradient bucket DDP handed to ring_hook."""
-    st.header(T("replay"))
-    src = st.segmented_control(T("replay.source"), REPLAYS, format_func=page.formatter(T, "replay", REPLAYS),
-                               key="replay") or "buffer"
-    shown = 12
-    if src == "ddp":
-        eq = _eq(s.n)
-        if eq is None:
-            return
-        if not eq.buckets:
-            st.info(T("replay.needs_ring"))
-            return
-        k = 0
-        if len(eq.buckets) > 1:
-            k = st.select_slider(T("replay.bucket_pick"), list(range(len(eq.buckets))), key="ddp_bucket")
-        b = eq.buckets[k]
-        r = b.allreduce
-        st.caption(T("replay.bucket", i=b.index, p=b.parameters, e=r.size, b=r.buffer_bytes,
-                     eq=T("yes") if r.result_equal_to_gloo else T("no"),
-                     same=T("yes") if r.replicas_identical else T("no"), k=min(shown, r.size)))
-    whose = contributors(r, rtol=1e-5 if src == "ddp" else 1e-4)
-    last = len(whose) - 1
-    state = page.step_slider(T("state"), last, key="state")
-    st.plotly_chart(P.ring_figure(r, whose, state, PL), width="stretch")
-    step = [e for e in r.events if e.step == state - 1]
-    if state == 0:
-        st.caption(T("state.inputs"))
-    else:
-        st.caption(T(f"phase.{step[0].phase}", step=state, n=len(step), b=sum(e.bytes for e in step)))
-    bufs = r.inputs if state == 0 else r.snapshots[state - 1]
-    st.dataframe(pd.DataFrame([[round(float(v), 3 if src == "buffer" else 6) for v in b[:shown]] for b in bufs],
-                              index=[T("rank", r=k) for k in range(r.world_size)]), width="stretch")
-    page.csv_download(T("csv.events"), [e.__dict__ for e in r.events], f"{r.method}_transfers.csv")
 
 
 def _eq_choice() -> tuple[str, str, str | None, str]:
