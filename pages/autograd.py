@@ -31,7 +31,7 @@ from engine.autograd.build import MAX_DIMS
 from engine.autograd.examples import EXAMPLES, HOOKED
 from engine.autograd.parse import MAX_CHARS
 from engine.timing import interleaved
-from ui import autograd_custom, autograd_hessian, autograd_hooks, page
+from ui import autograd_custom, autograd_hessian, autograd_hooks, autograd_inplace, page
 from ui.cache import shared_result
 from ui.chrome import ensure_navigation
 from ui.i18n import say, translator
@@ -77,7 +77,7 @@ def main() -> None:
     page.what_and_why(T, *FORMULAS)
     s = controls()
     found = live(s)
-    if found is not None:
+    if found is not None and not autograd_inplace.refused(T, found[0]):
         run, graph = found
         trace = step_through(run, graph)
         ours(run, trace)

@@ -20,7 +20,7 @@ import numpy as np
 import torch
 
 from engine.autograd.custom import Softplus
-from engine.autograd.parse import BINOPS, COMPARE, FUNCTIONS, LIMIT, Expr, ExprError, parse
+from engine.autograd.parse import BINOPS, COMPARE, FUNCTIONS, INPLACE, LIMIT, Expr, ExprError, parse
 from engine.messages import define
 
 MAX_ELEMENTS, MAX_DIMS = 64, 2
@@ -89,6 +89,10 @@ class Ops:
         if name == "softplus":  # our custom autograd.Function: SoftplusBackward in the graph
             return Softplus.apply(a)
         return getattr(torch, name)(a)
+
+    def inplace(self, name: str, a: object, args: list) -> object:
+        """a.add_(b), a.mul_(b), a.exp_(), a.sigmoid_(): the same tensor, changed (its _version goes up)."""
+        return getattr(self.tensor(a), name)(*args)
 
     def transpose(self, a: object) -> object:
         """a.T: every dimension reversed (written as a permute: torch deprecates .T below or above 2-D)."""
@@ -300,7 +304,12 @@ def evaluate(expr: Expr, env: dict[str, object], ops: Ops, on_value: Callable[[a
                 name, args = node.func.attr, [node.func.value, *node.args]
             else:
                 name, args = node.func.id, list(node.args)
-            if name == "reshape":
+            if name in INPLACE:  # y.add_(1): y (a plain name, checked by parse) changes where it is held
+                old = env[args[0].id]
+                out = ops.inplace(name, old, [ev(a) for a in args[1:]])
+                if out is not old:  # an engine whose values cannot change in place rebinds every alias instead
+                    env.update({k: out for k, v in env.items() if v is old})
+            elif name == "reshape":
                 out = ops.reshape(ev(args[0]), tuple(_constant(a) for a in args[1:]))
             elif name == "where":
                 cond = args[0]
@@ -378,8 +387,11 @@ def build(expr: Expr | str, inputs: Mapping[str, str], requires_grad: set[str] |
             produced[id(fn)] = value
 
     dt = DTYPES[dtype]
+    # counted on a throw-away pass: while saved_tensors_hooks are active PyTorch does not check saved tensors'
+    # versions, and the graph kept must refuse a backward through a value the program changed in place
     with counting_saved() as saved:
-        values = evaluate(expr, leaves, Ops(dt), note)
+        evaluate(expr, make_inputs(expr, inputs, frozenset(requires_grad), dtype, seed), Ops(dt))
+    values = evaluate(expr, leaves, Ops(dt), note)
     values = {k: v if isinstance(v, torch.Tensor) else torch.tensor(v, dtype=dt) for k, v in values.items()}
     run = Run(expr, leaves, values, values[expr.output], frozenset(requires_grad), dtype, seed, dict(inputs),
               made_by, produced, saved[0], saved[1])

@@ -50,6 +50,7 @@ PROGRAMS = [
     "y = w.reshape(6); out = where(y >= y.mean(), y.exp(), 0).sum()",
     "out = where(a < c, a * c, a - c).sum()",
     "out = softplus(w @ x).sum() + x.softplus().mean()",
+    "y = x * 2; z = y.mul_(3); v = c * 1; w = v[0:2]; u = w.add_(a[1:]); out = (z * x).sum() + (v * a).sum()",
 ]
 EXAMPLES = {  # the page's picks: (program, inputs, requires_grad)
     "notes": ("y = x + 2; z = y*y*3; out = z.mean()", {"x": "ones(2, 2)"}, ["x"]),
@@ -64,5 +65,6 @@ EXAMPLES = {  # the page's picks: (program, inputs, requires_grad)
     "custom": ("h = softplus(w @ x + b)\nout = (h * h).sum()", {"w": "randn(2, 3)", "x": "randn(3)", "b": "randn(2)"},
                ["w", "b"]),
     "hooks": ("y = x * 2\nout = (y * x).sum()", {"x": "[1.0, -2.0, 3.0]"}, ["x"]),
+    "inplace": ("y = x.exp()\nz = y.add_(1)\nout = z.sum()", {"x": "randn(3)"}, ["x"]),
 }
 HOOKED = {"hooks": {"hook": "y", "hscale": 10.0}}  # the walkthrough step also sets the hook

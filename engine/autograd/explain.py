@@ -25,12 +25,15 @@ define({
     "autograd.why.inplace": "the tensor backward needs (an output of {node}) was saved at version {saved}, and an "
                             "in-place change moved it to version {now}: its gradient would use a value that no "
                             "longer exists, so backward refuses",
+    "autograd.why.leaf_inplace": "an input that requires grad (a leaf), or a view of one, cannot be changed in "
+                                 "place: its gradient is defined for the value it had, so PyTorch refuses at once",
     "autograd.why.other": "PyTorch refused this; its own message is quoted as it wrote it, in English",
 })
 
 _RULES = [  # (code, pattern of PyTorch's or Python's message); the first match wins
     ("autograd.why.freed", r"backward through the graph a second time"),
     ("autograd.why.inplace", r"modified by an inplace operation"),
+    ("autograd.why.leaf_inplace", r"leaf Variable that requires grad .*in-place"),
     ("autograd.why.dims", r"at least 1D"),
     ("autograd.why.shape", r"size mismatch|cannot be multiplied|must match the size|inconsistent tensor size|"
                            r"shapes? .*(mismatch|cannot)"),

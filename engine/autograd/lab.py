@@ -163,3 +163,25 @@ def modes_table(seed: int = 0) -> list[Mode]:
         rows.append(Mode(mode, y.requires_grad, y.grad_fn is not None, saved[1], y.is_inference(), dropped,
                          usable, error))
     return rows
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """backward refused the user's own program: PyTorch's message and every value's version counter."""
+
+    message: str
+    versions: dict[str, int]  # each input's and assigned name's _version after the program ran
+
+
+def backward_refusal(run: Run) -> Refusal | None:
+    """Backward on a fresh copy of `run`; PyTorch's refusal (an in-place change to a tensor backward saved)
+    with the version counters, or None when backward goes through."""
+    fresh = build(run.expr, run.specs, run.requires_grad, run.dtype, run.seed)
+    if fresh.output.grad_fn is None:
+        return None
+    try:
+        fresh.output.backward(torch.ones_like(fresh.output))
+    except RuntimeError as e:
+        versions = {n: t._version for n, t in {**fresh.inputs, **fresh.values}.items()}
+        return Refusal(str(e).strip().splitlines()[0], versions)
+    return None

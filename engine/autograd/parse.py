@@ -6,7 +6,9 @@ and @, unary minus, indexing with constant integers and slices, `.T`, and the ca
 `sin(x)` or as `x.sin()` (with `detach()` and `reshape(…)` as methods only). Reductions take a constant
 `dim` (by keyword or as their one extra argument) and `keepdim=True/False`; softmax needs its dim;
 `reshape` takes 1 to 3 constant whole numbers; `where(cond, a, b)` takes one comparison (< <= > >= == !=)
-as its condition, and a comparison is allowed nowhere else. Nothing is ever evaluated by Python: `build`
+as its condition, and a comparison is allowed nowhere else. The in-place methods (`y.add_(1)`, `mul_`,
+`exp_`, `sigmoid_`) change the tensor a plain name holds, so autograd's version counter sees the user's
+own code. Nothing is ever evaluated by Python: `build`
 interprets the checked tree with torch. Anything else raises `ExprError` with the position (1-based line
 and column) and a code the page translates.
 """
@@ -23,7 +25,8 @@ MAX_CHARS, MAX_STATEMENTS, MAX_NODES = 400, 12, 160
 FUNCTIONS = {"sin": 1, "cos": 1, "exp": 1, "log": 1, "tanh": 1, "sigmoid": 1, "relu": 1, "sqrt": 1, "abs": 1,
              "sum": 1, "mean": 1, "pow": 2, "max": 1, "softmax": 1, "where": 3,
              "softplus": 1}  # name -> tensor arguments; softplus is a custom autograd.Function (engine.autograd.custom)
-METHODS_ONLY = {"detach": 1, "reshape": 1}
+INPLACE = {"add_": 2, "mul_": 2, "exp_": 1, "sigmoid_": 1}  # change their tensor in place: the version counter
+METHODS_ONLY = {"detach": 1, "reshape": 1, **INPLACE}
 DIM_PARAMS = {"sum": ("dim", "keepdim"), "mean": ("dim", "keepdim"), "max": ("dim", "keepdim"), "softmax": ("dim",)}
 NEEDS_DIM = {"softmax"}
 MAX_DIM = 3  # |dim| below this; values have at most 3 dimensions after a reshape
@@ -58,6 +61,7 @@ define({
     "autograd.where": "where(condition, a, b) needs one comparison as its condition, e.g. where(x > 0, x, 0)",
     "autograd.compare": "a comparison is only allowed as the condition of where(condition, a, b)",
     "autograd.attribute": ".{name} is not available; the only attribute is .T",
+    "autograd.inplace_target": "{name} changes a tensor in place: call it on a plain name, e.g. y.{name}(…)",
 })
 
 
@@ -208,6 +212,8 @@ def _check_call(node: ast.Call, known: list[str], inputs: list[str]) -> None:
     if arity is None:
         raise ExprError("autograd.unknown_call", _at(node), name=name[:30],
                         choices=", ".join([*FUNCTIONS, *METHODS_ONLY]))
+    if name in INPLACE and not (isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name)):
+        raise ExprError("autograd.inplace_target", _at(node), name=name)
     if name == "reshape":
         _check_shape(node, args[1:])
         args = args[:1]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.autograd.build import Ops, Run, evaluate
+from engine.autograd.build import Ops, Run, evaluate, make_inputs
 
 
 def _not_arrays(op: Callable[[ScalarValue, object], ScalarValue]) -> Callable[[ScalarValue, object], ScalarValue]:
@@ -221,6 +221,25 @@ class ScalarOps(Ops):
             return _max(a.flatten().tolist(), evenly=True)
         return _unary(a, name)
 
+    def inplace(self, name: str, a: object, args: list) -> object:
+        """The same array with new values written into it (a view writes through to its base, as in torch); a
+        single value, which cannot change, is replaced by a new one (evaluate rebinds its names)."""
+        op = {"add_": lambda v: v + args[0], "mul_": lambda v: v * args[0], "exp_": lambda v: _unary(v, "exp"),
+              "sigmoid_": lambda v: _unary(v, "sigmoid")}[name]
+        if isinstance(a, np.ndarray):
+            a[...] = op(a)
+            return a
+        new = op(np.asarray(a, dtype=object))
+        return new[()] if isinstance(new, np.ndarray) else new
+
+    def index(self, a: object, idx: object) -> object:
+        """a[idx] as a view of a, like torch's (an integer picks a 0-d view, not the element itself)."""
+        arr = np.asarray(a, dtype=object)
+        parts = idx if isinstance(idx, tuple) else (idx,)
+        view = arr[tuple(slice(p, p + 1 if p != -1 else None) if isinstance(p, int) else p for p in parts)]
+        return view.reshape([n for n, p in zip(view.shape, parts + (slice(None),) * (view.ndim - len(parts)),
+                                               strict=True) if not isinstance(p, int)])
+
     def transpose(self, a: object) -> object:
         """Every dimension reversed."""
         return np.asarray(a, dtype=object).T
@@ -239,8 +258,8 @@ class ScalarOps(Ops):
 def scalar_grads(run: Run) -> tuple[float | np.ndarray, dict[str, np.ndarray]]:
     """The program of `run` evaluated with ScalarValues on the same input values: the output's value and the
     gradient of the output's sum with respect to every input that requires grad."""
-    leaves = {n: np.vectorize(ScalarValue, otypes=[object])(t.detach().double().numpy())
-              for n, t in run.inputs.items()}
+    start = make_inputs(run.expr, run.specs, frozenset(), run.dtype, run.seed)  # as they were before any add_()
+    leaves = {n: np.vectorize(ScalarValue, otypes=[object])(t.double().numpy()) for n, t in start.items()}
     values = evaluate(run.expr, leaves, ScalarOps())
     out = np.asarray(values[run.expr.output], dtype=object)
     total = sum(out.flatten().tolist(), ScalarValue(0.0)) if out.size > 1 else ScalarValue.of(out.item())

@@ -170,3 +170,22 @@ def test_the_hook_walkthrough_step_shows_both_columns() -> None:
     assert table.iloc[0]["input .grad, no hook"] == "[4, -8, 12]"
     assert table.iloc[0]["input .grad, hook ×10"] == "[22, -44, 66]"
     assert any("y.grad after backward is None: yes" in m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize(("lang", "said"), [("en", "backward refused"), ("zh", "反向传播却拒绝了")])
+def test_an_in_place_change_in_the_users_program_is_caught_by_the_version_counter(lang: str, said: str) -> None:
+    from engine.autograd.examples import EXAMPLES
+
+    src, vals, grad = EXAMPLES["inplace"]
+    at = open_page(PAGE, lang, src=src, vals="; ".join(f"{k} = {v}" for k, v in vals.items()), grad=",".join(grad))
+    assert_clean(at)
+    assert "ExpBackward0" in _dot(at)  # the forward ran and its graph is drawn
+    assert any("modified by an inplace operation" in c.value for c in at.code)  # PyTorch's own words
+    table = next(d.value for d in at.dataframe if len(d.value.columns) == 2 and "y" in d.value.iloc[:, 0].tolist())
+    assert dict(zip(table.iloc[:, 0], table.iloc[:, 1], strict=True))["y"] == 1
+    if lang == "en":
+        assert any("saved at version 0" in i.value and "to version 1" in i.value for i in at.info)
+        assert any("backward refused" in w.value for w in at.warning)
+    else:
+        assert any("原地修改" in w.value for w in at.warning)
+    assert not any("Second order" in h.value for h in at.header)  # the sections that run backward are skipped

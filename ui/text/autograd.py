@@ -20,10 +20,11 @@ TEXT = {
     "src.help": ("Numbers, inputs, + − * / ** @, indexing like x[0] or x[1:], x.T, and sin cos exp log tanh sigmoid "
                  "relu sqrt abs sum mean max softmax softplus pow, as sin(x) or x.sin(); sum, mean and max take dim= and "
                  "keepdim=, softmax needs dim=; x.reshape(2, 3); where(x > 0, x, 0) with one comparison; "
-                 "x.detach(). Nothing else runs. At most {chars} characters.",
+                 "y.add_(1), mul_, exp_, sigmoid_ in place; x.detach(). Nothing else runs. At most {chars} characters.",
                  "可用：数字、输入、+ − * / ** @、x[0] 或 x[1:] 这样的索引、x.T，以及 sin cos exp log tanh sigmoid relu "
                  "sqrt abs sum mean max softmax softplus pow（写成 sin(x) 或 x.sin()）；sum、mean、max 可以带 dim= 和 keepdim=，"
-                 "softmax 必须带 dim=；x.reshape(2, 3)；where(x > 0, x, 0)，条件是一个比较；x.detach()。其他一概不执行。"
+                 "softmax 必须带 dim=；x.reshape(2, 3)；where(x > 0, x, 0)，条件是一个比较；"
+                 "原地方法 y.add_(1)、mul_、exp_、sigmoid_；x.detach()。其他一概不执行。"
                  "最多 {chars} 个字符。"),
     "vals": ("Inputs", "输入"),
     "vals.help": ("name = value; …: a number, a list such as [1, 2, 3], or randn(3), rand(2, 3), ones(3), zeros(3), "
@@ -165,6 +166,26 @@ TEXT = {
                "columns); retain_grad() keeps y's gradient, which a plain backward drops.",
                "**给一个值挂钩子。** x 通过两条路到达 out：经过 y = x·2，以及直接到达。缩放 y 的梯度的钩子只改变经过 y 的那条路，"
                "所以 x.grad 的变化小于这个倍数（比较两列）；retain_grad() 保留了 y 的梯度，普通的反向传播会丢掉它。"),
+    "walk.10": ("**The version counter on your code.** exp saves its result for backward; y.add_(1) then changes "
+                "that very tensor in place. The forward runs, but backward refuses: the table shows y's version "
+                "moved past the one ExpBackward0 saved. Write z = y + 1 instead and backward goes through.",
+                "**版本计数器作用在你的代码上。** exp 为反向传播保存了它的结果；y.add_(1) 随后原地修改了这个张量。"
+                "前向可以运行，反向传播却拒绝了：表格显示 y 的版本已超过 ExpBackward0 保存时的版本。改写成 z = y + 1，"
+                "反向传播就能通过。"),
+    # in-place changes in the visitor's own program (ui/autograd_inplace.py)
+    "inplace": ("Backward refused your program", "反向传播拒绝了你的程序"),
+    "inplace.refused": ("The forward pass ran, but backward refused: a tensor it needs was changed in place after "
+                        "it was saved. The graph below is what the forward pass recorded; the sections that run "
+                        "backward are skipped.",
+                        "前向运行了，但反向传播拒绝了：它需要的一个张量在被保存之后遭到原地修改。下面的图就是前向记录下来的图；"
+                        "需要运行反向传播的部分已跳过。"),
+    "inplace.col.name": ("tensor", "张量"),
+    "inplace.col.version": ("_version after the program", "程序运行后的 _version"),
+    "inplace.fix": ("Each in-place method (add_, mul_, exp_, sigmoid_) adds one to its tensor's version; backward "
+                    "compares the version of every tensor it saved with the one it recorded. Use the out-of-place "
+                    "form (y + 1, y * 3, y.exp()) where backward still needs the old value.",
+                    "每个原地方法（add_、mul_、exp_、sigmoid_）都会让它的张量版本加一；反向传播会把它保存的每个张量的版本"
+                    "与记录下的版本比较。在反向传播仍需要旧值的地方，请使用非原地形式（y + 1、y * 3、y.exp()）。"),
     # hooks and retain_grad on the visitor's own program (ui/autograd_hooks.py)
     "hooks": ("Hooks and retain_grad() on your program", "在你的程序上使用钩子和 retain_grad()"),
     "hooks.intro": ("Backward keeps .grad only for leaves; an intermediate value's gradient passes through and is "

@@ -88,19 +88,19 @@ LANGUAGE = {"@": "@", "indexing": "[", "detach": "detach()", "tensor exponent": 
             "mean": "mean()", "sum": "sum()", "transpose": ".T", "reshape": "reshape(", "sum over a dim": "sum(dim=",
             "mean over a dim": "mean(0, keepdim=True)", "softmax": "softmax(", "max": "max()",
             "max over a dim": "max(dim=", "where": "where(", "a comparison": " < ",
-            "a custom autograd.Function": "softplus("}
+            "a custom autograd.Function": "softplus(", "in place": "mul_("}
 
 
 def test_the_bench_programs_cover_the_whole_language():
     for what, text in LANGUAGE.items():
         assert any(text in p for p in PROGRAMS), what
-    assert len(PROGRAMS) == 45
+    assert len(PROGRAMS) == 46
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2, 3])
 @pytest.mark.parametrize("src", PROGRAMS)
 def test_every_bench_program_against_torch_autograd_grad(src, seed):
-    """All 45 programs (matmul, indexing, detach, a tensor exponent, division by an input, mean and sum inside, .T,
+    """All 46 programs (matmul, indexing, detach, a tensor exponent, division by an input, mean and sum inside, .T,
     reshape, reductions along a dim, softmax, max and where),
     several seeds: our float64 gradients against torch.autograd.grad on a separate build."""
     run = build(src, INPUTS, GRAD, seed=seed)
