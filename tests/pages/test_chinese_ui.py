@@ -35,7 +35,7 @@ _NAMES = """
     __getattr__ __version__ compat v1 v2 add relu multiply reduce_sum Dense helper getattr
     FP6 FP4 E2M3 E3M2 E2M1 E8M0 MX MXFP8 MXFP6 MXFP4 NVFP4 DeepSeek SQNR dB GEMM amax emax ml_dtypes ceil floor
     log2 log10 Transformer head VQ-VAE VQ argmin sg Voronoi k-means EMA MSE scikit-learn weights_only
-    loss ema ema_restart
+    loss ema ema_restart content title category region _explain explain
 """
 ALLOWED = set(_NAMES.lower().split())
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
@@ -84,7 +84,7 @@ def _assert_chinese(at, where: str, allow_errors: bool = False, **data) -> None:
     assert not found, f"{where}: English in the 中文 UI: " + "; ".join(f"{e!r} in {s[:80]!r}" for s, e in found.items())
 
 
-SEARCH_VIEWS = ["search", "trace", "analyzer", "corpus", "recall", "walkthrough"]
+SEARCH_VIEWS = ["search", "trace", "analyzer", "corpus", "recall", "yours", "walkthrough"]
 
 
 def _zh(table: dict, *keys: str) -> tuple[str, ...]:
