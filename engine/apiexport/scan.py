@@ -114,26 +114,43 @@ def scan_files(files: Iterable[tuple[str, str]], decorators: set[str] | frozense
     tree: defaultdict[str, dict[str, str]] = defaultdict(dict)
     decorators = set(decorators)
     for mod, text in files:
+        if not any(d in text for d in decorators):
+            continue  # no decorator named: nothing to parse (most of a large package's files)
         try:
             body = ast.parse(text)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             continue  # a file no Python would import declares nothing either
-        for node in ast.walk(body):
+        for node in _statements(body.body):
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
                 for d in node.decorator_list:
                     names = _decorator_names(d, decorators)
                     for version, given in (names or {}).items():
                         for name in given:
                             _place(tree, root, version, name, f"{mod}:{node.name}")
-            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-                    and node.func.attr == "export_constant" and len(node.args) == 2:
-                names = _decorator_names(node.func.value, decorators)
-                attr = _strings(node.args[1])
-                for version, given in (names or {}).items():
-                    for name in given:
-                        if attr:
-                            _place(tree, root, version, name, f"{mod}:{attr[0]}")
+            elif isinstance(node, ast.Expr | ast.Assign) and isinstance(node.value, ast.Call):
+                call = node.value
+                if isinstance(call.func, ast.Attribute) and call.func.attr == "export_constant" \
+                        and len(call.args) == 2:
+                    names = _decorator_names(call.func.value, decorators)
+                    attr = _strings(call.args[1])
+                    for version, given in (names or {}).items():
+                        for name in given:
+                            if attr:
+                                _place(tree, root, version, name, f"{mod}:{attr[0]}")
     return {m: dict(sorted(v.items())) for m, v in sorted(tree.items())}
+
+
+def _statements(body: list[ast.stmt]):
+    """Every statement in `body` and in the blocks nested in it (class and function bodies, if, try, with,
+    loops): decorators and export_constant calls are statements, so the expressions need no visit."""
+    for node in body:
+        yield node
+        for field in ("body", "orelse", "finalbody"):
+            yield from _statements(getattr(node, field, []) or [])
+        for handler in getattr(node, "handlers", []) or []:
+            yield from _statements(handler.body)
+        for case in getattr(node, "cases", []) or []:
+            yield from _statements(case.body)
 
 
 def all_modules(tree: Tree) -> list[str]:

@@ -75,3 +75,23 @@ def test_compare_lists_each_difference():
                                          {"a": {"x": "m:x", "y": "n:y", "w": "m:w"}})}
     assert rows["a"].found == 1 and rows["a"].moved == ["y"] and rows["a"].extra == ["w"]
     assert rows["b"].missing == ["z"] and not rows["b"].equal
+
+
+def test_decorators_are_found_in_every_kind_of_block(tmp_path):
+    """Statements are visited, not every expression: a decorator in a class, an if, a try/except, a with, a
+    match and an async def is still found, and an export_constant assigned or not."""
+    pkg = tmp_path / "blocks"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "m.py").write_text(
+        "class Outer:\n    @x_export('a.Inner')\n    class Inner:\n        pass\n"
+        "if True:\n    @x_export('a.f')\n    def f(): pass\n"
+        "try:\n    pass\nexcept ImportError:\n    @x_export('a.g')\n    def g(): pass\nelse:\n"
+        "    @x_export('a.h')\n    def h(): pass\nfinally:\n    pass\n"
+        "with open('x') as fh:\n    @x_export('a.w')\n    async def w(): pass\n"
+        "match 1:\n    case 1:\n        @x_export('a.c')\n        def c(): pass\n"
+        "K = 1\nx_export('a.K').export_constant(__name__, 'K')\n_ = x_export('a.K2').export_constant(__name__, 'K')\n")
+    (pkg / "plain.py").write_text("def f():\n    pass\n")  # no decorator named: never parsed
+    tree = scan_source(pkg, {"x_export"})
+    assert tree == {"a": {"Inner": "blocks.m:Inner", "K": "blocks.m:K", "K2": "blocks.m:K", "c": "blocks.m:c",
+                          "f": "blocks.m:f", "g": "blocks.m:g", "h": "blocks.m:h", "w": "blocks.m:w"}}
