@@ -184,7 +184,7 @@ TEXT = {
                     "pickle and is refused. Each code's uses are counted, and the perplexity exp(entropy) says how "
                     "many equally used codes would carry the same information; the right plot puts your codebook "
                     "beside the page's three rules, code ranks scaled to each K.",
-                    "上传你自己的分词器（tokenizer）给一个数据集输出的码字索引，用 `numpy.save` 保存（整数的 .npy，"
+                    "上传你自己的分词器给一个数据集输出的码字索引，用 `numpy.save` 保存（整数的 .npy，"
                     "任意形状，最大 {limit} MiB）。它只当数据读取：对象数组就是 pickle，会被拒绝。统计每个码字的使用次数；"
                     "困惑度 exp(熵) 表示多少个被均匀使用的码字能携带同样的信息；右图把你的码本与本页的三种规则放在一起，"
                     "码字排名按各自的 K 缩放。"),
