@@ -15,6 +15,7 @@ from engine.search import plots as P
 from engine.search.analyzer import MODES
 from engine.search.corpus import MAX_DOC_CHARS, CorpusError, benchmark_corpus, check_text, demo_corpus, parse_upload
 from engine.search.inspect import RACE_SIZES, forward_view, inverted_view, posting_stats, race, term_table
+from engine.search.query import MAX_QUERY_CHARS
 from engine.search.recall import DEFAULT_QUOTAS, make_shop, recall
 from ui import jobs, page, search_yours
 from ui.cache import shared_resource
@@ -24,6 +25,7 @@ from ui.state import bind_all, choice, int_in, number_in, publish, walkthrough
 from ui.text.search import TEXT
 
 ensure_navigation()
+MAX_WORD_CHARS = 50  # a dictionary word or a term prefix: far longer than any word, bounded before it is used
 T = translator(TEXT)
 PL = plot_labels(TEXT, P.LABELS)
 VIEWS = ["search", "trace", "why", "analyzer", "internals", "corpus", "recall", "yours", "walkthrough"]
@@ -183,7 +185,7 @@ def explanation_tree(e, depth: int = 0) -> str:
 def live(ix: Index) -> None:
     """Part 3: the query box, the hits with highlights and score trees, the per-term chart and the CSV."""
     c1, c2 = st.columns([4, 1])
-    q = c1.text_input(T("q"), key="q")
+    q = c1.text_input(T("q"), key="q", max_chars=MAX_QUERY_CHARS)
     k = c2.select_slider(T("k"), K_CHOICES, key="k")
     st.caption(T("syntax"))
     res = run_query(ix, q, k)
@@ -219,7 +221,7 @@ def step_through(ix: Index) -> None:
     """Part 4: the query's trace replayed step by step, each step's set drawn over the doc-number space."""
     st.markdown(T("trace.intro"))
     snap = ix.snapshot
-    res = run_query(ix, st.text_input(T("q"), key="q"), 10)
+    res = run_query(ix, st.text_input(T("q"), key="q", max_chars=MAX_QUERY_CHARS), 10)
     if res is None or not res.trace:
         st.info(T("trace.none"))
         return
@@ -314,7 +316,7 @@ def analyzer_view(s: Settings) -> None:
                                      T("an.col.pos"): t.pos} for t in tokens]), hide_index=True)
     st.caption(T("an.dl", **dl))
     c1, c2 = st.columns([3, 1])
-    word = c1.text_input(T("an.user"), placeholder="倒排列表").strip()
+    word = c1.text_input(T("an.user"), placeholder="倒排列表", max_chars=MAX_WORD_CHARS).strip()
     if c2.button(T("an.add")) and word:
         if word in s.words:
             st.info(T("an.known", word=word))
@@ -340,7 +342,7 @@ def internals_view(ix: Index) -> None:
     c2.dataframe(pd.DataFrame([{T("an.col.term"): t, T("in.col.ids"): ", ".join(d)}
                                for t, d in inverted_view(snap, ids).items()]), hide_index=True, height=260)
     st.subheader(T("in.terms"))
-    prefix = st.text_input(T("in.prefix"), "")
+    prefix = st.text_input(T("in.prefix"), "", max_chars=MAX_WORD_CHARS)
     rows = term_table(snap, 2000, prefix.strip().lower())
     st.dataframe(pd.DataFrame([{T(f"in.col.{k}"): v for k, v in r.items()} for r in rows]), hide_index=True,
                  width="stretch", height=300)
@@ -419,8 +421,8 @@ def edit_documents(ix: Index) -> None:
         title = st.text_input(T("co.title"), current.title if current else "", max_chars=500)
         text = st.text_area(T("co.text"), current.text if current else "", max_chars=MAX_DOC_CHARS)
         c1, c2 = st.columns(2)
-        cat = c1.text_input(T("co.category"), current.fields.get("category", "") if current else "")
-        region = c2.text_input(T("co.region"), current.fields.get("region", "") if current else "")
+        cat = c1.text_input(T("co.category"), current.fields.get("category", "") if current else "", max_chars=200)
+        region = c2.text_input(T("co.region"), current.fields.get("region", "") if current else "", max_chars=200)
         saved = st.form_submit_button(T("co.save"), type="primary")
     if saved:
         try:
@@ -456,7 +458,7 @@ def recall_view() -> None:
         st.session_state["user"] = users[0]
     c1, c2 = st.columns([1, 2])
     uid = c1.selectbox(T("re.user"), users, key="user")
-    query = c2.text_input(T("re.query"), key="rq")
+    query = c2.text_input(T("re.query"), key="rq", max_chars=MAX_QUERY_CHARS)
     user = s.users[uid]
     st.caption(T("re.profile", region=user.region, tags="、".join(user.tags), events=len(s.history(uid)),
                  recent=len(s.history(uid, s.now - 24))))

@@ -14,6 +14,7 @@ import streamlit as st
 from engine.search import Index, QueryError, doctor
 from engine.search.diagnose import Diagnosis, Fix, engine_verdict
 from engine.search.es import EsExplanation, EsNode, lucene_dl_range, read_explain
+from engine.search.query import MAX_QUERY_CHARS
 from ui import page
 from ui.artifacts import bring, read_or_explain, source_caption
 from ui.chrome import guarded_callback
@@ -60,7 +61,7 @@ def doctor_section(ix: Index) -> None:
     st.subheader(T("dr.title"))
     st.markdown(T("dr.intro"))
     c1, c2 = st.columns([3, 2])
-    q = c1.text_input(T("q"), key="q")
+    q = c1.text_input(T("q"), key="q", max_chars=MAX_QUERY_CHARS)
     ids, first = _doc_ids(ix, q)
     wanted = st.session_state.get("dr_doc") or first
     if wanted and wanted not in ids:  # an id from the URL that is deleted or unknown: the doctor says which
