@@ -321,7 +321,10 @@ class _Linter:
         return None
 
     def _factory(self, value: ast.expr) -> str | None:
-        """The factory's dotted name when `value` is torch.zeros(…) and kin, possibly followed by methods."""
+        """The factory's dotted name when `value` is torch.zeros(…) and kin, possibly followed by methods (either
+        branch of a conditional expression counts)."""
+        if isinstance(value, ast.IfExp):
+            return self._factory(value.body) or self._factory(value.orelse)
         while isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) \
                 and isinstance(value.func.value, ast.Call):
             value = value.func.value  # torch.zeros(3).to(device).float()

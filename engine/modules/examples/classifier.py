@@ -1,5 +1,5 @@
 """An example for the modules page's linter, written by Glassbox: a small text classifier with five classic
-nn.Module mistakes (each marked below). It is read with `ast`, never imported or run."""
+nn.Module mistakes (each marked below). The page reads it with `ast`; it never imports or runs it."""
 
 import torch
 import torch.nn.functional as F

@@ -57,6 +57,8 @@ HEAD = "import torch\nimport torch.nn.functional as F\nfrom torch import nn\n"  
                          "        self.scale = torch.ones(4)\n", 7),
     ("tensor_attribute", "class M(nn.Linear):\n    def __init__(self):\n        super().__init__(4, 4)\n"
                          "        self.mask = torch.zeros(4, 4).bool().to('cpu')\n", 7),
+    ("tensor_attribute", "class M(nn.Module):\n    def __init__(self, on):\n        super().__init__()\n"
+                         "        self.mask = torch.ones(4) if on else None\n", 7),
     ("softmax_no_dim", "y = F.softmax(x)\n", 4),
     ("softmax_no_dim", "y = F.log_softmax(x, dtype=torch.float64)\n", 4),
     ("softmax_no_dim", "act = nn.Softmax()\n", 4),
@@ -80,6 +82,7 @@ IDIOMATIC = HEAD + textwrap.dedent('''
             self.sizes = [a * 2 for a in dims]
             self.names = {"a": 1}
             self.scale = nn.Parameter(torch.ones(4))
+            self.shift = nn.Parameter(torch.zeros(4)) if p else None
             self.register_buffer("mask", torch.zeros(4, dtype=torch.bool))
             self.register_buffer("steps", torch.tensor(0))
             self.steps = torch.tensor(5)  # replaces the registered buffer's value: fine
