@@ -54,6 +54,7 @@ PRESETS = {  # walkthrough step -> widget state it sets
     9: {"view": "fsq", "fl1": 8, "fl2": 8, "fspread": 0.25},
     10: {"view": "fsq", "rangle": 120, "rratio": 0.5, "rg": 200},
     11: {"view": "yours", "yk": 64},
+    12: {"view": "fsq"},
 }
 
 
@@ -82,7 +83,7 @@ def main() -> None:
             walkthrough(_with(T, **{"walk.2": _walk_collapse, "walk.8": _walk_seeds,
                                     "walk.9": lambda: vqvae_quantizers.walk_fsq(PRESETS[9]),
                                     "walk.10": lambda: vqvae_quantizers.walk_rotation(PRESETS[10]),
-                                    "walk.11": lambda: vqvae_yours.walk(T)}),
+                                    "walk.11": lambda: vqvae_yours.walk(T), "walk.12": vqvae_quantizers.walk_study}),
                         PRESETS)
     publish("view")
 

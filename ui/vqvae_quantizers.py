@@ -34,6 +34,20 @@ def walk_rotation(p: dict) -> dict:
             "ratio": f"{p['rratio']:g}"}
 
 
+def walk_study() -> dict:
+    """The numbers the walkthrough's study step quotes: mean held-out codes used per rule over the shipped seeds."""
+    table = load_study()
+    if table is None:
+        return {"seeds": "–", "loss": "?", "rotation": "?", "fsq": "?", "k": "?"}
+    rows = table["rows"]
+
+    def used(rule: str) -> str:
+        return f"{statistics.fmean(r['codes_used'] for r in rows if r['rule'] == rule):.1f}"
+
+    return {"seeds": ", ".join(map(str, table["seeds"])), "loss": used("loss"), "rotation": used("rotation"),
+            "fsq": used("fsq"), "k": rows[0]["of"]}
+
+
 def view(T: Callable[..., str], labels: Mapping[str, str]) -> None:
     """FSQ on a plane of points, then one vector through both gradient estimators."""
     st.markdown(T("fsq.intro"))

@@ -219,3 +219,8 @@ def test_the_study_beside_the_three_rules_is_formatted_from_the_shipped_file() -
         used = [r["codes_used"] for r in table["rows"] if r["rule"] == rule]
         assert shown.loc[label, "codes used"].startswith(f"{statistics.fmean(used):.1f} ({min(used):.1f}–")
     assert len(at.get("plotly_chart")) == 3
+    loss = statistics.fmean(r["codes_used"] for r in table["rows"] if r["rule"] == "loss")
+    rotation = statistics.fmean(r["codes_used"] for r in table["rows"] if r["rule"] == "rotation")
+    at = go("walkthrough")
+    assert any(f"uses {loss:.1f} held-out codes on average with the straight-through copy and {rotation:.1f} with"
+               in m.value for m in at.markdown)

@@ -248,6 +248,11 @@ TEXT = {
                 "the decoder's turned by {turn}° and scaled by {scale}; straight-through would pass it unchanged.",
                 "**旋转技巧。** z_q 与 z_e 夹角 {angle}°，长度是 z_e 的 {ratio} 倍：编码器收到的梯度是解码器梯度转过 "
                 "{turn}°、缩放 {scale} 倍；直通估计器则会原样传递。"),
+    "walk.12": ("**Both, trained beside the three rules.** FSQ & rotation, at the bottom: over seeds {seeds} the "
+                "codebook loss uses {loss} held-out codes on average with the straight-through copy and {rotation} "
+                "with the rotation trick; FSQ uses {fsq} of its {k}. Compare the gap curves.",
+                "**两者与三种规则一起训练。** FSQ 与旋转技巧视图底部：在随机种子 {seeds} 上，码本损失配直通复制平均用到 "
+                "{loss} 个留出集码字，配旋转技巧用到 {rotation} 个；FSQ 用到其 {k} 个中的 {fsq} 个。比较差距曲线。"),
     "plot.bounded": ("bounded, before rounding", "有界化后、舍入前"),
     "plot.grid": ("FSQ codes (size: uses)", "FSQ 码字（大小表示使用次数）"),
     "plot.unused": ("unused codes", "未用到的码字"),
