@@ -31,7 +31,7 @@ from engine.ddp.equivalence import ALLREDUCES
 from engine.ddp.models import MODELS
 from engine.messages import CodedError
 from ui import ddp_replay, ddp_wire, ddp_yours, jobs, page
-from ui.cache import cached_result, shared_result
+from ui.cache import cached_result, shared_result, store_result
 from ui.chrome import ensure_navigation
 from ui.i18n import plot_labels, say, translator
 from ui.state import bind_all, choice, int_in, number_in, publish, walkthrough
@@ -115,7 +115,9 @@ def cluster(n: int) -> bool:
     few seconds of `import torch` per process)."""
     if is_warm(n):
         return True
-    ok = jobs.background(("ddp-start", n, stops(n)), lambda tick: _start(n, tick), total=n, auto=True, isolate=False,
+    calls = snapshot.default_calls(n)
+    ok = jobs.background(("ddp-start", n, stops(n)), lambda tick: _start(n, tick, calls), total=n + len(calls),
+                         auto=True, isolate=False,
                          wait_s=0.0 if _shipped(n) is not None else jobs.WAIT_S)  # the recording shows meanwhile
     if ok is None:
         st.caption(T("starting.shipped" if _shipped(n) is not None else "starting", n=n))
@@ -123,8 +125,14 @@ def cluster(n: int) -> bool:
     return True
 
 
-def _start(n: int, tick) -> bool:
-    warm_cluster(n, progress=lambda done, total: tick(done, f"{done}/{total}"))
+def _start(n: int, tick, calls: list) -> bool:
+    """Start the processes, then run the default view's tasks on them into the shared cache, so that the page's
+    rerun that replaces the recording finds them done."""
+    cl = warm_cluster(n, progress=lambda done, total: tick(done, f"{done}/{total}"))
+    for i, (key, task, kwargs) in enumerate(calls, start=1):
+        if not cached_result(("ddp", n, key))[0]:
+            store_result(("ddp", n, key), cl.run(task, **kwargs))
+        tick(n + i, f"{i}/{len(calls)}")
     return True
 
 
