@@ -92,7 +92,7 @@ def controls() -> Settings:
         st.subheader(T("controls"))
         c = st.columns([1, 3])
         c[0].selectbox(T("symbol"), list(SYMBOLS), key="symbol")
-        c[1].text_input(T("decorator"), key="decorator", help=T("decorator.help"))
+        c[1].text_input(T("decorator"), key="decorator", help=T("decorator.help"), max_chars=400)  # the engine's limit
     return Settings(st.session_state["symbol"], st.session_state["decorator"], st.session_state["module"],
                     st.session_state["mode"] or "eager")
 

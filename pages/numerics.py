@@ -12,7 +12,7 @@ from engine.device import pick_device
 from engine.numerics import FORMATS, decode_encoding, encode
 from engine.numerics import plots as P
 from engine.numerics.gradients import GradientCapture, loss_fractions, lost_update_fraction
-from engine.numerics.parse import ParseError, parse_input
+from engine.numerics.parse import MAX_INPUT_CHARS, ParseError, parse_input
 from engine.numerics.rounding import rounding_decision
 from engine.numerics.summary import autocast_placement, scaling_effect
 from engine.numerics.training import (
@@ -171,7 +171,7 @@ def explorer() -> None:
     c1, c2 = st.columns([1, 3])
     fmt = c1.selectbox(T("explorer.format"), NAMES, key="fmt", on_change=on_format_change)
     st.session_state["fmt_prev"] = fmt
-    text = c2.text_input(T("explorer.input"), key="x", help=T("explorer.help"))
+    text = c2.text_input(T("explorer.input"), key="x", help=T("explorer.help"), max_chars=MAX_INPUT_CHARS)
     try:
         parsed = parse_input(text, fmt)
     except ParseError as e:

@@ -74,8 +74,8 @@ def view(T: Callable[..., str]) -> None:
     """Two archives (yours, and another version to diff against), the decorators to read, then the tree."""
     st.markdown(T("yours.intro", members=f"{MAX_MEMBERS:,}", mb=MAX_UNCOMPRESSED >> 20))
     c = st.columns(2)
-    c[0].text_input(T("yours.decorators"), key="ydeco", help=T("yours.decorators.help"))
-    c[1].text_input(T("yours.root"), key="yroot", help=T("yours.root.help"))
+    c[0].text_input(T("yours.decorators"), key="ydeco", help=T("yours.decorators.help"), max_chars=200)
+    c[1].text_input(T("yours.root"), key="yroot", help=T("yours.root.help"), max_chars=200)
     publish("ydeco", "yroot")
     decorators = decorators_of(st.session_state["ydeco"])
     root = st.session_state["yroot"].strip()

@@ -11,6 +11,7 @@ from engine.numerics.formats import FormatSpec, get_format
 
 define({
     "numerics.empty": "type a number such as 0.1, 1e-7 or -65504, or a bit pattern such as 0x3C00",
+    "numerics.too_long": "at most {limit} characters: a number or a bit pattern is never longer",
     "numerics.bad_hex": "{text} is not a valid hex pattern",
     "numerics.bad_binary": "{text} is not a valid binary pattern",
     "numerics.too_wide_hex": "{fmt} has {bits} bits: a hex pattern needs at most {want} digits, and {text} has {n}",
@@ -38,6 +39,9 @@ class Parsed:
     note: Message | None = None
 
 
+MAX_INPUT_CHARS = 200  # the 64 bits of fp64 written in binary with a separator between every bit fit
+
+
 def parse_input(text: str, fmt: str | FormatSpec) -> Parsed:
     """Read `text` as a decimal (`0.1`, `-1e-5`, `inf`, `nan`) or a pattern (`0x3C00`, `0b0011110000000000`).
 
@@ -46,6 +50,8 @@ def parse_input(text: str, fmt: str | FormatSpec) -> Parsed:
     must fit the format's width; anything else raises ParseError (a ValueError) with a code.
     """
     f = get_format(fmt)
+    if len(text) > MAX_INPUT_CHARS:  # bounded before any parsing, and never echoed back whole
+        raise ParseError("numerics.too_long", limit=MAX_INPUT_CHARS)
     s = text.strip().replace("_", "").replace(" ", "")
     if not s:
         raise ParseError("numerics.empty")

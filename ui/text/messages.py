@@ -198,6 +198,8 @@ TEXT = {
     "fix.field_value": ("ask for the document's value: {part}", "改查文档的取值：{part}"),
     "fix.drop": ("leave out {clause}", "去掉 {clause}"),
     # numerics: what the bit explorer reads
+    "numerics.too_long": ("at most {limit} characters: a number or a bit pattern is never longer",
+                          "最多 {limit} 个字符：数字或位模式不会更长"),
     "numerics.empty": ("type a number such as 0.1, 1e-7 or -65504, or a bit pattern such as 0x3C00",
                        "请输入一个数（如 0.1、1e-7、-65504）或位模式（如 0x3C00）"),
     "numerics.bad_hex": ("{text} is not a valid hex pattern", "{text} 不是有效的十六进制位模式"),
