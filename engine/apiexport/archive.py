@@ -17,6 +17,7 @@ import gzip
 import hashlib
 import io
 import stat
+import struct
 import tarfile
 import zipfile
 import zlib
@@ -224,7 +225,7 @@ def read_archive(data: bytes) -> Package:
             raise ArtifactError("apiexport.archive_kind")
         try:
             files = dict(members)
-        except (zipfile.BadZipFile, tarfile.TarError, zlib.error, EOFError, OSError, ValueError,
+        except (zipfile.BadZipFile, tarfile.TarError, zlib.error, struct.error, EOFError, OSError, ValueError,
                 NotImplementedError, RuntimeError, KeyError) as e:
             if isinstance(e, ArtifactError):
                 raise

@@ -71,14 +71,15 @@ def read_codes(data: bytes, limit: int = NPY_LIMIT) -> np.ndarray:
         fp = io.BytesIO(data)
         try:
             version = npformat.read_magic(fp)
-            if version == (1, 0):
-                shape, fortran, dtype = npformat.read_array_header_1_0(fp)
-            elif version == (2, 0):
-                shape, fortran, dtype = npformat.read_array_header_2_0(fp)
-            else:
-                raise ArtifactError("vqvae.npy_version", version=".".join(map(str, version)))
-        except (ValueError, TypeError, SyntaxError, OverflowError, EOFError, KeyError, IndexError):
+        except Exception:  # any failure to read six bytes and a version: "not a .npy"
             raise ArtifactError("artifact.format", expected=WHAT) from None
+        readers = {(1, 0): npformat.read_array_header_1_0, (2, 0): npformat.read_array_header_2_0}
+        if version not in readers:
+            raise ArtifactError("vqvae.npy_version", version=".".join(map(str, version)))
+        try:
+            shape, fortran, dtype = readers[version](fp)
+        except Exception:  # numpy's header parser (literal_eval, tokenize) raises many kinds on hostile text
+            raise ArtifactError("artifact.format", expected=WHAT) from None  # many kinds: all mean "not a .npy"
         if dtype.hasobject:
             raise ArtifactError("vqvae.npy_object", dtype=str(dtype))
         if dtype.names is not None or dtype.subdtype is not None or dtype.kind not in "iu":

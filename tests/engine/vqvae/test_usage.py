@@ -89,6 +89,10 @@ def _hostile() -> dict[str, bytes]:
         "npz": (lambda b: (np.savez(b, a=np.arange(3)), b.getvalue())[1])(io.BytesIO()),
         "too big": b"\x93NUMPY" + b"\0" * (16 << 20),
         "text": "\x93NUMPY",
+        "unbalanced header": b"\x93NUMPY\x01\x00" + (9000).to_bytes(2, "little") + b"(" * 8999 + b"\n",
+        "version 3": good.replace(b"\x01\x00", b"\x03\x00", 1),
+        "code in the header": good.replace(b"'<i8'", b"__import__('os')"),
+        "negative shape": good.replace(b"(10,)", b"(-10,)"),
     }
 
 
