@@ -18,8 +18,9 @@ def section(T, run) -> None:
     """The Hessian of `run`'s output over its requires-grad inputs, with the check beside it."""
     st.header(T("hess"))
     st.markdown(T("hess.intro"))
-    st.latex(r"H_{ij} = \frac{\partial}{\partial \theta_j}\Big(\frac{\partial\,\mathrm{out}}{\partial \theta_i}\Big)"
-             r",\quad g = \mathrm{grad}(\mathrm{out}, \theta, \mathrm{create\_graph{=}True})")
+    # two short lines, not one long one: a phone shows each whole
+    st.latex(r"H_{ij} = \frac{\partial}{\partial \theta_j}\Big(\frac{\partial\,\mathrm{out}}{\partial \theta_i}\Big)")
+    st.latex(r"g = \mathrm{grad}(\mathrm{out}, \theta,\ \mathrm{create\_graph})")
     n = sum(run.inputs[k].numel() for k in run.requires_grad if k in run.inputs)
     if n > MAX_HESSIAN:
         st.caption(T("hess.too_big", n=n, limit=MAX_HESSIAN))

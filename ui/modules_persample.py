@@ -27,8 +27,9 @@ def section(T, n: int) -> None:
     """Per-sample gradients of the page's classifier on a batch of `n`, against the loop, and timed."""
     st.header(T("ps"))
     st.markdown(T("ps.intro", features=FEATURES, hidden=HIDDEN, classes=CLASSES))
-    st.latex(r"g_i = \nabla_\theta\, \ell\big(f(\theta, x_i), y_i\big) = "
-             r"\mathrm{vmap}(\mathrm{grad}(\ell \circ \mathrm{functional\_call}))(\theta, x, y)_i")
+    # two short lines, not one long one: a phone shows each whole
+    st.latex(r"g_i = \nabla_\theta\, \ell\big(f(\theta, x_i), y_i\big)")
+    st.latex(r"g = \mathrm{vmap}\big(\mathrm{grad}(\ell \circ f)\big)(\theta, x, y)")
     st.select_slider(T("ps.n"), SIZES, key="psn")
     out = jobs.background(("modules-persample", n), lambda tick: _work(n, tick), total=2, auto=True,
                           slot="modules-persample")

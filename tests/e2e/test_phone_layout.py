@@ -36,6 +36,9 @@ def test_formulas_fit_and_figures_do_not_overlap_on_a_phone(phone, app_url: str,
         return e.scrollWidth > Math.min(box.clientWidth, window.innerWidth) + 4;
     }).map(e => e.textContent.slice(0, 60))""")
     assert not cut, f"formulas wider than the screen: {cut}"
+    # nothing scrolls the page sideways: wide tables and code scroll inside their own frame (#32)
+    wide = phone.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    assert wide <= 1, f"the page scrolls {wide} px sideways on a phone"
     boxes = [b for b in (c.bounding_box() for c in phone.get_by_test_id("stPlotlyChart").all()) if b]
     for i, a in enumerate(boxes):
         for b in boxes[i + 1:]:
