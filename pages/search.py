@@ -17,7 +17,7 @@ from engine.search.corpus import MAX_DOC_CHARS, CorpusError, benchmark_corpus, c
 from engine.search.inspect import RACE_SIZES, forward_view, inverted_view, posting_stats, race, term_table
 from engine.search.query import MAX_QUERY_CHARS
 from engine.search.recall import DEFAULT_QUOTAS, make_shop, recall
-from ui import jobs, page, search_yours
+from ui import jobs, page, present, search_yours
 from ui.cache import shared_resource
 from ui.chrome import device_label, ensure_navigation
 from ui.i18n import plot_labels, say, translator
@@ -78,6 +78,8 @@ def main() -> None:
         case _:
             st.markdown(T("walk.intro"))
             walkthrough(walk_text(ix), PRESETS)
+    if present.active() and s.view != "walkthrough":  # presenter mode: the step's own view, its slide on the stage
+        walkthrough(walk_text(ix), PRESETS)
     publish("view", "q", "k", "mode", "user", "tstep", "rq", "dr_doc", *(f"quota_{ch}" for ch in DEFAULT_QUOTAS))
     if s.words:
         st.query_params["words"] = " ".join(s.words)
