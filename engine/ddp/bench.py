@@ -4,7 +4,10 @@ For N = 2, 3, 4 ranks: DDP's gradients against one process (fp32 and fp64) and n
 a large batch; every mistake caught; bytes each rank sent by our ring against 2(N−1)/N·S, the naive ring
 against (N−1)·S and the parameter server; our ring's time against gloo's own all_reduce (the peer) at
 4 MiB and more, interleaved; the α–β model's error on sizes it was not fitted on; whether the first gradient
-bucket launched before backward ended. `--record` also ships the page's default sweeps.
+bucket launched before backward ended; DDP through our ring (`ring_hook`) against one process; bytes measured on
+the loopback interface around a 16 MiB all-reduce of every method beside the schedule, with algbw and busbw.
+`--record` also ships the page's default sweeps, its bytes on the wire and its default view (engine.ddp.snapshot);
+`--wire-only` and `--view-only` do just those.
 """
 
 from __future__ import annotations
