@@ -18,7 +18,7 @@ from ui.artifacts import bring, read_or_explain, source_caption
 from ui.cache import cached_result
 from ui.i18n import say
 from ui.jobs import recorded_caption
-from ui.page import md
+from ui.page import csv_download, md
 
 EXAMPLE = Path(nccltests.__file__).parent / "examples" / "all_reduce_perf_example.txt"
 
@@ -77,11 +77,13 @@ def view(T: Callable[..., str], labels: Mapping[str, str], n: int) -> None:
     st.plotly_chart(P.nccl_figure(run, ours, n, labels), width="stretch")
     if ours:
         st.caption(T("yours.ours", n=n))
-    st.dataframe(pd.DataFrame([{
+    frame = pd.DataFrame([{
         T("yours.col.size"): r.size, T("yours.col.count"): r.count, T("yours.col.type"): r.type,
         T("yours.col.redop"): r.redop, T("yours.col.time"): r.out_of_place.time_us,
         T("yours.col.algbw"): r.out_of_place.algbw,
         T("yours.col.recomputed"): round(r.size / (t * 1e3), 3) if (t := r.out_of_place.time_us) else None,
         T("yours.col.busbw"): r.out_of_place.busbw,
         T("yours.col.time_in"): r.in_place.time_us if r.in_place else None,
-        T("yours.col.wrong"): r.out_of_place.wrong} for r in run.rows]), hide_index=True, width="stretch")
+        T("yours.col.wrong"): r.out_of_place.wrong} for r in run.rows])
+    st.dataframe(frame, hide_index=True, width="stretch")
+    csv_download(T("yours.csv"), frame, f"{run.collective}_recomputed.csv")

@@ -300,3 +300,4 @@ TEXT |= {
                        "once DDP has run through our ring).",
                        "**DDP 自己的桶。** 回放 DDP 交给 ring_hook 的真实梯度桶（DDP 经由我们的环形算法运行后出现）。"),
 }
+TEXT |= {"yours.csv": ("Download the rows with size / time recomputed (CSV)", "下载附带 size / time 重算值的各行（CSV）")}
