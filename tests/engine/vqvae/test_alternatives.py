@@ -52,3 +52,23 @@ def test_training_records_the_gap_every_step_and_the_curve_averages_it():
     h = train(m, load_digits(), steps=4, seed=0, batch=16)
     assert len(h.gap) == 4 and all(g > 0 for g in h.gap)
     assert curve([1.0, 2.0, 3.0, 4.0, 5.0], every=2) == [1.5, 3.5, 5.0]
+
+
+def test_the_shipped_study_trained_the_three_rules_as_the_seed_table_did():
+    """The study retrains the page's three rules beside the two new ones: from the same seeds they must land where
+    the shipped seed table (trained by engine.vqvae.train) says, or the comparison is not like for like."""
+    from engine.vqvae.alternatives import load_study
+    from engine.vqvae.train import load_seed_table
+
+    study, seeds = load_study(), load_seed_table()
+    if study is None or seeds is None:
+        pytest.skip("no shipped study or seed table")
+    table = {(r["rule"], r["seed"]): r for r in seeds["rows"]}
+    compared = 0
+    for r in study["rows"]:
+        ref = table.get((r["rule"], r["seed"]))
+        if ref is not None:
+            assert r["codes_used"] == ref["codes_used"] and abs(r["mse"] - ref["mse"]) < 1e-6, r["rule"]
+            compared += 1
+    assert compared >= 3
+    assert {r["rule"] for r in study["rows"]} >= {"rotation", "fsq"}
