@@ -11,12 +11,12 @@ the Triton kernel's backward, and the smaller tiles a real kernel needs for its 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import torch
 
 from engine.attention.core import default_scale, validate
-from engine.attention.tiled import MAX_TRACE_STEPS, count_tiles
+from engine.attention.tiled import MAX_TRACE_STEPS, AttentionTrace, count_tiles
 
 
 @dataclass
@@ -35,24 +35,11 @@ class BackwardStep:
 
 
 @dataclass
-class BackwardTrace:
-    """Every backward tile of one head in the order computed (key blocks outer), and the skipped tiles; the same
-    grid fields as the forward's AttentionTrace, so the forward's tile-grid figure draws it."""
+class BackwardTrace(AttentionTrace):
+    """Every backward tile of one head in the order computed (key blocks outer), and the skipped tiles: the forward
+    trace's grid fields (its tile-grid figure draws either), with BackwardSteps and D = rowsum(dO∘O) of the head."""
 
-    head: int
-    n: int
-    m: int
-    block_q: int
-    block_k: int
-    causal: bool
-    d: torch.Tensor  # (N,) D = rowsum(dO∘O) of the traced head
-    steps: list[BackwardStep] = field(default_factory=list)
-    skipped: list[tuple[int, int]] = field(default_factory=list)
-
-    @property
-    def grid(self) -> tuple[int, int]:
-        """Number of query blocks and key blocks."""
-        return -(-self.n // self.block_q), -(-self.m // self.block_k)
+    d: torch.Tensor | None = None  # (N,)
 
 
 def _scores(qi: torch.Tensor, kj: torch.Tensor, sc: float, i0: int, j0: int, causal: bool) -> torch.Tensor:
@@ -104,7 +91,7 @@ def tiled_attention_backward(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, 
             raise ValueError("a backward trace this large is too large to keep; use larger blocks or a smaller N")
     big_d = (dof * of).sum(-1)  # (BH, N): D_i = rowsum(dO∘O) = Σ_j P_ij·dP_ij
     if return_trace:
-        trace = BackwardTrace(trace_head, n, m, block_q, block_k, causal, big_d[trace_head].clone())
+        trace = BackwardTrace(trace_head, n, m, block_q, block_k, causal, d=big_d[trace_head].clone())
     dq = torch.zeros_like(qf)
     dk, dv = torch.empty_like(kf), torch.empty_like(vf)
     h = trace_head
