@@ -3,8 +3,9 @@
 For each temperature (1.0 and greedy), fixed prompts and rounds run every method in turn, interleaved
 with the baseline on the same prompt and seed, so a noisy machine slows them alike. Per method: the
 median speedup in tokens/s over the baseline, target calls, the acceptance rate α pooled over the positions
-actually verified, tokens per verification pass against (1 − α^(γ+1))/(1 − α) where that formula applies
-(a fixed γ of linear drafts), and the draft's cost. Then a γ sweep of speculative sampling.
+actually verified and at each draft position, tokens per verification pass against (1 − α^(γ+1))/(1 − α)
+where that formula applies (a fixed γ of linear drafts), and the cost of a draft and of a verify pass in
+one-token target steps (the theory's c and v). Then a γ sweep of speculative sampling.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from engine.specdec.stats import (
     COMPARE_DEFAULTS,
     MAX_ROUND_SPREAD,
     SWEEP_DEFAULTS,
+    acceptance_by_position,
     gamma_sweep,
     method_rows,
     round_spread,
@@ -57,10 +59,30 @@ def _pool(runs: list[Generation], bases: list[Generation], method: str) -> dict:
         out |= {"formula_gamma": g_eff, "formula_tokens_per_verify": formula,
                 "formula_gap": out["tokens_per_verify"] / formula - 1}
     details = [summary(g, b) for g, b in zip(runs, bases, strict=True)]
-    costs = [d["draft_cost"] for d in details if d.get("draft_cost") is not None]
-    if costs:
-        out["draft_cost_median"] = statistics.median(costs)
+    for key in ("draft_cost", "verify_cost"):  # in one-token target steps: the theory's c and v
+        costs = [d[key] for d in details if d.get(key) is not None]
+        if costs:
+            out[f"{key}_median"] = statistics.median(costs)
+    # per draft position (1-based): accepted of the times it was verified, and accepted per drafting step (vLLM's)
+    rows: list[dict] = []
+    for g in runs:
+        for r in acceptance_by_position(g):
+            while len(rows) < r["position"]:
+                rows.append({"position": len(rows) + 1, "verified": 0, "accepted": 0})
+            rows[r["position"] - 1]["verified"] += r["verified"]
+            rows[r["position"] - 1]["accepted"] += r["accepted"]
+    if verifies and rows:
+        out["acceptance_by_position"] = [r["accepted"] / r["verified"] for r in rows]
+        out["accepted_per_draft_by_position"] = [r["accepted"] / verifies for r in rows]
     return out
+
+
+def _line(label: str, method: str, r: dict) -> str:
+    """One line per method for the log: speed, tokens per pass, acceptance by position, draft and verify cost."""
+    by_pos = " ".join(f"{a:.2f}" for a in r.get("acceptance_by_position", []))
+    costs = " ".join(f"{k[0]}={r[f'{k}_cost_median']:.3f}" for k in ("draft", "verify") if f"{k}_cost_median" in r)
+    return (f"{label} {method}: {r['speedup_median']:.2f}x, {r['tokens_per_target_call']:.2f} tokens/pass, "
+            f"α by position [{by_pos}], cost in target steps {costs}")
 
 
 def run(models: Models, prompts: tuple[str, ...] = PROMPTS, rounds: int = 3, temperatures=(1.0, 0.0),
@@ -93,6 +115,9 @@ def run(models: Models, prompts: tuple[str, ...] = PROMPTS, rounds: int = 3, tem
                             f"{base.stats['tokens_per_s']:.1f}")
         label = "greedy" if temperature <= 0 else f"t{temperature:g}"
         result["temperatures"][label] = {m: _pool(runs[m], bases[m], m) for m in methods}
+        if log:
+            for m in methods:
+                log(_line(label, m, result["temperatures"][label][m]))
         if temperature <= 0:
             result["temperatures"][label]["greedy_outputs_identical"] = True
     result["gamma_sweep_t1"] = [

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import torch
 
+from engine.specdec.kvslab import SlabCache
 from engine.specdec.model import GPT, KVCache
 from engine.specdec.models import Models
 from engine.specdec.sampling import StepOutcome, speculative_step
@@ -32,7 +33,7 @@ class Context:
     sample: Sampler
     gen: torch.Generator
     temperature: float
-    cache: KVCache = field(init=False)
+    cache: SlabCache = field(init=False)
     target_calls: int = 0
     draft_calls: int = 0
 

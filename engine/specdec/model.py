@@ -11,6 +11,8 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from engine.specdec import kvslab
+from engine.specdec.kvslab import SlabCache
 from engine.transformer import CausalLM, KVCache
 
 
@@ -61,12 +63,19 @@ class GPT(CausalLM):
             raise ValueError(f"weights do not fit the model (missing {missing}, unexpected {unexpected})")
         return model.eval()
 
-    def new_cache(self) -> KVCache:
-        """An empty cache for this model."""
-        return KVCache(self.config.layers)
+    def new_cache(self) -> SlabCache:
+        """An empty cache for this model: a preallocated slab for the decoding fast path (engine/specdec/kvslab)."""
+        return SlabCache(self.config.layers, self.config.context + kvslab.SPARE)
 
-    def forward(self, idx: torch.Tensor, cache: KVCache | None = None, positions: torch.Tensor | None = None,
-                mask: torch.Tensor | None = None, return_hidden: bool = False):
+    def hidden_states(self, idx: torch.Tensor, cache: KVCache | SlabCache | None = None,
+                      positions: torch.Tensor | None = None, mask: torch.Tensor | None = None) -> torch.Tensor:
+        """As `CausalLM.hidden_states`; over a SlabCache by the fast path (same arithmetic, fewer copies)."""
+        if isinstance(cache, SlabCache):
+            return kvslab.hidden_states(self, idx, cache, positions, mask)
+        return super().hidden_states(idx, cache, positions, mask)
+
+    def forward(self, idx: torch.Tensor, cache: KVCache | SlabCache | None = None,
+                positions: torch.Tensor | None = None, mask: torch.Tensor | None = None, return_hidden: bool = False):
         """Logits (B, T, vocab) for the new tokens `idx` (B, T), continuing after the cached ones (see
         `hidden_states` for `positions` and `mask`); `return_hidden` also returns the final normed states."""
         hidden = self.hidden_states(idx, cache, positions, mask)

@@ -61,8 +61,8 @@ def summary(g: Generation, baseline: Generation | None = None) -> dict:
                         if s["tokens_per_s"] and baseline.stats["tokens_per_s"] else None)
         if alpha is not None and s["baseline_ms_per_token"]:
             s["draft_cost"] = s["draft_ms_per_call"] / s["baseline_ms_per_token"]
-            # a pass over γ + 1 tokens is not free: on this CPU it costs about 1.5 one-token passes, and the
-            # theory that ignores it overshoots every measured point
+            # a pass over γ + 1 tokens is not free (at γ = 4 about 1.4 one-token passes on this CPU even on the
+            # fast path: `python -m engine.specdec.profile`), and the theory that ignores it overshoots
             s["verify_cost"] = s["target_ms_per_verify"] / s["baseline_ms_per_token"]
             s["speedup_theory"] = speedup_theory(alpha, gamma, s["draft_cost"], s["verify_cost"])
             s["speedup_theory_one_pass"] = speedup_theory(alpha, gamma, s["draft_cost"])

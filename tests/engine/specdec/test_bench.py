@@ -20,6 +20,10 @@ def test_bench_reports_every_method_and_the_formula(tiny: Models) -> None:
             assert rows[m]["tokens"] == 30 and rows[m]["speedup_median"] > 0
             assert rows[m]["target_calls"] <= rows[m]["baseline_target_calls"]
         spec = rows["speculative"]
+        # per position: each pass emits its accepted drafts plus one, so they add up to tokens per pass − 1
+        assert sum(spec["accepted_per_draft_by_position"]) == pytest.approx(spec["tokens_per_verify"] - 1)
+        assert len(spec["acceptance_by_position"]) == 2 and all(0 <= a <= 1 for a in spec["acceptance_by_position"])
+        assert spec["draft_cost_median"] > 0 and spec["verify_cost_median"] > 0
         assert spec["formula_gamma"] == 2 and spec["formula_tokens_per_verify"] == pytest.approx(
             1 + spec["alpha"] + spec["alpha"] ** 2)
     assert out["temperatures"]["greedy"]["greedy_outputs_identical"] is True

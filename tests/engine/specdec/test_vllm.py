@@ -149,3 +149,20 @@ def test_a_syntax_error_points_at_its_line() -> None:
         read_metrics(text)
     line = next(i for i, s in enumerate(text.splitlines(), start=1) if s.endswith("26997.0 x y"))
     assert e.value.position == (line, 1)
+
+
+def test_the_pages_own_run_is_counted_as_vllm_counts() -> None:
+    from engine.specdec.stats import vllm_counts
+    from engine.specdec.steps import Generation, StepTrace
+
+    def step(drafted: int, fates: list[str]) -> StepTrace:
+        return StepTrace(list(range(drafted)), [], [], [], fates, [0], 0.0, 0.0)
+
+    trace = [step(0, ["bonus"]),  # the prompt pass drafts nothing: not a draft
+             step(4, ["accepted", "accepted", "rejected", "resampled"]),
+             step(4, ["accepted", "accepted", "accepted", "accepted", "bonus"]),
+             step(4, ["rejected", "resampled"]),
+             step(2, ["accepted", "accepted", "bonus"])]  # near the end of the room: fewer drafted
+    m = vllm_counts(Generation("", [], trace))
+    assert (m.drafts, m.draft_tokens, m.accepted, m.per_position) == (4, 14, 8, (3, 3, 1, 1))
+    assert m.problems == () and vllm_counts(Generation("", [], trace[:1])) is None

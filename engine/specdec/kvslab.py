@@ -1,0 +1,114 @@
+"""The decoding fast path of the byte-level GPTs: a preallocated KV cache and pre-transposed weights.
+
+Profiling a verify pass over γ + 1 = 5 tokens against a one-token step (torch.profiler, one thread, thread CPU
+time) found three costs that grow with the tokens fed but are not the weight reads the theory counts:
+- on this CPU, `F.linear` on PyTorch's (out, in) weights jumps between 3 and 4 rows: over all of the target's
+  weights, 4–5 rows cost about 1.8× one row, where `addmm` on (in, out) copies of the same weights costs about
+  1.4× (below 4 rows `F.linear` is as fast or faster, so it keeps those);
+- the KV cache grew by `torch.cat`, copying every cached key and value of every layer on every pass;
+- each layer built its own boolean mask (ones, tril), which SDPA then turned into an additive one.
+Here the weights are also kept transposed (copied again only if they change), the cache is a slab written in place
+(`truncate` and `select` just move its length or gather rows), and one additive mask serves every layer; a
+one-token step needs no mask at all. The arithmetic is the model's own (`Block.forward`), so outputs agree
+with the plain path to rounding, and greedy decoding stays identical across methods (both run this path).
+"""
+
+from __future__ import annotations
+
+import torch
+from torch.nn import functional as F
+
+TRANSPOSED_FROM = 4  # rows from which addmm on (in, out) weights beats F.linear on (out, in) ones (measured here)
+SPARE = 64  # slab rows beyond the context: a Medusa tree's nodes sit past the last committed position
+
+
+class SlabCache:
+    """Keys and values of the tokens processed so far, in one preallocated (layers, B, heads, rows, head_dim)
+    slab per kind; the first `length` rows are valid."""
+
+    def __init__(self, layers: int, rows: int = 0) -> None:
+        self.layers, self.rows, self.length = layers, rows, 0
+        self.k: torch.Tensor | None = None
+        self.v: torch.Tensor | None = None
+
+    def _room(self, like: torch.Tensor, batch: int, heads: int, head_dim: int, needed: int) -> None:
+        """Allocate the slab on first use, and grow it (copying the valid rows) when `needed` rows do not fit."""
+        if self.k is not None and self.k.shape[1] == batch and needed <= self.k.shape[3]:
+            return
+        rows = max(needed, self.rows, 2 * (0 if self.k is None else self.k.shape[3]))
+        k = like.new_empty(self.layers, batch, heads, rows, head_dim)
+        v = like.new_empty(self.layers, batch, heads, rows, head_dim)
+        if self.k is not None and self.length:
+            k[:, :, :, :self.length] = self.k[:, :, :, :self.length]
+            v[:, :, :, :self.length] = self.v[:, :, :, :self.length]
+        self.k, self.v = k, v
+
+    def truncate(self, length: int) -> None:
+        """Forget everything after the first `length` tokens (a rejected draft)."""
+        self.length = min(self.length, max(0, length))
+
+    def select(self, keep: torch.Tensor) -> None:
+        """Keep only the cached rows listed in `keep` (the accepted path of a candidate tree), in that order."""
+        n = len(keep)
+        if self.k is not None:
+            self.k[:, :, :, :n] = self.k[:, :, :, keep]  # the gather copies first, so rows may overlap
+            self.v[:, :, :, :n] = self.v[:, :, :, keep]
+        self.length = n
+
+
+def _packed(model) -> list[tuple[tuple[torch.Tensor, torch.Tensor, torch.Tensor], ...]]:
+    """Each block's four layers as (weight, a contiguous (in, out) copy, bias), the copies rebuilt when a weight
+    changed."""
+    # every weight's storage and in-place write count, and which bias tensors (used as they are, never copied)
+    key = tuple((lin.weight.data_ptr(), lin.weight._version, id(lin.bias)) for b in model.blocks
+                for lin in (b.qkv, b.proj, b.fc, b.out))
+    cached = getattr(model, "_slab_packed", None)
+    if cached is None or cached[0] != key:
+        with torch.inference_mode(False), torch.no_grad():  # ordinary tensors, usable in and out of inference
+            packed = [tuple((lin.weight, lin.weight.t().contiguous(), lin.bias) for lin in (b.qkv, b.proj, b.fc, b.out))
+                      for b in model.blocks]
+        object.__setattr__(model, "_slab_packed", (key, packed))  # not a submodule or a buffer: never saved
+        cached = model._slab_packed
+    return cached[1]
+
+
+def _linear(x: torch.Tensor, lin: tuple[torch.Tensor, torch.Tensor, torch.Tensor]) -> torch.Tensor:
+    """x (T, in) times the layer (weight (out, in), its (in, out) copy, bias): PyTorch's own linear for fewer than
+    TRANSPOSED_FROM rows, where its kernel is at its best, else addmm on the (in, out) copy."""
+    weight, weight_t, bias = lin
+    return F.linear(x, weight, bias) if x.shape[0] < TRANSPOSED_FROM else torch.addmm(bias, x, weight_t)
+
+
+def hidden_states(model, idx: torch.Tensor, cache: SlabCache, positions: torch.Tensor | None = None,
+                  mask: torch.Tensor | None = None) -> torch.Tensor:
+    """`CausalLM.hidden_states` over a SlabCache: final normed states (B, T, width) of the new tokens `idx`."""
+    b, t = idx.shape
+    past, c = cache.length, model.config
+    if positions is None:
+        positions = torch.arange(past, past + t, device=idx.device)
+    if int(positions.max()) >= c.context:
+        raise ValueError(f"position {int(positions.max())} is past the model's context of {c.context}")
+    x = model.tok(idx) + model.pos(positions)  # (B, T, W)
+    heads, w = c.heads, c.width
+    hd = w // heads
+    cache._room(x, b, heads, hd, past + t)
+    # one additive mask for every layer; a single new token sees every cached one and needs none
+    attn = None
+    if mask is not None:
+        attn = torch.zeros(mask.shape, dtype=x.dtype, device=x.device).masked_fill_(~mask, float("-inf"))
+    elif t > 1:
+        causal = torch.ones(t, past + t, dtype=torch.bool, device=x.device).tril(diagonal=past)
+        attn = torch.zeros(causal.shape, dtype=x.dtype, device=x.device).masked_fill_(~causal, float("-inf"))
+    end = past + t
+    for i, (block, (qkv_w, proj_w, fc_w, out_w)) in enumerate(zip(model.blocks, _packed(model), strict=True)):
+        flat = x.reshape(b * t, w)
+        qkv = _linear(block.ln1(flat), qkv_w).view(b, t, 3, heads, hd)
+        q = qkv[:, :, 0].transpose(1, 2)  # (B, heads, T, hd)
+        cache.k[i, :, :, past:end] = qkv[:, :, 1].transpose(1, 2)
+        cache.v[i, :, :, past:end] = qkv[:, :, 2].transpose(1, 2)
+        y = F.scaled_dot_product_attention(q, cache.k[i, :, :, :end], cache.v[i, :, :, :end], attn_mask=attn)
+        flat = flat + _linear(y.transpose(1, 2).reshape(b * t, w), proj_w)
+        flat = flat + _linear(F.gelu(_linear(block.ln2(flat), fc_w)), out_w)
+        x = flat.view(b, t, w)
+    cache.length = end
+    return model.ln(x)

@@ -1,0 +1,47 @@
+"""The decoding fast path (engine.specdec.kvslab) against the plain blocks of engine.transformer: same logits in
+float64 through chunks, truncation, a tree's row selection, slab growth and a weight change."""
+
+from __future__ import annotations
+
+import torch
+
+from engine.specdec import GPT, GPTConfig
+from engine.specdec.kvslab import SlabCache
+from engine.transformer import KVCache
+
+
+def _model(seed: int = 0) -> GPT:
+    torch.manual_seed(seed)
+    return GPT(GPTConfig(context=64, width=32, layers=2, heads=4)).double().eval()
+
+
+def test_chunks_truncation_and_selection_match_the_plain_path() -> None:
+    m = _model()
+    x = torch.randint(0, 256, (1, 40))
+    with torch.no_grad():
+        fast, plain = m.new_cache(), KVCache(m.config.layers)
+        assert isinstance(fast, SlabCache)
+        for a, b in ((0, 9), (9, 10), (10, 30)):
+            torch.testing.assert_close(m(x[:, a:b], fast), m(x[:, a:b], plain), rtol=0, atol=1e-12)
+        fast.truncate(25)
+        plain.truncate(25)
+        torch.testing.assert_close(m(x[:, 25:33], fast), m(x[:, 25:33], plain), rtol=0, atol=1e-12)
+        keep = torch.tensor([*range(20), 23, 27, 30])  # rows of an accepted tree path, out of a longer pass
+        fast.select(keep)
+        plain.select(keep)
+        assert fast.length == plain.length == len(keep)
+        torch.testing.assert_close(m(x[:, 33:36], fast), m(x[:, 33:36], plain), rtol=0, atol=1e-12)
+
+
+def test_the_slab_grows_and_new_weights_are_used() -> None:
+    m = _model(1)
+    x = torch.randint(0, 256, (1, 50))
+    with torch.no_grad():
+        small = SlabCache(m.config.layers, rows=4)  # forced to grow (and copy) several times
+        parts = [m(x[:, a:a + 5], small) for a in range(0, 50, 5)]
+        torch.testing.assert_close(torch.cat(parts, 1), m(x), rtol=0, atol=1e-12)
+        before = m(x[:, :8], m.new_cache())
+        m.blocks[0].fc.weight.mul_(1.5)  # in place, as an optimizer step would: the transposed copy must follow
+        after = m(x[:, :8], m.new_cache())
+        assert (after - before).abs().max() > 1e-3  # negative control: the change shows
+        torch.testing.assert_close(after, m(x[:, :8]), rtol=0, atol=1e-12)
