@@ -36,7 +36,7 @@ TEXT = {
     "vllm.position": ("{name} has position=\"{value}\": positions are whole numbers from 0 to 63",
                       "{name} 的 position=\"{value}\"：位置必须是 0 到 63 之间的整数"),
     "vllm.no_drafts": ("vLLM has not verified any drafts yet (drafts = {drafts:,}, draft tokens = {tokens:,})",
-                       "vLLM 还没有验证过任何草稿（drafts = {drafts:,}，draft tokens = {tokens:,}）"),
+                       "vLLM 还没有验证过任何草稿（草稿数 = {drafts:,}，草拟 token 数 = {tokens:,}）"),
     "vllm.grows": ("position {pos} accepted {count:,} tokens, more than position {prev} ({prev_count:,}): a token "
                    "is only accepted when every earlier one in its draft was",
                    "位置 {pos} 接受了 {count:,} 个 token，比位置 {prev}（{prev_count:,}）还多：一个 token 只有在同一草稿中"
