@@ -103,3 +103,17 @@ def test_parts_by_name_and_the_runs_of_an_ablation() -> None:
     runs = recipe_runs(("fp32", "bf16", "nvfp4", "mxfp4"), Parts(stochastic_grads=True))
     assert list(runs) == ["fp32", "bf16", "nvfp4", "mxfp4", "nvfp4+", "mxfp4+"]  # the unquantised run once
     assert runs["nvfp4+"] == {"mode": "fp32", "recipe": "nvfp4", "parts": Parts(stochastic_grads=True)}
+
+
+def test_the_shipped_published_recording_matches_todays_settings() -> None:
+    import dataclasses
+
+    from engine import recorded
+    from engine.numerics.published import RECORDED_PUBLISHED, VARIANTS, PublishedSettings
+
+    rec = recorded.load("numerics", RECORDED_PUBLISHED)
+    cfg = PublishedSettings()
+    assert rec is not None and rec.settings == dataclasses.asdict(cfg) and len(rec.rows) == cfg.seeds
+    assert rec.command == "python -m engine.numerics.bench --record-published" and rec.seconds > 0
+    assert all(list(row) == list(VARIANTS) and all(len(r["losses"]) == cfg.steps for r in row.values())
+               for row in rec.rows)
