@@ -15,6 +15,7 @@ from engine.attention.gpus import GPUS
 from engine.attention.guard import ELEM, estimate, memory_budget
 from engine.attention.hfconfig import example, examples, from_hf_config
 from engine.attention.iomodel import block_for_sram
+from engine.attention.memory import start_profiler
 from ui import jobs, page
 from ui.attention_backward import backward
 from ui.attention_yours import TOKENS, yours
@@ -152,6 +153,8 @@ def live(s: Settings) -> None:
                      budget=f"{budget / 2**20:,.0f}"))
     if len(skip) == 3:
         return
+    if s.device.type == "cpu":
+        start_profiler()  # once per server process, so the forked job below does not start it again
     # a large N (or fp16, which the CPU emulates) takes minutes: it runs in the background with its progress
     row = jobs.background(("live", s, skip), lambda tick: run_case(
         s.n, s.d, s.heads, DTYPES[s.dtype], s.causal, LIVE_ROUNDS, s.bq, s.bk, s.device, skip,

@@ -17,6 +17,18 @@ from torch.profiler import ProfilerActivity, profile
 # torch.profiler is process-wide: two profiles at once (two visitors measuring on one server) crash the
 # process in Kineto, so CPU measurements take turns
 _PROFILER = threading.Lock()
+_started: list[bool] = []  # the profiler has been started once in this process
+
+
+def start_profiler() -> None:
+    """Start the CPU profiler once in this process (seconds on a busy machine), before any background job forks
+    from it: a forked worker (engine.forked) inherits it started, where each child would otherwise pay that start
+    again on every job."""
+    with _PROFILER:
+        if not _started:
+            with profile(activities=[ProfilerActivity.CPU], profile_memory=True):
+                pass
+            _started.append(True)
 
 
 @dataclass(frozen=True)
