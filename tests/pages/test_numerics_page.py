@@ -385,6 +385,7 @@ def test_yours_view_in_chinese() -> None:
     assert any("合成" in c.value for c in at.caption) and at.dataframe
 
 
+@pytest.mark.slow
 def test_stochastic_rounding_view_against_independent_references() -> None:
     """The draws' metrics recomputed with round_array's own seeded draws, the neighbours from ml_dtypes' patterns;
     the rotation table rebuilt with scipy's Hadamard matrix instead of the engine's fast transform."""
