@@ -225,13 +225,21 @@ def typical_ok(p: torch.Tensor, token: int, epsilon: float = EPSILON, delta: flo
 def accept_tree(p: torch.Tensor, tokens: list[int], parents: list[int], temperature: float,
                 epsilon: float = EPSILON, delta: float = DELTA) -> list[bool]:
     """Which tree nodes survive: the parent survived and the token passes greedy or typical acceptance under
-    the target's distribution at the parent (p row 0: the root, row 1 + j: node j)."""
+    the target's distribution at the parent (p row 0: the root, row 1 + j: node j). Every node's test runs in
+    one tensor operation (as `typical_ok` node by node would, threshold in float32 included); only the walk
+    down the tree, parents first, is a Python loop over booleans."""
+    if not tokens:
+        return []
+    rows, tok = torch.tensor([parent + 1 for parent in parents]), torch.tensor(tokens)
+    if temperature <= 0:
+        ok = (p.argmax(-1)[rows] == tok).tolist()
+    else:
+        entropy = -(p * torch.log(p.clamp_min(1e-300))).sum(-1)
+        threshold = (delta * torch.exp((-entropy).float()).double()).clamp(max=epsilon)
+        ok = (p[rows, tok] > threshold[rows]).tolist()
     accepted = [False] * len(tokens)
-    for j, (token, parent) in enumerate(zip(tokens, parents, strict=True)):
-        if parent < 0 or accepted[parent]:
-            row = p[parent + 1]
-            accepted[j] = (int(row.argmax()) == token if temperature <= 0
-                           else typical_ok(row, token, epsilon, delta))
+    for j, parent in enumerate(parents):  # parents come before their children
+        accepted[j] = ok[j] and (parent < 0 or accepted[parent])
     return accepted
 
 
@@ -258,11 +266,12 @@ class MedusaTree(Drafter):
         tokens = []
         if nodes:
             probs = self.dist(self.heads(self.last_hidden))  # (n, V)
-            order = probs.argsort(-1, descending=True)
+            ranks = max(self.paths[i][-1] for i in nodes) + 1
+            top_p, top = (t.tolist() for t in probs.topk(ranks, -1))  # each head's best `ranks` tokens, in order
             for i in nodes:
                 head, rank = len(self.paths[i]) - 1, self.paths[i][-1]
-                tokens.append(int(order[head, rank]))
-                tree["q"].append(float(probs[head, tokens[-1]]))
+                tokens.append(top[head][rank])
+                tree["q"].append(top_p[head][rank])
             self.ctx.draft_calls += 1
         return Draft(tokens, tree=tree)
 
