@@ -24,8 +24,9 @@ from engine.numerics.training import (
     TrainingSettings,
     compare_precisions,
 )
-from ui import jobs, page
+from ui import jobs, page, present
 from ui import numerics_blocks as below_fp8
+from ui import numerics_doctor as doctor
 from ui import numerics_published as published
 from ui import numerics_rounding as rounding_view
 from ui import numerics_yours as yours
@@ -80,7 +81,8 @@ def main() -> None:
     """The page, part by part (see ../shared/DESIGN.md)."""
     page.what_and_why(T, *formulas())
     st.caption(T("device", device=device_label()))
-    match controls():
+    view = controls()
+    match view:
         case "formats":
             formats_table()
         case "explorer":
@@ -105,6 +107,8 @@ def main() -> None:
         case _:
             st.markdown(T("walk.intro"))
             walkthrough(walk_text, PRESETS, forget=("trained",))
+    if present.active() and view != "walkthrough":  # presenter mode: the step's own view, its slide on the stage
+        walkthrough(walk_text, PRESETS, forget=("trained",))
     publish("view", "rfmts")
 
 
@@ -127,7 +131,7 @@ def controls() -> str:
               ("opt", TRAIN.optimizer, choice(list(OPTIMIZERS))),
               ("weights", TRAIN.weights, choice(list(WEIGHTS))),
               ("tlr", TRAIN.lr, number_in(LRS)), ("rfmts", NAMES, items_of(NAMES)), *below_fp8.PARAMS,
-              *rounding_view.PARAMS, *yours.PARAMS])
+              *rounding_view.PARAMS, *yours.PARAMS, *doctor.PARAMS])
     return page.view_switch(T, VIEWS)
 
 
@@ -342,6 +346,7 @@ def training() -> None:
         f"{m}: " + ", ".join(f"{T(f'part.{p}')} {d}" for p, d in parts.items()) for m, parts in placement.items())))
     curves = pd.DataFrame({m: r.losses for m, r in results.items()}).rename_axis("step")
     st.download_button(T("train.csv"), curves.to_csv(), "loss_curves.csv", "text/csv")
+    doctor.view()
 
 def _runs(rows: list) -> dict[str, RunResult]:
     """A recorded comparison's runs (its first row: the training comparisons have one seed)."""

@@ -479,3 +479,28 @@ def test_the_published_recipes_recording_is_drawn_and_worded_from_its_numbers() 
         word = "lowered" if max(d) < 0 else "raised" if min(d) > 0 else "the seeds disagree"
         assert re.search(re.escape(names[whole]) + r": [^.]*" + word, text)
     assert f"{rec['settings']['steps']} steps on {len(rows)} seeds" in text
+
+
+@pytest.mark.slow
+def test_loss_scale_doctor_names_the_first_overflow_and_the_safe_scale() -> None:
+    """The doctor's verdict under the loss-scaling view, and its GradScaler check: 2^30 overflows and the safe scale
+    it names is one GradScaler keeps."""
+    import torch
+
+    from engine.numerics.tinylm import Batches, TinyGPT, TinyGPTConfig, training_text
+    from tests.engine.numerics.test_doctor import gradscaler_skips
+    from ui.numerics_doctor import BATCH
+
+    at = go("training", dscale="30")
+    verdict = next(w.value for w in at.warning if "overflows" in w.value)
+    safe = int(re.search(r"fixes it: 2\^(\d+)", verdict).group(1))
+    torch.manual_seed(0)
+    cfg = TinyGPTConfig()
+    model = TinyGPT(cfg)
+    x, y = Batches(training_text(), cfg.context, BATCH, 0, torch.device("cpu")).next()
+    assert gradscaler_skips(model, x, y, 2.0**30) and not gradscaler_skips(model, x, y, 2.0**safe)
+    assert gradscaler_skips(model, x, y, 2.0 ** (safe + 1))
+    assert "backward pass of head (Linear)" in verdict and at.dataframe[-1].value.iloc[0]["layer"] == "head"
+    at.slider(key="dscale").set_value(safe).run()
+    assert_clean(at)
+    assert any("nothing to fix" in s.value for s in at.success)

@@ -577,6 +577,38 @@ TEXT = {
     "pub.ablation.mixed": ("{whole}: the seeds disagree on what its parts did to the final loss ({mean} on average, "
                            "{lo} to {hi}).",
                            "{whole}：各种子对这些组成部分如何影响最终损失看法不一（平均 {mean}，范围 {lo} 到 {hi}）。"),
+    "doc.title": ("Loss-scale doctor: where did the overflow start?", "损失缩放诊断：溢出从哪里开始？"),
+    "doc.intro": (
+        "One fp16 step of the tiny GPT (fresh weights, first batch) with the loss multiplied by the chosen scale. "
+        "Every layer's forward output and the gradient its backward hands on are watched; the first one holding inf "
+        "or NaN names the operation, and the step is retried at half the scale, again and again, until every "
+        "gradient is finite.",
+        "让小型 GPT 用 fp16 跑一步（新初始化的权重、第一个批次），损失乘上所选的缩放。监视每一层的前向输出和它在反向传播中"
+        "传下去的梯度：第一个出现 inf 或 NaN 的位置就是出问题的运算；然后把缩放一次次减半重跑这一步，直到所有梯度都是有限数。"),
+    "doc.scale": ("Loss scale", "损失缩放"),
+    "doc.clean": ("At {scale} every activation and gradient of this step is finite (loss {loss}): nothing to fix.",
+                  "在 {scale} 下，这一步的所有激活和梯度都是有限数（损失 {loss}）：无需修正。"),
+    "doc.first": ("in the {phase} of {module} ({op}): {infs} inf and {nans} NaN values",
+                  "在 {module}（{op}）的{phase}中：{infs} 个 inf、{nans} 个 NaN"),
+    "doc.phase.forward": ("forward pass", "前向传播"),
+    "doc.phase.backward": ("backward pass", "反向传播"),
+    "doc.verdict": ("At {scale} the step overflows. It started {where}. {fix}", "在 {scale} 下这一步溢出了。溢出始于{where}。{fix}"),
+    "doc.fix": ("A smaller scale fixes it: {safe} ({halvings} halvings, what a dynamic scaler would reach by skipping "
+                "that many steps) gives finite gradients everywhere.",
+                "更小的缩放可以修正：{safe}（减半 {halvings} 次，动态缩放器跳过这么多步后就会到达这里）时所有梯度都是有限数。"),
+    "doc.no_fix": ("No smaller scale fixes it: the overflow is not caused by the scaling.",
+                   "任何更小的缩放都无法修正：溢出不是由缩放造成的。"),
+    "doc.col.order": ("order", "顺序"),
+    "doc.col.phase": ("pass", "阶段"),
+    "doc.col.module": ("layer", "层"),
+    "doc.col.op": ("operation", "运算"),
+    "doc.col.infs": ("inf values", "inf 个数"),
+    "doc.col.nans": ("NaN values", "NaN 个数"),
+    "doc.caption": (
+        "Checked against torch.amp.GradScaler in the tests: the doctor calls a step overflowed exactly when "
+        "GradScaler would skip it. Hooks see layer boundaries, so an overflow inside a layer is named by that layer.",
+        "测试中与 torch.amp.GradScaler 核对：诊断判定溢出的步，恰好就是 GradScaler 会跳过的步。钩子只能看到层的边界，"
+        "所以层内部的溢出以该层的名字报告。"),
     "lowbit.absent": ("What the published recipes do that this simulation leaves out",
                       "已发表的训练方案中、本模拟没有包含的部分"),
     "lowbit.absent.col": ("left out here", "此处省略"),
