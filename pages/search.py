@@ -30,6 +30,7 @@ T = translator(TEXT)
 PL = plot_labels(TEXT, P.LABELS)
 VIEWS = ["search", "trace", "why", "analyzer", "internals", "corpus", "recall", "yours", "walkthrough"]
 K_CHOICES = [5, 10, 20, 50]
+PRUNE_BLOCK = 8  # postings per block for the live view's top-k pruning: the bundled corpus's lists are short
 PRESETS = {1: {"view": "search", "q": "倒排 索引 -lucene"}, 2: {"view": "trace", "q": "倒排 索引 -lucene"},
            3: {"view": "search", "q": '"倒排索引"'}, 4: {"view": "search", "q": "category:推荐 region:北京"},
            5: {"view": "search", "q": "(倒排 OR"}, 6: {"view": "why"},
@@ -172,7 +173,7 @@ def status(snap: Snapshot, s: Settings) -> None:
 def run_query(ix: Index, q: str, k: int) -> SearchResult | None:
     """Search, or show the parse error (translated) with a caret under its position."""
     try:
-        return ix.search(q, k)
+        return ix.search(q, k, prune_from=0, block=PRUNE_BLOCK)
     except QueryError as e:
         page.error_at(T, "bad_query", e, q)
         return None
@@ -196,6 +197,11 @@ def live(ix: Index) -> None:
     st.session_state["last_result"] = res
     page.notes(res.notes)
     st.markdown(T("found", total=f"{res.total:,}", shown=len(res.hits)))
+    if res.skipped:
+        st.caption(T("topk_pruned", scored=f"{res.scored:,}", total=f"{res.total:,}", skipped=f"{res.skipped:,}",
+                     block=PRUNE_BLOCK, k=k))
+    elif res.total:
+        st.caption(T("topk_all", total=f"{res.total:,}"))
     if not res.hits:
         st.caption(T("no_hits"))
     elif st.session_state["mode"] == "search":

@@ -8,8 +8,10 @@ MATCH), and separately from pre-analysed terms (tantivy's query objects, no pars
 interleaved query by query, taking turns at going first (the first to run a query meets cold caches),
 after an untimed warm-up on 50 other queries of each kind; the whole query set runs `--repeats` times (5),
 and each median comes with the fastest and slowest repeat's median. Also reported:
-`and_agreement` (AND queries whose full result sets are equal in all three) and `bm25_exact`
-(top-10 lists whose scores equal the BM25 formula, recomputed from the raw token lists, to 1e-6).
+`and_agreement` (AND queries whose full result sets are equal in all three), `bm25_exact`
+(top-10 lists whose scores equal the BM25 formula, recomputed from the raw token lists, to 1e-6), `breakdown`
+(per kind, microseconds per query in parse, analyse, postings, scoring, top-k and other, measured by a
+sampling profiler: engine.search.profile) and `pruning` (documents scored and skipped by top-k pruning).
 Peers are bench-only dependencies (requirements-bench.txt).
 """
 
@@ -35,6 +37,9 @@ from engine.search.analyzer import Analyzer
 from engine.search.corpus import benchmark_corpus, demo_corpus
 from engine.search.index import Index
 from engine.search.inspect import RACE_SIZES, race
+from engine.search.profile import breakdown
+from engine.search.pruning import BLOCK
+from engine.search.ranking import PRUNE_FROM
 from engine.search.snapshot import Doc
 from engine.search.store import index_bytes
 
@@ -230,6 +235,27 @@ def _copy(an: Analyzer, docs: list, tokens: list) -> Index:
     return ix
 
 
+def pruning_counts(ours: Index, qs: dict[str, list[list[str]]], k: int = 10) -> dict:
+    """Top-k pruning on the term and OR queries: documents matched, scored and skipped, summed over the query
+    set, as the engine runs them (`default`: pruning from PRUNE_FROM matches on) and pruning every query
+    (`always`), with the median time per query of each and of scoring every match (`never`)."""
+    out: dict = {"prune_from": PRUNE_FROM, "block": BLOCK}
+    for kind in ("term", "or"):
+        row = {}
+        for name, frm in (("default", PRUNE_FROM), ("always", 0), ("never", 10**9)):
+            times, matched, scored = [], 0, 0
+            for terms in qs[kind]:
+                t = time.perf_counter()
+                res = ours.search_terms(kind, terms, k, prune_from=frm)
+                times.append(time.perf_counter() - t)
+                matched += res.total
+                scored += res.scored
+            row[name] = {"matched": matched, "scored": scored, "skipped": matched - scored,
+                         "p50_ms": round(float(np.median(times)) * 1e3, 4)}
+        out[kind] = row
+    return out
+
+
 def main(argv: list[str] | None = None) -> None:
     """Build all three indexes of the benchmark corpus, time the queries, print JSON."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -238,6 +264,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--limit", type=int, default=0, help="use only the first N documents (0: all)")
     ap.add_argument("--sessions", type=int, default=5, help="sessions for the memory-per-session figure (0: skip)")
     ap.add_argument("--record", action="store_true", help="also ship the per-kind figures for the search page")
+    ap.add_argument("--profile-rounds", type=int, default=5,
+                    help="times each kind's queries run under the profiler for the time breakdown (0: skip)")
     args = ap.parse_args(argv)
     started = time.perf_counter()
     docs = benchmark_corpus(lambda msg: print(f"[bench] {msg}", flush=True))
@@ -334,6 +362,12 @@ def main(argv: list[str] | None = None) -> None:
         ratios[f"{kind}_p50_per_repeat"] = [round(g / t, 2) for g, t in zip(
             medians["glassbox", kind], medians["tantivy", kind], strict=True)]
     report["repeats"] = args.repeats
+    # where the time goes, per kind, by a sampling profiler (engine.search.profile), after the timed runs
+    lean = lambda q: ours.search(q, 10, explain=False, highlight=False, trace=False)  # noqa: E731
+    if args.profile_rounds:
+        report["breakdown"] = {kind: breakdown(lean, [raw(kind, t) for t in qs[kind]], args.profile_rounds)
+                               for kind in KINDS}
+    report["pruning"] = pruning_counts(ours, qs)
 
     agree = 0
     for terms in qs["and"]:

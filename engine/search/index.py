@@ -127,14 +127,16 @@ class Index:
         """Read an index saved by `save`; raises IndexFormatError for anything else."""
         return Index.from_snapshot(store.load_snapshot(path))
 
-    def search_terms(self, kind: str, terms: list[str], k: int = 10) -> SearchResult:
-        """Top `k` for pre-analysed terms: kind is "term", "and", "or" or "phrase" (no parsing, no analysis)."""
-        return searcher.search_terms(self._visible, kind, terms, k)
+    def search_terms(self, kind: str, terms: list[str], k: int = 10, **prune) -> SearchResult:
+        """Top `k` for pre-analysed terms: kind is "term", "and", "or" or "phrase" (no parsing, no analysis).
+        `prune`: `prune_from` and `block` of searcher.search_terms."""
+        return searcher.search_terms(self._visible, kind, terms, k, **prune)
 
     def search(self, query: str, k: int = 10, explain: bool = True, highlight: bool = True,
-               trace: bool = True) -> SearchResult:
-        """Run `query` and return the top `k` hits with explanations, highlights and a trace (each optional)."""
-        return searcher.search(self._visible, query, k, explain, highlight, trace)
+               trace: bool = True, **prune) -> SearchResult:
+        """Run `query` and return the top `k` hits with explanations, highlights and a trace (each optional).
+        `prune`: `prune_from` and `block` of searcher.search (when top-k pruning starts, its block size)."""
+        return searcher.search(self._visible, query, k, explain, highlight, trace, **prune)
 
     # -- writing --------------------------------------------------------------------------------
     def _check(self, doc: Doc) -> None:

@@ -16,11 +16,13 @@ import numpy as np
 from pyroaring import BitMap
 
 from engine.search.highlight import highlight
+from engine.search.pruning import BLOCK, pruned
 from engine.search.results import Hit, TraceStep
 from engine.search.scoring import Explanation, explain, idf, term_scores, weight
 from engine.search.snapshot import Snapshot
 
 DEFAULT_SMALL = 24  # up to this many candidates, plain-Python scoring beats numpy's per-call overhead (measured)
+PRUNE_FROM = 2000  # from this many matches on, pruning's fixed cost (a dozen numpy calls) pays (measured)
 
 
 def _score_numpy(snap: Snapshot, matched: BitMap, cand: np.ndarray, scoring: dict[str, int],
@@ -150,21 +152,31 @@ def _dressed(snap: Snapshot, ranked: list[tuple[float, int, int]], scoring: dict
 
 def rank(snap: Snapshot, matched: BitMap, scoring: dict[str, int], k: int, explain_hits: bool,
          highlight_hits: bool, trace: list[TraceStep] | None, tids: dict[str, int | None] | None = None,
-         small: int = DEFAULT_SMALL, expanded: set[str] | None = None) -> tuple[list[Hit], int]:
+         small: int = DEFAULT_SMALL, expanded: set[str] | None = None, disjunction: bool = False,
+         prune_from: int = PRUNE_FROM, block: int = BLOCK) -> tuple[list[Hit], int, int]:
     """BM25 over the matched live documents, then the top k (ties by doc id), explained and highlighted.
 
     `scoring`: each scoring term's live df, in query order (df > 0); `tids`: their numbers in a single
     segment, as evaluating the query found them; `small`: up to this many candidates, score in plain Python;
-    `expanded`: terms a prefix matched, highlighted beside the scoring terms.
-    Returns the hits and how many documents matched; the "score" and "top-k" steps go to `trace` when there
-    is one."""
+    `expanded`: terms a prefix matched, highlighted beside the scoring terms; `disjunction`: the matches are
+    exactly the union of the scoring terms' postings (a term or an OR of terms), so from `prune_from` matches
+    on, block-max MaxScore (engine.search.pruning, blocks of `block` postings) skips those that cannot reach
+    the top k.
+    Returns the hits, how many documents matched and how many were scored (the rest were skipped); the
+    "score" and "top-k" steps go to `trace` when there is one."""
     n_live = snap.n_live
     t0 = time.perf_counter()
     if snap.has_deletes and not matched.issubset(snap.live):
         matched = matched & snap.live  # never in place: `matched` may be a segment's own bitmap
     k = max(0, int(k))
-    few = len(matched) <= small
-    if few:
+    n_matched = len(matched)
+    few = n_matched <= small
+    got = None
+    if disjunction and n_matched >= max(prune_from, small + 1) and k > 0:
+        got = pruned(snap, scoring, tids, k, block)
+    if got is not None:
+        (cand, tfs, total), few = got, False
+    elif few:
         cand = list(matched)
         tfs, scores = _score_small(snap, matched, cand, scoring, n_live, tids)
     else:
@@ -172,7 +184,7 @@ def rank(snap: Snapshot, matched: BitMap, scoring: dict[str, int], k: int, expla
         tfs, total = _score_numpy(snap, matched, cand, scoring, n_live)
     if trace is not None:
         trace.append(TraceStep("score", ", ".join(scoring), len(cand), (time.perf_counter() - t0) * 1e3,
-                               {"terms": len(scoring)}))
+                               {"terms": len(scoring), "matched": n_matched, "skipped": n_matched - len(cand)}))
     t0 = time.perf_counter()
     if few:  # a few dozen candidates at most: sort them all
         pool = list(zip(scores, cand, range(len(cand)), strict=True))
@@ -193,4 +205,4 @@ def rank(snap: Snapshot, matched: BitMap, scoring: dict[str, int], k: int, expla
         hits = [Hit(num, score, docs) for score, num, _ in ranked]
     if trace is not None:
         trace.append(TraceStep("top-k", f"k={k}", len(hits), (time.perf_counter() - t0) * 1e3, {"k": k}))
-    return hits, len(cand)
+    return hits, n_matched, len(cand)

@@ -67,13 +67,19 @@ class SearchResult:
     `query` is the parsed query as a compact string, written when first read: a lean top 10 never reads it,
     and describing an AND of two words costs several microseconds, a twentieth of such a search."""
 
-    __slots__ = ("_query", "hits", "notes", "terms", "total", "trace")
+    __slots__ = ("_query", "hits", "notes", "scored", "terms", "total", "trace")
 
     def __init__(self, hits: list[Hit], total: int, trace: list[TraceStep], query: str | Node = "",
-                 terms: list[str] | None = None, notes: list[Message] | None = None) -> None:
+                 terms: list[str] | None = None, notes: list[Message] | None = None, scored: int | None = None) -> None:
         self.hits, self.total, self.trace, self._query = hits, total, trace, query
         self.terms = terms if terms is not None else []
         self.notes = notes if notes is not None else []
+        self.scored = total if scored is None else scored  # documents whose BM25 score was computed
+
+    @property
+    def skipped(self) -> int:
+        """Matching documents never scored: top-k pruning showed they could not reach the top k."""
+        return self.total - self.scored
 
     @property
     def query(self) -> str:

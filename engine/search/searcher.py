@@ -18,8 +18,9 @@ from itertools import accumulate
 from pyroaring import BitMap
 
 from engine.messages import Message
+from engine.search.pruning import BLOCK
 from engine.search.query import And, Field, Node, Not, Or, Phrase, Prefix, QueryError, Word, describe, parse
-from engine.search.ranking import DEFAULT_SMALL, rank
+from engine.search.ranking import DEFAULT_SMALL, PRUNE_FROM, rank
 from engine.search.results import SearchResult, TraceStep
 from engine.search.snapshot import Snapshot, keyword
 
@@ -180,12 +181,15 @@ class _Evaluator:
 
 
 def search(snap: Snapshot, query: str, k: int = 10, explain_hits: bool = True, highlight_hits: bool = True,
-           trace_steps: bool = True, small: int = DEFAULT_SMALL) -> SearchResult:
+           trace_steps: bool = True, small: int = DEFAULT_SMALL, prune_from: int = PRUNE_FROM,
+           block: int = BLOCK) -> SearchResult:
     """Parse, evaluate, score and rank `query` on the index's current snapshot.
 
     `explain_hits` / `highlight_hits` / `trace_steps` off give the lean top-k (ids and scores, an empty
     trace) that benchmarks compare: like a profile flag, recording the steps has a cost of its own. `small`:
-    up to this many candidates, scoring runs in plain Python (see engine.search.ranking).
+    up to this many candidates, scoring runs in plain Python (see engine.search.ranking); `prune_from`, `block`:
+    from that many matches on, a term or OR query skips the documents that cannot reach the top k
+    (engine.search.pruning, blocks of `block` postings); the result counts those scored and skipped.
     """
     trace: list[TraceStep] | None = [] if trace_steps else None
     notes: list[str] = []
@@ -206,10 +210,19 @@ def search(snap: Snapshot, query: str, k: int = 10, explain_hits: bool = True, h
         raise
     if matched is None:
         return SearchResult([], 0, trace or [], described, [], notes or [Message("search.nothing")])
-    return _ranked(ev, matched, k, explain_hits, highlight_hits, described, small)
+    return _ranked(ev, matched, k, explain_hits, highlight_hits, described, small, _disjunction(node, ev), prune_from,
+                   block)
 
 
-def search_terms(snap: Snapshot, kind: str, terms: list[str], k: int = 10) -> SearchResult:
+def _disjunction(node: Node, ev: _Evaluator) -> bool:
+    """Whether the matches are exactly the union of the scoring terms' postings: one word of one term, or an OR
+    of such words (what top-k pruning needs: every match's score is the sum of its terms' weights)."""
+    words = node.children if isinstance(node, Or) else (node,)
+    return all(isinstance(w, Word) and len(ev.word_terms.get(w.pos, ())) == 1 for w in words)
+
+
+def search_terms(snap: Snapshot, kind: str, terms: list[str], k: int = 10, prune_from: int = PRUNE_FROM,
+                 block: int = BLOCK) -> SearchResult:
     """Search pre-analysed terms ("term", "and", "or", or "phrase" of adjacent terms): no parsing, no jieba."""
     ev = _Evaluator(snap, None, [])
     if kind == "phrase":
@@ -218,15 +231,17 @@ def search_terms(snap: Snapshot, kind: str, terms: list[str], k: int = 10) -> Se
     else:
         sets = [ev.postings(t) for t in terms]
         matched = BitMap.union(*sets) if kind == "or" else BitMap.intersection(*sets) if len(sets) > 1 else sets[0]
-    return _ranked(ev, matched, k, False, False, f"{kind}({', '.join(terms)})", DEFAULT_SMALL)
+    return _ranked(ev, matched, k, False, False, f"{kind}({', '.join(terms)})", DEFAULT_SMALL, kind in ("term", "or"),
+                   prune_from, block)
 
 
 def _ranked(ev: _Evaluator, matched: BitMap, k: int, explain_hits: bool, highlight_hits: bool,
-            described: str | Node, small: int) -> SearchResult:
+            described: str | Node, small: int, disjunction: bool = False, prune_from: int = PRUNE_FROM,
+            block: int = BLOCK) -> SearchResult:
     """Rank what the evaluation matched, by the terms it found scoring (negated and absent ones excluded)."""
     scoring = {t: df for t, df in ev.scoring.items() if df > 0}
-    hits, total = rank(ev.snap, matched, scoring, k, explain_hits, highlight_hits, ev.trace, ev.tids, small,
-                       ev.expanded)
-    return SearchResult(hits, total, ev.trace or [], described, list(scoring), ev.notes)
+    hits, total, scored = rank(ev.snap, matched, scoring, k, explain_hits, highlight_hits, ev.trace, ev.tids, small,
+                               ev.expanded, disjunction, prune_from, block)
+    return SearchResult(hits, total, ev.trace or [], described, list(scoring), ev.notes, scored)
 
 

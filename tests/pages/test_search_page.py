@@ -392,3 +392,14 @@ def test_yours_view_in_chinese_shows_no_english_prose() -> None:
     data = (TEXT["dr.col.clause"][1], TEXT["es.col.field"][1], TEXT["es.col.term"][1])
     found = {s: e for s in visible_text(at, data_columns=data) if (e := english_in(s))}
     assert not found, found
+
+
+def test_live_view_counts_against_top_k() -> None:
+    # an OR of two common words with k = 5: pruning skips documents, and the sentence gives the engine's counts
+    at = go(q="时 OR 用", k="5")
+    captions = " ".join(c.value for c in at.caption)
+    assert "Count against top-k" in captions and "skipped" in captions
+    # negative control: an AND query is never pruned, so every match is scored
+    at = go(q="倒排 索引")
+    captions = " ".join(c.value for c in at.caption)
+    assert "all" in captions and "were scored" in captions and "skipped" not in captions

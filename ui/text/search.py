@@ -36,6 +36,15 @@ TEXT = {
     ),
     "bad_query": ("This query cannot be run: {msg}", "无法执行该查询：{msg}"),
     "found": ("{total} matching documents · top {shown}", "共 {total} 篇匹配文档 · 显示前 {shown} 篇"),
+    "topk_pruned": ("Count against top-k: {scored} of the {total} matching documents were scored and {skipped} "
+                    "skipped, because their blocks of {block} postings could not beat the score of hit {k} "
+                    "(block-max MaxScore, as Lucene and tantivy prune).",
+                    "对照 top-k 计数：{total} 篇匹配文档中只算了 {scored} 篇的得分，跳过 {skipped} 篇：它们所在的每块 "
+                    "{block} 个倒排项的得分上限赢不了第 {k} 名（block-max MaxScore，Lucene 与 tantivy 的剪枝方法）。"),
+    "topk_all": ("Count against top-k: all {total} matching documents were scored, none could be ruled out (pruning "
+                 "needs a word or an OR of words, and more matches than hits).",
+                 "对照 top-k 计数：{total} 篇匹配文档全部算了得分，没有一篇能被排除（剪枝只用于单个词或词的 OR，"
+                 "且匹配数多于显示数）。"),
     "score": ("score", "得分"),
     "search_mode_note": ("In jieba's search mode a long word is also indexed as the words inside it (搜索引擎 → 搜索, 索引, "
                          "引擎, 搜索引擎), so 索引 matches, and is marked, inside 搜索引擎. Queries are always analysed in "
