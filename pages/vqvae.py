@@ -22,7 +22,7 @@ from engine.vqvae.train import (
     shipped_path,
     spread,
 )
-from ui import jobs, page, vqvae_quantizers, vqvae_yours
+from ui import jobs, page, present, vqvae_quantizers, vqvae_yours
 from ui.cache import shared_resource, shared_result
 from ui.chrome import device_label, ensure_navigation
 from ui.i18n import plot_labels, translator
@@ -80,12 +80,18 @@ def main() -> None:
             vqvae_yours.view(T, PL, lambda: _stats(_shipped(), SHIPPED))
         case _:
             st.markdown(T("walk.intro"))
-            walkthrough(_with(T, **{"walk.2": _walk_collapse, "walk.8": _walk_seeds,
-                                    "walk.9": lambda: vqvae_quantizers.walk_fsq(PRESETS[9]),
-                                    "walk.10": lambda: vqvae_quantizers.walk_rotation(PRESETS[10]),
-                                    "walk.11": lambda: vqvae_yours.walk(T), "walk.12": vqvae_quantizers.walk_study}),
-                        PRESETS)
+            walkthrough(_walk_text(), PRESETS)
+    if present.active() and view != "walkthrough":  # presenter mode: the step's own view, its slide on the stage
+        walkthrough(_walk_text(), PRESETS)
     publish("view")
+
+
+def _walk_text():
+    """The translator, with the numbers of the steps that quote results filled in from those results."""
+    return _with(T, **{"walk.2": _walk_collapse, "walk.8": _walk_seeds,
+                       "walk.9": lambda: vqvae_quantizers.walk_fsq(PRESETS[9]),
+                       "walk.10": lambda: vqvae_quantizers.walk_rotation(PRESETS[10]),
+                       "walk.11": lambda: vqvae_yours.walk(T), "walk.12": vqvae_quantizers.walk_study})
 
 
 def controls() -> tuple[str, RunSettings]:

@@ -126,6 +126,9 @@ def _go(page: str, n: int, values: dict[str, Any], forget: tuple[str, ...]) -> N
         st.session_state.pop(key, None)
     st.session_state.update(values)
     st.session_state[_APPLIED] = (page, n)
+    for key in values:  # the page publishes again what the step shows; the rest goes back to its default
+        if key in st.query_params:
+            del st.query_params[key]
     st.query_params[STEP] = str(n)
 
 

@@ -30,6 +30,16 @@ def arrive(page: str) -> None:
     step = present.take_pending(page)  # a presenter's step from the URL: its preset, before the page draws
     st.session_state[_FRESH] -= set(step)
     st.session_state.update(step)
+    _drop_from_url(step)
+
+
+def _drop_from_url(keys: object) -> None:
+    """Take `keys` out of the URL: a step has set them, and the page publishes again those it shows (a key of a
+    view the step does not show would otherwise keep the previous step's value in the URL, and bring it back on
+    a reload)."""
+    for key in keys:  # type: ignore[attr-defined]
+        if key in st.query_params:
+            del st.query_params[key]
 
 
 def _all_bound() -> set[str]:
@@ -161,7 +171,9 @@ def walkthrough(T: Callable[..., str], presets: dict[int, dict[str, Any]], base:
     def apply(n: int) -> None:
         # a step sets every control it does not name back to the page's default: a step is a whole view, and
         # must not carry the previous step's settings
-        st.session_state.update(page_defaults() | (base or {}) | presets[n])
+        values = page_defaults() | (base or {}) | presets[n]
+        st.session_state.update(values)
+        _drop_from_url(values)
         for key in forget:
             st.session_state.pop(key, None)
 
