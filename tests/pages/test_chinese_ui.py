@@ -116,7 +116,8 @@ def test_search_explanations_and_chart_in_chinese() -> None:
 
 @pytest.mark.parametrize("view", ["formats", "explorer", "range", pytest.param("gradients", marks=pytest.mark.slow),
                                   pytest.param("blocks", marks=pytest.mark.slow),
-                                  pytest.param("outlier", marks=pytest.mark.slow), "lowbit", "walkthrough"])
+                                  pytest.param("outlier", marks=pytest.mark.slow), "lowbit",
+                                  pytest.param("stochastic", marks=pytest.mark.slow), "yours", "walkthrough"])
 def test_numerics_page_in_chinese(view: str) -> None:
     _assert_chinese(open_page("pages/numerics.py", "zh", view=view), f"numerics/{view}")
 
