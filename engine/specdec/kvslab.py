@@ -35,6 +35,8 @@ class SlabCache:
         """Allocate the slab on first use, and grow it (copying the valid rows) when `needed` rows do not fit."""
         if self.k is not None and self.k.shape[1] == batch and needed <= self.k.shape[3]:
             return
+        if self.k is not None and self.length and self.k.shape[1] != batch:
+            raise ValueError(f"the cache holds a batch of {self.k.shape[1]}, not {batch}")
         rows = max(needed, self.rows, 2 * (0 if self.k is None else self.k.shape[3]))
         k = like.new_empty(self.layers, batch, heads, rows, head_dim)
         v = like.new_empty(self.layers, batch, heads, rows, head_dim)

@@ -3,6 +3,7 @@ float64 through chunks, truncation, a tree's row selection, slab growth and a we
 
 from __future__ import annotations
 
+import pytest
 import torch
 
 from engine.specdec import GPT, GPTConfig
@@ -45,3 +46,12 @@ def test_the_slab_grows_and_new_weights_are_used() -> None:
         after = m(x[:, :8], m.new_cache())
         assert (after - before).abs().max() > 1e-3  # negative control: the change shows
         torch.testing.assert_close(after, m(x[:, :8]), rtol=0, atol=1e-12)
+
+
+def test_a_cache_refuses_another_batch_size() -> None:
+    m = _model(2)
+    with torch.no_grad():
+        cache = m.new_cache()
+        m(torch.randint(0, 256, (1, 5)), cache)
+        with pytest.raises(ValueError, match="batch"):
+            m(torch.randint(0, 256, (2, 1)), cache)
