@@ -180,6 +180,7 @@ def test_yours_view_names_a_tampered_code_and_refuses_a_pickle() -> None:
     assert any("object array" in w.value and "pickle" in w.value for w in at.warning) and not at.dataframe
 
 
+@pytest.mark.slow
 def test_yours_view_in_chinese() -> None:
     at = open_page(PAGE, "zh", view="yours")
     assert_clean(at)
@@ -204,6 +205,7 @@ def test_fsq_and_rotation_view_numbers_come_from_the_engine() -> None:
     assert at.session_state["view"] == "fsq" and at.session_state["rangle"] == 120
 
 
+@pytest.mark.slow
 def test_the_study_beside_the_three_rules_is_formatted_from_the_shipped_file() -> None:
     import statistics
 
