@@ -15,6 +15,7 @@ import streamlit as st
 
 from engine.artifacts import ArtifactError
 from ui.i18n import say, translator
+from ui.markup import md
 from ui.page import error_at
 from ui.text.app import TEXT
 
@@ -68,6 +69,6 @@ def read_or_explain(T: Callable[..., str], read: Callable[[str | bytes], Any], b
         if isinstance(pos, tuple) and isinstance(b.data, str):
             error_at(T_APP, "yours.error", e, b.data, window=40)
         else:
-            where = f" ({pos})" if isinstance(pos, str) and pos else ""
+            where = f" ({md(pos)})" if isinstance(pos, str) and pos else ""  # a JSON path may echo the user's keys
             st.warning(T_APP("yours.error", msg=say(e)) + where)
         return None
