@@ -1,10 +1,11 @@
 """Top-k pruning for term and OR queries: block-max MaxScore, as Lucene and tantivy skip documents that
 cannot reach the top k, with BM25 left exact.
 
-Each term's postings are cut into blocks of `BLOCK` postings (tantivy's and Lucene's 128). A block keeps its
-largest tf and its shortest document (smallest dl), computed once per segment: BM25 grows with tf and
-shrinks with dl, so w·maxtf / (maxtf + norm(min dl)) bounds every posting of the block, whatever N, df and
-avgdl are now. A search then:
+Each term's postings are cut into blocks of `BLOCK` postings (tantivy's and Lucene's 128). A block keeps, for
+tf = 1, 2, 3 and for larger tf, its shortest document (smallest dl), computed once per segment: BM25 grows with
+tf and shrinks with dl, so the best of w·tf / (tf + norm(min dl)) over those four pairs (the largest tf for the
+last) bounds every posting of the block, whatever N, df and avgdl are now (Lucene keeps a block's
+competitive (tf, norm) pairs for the same purpose). A search then:
 
 1. scores exactly the documents of each term's best blocks (enough to hold k postings): the k-th best of
    those scores is a threshold θ that the final k-th score can only exceed;
@@ -34,11 +35,21 @@ SLACK = 1.0 + 1e-9
 _LOCK = threading.Lock()
 
 
+LEVELS = (1, 2, 3)  # a block's shortest document with exactly this tf; above the last, its largest tf
+
+
 class Blocks:
     """Per-term blocks of one segment: where each term's blocks are (`off`), each block's first posting
-    (`start`, into the segment's flat arrays), size, largest tf and smallest dl."""
+    (`start`, into the segment's flat arrays), size, largest tf and smallest dl, and for each tf of `LEVELS`
+    the smallest dl among the block's documents with that tf (`level_dl`, one row per level; a huge
+    number where there is none), the last row for the documents with a larger tf.
 
-    __slots__ = ("maxtf", "mindl", "off", "size", "start")
+    Pairing the largest tf with the shortest document overestimates badly where short documents abound (most
+    hold a term once); Lucene keeps every competitive (tf, norm) pair of a block for that reason. These
+    four pairs are a fixed-size version of that list: a bound is the best of (1, dl₁), (2, dl₂), (3, dl₃)
+    and (max tf, dl₄₊)."""
+
+    __slots__ = ("level_dl", "maxtf", "mindl", "off", "size", "start")
 
     def __init__(self, seg: Segment, dl: np.ndarray, block: int) -> None:
         n_t = np.diff(seg.post_off)
@@ -49,12 +60,17 @@ class Blocks:
         self.start = np.repeat(seg.post_off[:-1], nb) + block * (np.arange(len(first)) - first)
         end = np.minimum(self.start + block, np.repeat(seg.post_off[1:], nb))
         self.size = end - self.start
+        big = np.iinfo(np.int64).max // 4
         if len(self.start):
             self.maxtf = np.maximum.reduceat(seg.tf, self.start)
-            self.mindl = np.minimum.reduceat(dl[seg.post_docs], self.start)
+            dls = dl[seg.post_docs].astype(np.int64)
+            self.mindl = np.minimum.reduceat(dls, self.start)
+            rows = [np.where(seg.tf == lv, dls, big) for lv in LEVELS] + [np.where(seg.tf > LEVELS[-1], dls, big)]
+            self.level_dl = np.stack([np.minimum.reduceat(r, self.start) for r in rows])
         else:
             self.maxtf = np.zeros(0, np.uint32)
-            self.mindl = np.zeros(0, dl.dtype)
+            self.mindl = np.zeros(0, np.int64)
+            self.level_dl = np.zeros((len(LEVELS) + 1, 0), np.int64)
 
 
 def blocks(seg: Segment, dl: np.ndarray, block: int = BLOCK) -> Blocks:
@@ -122,8 +138,10 @@ def pruned(snap: Snapshot, scoring: dict[str, int], tids: dict[str, int | None] 
     bounds, parts = [], []
     for t, w in zip(ids, weights, strict=True):
         lo, hi = blk.off.item(t), blk.off.item(t + 1)
-        maxtf = blk.maxtf[lo:hi]
-        bounds.append(weight(w, maxtf, length_norm(blk.mindl[lo:hi].astype(np.float64), avgdl, k1, b)) * SLACK)
+        tfs = [*LEVELS, blk.maxtf[lo:hi]]
+        ub = np.max([weight(w, tf, length_norm(blk.level_dl[i, lo:hi].astype(np.float64), avgdl, k1, b))
+                     for i, tf in enumerate(tfs)], axis=0)  # a level without documents: dl huge, bound ~0
+        bounds.append(ub * SLACK)
         parts.append((lo, hi))
     # 1. the best blocks of each term, enough to hold k postings: their documents, scored exactly, give θ
     seed = []

@@ -53,6 +53,9 @@ class _Evaluator:
         """Analyse every bare word of the query in one jieba call: each call has a fixed cost of several
         microseconds, and words joined by spaces segment exactly as they would alone (a jieba block never
         spans a space)."""
+        if isinstance(node, Word):  # one word (the commonest query): no joining, no bisection
+            self.word_terms = {node.pos: [tok.text for tok in self.snap.analyzer.tokens(node.text, mode="precise")]}
+            return
         words = _words_of(node)
         if not words:
             return
@@ -210,8 +213,8 @@ def search(snap: Snapshot, query: str, k: int = 10, explain_hits: bool = True, h
         raise
     if matched is None:
         return SearchResult([], 0, trace or [], described, [], notes or [Message("search.nothing")])
-    return _ranked(ev, matched, k, explain_hits, highlight_hits, described, small, _disjunction(node, ev), prune_from,
-                   block)
+    disjunction = len(matched) >= prune_from and _disjunction(node, ev)  # asked only where pruning may run
+    return _ranked(ev, matched, k, explain_hits, highlight_hits, described, small, disjunction, prune_from, block)
 
 
 def _disjunction(node: Node, ev: _Evaluator) -> bool:

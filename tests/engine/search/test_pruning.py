@@ -90,5 +90,8 @@ def test_block_bounds_hold_every_posting():
     for j in range(len(blk.start)):
         lo, n = blk.start[j], blk.size[j]
         assert blk.maxtf[j] == seg.tf[lo:lo + n].max()
-        assert blk.mindl[j] == snap.dl[seg.post_docs[lo:lo + n]].min()
+        dl, tf = snap.dl[seg.post_docs[lo:lo + n]], seg.tf[lo:lo + n]
+        assert blk.mindl[j] == dl.min()
+        for row, mask in enumerate([tf == 1, tf == 2, tf == 3, tf > 3]):
+            assert blk.level_dl[row, j] == (dl[mask].min() if mask.any() else blk.level_dl.max())
     assert blk.size.sum() == len(seg.tf)
