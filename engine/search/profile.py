@@ -9,6 +9,7 @@ best k, building hits); the rest (the search entry point's own bookkeeping) is "
 
 from __future__ import annotations
 
+import statistics
 import time
 from collections.abc import Callable
 
@@ -105,23 +106,25 @@ def _cprofile(work: Callable[[], None]) -> dict[str, float]:
 
 def breakdown(search: Callable[[str], object], queries: list[str], rounds: int = 10,
               interval: float = 0.0001) -> dict:
-    """Microseconds per query in each phase (and each phase's share) of `search` over `queries`, run `rounds`
-    times under the profiler; `profiler` names the one used, `wall_us` the unprofiled time per query."""
+    """Each phase's share of `search` over `queries` (run `rounds` times under the profiler) and its microseconds
+    per query: the share of `wall_us`, the median unprofiled time per query (a profiler slows Python code more than
+    C code, so its own durations overstate; its shares are what it measures). `profiler` names the one used."""
     def work() -> None:
         for _ in range(rounds):
             for q in queries:
                 search(q)
 
-    t = time.perf_counter()
+    walls = []
     for q in queries:
+        t = time.perf_counter()
         search(q)
-    wall = (time.perf_counter() - t) / max(1, len(queries))
+        walls.append(time.perf_counter() - t)
+    wall = statistics.median(walls) if walls else 0.0
     try:
         times, used = _pyinstrument(work, interval), "pyinstrument"
     except ImportError:
         times, used = _cprofile(work), "cProfile"
-    n = max(1, rounds * len(queries))
     total = sum(times.values()) or 1.0
     return {"profiler": used, "wall_us": round(wall * 1e6, 1),
-            "us": {p: round(times[p] / n * 1e6, 2) for p in PHASES},
+            "us": {p: round(times[p] / total * wall * 1e6, 2) for p in PHASES},
             "share": {p: round(times[p] / total, 3) for p in PHASES}}
