@@ -42,7 +42,8 @@ def record() -> dict:
 def main(argv: list[str] | None = None) -> None:
     """Run the sweep and print JSON."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--n", type=int, nargs="+", default=[1024, 2048, 4096, 8192])
+    ap.add_argument("--n", type=int, nargs="+", default=None,
+                    help="sizes (default 1024-8192 on a GPU; 1024-4096 on a CPU, to keep the default run within 5 min)")
     ap.add_argument("--d", type=int, default=64)
     ap.add_argument("--heads", type=int, default=8)
     ap.add_argument("--dtypes", nargs="+", default=["fp32", "bf16"], choices=list(DTYPES))
@@ -57,6 +58,7 @@ def main(argv: list[str] | None = None) -> None:
         print(json.dumps(record(), indent=1))
         return
     device = pick_device()
+    args.n = args.n or ([1024, 2048, 4096, 8192] if device.type == "cuda" else [1024, 2048, 4096])
     rows = [run_case(n, args.d, args.heads, DTYPES[dt], causal, args.rounds, args.block, args.block, device)
             for dt in args.dtypes for causal in (False, True) for n in args.n]
     causal_ratio = {}
