@@ -28,6 +28,7 @@ define({
     "artifact.too_deep": "the {what} nests too deeply to read",
     "artifact.too_large_to_read": "the {what} needs more memory to read than this server gives one visitor",
     "artifact.format": "this does not look like {expected}",
+    "artifact.number_too_long": "the {what} holds a number with thousands of digits",
     "artifact.missing": "{path}: {field} is missing",
     "artifact.bad_value": "{path}: {field} must be {expected}, not {value}",
 })
@@ -99,6 +100,8 @@ def load_json(data: str | bytes, limit: int = DEFAULT_LIMIT, what: str = "JSON")
         except json.JSONDecodeError as e:
             raise ArtifactError("artifact.json", (e.lineno, e.colno), what=what, line=e.lineno,
                                 column=e.colno) from None
+        except ValueError:  # Python refuses integers of more than 4,300 digits (int_max_str_digits)
+            raise ArtifactError("artifact.number_too_long", what=what) from None
 
     return guarded(parse, what)
 

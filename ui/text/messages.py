@@ -19,6 +19,7 @@ TEXT = {
     "artifact.too_large_to_read": ("the {what} needs more memory to read than this server gives one visitor",
                                    "读取该{what}所需的内存超过了服务器给每位访客的额度"),
     "artifact.format": ("this does not look like {expected}", "这看起来不是 {expected}"),
+    "artifact.number_too_long": ("the {what} holds a number with thousands of digits", "{what}中有一个长达数千位的数字"),
     "artifact.missing": ("{path}: {field} is missing", "{path}：缺少 {field}"),
     "artifact.bad_value": ("{path}: {field} must be {expected}, not {value}", "{path}：{field} 应为 {expected}，而不是 {value}"),
     # specdec: vLLM's /metrics (engine.specdec.vllm)
