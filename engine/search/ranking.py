@@ -112,12 +112,16 @@ def _score_small(snap: Snapshot, matched: BitMap, cand: list[int], scoring: dict
     return tfs, total or [0.0] * len(cand)
 
 
-def _top(pool: list[tuple[float, int, int]], k: int, id_ranks: Callable[[], np.ndarray]
-         ) -> list[tuple[float, int, int]]:
+def _top(pool: list[tuple[float, int, int]], k: int, id_ranks: Callable[[], np.ndarray],
+         in_order: Callable[[], bool] | None = None) -> list[tuple[float, int, int]]:
     """The k best (score, docnum, index) rows, ties broken by doc id (`id_ranks`: Snapshot.id_ranks, asked only
     when a tie reaches the top k: after a write it re-sorts every id). Ties are common (short documents of
-    one length); only rows of a tied score that reaches the top k are ordered."""
+    one length); only rows of a tied score that reaches the top k are ordered. `in_order`:
+    Snapshot.ids_in_docnum_order, for a pool in doc-number order: when it holds, Python's stable sort (stable
+    under reverse=True too) already leaves tied rows in id order."""
     pool.sort(key=itemgetter(0), reverse=True)
+    if in_order is not None and in_order():
+        return pool[:k]
     out: list[tuple[float, int, int]] = []
     i, n = 0, len(pool)
     while len(out) < k and i < n:
@@ -202,7 +206,8 @@ def rank(snap: Snapshot, matched: BitMap, scoring: dict[str, int], k: int, expla
         if len(keep) > 2 * k:  # a big tie at the k-th score (short documents of one length): rank ids in numpy
             keep = keep[np.lexsort((snap.id_ranks()[cand[keep]], -total[keep]))[:k]]
         pool = list(zip(total[keep].tolist(), cand[keep].tolist(), keep.tolist(), strict=True))
-    ranked = _top(pool, k, snap.id_ranks)  # (score, docnum, candidate index)
+    # (score, docnum, candidate index); the pool is in doc-number order unless a big tie was ranked by id above
+    ranked = _top(pool, k, snap.id_ranks, snap.ids_in_docnum_order)
     if explain_hits or highlight_hits:
         hits = _dressed(snap, ranked, scoring, tfs, explain_hits, highlight_hits, set(scoring) | (expanded or set()))
     else:

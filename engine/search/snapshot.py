@@ -190,6 +190,16 @@ class Snapshot:
         """For each doc number, the rank of its id in sorted order (see IdOrder)."""
         return self.id_order.ranks(self.docs, self.next_docnum)
 
+    def ids_in_docnum_order(self) -> bool:
+        """Whether sorting by doc number sorts by id too (documents added in id order, as a bulk load of a
+        numbered corpus is): then a stable sort of candidates in doc-number order breaks score ties by id
+        without looking ids up. Computed once per snapshot."""
+        got = self.memo.get("ids_in_order")
+        if got is None:
+            ranks = self.id_ranks()
+            got = self.memo["ids_in_order"] = bool(len(ranks) < 2 or (np.diff(ranks) > 0).all())
+        return got
+
     def postings(self, term: str) -> BitMap:
         """Live docs holding `term`, across segments, tombstones removed: the one union every reader uses.
         May return a segment's own bitmap: callers never modify results in place."""

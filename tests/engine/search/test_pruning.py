@@ -95,3 +95,14 @@ def test_block_bounds_hold_every_posting():
         for row, mask in enumerate([tf == 1, tf == 2, tf == 3, tf > 3]):
             assert blk.level_dl[row, j] == (dl[mask].min() if mask.any() else blk.level_dl.max())
     assert blk.size.sum() == len(seg.tf)
+
+
+def test_ties_break_by_id_whether_or_not_ids_follow_doc_numbers():
+    for ids in (["a", "m", "z"], ["z", "a", "m"]):
+        ix = Index(AN)
+        ix.add_many([Doc(i, "alpha beta") for i in ids])
+        assert ix.snapshot.ids_in_docnum_order() == (ids == sorted(ids))  # the fast path's flag, both ways
+        for prune_from in (0, NEVER):
+            assert [h.doc_id for h in ix.search("alpha", 3, prune_from=prune_from).hits] == ["a", "m", "z"]
+            assert [h.doc_id for h in ix.search("alpha", 2, explain=False, highlight=False, trace=False).hits] == [
+                "a", "m"]
