@@ -34,7 +34,8 @@ R = TypeVar("R")
 T = translator(TEXT)
 MAX_RUNNING = scheduler().slots  # the CI and demo machines have 2 cores
 WAIT_S = 1.5  # work that ends this soon is shown in the same run, without a progress fragment
-POLL_S = 0.5
+POLL_S = 1.0  # a running job's progress refresh: six watching visitors cost the server six short reruns a second
+QUEUED_POLL_S = 2.0  # a queued job changes only when a slot frees
 
 
 def running() -> list[Job]:
@@ -163,7 +164,7 @@ def background(key: Hashable, work: Callable[[Tick], R], total: float, *, start_
     if job.active:
         if me is not None:
             job.seen(me)
-        st.fragment(run_every=POLL_S)(_progress_guarded)(key)
+        st.fragment(run_every=QUEUED_POLL_S if job.state == "queued" else POLL_S)(_progress_guarded)(key)
         return None
     if job.state == "failed":
         err = job.error
