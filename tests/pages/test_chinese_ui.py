@@ -36,6 +36,9 @@ _NAMES = """
     FP6 FP4 E2M3 E3M2 E2M1 E8M0 MX MXFP8 MXFP6 MXFP4 NVFP4 DeepSeek SQNR dB GEMM amax emax ml_dtypes ceil floor
     log2 log10 Transformer head VQ-VAE VQ argmin sg Voronoi k-means EMA MSE scikit-learn weights_only
     loss ema ema_restart content title category region _explain explain
+    Flatten GELU Softmax Hessian out SoftplusBackward softplus where
+    object cdist dsplit erfc fabs fmax fmin matrix_rank nanpercentile percentile pinv segment_sum sobel_edges ssim unique
+    MultiOptimizer OptimizerMap
 """
 ALLOWED = set(_NAMES.lower().split())
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
