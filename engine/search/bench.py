@@ -23,6 +23,7 @@ import json
 import math
 import os
 import random
+import shutil
 import sqlite3
 import tempfile
 import time
@@ -401,6 +402,7 @@ def main(argv: list[str] | None = None) -> None:
         rows = race(demo_corpus(), an, RACE_SIZES)
         recorded.save("search", "race-search", rows, {"sizes": RACE_SIZES}, time.perf_counter() - t)
         report["race"] = rows
+    shutil.rmtree(work, ignore_errors=True)  # the three indexes (about 47 MB)
     print(json.dumps(report, indent=1, ensure_ascii=False))
 
 
