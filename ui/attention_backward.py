@@ -19,11 +19,12 @@ from ui.i18n import plot_labels, translator
 from ui.text.attention import TEXT
 
 T = translator(TEXT)
-FORMULAS = (r"D_i = \textstyle\sum_c dO_{ic}\,O_{ic},\qquad P_{ij} = e^{S_{ij} - \mathrm{lse}_i}",
-            r"dV_j \mathrel{+}= P_{ij}^{\top} dO_i,\qquad dP_{ij} = dO_i V_j^{\top},\qquad "
-            r"dS_{ij} = P_{ij} \circ (dP_{ij} - D_i)",
-            r"dQ_i \mathrel{+}= dS_{ij} K_j \cdot \mathrm{scale},\qquad dK_j \mathrel{+}= dS_{ij}^{\top} Q_i \cdot "
-            r"\mathrm{scale}")
+FORMULAS = (  # one short line each: a phone shows every one whole
+    r"D_i = \textstyle\sum_c dO_{ic}\,O_{ic},\quad P_{ij} = e^{S_{ij} - \mathrm{lse}_i}",
+    r"dV_j \mathrel{+}= P_{ij}^{\top} dO_i,\quad dP_{ij} = dO_i V_j^{\top}",
+    r"dS_{ij} = P_{ij} \circ (dP_{ij} - D_i)",
+    r"dQ_i \mathrel{+}= dS_{ij} K_j \cdot \mathrm{scale}",
+    r"dK_j \mathrel{+}= dS_{ij}^{\top} Q_i \cdot \mathrm{scale}")
 
 
 def run_backward(n: int, block: int, d: int, causal: bool) -> dict:

@@ -134,7 +134,7 @@ def _go(page: str, n: int, values: dict[str, Any], forget: tuple[str, ...]) -> N
 
 def stepper(key: str, last: int) -> None:
     """In presenter mode, ↓ and ↑ move the page's first step-through slider (`key`, over 0..`last`)."""
-    if not active() or getattr(_stage, "stepper", None) == key:
+    if not active() or getattr(_stage, "stepper", None) is not None:  # one page slider takes the keys
         return
     _stage.stepper = key
 

@@ -16,7 +16,7 @@ def test_step_through_and_memory_plot(page, app_url: str, screenshots) -> None:
     assert_no_errors(page)
     main = page.get_by_test_id("stMain")
     expect(main.get_by_text("skipped by the causal mask")).to_be_visible()
-    slider = main.get_by_test_id("stSlider").filter(has_text="Tile step").get_by_role("slider")
+    slider = main.locator("[data-testid=stSlider] input[aria-label='Tile step']")  # not "Backward tile step"
     slider.focus()
     for _ in range(5):
         page.keyboard.press("ArrowRight")
