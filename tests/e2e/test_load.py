@@ -46,12 +46,13 @@ def _tree(root: int) -> list[int]:
 
 
 def _cpu_s(root: int) -> float:
-    """CPU seconds used so far by the server's process tree (all threads)."""
+    """CPU seconds used so far by the server's process tree (all threads, and the children it has reaped)."""
     total = 0
     for pid in _tree(root):
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])  # utime, stime
+            # utime, stime, and cutime, cstime: a job's child that has ended and been reaped counts in its parent
+            total += int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
         except (OSError, IndexError, ValueError):
             continue
     return total / TICKS
