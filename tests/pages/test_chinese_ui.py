@@ -37,7 +37,8 @@ _NAMES = """
     log2 log10 Transformer head VQ-VAE VQ argmin sg Voronoi k-means EMA MSE scikit-learn weights_only
     loss ema ema_restart content title category region _explain explain
     Flatten GELU Softmax Hessian out SoftplusBackward softplus where
-    object cdist dsplit erfc fabs fmax fmin matrix_rank nanpercentile percentile pinv segment_sum sobel_edges ssim unique
+    object cdist dsplit erfc fabs fmax fmin matrix_rank nanpercentile percentile pinv segment_sum
+    sobel_edges ssim unique
     MultiOptimizer OptimizerMap
 """
 ALLOWED = set(_NAMES.lower().split())
