@@ -26,7 +26,9 @@ def _open_exports(page, url: str) -> None:
     page.goto(url)
     wait_for_app_run(page, timeout_ms=300_000)
     expect(page.get_by_test_id("stProgress")).to_have_count(0, timeout=300_000)  # the view's own work is done
-    page.get_by_test_id("stExpander").filter(has_text="Export this view").click()
+    exports = page.get_by_test_id("stExpander").filter(has_text="Export this view")
+    expect(exports).to_be_visible(timeout=120_000)  # drawn at the end of the page's run
+    exports.click()
 
 
 @pytest.mark.parametrize("slug", [t.slug for t in TOPICS])
