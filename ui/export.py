@@ -134,8 +134,6 @@ def _zip(named: dict[str, bytes]) -> bytes:
 def offer(slug: str, title: str, text: str = "") -> None:
     """Under the page: download the view as HTML, and its figures as PNG; both are made only when clicked."""
     figures, tables = list(getattr(_run, "figures", [])), list(getattr(_run, "tables", []))
-    if not figures and not tables:
-        return
     settings = {k: v for k, v in st.query_params.to_dict().items()}
     url = _live_url(slug, settings)
     with st.expander(T_APP("export.title"), icon=":material/download:"):

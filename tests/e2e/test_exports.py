@@ -18,7 +18,7 @@ pytestmark = pytest.mark.e2e
 
 def _download(page, label: str) -> bytes:
     with page.expect_download(timeout=120_000) as info:
-        page.get_by_test_id("stDownloadButton").filter(has_text=label).click()
+        page.get_by_test_id("stDownloadButton").filter(has_text=label).last.click()
     return open(info.value.path(), "rb").read()
 
 
@@ -26,7 +26,7 @@ def _open_exports(page, url: str) -> None:
     page.goto(url)
     wait_for_app_run(page, timeout_ms=300_000)
     expect(page.get_by_test_id("stProgress")).to_have_count(0, timeout=300_000)  # the view's own work is done
-    exports = page.get_by_test_id("stExpander").filter(has_text="Export this view")
+    exports = page.get_by_test_id("stExpander").filter(has_text="Export this view").last  # a rerun's stale copy
     expect(exports).to_be_visible(timeout=120_000)  # drawn at the end of the page's run
     exports.click()
 
