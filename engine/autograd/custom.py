@@ -31,14 +31,8 @@ class Softplus(torch.autograd.Function):
         return grad * torch.sigmoid(x)
 
 
-class WrongSoftplus(torch.autograd.Function):
-    """The same forward with a mistake in backward (eˣ instead of eˣ / (1 + eˣ)): the negative control."""
-
-    @staticmethod
-    def forward(ctx, x: torch.Tensor) -> torch.Tensor:
-        """ln(1 + eˣ)."""
-        ctx.save_for_backward(x)
-        return torch.logaddexp(x, torch.zeros_like(x))
+class WrongSoftplus(Softplus):
+    """Softplus's own forward with a mistake in backward (eˣ instead of eˣ / (1 + eˣ)): the negative control."""
 
     @staticmethod
     def backward(ctx, grad: torch.Tensor) -> torch.Tensor:

@@ -39,7 +39,9 @@ queries = st.recursive(atom, lambda inner: st.one_of(
     st.tuples(inner, inner).map(" ".join), st.tuples(inner, inner).map(lambda p: f"({p[0]} OR {p[1]})"),
     inner.map(lambda q: f"-({q})"), st.tuples(inner, inner).map(lambda p: f"{p[0]} AND {p[1]}")), max_leaves=6)
 
-def check_against_brute(analyzer, corpus, qs, merge, small: int = ranking.DEFAULT_SMALL) -> None:
+def build_index(analyzer, corpus, merge: bool) -> Index:
+    """An index of a generated corpus built the ways a session builds one: half in bulk, half one by one, the
+    deletions applied, and merged into one segment or not."""
     docs, deletes = corpus
     ix = Index(analyzer)
     half = len(docs) // 2
@@ -50,6 +52,12 @@ def check_against_brute(analyzer, corpus, qs, merge, small: int = ranking.DEFAUL
         assert ix.delete(d)
     if merge:
         ix.merge()
+    return ix
+
+
+def check_against_brute(analyzer, corpus, qs, merge, small: int = ranking.DEFAULT_SMALL) -> None:
+    docs, deletes = corpus
+    ix = build_index(analyzer, corpus, merge)
     live = [d for d in docs if d.id not in deletes]
     if not live:
         assert ix.search("倒排").total == 0

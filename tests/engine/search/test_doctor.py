@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from engine.search import Analyzer, Doc, Index, QueryError, doctor
 from engine.search.corpus import demo_corpus
-from tests.engine.search.strategies import corpora, queries
+from tests.engine.search.strategies import build_index, corpora, queries
 
 DOCS = [Doc("a", "搜索引擎把查询词送进倒排列表。", "索引入门", {"region": "北京"}),
         Doc("b", "倒排是一种思路，索引是一种结构。", "", {"region": "上海 浦东", "category": "搜索"}),
@@ -56,16 +56,8 @@ def small_index(analyzer: Analyzer, deleted: tuple[str, ...] = ("d",)) -> Index:
                                                                   HealthCheck.too_slow])
 @given(corpus=corpora(), qs=st.lists(queries, min_size=1, max_size=4), merge=st.booleans())
 def test_verdict_equals_the_engines_search(analyzer, corpus, qs, merge) -> None:
-    docs, deletes = corpus
-    ix = Index(analyzer)
-    half = len(docs) // 2
-    ix.add_many(docs[:half])
-    for d in docs[half:]:
-        ix.add(d)
-    for d in deletes:
-        ix.delete(d)
-    if merge:
-        ix.merge()
+    docs, _deletes = corpus
+    ix = build_index(analyzer, corpus, merge)
     ids = [d.id for d in docs] + ["nobody"]
     for q in qs:
         verdicts_agree(ix, q, ids)
