@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 
 import torch
 
+from engine.specdec import kvslab
 from engine.specdec.kvslab import SlabCache
-from engine.specdec.model import GPT, KVCache
+from engine.specdec.model import GPT
 from engine.specdec.models import Models
 from engine.specdec.sampling import StepOutcome, speculative_step
 from engine.specdec.steps import StepTrace, TreeTrace
@@ -88,9 +89,9 @@ class Drafter:
         vocab = ctx.target.config.vocab
         q_mat = torch.stack(draft.q) if draft.q else torch.zeros(0, vocab, dtype=torch.float64)
         outcome: list[StepOutcome] = []
-        n, nxt = speculative_step(p, q_mat, torch.tensor(drafted, dtype=torch.long), ctx.gen, outcome)
-        step = StepTrace(drafted, [float(q_mat[i, x]) for i, x in enumerate(drafted)],
-                         [float(p[i, x]) for i, x in enumerate(drafted)], list(outcome[0].uniforms),
+        tokens, rows = torch.tensor(drafted, dtype=torch.long), torch.arange(len(drafted))
+        n, nxt = speculative_step(p, q_mat, tokens, ctx.gen, outcome)
+        step = StepTrace(drafted, q_mat[rows, tokens].tolist(), p[rows, tokens].tolist(), list(outcome[0].uniforms),
                          list(outcome[0].fates), [*drafted[:n], nxt], 0.0, tt)
         return Verdict(step, len(seq) + n, hidden, cached)
 
@@ -138,7 +139,7 @@ class MTPChain(Drafter):
     def __init__(self, ctx: Context, models: Models, gamma: int) -> None:
         super().__init__(ctx)
         self.mtp, self.gamma = models.mtp, min(gamma, models.mtp.depth)
-        self.caches = [KVCache(1) for _ in range(self.mtp.depth)]
+        self.caches = [SlabCache(1, ctx.target.config.context + kvslab.SPARE) for _ in range(self.mtp.depth)]
         target = ctx.target
         empty = torch.zeros(0, target.config.width, dtype=target.tok.weight.dtype)
         self.outs: list[torch.Tensor] = [empty] * self.mtp.depth
@@ -255,6 +256,7 @@ class MedusaTree(Drafter):
         self.parents_all, self.depths_all = tree_nodes(self.paths)
         self.dist, self.epsilon, self.delta = dist, epsilon, delta  # dist: the heads' distribution (never one-hot)
         self.last_hidden: torch.Tensor | None = None
+        self._masks: dict[tuple[int, ...], torch.Tensor] = {}
 
     def propose(self, seq: list[int], room: int) -> Draft:
         if self.last_hidden is None:  # the prompt pass: no hidden state to draft from yet
@@ -287,7 +289,7 @@ class MedusaTree(Drafter):
         mask[:, cached:] = False
         mask[:tau, cached:cached + tau] = torch.ones(tau, tau, dtype=torch.bool).tril()
         mask[tau:, cached:cached + tau] = True
-        mask[tau:, cached + tau:] = tree_mask(parents)[1:, 1:]
+        mask[tau:, cached + tau:] = self._node_mask(parents)
         logits, hidden = ctx.target(torch.tensor([tail + tokens]), ctx.cache, positions, mask, return_hidden=True)
         ctx.target_calls += 1
         p = ctx.sample(logits[0, tau - 1:])  # row 0: the root, row 1 + j: node j
@@ -312,6 +314,14 @@ class MedusaTree(Drafter):
         step = StepTrace(drafted, q_drafted, p_drafted, [], fates, [tokens[j] for j in path] + [nxt], 0.0, tt, trace)
         rows = list(range(cached + tau)) + [cached + tau + j for j in path]  # the committed and the accepted path
         return Verdict(step, len(rows), hidden, cached, rows, hidden[0, tau - 1 if best < 0 else tau + best])
+
+    def _node_mask(self, parents: list[int]) -> torch.Tensor:
+        """The nodes' part of `tree_mask(parents)`, built once per tree shape (the full tree, or one pruned near
+        the end), not once per pass."""
+        key = tuple(parents)
+        if key not in self._masks:
+            self._masks[key] = tree_mask(parents)[1:, 1:]
+        return self._masks[key]
 
     def commit(self, seq: list[int], verdict: Verdict) -> None:
         """Keep the accepted path's cache rows; remember the hidden state to draft the next tree from."""

@@ -69,6 +69,9 @@ def two_token_tables(model: GPT, prompt: str, temperature: float = 1.0, top_k: i
     return first, second
 
 
+P_REJECT = 1e-4  # a p-value at or below this rejects "the sampler keeps the target's distribution"
+
+
 @dataclass
 class ExactnessResult:
     """Counts of (x1, x2) pairs by plain and by speculative sampling, the exact table and the χ² test."""
@@ -82,6 +85,11 @@ class ExactnessResult:
     dof: int
     plain_p_value: float
     acceptance: float  # share of first drafted tokens accepted
+
+    @property
+    def consistent(self) -> bool:
+        """Whether the speculative counts are consistent with the exact table (p above `P_REJECT`)."""
+        return self.p_value > P_REJECT
 
 
 def exactness_check(target: GPT, draft: GPT, prompt: str, samples: int = 4000, gamma: int = 4,

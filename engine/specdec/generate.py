@@ -30,12 +30,13 @@ from engine.specdec.drafters import (
     typical_ok,
 )
 from engine.specdec.models import Models
+from engine.specdec.settings import DecodeSettings, with_drafter
 from engine.specdec.steps import Generation, GenerationStats, StepTrace, TreeTrace
 
 METHODS = ("autoregressive", "speculative", "medusa", "mtp", "lookup")
-__all__ = ["DELTA", "EPSILON", "METHODS", "Generation", "GenerationStats", "Models", "StepTrace", "TreeTrace",
-           "accept_tree", "decode", "distribution", "encode", "expected_tokens_per_call", "generate", "lookup_draft",
-           "tree_mask", "tree_nodes", "typical_ok"]
+__all__ = ["DELTA", "EPSILON", "METHODS", "DecodeSettings", "Generation", "GenerationStats", "Models", "StepTrace",
+           "TreeTrace", "accept_tree", "decode", "distribution", "encode", "expected_tokens_per_call", "generate",
+           "generate_with", "lookup_draft", "tree_mask", "tree_nodes", "typical_ok"]
 
 
 def encode(text: str) -> list[int]:
@@ -109,7 +110,6 @@ def drafter_for(method: str, models: Models, ctx: Context, gamma: int, ngram: in
     return Drafter(ctx)
 
 
-@torch.inference_mode()
 def generate(models: Models, prompt: str, method: str = "speculative", max_new_tokens: int = 200,
              temperature: float = 1.0, gamma: int = 4, seed: int = 0, top_k: int | None = None,
              top_p: float | None = None, ngram: int = 3, tree: list[tuple[int, ...]] | None = None,
@@ -118,12 +118,23 @@ def generate(models: Models, prompt: str, method: str = "speculative", max_new_t
 
     gamma: tokens drafted per step (for MTP at most its depth); tree: Medusa's candidate paths (default: the
     tree chosen when the heads were trained); epsilon, delta: Medusa's typical acceptance above temperature 0.
+    The keyword spelling of `generate_with(models, DecodeSettings(prompt, ...))`.
     """
-    seq = _check(models, prompt, method, gamma, max_new_tokens, temperature, top_k, top_p)
-    ctx = Context(models.target, lambda z: distribution(z, temperature, top_k, top_p),
-                  torch.Generator().manual_seed(seed), temperature)
-    drafter = drafter_for(method, models, ctx, gamma, ngram, tree or models.tree, epsilon, delta, top_k, top_p)
-    context, start, trace = models.target.config.context, len(seq), []
+    return generate_with(models, DecodeSettings(prompt, method, max_new_tokens, temperature, gamma, seed, top_k,
+                                                top_p, ngram, None if tree is None else tuple(tree), epsilon, delta))
+
+
+@torch.inference_mode()
+def generate_with(models: Models, settings: DecodeSettings) -> Generation:
+    """Generate as `settings` say (see DecodeSettings), with its drafter as the draft model."""
+    s = settings
+    models = with_drafter(models, s.drafter)
+    seq = _check(models, s.prompt, s.method, s.gamma, s.max_new_tokens, s.temperature, s.top_k, s.top_p)
+    ctx = Context(models.target, lambda z: distribution(z, s.temperature, s.top_k, s.top_p),
+                  torch.Generator().manual_seed(s.seed), s.temperature)
+    drafter = drafter_for(s.method, models, ctx, s.gamma, s.ngram, list(s.tree or models.tree), s.epsilon, s.delta,
+                          s.top_k, s.top_p)
+    max_new_tokens, context, start, trace = s.max_new_tokens, models.target.config.context, len(seq), []
     t0 = time.perf_counter()
     while len(seq) - start < max_new_tokens and len(seq) < context:
         room = min(max_new_tokens - (len(seq) - start), context - len(seq)) - 1  # the bonus token needs one slot
@@ -137,4 +148,4 @@ def generate(models: Models, prompt: str, method: str = "speculative", max_new_t
         seq.extend(verdict.step.emitted)
     new = seq[start:start + max_new_tokens]
     return Generation(decode(new), new, trace, GenerationStats.of(
-        method, drafter.gamma, new, trace, ctx.target_calls, ctx.draft_calls, time.perf_counter() - t0))
+        s.method, drafter.gamma, new, trace, ctx.target_calls, ctx.draft_calls, time.perf_counter() - t0))

@@ -27,6 +27,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from engine.specdec import kvslab
+from engine.specdec.kvslab import SlabCache
 from engine.specdec.model import GPT, ROLES, GPTConfig
 from engine.transformer import Block, KVCache, random_windows
 
@@ -69,9 +71,12 @@ class MTPModule(nn.Module):
         nn.init.normal_(self.proj.weight, std=0.02)
         nn.init.zeros_(self.proj.bias)
 
-    def forward(self, hidden: torch.Tensor, emb: torch.Tensor, cache: KVCache | None = None) -> torch.Tensor:
-        """Hidden states (B, T, width) of this depth, continuing after the cached positions."""
-        return self.block(self.proj(torch.cat([self.norm_h(hidden), self.norm_e(emb)], -1)), cache)
+    def forward(self, hidden: torch.Tensor, emb: torch.Tensor,
+                cache: KVCache | SlabCache | None = None) -> torch.Tensor:
+        """Hidden states (B, T, width) of this depth, continuing after the cached positions (over a one-layer
+        SlabCache by the decoding fast path: the same arithmetic)."""
+        x = self.proj(torch.cat([self.norm_h(hidden), self.norm_e(emb)], -1))
+        return kvslab.block_forward(self.block, x, cache) if isinstance(cache, SlabCache) else self.block(x, cache)
 
     def logits(self, hidden: torch.Tensor, target: GPT) -> torch.Tensor:
         """This depth's logits through the target's shared (tied) output head."""

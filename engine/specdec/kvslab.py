@@ -58,19 +58,19 @@ class SlabCache:
         self.length = n
 
 
-def _packed(model) -> list[tuple[tuple[torch.Tensor, torch.Tensor, torch.Tensor], ...]]:
-    """Each block's four layers as (weight, a contiguous (in, out) copy, bias), the copies rebuilt when a weight
-    changed."""
+def _packed(owner, blocks) -> list[tuple[tuple[torch.Tensor, torch.Tensor, torch.Tensor], ...]]:
+    """Each block's four layers as (weight, a contiguous (in, out) copy, bias), kept on `owner` and rebuilt when a
+    weight changed."""
     # every weight's storage and in-place write count, and which bias tensors (used as they are, never copied)
-    key = tuple((lin.weight.data_ptr(), lin.weight._version, id(lin.bias)) for b in model.blocks
+    key = tuple((lin.weight.data_ptr(), lin.weight._version, id(lin.bias)) for b in blocks
                 for lin in (b.qkv, b.proj, b.fc, b.out))
-    cached = getattr(model, "_slab_packed", None)
+    cached = getattr(owner, "_slab_packed", None)
     if cached is None or cached[0] != key:
         with torch.inference_mode(False), torch.no_grad():  # ordinary tensors, usable in and out of inference
             packed = [tuple((lin.weight, lin.weight.t().contiguous(), lin.bias) for lin in (b.qkv, b.proj, b.fc, b.out))
-                      for b in model.blocks]
-        object.__setattr__(model, "_slab_packed", (key, packed))  # not a submodule or a buffer: never saved
-        cached = model._slab_packed
+                      for b in blocks]
+        object.__setattr__(owner, "_slab_packed", (key, packed))  # not a submodule or a buffer: never saved
+        cached = owner._slab_packed
     return cached[1]
 
 
@@ -81,36 +81,60 @@ def _linear(x: torch.Tensor, lin: tuple[torch.Tensor, torch.Tensor, torch.Tensor
     return F.linear(x, weight, bias) if x.shape[0] < TRANSPOSED_FROM else torch.addmm(bias, x, weight_t)
 
 
+def _attn_mask(mask: torch.Tensor | None, t: int, past: int, like: torch.Tensor) -> torch.Tensor | None:
+    """One additive mask for every layer: `mask` (True = may attend) or causal; a single new token sees every cached
+    one and needs none."""
+    if mask is None:
+        if t == 1:
+            return None
+        mask = torch.ones(t, past + t, dtype=torch.bool, device=like.device).tril(diagonal=past)
+    return torch.zeros(mask.shape, dtype=like.dtype, device=like.device).masked_fill_(~mask, float("-inf"))
+
+
+def _block(block, lins, flat: torch.Tensor, b: int, t: int, cache: SlabCache, i: int, past: int,
+           attn: torch.Tensor | None) -> torch.Tensor:
+    """`Block.forward`'s arithmetic on flat rows (B·T, width), its keys and values written into layer `i` of the
+    slab at rows past … past + T."""
+    qkv_w, proj_w, fc_w, out_w = lins
+    heads, w = block.heads, flat.shape[1]
+    hd, end = w // heads, past + t
+    qkv = _linear(block.ln1(flat), qkv_w).view(b, t, 3, heads, hd)
+    q = qkv[:, :, 0].transpose(1, 2)  # (B, heads, T, hd)
+    cache.k[i, :, :, past:end] = qkv[:, :, 1].transpose(1, 2)
+    cache.v[i, :, :, past:end] = qkv[:, :, 2].transpose(1, 2)
+    y = F.scaled_dot_product_attention(q, cache.k[i, :, :, :end], cache.v[i, :, :, :end], attn_mask=attn)
+    flat = flat + _linear(y.transpose(1, 2).reshape(b * t, w), proj_w)
+    return flat + _linear(F.gelu(_linear(block.ln2(flat), fc_w)), out_w)
+
+
 def hidden_states(model, idx: torch.Tensor, cache: SlabCache, positions: torch.Tensor | None = None,
                   mask: torch.Tensor | None = None) -> torch.Tensor:
     """`CausalLM.hidden_states` over a SlabCache: final normed states (B, T, width) of the new tokens `idx`."""
     b, t = idx.shape
     past, c = cache.length, model.config
     if positions is None:
+        if past + t > c.context:
+            raise ValueError(f"position {past + t - 1} is past the model's context of {c.context}")
         positions = torch.arange(past, past + t, device=idx.device)
-    if int(positions.max()) >= c.context:
+    elif int(positions.max()) >= c.context:
         raise ValueError(f"position {int(positions.max())} is past the model's context of {c.context}")
     x = model.tok(idx) + model.pos(positions)  # (B, T, W)
-    heads, w = c.heads, c.width
-    hd = w // heads
-    cache._room(x, b, heads, hd, past + t)
-    # one additive mask for every layer; a single new token sees every cached one and needs none
-    attn = None
-    if mask is not None:
-        attn = torch.zeros(mask.shape, dtype=x.dtype, device=x.device).masked_fill_(~mask, float("-inf"))
-    elif t > 1:
-        causal = torch.ones(t, past + t, dtype=torch.bool, device=x.device).tril(diagonal=past)
-        attn = torch.zeros(causal.shape, dtype=x.dtype, device=x.device).masked_fill_(~causal, float("-inf"))
-    end = past + t
-    for i, (block, (qkv_w, proj_w, fc_w, out_w)) in enumerate(zip(model.blocks, _packed(model), strict=True)):
-        flat = x.reshape(b * t, w)
-        qkv = _linear(block.ln1(flat), qkv_w).view(b, t, 3, heads, hd)
-        q = qkv[:, :, 0].transpose(1, 2)  # (B, heads, T, hd)
-        cache.k[i, :, :, past:end] = qkv[:, :, 1].transpose(1, 2)
-        cache.v[i, :, :, past:end] = qkv[:, :, 2].transpose(1, 2)
-        y = F.scaled_dot_product_attention(q, cache.k[i, :, :, :end], cache.v[i, :, :, :end], attn_mask=attn)
-        flat = flat + _linear(y.transpose(1, 2).reshape(b * t, w), proj_w)
-        flat = flat + _linear(F.gelu(_linear(block.ln2(flat), fc_w)), out_w)
-        x = flat.view(b, t, w)
-    cache.length = end
-    return model.ln(x)
+    w = c.width
+    cache._room(x, b, c.heads, w // c.heads, past + t)
+    attn = _attn_mask(mask, t, past, x)
+    flat = x.reshape(b * t, w)
+    for i, (block, lins) in enumerate(zip(model.blocks, _packed(model, model.blocks), strict=True)):
+        flat = _block(block, lins, flat, b, t, cache, i, past, attn)
+    cache.length = past + t
+    return model.ln(flat.view(b, t, w))
+
+
+def block_forward(block, x: torch.Tensor, cache: SlabCache, mask: torch.Tensor | None = None) -> torch.Tensor:
+    """`Block.forward(x, cache, mask)` of a lone block (an MTP depth) over a one-layer SlabCache."""
+    b, t, w = x.shape
+    past = cache.length
+    cache._room(x, b, block.heads, w // block.heads, past + t)
+    flat = _block(block, _packed(block, [block])[0], x.reshape(b * t, w), b, t, cache, 0, past,
+                  _attn_mask(mask, t, past, x))
+    cache.length = past + t
+    return flat.view(b, t, w)

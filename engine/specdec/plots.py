@@ -26,6 +26,8 @@ LABELS = {  # English defaults; pages pass their translations (keys: "plot.<key>
     "prompt": "prompt", "q": "q (drafter)", "p": "p (target)",
     "per_draft": "accepted per draft", "position0": "draft position (vLLM counts from 0)",
     "gamma_run": "γ (tokens drafted per step)", "speedup_formula": "(1 + Σ rate_i) / (1 + γ·c)",
+    "rounds_title": "draft-and-verify steps up to step {step} of {steps}", "slot": "token of the step",
+    "step": "step",
 }
 FATE_COLORS = {"accepted": "#bbf7d0", "rejected": "#fecaca", "resampled": "#fde68a", "bonus": "#bfdbfe",
                "prompt": "#e5e7eb"}
@@ -256,4 +258,28 @@ def exactness_fig(r: ExactnessResult, top: int = 24, labels: Mapping[str, str] |
     fig.update_layout(barmode="group", height=340, margin=dict(l=10, r=10, t=20, b=40),
                       xaxis_title=_lab(labels, "cell"), yaxis_title=_lab(labels, "share"),
                       legend=dict(orientation="h", y=-0.3))
+    return fig
+
+
+def rounds_fig(g: Generation, upto: int, labels: Mapping[str, str] | None = None, window: int = 12) -> go.Figure:
+    """The draft-and-verify steps up to step `upto` (1-based; the last `window` of them), one row per step: each
+    drafted token coloured by its fate, then the target's own token (resampled or bonus), drawn as its byte."""
+    first = max(1, upto - window + 1)
+    fig = go.Figure()
+    for n in range(first, upto + 1):
+        step = g.trace[n - 1]
+        tokens = [*step.drafted[:sum(f in ("accepted", "rejected") for f in step.fates)], step.emitted[-1]]
+        for x, (tok, fate) in enumerate(zip(tokens, step.fates, strict=False)):
+            fig.add_trace(go.Scatter(
+                x=[x], y=[n], mode="markers+text", text=[html.escape(node_label(tok), quote=False)], showlegend=False,
+                marker=dict(symbol="square", size=30, color=FATE_COLORS[fate], line=dict(color="#475569", width=1)),
+                hovertext=[f"{_lab(labels, 'step')} {n}: {_lab(labels, fate)}"], hoverinfo="text"))
+    for fate in ("accepted", "rejected", "resampled", "bonus"):  # the colour key, once
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=_lab(labels, fate),
+                                 marker=dict(symbol="square", size=14, color=FATE_COLORS[fate])))
+    fig.update_layout(
+        title=_lab(labels, "rounds_title", step=upto, steps=len(g.trace)), height=140 + 36 * window,
+        margin=dict(l=50, r=10, t=50, b=40), legend=dict(orientation="h", y=-0.12),
+        xaxis=dict(title=_lab(labels, "slot"), dtick=1, range=[-0.6, max(len(t.fates) for t in g.trace) - 0.4]),
+        yaxis=dict(title=_lab(labels, "step"), dtick=1, range=[first + window - 0.5, first - 0.5]))  # step 1 on top
     return fig

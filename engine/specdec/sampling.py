@@ -40,11 +40,12 @@ def speculative_step(p: torch.Tensor, q: torch.Tensor, draft: torch.Tensor, gene
     gamma = _check(p, q, draft)
     p, q = p.double(), q.double()
     uniforms, fates = [], []
+    rows = torch.arange(gamma)
+    p_x, q_x = p[rows, draft].tolist(), q[rows, draft].tolist()  # read once, not per draw
     for i in range(gamma):
-        x = int(draft[i])
         r = float(torch.rand((), generator=generator, dtype=torch.float64))
         uniforms.append(r)
-        px, qx = float(p[i, x]), float(q[i, x])
+        px, qx = p_x[i], q_x[i]
         if qx > 0 and r < min(1.0, px / qx):
             fates.append("accepted")
             continue

@@ -5,9 +5,11 @@ from __future__ import annotations
 import statistics
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
-from engine.specdec.generate import Generation, Models, expected_tokens_per_call, generate
+from engine.specdec.generate import Generation, Models, expected_tokens_per_call, generate_with
+from engine.specdec.settings import DecodeSettings
+from engine.specdec.steps import GenerationStats
 from engine.specdec.vllm import SpecMetrics, problems_of
 from engine.timing import Timing, clearly_faster, interleaved
 
@@ -69,6 +71,64 @@ def summary(g: Generation, baseline: Generation | None = None) -> dict:
     return s
 
 
+@dataclass(eq=False)
+class Summary(GenerationStats):
+    """`summary`'s numbers, typed (and still readable by name): the run's statistics, the theory at its measured
+    α and, given a baseline, the costs and the speedup; None where a number does not apply."""
+
+    tokens_per_verify: float | None = None  # tokens emitted per step that verified drafts
+    expected_tokens_per_verify: float | None = None  # the formula (1 − α^(γ+1)) / (1 − α) at the measured α
+    draft_ms_per_call: float = 0.0
+    target_ms_per_verify: float | None = None
+    baseline_ms_per_token: float | None = None
+    speedup: float | None = None  # tokens/s over the baseline's, from this one run each
+    draft_cost: float | None = None  # c: one draft pass in one-token target passes
+    verify_cost: float | None = None  # v: one verify pass in one-token target passes
+    speedup_theory: float | None = None
+    speedup_theory_one_pass: float | None = None
+
+
+def summarize(g: Generation, baseline: Generation | None = None) -> Summary:
+    """`summary(g, baseline)` as a typed Summary."""
+    names = {f.name for f in fields(Summary)}
+    return Summary(**{k: v for k, v in summary(g, baseline).items() if k in names})
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """One run and its autoregressive baseline (the run itself when its method is autoregressive), with the
+    numbers a view of it shows; read from the generations each time, never stored beside them."""
+
+    settings: DecodeSettings
+    generation: Generation
+    baseline: Generation
+
+    @property
+    def summary(self) -> Summary:
+        """The run's statistics, the theory at its measured α and its costs and speedup against the baseline."""
+        return summarize(self.generation, self.baseline)
+
+    @property
+    def expected_tokens_per_call(self) -> float | None:
+        """The formula's tokens per verifying pass at the measured α (None when nothing was drafted)."""
+        return self.summary.expected_tokens_per_verify
+
+    @property
+    def greedy_matches(self) -> bool | None:
+        """Whether a greedy drafted run emitted exactly the baseline's tokens (it must); None when that does not
+        apply (sampling, or the baseline itself)."""
+        if self.settings.temperature > 0 or self.settings.method == "autoregressive":
+            return None
+        return self.generation.tokens == self.baseline.tokens
+
+
+def decode_beside_baseline(models: Models, settings: DecodeSettings) -> Decoded:
+    """Generate as `settings` say and, unless that is autoregressive, the autoregressive baseline too."""
+    g = generate_with(models, settings)
+    base = g if settings.method == "autoregressive" else generate_with(models, settings.baseline())
+    return Decoded(settings, g, base)
+
+
 @dataclass(frozen=True)
 class Timed:
     """One method's generation (the same tokens every round: the seed is fixed), its wall-clock timing and the
@@ -106,12 +166,20 @@ def timed_runs(models: Models, prompt: str, methods: list[str], rounds: int = 3,
                progress: Callable[[int, int], None] | None = None, **kw) -> dict[str, Timed]:
     """Each method generated `rounds` times, taking turns (engine.timing.interleaved), so a burst of load on a
     shared machine slows all of them alike; `kw` goes to `generate`; `progress(generations done, in all)`."""
+    if kw.get("tree") is not None:
+        kw["tree"] = tuple(kw["tree"])
+    return timed_with(models, DecodeSettings(prompt, **kw), methods, rounds, progress)
+
+
+def timed_with(models: Models, settings: DecodeSettings, methods: list[str], rounds: int = 3,
+               progress: Callable[[int, int], None] | None = None) -> dict[str, Timed]:
+    """`timed_runs` with its settings as one value (each method run with `settings.using(method)`)."""
     gens: dict[str, list[Generation]] = {m: [] for m in methods}
     seconds: dict[str, list[float]] = {m: [] for m in methods}
 
     def run(m: str) -> None:
         t = time.perf_counter()
-        gens[m].append(generate(models, prompt, m, **kw))
+        gens[m].append(generate_with(models, settings.using(m)))
         seconds[m].append(time.perf_counter() - t)  # the i-th call of each method is round i: paired by round
 
     interleaved({m: (lambda m=m: run(m)) for m in methods}, rounds, warmup=False, progress=progress)

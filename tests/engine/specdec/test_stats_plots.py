@@ -135,3 +135,18 @@ def test_glyphs_group_a_characters_bytes_and_keep_broken_ones_visible() -> None:
 
 def test_a_space_node_in_the_medusa_tree_is_visible() -> None:
     assert P.node_label(32) == "␣" and P.node_label(ord("a")) == "a"
+
+
+def test_rounds_figure_draws_each_step_up_to_the_one_asked(tiny: Models) -> None:
+    """The GIF's frame for step k: one cell per fate of each step up to k (the last `window` of them), coloured
+    by that fate; the drafts it shows are the step's own."""
+    g = generate(tiny, "ROMEO:\n", "speculative", 40, temperature=1.0, gamma=3, seed=0)
+    k = len(g.trace) // 2
+    cells = [t for t in P.rounds_fig(g, k, window=100).data if t.x != (None,)]
+    assert len(cells) == sum(len(s.fates) for s in g.trace[:k])
+    colors = [c.marker.color for c in cells]
+    assert colors == [P.FATE_COLORS[f] for s in g.trace[:k] for f in s.fates]
+    assert [c.y[0] for c in cells][-1] == k
+    windowed = [t for t in P.rounds_fig(g, k, window=2).data if t.x != (None,)]
+    assert {c.y[0] for c in windowed} == {k - 1, k}  # only the last two steps
+    assert P.rounds_fig(g, k + 1).layout.title.text != P.rounds_fig(g, k).layout.title.text
