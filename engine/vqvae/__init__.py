@@ -2,7 +2,17 @@
 
 from engine.vqvae.data import Digits, load_digits
 from engine.vqvae.model import VQVAE, Quantized, quantize
-from engine.vqvae.train import CodebookStats, History, StraightThrough, codebook_stats, straight_through_check, train
+from engine.vqvae.train import (
+    CodebookStats,
+    History,
+    RunSettings,
+    StraightThrough,
+    Trained,
+    codebook_stats,
+    run,
+    straight_through_check,
+    train,
+)
 
-__all__ = ["VQVAE", "CodebookStats", "Digits", "History", "Quantized", "StraightThrough", "codebook_stats",
-           "load_digits", "quantize", "straight_through_check", "train"]
+__all__ = ["VQVAE", "CodebookStats", "Digits", "History", "Quantized", "RunSettings", "StraightThrough", "Trained",
+           "codebook_stats", "load_digits", "quantize", "run", "straight_through_check", "train"]

@@ -7,13 +7,16 @@ vector-quantize-pytorch's `VectorQuantize` (a bench-only peer) on the same codeb
   assignments agree, and the time of one quantise-and-update step (interleaved rounds, ours over theirs);
 - fsq_vs_vector_quantize_pytorch, rotate_to_vs_vector_quantize_pytorch: the same for `FSQ(levels)` (values and
   indices) and `rotate_to` (values and the gradient reaching z_e), forward and backward timed together.
-`--peers-only` skips the training.
+`--peers-only` skips the training. `--k-sweep` measures the K-scaling sweep instead (engine/vqvae/ksweep.py): codes
+used and held-out MSE against K; with `--record` it writes engine/vqvae/recorded/ksweep.json.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
+import time
 from importlib.metadata import version
 
 import torch
@@ -134,7 +137,19 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--steps", type=int, default=SHIPPED.steps)
     ap.add_argument("--seeds", type=int, nargs="+", default=[0])
     ap.add_argument("--peers-only", action="store_true", help="skip training the three rules")
+    ap.add_argument("--k-sweep", action="store_true", help="codes used and held-out MSE against the codebook size")
+    ap.add_argument("--record", action="store_true", help="with --k-sweep: write engine/vqvae/recorded/ksweep.json")
     args = ap.parse_args(argv)
+    if args.k_sweep:
+        from engine import recorded
+        from engine.vqvae.ksweep import RECORDING, ksweep_rows, ksweep_settings
+
+        start = time.perf_counter()
+        rows = ksweep_rows(progress=lambda line: print(line, file=sys.stderr, flush=True))
+        if args.record:
+            recorded.save("vqvae", RECORDING, rows, ksweep_settings(), time.perf_counter() - start)
+        print(json.dumps({"device": describe_device().label(), "torch": torch.__version__, "k_sweep": rows}, indent=1))
+        return
     out = {"device": describe_device().label(), "torch": torch.__version__,
            "ema_vs_vector_quantize_pytorch": bench_ema_step(), "fsq_vs_vector_quantize_pytorch": bench_fsq(),
            "rotate_to_vs_vector_quantize_pytorch": bench_rotate_to()}

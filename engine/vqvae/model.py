@@ -21,6 +21,7 @@ from torch.nn import functional as F
 from engine.messages import CodedError, define
 
 UPDATES = ("loss", "ema", "ema_restart")
+INITS = ("random", "data", "kmeans")  # where the codebook starts (engine/vqvae/codebook_init.py)
 GRIDS = ((4, 4), (2, 2))
 MAX_CODEBOOK = 1024
 MAX_CODE_DIM = 64
@@ -34,6 +35,7 @@ define({
     "vqvae.decay": "the EMA decay lies in (0, 1), not {decay}",
     "vqvae.beta": "β, the commitment weight, lies in [0, 10], not {beta}",
     "vqvae.dead": "the dead-code threshold lies in (0, {start}), below the starting count, not {threshold}",
+    "vqvae.init": "unknown codebook initialisation {init}; choose random, data or kmeans",
 })
 
 
@@ -81,7 +83,7 @@ class VQVAE(nn.Module):
 
     def __init__(self, codebook_size: int = 64, code_dim: int = 16, grid: tuple[int, int] = (4, 4),
                  update: str = "loss", beta: float = 0.25, ema_decay: float = 0.99, width: int = 64,
-                 dead_threshold: float = DEAD_THRESHOLD) -> None:
+                 dead_threshold: float = DEAD_THRESHOLD, init: str = "random") -> None:
         super().__init__()
         grid = tuple(grid)
         if update not in UPDATES:
@@ -94,10 +96,14 @@ class VQVAE(nn.Module):
             raise VQError("vqvae.decay", decay=ema_decay)
         if not 0 <= beta <= 10:
             raise VQError("vqvae.beta", beta=beta)
+        if init not in INITS:
+            raise VQError("vqvae.init", init=repr(init))
         if not 0 < dead_threshold < START_COUNT:  # at or above the starting count, every code is dead at step 0
             raise VQError("vqvae.dead", start=START_COUNT, threshold=dead_threshold)
         self.codebook_size, self.code_dim, self.grid, self.update = codebook_size, code_dim, grid, update
         self.beta, self.ema_decay, self.dead_threshold, self.eps = beta, ema_decay, dead_threshold, 1e-5
+        self.init = init  # "random": the draw below; else `train` replaces it from its first batch (once)
+        self.initialised = init == "random"
         down = [nn.Conv2d(width, width, 4, stride=2, padding=1), nn.ReLU()] if grid == (2, 2) else []
         up = [nn.ConvTranspose2d(width, width, 4, stride=2, padding=1), nn.ReLU()] if grid == (2, 2) else []
         self.encoder = nn.Sequential(
@@ -110,20 +116,29 @@ class VQVAE(nn.Module):
             nn.Conv2d(width // 2, 1, 3, padding=1))
         # the common VQ-VAE initialisation, uniform in ±1/K: small codes near the origin, where encoder outputs
         # rarely are, which is what lets a codebook collapse
-        init = torch.empty(codebook_size, code_dim).uniform_(-1 / codebook_size, 1 / codebook_size)
+        start = torch.empty(codebook_size, code_dim).uniform_(-1 / codebook_size, 1 / codebook_size)
         if update == "loss":
-            self.codebook = nn.Parameter(init)
+            self.codebook = nn.Parameter(start)
         else:
-            self.register_buffer("codebook", init)
+            self.register_buffer("codebook", start)
         # EMA state, as vector-quantize-pytorch starts it: every count 1, every sum its code
         self.register_buffer("ema_count", torch.full((codebook_size,), START_COUNT))
-        self.register_buffer("ema_sum", init.clone() * START_COUNT)
+        self.register_buffer("ema_sum", start.clone() * START_COUNT)
 
     def config(self) -> dict:
         """The constructor's arguments (what a checkpoint stores beside its weights)."""
         return {"codebook_size": self.codebook_size, "code_dim": self.code_dim, "grid": list(self.grid),
                 "update": self.update, "beta": self.beta, "ema_decay": self.ema_decay,
-                "width": self.encoder[2].out_channels, "dead_threshold": self.dead_threshold}
+                "width": self.encoder[2].out_channels, "dead_threshold": self.dead_threshold,
+                **({"init": self.init} if self.init != "random" else {})}  # checkpoints from before `init` match
+
+    @torch.no_grad()
+    def set_codebook(self, vectors: torch.Tensor) -> None:
+        """Start the codebook at `vectors` (K, d), its EMA state as at construction (count START_COUNT each)."""
+        self.codebook.copy_(vectors)
+        self.ema_sum.copy_(vectors * START_COUNT)
+        self.ema_count.fill_(START_COUNT)
+        self.initialised = True
 
     def encode(self, x: torch.Tensor) -> torch.Tensor:
         """Images (b, 1, 8, 8) → encoder outputs as rows (b·h·w, d)."""

@@ -28,6 +28,9 @@ LABELS = {  # English defaults; pages pass their translations ("plot.<key>" in t
     "bounded": "bounded, before rounding", "grid": "FSQ codes (size: uses)", "unused": "unused codes",
     "z_e": "z_e (encoder)", "z_q": "z_q (code)", "g": "∂L/∂z_q (decoder)", "straight": "to z_e: straight-through",
     "rotated": "to z_e: rotation trick", "gap": "‖z_q − z_e‖ (batch mean)",
+    "epoch": "epoch", "bits": "bits per code", "fit_bits": "training (dropout on)", "val_bits": "validation",
+    "kept": "kept: epoch {n}", "unigram_bits": "code frequencies",
+    "k": "codebook size K", "all_k": "all K codes", "heldout_mse": "held-out MSE",
 }
 RULE_COLORS = {"loss": "#ef4444", "ema": "#f59e0b", "ema_restart": "#16a34a", "rotation": "#7c3aed",
                "fsq": "#0891b2"}
@@ -246,4 +249,55 @@ def gap_curves(rows: Sequence[Mapping], every: int, names: Mapping[str, str] | N
         fig.add_trace(go.Scatter(x=x, y=curves.mean(0), mode="lines", name=name, line=dict(color=colour)))
     fig.update_layout(xaxis_title=_lab(labels, "step"), yaxis_title=_lab(labels, "gap"), yaxis_type="log",
                       height=340, margin=dict(l=10, r=10, t=30, b=40), legend=dict(orientation="h"))
+    return fig
+
+
+def sample_grid(images: np.ndarray, cols: int = 8, labels: Mapping[str, str] | None = None) -> go.Figure:
+    """Generated digits (n, 1, 8, 8) in a grid of `cols` columns, one small image each (pixels in [0, 1])."""
+    n = len(images)
+    rows = max(1, -(-n // cols))
+    fig = make_subplots(rows=rows, cols=cols, horizontal_spacing=0.01, vertical_spacing=0.01)
+    for i in range(n):
+        fig.add_trace(go.Heatmap(z=np.clip(images[i].reshape(8, 8), 0, 1), zmin=0, zmax=1, colorscale=_GREYS,
+                                 showscale=False, name=f"#{i}", hovertemplate="%{z:.2f}<extra></extra>"),
+                      row=i // cols + 1, col=i % cols + 1)
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x")
+    fig.update_layout(height=90 * rows + 20, margin=dict(l=10, r=10, t=10, b=10))
+    return fig
+
+
+def prior_log(train_bits: Sequence[float], validation_bits: Sequence[float], best_epoch: int, unigram_bits: float,
+              labels: Mapping[str, str] | None = None) -> go.Figure:
+    """The prior's training log: bits per code per epoch, training and validation, the epoch kept, and the
+    code-frequency baseline as a line."""
+    epochs = list(range(1, len(train_bits) + 1))
+    fig = go.Figure([go.Scatter(x=epochs, y=list(train_bits), mode="lines", name=_lab(labels, "fit_bits")),
+                     go.Scatter(x=epochs, y=list(validation_bits), mode="lines", name=_lab(labels, "val_bits"))])
+    fig.add_vline(x=best_epoch, line_dash="dot", annotation_text=_lab(labels, "kept", n=best_epoch))
+    fig.add_hline(y=unigram_bits, line_dash="dash", line_color="#94a3b8", annotation_text=_lab(labels, "unigram_bits"))
+    fig.update_layout(xaxis_title=_lab(labels, "epoch"), yaxis_title=_lab(labels, "bits"), height=300,
+                      margin=dict(l=10, r=10, t=30, b=40))
+    return fig
+
+
+def k_sweep(rows: Sequence[Mapping], names: Mapping[str, str] | None = None,
+            labels: Mapping[str, str] | None = None) -> go.Figure:
+    """The K sweep: codes used on the held-out digits against K (with the line where every code is used), and the
+    held-out reconstruction MSE against K, one line per rule (`names`: each rule's label)."""
+    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.12,
+                        subplot_titles=[_lab(labels, "codes_used"), _lab(labels, "heldout_mse")])
+    ks = sorted({r["k"] for r in rows})
+    fig.add_trace(go.Scatter(x=ks, y=ks, mode="lines", line_dash="dot", line_color="#94a3b8",
+                             name=_lab(labels, "all_k")), row=1, col=1)
+    for u in dict.fromkeys(r["rule"] for r in rows):
+        mine = sorted((r for r in rows if r["rule"] == u), key=lambda r: r["k"])
+        name = (names or {}).get(u, u)
+        for col, key in ((1, "codes_used"), (2, "mse")):
+            fig.add_trace(go.Scatter(x=[r["k"] for r in mine], y=[r[key] for r in mine], mode="lines+markers",
+                                     name=name, legendgroup=u, showlegend=col == 1,
+                                     line_color=RULE_COLORS.get(u)), row=1, col=col)
+    fig.update_xaxes(type="log", tickvals=ks, title_text=_lab(labels, "k"))
+    fig.update_yaxes(type="log", row=1, col=1)
+    fig.update_layout(height=340, margin=dict(l=10, r=10, t=40, b=40))
     return fig

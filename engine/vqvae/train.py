@@ -19,10 +19,12 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from dataclasses import replace as dataclasses_replace
 from pathlib import Path
+from typing import NamedTuple
 
 import torch
 
 from engine.messages import define
+from engine.vqvae.codebook_init import initial_codebook
 from engine.vqvae.data import Digits, load_digits
 from engine.vqvae.model import DEAD_THRESHOLD, START_COUNT, UPDATES, VQVAE, VQError
 
@@ -60,6 +62,13 @@ class History:
         return asdict(self)
 
 
+class Trained(NamedTuple):
+    """One rule's trained model and its history (a tuple, so `m, h = runs[rule]` reads it as before)."""
+
+    model: VQVAE
+    history: History
+
+
 def perplexity(indices: torch.Tensor, k: int) -> float:
     """exp(entropy of the code usage): the number of equally used codes that would give the same entropy."""
     p = torch.bincount(indices.reshape(-1), minlength=k).double()
@@ -74,7 +83,8 @@ def _images(x: Digits | torch.Tensor, part: str) -> torch.Tensor:
 def train(m: VQVAE, x: Digits | torch.Tensor, steps: int = 1500, seed: int = 0, callback: Callback | None = None,
           batch: int = 128, lr: float = 2e-3) -> History:
     """Train `m` on the training digits of `x` (or on every image of a tensor) with Adam; the batches and
-    restarts follow `seed`."""
+    restarts follow `seed`. A model whose `init` is "data" or "kmeans" first starts its codebook from the
+    encoder outputs of the first batch (its own generator, so the batches are those of any other init)."""
     if not 1 <= steps <= MAX_STEPS:
         raise VQError("vqvae.steps", max=MAX_STEPS, steps=steps)
     data = _images(x, "train")
@@ -86,6 +96,10 @@ def train(m: VQVAE, x: Digits | torch.Tensor, steps: int = 1500, seed: int = 0, 
     start = time.perf_counter()
     for step in range(steps):
         xb = data[torch.randint(0, data.shape[0], (batch,), generator=gen)]
+        if not m.initialised:
+            with torch.no_grad():
+                z = m.encode(xb)  # (batch·h·w, d)
+            m.set_codebook(initial_codebook(m.init, z, m.codebook_size, torch.Generator().manual_seed(seed)))
         out = m(xb)
         opt.zero_grad(set_to_none=True)
         out.loss.backward()
@@ -112,13 +126,14 @@ def new_model(update: str, seed: int = 0, **kw) -> VQVAE:
 
 
 def train_rules(x: Digits, updates: tuple[str, ...] = UPDATES, steps: int = 1500, seed: int = 0,
-                callback: Callback | None = None, **kw) -> dict[str, tuple[VQVAE, History]]:
-    """Each codebook rule trained from the same initial weights and batches; `callback` sees one count."""
+                callback: Callback | None = None, batch: int = 128, lr: float = 2e-3, **kw) -> dict[str, Trained]:
+    """Each codebook rule trained from the same initial weights and batches; `callback` sees one count; `kw`
+    goes to VQVAE (the keyword form of `run`)."""
     out = {}
     for i, u in enumerate(updates):
         inner = (lambda s, _n, h, i=i: callback(i * steps + s, len(updates) * steps, h)) if callback else None
         m = new_model(u, seed, **kw)
-        out[u] = (m, train(m, x, steps, seed, inner))
+        out[u] = Trained(m, train(m, x, steps, seed, inner, batch, lr))
     return out
 
 
@@ -218,14 +233,15 @@ def save(m: VQVAE, h: History, path: Path) -> None:
     torch.save({"config": m.config(), "state": m.state_dict(), "history": h.as_dict()}, path)
 
 
-def load(path: Path) -> tuple[VQVAE, History]:
+def load(path: Path) -> Trained:
     """Read a checkpoint with `weights_only=True` (plain tensors and containers: nothing is unpickled as code)."""
     ck = torch.load(path, weights_only=True, map_location="cpu")
     cfg = ck["config"] | {"grid": tuple(ck["config"]["grid"])}
     m = VQVAE(**cfg)
     m.load_state_dict(ck["state"])
+    m.initialised = True  # the stored codebook is where training left it
     m.eval()
-    return m, History(**ck["history"])
+    return Trained(m, History(**ck["history"]))
 
 
 def shipped_path(update: str) -> Path:
@@ -235,7 +251,9 @@ def shipped_path(update: str) -> Path:
 
 @dataclass(frozen=True)
 class RunSettings:
-    """One side-by-side training of the rules: what the page's controls set and the shipped run used."""
+    """One side-by-side training of the rules, whole: every argument of `train_rules` but the data and the
+    callback (as nanoGPT's GPTConfig holds a model's). What the page's controls set, the shipped run used, and
+    the key of a run's cached result (frozen, so hashable; the first seven fields are the page's, in order)."""
 
     steps: int = 1500
     seed: int = 0
@@ -244,36 +262,54 @@ class RunSettings:
     grid: tuple[int, int] = (4, 4)
     beta: float = 0.25
     ema_decay: float = 0.99
+    init: str = "random"  # where the codebook starts: one of INITS (engine/vqvae/codebook_init.py)
+    width: int = 64
+    dead_threshold: float = DEAD_THRESHOLD
+    batch: int = 128
+    lr: float = 2e-3
+    updates: tuple[str, ...] = UPDATES
 
     def model_kwargs(self) -> dict:
-        """Keyword arguments of VQVAE (besides the rule)."""
+        """Keyword arguments of VQVAE (besides the rule); a later field only where it is not its default."""
         return {"codebook_size": self.codebook_size, "code_dim": self.code_dim, "grid": self.grid,
-                "beta": self.beta, "ema_decay": self.ema_decay}
+                "beta": self.beta, "ema_decay": self.ema_decay, **_changed(self, ("init", "width", "dead_threshold"))}
+
+    def train_kwargs(self) -> dict:
+        """Keyword arguments of `train_rules` (besides the data and the callback): the keyword form of `run`."""
+        return {"updates": self.updates, "steps": self.steps, "seed": self.seed, "batch": self.batch, "lr": self.lr,
+                **self.model_kwargs()}
+
+
+LATER = ("init", "width", "dead_threshold", "batch", "lr", "updates")  # fields added after the shipped records
+
+
+def _changed(settings: RunSettings, names: tuple[str, ...]) -> dict:
+    """The fields among `names` whose value is not their default: the shipped checkpoints, seed table and study
+    name only the first seven fields, and stay valid as long as the others keep the values they were made with."""
+    return {k: getattr(settings, k) for k in names if getattr(settings, k) != getattr(SHIPPED, k)}
 
 
 SHIPPED = RunSettings()
 
 
-def run(settings: RunSettings, x: Digits | None = None, callback: Callback | None = None
-        ) -> dict[str, tuple[VQVAE, History]]:
-    """`train_rules` with `settings` on the digits."""
-    return train_rules(x or load_digits(), steps=settings.steps, seed=settings.seed, callback=callback,
-                       **settings.model_kwargs())
+def run(settings: RunSettings, x: Digits | None = None, callback: Callback | None = None) -> dict[str, Trained]:
+    """`train_rules` with `settings` on the digits (the settings-object form; each value a `Trained`)."""
+    return train_rules(x or load_digits(), callback=callback, **settings.train_kwargs())
 
 
-def load_shipped() -> dict[str, tuple[VQVAE, History]]:
+def load_shipped() -> dict[str, Trained]:
     """The three shipped models (trained by `python -m engine.vqvae.train`), by rule."""
     return {u: load(shipped_path(u)) for u in UPDATES}
 
 
 def seed_table_settings(settings: RunSettings = SHIPPED) -> dict:
     """What the shipped seed table was trained with (besides the seed): a table of other settings is stale."""
-    kw = asdict(settings)
-    kw.pop("seed")
-    return kw | {"grid": list(settings.grid), "dead_threshold": DEAD_THRESHOLD, "start_count": START_COUNT}
+    kw = {k: v for k, v in asdict(settings).items() if k not in ("seed", *LATER)} | _changed(settings, LATER)
+    kw = {k: list(v) if isinstance(v, tuple) else v for k, v in kw.items()}  # as JSON reads it back
+    return kw | {"dead_threshold": settings.dead_threshold, "start_count": START_COUNT}
 
 
-def seed_rows(runs: dict[str, tuple[VQVAE, History]], seed: int, x: Digits) -> list[dict]:
+def seed_rows(runs: dict[str, Trained], seed: int, x: Digits) -> list[dict]:
     """One row per rule of a training from `seed`: its held-out codes used, perplexity and MSE."""
     rows = []
     for u, (m, h) in runs.items():
