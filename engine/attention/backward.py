@@ -6,7 +6,8 @@ With D = rowsum(dO∘O) (= rowsum(P∘dP), the softmax's correction term), per t
 dV_j += P_ijᵀ·dO_i; dP_ij = dO_i·V_jᵀ; dS_ij = P_ij∘(dP_ij − D_i); dQ_i += dS_ij·K_j·scale; dK_j += dS_ijᵀ·Q_i·scale.
 The loop order is FA-2's: key blocks outer (dK_j and dV_j stay in fast memory), query blocks inner (dQ_i is
 added to in slow memory, with atomics on a GPU). All arithmetic is fp32 (fp64 for fp64 input). Left out: dropout,
-the Triton kernel's backward, and the smaller tiles a real kernel needs for its larger working set.
+and the smaller tiles a real kernel needs for its larger working set. The same steps as Triton kernels:
+`triton_backward`.
 """
 
 from __future__ import annotations
