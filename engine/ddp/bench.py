@@ -22,7 +22,6 @@ from engine import recorded
 from engine.ddp import (
     MISTAKES,
     Cluster,
-    allreduce_times,
     bucket_timeline,
     ddp_vs_single,
     fit,
@@ -30,35 +29,10 @@ from engine.ddp import (
     no_sync_accumulation,
     parameter_server_allreduce,
     ring_allreduce,
-    step_times,
 )
-from engine.ddp.allreduce import SWEEP_ROUNDS, SWEEP_SIZES
-from engine.ddp.buckets import MICRO, STEP_ROUNDS, WIDTHS
-from engine.ddp.wire import WIRE_ROUNDS, WIRE_SIZE, wire_bytes
+from engine.ddp.measure import measure_steps, measure_sweep, measure_wire, steps_settings, sweep_settings, wire_settings
 
 WORLDS = (2, 3, 4)
-
-
-def sweep_settings(world: int) -> dict:
-    """The settings the page's all-reduce sweep for `world` ranks runs (and a recording must match)."""
-    return {"world_size": world, "sizes": SWEEP_SIZES, "rounds": SWEEP_ROUNDS, "dtype": "float32"}
-
-
-def steps_settings(world: int) -> dict:
-    """The settings of the page's no_sync step-time sweep for `world` ranks."""
-    return {"world_size": world, "sizes_m": list(WIDTHS), "micro": MICRO, "rounds": STEP_ROUNDS}
-
-
-def wire_settings(world: int) -> dict:
-    """The settings of the page's bytes-on-the-wire measurement for `world` ranks."""
-    return {"world_size": world, "size": WIRE_SIZE, "rounds": WIRE_ROUNDS, "dtype": "float32"}
-
-
-def measure_wire(cl: Cluster, progress=None) -> list[dict]:
-    """The page's bytes-on-the-wire measurement on `cl`: one large all-reduce per method, lo's counters around it,
-    as plain rows (a recording's shape)."""
-    wires = cl.run(wire_bytes, progress, size=WIRE_SIZE, rounds=WIRE_ROUNDS)
-    return [dict(w.__dict__) for w in wires]
 
 
 def record_wire(cl: Cluster, n: int) -> list[dict]:
@@ -67,26 +41,6 @@ def record_wire(cl: Cluster, n: int) -> list[dict]:
     rows = measure_wire(cl)
     recorded.save("ddp", f"wire_n{n}", rows, wire_settings(n), time.perf_counter() - t)
     return rows
-
-
-def _per_item(cl: Cluster, task, items: list, key: str, progress=None, **kwargs) -> list[dict]:
-    """Run `task` once per item (kwargs `key`=[item]), so that other work on the cluster can interleave."""
-    rows: list[dict] = []
-    for i, item in enumerate(items, start=1):
-        rows += cl.run(task, **{key: [item]}, **kwargs)
-        if progress:
-            progress(i, len(items))
-    return rows
-
-
-def measure_sweep(cl: Cluster, progress=None) -> list[dict]:
-    """The page's all-reduce sweep on `cl`, one size per run."""
-    return _per_item(cl, allreduce_times, SWEEP_SIZES, "sizes", progress, rounds=SWEEP_ROUNDS, dtype="float32")
-
-
-def measure_steps(cl: Cluster, progress=None) -> list[dict]:
-    """The page's step-time sweep on `cl`, one model size per run."""
-    return _per_item(cl, step_times, list(WIDTHS), "sizes_m", progress, micro=MICRO, rounds=STEP_ROUNDS)
 
 
 def _one_world(cl: Cluster, n: int, record: bool) -> dict:

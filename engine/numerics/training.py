@@ -115,6 +115,32 @@ def train_run(mode: str, steps: int = 200, seed: int = 0, config: TinyGPTConfig 
 
 
 @dataclass(frozen=True)
+class TrainRunSettings:
+    """Everything one `train_run` trains with, as one frozen, hashable object (as nanoGPT passes one GPTConfig):
+    the precision mode, schedule, model shape, batch, loss scaler, optimizer, weight format and recipe."""
+
+    mode: str = "fp32"
+    steps: int = 200
+    seed: int = 0
+    config: TinyGPTConfig = field(default_factory=TinyGPTConfig)
+    batch: int = 16
+    lr: float = 3e-3
+    init_scale: float = 2.0**16
+    growth_interval: int = 50
+    optimizer: str = "adamw"
+    weights: str = "fp32"
+    recipe: str = "fp32"
+    parts: Parts | None = None
+
+
+def train(settings: TrainRunSettings, progress: Progress | None = None,
+          device: torch.device | None = None) -> RunResult:
+    """`train_run` with its settings as one object (the keyword form stays: both train the same run)."""
+    return train_run(**{f.name: getattr(settings, f.name) for f in dataclasses.fields(settings)},
+                     progress=progress, device=device)
+
+
+@dataclass(frozen=True)
 class TrainingSettings:
     """One comparison of the four modes: what the page's controls set and what the bench records."""
 

@@ -12,22 +12,19 @@ and each median comes with the fastest and slowest repeat's median. Also reporte
 (top-10 lists whose scores equal the BM25 formula, recomputed from the raw token lists, to 1e-6), `breakdown`
 (per kind, microseconds per query in parse, analyse, postings, scoring, top-k and other, measured by a
 sampling profiler: engine.search.profile) and `pruning` (documents scored and skipped by top-k pruning).
-Peers are bench-only dependencies (requirements-bench.txt).
+Peers are bench-only dependencies (requirements-bench.txt): engine.search.peers; the memory per session:
+engine.search.sessions.
 """
 
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import math
 import os
-import random
 import shutil
-import sqlite3
 import tempfile
 import time
-import tracemalloc
 from collections import Counter
 from pathlib import Path
 
@@ -38,202 +35,24 @@ from engine.search.analyzer import Analyzer
 from engine.search.corpus import benchmark_corpus, demo_corpus
 from engine.search.index import Index
 from engine.search.inspect import RACE_SIZES, race
+from engine.search.peers import KINDS, Fts5, Tantivy, analyse_raw, draw_queries, raw
 from engine.search.profile import breakdown
 from engine.search.pruning import BLOCK
 from engine.search.ranking import PRUNE_FROM
-from engine.search.snapshot import Doc
+from engine.search.sessions import session_cost
 from engine.search.store import index_bytes
 
-KINDS = ("term", "and", "or", "phrase")
+# the peers, the query sets and the memory per session live beside the bench; their names stay importable here
+__all__ = ["KINDS", "Fts5", "Tantivy", "analyse_raw", "draw_queries", "main", "peer_rows", "pruning_counts", "raw",
+           "session_cost"]
 
 
 def _dir_bytes(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
-def draw_queries(tokens: list[list[tuple[str, int]]], df: Counter, n: int, seed: int) -> dict[str, list[list[str]]]:
-    """Term lists per kind, drawn from real documents so every query matches something."""
-    rng = random.Random(seed)
-    usable = sorted(t for t, c in df.items() if 2 <= c <= 20_000)  # sorted: set order varies per process
-    out: dict[str, list[list[str]]] = {k: [] for k in KINDS}
-    out["term"] = [[t] for t in rng.sample(usable, n)]
-    while len(out["and"]) < n or len(out["phrase"]) < n:
-        toks = tokens[rng.randrange(len(tokens))]
-        if len(toks) < 4:
-            continue
-        terms = list(dict.fromkeys(t for t, _ in toks if df[t] <= 20_000))
-        if len(out["and"]) < n and len(terms) >= 2:
-            out["and"].append(rng.sample(terms, 2))
-        i = rng.randrange(len(toks) - 1)
-        (a, pa), (b, pb) = toks[i], toks[i + 1]
-        if len(out["phrase"]) < n and pb > pa and a != b and pb - pa == len(a):
-            out["phrase"].append([a, b])
-    out["or"] = [[rng.choice(usable), rng.choice(usable)] for _ in range(n)]
-    return out
-
-
-def analyse_raw(an: Analyzer, kind: str, q: str) -> list[str]:
-    """What a peer gets: the raw query analysed by jieba the way the query syntax splits it."""
-    if kind == "or":
-        return [t for part in q.split(" OR ") for t in an.terms(part, mode="precise")]
-    return an.terms(q.strip('"'), mode="precise")
-
-
-def raw(kind: str, terms: list[str]) -> str:
-    """The query string a user would type."""
-    joined = {"term": terms[0], "and": " ".join(terms), "or": " OR ".join(terms), "phrase": "".join(terms)}[kind]
-    return f'"{joined}"' if kind == "phrase" else joined
-
-
-class Tantivy:
-    """tantivy over space-joined jieba tokens (whitespace tokenizer, positions indexed)."""
-
-    def __init__(self, path: Path) -> None:
-        import tantivy
-
-        self.t = tantivy
-        sb = tantivy.SchemaBuilder()
-        sb.add_text_field("body", stored=False, tokenizer_name="whitespace", index_option="position")
-        sb.add_unsigned_field("n", stored=True, fast=True, indexed=False)
-        self.schema = sb.build()
-        self.index = tantivy.Index(self.schema, path=str(path))
-
-    def build(self, token_lists: list[list[str]]) -> None:
-        w = self.index.writer(heap_size=200_000_000, num_threads=1)
-        for n, toks in enumerate(token_lists):
-            doc = self.t.Document()
-            doc.add_text("body", " ".join(toks))
-            doc.add_unsigned("n", n)
-            w.add_document(doc)
-        w.commit()
-        w.wait_merging_threads()
-        self.index.reload()
-        self.searcher = self.index.searcher()
-
-    def query(self, kind: str, terms: list[str]):
-        q = self.t.Query
-        if kind == "phrase":
-            return q.phrase_query(self.schema, "body", terms)
-        parts = [q.term_query(self.schema, "body", t) for t in terms]
-        if kind == "term":
-            return parts[0]
-        occur = self.t.Occur.Must if kind == "and" else self.t.Occur.Should
-        return q.boolean_query([(occur, p) for p in parts])
-
-    def top10(self, kind: str, terms: list[str]) -> list:
-        return self.searcher.search(self.query(kind, terms), 10).hits
-
-    @staticmethod
-    def syntax(kind: str, terms: list[str]) -> str:
-        """The analysed query in tantivy's query language: quoted tokens (so no token reads as an operator)."""
-        esc = [t.replace("\\", "\\\\").replace('"', '\\"') for t in terms]
-        if kind == "phrase":
-            return '"' + " ".join(esc) + '"'
-        return (" OR " if kind == "or" else " AND ").join(f'"{t}"' for t in esc)
-
-    def top10_raw(self, kind: str, terms: list[str]) -> list:
-        """Top 10 for the query string tantivy's own parser reads (the raw-string path)."""
-        return self.searcher.search(self.index.parse_query(self.syntax(kind, terms), ["body"]), 10).hits
-
-    def all_ids(self, kind: str, terms: list[str]) -> set[int]:
-        res = self.searcher.search(self.query(kind, terms), 100_000)
-        return {self.searcher.doc(addr)["n"][0] for _, addr in res.hits}
-
-
-class Fts5:
-    """SQLite FTS5 (contentless, positions kept) over space-joined jieba tokens."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.db = sqlite3.connect(path)
-
-    def build(self, token_lists: list[list[str]]) -> None:
-        self.db.execute("CREATE VIRTUAL TABLE t USING fts5(body, content='', tokenize='unicode61 remove_diacritics 0')")
-        self.db.executemany("INSERT INTO t(rowid, body) VALUES (?, ?)",
-                            ((n, " ".join(toks)) for n, toks in enumerate(token_lists)))
-        self.db.commit()
-        self.db.execute("INSERT INTO t(t) VALUES ('optimize')")
-        self.db.commit()
-
-    @staticmethod
-    def match(kind: str, terms: list[str]) -> str:
-        quoted = ['"' + t.replace('"', '""') + '"' for t in terms]
-        if kind == "phrase":
-            return '"' + " ".join(t.replace('"', '""') for t in terms) + '"'
-        return (" OR " if kind == "or" else " AND ").join(quoted)
-
-    def top10(self, kind: str, terms: list[str]) -> list:
-        return self.db.execute("SELECT rowid FROM t WHERE t MATCH ? ORDER BY bm25(t) LIMIT 10",
-                               (self.match(kind, terms),)).fetchall()
-
-    top10_raw = top10  # FTS5 has no query API besides its MATCH syntax
-
-    def all_ids(self, kind: str, terms: list[str]) -> set[int]:
-        return {r[0] for r in self.db.execute("SELECT rowid FROM t WHERE t MATCH ?", (self.match(kind, terms),))}
-
-
 def _pct(xs: list[float]) -> dict[str, float]:
     return {f"p{p}_ms": round(float(np.percentile(xs, p)) * 1e3, 4) for p in (50, 95)}
-
-
-def _roaring_bytes(snap, base) -> int:
-    """Roaring bitmap bytes `snap` holds that `base` does not (pyroaring's C++ memory is invisible to
-    tracemalloc, so it is counted from the bitmaps themselves)."""
-    shared = {id(b) for seg in base.segments for b in seg.bitmaps}
-    shared |= {id(base.live), *map(id, base.tombstones), *map(id, base.keywords.values())}
-    mine = [b for seg in snap.segments for b in seg.bitmaps] + [snap.live, *snap.tombstones, *snap.keywords.values()]
-    return sum(len(b.serialize()) for b in {id(b): b for b in mine if id(b) not in shared}.values())
-
-
-def session_cost(docs: list, tokens: list, an: Analyzer, sessions: int = 5) -> dict:
-    """Memory and first-search time of `sessions` more browser sessions on one corpus: each building its own
-    index, as every session did before (`copy`), against each starting a copy-on-write writer on the shared
-    snapshot (`fork`). Every session runs a query, adds a document of its own, and runs the query again.
-
-    Memory is what a session allocates and keeps: Python objects and numpy arrays by tracemalloc, plus the
-    roaring bitmaps it does not share with the base. (RSS cannot tell: a process reuses memory it freed.)
-    Times are measured in a separate pass without tracemalloc, which slows allocation."""
-    base = Index(an)
-    base.add_many(docs, tokens=tokens)
-    snap = base.snapshot
-    q = "中国 经济"
-    shared_total = Index.from_snapshot(snap).search(q, 10, explain=False, highlight=False, trace=False).total
-    makers = {"fork": lambda: Index.from_snapshot(snap), "copy": lambda: _copy(an, docs, tokens)}
-
-    def session(make, i: int) -> tuple[Index, float]:
-        t = time.perf_counter()
-        ix = make()
-        ix.search(q, 10)
-        first = time.perf_counter() - t
-        ix.add(Doc(f"session-{i}", "会话 自己 的 文档 中国 经济"))
-        if ix.search(q, 10).total != shared_total + 1:
-            raise AssertionError("a session's own document is missing from its results")
-        return ix, first
-
-    out = {}
-    for name, make in makers.items():
-        first = [session(make, i)[1] for i in range(sessions)]
-        gc.collect()
-        tracemalloc.start()
-        kept = [session(make, i)[0] for i in range(sessions)]
-        gc.collect()
-        python_bytes = tracemalloc.get_traced_memory()[0]
-        tracemalloc.stop()
-        roaring = sum(_roaring_bytes(ix.snapshot, snap) for ix in kept)
-        out[name] = {"mib_per_session": round((python_bytes + roaring) / sessions / 2**20, 3),
-                     "roaring_mib_per_session": round(roaring / sessions / 2**20, 3),
-                     "first_search_ms": round(float(np.median(first)) * 1e3, 2)}
-        del kept
-        gc.collect()
-    out["memory_ratio_copy_over_fork"] = round(out["copy"]["mib_per_session"] / out["fork"]["mib_per_session"], 1)
-    out["sessions"] = sessions
-    return out
-
-
-def _copy(an: Analyzer, docs: list, tokens: list) -> Index:
-    ix = Index(an)
-    ix.add_many(docs, tokens=tokens)
-    return ix
 
 
 def pruning_counts(ours: Index, qs: dict[str, list[list[str]]], k: int = 10) -> dict:

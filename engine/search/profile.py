@@ -32,6 +32,7 @@ _RULES: tuple[tuple[str, str, str], ...] = (
     ("search/ranking.py", "_score_small", "scoring"),
     ("search/ranking.py", "_score_numpy", "scoring"),
     ("search/ranking.py", "_tf_small", "scoring"),
+    ("search/ranking.py", "_docs_of", "scoring"),
     ("search/ranking.py", "_pruned", "scoring"),
     ("search/pruning.py", "*", "scoring"),
     ("search/scoring.py", "*", "scoring"),

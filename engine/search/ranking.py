@@ -61,6 +61,17 @@ def _score_numpy(snap: Snapshot, matched: BitMap, cand: np.ndarray, scoring: dic
     return tfs, np.zeros(len(cand)) if total is None else total
 
 
+def _docs_of(snap: Snapshot, matched: BitMap, scoring: dict[str, int],
+             tids: dict[str, int | None] | None) -> np.ndarray:
+    """The matched doc numbers as a sorted int64 array: for a one-term query on a single segment, a view of the term's
+    own doc array (no copy out of the bitmap); else the bitmap's contents."""
+    if snap.single and tids and len(scoring) == 1 and (t := tids.get(next(iter(scoring)))) is not None:
+        seg = snap.segments[0]
+        if matched is seg.bitmaps[t]:  # the term's own bitmap, unchanged: its postings are the matches
+            return seg.post_docs[seg.post_off.item(t):seg.post_off.item(t + 1)]
+    return np.asarray(matched.to_array(), dtype=np.int64)
+
+
 def _tf_small(seg, t: int, cand: list[int], matched: BitMap) -> list[int]:
     """Term t's frequency in each candidate of one segment (0 where absent), with as few calls as the case
     allows: postings no longer than a few times the candidates are read whole (a one-term query, each side
@@ -190,13 +201,18 @@ def rank(snap: Snapshot, matched: BitMap, scoring: dict[str, int], k: int, expla
         cand = list(matched)
         tfs, scores = _score_small(snap, matched, cand, scoring, n_live, tids)
     else:
-        cand = np.asarray(matched.to_array(), dtype=np.int64)
+        cand = _docs_of(snap, matched, scoring, tids)
         tfs, total = _score_numpy(snap, matched, cand, scoring, n_live)
     if trace is not None:
         trace.append(TraceStep("score", ", ".join(scoring), len(cand), (time.perf_counter() - t0) * 1e3,
                                {"terms": len(scoring), "matched": n_matched, "skipped": n_matched - len(cand)}))
     t0 = time.perf_counter()
-    if few:  # a few dozen candidates at most: sort them all
+    ranked = None
+    if few and snap.ids_in_docnum_order():
+        # a few dozen candidates in doc-number order, so in id order: Python's stable sort by score alone (stable
+        # under reverse=True too) leaves tied candidates in id order, with no (score, docnum, index) row per candidate
+        ranked = [(scores[i], cand[i], i) for i in sorted(range(len(cand)), key=scores.__getitem__, reverse=True)[:k]]
+    elif few:  # sort them all
         pool = list(zip(scores, cand, range(len(cand)), strict=True))
     else:
         if len(cand) > k > 0:
@@ -207,8 +223,8 @@ def rank(snap: Snapshot, matched: BitMap, scoring: dict[str, int], k: int, expla
         if len(keep) > 2 * k:  # a big tie at the k-th score (short documents of one length): rank ids in numpy
             keep = keep[np.lexsort((snap.id_ranks()[cand[keep]], -total[keep]))[:k]]
         pool = list(zip(total[keep].tolist(), cand[keep].tolist(), keep.tolist(), strict=True))
-    # (score, docnum, candidate index); the pool is in doc-number order unless a big tie was ranked by id above
-    ranked = _top(pool, k, snap.id_ranks, snap.ids_in_docnum_order)
+    if ranked is None:  # (score, docnum, candidate index); the pool is in doc-number order unless a big tie was
+        ranked = _top(pool, k, snap.id_ranks, snap.ids_in_docnum_order)  # ranked by id above
     if explain_hits or highlight_hits:
         hits = _dressed(snap, ranked, scoring, tfs, explain_hits, highlight_hits, set(scoring) | (expanded or set()))
     else:

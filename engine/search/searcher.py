@@ -81,13 +81,13 @@ class _Evaluator:
 
     def postings(self, term: str) -> BitMap:
         """Live docs holding `term`. May return a segment's own bitmap: callers never modify results in place."""
-        t0 = time.perf_counter()
+        t0 = time.perf_counter() if self.trace is not None else 0.0
         out, t = self.snap.term_postings(term)
         if self.snap.single:
             self.tids[term] = t
         if self.negations % 2 == 0 and term not in self.scoring:
             self.scoring[term] = len(out)
-        return self.step("term", term, t0, out)
+        return out if self.trace is None else self.step("term", term, t0, out)
 
     def eval(self, node: Node) -> BitMap | None:
         match node:
@@ -99,8 +99,9 @@ class _Evaluator:
                 sets = [self.postings(t) for t in terms]
                 if len(sets) == 1:
                     return sets[0]
-                t0 = time.perf_counter()
-                return self.step("and", f"{text} → {' AND '.join(terms)}", t0, BitMap.intersection(*sets))
+                t0 = time.perf_counter() if self.trace is not None else 0.0
+                out = BitMap.intersection(*sets)
+                return out if self.trace is None else self.step("and", f"{text} → {' AND '.join(terms)}", t0, out)
             case Phrase(text=text):
                 return self.phrase(text)
             case Prefix(text=text, pos=pos):
@@ -120,18 +121,20 @@ class _Evaluator:
                     return None
                 return self.step("not", f"NOT {self.label(child)}", t0, BitMap(self.snap.live) - inner)
             case And(children=children):
-                sets = [s for s in (self.eval(c) for c in children) if s is not None]
+                sets = [s for c in children if (s := self.eval(c)) is not None]
                 if not sets:
                     return None
-                t0 = time.perf_counter()
+                t0 = time.perf_counter() if self.trace is not None else 0.0
                 sets.sort(key=len)  # intersect smallest first
-                return self.step("and", self.label(node), t0, BitMap.intersection(*sets) if len(sets) > 1 else sets[0])
+                out = BitMap.intersection(*sets) if len(sets) > 1 else sets[0]
+                return out if self.trace is None else self.step("and", self.label(node), t0, out)
             case Or(children=children):
-                sets = [s for s in (self.eval(c) for c in children) if s is not None]
+                sets = [s for c in children if (s := self.eval(c)) is not None]
                 if not sets:
                     return None
-                t0 = time.perf_counter()
-                return self.step("or", self.label(node), t0, BitMap.union(*sets))
+                t0 = time.perf_counter() if self.trace is not None else 0.0
+                out = BitMap.union(*sets)
+                return out if self.trace is None else self.step("or", self.label(node), t0, out)
         raise TypeError(node)
 
     def prefix(self, text: str, pos: int = 0) -> BitMap:

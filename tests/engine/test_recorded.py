@@ -57,7 +57,7 @@ def test_shipped_recordings_match_todays_settings() -> None:
 
 
 def test_shipped_keras_comparison_matches_todays_settings() -> None:
-    from engine.apiexport.bench import keras_settings, names_by_origin
+    from engine.apiexport.measure import keras_settings, names_by_origin
 
     rec = _shipped("apiexport", "keras")
     assert rec.settings == keras_settings()  # the wheel and the origins the rows split names into
@@ -67,13 +67,13 @@ def test_shipped_keras_comparison_matches_todays_settings() -> None:
 def _ddp_mismatches() -> list[str]:
     """The shipped DDP recordings (three sweeps, three step-time runs) that no longer match the settings the page
     asks for today, or whose rows are not the sizes and methods those settings name."""
-    from engine.ddp import bench
+    from engine.ddp import bench, measure
     from engine.ddp.allreduce import METHODS
 
     bad = []
     for n in bench.WORLDS:
         sweep, steps = _shipped("ddp", f"allreduce_n{n}"), _shipped("ddp", f"steps_n{n}")
-        want, want_steps = bench.sweep_settings(n), bench.steps_settings(n)
+        want, want_steps = measure.sweep_settings(n), measure.steps_settings(n)
         if sweep.settings != want or sorted({r["elements"] for r in sweep.rows}) != want["sizes"] \
                 or {r["method"] for r in sweep.rows} != set(METHODS) or {r["world_size"] for r in sweep.rows} != {n}:
             bad.append(f"allreduce_n{n}")
@@ -85,9 +85,9 @@ def _ddp_mismatches() -> list[str]:
 
 
 def test_shipped_ddp_recordings_match_todays_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    from engine.ddp import bench
+    from engine.ddp import bench, measure
 
     assert _ddp_mismatches() == []
-    monkeypatch.setattr(bench, "SWEEP_ROUNDS", bench.SWEEP_ROUNDS + 1)  # negative control: the engine moved on
-    monkeypatch.setattr(bench, "MICRO", bench.MICRO * 2)
+    monkeypatch.setattr(measure, "SWEEP_ROUNDS", measure.SWEEP_ROUNDS + 1)  # negative control: the engine moved on
+    monkeypatch.setattr(measure, "MICRO", measure.MICRO * 2)
     assert _ddp_mismatches() == [f"{kind}_n{n}" for n in bench.WORLDS for kind in ("allreduce", "steps")]

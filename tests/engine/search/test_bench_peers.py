@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from engine.search import Doc
-from engine.search.bench import Fts5, Tantivy
+from engine.search.peers import Fts5, Tantivy
 
 # tokens that would read as tantivy or FTS5 syntax if they were not quoted and escaped
 DOCS = [["倒排", "索引"], ['a"b', "索引"], ["x\\y", "倒排"], ["AND", "OR", "倒排"], ["foo:bar", "索引", "倒排"],
@@ -37,8 +37,8 @@ def test_fts5_match_syntax_quotes_every_token(tmp_path) -> None:
 def test_session_cost_measures_both_ways_and_each_session_sees_its_own_document(analyzer) -> None:
     """The memory-per-session figure: a fork keeps far less memory and starts in far less time than a full
     per-session build (here on 615 documents; the bench measures the 54,607-document corpus)."""
-    from engine.search.bench import session_cost
     from engine.search.corpus import demo_corpus
+    from engine.search.sessions import session_cost
 
     docs = [Doc(f"{i}-{d.id}", d.text, d.title, d.fields) for i in range(3) for d in demo_corpus()]
     tokens = [[(t.text, t.pos) for t in analyzer.tokens(d.text)] for d in docs]
