@@ -9,10 +9,11 @@ import torch
 
 from engine.modules import BUGGY, batchnorm_steps, compare, inspect_module, overhead, state_dict_json, twin, twins
 from engine.modules import plots as P
-from ui import jobs, modules_lint, modules_persample, page
+from ui import jobs, page
 from ui.cache import shared_result
 from ui.chrome import ensure_navigation
 from ui.i18n import plot_labels, say, translator
+from ui.modules import lint, persample
 from ui.state import bind_all, choice, int_in, number_in, publish, walkthrough
 from ui.text.modules import TEXT
 
@@ -26,7 +27,7 @@ SCALES = [1, 16, 256, 4096]  # batch sizes the overhead is timed at (times the t
 PARAMS = [("twin", "Linear", choice(NAMES)), ("mode", "train", choice(["train", "eval"])),
           ("naive", False, lambda s: s == "True"), ("bnstep", 20, int_in(1, 20)),
           ("momentum", 0.1, number_in(MOMENTA)), ("bug", "plain_list", choice(list(BUGGY))),
-          ("psn", 32, number_in(modules_persample.SIZES)), ("yours", False, lambda s: s == "True")]
+          ("psn", 32, number_in(persample.SIZES)), ("yours", False, lambda s: s == "True")]
 PRESETS = {1: {"twin": "Linear", "mode": "train", "naive": False},
            2: {"twin": "Dropout", "mode": "eval", "naive": True},
            3: {"twin": "BatchNorm2d", "mode": "train", "naive": False}, 4: {"bug": "plain_list"},
@@ -55,8 +56,8 @@ def main() -> None:
     step_through()
     inspector()
     measured(s)
-    modules_persample.section(T, st.session_state["psn"])
-    modules_lint.section(T)
+    persample.section(T, st.session_state["psn"])
+    lint.section(T)
     st.header(T("walk"))
     walkthrough(T, PRESETS)
     publish(*(p[0] for p in PARAMS))

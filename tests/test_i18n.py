@@ -15,7 +15,7 @@ from ui.i18n import translate
 from ui.registry import TOPICS
 
 TABLES = {m.name: importlib.import_module(f"ui.text.{m.name}").TEXT for m in pkgutil.iter_modules(ui.text.__path__)}
-SOURCES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "ui").glob("*.py"))]
+SOURCES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "ui").rglob("*.py"))]
 
 
 def _fields(s: str) -> set[str]:
@@ -100,3 +100,27 @@ def test_every_engine_message_code_has_a_translation() -> None:
     for code, english in ENGLISH.items():
         assert table[code][0] == english, code
         assert _fields(table[code][1]) == _fields(english), code
+
+
+def _labels_twice() -> None:
+    import streamlit as st
+
+    from engine.search import plots as P
+    from ui.i18n import plot_labels
+    from ui.text.search import TEXT
+
+    labels = st.session_state.setdefault("labels", plot_labels(TEXT, P.LABELS))  # built once, as at an import
+    st.session_state["lang"] = st.session_state.get("next_lang", "en")
+    st.write(labels["score"], dict(labels)["score"])
+
+
+def test_plot_labels_built_once_follow_the_language_of_each_run() -> None:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_labels_twice).run()
+    assert [m.value for m in at.markdown] == ["score score"]
+    at.session_state["next_lang"] = "zh"
+    at.run()
+    assert [m.value for m in at.markdown] == ["得分 得分"]
+    with pytest.raises(KeyError):
+        at.session_state["labels"]["no such label"]

@@ -1,5 +1,6 @@
 """The layers of ARCHITECTURE.md: engine/ is a library that never imports streamlit, directly or through what it
-imports, and neither engine/ nor ui/ has an import cycle."""
+imports; neither engine/ nor ui/ has an import cycle; pages are thin, import no bench, and each topic's ui/<slug>/
+package serves its own page; pages share no new key names."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import sys
 from pathlib import Path
 
 from tests.helpers import ROOT
+from ui.registry import TOPICS
 
 RAISES_ON_IMPORT = {"engine.apiexport.demo_clash"}  # the API-export page's deliberate clash (tested to raise)
 ENGINE_MODULES = sorted(
@@ -49,23 +51,29 @@ def test_every_page_calls_ensure_navigation_first() -> None:
         assert isinstance(first, ast.Expr) and getattr(first.value.func, "id", None) == "ensure_navigation", path.name
 
 
+def _imports(path: Path) -> set[str]:
+    """Every module `path` imports, at the top or inside functions alike (relative imports resolved)."""
+    name = ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                base = ".".join([*package.split(".")[: len(package.split(".")) - node.level + 1], base]).strip(".")
+            found.add(base)
+            found.update(f"{base}.{a.name}" for a in node.names)
+    return found
+
+
 def _engine_imports(top: str = "engine") -> dict[str, set[str]]:
     """Every module of package `top` -> the modules of `top` it imports, at the top or inside functions alike."""
     graph: dict[str, set[str]] = {}
     for path in (ROOT / top).rglob("*.py"):
         name = ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
-        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-        deps: set[str] = set()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Import):
-                deps.update(a.name for a in node.names)
-            elif isinstance(node, ast.ImportFrom):
-                base = node.module or ""
-                if node.level:  # a relative import: resolve it against this module's package
-                    base = ".".join([*package.split(".")[: len(package.split(".")) - node.level + 1], base]).strip(".")
-                deps.add(base)
-                deps.update(f"{base}.{a.name}" for a in node.names)  # `from engine.search import store`
-        graph[name] = {d for d in deps if d.split(".")[0] == top and d != name}
+        graph[name] = {d for d in _imports(path) if d.split(".")[0] == top and d != name}
     names = set(graph)
     return {m: {d for d in ds if d in names} for m, ds in graph.items()}
 
@@ -117,3 +125,82 @@ def test_no_import_cycle_inside_ui() -> None:
     packages = {m for m in graph if (ROOT / Path(*m.split(".")) / "__init__.py").exists()}
     modules_only = {m: {d for d in ds if d not in packages} for m, ds in graph.items()}
     assert _cycle(modules_only) is None, " -> ".join(_cycle(modules_only))
+
+
+PAGE_LINES = 200  # ARCHITECTURE.md: a page file keeps its anatomy; its views live in ui/<slug>/
+SLUGS = [t.slug for t in TOPICS]
+# Key names more than one page binds. Each is the page's own all the same: ui.state.arrive starts every control
+# afresh on arrival from another page (tests/test_page_state.py; tests/e2e/test_page_pairs.py walks every pair of
+# pages). The list is closed: a new key shared by two pages fails the test below, so a new name is chosen instead.
+SHARED_KEYS = {"view", "k", "n", "dtype", "seed", "steps", "mode", "method", "rule", "tstep", "yours"}
+
+
+def _app_files() -> list[Path]:
+    return [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "ui").rglob("*.py"))]
+
+
+def test_pages_are_thin() -> None:
+    sizes = {p.name: len(p.read_text(encoding="utf-8").splitlines()) for p in sorted((ROOT / "pages").glob("*.py"))}
+    assert len(sizes) == len(TOPICS) + 1
+    assert all(n <= PAGE_LINES for n in sizes.values()), {p: n for p, n in sizes.items() if n > PAGE_LINES}
+
+
+def _bench_imports(files: list[Path]) -> dict[str, set[str]]:
+    return {str(p.relative_to(ROOT)): found for p in files
+            if (found := {m for m in _imports(p) if m.startswith("engine.") and "bench" in m.split(".")})}
+
+
+def test_nothing_in_the_app_imports_a_bench() -> None:
+    """A bench is a command (`python -m engine.<topic>.bench`): what a page needs lives in the engine proper."""
+    assert _bench_imports(_app_files()) == {}
+    assert _bench_imports([ROOT / "tests/engine/numerics/test_bench.py"])  # and it sees one where there is one
+
+
+def test_a_topic_package_serves_its_own_page_only() -> None:
+    """ui/<slug>/ is one page's code: only pages/<slug>.py and its own package import it; shared ui/ never does."""
+    wrong = []
+    for path in _app_files():
+        rel = path.relative_to(ROOT)
+        own = rel.parts[1] if rel.parts[0] == "ui" and len(rel.parts) > 2 else \
+            next((t.slug for t in TOPICS if t.path == str(rel)), None)
+        for module in _imports(path):
+            parts = module.split(".")
+            if parts[0] == "ui" and len(parts) > 1 and parts[1] in SLUGS and parts[1] != own:
+                wrong.append(f"{rel} imports {module}")
+    assert wrong == []
+    assert all((ROOT / "ui" / slug / "__init__.py").exists() for slug in SLUGS)
+
+
+def _bound_keys(slug: str, files: list[Path]) -> set[str]:
+    """The keys a page binds, read from its sources: (key, default, parse) rows of its PARAMS lists and of
+    bind_all calls, the first argument of bind calls, and every key= of a widget."""
+    keys: set[str] = set()
+
+    def rows(node: ast.AST) -> None:
+        if isinstance(node, ast.List):
+            keys.update(e.elts[0].value for e in node.elts
+                        if isinstance(e, ast.Tuple) and e.elts and isinstance(e.elts[0], ast.Constant))
+
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Assign) and any(getattr(t, "id", "").endswith("PARAMS") for t in node.targets):
+                rows(node.value)
+            if isinstance(node, ast.Call):
+                name = getattr(node.func, "attr", None) or getattr(node.func, "id", None)
+                if name == "bind" and node.args and isinstance(node.args[0], ast.Constant):
+                    keys.add(node.args[0].value)
+                if name == "bind_all" and node.args:
+                    rows(node.args[0])
+                keys.update(k.value.value for k in node.keywords if k.arg == "key"
+                            and isinstance(k.value, ast.Constant) and isinstance(k.value.value, str))
+    return keys
+
+
+def test_no_new_key_is_shared_between_pages() -> None:
+    per_page = {t.slug: _bound_keys(t.slug, [ROOT / t.path, *sorted((ROOT / "ui" / t.slug).rglob("*.py"))])
+                for t in TOPICS}
+    assert all(len(keys) > 3 for keys in per_page.values()), per_page  # the reader finds each page's keys
+    shared = {k for k in set().union(*per_page.values()) if sum(k in keys for keys in per_page.values()) > 1}
+    assert shared <= SHARED_KEYS, {k: [s for s, keys in per_page.items() if k in keys] for k in shared - SHARED_KEYS}
+    # the reader sees a key shared by a new page
+    assert "fmt" in _bound_keys("numerics", sorted((ROOT / "ui" / "numerics").rglob("*.py")))

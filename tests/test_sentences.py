@@ -306,7 +306,9 @@ def _lab_modes():
 
 @fact(PRESET, "autograd:t.note")
 def _autograd_rounds():
-    return page_keyword("autograd", "rounds")
+    tree = ast.parse((ROOT / "ui" / "autograd" / "measured.py").read_text(encoding="utf-8"))  # the view, read not run
+    return [_literal(k.value) for n in ast.walk(tree) if isinstance(n, ast.Call) for k in n.keywords
+            if k.arg == "rounds"]
 
 
 @fact(ENGINE, "autograd:walk.1")
@@ -522,6 +524,18 @@ def _tile_dims():
     return [2]
 
 
+@fact(LIMIT, "messages:attention.triton.blocks")
+def _triton_blocks():
+    from engine.attention.triton_grad import _check_blocks
+
+    # at least 16, and powers of 2 only (48 is above 16 and still refused)
+    edges("attention.triton.blocks", lambda b: _check_blocks(b, b), [16, 32, 64, 128], [8, 15, 24, 48])
+    return [16, 2]
+
+
+define("messages:attention.triton.needs_cuda", [1], "an environment setting's value: TRITON_INTERPRET=1")
+
+
 @fact(LIMIT, "messages:numerics.study.factor")
 def _study_factor():
     from engine.numerics.blockstudy import outlier_study
@@ -719,7 +733,7 @@ def _draws():
 
 @fact(PRESET, "numerics:sr.draws_caption")
 def _draws_seed():
-    src = (ROOT / "ui" / "numerics_rounding.py").read_text(encoding="utf-8")
+    src = (ROOT / "ui" / "numerics" / "rounding.py").read_text(encoding="utf-8")
     seed = re.search(r"rounding_bias\(x, fmt, DRAWS, seed=(\d+)\)", src)
     assert seed, "the draws plot no longer calls rounding_bias with a fixed seed"
     return [int(seed[1])]
@@ -977,7 +991,7 @@ def _example_weight():
 
 @fact(ENGINE, "numerics:yours.verdict")
 def _verdict_bits():
-    src = (ROOT / "ui" / "numerics_yours.py").read_text(encoding="utf-8")
+    src = (ROOT / "ui" / "numerics" / "yours.py").read_text(encoding="utf-8")
     bits = re.search(r"\.element\)\.bits <= (\d+)", src)
     assert bits, "the verdict no longer picks the best scheme among elements of at most N bits"
     return [int(bits[1]), _flushed()[0]]
@@ -1053,7 +1067,10 @@ def _bench_corpus():
 
 @fact(PRESET, "search:re.profile")
 def _recent_window():
-    return page_reads("search", "recall_view", r"s\.now - (\d+)")
+    src = (ROOT / "ui" / "search" / "recall.py").read_text(encoding="utf-8")  # the recall view, read not run
+    m = re.search(r"s\.now - (\d+)", src)
+    assert m, "ui/search/recall.py no longer has s.now - <hours>"
+    return [float(m[1])]
 
 
 # ---- specdec
@@ -1155,10 +1172,11 @@ def _exact_temp():
     return [inspect.signature(exactness_check).parameters["temperature"].default]
 
 
-@fact(PRESET, "specdec:exact.bad")
+@fact(ENGINE, "specdec:exact.bad")
 def _exact_threshold():
-    return [n.comparators[0].value for n in ast.walk(_tree("specdec")) if isinstance(n, ast.Compare)
-            and getattr(n.left, "attr", None) == "p_value" and isinstance(n.comparators[0], ast.Constant)]
+    from engine.specdec.exactness import P_REJECT  # ExactnessResult.consistent's threshold, which the page shows
+
+    return [P_REJECT]
 
 
 @fact(PRESET, "specdec:walk.1", "specdec:walk.2", "specdec:walk.3")

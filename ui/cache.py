@@ -132,6 +132,13 @@ def cached_result(key: Hashable) -> tuple[bool, object]:
     return _results().peek(key)
 
 
+def forget_result(key: Hashable) -> None:
+    """Drop the shared result for `key`, if one is held: the next visitor computes it afresh."""
+    store = _results()
+    with store.lock:
+        store.items.pop(plain_key(key), None)
+
+
 def store_result(key: Hashable, value: object) -> None:
     """Share `value` as the result for `key`."""
     _results().put(key, value)

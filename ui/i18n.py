@@ -6,7 +6,7 @@ Tables are plain data so a test can check every entry has both languages and the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 import streamlit as st
 
@@ -30,10 +30,29 @@ def translate(table: Table, key: str, lang: str, **fmt: object) -> str:
     return text.format(**fmt) if fmt else text
 
 
-def plot_labels(table: Table, defaults: Mapping[str, str]) -> dict[str, str]:
+class PlotLabels(Mapping[str, str]):
+    """An engine's plot labels, each read in the language of the moment it is read: a view module may build them
+    once, at import, and a visitor who switches language still gets theirs (a dict built at import kept the first
+    visitor's language for everyone)."""
+
+    def __init__(self, table: Table, keys: list[str]) -> None:
+        self._table, self._keys = table, keys
+
+    def __getitem__(self, key: str) -> str:
+        if key not in self._keys:
+            raise KeyError(key)
+        return translate(self._table, f"plot.{key}", current_lang())
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
+def plot_labels(table: Table, defaults: Mapping[str, str]) -> Mapping[str, str]:
     """An engine's plot labels in the current language: key k of `defaults` is "plot.k" in the page's table."""
-    lang = current_lang()
-    return {k: translate(table, f"plot.{k}", lang) for k in defaults}
+    return PlotLabels(table, list(defaults))
 
 
 def say(said: object, markdown: bool = True) -> str:

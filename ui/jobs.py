@@ -209,11 +209,9 @@ def _progress(key: Hashable) -> None:
         st.progress(0.0, text=T("job.queued", place=place, slots=MAX_RUNNING, eta=estimate_text(wait)))
     else:
         _, source = job.pace_s()
-        text = T("job.progress", pct=f"{job.fraction:.0%}", elapsed=f"{job.elapsed_s:,.0f}",
-                 eta=estimate_text(job.eta_s()), what=job.what)
-        if source:
-            text += " · " + T(f"job.source.{source}")
-        st.progress(job.fraction, text=text)
+        parts = [T("job.progress", pct=f"{job.fraction:.0%}", elapsed=f"{job.elapsed_s:,.0f}",
+                   eta=estimate_text(job.eta_s())), job.what, source and T(f"job.source.{source}")]
+        st.progress(job.fraction, text=" · ".join(p for p in parts if p))
     st.button(T("job.cancel"), key=f"cancel_{abs(hash(job.key))}", on_click=guarded_callback(job.cancel))
 
 

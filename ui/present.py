@@ -1,11 +1,11 @@
 """Presenter mode (`?present=1&step=K`, issue #32): the walkthrough as slides in front of a room.
 
 What it does, for every page at once: hides the sidebar, Streamlit's header and toolbar, and the page's
-controls; draws the current step's text large on a stage at the top, with ← → (and Home, End) stepping through
-the walkthrough with Streamlit's own keyboard shortcuts; ↑ ↓ step the page's algorithm step-through; the step
-lives in the URL, so a fresh browser restores it. It never starts long work by itself (`ui.jobs` asks
-`active()` before an automatic start): a step whose result is not ready shows the recording or the progress
-of a job already running.
+controls; sets text and tables at TYPE_PX; draws the current step's text large on a stage at the top, with
+← → (and Home, End) stepping through the walkthrough with Streamlit's own keyboard shortcuts; ↑ ↓ step the
+page's algorithm step-through; the step lives in the URL, so a fresh browser restores it. It never starts
+long work by itself (`ui.jobs` asks `active()` before an automatic start): a step whose result is not ready
+shows the recording or the progress of a job already running.
 
 How a step is applied: a preset must reach the session before the page draws its widgets (Streamlit refuses
 to change a widget's value after it is drawn). Buttons do it in their callback, which runs before the page.
@@ -34,6 +34,12 @@ _stage = threading.local()  # the run's stage container: each session's script r
 CONTROLS = ("stSelectbox", "stSlider", "stSelectSlider", "stTextInput", "stTextArea", "stNumberInput",
             "stCheckbox", "stRadio", "stButtonGroup", "stMultiSelect", "stFileUploader", "stButton",
             "stDownloadButton", "stDateInput", "stColorPicker", "stPageLink")
+TYPE_PX = 22  # the text's size on a slide, tables included: readable from the back of a room
+# st.dataframe draws its cells on a canvas at Streamlit's theme size `sm` (0.875rem of a 16 px root), which no
+# CSS font-size reaches: its element is zoomed instead, and its width divided by the zoom, so that the grid lays out
+# in width / zoom and is drawn zoomed back to the column's width (zoom alone drew it 1.57× wider than the screen).
+DATAFRAME_PX = 14
+DATAFRAME_ZOOM = round(TYPE_PX / DATAFRAME_PX, 3)
 # the stage's own buttons carry the shortcuts: kept in the page, but off screen, since the keys drive them
 _CSS = """
 <style>
@@ -42,7 +48,9 @@ _CSS = """
 %(controls)s { display: none !important; }
 .st-key-glassbox-stage [data-testid="stButton"] { display: block !important; }
 [data-testid="stMain"] p, [data-testid="stMain"] li, [data-testid="stCaptionContainer"] p,
-[data-testid="stTable"] td, [data-testid="stTable"] th { font-size: 22px !important; line-height: 1.45; }
+[data-testid="stTable"] td, [data-testid="stTable"] th { font-size: %(px)dpx !important; line-height: 1.45; }
+[data-testid="stElementContainer"]:has(> [data-testid="stFullScreenFrame"] > [data-testid="stDataFrame"]) {
+  zoom: %(zoom)s; width: calc(100%% / %(zoom)s) !important; }
 .st-key-glassbox-stage p { font-size: 28px !important; }
 [data-testid="stMainBlockContainer"] { padding-top: 1.5rem; max-width: 100%%; }
 </style>
@@ -62,12 +70,17 @@ def begin() -> None:
     _stage.box = _stage.slide = _stage.steps = _stage.stepper = _stage.text = None
     if not active():
         return
-    css = ", ".join(f'[data-testid="stMain"] [data-testid="{c}"]' for c in CONTROLS)
-    st.html(_CSS % {"controls": css})
+    st.html(css())
     box = st.container(key="glassbox-stage", border=True)
     box.button(T_APP("present.leave"), key="_glassbox_present_leave", on_click=guarded_callback(_leave),
                shortcut="Escape", type="tertiary", icon=":material/close:")
     _stage.box, _stage.slide, _stage.steps = box, box.container(), box.container()  # the slide above the stepper
+
+
+def css() -> str:
+    """Presenter mode's style: no sidebar, header or controls; text and tables at TYPE_PX."""
+    controls = ", ".join(f'[data-testid="stMain"] [data-testid="{c}"]' for c in CONTROLS)
+    return _CSS % {"controls": controls, "px": TYPE_PX, "zoom": DATAFRAME_ZOOM}
 
 
 def _switch() -> None:

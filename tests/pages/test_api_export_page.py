@@ -43,7 +43,7 @@ def test_lazy_module_and_chinese():
 
 def test_keras_names_split_by_origin_formatted_from_the_recording():
     from engine import recorded
-    from engine.apiexport.bench import names_by_origin
+    from engine.apiexport.measure import names_by_origin
 
     split = names_by_origin(recorded.load("apiexport", "keras").rows)
     found = sum(split.values())
@@ -129,7 +129,7 @@ def test_the_download_unpacks_to_a_package_that_reads_back_as_the_same_tree(tmp_
     import zipfile
 
     from engine.apiexport import render_tree, scan_imports, shipped_tree
-    from ui.apiexport_yours import files_zip
+    from ui.api_export.yours import files_zip
 
     tree = scan_imports("engine.apiexport.demo", "demo", "demo")
     zipfile.ZipFile(io.BytesIO(files_zip(render_tree(tree, "eager"), "eager"))).extractall(tmp_path / "eager")

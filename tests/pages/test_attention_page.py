@@ -33,9 +33,28 @@ def test_default_live_result_matches_float64_to_rounding() -> None:
 
 @pytest.mark.slow
 def test_guard_refuses_the_naive_method_when_it_would_not_fit() -> None:
-    at = go(n="8192", heads="16", d="8", bq="512", bk="512")
+    """At N = 8192 and 16 heads the textbook method would need gigabytes: the warning is drawn before any work
+    starts (what does run, tiled and SDPA at that size, takes minutes here: it is cancelled, not awaited)."""
+    from ui import jobs
+
+    at = go(False, n="8192", heads="16", d="8", bq="512", bk="512")
     assert any("naive would need" in w.value for w in at.warning)
-    assert "naive" not in list(live_table(at).index)
+    jobs.wait_all(60, cancel=True)
+
+
+def test_a_refused_method_is_left_out_of_the_live_result(monkeypatch) -> None:
+    """The same guard at a size that runs in a moment: a memory budget between what SDPA and the textbook method
+    would need (N = 2048, one head) leaves the textbook method out of the result, and only it."""
+    import ui.attention.live as live
+    from engine.attention.guard import estimate
+
+    est = estimate(2048, 2048, 16, 1, torch.float32, 256, 256)
+    assert est.naive > 2 * max(est.tiled, est.sdpa)
+    monkeypatch.setattr(live, "memory_budget", lambda device: (est.naive + max(est.tiled, est.sdpa)) // 2
+                        + est.reference64)
+    at = go(n="2048", heads="1", d="16", bq="256", bk="256")
+    assert any("naive would need" in w.value for w in at.warning)
+    assert list(live_table(at).index) == ["tiled", "sdpa"]
 
 
 def test_causal_step_through_and_bf16() -> None:
@@ -65,11 +84,14 @@ def test_sweep_draws_memory_and_time() -> None:
 
 @pytest.mark.slow
 def test_walkthrough_guard_preset() -> None:
+    """Step 5 is the guard: its warning is drawn at once (its minutes of tiled and SDPA work are cancelled)."""
+    from ui import jobs
+
     at = go()
     at.button(key="walk_5").click().run(timeout=300)
-    settle(at)
     assert_clean(at)
     assert any("naive would need" in w.value for w in at.warning)
+    jobs.wait_all(60, cancel=True)
 
 
 def test_default_sweep_is_the_recorded_one_with_where_and_when() -> None:

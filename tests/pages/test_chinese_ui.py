@@ -184,7 +184,8 @@ def test_api_export_page_in_chinese(params: dict) -> None:
     _assert_chinese(at, f"api_export {params}", allow_errors="multiply" in params.get("decorator", ""))
 
 
-@pytest.mark.parametrize("view", ["recon", "collapse", "straight", "toy", "bits", "fsq", "yours", "walkthrough"])
+@pytest.mark.parametrize("view", ["recon", "collapse", "straight", "toy", "bits", "fsq", "generate", "yours",
+                                  "walkthrough"])
 def test_vqvae_page_in_chinese(view: str) -> None:
     _assert_chinese(open_page("pages/vqvae.py", "zh", view=view), f"vqvae/{view}")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from engine.ddp import is_warm
 from tests.pages.apptest import assert_clean, open_page
-from ui.ddp_yours import example_text
+from ui.ddp.yours import example_text
 
 PAGE = "pages/ddp.py"
 
@@ -43,7 +43,7 @@ def test_a_tampered_paste_is_reported_and_a_bad_paste_is_a_translated_error() ->
 
 
 def test_the_walkthrough_step_quotes_the_example_and_opens_the_yours_view() -> None:
-    from ui.ddp_yours import example_run
+    from ui.ddp.yours import example_run
 
     a, b = example_run().fit()
     at = open_page(PAGE, view="yours", n="2")  # the walkthrough is on every view; this one starts no processes

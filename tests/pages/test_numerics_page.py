@@ -319,7 +319,7 @@ def test_lowbit_view_trains_the_chosen_recipes_live() -> None:
 def test_walkthrough_step_7_says_what_the_presets_gradients_show() -> None:
     """Step 7's numbers, recomputed from the gradient view's own run (the preset: all activation gradients)."""
     from engine.numerics.gradients import capture_gradients, loss_fractions
-    from ui.numerics_blocks import GRAD_STEPS
+    from ui.numerics.blocks import GRAD_STEPS
 
     g = capture_gradients(steps=GRAD_STEPS).values(kind="activation")
     e4m3 = {s: loss_fractions(g, "fp8_e4m3", 2.0**s) for s in range(41)}
@@ -397,7 +397,7 @@ def test_stochastic_rounding_view_against_independent_references() -> None:
     from engine.numerics import round_array
     from engine.numerics.blocks import quantize_scheme, sqnr_db
     from engine.numerics.hadamard import signs
-    from ui.numerics_rounding import DRAWS, ROTATED, example_weight
+    from ui.numerics.rounding import DRAWS, ROTATED, example_weight
 
     at = go("stochastic", srfmt="fp4_e2m1", srx="0.3")
     m = {x.label: (x.value, x.delta) for x in at.metric}
@@ -489,7 +489,7 @@ def test_loss_scale_doctor_names_the_first_overflow_and_the_safe_scale() -> None
 
     from engine.numerics.tinylm import Batches, TinyGPT, TinyGPTConfig, training_text
     from tests.engine.numerics.test_doctor import gradscaler_skips
-    from ui.numerics_doctor import BATCH
+    from ui.numerics.doctor import BATCH
 
     at = go("training", dscale="30")
     verdict = next(w.value for w in at.warning if "overflows" in w.value)

@@ -50,7 +50,15 @@ def test_collapse_view_shows_the_three_rules_side_by_side() -> None:
     assert mse.iloc[0] > mse.iloc[1] > mse.iloc[2]
     assert any("shipped checkpoints digits-loss.pt, digits-ema.pt, digits-ema_restart.pt" in c.value
                and "weights_only=True" in c.value for c in at.caption)
-    assert len(at.get("plotly_chart")) == 4
+    assert len(at.get("plotly_chart")) == 5  # usage, two curves, losses, and the recorded K sweep
+    from engine.vqvae.ksweep import load_ksweep
+
+    rec = load_ksweep()
+    assert any(c.value.startswith("Recorded by python -m engine.vqvae.bench --k-sweep --record on") and rec.date
+               in c.value for c in at.caption)
+    top = {r["rule"]: r for r in rec.rows if r["k"] == max(r["k"] for r in rec.rows)}
+    assert any(f"EMA uses {top['ema']['codes_used']} codes on the held-out digits and EMA with restarts "
+               f"{top['ema_restart']['codes_used']};" in m.value for m in at.markdown)
     # the restart rule, stated with the numbers the engine uses
     assert any(f"{restart_after(SHIPPED.ema_decay)} batches in a row without a single pick" in m.value
                for m in at.markdown)
@@ -226,3 +234,53 @@ def test_the_study_beside_the_three_rules_is_formatted_from_the_shipped_file() -
     at = go("walkthrough")
     assert any(f"uses {loss:.1f} held-out codes on average with the straight-through copy and {rotation:.1f} with"
                in m.value for m in at.markdown)
+
+
+def test_codebook_init_is_a_training_setting() -> None:
+    """The codebook-start control (issue #35) is part of the settings: a non-default start asks for training,
+    bound to the URL; the default start is the shipped run."""
+    at = go("collapse")
+    assert at.button_group(key="cinit").value == "random" and at.dataframe
+    at.button_group(key="cinit").set_value("kmeans").run()
+    assert_clean(at)
+    assert at.query_params["cinit"] == "kmeans"
+    assert at.button[0].label == "Train the three rules" and not at.dataframe
+    at = go("recon", cinit="data")
+    assert any("not been trained" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_generate_view_draws_digits_in_both_languages(lang: str) -> None:
+    from engine.vqvae.prior import load_prior, sample_codes
+
+    at = open_page(PAGE, lang=lang, view="generate", gtemp="0.7", gseed="3")
+    assert_clean(at)
+    assert at.session_state["gtemp"] == 0.7 and at.session_state["gseed"] == 3
+    assert len(at.get("plotly_chart")) == 2  # the drawn digits and the prior's training log
+    sp = load_prior()
+    distinct = len({tuple(g.reshape(-1).tolist()) for g in sample_codes(sp.prior, 32, 0.7, 3)})  # apart from the page
+    metrics = [m.value for m in at.metric]
+    assert metrics[:2] == [f"{sp.log.heldout_bits:.2f}", f"{sp.log.unigram_bits:.2f}"]
+    if lang == "en":
+        assert any(f"32 digits drawn at T = 0.7 (code grids that differ: {distinct})" in c.value for c in at.caption)
+        assert any("prior-ema_restart.pt" in c.value and "weights_only=True" in c.value for c in at.caption)
+    else:
+        from tests.pages.test_chinese_ui import _assert_chinese
+
+        _assert_chinese(at, "vqvae/generate")  # no English prose but names (the view is not in that file's list)
+        assert any(f"其中有 {distinct} 种不同的码字网格" in c.value for c in at.caption)
+    at.select_slider(key="gtemp").set_value(0.0).run()  # argmax decoding: one digit, drawn every time
+    assert_clean(at)
+    assert any(("(code grids that differ: 1)" if lang == "en" else "其中有 1 种") in c.value for c in at.caption)
+
+
+def test_walkthrough_generate_steps() -> None:
+    from engine.vqvae.prior import load_prior
+
+    at = go("walkthrough")
+    log = load_prior().log
+    assert any(f"it needs {log.heldout_bits:.2f} bits per code against {log.unigram_bits:.2f}" in m.value
+               for m in at.markdown)
+    at.button(key="walk_14").click().run()
+    assert_clean(at)
+    assert at.session_state["view"] == "generate" and at.session_state["gtemp"] == 0.0

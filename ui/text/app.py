@@ -8,6 +8,13 @@ TEXT = {
     "export.live": ("Open the live view", "打开实时视图"),
     "export.made": ("Exported {when} from Glassbox", "{when} 从 Glassbox 导出"),
     "export.settings": ("Settings", "设置"),
+    "export.gif.make": ("Make the step-through's {n} steps into an animated GIF", "把逐步演示的 {n} 步做成 GIF 动图"),
+    "export.gif": ("The step-through as an animated GIF ({n} frames, {mb} MB)", "逐步演示的 GIF 动图（{n} 帧，{mb} MB）"),
+    "export.gif.step": ("Step {k} of {n}", "第 {k} 步，共 {n} 步"),
+    "export.gif.too_many": (
+        "The step-through has {n} steps, more than the {max} frames a GIF may hold: choose settings with fewer "
+        "steps to export it as a GIF.",
+        "逐步演示有 {n} 步，超过 GIF 最多可容纳的 {max} 帧：请换用步数更少的设置再导出 GIF。"),
     # presenter mode (ui/present.py)
     "present.switch": ("Presenter mode", "演示模式"),
     "present.help": ("Hides the sidebar and the controls and shows the walkthrough as slides: ← → step, Esc leaves.",
@@ -82,7 +89,7 @@ TEXT |= {
                    "reload. The error was logged on the server.",
                    "此页面出错了（{kind}）。应用的其他部分仍可正常使用：请修改设置或刷新页面。错误已记录在服务器日志中。"),
     "app.details": ("Details", "详细信息"),
-    "job.progress": ("{pct} done · {elapsed} s so far · {eta} to go · {what}", "已完成 {pct} · 已用 {elapsed} 秒 · 还需 {eta} · {what}"),
+    "job.progress": ("{pct} done · {elapsed} s so far · {eta} to go", "已完成 {pct} · 已用 {elapsed} 秒 · 还需 {eta}"),
     "job.source.measured": ("estimate from this run's measured pace", "估计来自本次运行实测的速度"),
     "job.source.recorded": ("estimate from the recorded run's pace", "估计来自已记录运行的速度"),
     "job.seconds": ("≈ {s} s", "约 {s} 秒"),

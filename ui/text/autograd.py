@@ -172,7 +172,7 @@ TEXT = {
                 "**版本计数器作用在你的代码上。** exp 为反向传播保存了它的结果；y.add_(1) 随后原地修改了这个张量。"
                 "前向可以运行，反向传播却拒绝了：表格显示 y 的版本已超过 ExpBackward0 保存时的版本。改写成 z = y + 1，"
                 "反向传播就能通过。"),
-    # in-place changes in the visitor's own program (ui/autograd_inplace.py)
+    # in-place changes in the visitor's own program (ui/autograd/inplace.py)
     "inplace": ("Backward refused your program", "反向传播拒绝了你的程序"),
     "inplace.refused": ("The forward pass ran, but backward refused: a tensor it needs was changed in place after "
                         "it was saved. The graph below is what the forward pass recorded; the sections that run "
@@ -186,7 +186,7 @@ TEXT = {
                     "form (y + 1, y * 3, y.exp()) where backward still needs the old value.",
                     "每个原地方法（add_、mul_、exp_、sigmoid_）都会让它的张量版本加一；反向传播会把它保存的每个张量的版本"
                     "与记录下的版本比较。在反向传播仍需要旧值的地方，请使用非原地形式（y + 1、y * 3、y.exp()）。"),
-    # hooks and retain_grad on the visitor's own program (ui/autograd_hooks.py)
+    # hooks and retain_grad on the visitor's own program (ui/autograd/hooks.py)
     "hooks": ("Hooks and retain_grad() on your program", "在你的程序上使用钩子和 retain_grad()"),
     "hooks.intro": ("Backward keeps .grad only for leaves; an intermediate value's gradient passes through and is "
                     "gone unless `retain_grad()` keeps it. `register_hook(fn)` sees that gradient as it passes, and "
@@ -208,7 +208,7 @@ TEXT = {
     "hooks.paths": ("Every path from an input to the output that goes through {name} is multiplied by {k}; paths "
                     "that avoid it are not, so an input reached both ways changes by less.",
                     "从输入到输出、经过 {name} 的每条路径都乘以 {k}；不经过它的路径不变，所以两种方式都能到达的输入变化得更少。"),
-    # a custom autograd.Function (ui/autograd_custom.py)
+    # a custom autograd.Function (ui/autograd/custom.py)
     "custom": ("A custom autograd.Function", "自定义 autograd.Function"),
     "custom.intro": ("When an operation's derivative is known in closed form (or should differ from what autograd "
                      "would derive), write forward and backward yourself: forward keeps what backward needs with "
@@ -234,7 +234,7 @@ TEXT = {
     "custom.broken": ("The custom Function's checks did not all pass: see the table (gradient off by {diff}; the "
                       "wrong backward is off by {wrong}).",
                       "自定义 Function 的检查没有全部通过：见表格（梯度偏差 {diff}；错误 backward 偏差 {wrong}）。"),
-    # second order (ui/autograd_hessian.py)
+    # second order (ui/autograd/hessian.py)
     "hess": ("Second order: the Hessian", "二阶：Hessian 矩阵"),
     "hess.intro": ("`torch.autograd.grad(out, inputs, create_graph=True)` records the backward pass as a graph of "
                    "its own, so each component of the gradient can be differentiated again: one more backward per "

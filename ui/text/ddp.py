@@ -183,7 +183,7 @@ TEXT |= {
     "plot.mode.no_sync": ("no_sync, one sync", "no_sync，只同步一次"),
     "plot.allreduces": ("{n} all-reduces", "{n} 次 all-reduce"),
 }
-TEXT |= {  # the "yours" view: a visitor's nccl-tests output (ui/ddp_yours.py)
+TEXT |= {  # the "yours" view: a visitor's nccl-tests output (ui/ddp/yours.py)
     "view": ("View", "视图"),
     "view.live": ("Live on this server", "本服务器实时运行"),
     "view.yours": ("Yours: nccl-tests output", "你的：nccl-tests 输出"),
@@ -228,7 +228,7 @@ TEXT |= {  # the "yours" view: a visitor's nccl-tests output (ui/ddp_yours.py)
     "plot.yours.fit": ("your fit: α {a} µs, busbw {b} GB/s", "你的拟合：α {a} µs，busbw {b} GB/s"),
     "plot.ours": ("{m} here, N = {n}", "{m}（本机，N = {n}）"),
 }
-TEXT |= {  # bytes on the wire (ui/ddp_wire.py), DDP through our ring, its buckets replayed
+TEXT |= {  # bytes on the wire (ui/ddp/wire.py), DDP through our ring, its buckets replayed
     "wire": ("Bytes on the wire: measured, not only scheduled", "线路上的字节：实测，而不只是计划"),
     "wire.intro": ("One large all-reduce per method, with the loopback interface's byte counters "
                    "(`/proc/net/dev`, `lo`) read before and after it: every rank talks over 127.0.0.1, so the "

@@ -84,6 +84,18 @@ TEXT = {
         "sliding_window = {window}: layers that use it keep at most {window} tokens of K and V; the figures here "
         "assume full attention",
         "sliding_window = {window}：使用滑动窗口的层最多保留 {window} 个词元的 K 和 V；这里的数字按完整注意力计算"),
+    # attention: the Triton kernels with gradients (engine.attention.triton_grad)
+    "attention.triton.missing": (
+        "Triton is not installed here, so the fused kernels cannot run (CUDA builds of PyTorch bring it)",
+        "这里没有安装 Triton，融合内核无法运行（CUDA 版的 PyTorch 自带 Triton）"),
+    "attention.triton.needs_cuda": (
+        "the Triton kernels need CUDA tensors; these are on {device} (a CPU runs them only in Triton's interpreter, "
+        "TRITON_INTERPRET=1 set before triton is imported)",
+        "Triton 内核需要 CUDA 张量；这些张量在 {device} 上（CPU 只能在 Triton 的解释器中运行它们，"
+        "须在导入 triton 之前设置 TRITON_INTERPRET=1）"),
+    "attention.triton.blocks": (
+        "Triton's blocks must be powers of two of at least 16; got {block_q} query rows and {block_k} keys",
+        "Triton 的分块大小必须是不小于 16 的 2 的幂；这里是 {block_q} 个查询行和 {block_k} 个键"),
     # search: query syntax errors
     "search.not_text": ("a query must be text, not {type}", "查询必须是文本，而不是 {type}"),
     "search.too_long": ("the query is longer than {limit} characters", "查询超过了 {limit} 个字符"),
@@ -301,6 +313,8 @@ TEXT = {
     "vqvae.beta": ("β, the commitment weight, lies in [0, 10], not {beta}", "承诺损失权重 β 须在 [0, 10] 之间，而不是 {beta}"),
     "vqvae.dead": ("the dead-code threshold lies in (0, {start}), below the starting count, not {threshold}",
                    "死码阈值须在 (0, {start}) 之间、低于初始计数，而不是 {threshold}"),
+    "vqvae.init": ("unknown codebook initialisation {init}; choose random, data or kmeans",
+                   "未知的码本初始化方式 {init}；请选择 random、data 或 kmeans"),
     "vqvae.steps": ("a run trains 1–{max} steps, not {steps}", "一次训练的步数须在 1–{max} 之间，而不是 {steps}"),
     "vqvae.toy": ("the toy takes 10–{max_n} points, 2–{max_k} codes, 1–{max_t} steps and a rule among kmeans, ema, "
                   "ema_restart; not {n}, {k}, {t}, {rule}",
@@ -325,6 +339,13 @@ TEXT = {
     "vqvae.fsq_levels": ("FSQ takes one level count per dimension ({d}), each 3–65,536, at most {max} codes in all; "
                          "not {levels}",
                          "FSQ 要求每个维度一个级数（共 {d} 个），每个在 3–65,536 之间，总码字数至多 {max}；而不是 {levels}"),
+    "vqvae.prior_temperature": ("the sampling temperature lies in [{lo}, {max}], not {temperature}",
+                                "抽样温度须在 [{lo}, {max}] 之间，而不是 {temperature}"),
+    "vqvae.prior_samples": ("draw {lo}–{max} grids at a time, not {n}", "每次抽取 {lo}–{max} 个网格，而不是 {n}"),
+    "vqvae.prior_stale": ("the shipped prior was trained on the codes of another VQ-VAE checkpoint than {file}; "
+                          "run python -m engine.vqvae.prior --train",
+                          "随附的先验是在另一个 VQ-VAE 检查点（不是 {file}）的码字上训练的；请运行 "
+                          "python -m engine.vqvae.prior --train"),
     "numerics.round.no_nan": ("{fmt} has no NaN: every one of its patterns is a number, so NaN cannot be stored "
                               "(in an MX block, the block's E8M0 scale carries it)",
                               "{fmt} 没有 NaN：它的每个位模式都是一个数，所以无法存储 NaN（在 MX 块中由块的 E8M0 缩放因子表示 NaN）"),

@@ -100,7 +100,7 @@ TEXT = {
     "plot.example": ("example", "样本"),
     "plot.norm": ("‖per-sample gradient‖", "‖逐样本梯度‖"),
     "plot.loss": ("its loss", "该样本的损失"),
-    # per-sample gradients (ui/modules_persample.py)
+    # per-sample gradients (ui/modules/persample.py)
     "ps": ("Per-sample gradients with torch.func", "用 torch.func 计算逐样本梯度"),
     "ps.intro": ("`torch.func.functional_call` turns the module into a pure function of a dict of parameters, so "
                  "`grad` can differentiate one example's loss with respect to them and `vmap` can map that over the "
@@ -130,7 +130,7 @@ TEXT = {
     "ps.col.param": ("parameter", "参数"),
     "ps.col.shape": ("per-sample gradient shape", "逐样本梯度形状"),
     "ps.csv": ("Download the per-example norms and losses (CSV)", "下载逐样本范数与损失（CSV）"),
-    # the linter, the page's "yours" view (ui/modules_lint.py)
+    # the linter, the page's "yours" view (ui/modules/lint.py)
     "lint": ("Yours: lint your own module's source", "你的代码：检查你自己的模块源码"),
     "lint.intro": ("Paste or upload a model's Python source (up to {limit} bytes). It is read with Python's `ast` and "
                    "never run or imported; five mistakes whose consequence this page shows live are named, with the "

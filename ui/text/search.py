@@ -231,7 +231,7 @@ TEXT = {
                "search-term channel only when there is a term); the merger keeps each channel's quota.",
                "**召回。** 选择一个用户和一个搜索词（跑鞋）：四条通道出于不同原因推荐商品（有搜索词时，搜索词通道才有候选）；"
                "合并时遵守各自的配额。"),
-    # the "yours" view (ui/search_yours.py): the doctor and an Elasticsearch explain of your own
+    # the "yours" view (ui/search/yours.py): the doctor and an Elasticsearch explain of your own
     "view.yours": ("Yours", "你的数据"),
     "dr.title": ("Why didn't it match?", "为什么没有命中？"),
     "dr.intro": ("Pick a document and the doctor evaluates your query on it clause by clause: it analyses the "

@@ -245,7 +245,10 @@ TEXT = {
     "plot.position0": ("draft position (vLLM counts from 0)", "草拟位置（vLLM 从 0 开始计）"),
     "plot.gamma_run": ("γ (tokens drafted per step)", "γ（每步草拟的 token 数）"),
     "plot.speedup_formula": ("(1 + Σ rate_i) / (1 + γ·c)", "(1 + Σ rate_i) / (1 + γ·c)"),
-    # the "yours" view: a vLLM server's /metrics (ui/specdec_yours.py)
+    "plot.rounds_title": ("draft-and-verify steps up to step {step} of {steps}", "草拟—验证步骤：第 {step} 步（共 {steps} 步）为止"),
+    "plot.slot": ("token of the step", "本步中的 token"),
+    "plot.step": ("step", "步"),
+    # the "yours" view: a vLLM server's /metrics (ui/specdec/yours.py)
     "yours": ("Yours: a vLLM server's counters", "你的：一台 vLLM 服务器的计数器"),
     "yours.show": ("Read a vLLM /metrics page", "读取 vLLM 的 /metrics 页面"),
     "yours.intro": (

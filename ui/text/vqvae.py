@@ -60,15 +60,15 @@ TEXT = {
                             "当全部 {cells} 个格子都取码字 {code} 时解码器画出的图：该码字自己的笔画，重复铺满。"),
     "collapse.intro": (
         "The three rules trained side by side from the same initial weights and batches. Under the paper's codebook "
-        "loss only the codes that win an encoder output get a gradient; the others, initialised near the origin "
-        "(uniform in ±1/K), are never chosen and never move. EMA moves the chosen codes towards the mean of their "
+        "loss only the codes that win an encoder output get a gradient; the others stay where the chosen start put "
+        "them (the default: near the origin, uniform in ±1/K), are never chosen and never move. EMA moves the chosen codes towards the mean of their "
         "vectors; an unchosen code stays put while its decaying count is large, then (Laplace smoothing) shrinks "
         "towards the origin, to half its length after about {half} unused steps at γ = {decay}. The restart rule: a "
         "code whose EMA count has fallen below {threshold} (from {start} at the start, that is {after} batches in a "
         "row without a single pick) is moved to a random encoder output of the batch, with its count back at "
         "{start}; at step 0 no code is dead.",
         "三种规则从相同的初始权重和批次开始并排训练。在论文的码本损失下，只有赢得了某个编码器输出的码字才会得到梯度；"
-        "其余码字初始化在原点附近（±1/K 内均匀分布），从未被选中，也就从不移动。EMA 把被选中的码字朝分配给它的向量的均值移动；"
+        "其余码字停留在所选初始方式放置的位置（默认在原点附近，±1/K 内均匀分布），从未被选中，也就从不移动。EMA 把被选中的码字朝分配给它的向量的均值移动；"
         "未被选中的码字在其衰减的计数还大时原地不动，之后（由于拉普拉斯平滑）向原点收缩，在 γ = {decay} 时约 {half} "
         "个未使用的步之后缩到一半长度。重启规则：EMA 计数降到 {threshold} 以下的码字（从初始的 {start} 算起，"
         "即连续 {after} 个批次一次也没被选中）被移到本批次中一个随机的编码器输出处，计数重置为 {start}；第 0 步时没有死码。"),
@@ -79,6 +79,14 @@ TEXT = {
     "train.beta": ("β (commitment)", "β（承诺损失权重）"),
     "train.decay": ("EMA decay γ", "EMA 衰减 γ"),
     "train.run": ("Train the three rules", "训练三种规则"),
+    "train.init": ("Codebook start", "码本初始值"),
+    "train.init.help": ("Where the codes start: the usual uniform draw near the origin, encoder outputs sampled from "
+                        "the first batch, or k-means on that batch's encoder outputs (as SoundStream does).",
+                        "码字从哪里出发：常见的原点附近均匀取值、从第一批的编码器输出中抽样，或在这批编码器输出上做 "
+                        "k-means（SoundStream 的做法）。"),
+    "init.random": ("near the origin", "原点附近"),
+    "init.data": ("data samples", "数据抽样"),
+    "init.kmeans": ("k-means", "k-means"),
     "seeds.title": ("The same table over {n} seeds", "同一张表，{n} 个随机种子"),
     "seeds.caption": ("Mean (lowest–highest) over seeds {seeds}, {steps} steps each, on the held-out digits: shipped "
                       "in {file}, written by {command} on {date} ({cpu}).",
@@ -298,4 +306,73 @@ TEXT = {
     "plot.dead": ("dead codes", "死码"),
     "plot.bound": ("bound: {n} codes", "上界：{n} 个码字"),
     "plot.image": ("decoded", "解码结果"),
+    "plot.epoch": ("epoch", "轮次"),
+    "plot.bits": ("bits per code", "每个码字的比特数"),
+    "plot.fit_bits": ("training (dropout on)", "训练集（开启 dropout）"),
+    "plot.val_bits": ("validation", "验证集"),
+    "plot.kept": ("kept: epoch {n}", "保留：第 {n} 轮"),
+    "plot.unigram_bits": ("code frequencies", "码字频率"),
+    "view.generate": ("Generate", "生成"),
+    "gen.intro": (
+        "A VQ-VAE alone only reconstructs: to **generate**, something must choose the {cells} codes of a new "
+        "{h}×{w} grid. A prior does: it factorises p(grid) = Π p(cᵢ | c₍<ᵢ₎) over the cells in reading order and "
+        "learns each factor from the code grids of the training digits. Ours is a tiny PixelCNN: masked "
+        "convolutions, so that the scores for cell i read only the cells before it. Drawing a digit is {cells} "
+        "steps, each a choice among the {k} codes from softmax(scores / T); the decoder then draws the grid.",
+        "单靠 VQ-VAE 只能重建：要**生成**，得有东西为一格新的 {h}×{w} 网格挑出 {cells} 个码字。先验（prior）就做这件事："
+        "它把 p(grid) 按阅读顺序分解为 Π p(cᵢ | c₍<ᵢ₎)，并从训练数字的码字网格中学习每个因子。我们的先验是一个极小的 "
+        "PixelCNN：卷积带掩码，使第 i 格的分数只读取它之前的格子。画一个数字要走 {cells} 步，每步按 softmax(分数 / T) "
+        "从 {k} 个码字中选一个；然后由解码器把网格画出来。"),
+    "gen.temp": ("Temperature T", "温度 T"),
+    "gen.temp_help": ("T = {zero} takes the most likely code at every cell (argmax decoding: every draw the same); "
+                      "T = {one} samples the prior as trained; larger T flattens it towards uniform codes.",
+                      "T = {zero} 在每一格都取最可能的码字（argmax 解码：每次抽样都一样）；T = {one} 按训练所得的先验抽样；"
+                      "T 越大，分布越平，越接近均匀地选码字。"),
+    "gen.seed": ("Seed of the draw", "抽样随机种子"),
+    "gen.caption": ("{n} digits drawn at T = {t} (code grids that differ: {distinct}), sampled and decoded "
+                    "in {ms} ms on {device}, just now.",
+                    "在 T = {t} 下抽取的 {n} 个数字（其中有 {distinct} 种不同的码字网格），刚才在 {device} 上"
+                    "抽样并解码，用时 {ms} 毫秒。"),
+    "gen.m.ours": ("prior, held-out (bits / code)", "先验，留出集（比特 / 码字）"),
+    "gen.m.unigram": ("code frequencies", "码字频率"),
+    "gen.m.cells": ("frequencies per cell", "逐格码字频率"),
+    "gen.m.uniform": ("uniform over the K codes", "K 个码字均匀分布"),
+    "gen.nll": ("On the {grids} held-out digits the prior needs **{ours} bits per code**, against {unigram} for "
+                "the training digits' code frequencies, {cells} for a frequency table per cell and {uniform} for "
+                "uniform codes: the context of the earlier cells saves {saved} bits per digit of {cells_n} codes "
+                "over the frequencies. That is what it learnt about how strokes continue; the rest is the digits' "
+                "own variety, and the little data it had.",
+                "在 {grids} 个留出数字上，先验需要**每个码字 {ours} 比特**；对照：按训练数字的码字频率需要 {unigram}，"
+                "每格一张频率表需要 {cells}，均匀分布需要 {uniform}。前面各格的上下文让每个数字（{cells_n} 个码字）比按频率"
+                "少花 {saved} 比特。这就是它学到的笔画如何延续；其余是数字本身的多样性，以及训练数据之少。"),
+    "gen.source": ("Prior: the shipped checkpoint {file}, trained by python -m engine.vqvae.prior --train on the "
+                   "codes {vq} gives {fit} training digits ({val} more kept back to pick the epoch: {epochs} "
+                   "epochs, epoch {best} kept), in {seconds} s on {cpu}, {date}; loaded with "
+                   "torch.load(weights_only=True).",
+                   "先验：随附的检查点 {file}，由 python -m engine.vqvae.prior --train 在 {vq} 给出的 {fit} 个训练数字的"
+                   "码字上训练（另留 {val} 个用来挑选轮次：共 {epochs} 轮，保留第 {best} 轮），{date} 在 {cpu} 上用时 "
+                   "{seconds} 秒；用 torch.load(weights_only=True) 加载。"),
+    "gen.csv": ("Download the drawn code grids (CSV)", "下载抽到的码字网格（CSV）"),
+    "walk.13": ("**Generate.** Generate, T = {t}: new digits, drawn code by code from the prior and decoded. On "
+                "held-out digits it needs {ours} bits per code against {unigram} for plain code frequencies.",
+                "**生成。** 生成，T = {t}：逐个码字从先验中抽样再解码，得到新的数字。在留出数字上它每个码字需要 {ours} 比特，"
+                "而单纯按码字频率需要 {unigram} 比特。"),
+    "walk.14": ("**Temperature zero.** The same view at T = {t}: argmax decoding takes the likeliest code at every "
+                "cell, so every draw is one and the same digit, whatever the seed.",
+                "**温度为零。** 同一视图，T = {t}：argmax 解码在每一格都取最可能的码字，所以无论随机种子是多少，"
+                "每次抽到的都是同一个数字。"),
+    "plot.k": ("codebook size K", "码本大小 K"),
+    "plot.all_k": ("all K codes", "全部 K 个码字"),
+    "plot.heldout_mse": ("held-out MSE", "留出集 MSE"),
+    "ksweep.title": ("Codebook size: codes used and MSE against K", "码本大小：使用的码字数与 MSE 随 K 的变化"),
+    "ksweep.says": ("At K = {top}, EMA uses {used_ema} codes on the held-out digits and EMA with restarts "
+                    "{used_ema_restart}; with restarts the held-out MSE goes from {mse_lo} at K = {lo_k} to {mse_hi} "
+                    "at K = {top}.",
+                    "K = {top} 时，EMA 在留出数字上用到 {used_ema} 个码字，带重启的 EMA 用到 {used_ema_restart} 个；"
+                    "带重启时留出集 MSE 从 K = {lo_k} 的 {mse_lo} 变为 K = {top} 的 {mse_hi}。"),
+    "ksweep.recorded": ("Recorded by {command} on {cpu}, {date} ({steps} steps per model, seed {seed}, {seconds} s "
+                        "in all): a recording, not computed now.",
+                        "由 {command} 于 {date} 在 {cpu} 上录制（每个模型 {steps} 步，随机种子 {seed}，共 {seconds} 秒）："
+                        "这是录制结果，不是现在计算的。"),
+    "ksweep.csv": ("Download the K sweep (CSV)", "下载 K 扫描数据（CSV）"),
 }

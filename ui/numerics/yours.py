@@ -19,7 +19,7 @@ from engine.numerics.tensors import MAX_STUDY, PICKLES, READABLE, TENSOR_LIMIT, 
 from ui import page
 from ui.artifacts import bring, read_or_explain, source_caption
 from ui.i18n import say
-from ui.numerics_blocks import T, _bl, quantized, study_table
+from ui.numerics.blocks import T, _bl, quantized, study_table
 from ui.state import choice, publish
 
 SCHEME_NAMES = list(SCHEMES)

@@ -15,7 +15,7 @@ from engine.numerics.published import RECORDED_PUBLISHED, VARIANTS, WIDE
 from engine.numerics.summary import mean_curves, recipe_spreads
 from engine.numerics.training import RunResult
 from ui.jobs import recorded_caption
-from ui.numerics_blocks import T, _pl, findings
+from ui.numerics.blocks import T, _pl, findings
 
 WHOLE = {"mxfp4_published": "mxfp4", "nvfp4_published": "nvfp4"}  # the whole recipe -> the same scheme stripped
 

@@ -10,7 +10,7 @@ import streamlit as st
 
 from engine.ddp import plots as P
 from engine.ddp.allreduce import AllReduceResult, contributors
-from ui import page
+from ui import export, page
 
 REPLAYS = ["buffer", "ddp"]
 SHOWN = 12  # values per rank in the table: a bucket holds hundreds
@@ -40,6 +40,8 @@ def step_through(T: Callable[..., str], PL: Mapping[str, str], r: AllReduceResul
     whose = contributors(r, rtol=1e-5 if src == "ddp" else 1e-4)
     last = len(whose) - 1
     state = page.step_slider(T("state"), last, key="state")
+    export.animate(("ddp", src, r.method, r.world_size, r.size, repr(whose)), last + 1,  # the view's GIF: the ring
+                   lambda i: P.ring_figure(r, whose, i, PL))
     st.plotly_chart(P.ring_figure(r, whose, state, PL), width="stretch")
     step = [e for e in r.events if e.step == state - 1]
     if state == 0:

@@ -22,7 +22,7 @@ from ui.i18n import say, translator
 from ui.text.search import TEXT
 
 T = translator(TEXT)
-EXAMPLE = Path(__file__).resolve().parents[1] / "engine" / "search" / "examples" / "es_search_explain.json"
+EXAMPLE = Path(__file__).resolve().parents[2] / "engine" / "search" / "examples" / "es_search_explain.json"
 MAX_SHOWN_DOCS = 2000  # ids offered in the doctor's picker
 LEAVES = {"boost", "n", "N", "freq", "k1", "b", "dl", "avgdl"}
 

@@ -11,7 +11,7 @@ import torch
 from engine.numerics.doctor import Diagnosis, diagnose_step
 from engine.numerics.tinylm import Batches, TinyGPT, TinyGPTConfig, training_text
 from ui.cache import shared_result
-from ui.numerics_blocks import T
+from ui.numerics.blocks import T
 from ui.state import int_in, publish
 
 PARAMS = [("dscale", 30, int_in(0, 60))]

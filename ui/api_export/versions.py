@@ -9,8 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from engine import recorded
-from engine.apiexport.bench import keras_rows, keras_settings, versions_settings
 from engine.apiexport.keras import KERAS, KERAS_OLD, version_diff
+from engine.apiexport.measure import keras_rows, keras_settings, versions_settings
 from ui import jobs, page
 
 

@@ -11,7 +11,7 @@ import streamlit as st
 
 from engine import recorded
 from engine.ddp import warm_cluster
-from engine.ddp.bench import measure_wire, wire_settings
+from engine.ddp.measure import measure_wire, wire_settings
 from engine.ddp.wire import Wire
 from ui import jobs, page
 

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from engine import recorded
-from engine.apiexport.bench import import_rows, import_settings
+from engine.apiexport.measure import import_rows, import_settings
 from ui import jobs
 
 

@@ -14,7 +14,7 @@ from ui import artifacts, page
 from ui.cache import shared_result
 from ui.i18n import say
 
-EXAMPLE = Path(__file__).parents[1] / "engine" / "modules" / "examples" / "classifier.py"
+EXAMPLE = Path(__file__).parents[2] / "engine" / "modules" / "examples" / "classifier.py"
 # where each mistake's consequence runs live on this page: the widget values that show it, and the section
 LINKS = {"functional_dropout_training": ({"twin": "Dropout", "mode": "eval", "naive": True}, "live"),
          "softmax_no_dim": ({"twin": "Softmax", "mode": "train", "naive": True}, "live"),

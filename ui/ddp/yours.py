@@ -13,7 +13,7 @@ import streamlit as st
 from engine import recorded
 from engine.ddp import nccltests
 from engine.ddp import plots as P
-from engine.ddp.bench import sweep_settings
+from engine.ddp.measure import sweep_settings
 from ui.artifacts import bring, read_or_explain, source_caption
 from ui.cache import cached_result
 from ui.i18n import say

@@ -19,7 +19,7 @@ from engine.numerics.stochastic import Accumulation, Bias, accumulate, rounding_
 from ui import page
 from ui.cache import shared_result
 from ui.i18n import plot_labels
-from ui.numerics_blocks import T
+from ui.numerics.blocks import T
 from ui.state import choice, int_in, number_in, publish
 from ui.text.numerics import TEXT
 

@@ -1,0 +1,1 @@
+"""The modules page's views, one module each: persample, lint."""
