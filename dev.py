@@ -7,10 +7,16 @@ when they changed since the last install (a hash of the requirement files is kep
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import socket
 import subprocess
 import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -50,19 +56,98 @@ def run(extra: list[str]) -> int:
 WORKERS = 2  # the machine kind has 2 cores
 
 
-def _pytest(args: list[str], parallel: bool) -> int:
+def _pytest(args: list[str], parallel: bool, e2e: bool = False) -> int:
     """One pytest run; `parallel` spreads it over WORKERS processes with one torch thread each (two workers of
-    two threads each on two cores spend most of their time spinning: 1.5× slower than one process)."""
+    two threads each on two cores spend most of their time spinning: 1.5× slower than one process). Browser
+    tests (`e2e`) keep the default threads: their workers mostly wait on the server and the browser."""
     env = dict(os.environ)
     if parallel:
-        args = ["-n", str(WORKERS), *args]
-        env |= {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+        # worksteal: a worker that runs out takes queued tests from the other, so one long test near the end
+        # (a training, the page-pair walk) does not leave a core idle
+        args = ["-n", str(WORKERS), "--dist", "worksteal", *args]
+        if not e2e:
+            env |= {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
     rc = subprocess.call([str(PY), "-m", "pytest", *args], cwd=ROOT, env=env)
     if rc == 5:
         # pytest's "no tests collected": a suite that ran nothing has not passed.
         print("[glassbox] pytest collected no tests: treating that as a failure", flush=True)
         return 1
     return rc
+
+
+SERVER_ENV = "GLASSBOX_E2E_URL"  # tests/e2e/conftest.py uses the server at this URL instead of starting one
+
+
+@contextlib.contextmanager
+def serve(log: Path, timeout_s: float = 120) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`streamlit run app.py` on a free loopback port, its output in `log`; yield its URL and process once it
+    answers its health check, and stop it afterwards. The browser tests start their servers with this too."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cmd = [str(PY), "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1", "--server.port", str(port),
+           "--server.headless", "true"]
+    url = f"http://127.0.0.1:{port}"
+    with open(log, "w") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the app server did not start (exit code {proc.poll()}):\n"
+                                   f"{log.read_text()[-4000:]}")
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.3)
+        yield url, proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@contextlib.contextmanager
+def _shared_server() -> Iterator[tuple[str, subprocess.Popen]]:
+    """The server every browser test of one `dev.py test` uses."""
+    log = Path(tempfile.gettempdir()) / f"glassbox-e2e-server-{os.getpid()}.log"
+    with serve(log) as (url, proc):
+        print(f"[glassbox] browser tests share the server at {url} (log: {log})", flush=True)
+        yield url, proc
+
+
+def _tree_cpu_s(root: int) -> float:
+    """CPU seconds used so far by `root` and every process below it (Linux /proc; 0 elsewhere)."""
+    parent: dict[int, int] = {}
+    for d in Path("/proc").glob("[0-9]*"):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            parent[int(d.name)] = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    todo, total = [root], 0
+    while todo:
+        pid = todo.pop()
+        todo.extend(p for p, pp in parent.items() if pp == pid)
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += sum(int(f) for f in fields[11:15])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _wait_idle(pid: int, limit_s: float = 90, idle_cores: float = 0.15) -> None:
+    """Wait (at most `limit_s`) until the server and its children use under `idle_cores` for two seconds."""
+    if not Path("/proc").is_dir():
+        return
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        before = _tree_cpu_s(pid)
+        time.sleep(2)
+        if (_tree_cpu_s(pid) - before) / 2 < idle_cores:
+            return
+    print(f"[glassbox] the test server was still busy after {limit_s:.0f} s; timing it anyway", flush=True)
 
 
 def _marker(extra: list[str]) -> str | None:
@@ -88,10 +173,17 @@ def test(extra: list[str]) -> int:
         return rc
     if not extra:  # every phase runs, so one failure does not hide another's
         rc = _pytest(["-m", "not e2e"], parallel=True)
-        # browser tests that check behaviour: on both cores, each worker with its own server and browser
-        rc = _pytest(["-m", "e2e and not budget"], parallel=True) or rc
-        # browser tests that time pages against their budgets: alone on the cores, so nothing else skews them
-        return _pytest(["-m", "e2e and budget"], parallel=False) or rc
+        # the browser tests share one server, as visitors do: what a page loads, builds or times once (models,
+        # the search index, a page's background timing) is then warm for every later test, as it is in use
+        with _shared_server() as (url, server):
+            os.environ[SERVER_ENV] = url
+            # browser tests that check behaviour: on both cores, each worker with its own browser
+            rc = _pytest(["-m", "e2e and not budget"], parallel=True, e2e=True) or rc
+            # browser tests that time pages against their budgets: alone on the cores, so nothing else skews them
+            # (the work the behaviour tests left running stops when nobody looks at it: wait for that first)
+            _wait_idle(server.pid)
+            rc = _pytest(["-m", "e2e and budget"], parallel=False, e2e=True) or rc
+        return rc
     marker = _marker(extra)
     parallel = marker is not None and "not e2e" in marker and "-n" not in extra
     return _pytest(extra, parallel)

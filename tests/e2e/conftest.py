@@ -9,16 +9,12 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+import dev
 from tests.helpers import ROOT
 
 CHROMIUM = os.environ.get("GLASSBOX_CHROMIUM", "/usr/bin/chromium")
@@ -27,26 +23,6 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 ARTIFACTS = ROOT / "artifacts" / "screenshots"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited early with code {proc.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"streamlit did not become healthy within {timeout} s")
 
 
 @pytest.fixture(scope="session")
@@ -59,24 +35,9 @@ def chromium_path() -> str:
     pytest.skip(message)
 
 
-@contextlib.contextmanager
-def running_server(log: Path) -> Iterator[tuple[str, subprocess.Popen]]:
+def running_server(log: Path):
     """Start `streamlit run app.py` on a free loopback port; yield its URL and process; stop it afterwards."""
-    port = _free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
-           "--server.port", str(port), "--server.headless", "true"]
-    with open(log, "w") as fh:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, proc)
-        yield url, proc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    return dev.serve(log)
 
 
 @contextlib.contextmanager
@@ -88,6 +49,11 @@ def running_app(log: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def app_url(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app under test: the server `dev.py test` shares between its browser phases (GLASSBOX_E2E_URL), else
+    one of this session's own."""
+    if shared := os.environ.get("GLASSBOX_E2E_URL"):
+        yield shared
+        return
     with running_app(tmp_path_factory.mktemp("streamlit") / "server.log") as url:
         yield url
 

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from playwright.sync_api import Page, expect
+
+# Counts every change of the app's script state from the moment it is installed: a rerun that a click asks
+# for may start only after a busy server's moment, so "not running" right after the click proves nothing.
+_WATCH_RUNS = """() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  if (window.__gbWatch) window.__gbWatch.disconnect();
+  window.__gbChanges = 0;
+  window.__gbWatch = new MutationObserver((records) => { window.__gbChanges += records.length; });
+  window.__gbWatch.observe(app, {attributes: true, attributeFilter: ["data-test-script-state"]});
+}"""
 
 
 def wait_for_app_run(page: Page, timeout_ms: int = 90_000) -> None:
@@ -13,6 +25,14 @@ def wait_for_app_run(page: Page, timeout_ms: int = 90_000) -> None:
     # A rerun can start right after the first one finishes (query-param writes, widgets settling).
     page.wait_for_timeout(300)
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout_ms)
+
+
+def rerun_after(page: Page, action: Callable[[], object], timeout_ms: int = 90_000) -> None:
+    """Do `action` (a click, a key press) and block until the rerun it causes has started and finished."""
+    page.evaluate(_WATCH_RUNS)
+    action()
+    page.wait_for_function("() => window.__gbChanges > 0", timeout=timeout_ms)
+    wait_for_app_run(page, timeout_ms=timeout_ms)
 
 
 def assert_no_errors(page: Page) -> None:

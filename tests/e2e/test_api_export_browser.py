@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.streamlit_wait import assert_no_errors, wait_for_app_run
+from tests.e2e.streamlit_wait import assert_no_errors, rerun_after, wait_for_app_run
 
 pytestmark = pytest.mark.e2e
 
@@ -17,8 +17,7 @@ def test_registry_and_keras_table(page, app_url: str, screenshots) -> None:
     main = page.get_by_test_id("stMain")
     box = main.get_by_role("textbox", name="Decorator (read as data, never run)")
     box.fill('@demo_export("math.add", "ops.plus")')
-    box.press("Enter")
-    wait_for_app_run(page, timeout_ms=60_000)
+    rerun_after(page, lambda: box.press("Enter"), timeout_ms=60_000)
     assert_no_errors(page)
     expect(main.get_by_text("demo.ops.plus").first).to_be_attached()  # a dataframe cell: the new public name
     expect(main.get_by_text("129 / 129").first).to_be_visible()

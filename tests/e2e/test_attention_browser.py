@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.streamlit_wait import assert_no_errors, wait_for_app_run
+from tests.e2e.streamlit_wait import assert_no_errors, rerun_after, wait_for_app_run
 
 pytestmark = pytest.mark.e2e
 
@@ -18,10 +18,8 @@ def test_step_through_and_memory_plot(page, app_url: str, screenshots) -> None:
     expect(main.get_by_text("skipped by the causal mask")).to_be_visible()
     slider = main.locator("[data-testid=stSlider] input[aria-label='Tile step']")  # not "Backward tile step"
     slider.focus()
-    for _ in range(5):
-        page.keyboard.press("ArrowRight")
-    wait_for_app_run(page)
-    expect(main.get_by_text("so the old l and O are multiplied by").first).to_be_visible()
+    rerun_after(page, lambda: [page.keyboard.press("ArrowRight") for _ in range(5)])
+    expect(main.get_by_text("so the old l and O are multiplied by").first).to_be_visible(timeout=30_000)
     page.wait_for_selector("[data-testid='stPlotlyChart'] .main-svg")
     page.screenshot(path=str(screenshots / "attention-step-through.png"), full_page=True)
     main.get_by_role("button", name="Measure the sweep live").click()  # in the background, with progress

@@ -62,3 +62,21 @@ def test_the_png_export_is_at_least_1600_px_wide(browser, app_url: str) -> None:
         assert png[:8] == b"\x89PNG\r\n\x1a\n"
         width, _height = struct.unpack(">II", png[16:24])
         assert width >= 1600, f"{name}: {width} px"
+
+
+def test_the_gif_holds_a_frame_per_step_of_the_step_through(browser, app_url: str) -> None:
+    """Attention's tile step-through (16 steps at these settings) as a GIF: made in the background with progress
+    when asked, then downloaded and read back frame by frame."""
+    from PIL import Image
+
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    _open_exports(page, f"{app_url}/attention?lang=en&tn=64&tb=16")
+    make = page.get_by_role("button", name="animated GIF").last
+    steps = int(make.inner_text().split("step-through's ")[1].split(" steps")[0])
+    make.click()
+    expect(page.get_by_test_id("stDownloadButton").filter(has_text="animated GIF").last).to_be_visible(
+        timeout=180_000)  # made in the background: minutes at most on busy cores
+    gif = Image.open(io.BytesIO(_download(page, "The step-through as an animated GIF")))
+    page.close()
+    assert gif.format == "GIF" and gif.n_frames >= steps == 16
+    assert gif.size[0] >= 900

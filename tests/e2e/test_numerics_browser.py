@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.streamlit_wait import assert_no_errors, open_charts, wait_for_app_run
+from tests.e2e.streamlit_wait import assert_no_errors, open_charts, rerun_after, wait_for_app_run
 
 pytestmark = pytest.mark.e2e
 
@@ -16,8 +16,7 @@ def test_bit_explorer_flip_sign(page, app_url: str, screenshots) -> None:
     assert_no_errors(page)
     main = page.get_by_test_id("stMain")
     expect(main.get_by_text("0.0999755859375").first).to_be_visible()
-    main.get_by_role("button", name="0₁₅").click()  # the sign bit, currently 0
-    wait_for_app_run(page)
+    rerun_after(page, main.get_by_role("button", name="0₁₅").click)  # the sign bit, currently 0
     assert_no_errors(page)
     expect(page.get_by_test_id("stTextInput").locator("input")).to_have_value("0xAE66")
     expect(main.get_by_text("-0.0999755859375").first).to_be_visible()

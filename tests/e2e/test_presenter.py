@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.streamlit_wait import wait_for_app_run
-from ui.present import CONTROLS
+from ui.present import CONTROLS, DATAFRAME_PX
 from ui.registry import TOPICS
 
 pytestmark = pytest.mark.e2e
@@ -43,7 +43,8 @@ def _visible_controls(page) -> list[str]:
 
 
 @pytest.mark.parametrize("slug", [t.slug for t in TOPICS])
-def test_steps_from_the_url_and_from_the_arrow_keys_are_the_same_view(browser, app_url: str, slug: str) -> None:
+def test_steps_from_the_url_and_from_the_arrow_keys_are_the_same_view(browser, app_url: str, screenshots,
+                                                                      slug: str) -> None:
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = ctx.new_page()
     first = _open(page, f"{app_url}/{slug}?lang=en&present=1&step=1")
@@ -55,6 +56,21 @@ def test_steps_from_the_url_and_from_the_arrow_keys_are_the_same_view(browser, a
         .filter(e => e.offsetParent !== null && e.innerText.trim())
         .map(e => parseFloat(getComputedStyle(e).fontSize)))""")
     assert size >= MIN_PX, f"{slug}: text at {size} px"
+    tables = page.evaluate("""() => {
+        const shown = sel => [...document.querySelectorAll("[data-testid='stMain'] " + sel)]
+            .filter(e => e.offsetParent !== null);
+        const main = document.querySelector("[data-testid='stMain']");
+        return {cells: shown("[data-testid='stTable'] td").map(e => parseFloat(getComputedStyle(e).fontSize)),
+                frames: shown("[data-testid='stDataFrame']").map(e => parseFloat(getComputedStyle(
+                    e.closest("[data-testid='stElementContainer']")).zoom)),
+                overflow: Math.max(0, ...shown("[data-testid='stDataFrame'], [data-testid='stTable']").map(
+                    e => e.getBoundingClientRect().right - main.getBoundingClientRect().right))};
+    }""")
+    assert all(px >= MIN_PX for px in tables["cells"]), f"{slug}: table cells at {tables['cells']} px"
+    # st.dataframe draws its cells at 14 px on a canvas: presenter mode zooms it to the text's size
+    assert all(z * DATAFRAME_PX >= MIN_PX for z in tables["frames"]), f"{slug}: dataframes zoomed {tables['frames']}"
+    assert tables["overflow"] <= 1, f"{slug}: a table reaches {tables['overflow']} px past the screen's edge"
+    page.screenshot(path=str(screenshots / f"present-{slug}-step1.png"))  # the slide as the room sees it
 
     page.keyboard.press("ArrowRight")
     page.wait_for_timeout(300)

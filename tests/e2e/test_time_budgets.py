@@ -29,22 +29,24 @@ def _timed_visit(page, url: str) -> float:
     return time.perf_counter() - t
 
 
-@pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("page_path", all_pages())
-def test_default_view_is_ready_within_budget_once_warm(page, app_url: str, screenshots, page_path: str,
-                                                       lang: str) -> None:
-    """Also every page's first-visit check in both languages: no error, a main area with content, a screenshot."""
-    url = f"{app_url}/{url_path(page_path)}?lang={lang}"
-    page.goto(url)  # the first visit may load models, build the shared index and start background work once
+def test_default_view_is_ready_within_budget_once_warm(page, app_url: str, page_path: str) -> None:
+    """The timed visits alternate the languages, so a change of load hits both alike; each language keeps its best
+    of three fresh page loads. (Each page's first visit, with its checks and screenshots, is
+    test_pages_in_browser's part.)"""
+    urls = {lang: f"{app_url}/{url_path(page_path)}?lang={lang}" for lang in ("en", "zh")}
+    page.goto(urls["en"])  # the first visit may load models, build the shared index and start background work once
     wait_for_app_run(page, timeout_ms=300_000)
-    assert_no_errors(page)
-    assert page.get_by_test_id("stMain").inner_text().strip(), "the page's main area is empty"
-    page.screenshot(path=str(screenshots / f"{url_path(page_path) or 'home'}-{lang}.png"), full_page=True)
     # warm: what the first visit started in the background (timings, sweeps) has finished and is shared
     expect(page.get_by_test_id("stProgress")).to_have_count(0, timeout=300_000)
-    took = min(_timed_visit(page, url) for _ in range(3))  # a fresh session each time: a new page load
-    print(f"[budget] {page_path} ({lang}) default view warm: {took:.2f} s")
-    assert took <= DEFAULT_VIEW_S, f"{page_path}: default view took {took:.2f} s warm"
+    took = {lang: [] for lang in urls}
+    for _ in range(3):
+        for lang, url in urls.items():
+            took[lang].append(_timed_visit(page, url))  # a fresh session each time: a new page load
+    assert_no_errors(page)
+    for lang, times in took.items():
+        print(f"[budget] {page_path} ({lang}) default view warm: {min(times):.2f} s")
+        assert min(times) <= DEFAULT_VIEW_S, f"{page_path} ({lang}): default view took {min(times):.2f} s warm"
 
 
 def _timed_change(page, act) -> float:
