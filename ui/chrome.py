@@ -81,19 +81,32 @@ def ensure_navigation() -> None:
         st.rerun()
 
 
-def language_switch() -> str:
-    """Render the English / 中文 switch; the choice follows the URL's `lang` and is written back to it."""
+LANG_KEY = "_glassbox_lang"  # the switch's widget; "lang" holds the language every translator reads
+
+
+def start_language() -> None:
+    """Before anything is translated in a run (the navigation's page titles): take the session's language from
+    the URL's `lang` on its first run."""
     if "lang" not in st.session_state:
         wanted = st.query_params.get("lang", DEFAULT_LANG)
         st.session_state["lang"] = wanted if wanted in LANGS else DEFAULT_LANG
-    codes = list(LANGS)
-    lang = st.sidebar.radio(
-        T("sidebar.lang"), codes, index=codes.index(st.session_state["lang"]),
-        format_func=LANGS.__getitem__, horizontal=True,
-    )
+
+
+def language_switch() -> str:
+    """Render the English / 中文 switch; the choice is written back to the URL's `lang`. Call it after
+    st.navigation: a widget drawn before it got another id in a session's first run than in the next, so the
+    first click on the switch after a page load was lost."""
+    start_language()
+    before = st.session_state["lang"]  # the language the navigation's titles were drawn in
+    if LANG_KEY not in st.session_state:
+        st.session_state[LANG_KEY] = before
+    lang = st.sidebar.radio(T("sidebar.lang"), list(LANGS), key=LANG_KEY, format_func=LANGS.__getitem__,
+                            horizontal=True)
     st.session_state["lang"] = lang
     # Page switches drop query params, so write the language back on every run.
     st.query_params["lang"] = lang
+    if lang != before:  # draw the page titles above in the new language too
+        st.rerun()
     return lang
 
 
