@@ -122,7 +122,7 @@ def test_the_attention_page_offers_its_gif_and_refuses_too_many_steps(lang: str)
 @pytest.mark.slow
 @pytest.mark.parametrize(("page", "slider", "params"), [
     ("pages/search.py", "tstep", {"view": "trace"}), ("pages/vqvae.py", "tstep", {"view": "toy"}),
-    ("pages/ddp.py", "state", {})])
+    ("pages/ddp.py", "state", {}), ("pages/autograd.py", "node", {})])
 def test_each_step_through_offers_a_gif_of_as_many_frames_as_its_slider_has_steps(page: str, slider: str,
                                                                                    params: dict) -> None:
     from tests.pages.apptest import assert_clean, open_page

@@ -4,8 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from engine.autograd import backward_trace, to_dot
-from ui import page
-from ui.i18n import translator
+from engine.autograd import plots as P
+from ui import export, page
+from ui.i18n import plot_labels, translator
 from ui.text.autograd import TEXT
 
 T = translator(TEXT)
@@ -19,6 +20,10 @@ def step_through(run, g):
     if not trace.fired:
         return trace
     k = page.step_slider(T("node"), len(trace.fired), key="node")
+    labels = plot_labels(TEXT, P.LABELS)
+    # the view's GIF: backward in firing order, drawn with plotly (the DOT graph above has no static renderer here)
+    export.animate(("autograd", tuple(n.made_by or n.name for n in g.nodes), tuple(f.name for f in trace.fired)),
+                   len(trace.fired) + 1, lambda i: P.backward_figure(g, trace, i, labels))
     fired = trace.fired[:k]
     grads = {f.node: f.grad_in for f in fired}
     grads |= {n.id: trace.leaf_grads[n.name] for n in g.nodes if n.kind == "leaf" and n.name in trace.leaf_grads

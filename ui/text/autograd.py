@@ -267,4 +267,6 @@ TEXT = {
     "plot.row": ("∂ / ∂ (row)", "∂ / ∂（行）"),
     "plot.col": ("∂ / ∂ (column)", "∂ / ∂（列）"),
     "plot.value": ("∂²out / ∂θi ∂θj", "∂²out / ∂θi ∂θj"),
+    "plot.before": ("before backward: nothing has fired", "反向传播之前：还没有节点执行"),
+    "plot.fired": ("backward {k} of {n}: {name}", "反向传播第 {k} 步（共 {n} 步）：{name}"),
 }
