@@ -16,6 +16,7 @@ _PUBLISHED = "_glassbox_published"  # what this session last wrote to the URL, p
 _PAGE = "_glassbox_page"  # the page this session's current run draws
 _FRESH = "_glassbox_fresh"  # keys still to be bound afresh in this run, because the visitor arrived from elsewhere
 _DEFAULTS = "_glassbox_defaults"  # page → {key: default} of every control bound on it
+_KEPT = "_glassbox_kept"  # each bound key's value as of this run, to restore a widget Streamlit forgot
 
 
 def arrive(page: str) -> None:
@@ -58,10 +59,17 @@ def bind(key: str, default: Any, parse: Callable[[str], Any] = str, param: str |
     """
     raw = st.query_params.get(param or key)
     st.session_state.setdefault(_DEFAULTS, {}).setdefault(st.session_state.get(_PAGE), {})[key] = default
+    kept = st.session_state.setdefault(_KEPT, {})
     fresh = st.session_state.get(_FRESH, set())
     if key in fresh:  # the first run on this page after another: what the key held belongs to that page
         fresh.discard(key)
         st.session_state.pop(key, None)
+        kept.pop(key, None)
+    if key not in st.session_state and key in kept:
+        # Streamlit forgets a widget's value after a run that did not draw it (another view was open): restore it.
+        # Only then: assigning a drawn widget's value in every run would also overwrite what a visitor is typing
+        # whenever a rerun they did not cause (a job ending) arrives before their Enter.
+        st.session_state[key] = kept[key]
     if key in st.session_state:
         published = st.session_state.get(_PUBLISHED, {}).get(param or key)
         if raw is not None and published is not None and raw != published \
@@ -70,18 +78,17 @@ def bind(key: str, default: Any, parse: Callable[[str], Any] = str, param: str |
             # not: follow it. A widget the visitor has just moved wins, even if the URL of the previous run has
             # not reached the browser yet (quick key presses on a slider)
             try:
-                st.session_state[key] = parse(raw)
+                st.session_state[key] = kept[key] = parse(raw)
                 return
             except (ValueError, KeyError):
                 pass
-        # re-assigning keeps the value when its widget is not drawn in this run (another view is open), which
-        # Streamlit would otherwise forget
-        st.session_state[key] = st.session_state[key]
+        kept[key] = st.session_state[key]
         return
     try:
-        st.session_state[key] = parse(raw) if raw is not None else default
+        value = parse(raw) if raw is not None else default
     except (ValueError, KeyError):
-        st.session_state[key] = default
+        value = default
+    st.session_state[key] = kept[key] = value
 
 
 def bind_all(params: list[tuple[str, Any, Callable[[str], Any]]]) -> None:
