@@ -34,8 +34,8 @@ R = TypeVar("R")
 T = translator(TEXT)
 MAX_RUNNING = scheduler().slots  # the CI and demo machines have 2 cores
 WAIT_S = 1.5  # work that ends this soon is shown in the same run, without a progress fragment
-POLL_S = 1.0  # a running job's progress refresh: six watching visitors cost the server six short reruns a second
-QUEUED_POLL_S = 2.0  # a queued job changes only when a slot frees
+POLL_S = 2.0  # a running job's progress refresh: six watching visitors cost the server six short reruns a second
+QUEUED_POLL_S = 4.0  # a queued job changes only when a slot frees
 
 
 def running() -> list[Job]:
