@@ -8,13 +8,14 @@ sessions; CPU time and memory are read from /proc for the server and every proce
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import running_server
+from tests.e2e.conftest import CHROMIUM_ARGS, running_server
 from tests.e2e.test_time_budgets import DEFAULT_VIEW_S, _ready, _timed_visit
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.budget]
@@ -75,8 +76,23 @@ def _cores_busy(root: int, window_s: float = 3.0) -> float:
     return (_cpu_s(root) - before) / window_s
 
 
-def test_six_heavy_visitors_leave_the_seventh_fast_and_stop_when_they_leave(browser, tmp_path) -> None:
-    with running_server(tmp_path / "server.log") as (url, proc):
+@contextlib.contextmanager
+def _far_browser(browser, chromium_path: str, tmp_path: Path):
+    """A browser for the heavy visitors at the lowest CPU priority. Their browsers run on their own machines; here
+    they would share the server's two cores with it and take turns with the seventh visitor's page."""
+    wrapper = tmp_path / "chromium-nice"
+    wrapper.write_text(f'#!/bin/sh\nexec nice -n 19 "{chromium_path}" "$@"\n')
+    wrapper.chmod(0o755)
+    b = browser.browser_type.launch(executable_path=str(wrapper), args=CHROMIUM_ARGS, headless=True)
+    try:
+        yield b
+    finally:
+        b.close()
+
+
+def test_six_heavy_visitors_leave_the_seventh_fast_and_stop_when_they_leave(browser, chromium_path: str,
+                                                                          tmp_path) -> None:
+    with running_server(tmp_path / "server.log") as (url, proc), _far_browser(browser, chromium_path, tmp_path) as far:
         seventh = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
         # warm: the first visits build what every later visitor shares (fonts, imports, the modules page's cache)
         for path in ("", "modules?lang=en"):
@@ -88,12 +104,14 @@ def test_six_heavy_visitors_leave_the_seventh_fast_and_stop_when_they_leave(brow
 
         heavy = []
         for path in HEAVY:
-            ctx = browser.new_context(viewport={"width": 1200, "height": 900})
+            ctx = far.new_context(viewport={"width": 1200, "height": 900})
             pg = ctx.new_page()
             pg.goto(f"{url}/{path}")
             expect(pg.get_by_test_id("stProgress").first).to_be_visible(timeout=60_000)  # running or queued
             heavy.append(ctx)
-        time.sleep(5)  # all six are in: two running, four queued behind them
+        # all six are in: two running, four queued behind them. The seventh visitor is timed in that steady state,
+        # not in the seconds right after six tabs opened at once (six page runs, two job processes forked)
+        time.sleep(15)
         busy = _cores_busy(proc.pid)
         # measured as the budget test measures a warm default view: the best of three fresh page loads
         loaded = {p: min(_timed_visit(seventh, f"{url}/{p}") for _ in range(3)) for p in ("", "modules?lang=en")}
