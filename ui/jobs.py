@@ -34,7 +34,7 @@ R = TypeVar("R")
 T = translator(TEXT)
 MAX_RUNNING = scheduler().slots  # the CI and demo machines have 2 cores
 WAIT_S = 1.5  # work that ends this soon is shown in the same run, without a progress fragment
-POLL_S = 2.0  # a running job's progress refresh: six watching visitors cost the server six short reruns a second
+POLL_S = 2.0  # a running job's progress refresh: each watching visitor costs the server one short rerun per refresh
 QUEUED_POLL_S = 4.0  # a queued job changes only when a slot frees
 
 
