@@ -15,7 +15,7 @@ def test_step_through_and_memory_plot(page, app_url: str, screenshots) -> None:
     wait_for_app_run(page, timeout_ms=180_000)
     assert_no_errors(page)
     main = page.get_by_test_id("stMain")
-    expect(main.get_by_text("skipped by the causal mask")).to_be_visible()
+    expect(main.get_by_text("skipped by the causal mask")).to_be_visible(timeout=30_000)  # a rerun may follow the first
     slider = main.locator("[data-testid=stSlider] input[aria-label='Tile step']")  # not "Backward tile step"
     slider.focus()
     rerun_after(page, lambda: [page.keyboard.press("ArrowRight") for _ in range(5)])
