@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 # Counts every change of the app's script state from the moment it is installed: a rerun that a click asks
 # for may start only after a busy server's moment, so "not running" right after the click proves nothing.
@@ -27,11 +28,20 @@ def wait_for_app_run(page: Page, timeout_ms: int = 90_000) -> None:
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout_ms)
 
 
-def rerun_after(page: Page, action: Callable[[], object], timeout_ms: int = 90_000) -> None:
-    """Do `action` (a click, a key press) and block until the rerun it causes has started and finished."""
+def rerun_after(page: Page, action: Callable[[], object], timeout_ms: int = 90_000, retry_ms: int = 20_000) -> None:
+    """Do `action` (a click, a key press) and block until the rerun it causes has started and finished. If no rerun
+    has started after `retry_ms` nor by the end of a run already under way, the action landed on an element that a
+    rerun had just replaced (seen on busy servers: the click went nowhere), so it is done once more."""
     page.evaluate(_WATCH_RUNS)
     action()
-    page.wait_for_function("() => window.__gbChanges > 0", timeout=timeout_ms)
+    try:
+        page.wait_for_function("() => window.__gbChanges > 0", timeout=retry_ms)
+    except PlaywrightTimeoutError:
+        wait_for_app_run(page, timeout_ms=timeout_ms)  # a long run already under way counts once it ends
+        if not page.evaluate("() => window.__gbChanges > 0"):  # still nothing: the action went nowhere
+            page.evaluate(_WATCH_RUNS)
+            action()
+            page.wait_for_function("() => window.__gbChanges > 0", timeout=timeout_ms)
     wait_for_app_run(page, timeout_ms=timeout_ms)
 
 
