@@ -28,7 +28,8 @@ def hessian_figure(matrix: torch.Tensor, labels: list[str], names: Mapping[str, 
     return fig
 
 
-# the DOT view's colours: the node firing now, nodes already fired, functions and tensors not yet reached
+# the node firing now, nodes already fired, functions and tensors not yet reached: the DOT view's hues (to_dot),
+# stronger, since a GIF frame is seen small
 CURRENT, DONE, FUNCTION, TENSOR = "#fb923c", "#4ade80", "#c7d2fe", "#fde68a"
 
 
@@ -60,10 +61,10 @@ def backward_figure(graph: Graph, trace: Trace, k: int, names: Mapping[str, str]
         rows.setdefault(layer[n.id], []).append(n.id)
     pos = {node: ((i + 1) / (len(ids) + 1), y) for y, ids in rows.items() for i, node in enumerate(ids)}
     fired = [f.node for f in trace.fired[:k]]
-    current = fired[-1] if fired else None
+    current, done = (fired[-1] if fired else None), set(fired)
 
     def colour(n) -> str:
-        return CURRENT if n.id == current else DONE if n.id in fired else FUNCTION if n.kind == "function" else TENSOR
+        return CURRENT if n.id == current else DONE if n.id in done else FUNCTION if n.kind == "function" else TENSOR
 
     arrows = [dict(x=pos[b][0], y=pos[b][1], ax=pos[a][0], ay=pos[a][1], xref="x", yref="y", axref="x", ayref="y",
                    showarrow=True, arrowhead=2, arrowsize=1.2, standoff=18, startstandoff=18, arrowcolor="#64748b")
