@@ -10,7 +10,8 @@ are noted (`collect` wraps Streamlit's plotly_chart, dataframe and table for thi
   the live view, the figures interactive with plotly.js inlined once, and the tables. Nothing in it is fetched:
   it opens with networking off.
 - PNG: each figure at 1600 px wide through kaleido and the system Chromium (MathJax off, so nothing is fetched),
-  zipped. Rendering is bounded: at most MAX_FIGURES figures, in one browser started for the click.
+  zipped. Rendering is bounded: at most MAX_FIGURES figures, in the server's one warm export browser
+  (`ui.render`), each render with a deadline past which that browser is killed.
 - GIF: the page's step-through, one frame per step. A page's step-through part hands its figure per step over
   with `animate(key, steps, figure)`; the visitor's button queues the frames on the server's scheduler
   (`ui.jobs.background`, a forked child at low priority) with progress, each rendered by kaleido at
@@ -28,13 +29,11 @@ import io
 import os
 import shutil
 import subprocess
-import tempfile
 import threading
 import time
 import zipfile
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -44,7 +43,7 @@ import plotly.io as pio
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from ui import jobs
+from ui import jobs, render
 from ui.cache import cached_result
 from ui.i18n import current_lang, translator
 from ui.server import visitor
@@ -54,7 +53,7 @@ T_APP = translator(TEXT)
 PNG_WIDTH, PNG_HEIGHT = 1600, 900
 MAX_FIGURES = 24  # a view with more figures exports the first ones (rendering is a browser per click)
 MAX_TABLE_ROWS = 2000  # rows of one table kept in the HTML
-CHROMIUM = os.environ.get("GLASSBOX_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM = render.CHROMIUM
 _run = threading.local()  # this run's figures and tables: each session's script runs in its own thread
 _ORIGINAL: dict[str, Callable[..., Any]] = {}
 GIF_WIDTH, GIF_HEIGHT = 960, 600  # every frame, its caption band included
@@ -141,18 +140,9 @@ def view_html(title: str, url: str, settings: dict[str, str], text: str, figures
 
 
 def figures_png(figures: list[go.Figure], width: int = PNG_WIDTH, height: int = PNG_HEIGHT) -> list[bytes]:
-    """Each figure as a PNG `width` px wide, rendered by kaleido in one system Chromium (nothing fetched)."""
-    import kaleido
-
-    if not figures:
-        return []
-    os.environ.setdefault("BROWSER_PATH", CHROMIUM)  # choreographer's way to the system browser
-    with tempfile.TemporaryDirectory(prefix="glassbox-png-") as tmp:
-        specs = [{"fig": fig.to_dict(), "path": str(Path(tmp) / f"{i:02d}.png"),
-                  "opts": {"format": "png", "width": width, "height": height}}
-                 for i, fig in enumerate(figures[:MAX_FIGURES])]
-        kaleido.write_fig_from_object_sync(specs, kopts={"mathjax": False}, cancel_on_error=True)
-        return [Path(s["path"]).read_bytes() for s in specs]
+    """Each figure as a PNG `width` px wide, rendered by the server's one warm export browser (nothing fetched);
+    ui.render.RenderError when the render fails or runs past its deadline."""
+    return render.figures_png([fig.to_dict() for fig in figures[:MAX_FIGURES]], width, height) if figures else []
 
 
 def animate(key: Hashable, steps: int, figure: Callable[[int], go.Figure]) -> None:
@@ -261,6 +251,15 @@ def _zip(named: dict[str, bytes]) -> bytes:
     return buf.getvalue()
 
 
+def _pngs_zip(slug: str, figures: list[go.Figure], failed: str) -> bytes:
+    """The figures' PNGs, zipped; when the render fails, a zip with `failed` (in the visitor's language, formatted
+    in their run: this is called outside it) and the reason, instead of Streamlit's generic download error."""
+    try:
+        return _zip({f"{slug}-figure-{i + 1:02d}.png": b for i, b in enumerate(figures_png(figures))})
+    except render.RenderError as e:
+        return _zip({f"{slug}-figures-not-rendered.txt": f"{failed}\n\n{e}\n".encode()})
+
+
 def offer(slug: str, title: str, text: str = "") -> None:
     """Under the page: download the view as HTML, its figures as PNG and its step-through as a GIF, each made only
     when asked for."""
@@ -275,7 +274,7 @@ def offer(slug: str, title: str, text: str = "") -> None:
         if figures:
             c[1].download_button(
                 T_APP("export.png", n=min(len(figures), MAX_FIGURES)),
-                lambda: _zip({f"{slug}-figure-{i + 1:02d}.png": b for i, b in enumerate(figures_png(figures))}),
+                functools.partial(_pngs_zip, slug, figures, T_APP("export.png.failed")),
                 f"{slug}-figures.zip", "application/zip", key="_glassbox_export_png", on_click="ignore")
         if animation is not None:
             with c[2]:

@@ -5,6 +5,8 @@ TEXT = {
     "export.title": ("Export this view", "导出当前视图"),
     "export.html": ("One HTML file (works offline)", "单个 HTML 文件（可离线打开）"),
     "export.png": ("{n} figure(s) as PNG, 1600 px wide (zip)", "{n} 张图的 PNG，宽 1600 像素（zip）"),
+    "export.png.failed": ("The figures could not be rendered as PNG this time. The HTML export holds the same figures,"
+                          " interactive.", "这次没能把图渲染成 PNG。HTML 导出里有同样的图，而且可以交互。"),
     "export.live": ("Open the live view", "打开实时视图"),
     "export.made": ("Exported {when} from Glassbox", "{when} 从 Glassbox 导出"),
     "export.settings": ("Settings", "设置"),
