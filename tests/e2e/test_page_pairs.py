@@ -65,10 +65,10 @@ def _seen(page) -> tuple[dict[str, list[str]], list[str]]:
     return _query(page), page.evaluate(VIEW_JS)
 
 
-def _direct(browser, app_url: str, slugs: list[str]) -> dict[str, tuple[dict[str, list[str]], list[str]]]:
+def _direct(browser, app_url: str) -> dict[str, tuple[dict[str, list[str]], list[str]]]:
     """Each page's URL parameters and view on a direct visit, in a fresh browser each."""
     seen = {}
-    for slug in slugs:
+    for slug in SLUGS:
         ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
         pg = ctx.new_page()
         pg.goto(f"{app_url}/{slug}")
@@ -93,26 +93,9 @@ def _arrive_like_a_direct_visit(page, slug: str, came_from: str, direct, timeout
     assert view == want_view, f"/{came_from} → /{slug}: the controls differ from a direct visit's"
 
 
-PARTS = 3  # the walk in three legs, one test each: the browser workers share them instead of one leg of 90 steps
-
-
-def _leg(part: int) -> list[str]:
-    """Leg `part` of the circuit: consecutive legs share their end and start page, so together they cross every
-    ordered pair exactly once."""
+def test_every_page_reached_from_every_other_is_a_direct_visit(browser, app_url: str) -> None:
+    direct = _direct(browser, app_url)
     walk = eulerian_circuit(SLUGS)
-    cut = [round(i * (len(walk) - 1) / PARTS) for i in range(PARTS + 1)]
-    return walk[cut[part]:cut[part + 1] + 1]
-
-
-def test_the_legs_cover_the_walk() -> None:
-    steps = [pair for part in range(PARTS) for pair in itertools.pairwise(_leg(part))]
-    assert steps == list(itertools.pairwise(eulerian_circuit(SLUGS)))
-
-
-@pytest.mark.parametrize("part", range(PARTS))
-def test_every_page_reached_from_every_other_is_a_direct_visit(browser, app_url: str, part: int) -> None:
-    walk = _leg(part)
-    direct = _direct(browser, app_url, sorted(set(walk) | ({"modules"} if part == 0 else set())))
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = ctx.new_page()
     page.goto(f"{app_url}/{walk[0]}")
@@ -123,10 +106,9 @@ def test_every_page_reached_from_every_other_is_a_direct_visit(browser, app_url:
         nav.locator(f"a[data-testid='stSidebarNavLink'][href$='/{slug}']").first.click()
         page.wait_for_url(lambda u, s=slug: urlparse(u).path.strip("/") == s, timeout=30_000)
         _arrive_like_a_direct_visit(page, slug, came_from, direct)
-    print(f"[pairs] leg {part + 1} of {PARTS}: {len(walk) - 1} page changes in {time.perf_counter() - start:.1f} s")
-    if part == 0:
-        # the comparison can fail: one control away from the default differs in the URL and in the controls seen
-        page.goto(f"{app_url}/modules?mode=eval")
-        query, view = _seen(page)
-        assert query != direct["modules"][0] and view != direct["modules"][1]
+    print(f"[pairs] {len(walk) - 1} page changes in {time.perf_counter() - start:.1f} s")
+    # the comparison can fail: one control away from the default differs in the URL and in the controls seen
+    page.goto(f"{app_url}/modules?mode=eval")
+    query, view = _seen(page)
+    assert query != direct["modules"][0] and view != direct["modules"][1]
     ctx.close()
