@@ -110,7 +110,7 @@ def test_the_png_export_is_at_least_1600_px_wide(browser, app_url: str) -> None:
 
 
 @pytest.mark.budget
-def test_the_gif_holds_a_frame_per_step_of_the_step_through(browser, app_url: str) -> None:
+def test_the_gif_holds_a_frame_per_step_of_the_step_through(browser, app_url: str, screenshots) -> None:
     """Attention's tile step-through (16 steps at these settings) as a GIF: made in the background with progress
     when asked, within the budget, then downloaded and read back frame by frame."""
     from PIL import Image
@@ -127,7 +127,9 @@ def test_the_gif_holds_a_frame_per_step_of_the_step_through(browser, app_url: st
     took = time.perf_counter() - t
     print(f"[budget] attention GIF, {steps} frames: {took:.2f} s")
     assert took <= GIF_S, f"the GIF took {took:.2f} s"
-    gif = Image.open(io.BytesIO(_download(page, "The step-through as an animated GIF")))
+    data = _download(page, "The step-through as an animated GIF")
     page.close()
+    (screenshots / "attention-steps.gif").write_bytes(data)  # kept with the screenshots, for a reviewer
+    gif = Image.open(io.BytesIO(data))
     assert gif.format == "GIF" and gif.n_frames >= steps == 16
     assert gif.size[0] >= 900
