@@ -16,8 +16,16 @@ def test_registry_and_keras_table(page, app_url: str, screenshots) -> None:
     assert_no_errors(page)
     main = page.get_by_test_id("stMain")
     box = main.get_by_role("textbox", name="Decorator (read as data, never run)")
-    box.fill('@demo_export("math.add", "ops.plus")')
-    rerun_after(page, lambda: box.press("Enter"), timeout_ms=60_000)
+    typed = '@demo_export("math.add", "ops.plus")'
+    for attempt in range(2):
+        box.fill(typed)
+        rerun_after(page, lambda: box.press("Enter"), timeout_ms=60_000)
+        if box.input_value() == typed:
+            break
+        # Seen in 3 of about 10 full runs, always on a fresh server's first visit to this page under load: the box
+        # holds the default again after Enter. Root cause not found (see the closing notes of 2026-12-06); the
+        # second try is printed so that a CI log shows how often it happens
+        print(f"[flake] api_export: the typed decorator was lost after Enter (try {attempt + 1}); typing it again")
     assert_no_errors(page)
     expect(main.get_by_text("demo.ops.plus").first).to_be_attached()  # a dataframe cell: the new public name
     expect(main.get_by_text("129 / 129").first).to_be_visible()
