@@ -22,7 +22,7 @@ def test_registry_and_keras_table(page, app_url: str, screenshots) -> None:
         rerun_after(page, lambda: box.press("Enter"), timeout_ms=60_000)
         if box.input_value() == typed:
             break
-        # Seen in 3 of about 10 full runs, always on a fresh server's first visit to this page under load: the box
+        # Seen four times over two sessions, always on a fresh server's first visit to this page under load: the box
         # holds the default again after Enter. Root cause not found (see the closing notes of 2026-12-06); the
         # second try is printed so that a CI log shows how often it happens
         print(f"[flake] api_export: the typed decorator was lost after Enter (try {attempt + 1}); typing it again")
