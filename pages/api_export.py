@@ -58,8 +58,7 @@ def main() -> None:
 def controls() -> Settings:
     """Which demo symbol to decorate and the decorator line, read as data (never run)."""
     bind_all(PARAMS)
-    with st.container(border=True):
-        st.subheader(T("controls"))
+    with page.controls_box(T):
         c = st.columns([1, 3])
         c[0].selectbox(T("symbol"), list(SYMBOLS), key="symbol")
         c[1].text_input(T("decorator"), key="decorator", help=T("decorator.help"), max_chars=400)  # the engine's limit

@@ -99,8 +99,7 @@ def walk_text(s: Settings):
 def controls() -> Settings:
     """The problem size, tiles, mask, dtype and device, bound to the URL."""
     bind_all(PARAMS)
-    with st.container(border=True):
-        st.subheader(T("controls"))
+    with page.controls_box(T):
         c = st.columns(4)
         n = c[0].select_slider(T("n"), [16, 64, 128, 256, 512, 1024, 2048, 4096, 8192], key="n")
         d = c[1].select_slider(T("d"), [8, 16, 32, 64, 128, 256], key="d")

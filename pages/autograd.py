@@ -65,8 +65,7 @@ def main() -> None:
 def controls() -> Settings:
     """The program, its inputs and requires_grad, the dtype and the seed of the random inputs."""
     bind_all(PARAMS)
-    with st.container(border=True):
-        st.subheader(T("controls"))
+    with page.controls_box(T):
         st.text_area(T("src"), key="src", height=100, help=T("src.help", chars=MAX_CHARS))
         c = st.columns([3, 2])
         c[0].text_input(T("vals"), key="vals", help=T("vals.help", n=MAX_ELEMENTS, dims=MAX_DIMS,

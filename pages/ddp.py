@@ -71,8 +71,7 @@ def main() -> None:
 def controls() -> Settings:
     """World size, the all-reduce to replay and its buffer size, bound to the URL."""
     bind_all(PARAMS)
-    with st.container(border=True):
-        st.subheader(T("controls"))
+    with page.controls_box(T):
         c = st.columns([1, 2, 1])
         n = c[0].segmented_control(T("n"), [2, 3, 4], key="n") or 3
         method = c[1].segmented_control(T("method"), list(TASKS), format_func=page.formatter(T, "m", list(TASKS)),

@@ -66,8 +66,7 @@ def main() -> None:
 def controls() -> Settings:
     """The twin, the mode and (for Dropout) the common wrong call, bound to the URL."""
     bind_all(PARAMS)
-    with st.container(border=True):
-        st.subheader(T("controls"))
+    with page.controls_box(T):
         c = st.columns([2, 1, 2])
         name = c[0].selectbox(T("twin"), NAMES, key="twin")
         mode = c[1].segmented_control(T("mode"), MODES, format_func=page.formatter(T, "mode", MODES),

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from ui import present
 from ui.chrome import guarded_callback
@@ -27,6 +28,13 @@ def what_and_why(T: Translator, *formulas: str) -> None:
     st.markdown(T("what"))
     for f in formulas:
         st.latex(f)
+
+
+def controls_box(T: Translator) -> DeltaGenerator:
+    """The bordered box of a page's main controls, titled; use as `with controls_box(T):`."""
+    box = st.container(border=True, key=present.CONTROLS_BOX)  # presenter mode hides it whole
+    box.subheader(T("controls"))
+    return box
 
 
 def view_switch(T: Translator, views: Sequence[str], key: str = "view") -> str:

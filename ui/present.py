@@ -34,6 +34,8 @@ _stage = threading.local()  # the run's stage container: each session's script r
 CONTROLS = ("stSelectbox", "stSlider", "stSelectSlider", "stTextInput", "stTextArea", "stNumberInput",
             "stCheckbox", "stRadio", "stButtonGroup", "stMultiSelect", "stFileUploader", "stButton",
             "stDownloadButton", "stDateInput", "stColorPicker", "stPageLink")
+CONTROLS_BOX = "glassbox-controls"  # a page's box of main controls (ui.page.controls_box): hidden whole, not left
+# standing as an empty titled frame
 TYPE_PX = 22  # the text's size on a slide, tables included: readable from the back of a room
 # st.dataframe draws its cells on a canvas at Streamlit's theme size `sm` (0.875rem of a 16 px root), which no
 # CSS font-size reaches: its element is zoomed instead, and its width divided by the zoom, so that the grid lays out
@@ -46,6 +48,7 @@ _CSS = """
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
 [data-testid="stToolbar"], [data-testid="stDecoration"] { display: none !important; }
 %(controls)s { display: none !important; }
+.st-key-%(box)s { display: none !important; }
 .st-key-glassbox-stage [data-testid="stButton"] { display: block !important; }
 [data-testid="stMain"] p, [data-testid="stMain"] li, [data-testid="stCaptionContainer"] p,
 [data-testid="stTable"] td, [data-testid="stTable"] th { font-size: %(px)dpx !important; line-height: 1.45; }
@@ -80,7 +83,7 @@ def begin() -> None:
 def css() -> str:
     """Presenter mode's style: no sidebar, header or controls; text and tables at TYPE_PX."""
     controls = ", ".join(f'[data-testid="stMain"] [data-testid="{c}"]' for c in CONTROLS)
-    return _CSS % {"controls": controls, "px": TYPE_PX, "zoom": DATAFRAME_ZOOM}
+    return _CSS % {"controls": controls, "box": CONTROLS_BOX, "px": TYPE_PX, "zoom": DATAFRAME_ZOOM}
 
 
 def _switch() -> None:

@@ -8,6 +8,7 @@ import streamlit as st
 
 from engine.specdec import METHODS, DecodeSettings, Models
 from engine.specdec.generate import encode
+from ui import page
 from ui.chrome import device_label
 
 DRAFTERS = ["draft", "draft_text_only"]
@@ -17,8 +18,7 @@ def controls(T: Callable[..., str], models: Models) -> DecodeSettings | None:
     """The page's controls (their keys bound to the URL by the page) as one settings value; None (with a message)
     for a prompt it cannot run."""
     max_prompt = models.target.config.context - 16  # bytes: leave the context room to generate
-    with st.container(border=True):
-        st.subheader(T("controls"))
+    with page.controls_box(T):
         prompt = st.text_area(T("prompt"), key="prompt", height=80, max_chars=max_prompt)
         method = st.segmented_control(T("method"), list(METHODS), key="method",
                                       format_func=lambda m: T(f"method.{m}")) or "speculative"
