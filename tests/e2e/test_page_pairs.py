@@ -23,6 +23,7 @@ SLUGS = [url_path(p) for p in all_pages()]  # "" is home
 # its options, and its inputs' values. Content that changes from run to run (timings) is never inside a control.
 VIEW_JS = """() => [...document.querySelectorAll("[data-testid='stMain'] [class*='st-key-']")]
   .filter(e => e.offsetParent !== null && [...e.classList].some(c => c.startsWith('st-key-')))
+  .filter(e => !e.classList.contains('st-key-glassbox-controls'))  // a box: its controls are compared one by one
   .filter(e => e.querySelector('input, textarea, [role=slider], [aria-checked], [aria-pressed], [aria-selected]'))
   .map(e => {
     const key = [...e.classList].find(c => c.startsWith('st-key-'));
