@@ -90,3 +90,17 @@ def test_a_browser_killed_between_renders_is_replaced_and_idle_ones_close() -> N
         assert r.browser_pid is None and all(_gone(p) for p in family)
     finally:
         r.close()
+
+
+def test_a_render_waits_for_another_only_within_its_own_deadline() -> None:
+    r = Renderer(idle_s=60)
+    assert r._lock.acquire()  # another visitor's render holds the browser
+    try:
+        t = time.monotonic()
+        with pytest.raises(RenderError, match="busy"):
+            r.render([_figure()], 400, 300, deadline_s=0.5)
+        assert 0.4 < time.monotonic() - t < 3
+        assert r.browser_pid is None  # nothing was started for a render that never got the browser
+    finally:
+        r._lock.release()
+        r.close()

@@ -49,10 +49,13 @@ class Renderer:
 
     def render(self, figures: list[dict], width: int, height: int, deadline_s: float | None = None) -> list[bytes]:
         """Each plotly figure (as a dict) as PNG bytes of `width` × `height` px; RenderError past `deadline_s`
-        (default: START_S, if the browser must start, plus FIGURE_S per figure)."""
-        with self._lock:
-            limit = deadline_s or (0 if self.browser_pid else START_S) + FIGURE_S * max(1, len(figures))
-            end = time.monotonic() + limit
+        (default: START_S plus FIGURE_S per figure), time spent waiting for another visitor's render included."""
+        limit = deadline_s or START_S + FIGURE_S * max(1, len(figures))
+        end = time.monotonic() + limit
+        # another visitor's render holds the browser until its own deadline at most: wait within this one's
+        if not self._lock.acquire(timeout=limit):
+            raise RenderError(f"the export browser stayed busy with another render for {limit:.0f} s")
+        try:
             try:
                 self._open(end)
                 future = asyncio.run_coroutine_threadsafe(self._calc(figures, width, height), self._loop)
@@ -71,6 +74,8 @@ class Renderer:
             finally:
                 self._used = time.monotonic()
                 self._arm_idle_close()
+        finally:
+            self._lock.release()
 
     async def _calc(self, figures: list[dict], width: int, height: int) -> list[bytes]:
         opts = {"format": "png", "width": width, "height": height}
