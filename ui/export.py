@@ -26,7 +26,6 @@ import contextlib
 import functools
 import html
 import io
-import os
 import shutil
 import subprocess
 import threading
@@ -53,7 +52,6 @@ T_APP = translator(TEXT)
 PNG_WIDTH, PNG_HEIGHT = 1600, 900
 MAX_FIGURES = 24  # a view with more figures exports the first ones (rendering is a browser per click)
 MAX_TABLE_ROWS = 2000  # rows of one table kept in the HTML
-CHROMIUM = render.CHROMIUM
 _run = threading.local()  # this run's figures and tables: each session's script runs in its own thread
 _ORIGINAL: dict[str, Callable[..., Any]] = {}
 GIF_WIDTH, GIF_HEIGHT = 960, 600  # every frame, its caption band included
@@ -157,7 +155,7 @@ def render_pngs(figures: list[go.Figure], width: int, height: int, tick: jobs.Ti
     calling `tick(done)` after each, so a job shows its progress and can stop between two frames."""
     import kaleido
 
-    os.environ.setdefault("BROWSER_PATH", CHROMIUM)  # choreographer's way to the system browser
+    render.use_system_chromium()
     opts = {"format": "png", "width": width, "height": height}
 
     async def run() -> list[bytes]:

@@ -25,6 +25,11 @@ START_S = 30.0  # starting the browser and loading plotly.js into its page
 FIGURE_S = 10.0  # one figure's render (a 1600 px PNG takes about 0.3 s on an idle core)
 
 
+def use_system_chromium() -> None:
+    """Point kaleido (through choreographer's BROWSER_PATH) at the system Chromium, so nothing is downloaded."""
+    os.environ.setdefault("BROWSER_PATH", CHROMIUM)
+
+
 class RenderError(RuntimeError):
     """A render that failed, or ran past its deadline (its browser was then killed)."""
 
@@ -87,7 +92,7 @@ class Renderer:
         self._stop()  # whatever is left of a browser that died
         import kaleido
 
-        os.environ.setdefault("BROWSER_PATH", CHROMIUM)  # choreographer's way to the system browser
+        use_system_chromium()
         loop = asyncio.new_event_loop()
         self._loop = loop
         self._thread = threading.Thread(target=loop.run_forever, name="glassbox-png-browser", daemon=True)
