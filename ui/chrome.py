@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import functools
 import logging
+import sys
 import traceback
 from collections.abc import Callable
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner.script_runner import _mpa_v1
 
 from engine.device import DeviceInfo, describe_device
 from ui.i18n import DEFAULT_LANG, LANGS, translator
@@ -75,10 +77,28 @@ def ensure_navigation() -> None:
     keeps guessing so until app.py has called st.navigation once in the process. A first visit that
     lands straight on a page URL would then run the page alone, without app.py's sidebar. Switching
     the flag off and rerunning sends that visit through app.py, to the same page.
+
+    The flag is one per process, and the check is also made per run: when two visitors' first runs start together,
+    both in legacy mode, the first to get here switches the flag off, and the second saw it off and drew its page
+    alone, without the sidebar and without `ui.state.arrive`; its next run (the visitor's first Enter) then counted
+    as an arrival from another page and reset what they had typed.
     """
-    if PagesManager.uses_pages_directory:
+    if PagesManager.uses_pages_directory or _in_legacy_run():
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+def _in_legacy_run() -> bool:
+    """Whether Streamlit's legacy pages-folder runner started this run (it runs the page instead of app.py)."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code is _LEGACY_RUNNER:
+            return True
+        frame = frame.f_back
+    return False
+
+
+_LEGACY_RUNNER = _mpa_v1.__code__  # streamlit is pinned: this private runner is what a legacy run goes through
 
 
 LANG_KEY = "_glassbox_lang"  # the switch's widget; "lang" holds the language every translator reads
