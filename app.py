@@ -23,7 +23,9 @@ export.collect()  # note the figures and tables the page draws, for the view's H
 
 def page_and_exports() -> None:
     nav.run()
-    if not present.active():
+    if present.active():
+        present.spotlight(export.first_figure())
+    else:
         export.offer(nav.url_path or "home", nav.title, present.slide_text())
 
 

@@ -77,10 +77,10 @@ class TooManyFrames(ValueError):
 
 def collect() -> None:
     """Call once per run, before the page: start noting the figures and tables it draws."""
-    _run.figures, _run.tables, _run.animation = [], [], None
+    _run.figures, _run.tables, _run.animation, _run.first_figure = [], [], None, None
     if _ORIGINAL:
         return
-    for name in ("plotly_chart", "dataframe", "table"):
+    for name in ("plotly_chart", "graphviz_chart", "dataframe", "table"):
         original = getattr(DeltaGenerator, name)
         _ORIGINAL[name] = original
         setattr(DeltaGenerator, name, _noting(name, original))
@@ -94,12 +94,24 @@ def _noting(name: str, original: Callable[..., Any]) -> Callable[..., Any]:
         if figures is not None:
             if name == "plotly_chart" and isinstance(data, go.Figure):
                 figures.append(data)
-            elif name != "plotly_chart" and data is not None:
+            elif name in ("dataframe", "table") and data is not None:
                 _run.tables.append(data)
+            if _run.first_figure is None and name in ("plotly_chart", "graphviz_chart") and data is not None:
+                _run.first_figure = (name, data)
         return original(self, data, *args, **kwargs)
 
     draw.__name__, draw.__doc__ = original.__name__, original.__doc__
     return draw
+
+
+def first_figure() -> tuple[str, Any] | None:
+    """The first figure this run drew, as (the st function that drew it, its data): a plotly figure or a graphviz
+    graph; else the first table, as ("dataframe", data); None when the page drew neither."""
+    first = getattr(_run, "first_figure", None)
+    if first is not None:
+        return first
+    tables = getattr(_run, "tables", None)
+    return ("dataframe", tables[0]) if tables else None
 
 
 def _frame(data: Any) -> pd.DataFrame | None:

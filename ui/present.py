@@ -1,7 +1,8 @@
 """Presenter mode (`?present=1&step=K`, issue #32): the walkthrough as slides in front of a room.
 
 What it does, for every page at once: hides the sidebar, Streamlit's header and toolbar, and the page's
-controls; sets text and tables at TYPE_PX; draws the current step's text large on a stage at the top, with
+controls; sets text and tables at TYPE_PX; draws the current step's figure full width on a stage at the top
+(`spotlight`: the first figure the page drew for the step), its text large beneath it as the caption, with
 ← → (and Home, End) stepping through the walkthrough with Streamlit's own keyboard shortcuts; ↑ ↓ step the
 page's algorithm step-through; the step lives in the URL, so a fresh browser restores it. It never starts
 long work by itself (`ui.jobs` asks `active()` before an automatic start): a step whose result is not ready
@@ -36,6 +37,7 @@ CONTROLS = ("stSelectbox", "stSlider", "stSelectSlider", "stTextInput", "stTextA
             "stDownloadButton", "stDateInput", "stColorPicker", "stPageLink")
 CONTROLS_BOX = "glassbox-controls"  # a page's box of main controls (ui.page.controls_box): hidden whole, not left
 # standing as an empty titled frame
+SPOTLIGHT_GRAPH_PX = 520  # a graph on the stage: stretched to the full width alone, a tall graph filled several screens
 TYPE_PX = 22  # the text's size on a slide, tables included: readable from the back of a room
 # st.dataframe draws its cells on a canvas at Streamlit's theme size `sm` (0.875rem of a 16 px root), which no
 # CSS font-size reaches: its element is zoomed instead, and its width divided by the zoom, so that the grid lays out
@@ -70,7 +72,7 @@ def begin() -> None:
     the top of the page, with a visible way out."""
     st.sidebar.toggle(T_APP("present.switch"), value=active(), key="_glassbox_present_switch",
                       on_change=guarded_callback(_switch), help=T_APP("present.help"))
-    _stage.box = _stage.slide = _stage.steps = _stage.stepper = _stage.text = None
+    _stage.box = _stage.slide = _stage.steps = _stage.stepper = _stage.text = _stage.figure = None
     if not active():
         return
     st.html(css())
@@ -125,8 +127,9 @@ def slides(T: Callable[..., str], presets: Mapping[int, Mapping[str, Any]], valu
     i = steps.index(n)
     with box:
         st.caption(T_APP("present.step", n=i + 1, of=len(steps)))
+        _stage.figure = st.container(key="glassbox-spotlight")  # filled by `spotlight` once the page has drawn
         _stage.text = f"{n}. {T(f'walk.{n}')}"
-        st.markdown(_stage.text)
+        st.markdown(_stage.text)  # the figure's caption, at the stage's type size
         cols = st.columns(4)
         for col, (label, target, key, icon) in zip(cols, (
                 (T_APP("present.first"), steps[0], "Home", ":material/first_page:"),
@@ -135,6 +138,22 @@ def slides(T: Callable[..., str], presets: Mapping[int, Mapping[str, Any]], valu
                 (T_APP("present.last"), steps[-1], "End", ":material/last_page:")), strict=True):
             col.button(label, key=f"_glassbox_slide_{key}", shortcut=key, icon=icon,
                        on_click=guarded_callback(_go), args=(page, target, values(target), forget))
+
+
+def spotlight(figure: tuple[str, Any] | None) -> None:
+    """Call after the page: draw the step's figure (the first one the page drew for the step's settings, see
+    `ui.export.first_figure`) full width on the stage, above the step's text. Nothing outside a slide."""
+    box = getattr(_stage, "figure", None)
+    if box is None or figure is None:
+        return
+    kind, data = figure
+    with box:
+        if kind == "plotly_chart":
+            st.plotly_chart(data, width="stretch", key="_glassbox_spotlight_figure")
+        elif kind == "graphviz_chart":
+            st.graphviz_chart(data, width="stretch", height=SPOTLIGHT_GRAPH_PX)  # a stretched graph grows tall
+        else:
+            st.dataframe(data, width="stretch", key="_glassbox_spotlight_table")
 
 
 def _go(page: str, n: int, values: dict[str, Any], forget: tuple[str, ...]) -> None:

@@ -76,6 +76,22 @@ def test_steps_from_the_url_and_from_the_arrow_keys_are_the_same_view(browser, a
     # st.dataframe draws its cells at 14 px on a canvas: presenter mode zooms it to the text's size
     assert all(z * DATAFRAME_PX >= MIN_PX for z in tables["frames"]), f"{slug}: dataframes zoomed {tables['frames']}"
     assert tables["overflow"] <= 1, f"{slug}: a table reaches {tables['overflow']} px past the screen's edge"
+    # the step's figure, full width on the stage, its text beneath it as a caption of at least MIN_PX
+    spot = page.evaluate("""() => {
+        const stage = document.querySelector('.st-key-glassbox-stage');
+        const fig = stage.querySelector(".st-key-glassbox-spotlight :is([data-testid='stPlotlyChart'], "
+                                        + "[data-testid='stGraphVizChart'], [data-testid='stDataFrame'])");
+        if (!fig) return null;
+        const bottom = fig.getBoundingClientRect().bottom;
+        const text = [...stage.querySelectorAll("[data-testid='stMarkdownContainer'] :is(p, li)")].find(
+            e => e.getBoundingClientRect().top >= bottom - 1 && !e.closest("[data-testid='stButton']"));
+        return {width: fig.getBoundingClientRect().width / stage.getBoundingClientRect().width,
+                caption: text ? text.innerText.slice(0, 40) : null,
+                px: text ? parseFloat(getComputedStyle(text).fontSize) : 0};
+    }""")
+    assert spot, f"{slug}: no figure on the slide"
+    assert spot["width"] >= 0.9, f"{slug}: the slide's figure is {spot['width']:.0%} of the stage's width"
+    assert spot["caption"] and spot["px"] >= MIN_PX, f"{slug}: the step's caption under its figure: {spot}"
     page.screenshot(path=str(screenshots / f"present-{slug}-step1.png"))  # the slide as the room sees it
 
     page.keyboard.press("ArrowRight")

@@ -5,7 +5,7 @@ import streamlit as st
 from engine.search import Index, QueryError, SearchResult
 from engine.search import plots as P
 from engine.search.query import MAX_QUERY_CHARS
-from ui import page
+from ui import page, present
 from ui.i18n import plot_labels, say, translator
 from ui.text.search import TEXT
 
@@ -63,8 +63,9 @@ def view(ix: Index) -> None:
                     st.markdown(explanation_tree(h.explanation))
             else:
                 st.caption(T("filter_only"))
-    # plotly.js costs a new tab about 0.7 s on first draw, so the chart waits until asked for
-    if any(h.explanation.details for h in res.hits) and st.toggle(T("chart"), key="chart"):
+    # plotly.js costs a new tab about 0.7 s on first draw, so the chart waits until asked for; a slide has no
+    # controls, and the chart is the figure its stage shows
+    if any(h.explanation.details for h in res.hits) and (present.active() or st.toggle(T("chart"), key="chart")):
         st.plotly_chart(P.contributions(res.hits, PL), width="stretch")
     page.csv_download(T("csv"), [{"rank": i + 1, "id": h.doc_id, "title": h.doc.title, "score": h.score}
                                  for i, h in enumerate(res.hits)], "results.csv")
