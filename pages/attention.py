@@ -28,15 +28,16 @@ T = translator(TEXT)
 DEVICES = ["cpu", "cuda"] if torch.cuda.is_available() else ["cpu"]
 PRESETS = {1: {}, 2: {"tn": 64, "tb": 16, "causal": False}, 3: {"causal": True},
            4: {"n": 1024, "heads": 4}, 5: {"n": 8192, "heads": 16, "d": 16, "bq": 256, "bk": 256},
-           6: {"tn": 64, "tb": 16, "causal": True, "btile": 0},
+           6: {"tn": 64, "tb": 16, "causal": True, "bwd": True, "btile": 0},
            7: {"yours": True, "yex": "llama_style_gqa.config.json"}}
 WALK_BASE = {"n": 1024, "d": 64, "heads": 4, "bq": 256, "bk": 256, "causal": False, "dtype": "fp32", "tn": 128,
-             "tb": 32, "yours": False}  # every step starts from the defaults, the problem the sweep was recorded for
+             "tb": 32, "yours": False, "bwd": False}  # every step starts from the defaults, the sweep's problem
 PARAMS = [("n", 1024, int_in(16, 8192)), ("d", 64, int_in(8, 256)), ("heads", 4, int_in(1, 16)),
           ("bq", 256, int_in(8, 512)), ("bk", 256, int_in(8, 512)), ("causal", False, lambda s: s == "True"),
           ("dtype", "fp32", choice(list(DTYPES))), ("dev", DEVICES[-1], choice(DEVICES)),
           ("tn", 128, int_in(16, 256)), ("tb", 32, int_in(8, 64)), ("sram", 100, int_in(16, 1024)),
-          ("tile", 0, int_in(0, 4096)), ("btile", 0, int_in(0, 4096)), ("yours", False, lambda s: s == "True"),
+          ("tile", 0, int_in(0, 4096)), ("bwd", False, lambda s: s == "True"), ("btile", 0, int_in(0, 4096)),
+          ("yours", False, lambda s: s == "True"),
           ("yex", examples()[-1], choice(examples())), ("ytok", 8192, number_in(TOKENS)),
           ("ybatch", 1, int_in(1, 256)), ("ygpu", "H100-SXM", choice(list(GPUS)))]
 # one short line each, so that no formula is cut off on a phone

@@ -206,6 +206,8 @@ def test_backward_step_through_equals_autograd_and_says_what_the_lse_saves() -> 
     assert errs and all(float(e.rstrip(";,")) < 1e-12 for e in errs.groups())
     # one float64 head of 64 tokens: P is 64 × 64 × 8 bytes = 32 KiB, the LSE 64 × 8 bytes = 0.5 KiB
     assert "here P would be 32.0 KiB, the LSE is 0.50 KiB, 64× less" in captions
+    assert not [s for s in at.slider if s.key == "btile"]  # the step-through waits for its switch
+    at.toggle(key="bwd").set_value(True).run()
     slider = at.slider(key="btile")
     assert slider.max == 15  # 4 × 4 tiles, none skipped without the causal mask
     slider.set_value(3).run()

@@ -50,7 +50,21 @@ def backward(tn: int, tb: int, d: int, causal: bool, n: int, heads: int, elem_by
     for f in FORMULAS:
         st.latex(f)
     r = shared_result(("backward", tn, tb, d, causal), lambda: run_backward(tn, tb, d, causal))
-    trace = r["trace"]
+    # its four charts wait for the switch: with them, the page's default view drew 14 charts, the slowest of all
+    # pages in the browser (2.3–3.1 s against the 3 s budget); walkthrough step 6 turns it on
+    if st.toggle(T("bwd.show"), key="bwd"):
+        _steps(r["trace"])
+    err = r["err"]
+    st.caption(T("bwd.check", dq=f"{err['dq']:.1e}", dk=f"{err['dk']:.1e}", dv=f"{err['dv']:.1e}",
+                 prow=f"{r['p_row_err']:.1e}", n=r["n"]))
+    big = saved_bytes(n, n, heads, elem_bytes)
+    st.caption(T("bwd.memory", p=f"{r['p_bytes'] / 1024:,.1f}", lse=f"{r['lse_bytes'] / 1024:,.2f}",
+                 ratio=f"{r['p_bytes'] / r['lse_bytes']:,.0f}", n=n, heads=heads,
+                 p_big=f"{big['p'] / 2**20:,.1f}", lse_big=f"{big['lse'] / 1024:,.1f}"))
+
+
+def _steps(trace) -> None:
+    """The backward's tiles, one step at a time: the grid, P and dS of the tile, and dQ, dK, dV converging."""
     step = page.step_slider(T("bwd.slider"), len(trace.steps) - 1, "btile")
     cur = trace.steps[step]
     pl = plot_labels(TEXT, P.LABELS)
@@ -64,10 +78,3 @@ def backward(tn: int, tb: int, d: int, causal: bool, n: int, heads: int, elem_by
     c[1].info(T("bwd.step", j=cur.k_block, i=cur.q_block, k0=cur.k_range[0], k1=cur.k_range[1] - 1,
                 q0=cur.q_range[0], q1=cur.q_range[1] - 1, rest=last - cur.q_block,
                 ds=f"{float(cur.ds.abs().max()):.3g}"))
-    err = r["err"]
-    st.caption(T("bwd.check", dq=f"{err['dq']:.1e}", dk=f"{err['dk']:.1e}", dv=f"{err['dv']:.1e}",
-                 prow=f"{r['p_row_err']:.1e}", n=r["n"]))
-    big = saved_bytes(n, n, heads, elem_bytes)
-    st.caption(T("bwd.memory", p=f"{r['p_bytes'] / 1024:,.1f}", lse=f"{r['lse_bytes'] / 1024:,.2f}",
-                 ratio=f"{r['p_bytes'] / r['lse_bytes']:,.0f}", n=n, heads=heads,
-                 p_big=f"{big['p'] / 2**20:,.1f}", lse_big=f"{big['lse'] / 1024:,.1f}"))

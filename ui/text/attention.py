@@ -165,6 +165,7 @@ TEXT = {
         "逐块重新计算 P，而不是保存 N×N 矩阵。D = rowsum(dO∘O) 等于 rowsum(P∘dP)，即 softmax 的修正项，只需要 O 和 "
         "dO。循环的外层遍历键分块：dK_j 和 dV_j 一直留在快速存储中，直到每个查询块都累加完毕；每个分块则把自己那一份 "
         "dQ_i 累加到慢速存储中。下面在单个头上以 float64 重放，以便与 autograd 的对照可以读到最后几位。"),
+    "bwd.show": ("Step through the backward, tile by tile", "逐块单步查看反向传播"),
     "bwd.slider": ("Backward tile step", "反向分块步骤"),
     "bwd.step": ("Key block {j} (keys {k0}–{k1}) meets query block {i} (rows {q0}–{q1}): P is rebuilt from these "
                  "rows' lse, dV_j += Pᵀ·dO_i, dS = P∘(dP − D) reaches |dS| = {ds}, dK_j += dSᵀ·Q_i·scale and this "
