@@ -93,8 +93,9 @@ def ring_figure(result: AllReduceResult, whose: list, state: int = 0,
                       xaxis=dict(visible=False, range=[-1.6, 1.6]),
                       yaxis=dict(visible=False, range=[-1.4, 1.4], scaleanchor="x"),
                       yaxis2=dict(autorange="reversed"),
+                      # the slider starts right of the ▶ button: at x=0 its value label ran under the button
                       sliders=[dict(active=state, currentvalue=dict(prefix=_lab(labels, "state") + ": "),
-                                    pad=dict(t=30), steps=[dict(method="animate", label=nm,
+                                    x=0.07, len=0.93, pad=dict(t=30), steps=[dict(method="animate", label=nm,
                                                                 args=[[nm], dict(mode="immediate",
                                                                                  frame=dict(duration=0, redraw=True))])
                                                            for nm in names])],
