@@ -172,7 +172,10 @@ def _refused_fast(data: bytes) -> ArtifactError:
     with pytest.raises(ArtifactError) as e:
         scan_archive(data, DECO)
     assert time.perf_counter() - t < 1
-    assert set(sys.modules) == before  # nothing imported
+    # nothing from the archive is imported; the standard library may load a codec lazily (zipfile reads member
+    # names as cp437: encodings.cp437 appeared when this test was the first in its worker to read such a name)
+    new = set(sys.modules) - before
+    assert all(m.split(".")[0] in sys.stdlib_module_names for m in new), new
     return e.value
 
 
