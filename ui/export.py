@@ -277,7 +277,8 @@ def offer(slug: str, title: str, text: str = "") -> None:
     settings = {k: v for k, v in st.query_params.to_dict().items()}
     url = _live_url(slug, settings)
     animation = getattr(_run, "animation", None)
-    with st.expander(T_APP("export.title"), icon=":material/download:"):
+    # keyed: a rerun the visitor did not cause (a background timing ending) redrew an unkeyed expander closed
+    with st.expander(T_APP("export.title"), icon=":material/download:", key="_glassbox_exports"):
         c = st.columns(3)
         c[0].download_button(T_APP("export.html"), lambda: view_html(title, url, settings, text, figures, tables),
                              f"{slug}-view.html", "text/html", key="_glassbox_export_html", on_click="ignore")
