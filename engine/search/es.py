@@ -33,9 +33,23 @@ import numpy as np
 from engine.artifacts import DEFAULT_LIMIT, ArtifactError, as_text, guarded, load_json
 from engine.artifacts import field as get_field
 from engine.messages import Message, define
+from engine.search.lucene import (
+    LENGTH_TABLE,
+    REL_TOL,
+    byte_to_length,
+    close,
+    f32_score,
+    idf,
+    length_to_byte,
+    lucene_dl_range,
+    tf,
+)
+
+# the Lucene arithmetic moved to engine.search.lucene; its names stay importable from here
+__all__ = ["LENGTH_TABLE", "REL_TOL", "EsExplanation", "EsNode", "EsTerm", "Problem", "byte_to_length", "close",
+           "idf", "length_to_byte", "lucene_dl_range", "read_explain", "tf"]
 
 WHAT = "Elasticsearch _explain"
-REL_TOL = 1e-4
 MAX_DEPTH = 200  # an explanation nested deeper than this is not one Elasticsearch printed
 
 define({
@@ -130,72 +144,6 @@ class EsExplanation:
     unchecked: int = 0  # nodes of a shape this reader does not recompute
 
 
-# -- Lucene's one-byte length norm (SmallFloat.intToByte4 / byte4ToInt) -----------------------------------------
-def _long_to_int4(i: int) -> int:
-    bits = i.bit_length()
-    if bits < 4:
-        return i
-    shift = bits - 4
-    return ((i >> shift) & 0x07) | ((shift + 1) << 3)
-
-
-def _int4_to_long(i: int) -> int:
-    bits, shift = i & 0x07, (i >> 3) - 1
-    return bits if shift == -1 else (bits | 0x08) << shift
-
-
-_FREE = 255 - _long_to_int4(2**31 - 1)  # 24 small lengths are stored exactly
-
-
-def length_to_byte(length: int) -> int:
-    """The norm byte Lucene stores for a field of `length` tokens."""
-    return length if length < _FREE else _FREE + _long_to_int4(length - _FREE)
-
-
-def byte_to_length(b: int) -> int:
-    """The length Lucene reads back from norm byte `b` (what explain prints as dl)."""
-    return b if b < _FREE else _FREE + _int4_to_long(b - _FREE)
-
-
-LENGTH_TABLE = tuple(byte_to_length(b) for b in range(256))
-
-
-def lucene_dl_range(dl: float) -> tuple[int, int] | None:
-    """The true field lengths that Lucene stores as the same norm byte as `dl` and prints as `dl`, or None if no
-    byte decodes to `dl` (so Lucene cannot have printed it)."""
-    if not float(dl).is_integer() or not 0 <= dl <= LENGTH_TABLE[-1]:
-        return None
-    b = length_to_byte(int(dl))
-    if LENGTH_TABLE[b] != dl:
-        return None
-    return int(dl), (LENGTH_TABLE[b + 1] - 1 if b < 255 else 2**31 - 1)
-
-
-# -- the formulas, exactly and as Lucene's float32 steps --------------------------------------------------------
-def idf(n: float, N: float) -> float:
-    """ln(1 + (N − n + 0.5)/(n + 0.5))."""
-    return math.log(1.0 + (N - n + 0.5) / (n + 0.5))
-
-
-def tf(freq: float, k1: float, b: float, dl: float, avgdl: float) -> float:
-    """freq / (freq + k1·(1 − b + b·dl/avgdl))."""
-    return freq / (freq + k1 * (1.0 - b + b * dl / avgdl))
-
-
-def _f32_score(boost: float, idf_v: float, freq: float, k1: float, b: float, dl: float, avgdl: float) -> float:
-    """BM25Scorer.score as Lucene computes it in float32: weight − weight / (1 + freq · normInverse)."""
-    f = np.float32
-    with np.errstate(all="ignore"):
-        weight = f(boost) * f(idf_v)
-        norm_inverse = f(1) / (f(k1) * ((f(1) - f(b)) + f(b) * f(dl) / f(avgdl)))
-        return float(weight - weight / (f(1) + f(freq) * norm_inverse))
-
-
-def close(claimed: float, *recomputed: float) -> bool:
-    """Whether `claimed` is within REL_TOL relative of any of the recomputed values."""
-    return any(abs(claimed - r) <= REL_TOL * max(abs(claimed), abs(r)) + 1e-12 for r in recomputed)
-
-
 # -- reading ----------------------------------------------------------------------------------------------------
 _WEIGHT = re.compile(r"weight\((?P<inside>.*) in (?P<doc>-?\d+)\) \[[^\]]*\], result of:", re.S)
 _SCORE = re.compile(r"score\((?:doc=\d+,\s*)?freq=(?P<freq>[^,)]*)[^)]*\), computed as boost \* idf \* tf from:", re.S)
@@ -275,7 +223,7 @@ def _bm25(weight: EsNode, score: EsNode, problems: list[Problem]) -> EsTerm | No
                                   (score, claimed, (boost * idf_v * tf_v, claimed))):
         node.recomputed, node.ok = shown, close(node.value, *accepted)
         if not node.ok and node is score:  # maybe only Lucene's float32 steps (a long field loses digits)
-            node.ok = close(node.value, _f32_score(boost, float(np.float32(idf_v)), v["freq"], v["k1"], v["b"],
+            node.ok = close(node.value, f32_score(boost, float(np.float32(idf_v)), v["freq"], v["k1"], v["b"],
                                                    v["dl"], v["avgdl"]))
         if not node.ok:
             problems.append(Problem("es.leaf_mismatch", node.path, what=node.kind, claimed=node.value,

@@ -13,7 +13,8 @@ import streamlit as st
 
 from engine.search import Index, QueryError, doctor
 from engine.search.diagnose import Diagnosis, Fix, engine_verdict
-from engine.search.es import EsExplanation, EsNode, lucene_dl_range, read_explain
+from engine.search.es import EsExplanation, EsNode, read_explain
+from engine.search.lucene import lucene_dl_range
 from engine.search.query import MAX_QUERY_CHARS
 from ui import page
 from ui.artifacts import bring, read_or_explain, source_caption
@@ -151,7 +152,7 @@ def es_section() -> None:
 def _terms_table(e: EsExplanation) -> None:
     if not e.terms:
         return
-    from engine.search.es import idf, tf  # the formulas the page teaches, applied to the printed factors
+    from engine.search.lucene import idf, tf  # the formulas the page teaches, applied to the printed factors
 
     def rng(dl: float) -> str:
         r = lucene_dl_range(dl)

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from engine.artifacts import ArtifactError
-from engine.search.es import LENGTH_TABLE, length_to_byte, lucene_dl_range, read_explain
+from engine.search.es import read_explain
+from engine.search.lucene import LENGTH_TABLE, length_to_byte, lucene_dl_range
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "engine" / "search" / "examples"
 SEARCH = json.loads((EXAMPLES / "es_search_explain.json").read_text(encoding="utf-8"))
