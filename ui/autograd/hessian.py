@@ -44,12 +44,12 @@ def section(T, run) -> None:
     if h.second_graph_nodes == 0:
         st.info(T("hess.constant"))
     else:
-        with st.expander(T("hess.graph", n=h.second_graph_nodes)):
+        with st.expander(T("hess.graph", n=h.second_graph_nodes), key="hess_graph"):
             st.caption(T("hess.graph.caption"))
             st.graphviz_chart(to_dot(gradient_graph(run), {"saved": T("dot.saved"), "grad": T("dot.grad")}),
                               width="content")
     rows = [{"row": a, "column": b, "hessian": float(h.matrix[i, j]), "torch_functional": float(ref[i, j])}
             for i, a in enumerate(h.labels) for j, b in enumerate(h.labels)]
-    with st.expander(T("hess.table")):
+    with st.expander(T("hess.table"), key="hess_table"):
         st.dataframe(pd.DataFrame(h.matrix.tolist(), index=h.labels, columns=h.labels), width="stretch")
     page.csv_download(T("hess.csv"), rows, "hessian.csv")

@@ -64,5 +64,5 @@ def section(T) -> None:
                 st.caption(T("lint.super_live"))
                 st.code(shared_result(("modules-super-init",), super_init_consequence), language=None)
     if brought.source != "example" and isinstance(brought.data, str):
-        with st.expander(T("lint.source")):
+        with st.expander(T("lint.source"), key="lint_source"):
             st.code(brought.data, language="python", line_numbers=True)

@@ -59,7 +59,7 @@ def view(ix: Index) -> None:
             # HTML, not markdown: markdown would still turn a bare address in a document into a link
             st.html(f'<div class="snippet">{h.highlight}</div>')
             if h.explanation.details:
-                with st.expander(T("why_score")):
+                with st.expander(T("why_score"), key=f"why_{h.doc_id}"):  # keyed: stays open through a rerun
                     st.markdown(explanation_tree(h.explanation))
             else:
                 st.caption(T("filter_only"))

@@ -26,7 +26,7 @@ def controls(T: Callable[..., str], models: Models) -> DecodeSettings | None:
         gamma = c[0].slider(T("gamma"), 1, 8, key="gamma", disabled=method in ("autoregressive", "medusa"))
         temp = c[1].slider(T("temperature"), 0, 150, key="temp", format="%d%%", help=T("temperature.help")) / 100
         new = c[2].slider(T("new_tokens"), 10, 200, key="new")
-        with st.expander(T("advanced")):
+        with st.expander(T("advanced"), key="advanced"):
             c = st.columns(4)
             seed = c[0].number_input(T("seed"), 0, 9999, key="seed")
             top_k = c[1].number_input(T("top_k"), 0, 256, key="topk", help=T("top_k.help")) or None

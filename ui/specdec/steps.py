@@ -18,7 +18,7 @@ def step_through(T: Callable[..., str], PL: Mapping[str, str], d: Decoded, model
     g, s = d.generation, d.settings
     if g.trace:  # the steps as the view's GIF: one frame per draft-and-verify step
         export.animate(("specdec-rounds", s), len(g.trace), lambda i: P.rounds_fig(g, i + 1, PL))
-    with st.expander(T("steps"), expanded=False):
+    with st.expander(T("steps"), expanded=False, key="steps_box"):
         rows = [{T("col.step"): i, T("col.drafted"): P.text_of(st_.drafted),
                  T("col.q"): " ".join(f"{x:.2f}" for x in st_.q), T("col.p"): " ".join(f"{x:.2f}" for x in st_.p),
                  T("col.u"): " ".join(f"{x:.2f}" for x in st_.uniforms),
