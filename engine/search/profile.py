@@ -24,6 +24,7 @@ _RULES: tuple[tuple[str, str, str], ...] = (
     ("search/searcher.py", "phrase", "analyse"),  # analyses the phrase, then calls phrase_terms (postings)
     ("search/searcher.py", "postings", "postings"),
     ("search/searcher.py", "eval", "postings"),
+    ("search/searcher.py", "plain_words", "postings"),
     ("search/searcher.py", "phrase_terms", "postings"),
     ("search/searcher.py", "prefix", "postings"),
     ("search/searcher.py", "_match_terms", "postings"),

@@ -31,23 +31,30 @@ PRUNE_FROM = 1 << 62
 
 
 def _score_numpy(snap: Snapshot, matched: BitMap, cand: np.ndarray, scoring: dict[str, int],
-                 n_live: int) -> tuple[dict, np.ndarray]:
+                 n_live: int, tids: dict[str, int | None] | None = None,
+                 conjunctive: bool = False) -> tuple[dict, np.ndarray]:
     """The tf array of each term and the BM25 scores (float64, aligned with `cand`), summed over the terms
-    in query order, left to right, as the explanation shows them."""
+    in query order, left to right, as the explanation shows them. `tids`: term numbers the evaluation already
+    looked up in a single segment (a lookup in a large dictionary misses the cache); `conjunctive`: every
+    candidate holds every scoring term."""
     norm = snap.norms()[cand]
+    segs = snap.segments
+    one = len(segs) == 1
     tfs, total = {}, None
     for term, df in scoring.items():
-        tf = np.zeros(len(cand), dtype=np.uint32)
-        for seg in snap.segments:
-            t = seg.term_ids.get(term)
+        tf = None  # made only where some candidate may lack the term
+        for seg in segs:
+            t = tids[term] if one and tids and term in tids else seg.term_ids.get(term)
             if t is None:
                 continue
             lo, hi, bm = seg.post_off.item(t), seg.post_off.item(t + 1), seg.bitmaps[t]
             docs, seg_tf = seg.post_docs[lo:hi], seg.tf[lo:hi]
-            if len(snap.segments) == 1 and matched.issubset(bm):
+            if one and (conjunctive or matched.issubset(bm)):
                 # every candidate holds the term (a term, AND or phrase query): positions need no checking
                 tf = seg_tf if hi - lo == len(cand) else seg_tf.take(docs.searchsorted(cand))
                 break
+            if tf is None:
+                tf = np.zeros(len(cand), dtype=np.uint32)
             if bm.issubset(matched):  # every document of the term is a candidate (each side of an OR)
                 tf[cand.searchsorted(docs)] = seg_tf
                 continue
@@ -55,6 +62,8 @@ def _score_numpy(snap: Snapshot, matched: BitMap, cand: np.ndarray, scoring: dic
             idx[idx == len(docs)] = 0
             hit = docs[idx] == cand
             tf[hit] = seg_tf[idx[hit]]
+        if tf is None:
+            tf = np.zeros(len(cand), dtype=np.uint32)
         tfs[term] = tf
         c = term_scores(tf, norm, idf(n_live, df), snap.k1)
         total = c if total is None else total + c
@@ -72,32 +81,33 @@ def _docs_of(snap: Snapshot, matched: BitMap, scoring: dict[str, int],
     return np.asarray(matched.to_array(), dtype=np.int64)
 
 
-def _tf_small(seg, t: int, cand: list[int], matched: BitMap) -> list[int]:
+def _tf_small(seg, t: int, cand: list[int], matched: BitMap, holds: bool = False) -> list[int]:
     """Term t's frequency in each candidate of one segment (0 where absent), with as few calls as the case
     allows: postings no longer than a few times the candidates are read whole (a one-term query, each side
     of an OR, most ANDs); else a rank per candidate where every candidate holds the term, or a membership
-    test first. Reading a posting whole costs tens of nanoseconds per entry, a rank a few hundred."""
+    test first. Reading a posting whole costs tens of nanoseconds per entry, a rank a few hundred. `holds`: every
+    candidate is known to hold the term (no subset test, which reads both bitmaps' containers)."""
     bm, base = seg.bitmaps[t], seg.post_off.item(t)
     n = len(bm)
     if n <= 4 * len(cand):
         tf = seg.tf[base:base + n].tolist()
-        if n == len(cand) and matched.issubset(bm):
+        if n == len(cand) and (holds or matched.issubset(bm)):
             return tf
         of = dict(zip(seg.post_docs[base:base + n].tolist(), tf, strict=True))
         return [of.get(d, 0) for d in cand]
-    if matched.issubset(bm):
+    if holds or matched.issubset(bm):
         tf = seg.tf
         return [tf.item(base + bm.rank(d) - 1) for d in cand]
     return [seg.tf_in(t, d) for d in cand]
 
 
 def _score_small(snap: Snapshot, matched: BitMap, cand: list[int], scoring: dict[str, int], n_live: int,
-                 tids: dict[str, int] | None = None) -> tuple[dict, list[float]]:
+                 tids: dict[str, int] | None = None, conjunctive: bool = False) -> tuple[dict, list[float]]:
     """_score for a few candidates in plain Python (same float64 operations in the same order, so the
     same bits): numpy's per-call overhead dominates below a few dozen documents. `tids`: term numbers the
-    evaluation already looked up in a single segment (a lookup in a large dictionary misses the cache)."""
-    norms = snap.norms()
-    norm = [norms.item(d) for d in cand]
+    evaluation already looked up in a single segment (a lookup in a large dictionary misses the cache);
+    `conjunctive`: every candidate holds every scoring term."""
+    item = snap.norms().item  # read inside the sums below: a separate list of norms costs one more comprehension
     k1p = snap.k1 + 1.0
     segs = snap.segments
     tfs = {}
@@ -105,7 +115,7 @@ def _score_small(snap: Snapshot, matched: BitMap, cand: list[int], scoring: dict
     for term, df in scoring.items():
         if len(segs) == 1:
             t = tids.get(term) if tids and term in tids else segs[0].term_ids.get(term)
-            tf = [0] * len(cand) if t is None else _tf_small(segs[0], t, cand, matched)
+            tf = [0] * len(cand) if t is None else _tf_small(segs[0], t, cand, matched, conjunctive)
         else:  # a doc lives in one segment: fill in what each segment holds
             tf = [0] * len(cand)
             for seg in segs:
@@ -116,11 +126,11 @@ def _score_small(snap: Snapshot, matched: BitMap, cand: list[int], scoring: dict
                             tf[i] = seg.tf_in(t, d)
         w = idf(n_live, df) * k1p
         tfs[term] = tf
-        # weight(w, f, x) written out (a call per candidate costs more than the arithmetic): the same operations
+        # weight(w, f, norm) written out (a call per candidate costs more than the arithmetic): the same operations
         if total is None:
-            total = [w * f / (f + x) for f, x in zip(tf, norm, strict=True)]
+            total = [w * f / (f + item(d)) for f, d in zip(tf, cand, strict=True)]
         else:
-            total = [a + w * f / (f + x) for a, f, x in zip(total, tf, norm, strict=True)]
+            total = [a + w * f / (f + item(d)) for a, f, d in zip(total, tf, cand, strict=True)]
     return tfs, total or [0.0] * len(cand)
 
 
@@ -174,7 +184,7 @@ def _dressed(snap: Snapshot, ranked: list[tuple[float, int, int]], scoring: dict
 def rank(snap: Snapshot, matched: BitMap, scoring: dict[str, int], k: int, explain_hits: bool,
          highlight_hits: bool, trace: list[TraceStep] | None, tids: dict[str, int | None] | None = None,
          small: int = DEFAULT_SMALL, expanded: set[str] | None = None, disjunction: bool = False,
-         prune_from: int = PRUNE_FROM, block: int = BLOCK) -> tuple[list[Hit], int, int]:
+         prune_from: int = PRUNE_FROM, block: int = BLOCK, conjunctive: bool = False) -> tuple[list[Hit], int, int]:
     """BM25 over the matched live documents, then the top k (ties by doc id), explained and highlighted.
 
     `scoring`: each scoring term's live df, in query order (df > 0); `tids`: their numbers in a single
@@ -182,11 +192,12 @@ def rank(snap: Snapshot, matched: BitMap, scoring: dict[str, int], k: int, expla
     `expanded`: terms a prefix matched, highlighted beside the scoring terms; `disjunction`: the matches are
     exactly the union of the scoring terms' postings (a term or an OR of terms), so from `prune_from` matches
     on, block-max MaxScore (engine.search.pruning, blocks of `block` postings) skips those that cannot reach
-    the top k.
+    the top k; `conjunctive`: every match holds every scoring term (a term, an AND of terms, a phrase), so
+    reading a term's frequencies needs no subset test.
     Returns the hits, how many documents matched and how many were scored (the rest were skipped); the
     "score" and "top-k" steps go to `trace` when there is one."""
     n_live = snap.n_live
-    t0 = time.perf_counter()
+    t0 = time.perf_counter() if trace is not None else 0.0
     if snap.has_deletes and not matched.issubset(snap.live):
         matched = matched & snap.live  # never in place: `matched` may be a segment's own bitmap
     k = max(0, int(k))
@@ -199,19 +210,24 @@ def rank(snap: Snapshot, matched: BitMap, scoring: dict[str, int], k: int, expla
         (cand, tfs, total), few = got, False
     elif few:
         cand = list(matched)
-        tfs, scores = _score_small(snap, matched, cand, scoring, n_live, tids)
+        tfs, scores = _score_small(snap, matched, cand, scoring, n_live, tids, conjunctive)
     else:
         cand = _docs_of(snap, matched, scoring, tids)
-        tfs, total = _score_numpy(snap, matched, cand, scoring, n_live)
+        tfs, total = _score_numpy(snap, matched, cand, scoring, n_live, tids, conjunctive)
     if trace is not None:
         trace.append(TraceStep("score", ", ".join(scoring), len(cand), (time.perf_counter() - t0) * 1e3,
                                {"terms": len(scoring), "matched": n_matched, "skipped": n_matched - len(cand)}))
-    t0 = time.perf_counter()
-    ranked = None
+    t0 = time.perf_counter() if trace is not None else 0.0
+    ranked = hits = None
     if few and snap.ids_in_docnum_order():
         # a few dozen candidates in doc-number order, so in id order: Python's stable sort by score alone (stable
         # under reverse=True too) leaves tied candidates in id order, with no (score, docnum, index) row per candidate
-        ranked = [(scores[i], cand[i], i) for i in sorted(range(len(cand)), key=scores.__getitem__, reverse=True)[:k]]
+        order = sorted(range(len(cand)), key=scores.__getitem__, reverse=True)[:k]
+        if explain_hits or highlight_hits:
+            ranked = [(scores[i], cand[i], i) for i in order]
+        else:  # the lean top k: hits straight from the order
+            docs = snap.docs
+            hits = [Hit(cand[i], scores[i], docs) for i in order]
     elif few:  # sort them all
         pool = list(zip(scores, cand, range(len(cand)), strict=True))
     else:
@@ -223,13 +239,15 @@ def rank(snap: Snapshot, matched: BitMap, scoring: dict[str, int], k: int, expla
         if len(keep) > 2 * k:  # a big tie at the k-th score (short documents of one length): rank ids in numpy
             keep = keep[np.lexsort((snap.id_ranks()[cand[keep]], -total[keep]))[:k]]
         pool = list(zip(total[keep].tolist(), cand[keep].tolist(), keep.tolist(), strict=True))
-    if ranked is None:  # (score, docnum, candidate index); the pool is in doc-number order unless a big tie was
-        ranked = _top(pool, k, snap.id_ranks, snap.ids_in_docnum_order)  # ranked by id above
-    if explain_hits or highlight_hits:
-        hits = _dressed(snap, ranked, scoring, tfs, explain_hits, highlight_hits, set(scoring) | (expanded or set()))
-    else:
-        docs = snap.docs
-        hits = [Hit(num, score, docs) for score, num, _ in ranked]
+    if hits is None:
+        if ranked is None:  # (score, docnum, candidate index); the pool is in doc-number order unless a big tie was
+            ranked = _top(pool, k, snap.id_ranks, snap.ids_in_docnum_order)  # ranked by id above
+        if explain_hits or highlight_hits:
+            hits = _dressed(snap, ranked, scoring, tfs, explain_hits, highlight_hits,
+                            set(scoring) | (expanded or set()))
+        else:
+            docs = snap.docs
+            hits = [Hit(num, score, docs) for score, num, _ in ranked]
     if trace is not None:
         trace.append(TraceStep("top-k", f"k={k}", len(hits), (time.perf_counter() - t0) * 1e3, {"k": k}))
     return hits, n_matched, len(cand)

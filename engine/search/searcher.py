@@ -10,7 +10,6 @@ read from a large index is likely a cache miss (numbers measured in `engine.sear
 
 from __future__ import annotations
 
-import bisect
 import time
 import unicodedata
 from itertools import accumulate
@@ -32,7 +31,13 @@ def _words_of(node: Node) -> list[Word]:
     if isinstance(node, Word):
         return [node]
     if isinstance(node, (And, Or)):
-        return [w for c in node.children for w in _words_of(c)]
+        out: list[Word] = []
+        for c in node.children:  # a word child directly: no call for the commonest child
+            if isinstance(c, Word):
+                out.append(c)
+            else:
+                out += _words_of(c)
+        return out
     return _words_of(node.child) if isinstance(node, Not) else []
 
 
@@ -53,20 +58,58 @@ class _Evaluator:
         """Analyse every bare word of the query in one jieba call: each call has a fixed cost of several
         microseconds, and words joined by spaces segment exactly as they would alone (a jieba block never
         spans a space)."""
-        if isinstance(node, Word):  # one word (the commonest query): no joining, no bisection
+        if isinstance(node, Word):  # one word (the commonest query): no joining, no walking
             self.word_terms = {node.pos: [tok.text for tok in self.snap.analyzer.tokens(node.text, mode="precise")]}
             return
         words = _words_of(node)
         if not words:
             return
-        starts, at = [], 0
-        for w in words:
-            starts.append(at)
-            at += len(w.text) + 1
+        texts = [w.text for w in words]
         terms: list[list[str]] = [[] for _ in words]
-        for tok in self.snap.analyzer.tokens(" ".join(w.text for w in words), mode="precise"):
-            terms[bisect.bisect_right(starts, tok.start) - 1].append(tok.text)
+        # tokens come in text order and never span the joining space: walk the words alongside them (word i
+        # starts where i-1 ends plus one), the bisection of each token's start without a call per token
+        i, nxt, cur = 0, len(texts[0]) + 1, terms[0]
+        for tok in self.snap.analyzer.tokens(" ".join(texts), mode="precise"):
+            if tok.start >= nxt:
+                while tok.start >= nxt:
+                    i += 1
+                    nxt += len(texts[i]) + 1
+                cur = terms[i]
+            cur.append(tok.text)
         self.word_terms = {w.pos: t for w, t in zip(words, terms, strict=True)}
+
+    def plain_words(self, node: Node) -> BitMap | None:
+        """eval(node) for a word, an AND of words or an OR of words (what most people type) on a snapshot of one
+        segment without deletes, with no trace: the same sets and the same scoring terms, tids and dfs, in the
+        same order, without a dispatch and a call per word and per term (each costs a cache miss on a cold
+        path). None, having changed nothing, for any other query or where a word has no term (eval notes it)."""
+        snap = self.snap
+        if self.trace is not None or not snap.single:
+            return None
+        is_or = type(node) is Or
+        words = node.children if is_or or type(node) is And else (node,)
+        word_terms = self.word_terms
+        for w in words:
+            if type(w) is not Word or not word_terms[w.pos]:
+                return None
+        seg = snap.segments[0]
+        ids, bitmaps, tids, scoring = seg.term_ids, seg.bitmaps, self.tids, self.scoring
+        groups = []
+        for w in words:
+            sets = []
+            for term in word_terms[w.pos]:
+                t = tids[term] = ids.get(term)
+                bm = bitmaps[t] if t is not None else BitMap()
+                if term not in scoring:
+                    scoring[term] = len(bm)
+                sets.append(bm)
+            groups.append(sets[0] if len(sets) == 1 else BitMap.intersection(*sets))
+        if len(groups) == 1:
+            return groups[0]
+        if is_or:
+            return BitMap.union(*groups)
+        groups.sort(key=len)  # intersection copies its first argument: the smallest
+        return BitMap.intersection(*groups)
 
     def label(self, node: Node) -> str:
         """describe(node), read from the labels search collected while describing the whole query."""
@@ -168,21 +211,23 @@ class _Evaluator:
         sets = [self.postings(term) for term, _ in rel]
         if len(rel) == 1:
             return sets[0]
-        t0 = time.perf_counter()
+        t0 = time.perf_counter() if self.trace is not None else 0.0
         # the documents holding every term: for the trace, which shows how many the positions had to check
         cand = BitMap.intersection(*sets) if self.trace is not None else None
         segs = self.snap.segments
         if cand is not None and not cand:
             out = cand
         elif self.snap.single:  # every doc is live; postings found the term ids
-            ids = [(self.tids[t], off) for t, off in rel]
-            out = BitMap() if any(t is None for t, _ in ids) else segs[0].phrase_docs(ids, None)
+            # a term of the dictionary has postings, so an empty one is a term it lacks: no phrase
+            out = segs[0].phrase_docs([(self.tids[t], off) for t, off in rel], None) if all(sets) else BitMap()
         else:
             out = BitMap()
             for seg in segs:
                 ids = [seg.term_ids.get(term) for term, _ in rel]
                 if None not in ids:
                     out |= seg.phrase_docs([(t, off) for t, (_, off) in zip(ids, rel, strict=True)], self.snap.live)
+        if self.trace is None:
+            return out
         return self.step("phrase", label, t0, out, candidates=len(cand) if cand is not None else None)
 
 
@@ -210,14 +255,25 @@ def search(snap: Snapshot, query: str, k: int = 10, explain_hits: bool = True, h
     ev = _Evaluator(snap, trace, notes, labels)
     ev.analyse_words(node)
     try:
-        matched = ev.eval(node)
+        matched = ev.plain_words(node)
+        if matched is None:
+            matched = ev.eval(node)
     except QueryError as err:  # found while evaluating (a prefix too wide): it still names the query it is in
         err.query = err.query or query
         raise
     if matched is None:
         return SearchResult([], 0, trace or [], described, [], notes or [Message("search.nothing")])
     disjunction = len(matched) >= prune_from and _disjunction(node, ev)  # asked only where pruning may run
-    return _ranked(ev, matched, k, explain_hits, highlight_hits, described, small, disjunction, prune_from, block)
+    return _ranked(ev, matched, k, explain_hits, highlight_hits, described, small, disjunction, prune_from, block,
+                   _conjunctive(node))
+
+
+def _conjunctive(node: Node) -> bool:
+    """Whether every match holds every scoring term: a word, a phrase, or an AND of them (field filters and
+    prefixes beside them filter without scoring). Anything else (OR, NOT) answers False, never wrongly True."""
+    if isinstance(node, (Word, Phrase)):
+        return True
+    return isinstance(node, And) and all(isinstance(c, (Field, Prefix)) or _conjunctive(c) for c in node.children)
 
 
 def _disjunction(node: Node, ev: _Evaluator) -> bool:
@@ -238,16 +294,16 @@ def search_terms(snap: Snapshot, kind: str, terms: list[str], k: int = 10, prune
         sets = [ev.postings(t) for t in terms]
         matched = BitMap.union(*sets) if kind == "or" else BitMap.intersection(*sets) if len(sets) > 1 else sets[0]
     return _ranked(ev, matched, k, False, False, f"{kind}({', '.join(terms)})", DEFAULT_SMALL, kind in ("term", "or"),
-                   prune_from, block)
+                   prune_from, block, kind != "or")
 
 
 def _ranked(ev: _Evaluator, matched: BitMap, k: int, explain_hits: bool, highlight_hits: bool,
             described: str | Node, small: int, disjunction: bool = False, prune_from: int = PRUNE_FROM,
-            block: int = BLOCK) -> SearchResult:
+            block: int = BLOCK, conjunctive: bool = False) -> SearchResult:
     """Rank what the evaluation matched, by the terms it found scoring (negated and absent ones excluded)."""
-    scoring = {t: df for t, df in ev.scoring.items() if df > 0}
+    scoring = ev.scoring if all(ev.scoring.values()) else {t: df for t, df in ev.scoring.items() if df > 0}
     hits, total, scored = rank(ev.snap, matched, scoring, k, explain_hits, highlight_hits, ev.trace, ev.tids, small,
-                               ev.expanded, disjunction, prune_from, block)
+                               ev.expanded, disjunction, prune_from, block, conjunctive)
     return SearchResult(hits, total, ev.trace or [], described, list(scoring), ev.notes, scored)
 
 

@@ -10,6 +10,7 @@ def test_frames_are_charged_to_their_phase():
     assert phase_of("/x/engine/search/query.py", "_parse_plain") == "parse"
     assert phase_of("/x/site-packages/jieba/__init__.py", "cut") == "analyse"
     assert phase_of("/x/engine/search/searcher.py", "postings") == "postings"
+    assert phase_of("/x/engine/search/searcher.py", "plain_words") == "postings"
     assert phase_of("/x/engine/search/ranking.py", "_score_small") == "scoring"
     assert phase_of("/x/engine/search/ranking.py", "_top") == "top-k"
     assert phase_of("/x/engine/search/searcher.py", "search") == "other"

@@ -52,3 +52,58 @@ def test_a_prefix_too_wide_points_at_itself_in_the_query(analyzer, monkeypatch) 
         ix.search(q)
     assert err.value.code == "search.prefix_too_many"
     assert err.value.position == q.index("搜*") and err.value.query == q
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(corpora(), queries)
+def test_conjunctive_queries_match_only_documents_holding_every_scoring_term(analyzer, corpus, q: str) -> None:
+    """Where searcher._conjunctive says so (the scorers then skip their subset tests), brute force agrees: every
+    document the query matches holds every term it scores."""
+    from engine.search.query import parse
+    from tests.engine.search.brute import Brute
+
+    docs, deletes = corpus
+    live = [d for d in docs if d.id not in deletes]
+    node = parse(q)
+    if not live or not searcher._conjunctive(node):
+        return
+    brute = Brute(analyzer, live)
+    terms = brute.scoring_terms(node)
+    for doc_id in brute.match(node) or ():
+        assert all(brute.bm25(doc_id, [t]) > 0 for t in terms), (q, doc_id)
+
+
+def test_conjunctive_shapes() -> None:
+    """Words, phrases and ANDs of them (beside filters) are conjunctive; OR and NOT never are."""
+    from engine.search.query import parse
+
+    for q in ("倒排", '"倒排索引"', "倒排 索引", "倒排 region:北京", "倒* 索引", '(倒排 "数据结构") 学习'):
+        assert searcher._conjunctive(parse(q)), q
+    for q in ("倒排 OR 索引", "倒排 -索引", "-倒排", "(倒排 OR 索引) 学习", "region:北京", "倒*"):
+        assert not searcher._conjunctive(parse(q)), q
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(corpora(), queries, st.booleans())
+def test_plain_words_equals_the_general_evaluator(analyzer, corpus, q: str, merge: bool) -> None:
+    """The shortcut for words, ANDs and ORs of words gives the general evaluator's set, scoring terms (with their
+    dfs, in order) and term numbers, and brute force's set; for any other query it declines, changing nothing."""
+    from engine.search.query import parse
+    from tests.engine.search.brute import Brute
+    from tests.engine.search.strategies import build_index
+
+    snap = build_index(analyzer, corpus, merge).snapshot
+    node = parse(q)
+    fast = searcher._Evaluator(snap, None, [])
+    fast.analyse_words(node)
+    got = fast.plain_words(node)
+    if got is None:
+        assert not fast.scoring and not fast.tids and not fast.notes
+        return
+    slow = searcher._Evaluator(snap, None, [])
+    slow.analyse_words(node)
+    want = slow.eval(node)
+    assert want is not None and set(got) == set(want)
+    assert list(fast.scoring.items()) == list(slow.scoring.items()) and fast.tids == slow.tids
+    live = [d for d in corpus[0] if d.id not in corpus[1]]
+    assert {snap.docs[n].id for n in got} == (Brute(analyzer, live).match(node) or set())
