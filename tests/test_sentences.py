@@ -1023,7 +1023,7 @@ def _demo_size():
 
 @fact(ENGINE, "search:es.intro", "search:es.all_ok", "search:es.k.idf", "search:es.k.tf", "search:es.k.boost")
 def _es_formulas():
-    idf, tf, tol = search_engine_code("es", "idf", "tf", "REL_TOL")
+    idf, tf, tol = search_engine_code("lucene", "idf", "tf", "REL_TOL")
     assert idf(3, 100) == math.log(1 + (100 - 3 + 0.5) / (3 + 0.5))
     assert tf(2, 1.2, 0.75, 30, 20.0) == 2 / (2 + 1.2 * (1 - 0.75 + 0.75 * 30 / 20.0))
     return {"search:es.intro": [1, 0.5, tol], "search:es.all_ok": [tol], "search:es.k.idf": [1, 0.5],
@@ -1034,7 +1034,7 @@ def _es_formulas():
 def _lucene_norm():
     funcs = ("_long_to_int4", "_int4_to_long", "_FREE", "length_to_byte", "byte_to_length", "LENGTH_TABLE",
              "lucene_dl_range")
-    *_, free, to_byte, to_length, _, dl_range = search_engine_code("es", *funcs)
+    *_, free, to_byte, to_length, _, dl_range = search_engine_code("lucene", *funcs)
     # a printed dl up to here stands for that one length; the next one stands for two (40 is 40 or 41)
     exact = next(d for d in range(1, 1000) if dl_range(d) != (d, d)) - 1
     for n in range(exact + 1, 5000):
