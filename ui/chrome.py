@@ -7,6 +7,7 @@ import logging
 import sys
 import traceback
 from collections.abc import Callable
+from pathlib import Path
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
@@ -89,16 +90,20 @@ def ensure_navigation() -> None:
 
 
 def _in_legacy_run() -> bool:
-    """Whether Streamlit's legacy pages-folder runner started this run (it runs the page instead of app.py)."""
+    """Whether Streamlit's legacy pages-folder runner ran this page alone, instead of app.py. (A first visit to the
+    root URL goes through the legacy runner too, but it runs app.py, which navigates: no rerun is needed then.)"""
     frame = sys._getframe(1)
     while frame is not None:
         if frame.f_code is _LEGACY_RUNNER:
             return True
+        if frame.f_code.co_filename == _APP:  # app.py drew the page: the shell is there
+            return False
         frame = frame.f_back
     return False
 
 
 _LEGACY_RUNNER = _mpa_v1.__code__  # streamlit is pinned: this private runner is what a legacy run goes through
+_APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
 LANG_KEY = "_glassbox_lang"  # the switch's widget; "lang" holds the language every translator reads
