@@ -8,7 +8,8 @@ Two kinds of work share the machine:
   cores. A job that must share the server's objects (the DDP page's warm gloo world) runs in the worker thread
   itself (`isolate=False`). Each job
   has watchers (the visitors waiting for it, seen through `seen`); a job whose watchers have all been silent
-  for `abandon_s` is cancelled by the reaper, unless it was submitted with `keep=True`. A job whose estimate
+  for `abandon_s`, or have left (closed their tab: `connected` says so) for `departed_s`, is cancelled by the
+  reaper, unless it was submitted with `keep=True`. A job whose estimate
   (recorded pace × its work) exceeds its time limit is refused before it starts.
 - work in a page's own run (`Scheduler.foreground`): at most `slots` such computations at once, server-wide,
   at normal priority; the rest wait their turn. Re-entrant per thread, so nested cached computations
@@ -35,7 +36,10 @@ from engine import forked
 Tick = Callable[..., None]
 LIMIT_S = 900.0
 ABANDON_S = 30.0  # a job nobody has looked at for this long is cancelled (the reaper checks every REAP_S)
-REAP_S = 5.0
+# a watcher whose connection is gone for this long has left: a reconnect within it (a network blip, a reload that
+# comes back to the same session) keeps the work, a closed tab frees the cores within DEPARTED_S + REAP_S
+DEPARTED_S = 2.0
+REAP_S = 2.0
 BACKGROUND_NICE = 10
 
 
@@ -78,6 +82,7 @@ class Job:
     started: float | None = None
     ended: float | None = None
     watchers: dict[str, float] = field(default_factory=dict)  # visitor → when last seen (monotonic)
+    absent: dict[str, float] = field(default_factory=dict)  # visitor → since when the reaper found them gone
     cancel_event: threading.Event = field(default_factory=threading.Event)
     finished: threading.Event = field(default_factory=threading.Event)
     work: Callable[[Tick], Any] | None = field(default=None, repr=False)
@@ -151,10 +156,13 @@ class Scheduler:
     that cancels work nobody waits for."""
 
     def __init__(self, slots: int | None = None, nice: int = BACKGROUND_NICE, abandon_s: float = ABANDON_S,
-                 reap_s: float = REAP_S, processes: bool | None = None) -> None:
+                 reap_s: float = REAP_S, processes: bool | None = None,
+                 connected: Callable[[str], bool] | None = None, departed_s: float = DEPARTED_S) -> None:
         self.slots = slots or default_slots()
         self.processes = default_processes() if processes is None else processes and forked.available()
         self.nice, self.abandon_s, self.reap_s = nice, abandon_s, reap_s
+        # whether a watcher (a visitor's session) is still connected; the UI layer knows, the engine does not
+        self.connected, self.departed_s = connected, departed_s
         self.jobs: dict[Hashable, Job] = {}
         self.queue: deque[Job] = deque()
         self.lock = threading.Condition()
@@ -274,13 +282,29 @@ class Scheduler:
         job.state, job.ended, job.work = state, time.monotonic(), None  # drop the closure: it may hold a model
         job.finished.set()
 
+    def _holds(self, job: Job, watcher: str, seen: float, now: float) -> bool:
+        """Whether `watcher` still keeps `job` alive: seen within `abandon_s`, and not gone for `departed_s`."""
+        if now - seen > self.abandon_s:
+            return False
+        if self.connected is None or self.connected(watcher):
+            job.absent.pop(watcher, None)
+            return True
+        return now - job.absent.setdefault(watcher, now) < self.departed_s
+
     def reap(self, now: float | None = None) -> list[Job]:
-        """Cancel every active job, not kept, whose watchers have all been silent for `abandon_s`; return them."""
+        """Cancel every active job, not kept, whose watchers have all been silent for `abandon_s` or gone for
+        `departed_s` (a job never watched counts from its submission); return them."""
         now = time.monotonic() if now is None else now
         gone = []
         with self.lock:
             for job in list(self.jobs.values()):
-                if job.active and not job.keep and now - job.last_seen() > self.abandon_s:
+                if not job.active or job.keep:
+                    continue
+                if job.watchers:
+                    held = [self._holds(job, w, t, now) for w, t in list(job.watchers.items())]  # all: marks absences
+                    if not any(held):
+                        gone.append(job)
+                elif now - job.submitted > self.abandon_s:
                     gone.append(job)
         for job in gone:
             if job.state == "queued":

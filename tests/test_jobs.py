@@ -152,3 +152,18 @@ def test_in_run_work_of_every_visitor_shares_the_servers_slots(monkeypatch) -> N
         t.join(10)
     assert peak[0] == 1  # three visitors' computations, one slot: one at a time
     one.shutdown(1)
+
+
+def test_the_ui_asks_streamlit_whether_a_visitor_is_still_connected() -> None:
+    """ui.server.connected reads Streamlit's runtime: outside a server every visitor counts as connected, and
+    in a server a session id the runtime does not hold is not."""
+    from unittest import mock
+
+    from ui import server
+
+    assert server.connected("no-such-session")  # no runtime here: the silence rule alone applies
+    runtime = mock.Mock()
+    runtime.is_active_session.side_effect = {"here": True}.__contains__
+    with mock.patch.object(server.Runtime, "exists", return_value=True), \
+            mock.patch.object(server.Runtime, "instance", return_value=runtime):
+        assert server.connected("here") and not server.connected("gone")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 
 import streamlit as st
+from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from engine.scheduler import Scheduler
@@ -13,7 +14,7 @@ from engine.scheduler import Scheduler
 @st.cache_resource(show_spinner=False)
 def scheduler() -> Scheduler:
     """The server-wide scheduler: $GLASSBOX_SLOTS worker slots (default 2), created on first use."""
-    sched = Scheduler()
+    sched = Scheduler(connected=connected)
     # a job still computing when the server stops would be torn down inside torch and abort the process
     atexit.register(sched.shutdown, 30.0)
     return sched
@@ -23,3 +24,9 @@ def visitor() -> str | None:
     """This visitor's session id, or None outside a page run (a test, a pool thread)."""
     ctx = get_script_run_ctx(suppress_warning=True)
     return None if ctx is None else ctx.session_id
+
+
+def connected(session_id: str) -> bool:
+    """Whether this visitor's browser is still connected (a closed tab is not; outside a server, say AppTest,
+    every visitor counts as connected and only the silence rule applies)."""
+    return not Runtime.exists() or Runtime.instance().is_active_session(session_id)

@@ -1,5 +1,5 @@
 """The shared server under load (#30): six visitors each start minutes of work, and a seventh still gets the
-home page and a default view within the budget; when the six close their tabs the work stops within 60 s, and
+home page and a default view within the budget; when the six close their tabs the work stops within 20 s, and
 the idle server stays under its memory ceiling.
 
 A real `streamlit run` server of its own (so nothing cached by other tests helps or hurts) and real Chromium
@@ -22,7 +22,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.budget]
 
 HEAVY = [  # attention at N = 8192: minutes of tiled and SDPA runs each, started by the page itself (no recording)
     f"attention?lang=en&n=8192&heads={h}&d={d}&bq=512&bk=512" for h in (8, 12) for d in (16, 32, 64)]
-CANCEL_S = 60.0  # every tab closed: the work must stop within this
+CANCEL_S = 20.0  # every tab closed: the work must stop within this (the reaper sees a closed tab within 2 s,
+# counts it gone after 2 more, and a cancelled job's process is killed within a quarter second)
 IDLE_CORES = 0.15  # the server counts as idle below this many cores busy
 MEMORY_CEILING = 1.5 * 2**30
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")

@@ -84,6 +84,35 @@ def test_work_nobody_waits_for_is_cancelled_and_watched_work_is_not(sched) -> No
     assert kept.wait(5)
 
 
+def test_work_whose_watchers_closed_their_tabs_stops_after_departed_s_not_after_the_silence() -> None:
+    """A visitor whose connection is gone has left: their job is cancelled once they have been gone for
+    `departed_s`, long before the silence rule's `abandon_s`; a reconnect within it keeps the job, and one
+    watcher still connected keeps a shared job running."""
+    online = {"a": True, "b": True, "c": True}
+    s = Scheduler(slots=2, abandon_s=3600, reap_s=3600, processes=False, connected=online.__getitem__,
+                  departed_s=1.0)
+    try:  # each job would tick for 20 s: only a cancel ends it within this test
+        left = s.submit("left", _work(n=2000, seconds=0.01), 2000, watcher="a")
+        shared = s.submit("shared", _work(n=2000, seconds=0.01), 2000, watcher="b")
+        s.submit("shared", _work(), 1, watcher="c")  # a second visitor waits for the same result
+        t = time.monotonic()
+        online["a"] = online["b"] = False
+        assert s.reap(t) == []  # gone just now: a blip or a reload may bring them back
+        online["a"] = True  # ... and "a" came back
+        assert s.reap(t + 0.5) == [] and left.absent == {}
+        online["a"] = False
+        assert s.reap(t + 0.6) == [] and s.reap(t + 1.5) == []  # the absence counts again from 0.6
+        assert s.reap(t + 1.7) == [left]  # gone for departed_s: cancelled, 3,600 s before the silence rule
+        assert left.wait(5) and left.state == "abandoned"
+        assert shared.active and s.reap(t + 100) == []  # "c" is still connected
+        online["c"] = False
+        s.reap(t + 101)
+        assert s.reap(t + 102.5) == [shared]
+        assert shared.wait(5) and shared.state == "abandoned"
+    finally:
+        s.shutdown(5)
+
+
 def test_cancel_timeout_and_failure_end_with_a_state(sched) -> None:
     slow = sched.submit("slow", _work(n=100, seconds=0.02), 100, limit_s=0.1)
     boom = sched.submit("boom", lambda tick: 1 / 0, 1)
