@@ -304,7 +304,7 @@ class Scheduler:
                     held = [self._holds(job, w, t, now) for w, t in list(job.watchers.items())]  # all: marks absences
                     if not any(held):
                         gone.append(job)
-                elif now - job.submitted > self.abandon_s:
+                elif now - job.last_seen() > self.abandon_s:  # never watched: the silence since its submission
                     gone.append(job)
         for job in gone:
             if job.state == "queued":
