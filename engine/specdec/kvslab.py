@@ -1,16 +1,24 @@
-"""The decoding fast path of the byte-level GPTs: a preallocated KV cache and pre-transposed weights.
+"""The decoding fast path of the byte-level GPTs: a preallocated KV cache and prepacked weights.
 
 Profiling a verify pass over γ + 1 = 5 tokens against a one-token step (torch.profiler, one thread, thread CPU
 time) found three costs that grow with the tokens fed but are not the weight reads the theory counts:
-- on this CPU, `F.linear` on PyTorch's (out, in) weights jumps between 3 and 4 rows: over all of the target's
-  weights, 4–5 rows cost about 1.8× one row, where `addmm` on (in, out) copies of the same weights costs about
-  1.4× (below 4 rows `F.linear` is as fast or faster, so it keeps those);
+- the linears' kernel (below);
 - the KV cache grew by `torch.cat`, copying every cached key and value of every layer on every pass;
 - each layer built its own boolean mask (ones, tril), which SDPA then turned into an additive one.
-Here the weights are also kept transposed (copied again only if they change), the cache is a slab written in place
-(`truncate` and `select` just move its length or gather rows), and one additive mask serves every layer; a
-one-token step needs no mask at all. The arithmetic is the model's own (`Block.forward`), so outputs agree
-with the plain path to rounding, and greedy decoding stays identical across methods (both run this path).
+Here the weights are kept prepacked for oneDNN (below), the cache is a slab written in place (`truncate` and
+`select` just move its length or gather rows), and one additive mask serves every layer; a one-token step needs
+no mask at all. The arithmetic is the model's own (`Block.forward`), so outputs agree with the plain path to
+rounding, and greedy decoding stays identical across methods (both run this path).
+
+The linears: MKL's sgemm behind `F.linear` (and `addmm` on an (in, out) copy, tried before) is not
+bandwidth-bound on this AMD CPU at 2–8 rows: over all of the target's weights, one thread, 2 rows cost 1.7×
+one row and 5 rows 1.5× (measured with `python -m engine.specdec.profile`). oneDNN's matmul on weights
+reordered once into its blocked layout (`mkldnn._linear_pointwise`, the op PyTorch's own CPU compiler emits)
+costs about the same at 1 to 8 rows, so a verify pass over γ + 1 tokens costs about one decoding step, as the
+theory assumes. Its results agree with `F.linear`'s to float32 rounding (as 1 and 5 rows of `F.linear` agree
+with each other: neither is bit-identical across row counts). Where oneDNN is absent (or off CPU, or not
+float32), and for weights below PACK_FROM elements (the draft model's, where oneDNN's fixed cost per call
+dominates), `F.linear` serves.
 """
 
 from __future__ import annotations
@@ -18,7 +26,7 @@ from __future__ import annotations
 import torch
 from torch.nn import functional as F
 
-TRANSPOSED_FROM = 4  # rows from which addmm on (in, out) weights beats F.linear on (out, in) ones (measured here)
+PACK_FROM = 512 * 512  # weights this large take oneDNN; below it its per-call cost (~15–25 µs) beats MKL's (measured)
 SPARE = 64  # slab rows beyond the context: a Medusa tree's nodes sit past the last committed position
 
 
@@ -58,8 +66,15 @@ class SlabCache:
         self.length = n
 
 
-def _packed(owner, blocks) -> list[tuple[tuple[torch.Tensor, torch.Tensor, torch.Tensor], ...]]:
-    """Each block's four layers as (weight, a contiguous (in, out) copy, bias), kept on `owner` and rebuilt when a
+def _onednn(weight: torch.Tensor) -> bool:
+    """Whether `weight` should take oneDNN's prepacked matmul: a float32 CPU tensor of at least PACK_FROM
+    elements (the draft model's small ones are faster through `F.linear`), oneDNN built in."""
+    return (weight.device.type == "cpu" and weight.dtype == torch.float32 and weight.numel() >= PACK_FROM
+            and torch.backends.mkldnn.is_available())
+
+
+def _packed(owner, blocks) -> list[tuple[tuple[torch.Tensor, torch.Tensor | None, torch.Tensor], ...]]:
+    """Each block's four layers as (weight, its oneDNN-packed copy or None, bias), kept on `owner` and rebuilt when a
     weight changed."""
     # every weight's storage and in-place write count, and which bias tensors (used as they are, never copied)
     key = tuple((lin.weight.data_ptr(), lin.weight._version, id(lin.bias)) for b in blocks
@@ -67,18 +82,25 @@ def _packed(owner, blocks) -> list[tuple[tuple[torch.Tensor, torch.Tensor, torch
     cached = getattr(owner, "_slab_packed", None)
     if cached is None or cached[0] != key:
         with torch.inference_mode(False), torch.no_grad():  # ordinary tensors, usable in and out of inference
-            packed = [tuple((lin.weight, lin.weight.t().contiguous(), lin.bias) for lin in (b.qkv, b.proj, b.fc, b.out))
+            packed = [tuple((lin.weight, _pack(lin.weight), lin.bias) for lin in (b.qkv, b.proj, b.fc, b.out))
                       for b in blocks]
         object.__setattr__(owner, "_slab_packed", (key, packed))  # not a submodule or a buffer: never saved
         cached = owner._slab_packed
     return cached[1]
 
 
-def _linear(x: torch.Tensor, lin: tuple[torch.Tensor, torch.Tensor, torch.Tensor]) -> torch.Tensor:
-    """x (T, in) times the layer (weight (out, in), its (in, out) copy, bias): PyTorch's own linear for fewer than
-    TRANSPOSED_FROM rows, where its kernel is at its best, else addmm on the (in, out) copy."""
-    weight, weight_t, bias = lin
-    return F.linear(x, weight, bias) if x.shape[0] < TRANSPOSED_FROM else torch.addmm(bias, x, weight_t)
+def _pack(weight: torch.Tensor) -> torch.Tensor | None:
+    """oneDNN's blocked copy of an (out, in) weight, or None where `_linear` should use `F.linear`."""
+    return torch.ops.mkldnn._reorder_linear_weight(weight.detach(), None) if _onednn(weight) else None
+
+
+def _linear(x: torch.Tensor, lin: tuple[torch.Tensor, torch.Tensor | None, torch.Tensor]) -> torch.Tensor:
+    """x (T, in) times the layer (weight (out, in), its packed copy, bias): oneDNN on the packed copy where there
+    is one, else PyTorch's own linear."""
+    weight, packed, bias = lin
+    if packed is None or x.dtype != torch.float32:
+        return F.linear(x, weight, bias)
+    return torch.ops.mkldnn._linear_pointwise(x, packed, bias, "none", [], "")
 
 
 def _attn_mask(mask: torch.Tensor | None, t: int, past: int, like: torch.Tensor) -> torch.Tensor | None:

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import pytest
 import torch
+from torch.nn.functional import linear
 
-from engine.specdec import GPT, GPTConfig
+from engine.specdec import GPT, GPTConfig, kvslab
 from engine.specdec.kvslab import SlabCache
 from engine.transformer import KVCache
 
 
-def _model(seed: int = 0) -> GPT:
+def _model(seed: int = 0, dtype: torch.dtype = torch.float64) -> GPT:
     torch.manual_seed(seed)
-    return GPT(GPTConfig(context=64, width=32, layers=2, heads=4)).double().eval()
+    return GPT(GPTConfig(context=64, width=32, layers=2, heads=4)).to(dtype).eval()
 
 
 def test_chunks_truncation_and_selection_match_the_plain_path() -> None:
@@ -34,18 +35,41 @@ def test_chunks_truncation_and_selection_match_the_plain_path() -> None:
         torch.testing.assert_close(m(x[:, 33:36], fast), m(x[:, 33:36], plain), rtol=0, atol=1e-12)
 
 
-def test_the_slab_grows_and_new_weights_are_used() -> None:
-    m = _model(1)
+@pytest.mark.parametrize(("dtype", "atol"), [(torch.float64, 1e-12), (torch.float32, 2e-5)])
+def test_the_slab_grows_and_new_weights_are_used(dtype: torch.dtype, atol: float,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(kvslab, "PACK_FROM", 0)  # this small model's float32 weights take oneDNN too
+    m = _model(1, dtype)  # float32 takes oneDNN's packed weights (where built in), float64 F.linear
     x = torch.randint(0, 256, (1, 50))
     with torch.no_grad():
         small = SlabCache(m.config.layers, rows=4)  # forced to grow (and copy) several times
         parts = [m(x[:, a:a + 5], small) for a in range(0, 50, 5)]
-        torch.testing.assert_close(torch.cat(parts, 1), m(x), rtol=0, atol=1e-12)
+        torch.testing.assert_close(torch.cat(parts, 1), m(x), rtol=0, atol=atol)
         before = m(x[:, :8], m.new_cache())
-        m.blocks[0].fc.weight.mul_(1.5)  # in place, as an optimizer step would: the transposed copy must follow
+        m.blocks[0].fc.weight.mul_(1.5)  # in place, as an optimizer step would: the packed copy must follow
         after = m(x[:, :8], m.new_cache())
         assert (after - before).abs().max() > 1e-3  # negative control: the change shows
-        torch.testing.assert_close(after, m(x[:, :8]), rtol=0, atol=1e-12)
+        torch.testing.assert_close(after, m(x[:, :8]), rtol=0, atol=atol)
+
+
+@pytest.mark.skipif(not torch.backends.mkldnn.is_available(), reason="oneDNN is not built into this torch")
+@pytest.mark.parametrize(("out", "inp"), [(1536, 512), (512, 2048)])  # the target's qkv and MLP output shapes
+def test_a_packed_linear_agrees_with_f_linear_at_every_row_count(out: int, inp: int) -> None:
+    """oneDNN's packed weights give F.linear's result to float32 rounding, fed 1 row (a decoding step) or more
+    (a verify pass, a tree)."""
+    gen = torch.Generator().manual_seed(out)
+    weight, bias = torch.randn(out, inp, generator=gen) * 0.02, torch.randn(out, generator=gen) * 0.01
+    x = torch.randn(17, inp, generator=gen)
+    assert weight.numel() >= kvslab.PACK_FROM
+    lin = (weight, kvslab._pack(weight), bias)
+    assert lin[1] is not None  # oneDNN is taken for a weight this large
+    with torch.inference_mode():
+        for rows in (1, 2, 5, 17):
+            torch.testing.assert_close(kvslab._linear(x[:rows], lin), linear(x[:rows], weight, bias),
+                                       rtol=0, atol=1e-5)
+        wrong = (weight, kvslab._pack(weight * 1.001), bias)  # negative control: a stale packed copy is caught
+        assert not torch.allclose(kvslab._linear(x, wrong), linear(x, weight, bias), rtol=0,
+                                  atol=1e-5)
 
 
 def test_a_cache_refuses_another_batch_size() -> None:
