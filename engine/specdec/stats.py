@@ -63,8 +63,8 @@ def summary(g: Generation, baseline: Generation | None = None) -> dict:
                         if s["tokens_per_s"] and baseline.stats["tokens_per_s"] else None)
         if alpha is not None and s["baseline_ms_per_token"]:
             s["draft_cost"] = s["draft_ms_per_call"] / s["baseline_ms_per_token"]
-            # a pass over γ + 1 tokens is not free (at γ = 4 about 1.4 one-token passes on this CPU even on the
-            # fast path: `python -m engine.specdec.profile`), and the theory that ignores it overshoots
+            # a pass over γ + 1 tokens need not cost one pass (at γ = 4 it cost 1.75 one-token passes on MKL's
+            # kernels, 0.93 on oneDNN's: `python -m engine.specdec.profile`); the theory should use what it costs
             s["verify_cost"] = s["target_ms_per_verify"] / s["baseline_ms_per_token"]
             s["speedup_theory"] = speedup_theory(alpha, gamma, s["draft_cost"], s["verify_cost"])
             s["speedup_theory_one_pass"] = speedup_theory(alpha, gamma, s["draft_cost"])

@@ -70,7 +70,10 @@ def test_default_comparison_and_sweep_are_the_recorded_ones() -> None:
     assert table["speedup"].str.contains("×").all() and set(table["clear"]) <= {"yes", "no"}
     sweep = next(d.value for d in at.dataframe if "verify cost v" in d.value.columns)
     assert list(sweep.columns[-2:]) == ["theory", "theory, v = 1"]  # both theories, beside the verify cost
-    assert (sweep["theory, v = 1"] > sweep["theory"]).all()  # verifying is not free: the dotted line sits above
+    # the intro: where the measured v is above 1 the dotted theory sits above the other, where below it, below
+    v, gap = sweep["verify cost v"], sweep["theory, v = 1"] - sweep["theory"]
+    apart = gap.abs() >= 0.015  # the cells are rounded to 0.01: equal-looking ones say nothing
+    assert apart.any() and ((gap > 0) == (v > 1))[apart].all()
 
 
 def _report_percent(key: str) -> str:

@@ -5,7 +5,8 @@ TEXT = {
     "what": (
         "Generating one token means one full pass over a large model's weights, and on a CPU or a GPU at batch "
         "size 1 that pass is bound by reading those weights, not by arithmetic: one pass that checks five tokens "
-        "costs far less than five passes, though more than one (the γ sweep below measures how much more). "
+        "costs far less than five passes: on this page's CPU about as much as one (the γ sweep below measures it, "
+        "as v). "
         "Speculative decoding lets a cheap drafter guess γ tokens, runs the target once over all of them, keeps "
         "the guesses the rule below accepts, and always adds one token of the target's own. The rule makes every "
         "emitted token follow the target's distribution exactly, so the speed-up costs no quality. The benefit "
@@ -13,7 +14,7 @@ TEXT = {
         "be bound by compute, so verifying γ extra tokens for every sequence is no longer nearly free. Everything "
         "below is computed live on byte-level models trained on Shakespeare's plays.",
         "生成一个 token 就要把大模型的权重完整读一遍；在 CPU 上或 batch 为 1 的 GPU 上，这一遍的瓶颈是读权重而不是计算："
-        "一次检查五个 token 的前向远比五次前向便宜，但也比一次贵（下面的 γ 扫描实测了贵多少）。投机解码让一个廉价的草稿器"
+        "一次检查五个 token 的前向远比五次前向便宜：在本页的 CPU 上与一次前向相当（下面的 γ 扫描实测了它，即 v）。投机解码让一个廉价的草稿器"
         "先猜 γ 个 token，目标模型一次前向检查全部猜测，按下面的规则保留被接受的部分，并总是再加上一个目标模型自己的 token。"
         "这条规则保证每个输出 token 都严格服从目标模型的分布，所以加速不损失任何质量。batch 越大，收益越小：一次前向同时处理"
         "很多条序列时，每读一次权重要做的计算足够多，瓶颈变成计算，为每条序列多验证 γ 个 token 就不再几乎免费。"
@@ -123,12 +124,12 @@ TEXT = {
                     "γ = 1 … 8 beside the autoregressive run, with the theory (1 − α^(γ+1)) / ((1 − α)(γc + v)) at "
                     "each γ's measured α, draft cost c (one draft pass over one target pass) and verify cost "
                     "v = T(γ+1)/T(1) (the target's pass over γ + 1 tokens over its one-token pass); c and v are "
-                    "medians over the rounds. Leviathan et al.'s theory takes v = 1 (dotted): verifying is not free, "
-                    "so it sits above.",
+                    "medians over the rounds. Leviathan et al.'s theory takes v = 1 (dotted): where the measured "
+                    "v is above 1 it sits above the other theory, where v is below 1 below it.",
                     "只有草稿器又便宜又准，更长的草拟才划算：γ = 1 … 8 的投机采样与自回归对比，并给出理论值 "
                     "(1 − α^(γ+1)) / ((1 − α)(γc + v))，其中 α、草拟代价 c（一次草拟前向与一次目标前向之比）和验证代价 "
                     "v = T(γ+1)/T(1)（目标模型对 γ + 1 个 token 的一次前向与单 token 前向之比）都是实测的，c 和 v 取各轮的中位数。"
-                    "Leviathan 等人的理论取 v = 1（点线）：验证并不免费，所以它偏高。"),
+                    "Leviathan 等人的理论取 v = 1（点线）：实测 v 大于 1 时它高于另一条理论线，小于 1 时低于它。"),
     "sweep.run": ("Measure the sweep live", "实时测量扫描"),
     "compare.caption": ("Speed is the median of {rounds} interleaved rounds per method. The speedup is the median of "
                         "the rounds' own ratios (the autoregressive run's time over the method's in the same round, "
