@@ -60,9 +60,14 @@ class SlabCache:
     def select(self, keep: torch.Tensor) -> None:
         """Keep only the cached rows listed in `keep` (the accepted path of a candidate tree), in that order."""
         n = len(keep)
-        if self.k is not None:
-            self.k[:, :, :, :n] = self.k[:, :, :, keep]  # the gather copies first, so rows may overlap
-            self.v[:, :, :, :n] = self.v[:, :, :, keep]
+        # rows already in place (the committed prefix: keep starts 0, 1, 2, …) need no copy; gathering only the
+        # rest moves the accepted path's few rows instead of the whole cache on every step
+        moved = (keep != torch.arange(n)).nonzero()
+        start = int(moved[0]) if len(moved) else n
+        if self.k is not None and start < n:
+            rest = keep[start:]
+            self.k[:, :, :, start:n] = self.k[:, :, :, rest]  # the gather copies first, so rows may overlap
+            self.v[:, :, :, start:n] = self.v[:, :, :, rest]
         self.length = n
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import torch
 
-from engine.specdec.heads import load_drafters
+from engine.specdec.heads import TREE_SIZE, load_drafters, medusa_tree
 from engine.specdec.model import GPT
 from engine.specdec.models import Models
 
@@ -39,4 +39,8 @@ def load_models(directory: Path | None = None, device: torch.device | str = "cpu
                                 "(see the README) to train and ship them")
     target = load_model(target_path, device)
     d = load_drafters(drafters_path, target, device)
-    return Models(target, d.draft, d.medusa, d.mtp, d.tree, d.report, d.others)
+    # the shipped weights were trained when the tree had 16 nodes; the tree is picked from their held-out
+    # accuracy at TREE_SIZE, as training now picks it (the same function and report, so the same tree)
+    accuracy = d.report.get("medusa_accuracy")
+    tree = medusa_tree(accuracy, TREE_SIZE) if accuracy else d.tree
+    return Models(target, d.draft, d.medusa, d.mtp, tree, d.report, d.others)
