@@ -23,6 +23,7 @@ import json
 import math
 import os
 import shutil
+import sys
 import tempfile
 import time
 from collections import Counter
@@ -88,7 +89,7 @@ def main(argv: list[str] | None = None) -> None:
                     help="times each kind's queries run under the profiler for the time breakdown (0: skip)")
     args = ap.parse_args(argv)
     started = time.perf_counter()
-    docs = benchmark_corpus(lambda msg: print(f"[bench] {msg}", flush=True))
+    docs = benchmark_corpus(lambda msg: print(f"[bench] {msg}", file=sys.stderr, flush=True))
     if args.limit:
         docs = docs[:args.limit]
     an = Analyzer("search")

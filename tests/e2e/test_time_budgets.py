@@ -14,6 +14,7 @@ from tests.helpers import all_pages, url_path
 
 pytestmark = [pytest.mark.e2e, pytest.mark.budget]
 DEFAULT_VIEW_S, CONTROL_CHANGE_S = 3.0, 5.0
+TRIES = 3  # fresh page loads a default view may take to meet its budget on a shared, noisy machine
 
 
 def _ready(page, timeout_ms: int = 120_000) -> None:
@@ -41,8 +42,10 @@ def _drawn(page, name: str, screenshots: Path) -> None:
 def test_default_view_is_ready_within_budget_once_warm(page, app_url: str, screenshots: Path,
                                                        page_path: str) -> None:
     """Every page opens in both languages without an error, and its default view is ready within the budget once
-    warm. The timed visits alternate the languages, so a change of load hits both alike; each language keeps its
-    best of three fresh page loads. The checks and screenshots are made outside the timed visits."""
+    warm. The timed visits alternate the languages, so a change of load hits both alike; each language gets up to
+    three fresh page loads and passes with its first within budget (the best of three passes exactly when one of
+    them does, so the loads after a pass would decide nothing). The checks and screenshots are made outside the
+    timed visits."""
     urls = {lang: f"{app_url}/{url_path(page_path)}?lang={lang}" for lang in ("en", "zh")}
     name = url_path(page_path) or "home"
     page.goto(urls["en"])  # the first visit may load models, build the shared index and start background work once
@@ -50,13 +53,19 @@ def test_default_view_is_ready_within_budget_once_warm(page, app_url: str, scree
     _drawn(page, f"{name}-en", screenshots)
     # warm: what the first visit started in the background (timings, sweeps) has finished and is shared
     expect(page.get_by_test_id("stProgress")).to_have_count(0, timeout=300_000)
-    took = {lang: [] for lang in urls}
-    for _ in range(3):
+    took: dict[str, list[float]] = {lang: [] for lang in urls}
+    last = "en"
+    for _ in range(TRIES):
         for lang, url in urls.items():
-            took[lang].append(_timed_visit(page, url))  # a fresh session each time: a new page load
-    _drawn(page, f"{name}-zh", screenshots)  # the last timed visit was the Chinese one
+            if not took[lang] or min(took[lang]) > DEFAULT_VIEW_S:
+                took[lang].append(_timed_visit(page, url))  # a fresh session each time: a new page load
+                last = lang
+    if last != "zh":  # the Chinese view is checked and drawn too
+        page.goto(urls["zh"])
+        _ready(page)
+    _drawn(page, f"{name}-zh", screenshots)
     for lang, times in took.items():
-        print(f"[budget] {page_path} ({lang}) default view warm: {min(times):.2f} s")
+        print(f"[budget] {page_path} ({lang}) default view warm: {min(times):.2f} s (load {len(times)} of {TRIES})")
         assert min(times) <= DEFAULT_VIEW_S, f"{page_path} ({lang}): default view took {min(times):.2f} s warm"
 
 
@@ -104,8 +113,8 @@ CHANGES = {  # page -> (URL query, what the presenter does, text the changed vie
 
 # A second uncached change, for the control whose first change measured close to the budget: a single wall-clock
 # reading on a shared machine is one sample of its load (specdec's temperature: 3.69 s alone, 5.09 s in one CI
-# run, the autoregressive baseline's 200 tokens being 2.3 s of it). The best of the two counts, as the default
-# view keeps its best of three.
+# run, the autoregressive baseline's 200 tokens being 2.3 s of it). Where the first misses the budget, the best of
+# the two counts, as the default view gets up to three loads.
 AGAIN = {"specdec": lambda main, page: main.get_by_test_id("stSlider").filter(has_text="Temperature")
          .get_by_role("slider").press("End")}  # 150 %: both methods sample afresh
 
@@ -121,7 +130,7 @@ def test_one_control_change_is_ready_within_budget(page, app_url: str, slug: str
     took = [_timed_change(page, lambda: act(main, page))]
     assert_no_errors(page)
     expect(main.get_by_text(shows, exact=False).first).to_be_attached()  # the change really ran
-    if slug in AGAIN:
+    if slug in AGAIN and took[0] > CONTROL_CHANGE_S:  # a second sample only where the first missed
         expect(page.get_by_test_id("stProgress")).to_have_count(0, timeout=300_000)  # the first change's timing
         before = page.url
         took.append(_timed_change(page, lambda: AGAIN[slug](main, page)))
@@ -170,7 +179,9 @@ def test_presenter_mode_keeps_the_budgets(page, app_url: str, slug: str) -> None
     expect(stage).to_contain_text("2 of", timeout=300_000)
     wait_for_app_run(page, timeout_ms=300_000)
     expect(page.get_by_test_id("stProgress")).to_have_count(0, timeout=300_000)
-    first = min(_timed_visit(page, url) for _ in range(2))
+    first = _timed_visit(page, url)
+    if first > DEFAULT_VIEW_S:  # one more fresh load where the first missed (a shared machine's burst of load)
+        first = min(first, _timed_visit(page, url))
     expect(stage).to_contain_text("1 of")
     t = time.perf_counter()
     page.keyboard.press("ArrowRight")
