@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import CHROMIUM_ARGS, running_server
-from tests.e2e.test_time_budgets import DEFAULT_VIEW_S, _ready, _timed_visit
+from tests.e2e.test_time_budgets import DEFAULT_VIEW_S, _ready, _timed_visit, first_within
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.budget]
 
@@ -101,7 +101,7 @@ def test_six_heavy_visitors_leave_the_seventh_fast_and_stop_when_they_leave(brow
         from playwright.sync_api import expect
 
         expect(seventh.get_by_test_id("stProgress")).to_have_count(0, timeout=180_000)
-        calm = {p: min(_timed_visit(seventh, f"{url}/{p}") for _ in range(2)) for p in ("", "modules?lang=en")}
+        calm = {p: _timed_visit(seventh, f"{url}/{p}") for p in ("", "modules?lang=en")}  # for the log only
 
         heavy = []
         for path in HEAVY:
@@ -114,8 +114,10 @@ def test_six_heavy_visitors_leave_the_seventh_fast_and_stop_when_they_leave(brow
         # not in the seconds right after six tabs opened at once (six page runs, two job processes forked)
         time.sleep(15)
         busy = _cores_busy(proc.pid)
-        # measured as the budget test measures a warm default view: the best of three fresh page loads
-        loaded = {p: min(_timed_visit(seventh, f"{url}/{p}") for _ in range(3)) for p in ("", "modules?lang=en")}
+        # measured as the budget test measures a warm default view: up to three fresh page loads, the first within
+        # budget passes
+        loaded = {p: first_within(lambda p=p: _timed_visit(seventh, f"{url}/{p}"), DEFAULT_VIEW_S)
+                  for p in ("", "modules?lang=en")}
         peak = _rss(proc.pid)
         print(f"[load] seventh visitor calm {calm}, under load {loaded} (s); {busy:.2f} cores busy; "
               f"server RSS {peak / 2**20:,.0f} MiB")

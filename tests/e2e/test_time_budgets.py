@@ -31,6 +31,17 @@ def _timed_visit(page, url: str) -> float:
     return time.perf_counter() - t
 
 
+def first_within(measure, budget_s: float, tries: int = TRIES) -> float:
+    """`measure()` again while it misses `budget_s`, at most `tries` times; the best reading. The best of N meets a
+    budget exactly when one of the N does, so readings after the first within budget would decide nothing."""
+    best = measure()
+    for _ in range(tries - 1):
+        if best <= budget_s:
+            break
+        best = min(best, measure())
+    return best
+
+
 def _drawn(page, name: str, screenshots: Path) -> None:
     """The page as a visitor sees it: no error, a main area with content, and a screenshot."""
     assert_no_errors(page)
@@ -179,9 +190,7 @@ def test_presenter_mode_keeps_the_budgets(page, app_url: str, slug: str) -> None
     expect(stage).to_contain_text("2 of", timeout=300_000)
     wait_for_app_run(page, timeout_ms=300_000)
     expect(page.get_by_test_id("stProgress")).to_have_count(0, timeout=300_000)
-    first = _timed_visit(page, url)
-    if first > DEFAULT_VIEW_S:  # one more fresh load where the first missed (a shared machine's burst of load)
-        first = min(first, _timed_visit(page, url))
+    first = first_within(lambda: _timed_visit(page, url), DEFAULT_VIEW_S, tries=2)
     expect(stage).to_contain_text("1 of")
     t = time.perf_counter()
     page.keyboard.press("ArrowRight")
