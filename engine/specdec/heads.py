@@ -75,8 +75,10 @@ class MTPModule(nn.Module):
                 cache: KVCache | SlabCache | None = None) -> torch.Tensor:
         """Hidden states (B, T, width) of this depth, continuing after the cached positions (over a one-layer
         SlabCache by the decoding fast path: the same arithmetic)."""
-        x = self.proj(torch.cat([self.norm_h(hidden), self.norm_e(emb)], -1))
-        return kvslab.block_forward(self.block, x, cache) if isinstance(cache, SlabCache) else self.block(x, cache)
+        joined = torch.cat([self.norm_h(hidden), self.norm_e(emb)], -1)
+        if isinstance(cache, SlabCache):  # the projection too: several rows a step, where oneDNN's kernel holds up
+            return kvslab.block_forward(self.block, kvslab.linear(self.proj, joined), cache)
+        return self.block(self.proj(joined), cache)
 
     def logits(self, hidden: torch.Tensor, target: GPT) -> torch.Tensor:
         """This depth's logits through the target's shared (tied) output head."""

@@ -78,19 +78,20 @@ def _onednn(weight: torch.Tensor) -> bool:
             and torch.backends.mkldnn.is_available())
 
 
-def _packed(owner, blocks) -> list[tuple[tuple[torch.Tensor, torch.Tensor | None, torch.Tensor], ...]]:
-    """Each block's four layers as (weight, its oneDNN-packed copy or None, bias), kept on `owner` and rebuilt when a
-    weight changed."""
-    # every weight's storage and in-place write count, and which bias tensors (used as they are, never copied)
-    key = tuple((lin.weight.data_ptr(), lin.weight._version, id(lin.bias)) for b in blocks
-                for lin in (b.qkv, b.proj, b.fc, b.out))
-    cached = getattr(owner, "_slab_packed", None)
+def _packed(blocks) -> list[tuple[tuple[torch.Tensor, torch.Tensor | None, torch.Tensor], ...]]:
+    """Each block's four layers as `_layer` gives them."""
+    return [(_layer(b.qkv), _layer(b.proj), _layer(b.fc), _layer(b.out)) for b in blocks]
+
+
+def _layer(layer) -> tuple[torch.Tensor, torch.Tensor | None, torch.Tensor | None]:
+    """An nn.Linear as (weight, its oneDNN-packed copy or None, bias), kept on the layer and rebuilt when the weight
+    changed (its storage or its in-place write count) or the bias tensor was replaced."""
+    key = (layer.weight.data_ptr(), layer.weight._version, id(layer.bias))
+    cached = layer.__dict__.get("_slab_packed")
     if cached is None or cached[0] != key:
         with torch.inference_mode(False), torch.no_grad():  # ordinary tensors, usable in and out of inference
-            packed = [tuple((lin.weight, _pack(lin.weight), lin.bias) for lin in (b.qkv, b.proj, b.fc, b.out))
-                      for b in blocks]
-        object.__setattr__(owner, "_slab_packed", (key, packed))  # not a submodule or a buffer: never saved
-        cached = owner._slab_packed
+            cached = (key, (layer.weight, _pack(layer.weight), layer.bias))
+        object.__setattr__(layer, "_slab_packed", cached)  # not a submodule or a buffer: never saved
     return cached[1]
 
 
@@ -106,6 +107,11 @@ def _linear(x: torch.Tensor, lin: tuple[torch.Tensor, torch.Tensor | None, torch
     if packed is None or x.dtype != torch.float32:
         return F.linear(x, weight, bias)
     return torch.ops.mkldnn._linear_pointwise(x, packed, bias, "none", [], "")
+
+
+def linear(layer, x: torch.Tensor) -> torch.Tensor:
+    """`layer(x)` for an nn.Linear on the fast path, x (..., in) (an MTP module's projection: several rows a step)."""
+    return _linear(x.reshape(-1, x.shape[-1]), _layer(layer)).view(*x.shape[:-1], -1)
 
 
 def _attn_mask(mask: torch.Tensor | None, t: int, past: int, like: torch.Tensor) -> torch.Tensor | None:
@@ -150,7 +156,7 @@ def hidden_states(model, idx: torch.Tensor, cache: SlabCache, positions: torch.T
     cache._room(x, b, c.heads, w // c.heads, past + t)
     attn = _attn_mask(mask, t, past, x)
     flat = x.reshape(b * t, w)
-    for i, (block, lins) in enumerate(zip(model.blocks, _packed(model, model.blocks), strict=True)):
+    for i, (block, lins) in enumerate(zip(model.blocks, _packed(model.blocks), strict=True)):
         flat = _block(block, lins, flat, b, t, cache, i, past, attn)
     cache.length = past + t
     return model.ln(flat.view(b, t, w))
@@ -161,7 +167,7 @@ def block_forward(block, x: torch.Tensor, cache: SlabCache, mask: torch.Tensor |
     b, t, w = x.shape
     past = cache.length
     cache._room(x, b, block.heads, w // block.heads, past + t)
-    flat = _block(block, _packed(block, [block])[0], x.reshape(b * t, w), b, t, cache, 0, past,
+    flat = _block(block, _packed([block])[0], x.reshape(b * t, w), b, t, cache, 0, past,
                   _attn_mask(mask, t, past, x))
     cache.length = past + t
     return flat.view(b, t, w)

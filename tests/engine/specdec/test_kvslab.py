@@ -79,3 +79,22 @@ def test_a_cache_refuses_another_batch_size() -> None:
         m(torch.randint(0, 256, (1, 5)), cache)
         with pytest.raises(ValueError, match="batch"):
             m(torch.randint(0, 256, (2, 1)), cache)
+
+
+def test_an_mtp_module_on_the_fast_path_matches_its_plain_forward(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An MTP depth over a SlabCache (its projection and block on packed weights) gives the plain forward's states
+    over a growing KVCache, chunk by chunk, to float32 rounding."""
+    from engine.specdec.heads import MTPModule
+
+    monkeypatch.setattr(kvslab, "PACK_FROM", 0)  # this small module's weights take oneDNN too
+    torch.manual_seed(4)
+    c = GPTConfig(context=64, width=32, layers=2, heads=4)
+    module = MTPModule(c).eval()
+    hidden, emb = torch.randn(1, 20, 32), torch.randn(1, 20, 32)
+    with torch.inference_mode():
+        fast, plain = SlabCache(1, 64), KVCache(1)
+        for a, b in ((0, 7), (7, 9), (9, 20)):
+            torch.testing.assert_close(module(hidden[:, a:b], emb[:, a:b], fast),
+                                       module(hidden[:, a:b], emb[:, a:b], plain), rtol=0, atol=2e-5)
+        if torch.backends.mkldnn.is_available():
+            assert module.proj.__dict__["_slab_packed"][1][1] is not None  # the projection took oneDNN
