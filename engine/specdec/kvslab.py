@@ -24,6 +24,7 @@ dominates), `F.linear` serves.
 from __future__ import annotations
 
 import torch
+from torch import nn
 from torch.nn import functional as F
 
 PACK_FROM = 512 * 512  # weights this large take oneDNN; below it its per-call cost (~15–25 µs) beats MKL's (measured)
@@ -83,7 +84,7 @@ def _packed(blocks) -> list[tuple[tuple[torch.Tensor, torch.Tensor | None, torch
     return [(_layer(b.qkv), _layer(b.proj), _layer(b.fc), _layer(b.out)) for b in blocks]
 
 
-def _layer(layer) -> tuple[torch.Tensor, torch.Tensor | None, torch.Tensor | None]:
+def _layer(layer: nn.Linear) -> tuple[torch.Tensor, torch.Tensor | None, torch.Tensor | None]:
     """An nn.Linear as (weight, its oneDNN-packed copy or None, bias), kept on the layer and rebuilt when the weight
     changed (its storage or its in-place write count) or the bias tensor was replaced."""
     key = (layer.weight.data_ptr(), layer.weight._version, id(layer.bias))
@@ -109,7 +110,7 @@ def _linear(x: torch.Tensor, lin: tuple[torch.Tensor, torch.Tensor | None, torch
     return torch.ops.mkldnn._linear_pointwise(x, packed, bias, "none", [], "")
 
 
-def linear(layer, x: torch.Tensor) -> torch.Tensor:
+def linear(layer: nn.Linear, x: torch.Tensor) -> torch.Tensor:
     """`layer(x)` for an nn.Linear on the fast path, x (..., in) (an MTP module's projection: several rows a step)."""
     return _linear(x.reshape(-1, x.shape[-1]), _layer(layer)).view(*x.shape[:-1], -1)
 

@@ -5,8 +5,7 @@ TEXT = {
     "what": (
         "Generating one token means one full pass over a large model's weights, and on a CPU or a GPU at batch "
         "size 1 that pass is bound by reading those weights, not by arithmetic: one pass that checks five tokens "
-        "costs far less than five passes: on this page's CPU about as much as one (the γ sweep below measures it, "
-        "as v). "
+        "costs far less than five passes (the γ sweep below measures what it costs, as v). "
         "Speculative decoding lets a cheap drafter guess γ tokens, runs the target once over all of them, keeps "
         "the guesses the rule below accepts, and always adds one token of the target's own. The rule makes every "
         "emitted token follow the target's distribution exactly, so the speed-up costs no quality. The benefit "
@@ -14,7 +13,7 @@ TEXT = {
         "be bound by compute, so verifying γ extra tokens for every sequence is no longer nearly free. Everything "
         "below is computed live on byte-level models trained on Shakespeare's plays.",
         "生成一个 token 就要把大模型的权重完整读一遍；在 CPU 上或 batch 为 1 的 GPU 上，这一遍的瓶颈是读权重而不是计算："
-        "一次检查五个 token 的前向远比五次前向便宜：在本页的 CPU 上与一次前向相当（下面的 γ 扫描实测了它，即 v）。投机解码让一个廉价的草稿器"
+        "一次检查五个 token 的前向远比五次前向便宜（下面的 γ 扫描实测了它的代价，即 v）。投机解码让一个廉价的草稿器"
         "先猜 γ 个 token，目标模型一次前向检查全部猜测，按下面的规则保留被接受的部分，并总是再加上一个目标模型自己的 token。"
         "这条规则保证每个输出 token 都严格服从目标模型的分布，所以加速不损失任何质量。batch 越大，收益越小：一次前向同时处理"
         "很多条序列时，每读一次权重要做的计算足够多，瓶颈变成计算，为每条序列多验证 γ 个 token 就不再几乎免费。"

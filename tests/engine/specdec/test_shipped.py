@@ -57,8 +57,9 @@ def test_theory_with_the_measured_verify_cost_follows_the_recorded_sweep() -> No
         assert r["speedup_theory"] == pytest.approx(_theory(r["acceptance_rate"], gamma, c, v))
         assert r["speedup_theory_one_pass"] == pytest.approx(_theory(r["acceptance_rate"], gamma, c, 1.0))
         assert 0.8 <= r["speedup_theory"] / r["speedup"] <= 1.25, (gamma, r["speedup_theory"], r["speedup"])
-    # the opening sentence: a pass that checks five tokens costs about one pass, far less than five
-    assert 0.7 < next(r["verify_cost"] for r in rows if r["gamma"] == 4) < 1.5
+    v4 = next(r["verify_cost"] for r in rows if r["gamma"] == 4)
+    assert v4 < 2.5  # the opening sentence: a pass that checks five tokens costs far less than five passes
+    assert 0.7 < v4 < 1.5  # and the recording was made on the fast path (oneDNN's linears: about one pass)
     # negative control: pricing a verify pass as γ + 1 one-token passes (no batching) leaves that band
     assert any(_theory(r["acceptance_rate"], r["gamma"], r["draft_cost"], r["gamma"] + 1) / r["speedup"] < 0.8
                for r in rows)
