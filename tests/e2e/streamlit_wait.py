@@ -33,12 +33,16 @@ def rerun_after(page: Page, action: Callable[[], object], timeout_ms: int = 90_0
     has started after `retry_ms` nor by the end of a run already under way, the action landed on an element that a
     rerun had just replaced (seen on busy servers: the click went nowhere), so it is done once more."""
     page.evaluate(_WATCH_RUNS)
+    before = page.url
     action()
     try:
         page.wait_for_function("() => window.__gbChanges > 0", timeout=retry_ms)
     except PlaywrightTimeoutError:
         wait_for_app_run(page, timeout_ms=timeout_ms)  # a long run already under way counts once it ends
-        if not page.evaluate("() => window.__gbChanges > 0"):  # still nothing: the action went nowhere
+        # still nothing: the action went nowhere, unless the URL changed, which only a run of the script does (a
+        # quick rerun can finish inside one render, leaving the state attribute unchanged: seen on the numerics bit
+        # explorer, whose flipped bit then could not be clicked "again")
+        if not page.evaluate("() => window.__gbChanges > 0") and page.url == before:
             page.evaluate(_WATCH_RUNS)
             action()
             page.wait_for_function("() => window.__gbChanges > 0", timeout=timeout_ms)
