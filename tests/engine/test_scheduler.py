@@ -187,7 +187,8 @@ def test_cancel_kills_the_child_at_once_and_leaves_no_process(forked_sched, tmp_
     marker = tmp_path / "pid"
 
     def work(tick):
-        marker.write_text(str(os.getpid()))
+        (tmp_path / "pid.part").write_text(str(os.getpid()))
+        os.replace(tmp_path / "pid.part", marker)  # whole: the parent never reads a file created but not yet written
         while True:  # never ticks: only the parent can stop it
             sum(range(10_000))
 

@@ -35,3 +35,29 @@ def test_modes_and_user_words() -> None:
     assert "倒排列表" in custom.terms("倒排列表很长") and "倒排列表" not in precise.terms("倒排列表很长")
     assert precise.terms("的 了 是") == []
     assert Analyzer("precise", stopwords=set()).terms("的") == ["的"]
+
+
+def test_the_shared_dictionary_segments_as_jieba_loading_its_own_and_words_never_leak() -> None:
+    """Analyzers start from one loaded copy of jieba's dictionary: they cut exactly as a jieba Tokenizer that loads
+    its own, and words one analyzer adds reach neither the shared dictionary nor an analyzer made before or after."""
+    import jieba
+
+    text = "倒排列表很长，搜索引擎的召回通道与倒排索引"
+    before = Analyzer("precise")
+    custom = Analyzer("precise", ["倒排列表", "召回通道"])
+    after = Analyzer("precise")
+    own = jieba.Tokenizer()  # the reference: loads the dictionary itself
+
+    def cut(tk: jieba.Tokenizer) -> list[str]:
+        return [w for w, _, _ in tk.tokenize(text, HMM=False)]
+
+    assert cut(own) == cut(before._jieba)
+    for w in ["倒排列表", "召回通道"]:
+        own.add_word(w)
+    assert cut(own) == cut(custom._jieba)
+    assert {"倒排列表", "召回通道"} <= set(custom.terms(text))
+    for plain in (before, after):
+        assert not {"倒排列表", "召回通道"} & set(plain.terms(text))
+        assert "召回通道" not in plain._jieba.FREQ
+    assert before._jieba.FREQ is after._jieba.FREQ  # shared, not loaded again
+    assert custom._jieba.FREQ is not before._jieba.FREQ
