@@ -34,11 +34,14 @@ from multiprocessing.connection import Connection, Listener, wait
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from engine.ddp import zygote
 from engine.messages import CodedError, define
 
 ROOT = Path(__file__).resolve().parents[2]
 MAX_WORLD = 4
 TIMEOUT_S = 60.0  # on init and on every collective, as torch.distributed's own default is 30 min
+# ranks are forked from a zygote (engine.ddp.zygote) where it can; "0" starts each as its own interpreter
+FORK_RANKS = os.environ.get("GLASSBOX_DDP_FORK", "1") != "0"
 
 define({
     "ddp.world_size": "a cluster has 1 to {limit} processes, not {n}",
@@ -52,6 +55,13 @@ define({
 
 R = TypeVar("R")
 Out = TypeVar("Out")
+
+
+def rank_env() -> dict[str, str]:
+    """The environment every rank starts from: the caller's, with one thread per rank (N ranks share the cores)
+    and gloo on the loopback interface."""
+    return {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "GLOO_SOCKET_IFNAME": "lo",
+            "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
 
 
 class ClusterError(CodedError):
@@ -106,7 +116,7 @@ class Cluster:
         if not 1 <= int(world_size) <= MAX_WORLD:
             raise CodedError("ddp.world_size", n=world_size, limit=MAX_WORLD)
         self.world_size, self.timeout_s = int(world_size), float(timeout_s)
-        self.procs: list[subprocess.Popen] = []
+        self.procs: list[subprocess.Popen | zygote.Rank] = []
         self.conns: list[Connection] = []
         self.lock = threading.RLock()
         self.started_s = 0.0  # how long the last start took
@@ -130,19 +140,23 @@ class Cluster:
         with self.lock:
             self.close()
             t0 = time.perf_counter()
+            _TOUCHED[0] = time.monotonic()
             self._dir = tempfile.mkdtemp(prefix="glassbox-ddp-")
             key = secrets.token_bytes(32)
             listener = Listener(("127.0.0.1", 0), authkey=key)
-            env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "GLOO_SOCKET_IFNAME": "lo",
-                   "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
-                   "GLASSBOX_DDP": f"{listener.address[0]}:{listener.address[1]}", "GLASSBOX_DDP_KEY": key.hex(),
-                   "GLASSBOX_DDP_STORE": f"file://{self._dir}/store", "GLASSBOX_DDP_WORLD": str(self.world_size),
-                   "GLASSBOX_DDP_TIMEOUT": str(self.timeout_s), "GLASSBOX_DDP_PARENT": str(os.getpid())}
+            ours = {"GLASSBOX_DDP": f"{listener.address[0]}:{listener.address[1]}", "GLASSBOX_DDP_KEY": key.hex(),
+                    "GLASSBOX_DDP_STORE": f"file://{self._dir}/store", "GLASSBOX_DDP_WORLD": str(self.world_size),
+                    "GLASSBOX_DDP_TIMEOUT": str(self.timeout_s), "GLASSBOX_DDP_PARENT": str(os.getpid())}
             try:
-                self.procs = [subprocess.Popen([sys.executable, "-m", "engine.ddp.worker"], cwd=ROOT,
-                                               env={**env, "RANK": str(r)}, stdin=subprocess.DEVNULL,
-                                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                              for r in range(self.world_size)]
+                if FORK_RANKS and zygote.available():  # forked from a warm interpreter: no torch import per rank
+                    z = zygote.shared(rank_env())
+                    self.procs = [z.spawn({**ours, "RANK": str(r)}) for r in range(self.world_size)]
+                else:
+                    self.procs = [subprocess.Popen([sys.executable, "-m", "engine.ddp.worker"], cwd=ROOT,
+                                                   env={**rank_env(), **ours, "RANK": str(r)},
+                                                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                                   stderr=subprocess.DEVNULL)
+                                  for r in range(self.world_size)]
                 self.conns = self._accept(listener)
                 self._gather("init_process_group", progress, count_ready=True)  # "ready" once in the group
             except BaseException:
@@ -172,6 +186,7 @@ class Cluster:
                 c.close()
             if self.procs:
                 _STOPS[self.world_size] = _STOPS.get(self.world_size, 0) + 1
+                _TOUCHED[0] = time.monotonic()
             self.procs, self.conns = [], []
             if self._dir:
                 shutil.rmtree(self._dir, ignore_errors=True)
@@ -276,6 +291,7 @@ class Cluster:
 
 _LIVE: set[Cluster] = set()
 _STOPS: dict[int, int] = {}  # world size -> how many clusters of that size were stopped in this process
+_TOUCHED = [time.monotonic()]  # when a cluster of this process last began to start, or stopped
 _WARM: dict[int, Cluster] = {}
 _WARM_LOCK = threading.Lock()
 IDLE_S = 180.0  # a shared cluster unused this long is stopped: 2-4 ranks hold 200-500 MB each
@@ -318,6 +334,9 @@ def stop_idle(idle_s: float = IDLE_S) -> list[int]:
                 stopped.append(n)
             finally:
                 cl.lock.release()
+    # no cluster for as long (a start counts from its beginning, before it is live): the zygote's memory goes too
+    if not _LIVE and time.monotonic() - _TOUCHED[0] > idle_s:
+        zygote.stop()
     return stopped
 
 
@@ -343,3 +362,4 @@ def is_warm(world_size: int) -> bool:
 def _close_all() -> None:
     for cl in list(_LIVE):
         cl.close()
+    zygote.stop()

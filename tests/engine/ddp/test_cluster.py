@@ -73,8 +73,10 @@ def test_a_hung_rank_is_reported_within_the_timeout():
 
 @pytest.mark.slow
 def test_ranks_exit_when_their_caller_is_killed():
-    code = ("import json, time; from engine.ddp import Cluster; c = Cluster(2); "
-            "print(json.dumps(c.pids()), flush=True); time.sleep(60)")
+    # the ranks, and where ranks are forked (engine.ddp.zygote), the zygote they were forked from
+    code = ("import json, time; from engine.ddp import Cluster, cluster, zygote; c = Cluster(2); "
+            "z = [zygote.shared(cluster.rank_env()).proc.pid] if cluster.FORK_RANKS and zygote.available() else []; "
+            "print(json.dumps(c.pids() + z), flush=True); time.sleep(60)")
     p = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, text=True,
                          env={**os.environ, "PYTHONPATH": str(ROOT)})
     try:
