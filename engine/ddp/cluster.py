@@ -148,10 +148,8 @@ class Cluster:
                     "GLASSBOX_DDP_STORE": f"file://{self._dir}/store", "GLASSBOX_DDP_WORLD": str(self.world_size),
                     "GLASSBOX_DDP_TIMEOUT": str(self.timeout_s), "GLASSBOX_DDP_PARENT": str(os.getpid())}
             try:
-                if FORK_RANKS and zygote.available():  # forked from a warm interpreter: no torch import per rank
-                    z = zygote.shared(rank_env())
-                    self.procs = [z.spawn({**ours, "RANK": str(r)}) for r in range(self.world_size)]
-                else:
+                self.procs = self._fork_ranks(ours) if FORK_RANKS and zygote.available() else []
+                if not self.procs:  # no zygote here, or it failed: each rank an interpreter of its own
                     self.procs = [subprocess.Popen([sys.executable, "-m", "engine.ddp.worker"], cwd=ROOT,
                                                    env={**rank_env(), **ours, "RANK": str(r)},
                                                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
@@ -166,6 +164,24 @@ class Cluster:
                 listener.close()
             self.started_s = time.perf_counter() - t0
             _LIVE.add(self)
+
+    def _fork_ranks(self, ours: dict[str, str]) -> list[zygote.Rank]:
+        """The ranks, forked from this process's zygote (torch already loaded); [] where the zygote does not start.
+        A zygote lost after forking some ranks is a ClusterError, as a rank exiting at start is (the ones it
+        forked may already hold a connection to this start's listener)."""
+        ranks: list[zygote.Rank] = []
+        try:
+            z = zygote.shared(rank_env())
+            for r in range(self.world_size):
+                ranks.append(z.spawn({**ours, "RANK": str(r)}))
+        except zygote.ZygoteError:
+            if not ranks:
+                return []
+            for p in ranks:
+                p.kill()
+            raise ClusterError("ddp.rank_exited", rank=len(ranks), status=zygote.LOST,
+                               task="init_process_group") from None
+        return ranks
 
     def close(self) -> None:
         """Stop every rank: ask politely, then kill whatever is still running. Safe to call twice."""

@@ -33,6 +33,11 @@ START_TIMEOUT_S = 120.0  # the zygote's imports (a few seconds; a busy machine t
 LOST = -int(signal.SIGKILL)  # the status of a rank whose zygote died before reporting it: killed with the zygote
 
 
+class ZygoteError(RuntimeError):
+    """The zygote did not start, or did not fork a rank (a Cluster then starts its ranks as interpreters of their
+    own)."""
+
+
 def available() -> bool:
     """Whether ranks can be forked from a zygote here (POSIX fork and Linux's parent-death signal)."""
     return hasattr(os, "fork") and os.path.exists("/proc/self")
@@ -91,7 +96,7 @@ class Zygote:
         first = self._answer(START_TIMEOUT_S)
         if "ready" not in first:
             self.close()
-            raise RuntimeError(f"the rank zygote did not start: {first}")
+            raise ZygoteError(f"the rank zygote did not start: {first}")
 
     def _read(self) -> None:
         for line in self.proc.stdout:  # type: ignore[union-attr]
@@ -120,10 +125,10 @@ class Zygote:
                 self.proc.stdin.write((json.dumps({"env": env}) + "\n").encode())  # type: ignore[union-attr]
                 self.proc.stdin.flush()  # type: ignore[union-attr]
             except (BrokenPipeError, ValueError) as e:
-                raise RuntimeError("the rank zygote has exited") from e
+                raise ZygoteError("the rank zygote has exited") from e
             got = self._answer(30.0)
         if "pid" not in got:
-            raise RuntimeError(f"the rank zygote did not fork a rank: {got}")
+            raise ZygoteError(f"the rank zygote did not fork a rank: {got}")
         return Rank(self, got["pid"])
 
     def exit_code(self, pid: int) -> int | None:

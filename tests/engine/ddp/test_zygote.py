@@ -73,8 +73,15 @@ def test_idle_stop_takes_the_zygote_once_no_cluster_is_left() -> None:
     assert status == 0 and _gone(pid)  # stopped by closing its stdin: a clean exit
 
 
-def test_ranks_started_as_their_own_interpreters_still_work(monkeypatch) -> None:
-    monkeypatch.setattr(cluster, "FORK_RANKS", False)  # as where fork is missing
+@pytest.mark.parametrize("why", ["no fork", "the zygote fails"])
+def test_ranks_started_as_their_own_interpreters_still_work(monkeypatch, why: str) -> None:
+    def failing(env):
+        raise zygote.ZygoteError("the rank zygote did not start: {'closed': 1}")
+
+    if why == "no fork":
+        monkeypatch.setattr(cluster, "FORK_RANKS", False)
+    else:
+        monkeypatch.setattr(zygote, "shared", failing)
     with Cluster(2) as cl:
         assert all(_ppid(p) == os.getpid() for p in cl.pids())
         assert cl.run(ring_allreduce, size=64).result_equal_to_gloo
