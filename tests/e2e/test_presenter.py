@@ -43,10 +43,11 @@ def _visible_controls(page) -> list[str]:
 
 
 @pytest.mark.parametrize("slug", [t.slug for t in TOPICS])
-def test_steps_from_the_url_and_from_the_arrow_keys_are_the_same_view(browser, app_url: str, screenshots,
+def test_steps_from_the_url_and_from_the_arrow_keys_are_the_same_view(tabs, app_url: str, screenshots,
                                                                       slug: str) -> None:
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = ctx.new_page()
+    # tabs of the worker's browser window: each tab is a Streamlit session of its own, which knows only its URL
+    # (a fresh browser context per visit would only fetch and compile Streamlit's bundle again)
+    page = tabs.new_page()
     first = _open(page, f"{app_url}/{slug}?lang=en&present=1&step=1")
     assert "1 of" in first
     assert not page.get_by_test_id("stSidebar").is_visible()
@@ -99,10 +100,9 @@ def test_steps_from_the_url_and_from_the_arrow_keys_are_the_same_view(browser, a
     by_key = _stage(page)
     assert _query(page)["step"] == ["2"] and "2 of" in by_key
     keyed = _query(page)
-    ctx.close()
+    page.close()  # its session ends
 
-    fresh = browser.new_context(viewport={"width": 1400, "height": 1000})  # a fresh browser, the URL alone
-    page = fresh.new_page()
+    page = tabs.new_page()  # a new session, the URL alone
     by_url = _open(page, f"{app_url}/{slug}?lang=en&present=1&step=2")
     assert by_url == by_key
     assert _query(page) == keyed  # every control holds the same value either way
@@ -110,4 +110,4 @@ def test_steps_from_the_url_and_from_the_arrow_keys_are_the_same_view(browser, a
     page.wait_for_timeout(300)
     wait_for_app_run(page, timeout_ms=300_000)
     assert "present" not in _query(page) and page.get_by_test_id("stSidebar").is_visible()
-    fresh.close()
+    page.close()

@@ -24,10 +24,10 @@ def _ready(page, timeout_ms: int = 120_000) -> None:
     expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=timeout_ms)
 
 
-def _timed_visit(page, url: str) -> float:
+def _timed_visit(page, url: str, timeout_ms: int = 120_000) -> float:
     t = time.perf_counter()
     page.goto(url)
-    _ready(page)
+    _ready(page, timeout_ms)
     return time.perf_counter() - t
 
 
@@ -55,20 +55,20 @@ def test_default_view_is_ready_within_budget_once_warm(page, app_url: str, scree
     """Every page opens in both languages without an error, and its default view is ready within the budget once
     warm. The timed visits alternate the languages, so a change of load hits both alike; each language gets up to
     three fresh page loads and passes with its first within budget (the best of three passes exactly when one of
-    them does, so the loads after a pass would decide nothing). The checks and screenshots are made outside the
-    timed visits."""
+    them does, so the loads after a pass would decide nothing). The first English load is the first of its three:
+    where it is the server's first visit to the page (it may load models, build the shared index and start
+    background work once), it is cold and the next ones, made once that work has finished, are warm. The checks and
+    screenshots are made outside the timed visits."""
     urls = {lang: f"{app_url}/{url_path(page_path)}?lang={lang}" for lang in ("en", "zh")}
     name = url_path(page_path) or "home"
-    page.goto(urls["en"])  # the first visit may load models, build the shared index and start background work once
-    wait_for_app_run(page, timeout_ms=300_000)
+    took: dict[str, list[float]] = {"en": [_timed_visit(page, urls["en"], timeout_ms=300_000)], "zh": []}
     _drawn(page, f"{name}-en", screenshots)
     # warm: what the first visit started in the background (timings, sweeps) has finished and is shared
     expect(page.get_by_test_id("stProgress")).to_have_count(0, timeout=300_000)
-    took: dict[str, list[float]] = {lang: [] for lang in urls}
     last = "en"
     for _ in range(TRIES):
         for lang, url in urls.items():
-            if not took[lang] or min(took[lang]) > DEFAULT_VIEW_S:
+            if len(took[lang]) < TRIES and (not took[lang] or min(took[lang]) > DEFAULT_VIEW_S):
                 took[lang].append(_timed_visit(page, url))  # a fresh session each time: a new page load
                 last = lang
     if last != "zh":  # the Chinese view is checked and drawn too
