@@ -59,13 +59,28 @@ def _send(fd: int, message: object) -> None:
         view = view[os.write(fd, view):]
 
 
+def die_with_parent(parent: int) -> bool:
+    """Have the kernel SIGKILL this process when its parent (`parent`) dies; whether that parent is still alive (it
+    may have died before the signal was armed: the caller should then exit)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    return os.getppid() == parent
+
+
+def running(pid: int) -> bool:
+    """Whether `pid` runs: it exists and is no zombie (one that has ended but nobody has reaped yet)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
 def _child(work: Callable[[Callable[..., None]], Any], fd: int, parent: int, nice: int) -> None:
     """The child's whole life: compute, send the outcome, exit without returning into the server."""
     status = 0
     try:
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-        if os.getppid() != parent:  # the parent died before the signal was armed
+        if not die_with_parent(parent):
             os._exit(1)
         with contextlib.suppress(OSError):
             os.setpriority(os.PRIO_PROCESS, 0, nice)

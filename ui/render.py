@@ -19,6 +19,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from engine.forked import running
+
 CHROMIUM = os.environ.get("GLASSBOX_CHROMIUM", "/usr/bin/chromium")
 IDLE_S = 120.0  # a browser nobody has used for this long is closed
 START_S = 30.0  # starting the browser and loading plotly.js into its page
@@ -50,7 +52,8 @@ class Renderer:
     def browser_pid(self) -> int | None:
         """The pid of the warm browser's process (choreographer's wrapper around Chromium), if one is running."""
         proc = getattr(self._kaleido, "subprocess", None)
-        return proc.pid if proc is not None and proc.returncode is None and _running(proc.pid) else None
+        # read from /proc: Popen.poll cannot tell while choreographer's watchdog thread waits on the same process
+        return proc.pid if proc is not None and proc.returncode is None and running(proc.pid) else None
 
     def render(self, figures: list[dict], width: int, height: int, deadline_s: float | None = None) -> list[bytes]:
         """Each plotly figure (as a dict) as PNG bytes of `width` × `height` px; RenderError past `deadline_s`
@@ -135,7 +138,7 @@ class Renderer:
         k, loop, thread = self._kaleido, self._loop, self._thread
         self._kaleido = self._loop = self._thread = None
         proc = getattr(k, "subprocess", None)
-        family = [proc.pid, *_descendants(proc.pid)] if proc is not None and _running(proc.pid) else []
+        family = [proc.pid, *_descendants(proc.pid)] if proc is not None and running(proc.pid) else []
         if k is not None and loop is not None and proc is not None:
             with contextlib.suppress(Exception):
                 asyncio.run_coroutine_threadsafe(k.__aexit__(None, None, None), loop).result(5)
@@ -151,15 +154,6 @@ class Renderer:
                 thread.join(5)
             if not loop.is_running():
                 loop.close()
-
-
-def _running(pid: int) -> bool:
-    """`pid` runs: it exists and is no zombie. (Popen.poll cannot tell while choreographer's watchdog thread waits
-    on the same process: it answers None.)"""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return False
 
 
 def _descendants(pid: int) -> list[int]:

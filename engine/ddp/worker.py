@@ -9,7 +9,6 @@ closes, or when the caller's process is gone (a watchdog thread checks), so a ki
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import datetime
 import importlib
 import json
@@ -22,10 +21,11 @@ import time
 import traceback
 from multiprocessing.connection import Client
 
+from engine.forked import die_with_parent
+
 # what every rank needs before its first task: imported once by the zygote (engine.ddp.zygote), whose forked ranks
 # inherit them; torch._dynamo because DistributedDataParallel's constructor imports it (a second a rank otherwise)
 PRELOAD = ("torch", "torch.distributed", "torch._dynamo", "torch.nn.parallel", "engine.ddp")
-PR_SET_PDEATHSIG = 1
 
 
 def _watchdog(parent: int) -> None:
@@ -34,14 +34,6 @@ def _watchdog(parent: int) -> None:
         if os.getppid() != parent:
             os._exit(3)
         time.sleep(0.5)
-
-
-def _die_with_parent(parent: int) -> None:
-    """SIGKILL this process when its parent dies; exit now if the parent is already gone."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent:
-        os._exit(3)
 
 
 _OUT: list[int] = []  # the zygote's answers go to this copy of its stdout; fd 1 itself points at /dev/null
@@ -66,7 +58,8 @@ def _fork_rank(env: dict[str, str], private: tuple[int, ...]) -> int:
         for fd in private:
             os.close(fd)
         os.dup2(os.open(os.devnull, os.O_RDONLY), 0)  # the zygote's requests are not the rank's to read
-        _die_with_parent(zygote)
+        if not die_with_parent(zygote):
+            os._exit(3)
         os.environ.update(env)
         os.environ["GLASSBOX_DDP_PARENT"] = str(zygote)  # the worker's watchdog watches its real parent
         main()
@@ -81,7 +74,8 @@ def serve_zygote() -> None:
     parent = os.environ.get("GLASSBOX_ZYGOTE_PARENT", "")
     if not parent.isdigit():
         sys.exit("engine.ddp.worker --zygote is started by engine.ddp.zygote, which passes GLASSBOX_ZYGOTE_PARENT")
-    _die_with_parent(int(parent))
+    if not die_with_parent(int(parent)):
+        os._exit(3)
     _OUT.append(os.dup(1))
     os.dup2(os.open(os.devnull, os.O_WRONLY), 1)  # whatever an import prints cannot garble an answer
     for name in PRELOAD:

@@ -28,6 +28,8 @@ import threading
 import time
 from pathlib import Path
 
+from engine import forked
+
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_S = 120.0  # the zygote's imports (a few seconds; a busy machine takes longer)
 LOST = -int(signal.SIGKILL)  # the status of a rank whose zygote died before reporting it: killed with the zygote
@@ -41,15 +43,6 @@ class ZygoteError(RuntimeError):
 def available() -> bool:
     """Whether ranks can be forked from a zygote here (POSIX fork and Linux's parent-death signal)."""
     return hasattr(os, "fork") and os.path.exists("/proc/self")
-
-
-def _ended(pid: int) -> bool:
-    """Whether `pid` no longer runs: gone, or a zombie (an orphan whose new parent does not reap it)."""
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] == "Z"
-    except FileNotFoundError:
-        return True
 
 
 class Rank:
@@ -128,13 +121,14 @@ class Zygote:
                 raise ZygoteError("the rank zygote has exited") from e
             got = self._answer(30.0)
         if "pid" not in got:
+            self.close()  # its late answer would be read as the next request's: the next start gets a new zygote
             raise ZygoteError(f"the rank zygote did not fork a rank: {got}")
         return Rank(self, got["pid"])
 
     def exit_code(self, pid: int) -> int | None:
         """The status of an ended rank, or None while it runs."""
         code = self._exits.pop(pid, None)
-        if code is None and self.proc.poll() is not None and _ended(pid):
+        if code is None and self.proc.poll() is not None and not forked.running(pid):
             return LOST  # the zygote died first, and took the rank with it
         return code
 
