@@ -55,3 +55,48 @@ def test_missing_results_are_computed_side_by_side_and_each_once() -> None:
     assert peak[0] == 2 and took < 0.35  # side by side, not one after the other (0.4 s)
     again = shared_results({keys[0]: job("a"), keys[1]: job("b")})
     assert again == got and sorted(calls) == ["a", "b"]  # cached: nothing computed twice
+
+
+def test_in_child_runs_the_work_in_another_process_with_its_progress_and_stops_it_on_a_cancel() -> None:
+    """A page's training runs in a forked child (its own GIL): the value and the progress come back, an error
+    raised by the progress callback (a visitor who left) kills the child, and with processes off it runs here."""
+    import os
+    import time
+
+    import pytest
+
+    from engine import forked
+    from ui.cache import in_child
+    from ui.server import scheduler
+
+    if not forked.available() or not scheduler().processes:
+        pytest.skip("no fork here")
+
+    def work(tick) -> int:
+        for i in range(3):
+            tick(i, f"step {i}")
+        return os.getpid()
+
+    seen: list[tuple[float, str]] = []
+    pid = in_child(work, lambda done, what="": seen.append((done, what)))
+    assert pid != os.getpid()
+    assert (0.0, "step 0") in seen  # reports are throttled to one per 0.1 s: the first always goes
+    child: list[int] = []
+
+    def slow(tick) -> None:
+        tick(0, str(os.getpid()))
+        time.sleep(60)
+
+    def leave(done: float, what: str = "") -> None:
+        if what:
+            child.append(int(what))
+            raise KeyboardInterrupt  # what Streamlit's stop does to a run: an exception from a page call
+
+    with pytest.raises(KeyboardInterrupt):
+        in_child(slow, leave)
+    assert not forked.running(child[0])
+    scheduler().processes, was = False, scheduler().processes
+    try:
+        assert in_child(lambda tick: os.getpid(), lambda *a: None) == os.getpid()
+    finally:
+        scheduler().processes = was

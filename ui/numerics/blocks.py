@@ -32,8 +32,9 @@ from engine.numerics.training import (
     compare_recipes_over_seeds,
     recipe_runs,
 )
+from engine.scheduler import Tick
 from ui import jobs, page
-from ui.cache import shared_result
+from ui.cache import in_child, shared_result
 from ui.i18n import plot_labels, say, translator
 from ui.state import choice, int_in, items_of, number_in, progress_callback, publish
 from ui.text.numerics import TEXT
@@ -69,8 +70,16 @@ def _bl() -> dict[str, str]:
 def capture() -> GradientCapture:
     """The live fp32 run's gradients and tensors, trained once per server (with progress the first time)."""
     bar = st.empty()
-    cap = shared_result(("gradients", GRAD_STEPS), lambda: capture_gradients(
-        steps=GRAD_STEPS, progress=progress_callback(bar.progress(0.0), T("grad.training"))))
+    update = progress_callback(bar.progress(0.0), T("grad.training"))
+
+    def work(tick: Tick) -> GradientCapture:  # in a child: the loss travels as the progress's text
+        return capture_gradients(steps=GRAD_STEPS, progress=lambda step, _steps, loss: tick(step, repr(loss)))
+
+    def tick(done: float, what: str = "") -> None:
+        if what:  # between reports the child's last progress comes again; before the first there is no loss yet
+            update(int(done), GRAD_STEPS, float(what))
+
+    cap = shared_result(("gradients", GRAD_STEPS), lambda: in_child(work, tick))
     bar.empty()
     return cap
 
