@@ -31,7 +31,8 @@ def wait_for_app_run(page: Page, timeout_ms: int = 90_000) -> None:
 def rerun_after(page: Page, action: Callable[[], object], timeout_ms: int = 90_000, retry_ms: int = 20_000) -> None:
     """Do `action` (a click, a key press) and block until the rerun it causes has started and finished. If no rerun
     has started after `retry_ms` nor by the end of a run already under way, the action landed on an element that a
-    rerun had just replaced (seen on busy servers: the click went nowhere), so it is done once more."""
+    rerun had just replaced (seen on busy servers: the click went nowhere), so it is done once more: an action that
+    flips a state (a toggle) must check the state first, or the second time undoes the first."""
     page.evaluate(_WATCH_RUNS)
     before = page.url
     action()

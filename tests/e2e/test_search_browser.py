@@ -25,8 +25,15 @@ def test_query_explanation_and_every_view(page, app_url: str, screenshots) -> No
     expect(main.locator("mark").first).to_be_visible()
     main.get_by_text("Why this score").first.click()
     expect(main.get_by_text("idf = ln(1 + (N − df + 0.5) / (df + 0.5))").first).to_be_visible()
-    rerun_after(page, main.get_by_text("Chart: each hit's score split by query term").click)
-    page.wait_for_selector("[data-testid='stPlotlyChart'] .main-svg")
+    chart = main.locator(".st-key-chart input")
+
+    def chart_on() -> None:  # idempotent: rerun_after may do it twice, and a second click would turn the chart off
+        if not chart.is_checked():
+            main.get_by_text("Chart: each hit's score split by query term").click()
+
+    rerun_after(page, chart_on)
+    expect(chart).to_be_checked(timeout=30_000)
+    page.wait_for_selector("[data-testid='stPlotlyChart'] .main-svg", timeout=60_000)
     page.screenshot(path=str(screenshots / "search-results.png"), full_page=True)
     for label in VIEWS:
         rerun_after(page, main.get_by_test_id("stButtonGroup").get_by_text(label, exact=True).click)
