@@ -61,8 +61,8 @@ def _open_exports(page, url: str, tries: int = 2) -> None:
 
 
 @pytest.mark.parametrize("slug", [t.slug for t in TOPICS])
-def test_the_html_export_opens_offline_and_draws_its_figures(browser, app_url: str, slug: str) -> None:
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+def test_the_html_export_opens_offline_and_draws_its_figures(browser, tabs, app_url: str, slug: str) -> None:
+    page = tabs.new_page()  # a tab of the worker's 1400 × 1000 window (conftest)
     _open_exports(page, f"{app_url}/{slug}?lang=en")
     data = _download(page, "One HTML file").decode()
     charts = page.locator("[data-testid='stPlotlyChart']").count()
@@ -85,10 +85,10 @@ def _timed_download(page, label: str) -> tuple[bytes, float]:
 
 
 @pytest.mark.budget
-def test_the_png_export_is_at_least_1600_px_wide(browser, app_url: str) -> None:
+def test_the_png_export_is_at_least_1600_px_wide(tabs, app_url: str) -> None:
     """The first PNG export may start the server's export browser; the second finds it warm. Both, and the HTML
     export of the same view, are timed from the click to the file."""
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page = tabs.new_page()  # a tab of the worker's 1400 × 1000 window (conftest)
     _open_exports(page, f"{app_url}/modules?lang=en")
     charts = page.locator("[data-testid='stPlotlyChart']").count()
     _html, html_s = _timed_download(page, "One HTML file")
@@ -110,12 +110,12 @@ def test_the_png_export_is_at_least_1600_px_wide(browser, app_url: str) -> None:
 
 
 @pytest.mark.budget
-def test_the_gif_holds_a_frame_per_step_of_the_step_through(browser, app_url: str, screenshots) -> None:
+def test_the_gif_holds_a_frame_per_step_of_the_step_through(tabs, app_url: str, screenshots) -> None:
     """Attention's tile step-through (16 steps at these settings) as a GIF: made in the background with progress
     when asked, within the budget, then downloaded and read back frame by frame."""
     from PIL import Image
 
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page = tabs.new_page()  # a tab of the worker's 1400 × 1000 window (conftest)
     _open_exports(page, f"{app_url}/attention?lang=en&tn=64&tb=16")
     make = page.get_by_role("button", name="animated GIF").last
     for _ in range(3):  # a rerun the test did not cause (the page's background timing ending) can redraw the

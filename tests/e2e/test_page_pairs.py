@@ -1,6 +1,6 @@
 """#29: reaching a page from any other page gives the URL and the view of a direct visit. A walk through the
 sidebar crosses every ordered pair of pages once (an Eulerian circuit of the complete directed graph), and each
-arrival is compared with a direct visit of the same page in a fresh browser: the URL's parameters, and the value
+arrival is compared with a direct visit of the same page in a tab of its own: the URL's parameters, and the value
 of every keyed control in the main area. Back and Forward then restore the views they return to.
 """
 
@@ -66,15 +66,15 @@ def _seen(page) -> tuple[dict[str, list[str]], list[str]]:
     return _query(page), page.evaluate(VIEW_JS)
 
 
-def _direct(browser, app_url: str) -> dict[str, tuple[dict[str, list[str]], list[str]]]:
-    """Each page's URL parameters and view on a direct visit, in a fresh browser each."""
+def _direct(tabs, app_url: str) -> dict[str, tuple[dict[str, list[str]], list[str]]]:
+    """Each page's URL parameters and view on a direct visit, each in a tab of its own: a Streamlit session of its
+    own, which knows only the URL (a fresh browser context per visit would only compile Streamlit's bundle again)."""
     seen = {}
     for slug in SLUGS:
-        ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
-        pg = ctx.new_page()
+        pg = tabs.new_page()
         pg.goto(f"{app_url}/{slug}")
         seen[slug] = _seen(pg)
-        ctx.close()
+        pg.close()
     return seen
 
 
@@ -94,11 +94,10 @@ def _arrive_like_a_direct_visit(page, slug: str, came_from: str, direct, timeout
     assert view == want_view, f"/{came_from} → /{slug}: the controls differ from a direct visit's"
 
 
-def test_every_page_reached_from_every_other_is_a_direct_visit(browser, app_url: str) -> None:
-    direct = _direct(browser, app_url)
+def test_every_page_reached_from_every_other_is_a_direct_visit(tabs, app_url: str) -> None:
+    direct = _direct(tabs, app_url)
     walk = eulerian_circuit(SLUGS)
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = ctx.new_page()
+    page = tabs.new_page()
     page.goto(f"{app_url}/{walk[0]}")
     _arrive_like_a_direct_visit(page, walk[0], "(typed)", direct)
     nav = page.get_by_test_id("stSidebarNav")
@@ -112,4 +111,4 @@ def test_every_page_reached_from_every_other_is_a_direct_visit(browser, app_url:
     page.goto(f"{app_url}/modules?mode=eval")
     query, view = _seen(page)
     assert query != direct["modules"][0] and view != direct["modules"][1]
-    ctx.close()
+    page.close()

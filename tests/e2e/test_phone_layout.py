@@ -12,12 +12,20 @@ from ui.registry import TOPICS
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture
-def phone(browser):
+@pytest.fixture(scope="module")
+def phone_tabs(browser):
+    """One phone-sized window per worker; each test opens its page in a tab of its own (a Streamlit session of its
+    own), sharing the compiled bundle as conftest's `tabs` does."""
     context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)
-    pg = context.new_page()
-    yield pg
+    yield context
     context.close()
+
+
+@pytest.fixture
+def phone(phone_tabs):
+    pg = phone_tabs.new_page()
+    yield pg
+    pg.close()
 
 
 def _overlaps(a: dict, b: dict) -> bool:
