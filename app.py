@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import chrome, export, present, state
+from ui import chrome, export, jobs, present, state
 from ui.i18n import translator
 from ui.registry import HOME, TOPICS
 from ui.text.app import TEXT
@@ -10,6 +10,7 @@ from ui.text.app import TEXT
 T = translator(TEXT)
 
 st.set_page_config(page_title="Glassbox", page_icon="🔍", layout="wide")
+jobs.note_run()  # the reaper tells a visitor who moved on from one whose tab is merely in the background
 chrome.start_language()
 pages = [st.Page(HOME, title=T("nav.home"), icon="🏠", default=True)]
 pages += [st.Page(t.path, title=T(f"topic.{t.slug}.title"), icon=t.icon, url_path=t.slug) for t in TOPICS]

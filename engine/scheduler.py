@@ -7,9 +7,12 @@ Two kinds of work share the machine:
   server's event loop is never starved) at a lower OS priority (`nice`), so a visitor's page always wins the
   cores. A job that must share the server's objects (the DDP page's warm gloo world) runs in the worker thread
   itself (`isolate=False`). Each job
-  has watchers (the visitors waiting for it, seen through `seen`); a job whose watchers have all been silent
-  for `abandon_s`, or have left (closed their tab: `connected` says so) for `departed_s`, is cancelled by the
-  reaper, unless it was submitted with `keep=True`. A job whose estimate
+  has watchers (the visitors waiting for it, seen through `seen`); a job whose watchers have all moved on
+  (not looked at it for `abandon_s` while doing something else: `ran` says when a visitor last did anything) or
+  have left (closed their tab: `connected` says so) for `departed_s`, is cancelled by the reaper, unless it was
+  submitted with `keep=True`. A connected visitor who has done nothing since last looking still waits: a tab in
+  the background stops refreshing its progress (the browser throttles its timers), yet its visitor comes back
+  for the result. A job whose estimate
   (recorded pace × its work) exceeds its time limit is refused before it starts.
 - work in a page's own run (`Scheduler.foreground`): at most `slots` such computations at once, server-wide,
   at normal priority; the rest wait their turn. Re-entrant per thread, so nested cached computations
@@ -163,6 +166,7 @@ class Scheduler:
         self.nice, self.abandon_s, self.reap_s = nice, abandon_s, reap_s
         # whether a watcher (a visitor's session) is still connected; the UI layer knows, the engine does not
         self.connected, self.departed_s = connected, departed_s
+        self._ran: dict[str, float] = {}  # watcher -> when it last ran anything (a page run): see `ran`
         self.jobs: dict[Hashable, Job] = {}
         self.queue: deque[Job] = deque()
         self.lock = threading.Condition()
@@ -282,14 +286,20 @@ class Scheduler:
         job.state, job.ended, job.work = state, time.monotonic(), None  # drop the closure: it may hold a model
         job.finished.set()
 
+    def ran(self, watcher: str, now: float | None = None) -> None:
+        """`watcher` (a visitor's session) did something just now: a run of a page, whatever it drew."""
+        self._ran[watcher] = time.monotonic() if now is None else now
+
     def _holds(self, job: Job, watcher: str, seen: float, now: float) -> bool:
-        """Whether `watcher` still keeps `job` alive: seen within `abandon_s`, and not gone for `departed_s`."""
-        if now - seen > self.abandon_s:
-            return False
-        if self.connected is None or self.connected(watcher):
-            job.absent.pop(watcher, None)
-            return True
-        return now - job.absent.setdefault(watcher, now) < self.departed_s
+        """Whether `watcher` still keeps `job` alive: not gone for `departed_s`, and either seen within `abandon_s`
+        or, connected, idle since it last looked (a background tab: its progress stops refreshing, its visitor has
+        not moved on). Without `connected` (no server) the silence rule alone decides."""
+        if self.connected is None:
+            return now - seen <= self.abandon_s
+        if not self.connected(watcher):
+            return now - job.absent.setdefault(watcher, now) < self.departed_s
+        job.absent.pop(watcher, None)
+        return now - seen <= self.abandon_s or self._ran.get(watcher, 0.0) <= seen
 
     def reap(self, now: float | None = None) -> list[Job]:
         """Cancel every active job, not kept, whose watchers have all been silent for `abandon_s` or gone for
@@ -306,6 +316,9 @@ class Scheduler:
                         gone.append(job)
                 elif now - job.last_seen() > self.abandon_s:  # never watched: the silence since its submission
                     gone.append(job)
+        if self.connected is not None:  # forget the visitors who left
+            for w in [w for w in list(self._ran) if not self.connected(w)]:
+                self._ran.pop(w, None)
         for job in gone:
             if job.state == "queued":
                 with self.lock:

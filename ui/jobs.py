@@ -27,8 +27,8 @@ from ui.i18n import say, translator
 from ui.server import scheduler, visitor
 from ui.text.app import TEXT
 
-__all__ = ["LIMIT_S", "MAX_RUNNING", "Cancelled", "Job", "Tick", "background", "get", "live_or_recorded", "reset",
-           "running", "start", "wait_all"]
+__all__ = ["LIMIT_S", "MAX_RUNNING", "Cancelled", "Job", "Tick", "background", "get", "live_or_recorded", "note_run",
+           "reset", "running", "start", "wait_all"]
 
 R = TypeVar("R")
 T = translator(TEXT)
@@ -67,6 +67,15 @@ def reset(wait_s: float = 0.0) -> None:
         keys = list(sched.jobs)
     for key in keys:
         sched.forget(key)
+
+
+def note_run() -> None:
+    """Tell the scheduler this visitor is doing something (every page run, before it draws): a job it then no longer
+    looks at is one it moved on from, while one it last looked at before going quiet (a tab in the background) is
+    still awaited (engine.scheduler.Scheduler.ran)."""
+    me = visitor()
+    if me is not None:
+        scheduler().ran(me)
 
 
 def get(key: Hashable) -> Job | None:

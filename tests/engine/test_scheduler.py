@@ -113,6 +113,33 @@ def test_work_whose_watchers_closed_their_tabs_stops_after_departed_s_not_after_
         s.shutdown(5)
 
 
+def test_a_background_tab_keeps_its_job_and_a_visitor_who_moved_on_does_not() -> None:
+    """Connected visitors silent past `abandon_s`: one who has run nothing since last looking at the job (a tab in
+    the background, whose progress the browser stops refreshing) still waits for it; one who has run a page since
+    (other settings, another view) has moved on, and the job is cancelled. Leaving still ends it after
+    `departed_s`. The silence rule alone cancelled both (checked: this test fails with it)."""
+    online = {"away": True, "moved": True}
+    s = Scheduler(slots=2, abandon_s=0.3, reap_s=3600, processes=False, connected=online.__getitem__,
+                  departed_s=1.0)
+    try:
+        t = time.monotonic()
+        s.ran("away", t - 1)
+        s.ran("moved", t - 1)  # both ran a page, then it started (and saw) a job
+        away = s.submit("away", _work(n=2000, seconds=0.01), 2000, watcher="away")
+        moved = s.submit("moved", _work(n=2000, seconds=0.01), 2000, watcher="moved")
+        s.ran("moved", time.monotonic() + 0.1)  # a later run that did not draw its job
+        assert s.reap(t + 10) == [moved]  # silent 10 s: "away" did nothing since, "moved" did something else
+        assert moved.wait(5) and moved.state == "abandoned"
+        assert away.active and s.reap(t + 60) == []
+        online["away"] = False  # the tab closes
+        s.reap(t + 61)
+        assert s.reap(t + 62.5) == [away]
+        assert away.wait(5) and away.state == "abandoned"
+        assert "away" not in s._ran  # a visitor who left is forgotten
+    finally:
+        s.shutdown(5)
+
+
 def test_cancel_timeout_and_failure_end_with_a_state(sched) -> None:
     slow = sched.submit("slow", _work(n=100, seconds=0.02), 100, limit_s=0.1)
     boom = sched.submit("boom", lambda tick: 1 / 0, 1)
