@@ -160,11 +160,12 @@ class Scheduler:
 
     def __init__(self, slots: int | None = None, nice: int = BACKGROUND_NICE, abandon_s: float = ABANDON_S,
                  reap_s: float = REAP_S, processes: bool | None = None,
-                 connected: Callable[[str], bool] | None = None, departed_s: float = DEPARTED_S) -> None:
+                 connected: Callable[[str], bool | None] | None = None, departed_s: float = DEPARTED_S) -> None:
         self.slots = slots or default_slots()
         self.processes = default_processes() if processes is None else processes and forked.available()
         self.nice, self.abandon_s, self.reap_s = nice, abandon_s, reap_s
-        # whether a watcher (a visitor's session) is still connected; the UI layer knows, the engine does not
+        # whether a watcher (a visitor's session) is still connected, None where nothing can tell; the UI layer
+        # knows, the engine does not
         self.connected, self.departed_s = connected, departed_s
         self._ran: dict[str, float] = {}  # watcher -> when it last ran anything (a page run): see `ran`
         self.jobs: dict[Hashable, Job] = {}
@@ -294,9 +295,10 @@ class Scheduler:
         """Whether `watcher` still keeps `job` alive: not gone for `departed_s`, and either seen within `abandon_s`
         or, connected, idle since it last looked (a background tab: its progress stops refreshing, its visitor has
         not moved on). Without `connected` (no server) the silence rule alone decides."""
-        if self.connected is None:
+        here = None if self.connected is None else self.connected(watcher)
+        if here is None:  # nothing can tell (no server)
             return now - seen <= self.abandon_s
-        if not self.connected(watcher):
+        if not here:
             return now - job.absent.setdefault(watcher, now) < self.departed_s
         job.absent.pop(watcher, None)
         return now - seen <= self.abandon_s or self._ran.get(watcher, 0.0) <= seen
@@ -317,7 +319,7 @@ class Scheduler:
                 elif now - job.last_seen() > self.abandon_s:  # never watched: the silence since its submission
                     gone.append(job)
         if self.connected is not None:  # forget the visitors who left
-            for w in [w for w in list(self._ran) if not self.connected(w)]:
+            for w in [w for w in list(self._ran) if self.connected(w) is False]:
                 self._ran.pop(w, None)
         for job in gone:
             if job.state == "queued":

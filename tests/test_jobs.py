@@ -155,13 +155,15 @@ def test_in_run_work_of_every_visitor_shares_the_servers_slots(monkeypatch) -> N
 
 
 def test_the_ui_asks_streamlit_whether_a_visitor_is_still_connected() -> None:
-    """ui.server.connected reads Streamlit's runtime: outside a server every visitor counts as connected, and
-    in a server a session id the runtime does not hold is not."""
+    """ui.server.connected reads Streamlit's runtime: outside a server it cannot tell (None), and in a server a
+    session id the runtime does not hold is not connected."""
     from unittest import mock
 
     from ui import server
 
-    assert server.connected("no-such-session")  # no runtime here: the silence rule alone applies
+    # no runtime here (as in AppTest between runs): nothing can tell, and the silence rule alone applies, so a test
+    # whose visitor stopped running never holds a job as a background tab would
+    assert server.connected("no-such-session") is None
     runtime = mock.Mock()
     runtime.is_active_session.side_effect = {"here": True}.__contains__
     with mock.patch.object(server.Runtime, "exists", return_value=True), \

@@ -26,7 +26,10 @@ def visitor() -> str | None:
     return None if ctx is None else ctx.session_id
 
 
-def connected(session_id: str) -> bool:
-    """Whether this visitor's browser is still connected (a closed tab is not; outside a server, say AppTest,
-    every visitor counts as connected and only the silence rule applies)."""
-    return not Runtime.exists() or Runtime.instance().is_active_session(session_id)
+def connected(session_id: str) -> bool | None:
+    """Whether this visitor's browser is still connected (a closed tab is not); None outside a server (say AppTest,
+    between its runs), where nothing can tell: the scheduler's silence rule alone applies there, so a test's job
+    never outlives it because its visitor merely stopped running."""
+    if not Runtime.exists():
+        return None
+    return Runtime.instance().is_active_session(session_id)
