@@ -271,10 +271,7 @@ class Scheduler:
         try:
             if job.delay_s and job.cancel_event.wait(job.delay_s):
                 raise Cancelled("cancelled")
-            if self.processes and job.isolate:
-                job.result = forked.run_forked(job.work, job.tick, self.nice)  # type: ignore[arg-type]
-            else:
-                job.result = job.work(job.tick)  # type: ignore[misc]
+            job.result = self.isolated(job.work, job.tick) if job.isolate else job.work(job.tick)  # type: ignore[arg-type,misc]
             if job.on_done is not None:
                 job.on_done(job.result)
         except Cancelled:
@@ -282,6 +279,12 @@ class Scheduler:
         except Exception as err:
             job.error, state = err, "failed"
         self._end(job, state)
+
+    def isolated(self, work: Callable[[Tick], Any], tick: Tick) -> Any:
+        """`work(tick)` in a forked child at this scheduler's `nice` where it runs work in processes, else here."""
+        if self.processes:
+            return forked.run_forked(work, tick, self.nice)
+        return work(tick)
 
     def _end(self, job: Job, state: str) -> None:
         job.state, job.ended, job.work = state, time.monotonic(), None  # drop the closure: it may hold a model
@@ -304,8 +307,9 @@ class Scheduler:
         return now - seen <= self.abandon_s or self._ran.get(watcher, 0.0) <= seen
 
     def reap(self, now: float | None = None) -> list[Job]:
-        """Cancel every active job, not kept, whose watchers have all been silent for `abandon_s` or gone for
-        `departed_s` (a job never watched counts from its submission); return them."""
+        """Cancel every active job, not kept, that no watcher holds any more (`_holds`: each has moved on, left for
+        `departed_s`, or, where nothing can tell, been silent for `abandon_s`; a job never watched counts from its
+        submission); return them."""
         now = time.monotonic() if now is None else now
         gone = []
         with self.lock:

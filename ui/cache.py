@@ -18,7 +18,6 @@ from typing import TypeVar
 
 import streamlit as st
 
-from engine import forked
 from engine.scheduler import Tick
 from ui.server import scheduler, visitor
 
@@ -111,16 +110,14 @@ def _in_a_slot(compute: Callable[[], R]) -> Callable[[], R]:
 
 
 def in_child(work: Callable[[Tick], R], tick: Tick) -> R:
-    """`work(tick)` in a forked child (engine.forked) where the server runs its jobs in processes and no GPU is in
-    play, else in this thread. For a page's own long Python loop (a training): in a thread of the server it holds
-    the one GIL that every visitor's run and the event loop share (the numerics capture took 10.4 s of the
-    server's time in a thread against 5.5 s alone); a child has a GIL of its own. CUDA does not survive a fork, so
-    a server with a GPU keeps such work in its thread."""
+    """`work(tick)` in a forked child (Scheduler.isolated: as the server's background jobs, at their priority) where
+    the server runs its jobs in processes and no GPU is in play, else in this thread. For a page's own long Python
+    loop (a training): in a thread of the server it holds the one GIL that every visitor's run and the event loop
+    share (the numerics capture took 10.4 s of the server's time in a thread against 5.5 s alone); a child has a
+    GIL of its own. CUDA does not survive a fork, so a server with a GPU keeps such work in its thread."""
     import torch
 
-    if scheduler().processes and not torch.cuda.is_available():
-        return forked.run_forked(work, tick)
-    return work(tick)
+    return work(tick) if torch.cuda.is_available() else scheduler().isolated(work, tick)
 
 
 def shared_result(key: Hashable, compute: Callable[[], R]) -> R:
