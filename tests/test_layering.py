@@ -204,3 +204,21 @@ def test_no_new_key_is_shared_between_pages() -> None:
     assert shared <= SHARED_KEYS, {k: [s for s, keys in per_page.items() if k in keys] for k in shared - SHARED_KEYS}
     # the reader sees a key shared by a new page
     assert "fmt" in _bound_keys("numerics", sorted((ROOT / "ui" / "numerics").rglob("*.py")))
+
+
+def _browser_marks(source: str) -> list[str]:
+    """The browser-test markers (`pytest.mark.e2e`, `pytest.mark.budget`) a test module's source uses."""
+    return [n.attr for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Attribute) and n.attr in ("e2e", "budget")
+            and isinstance(n.value, ast.Attribute) and n.value.attr == "mark"]
+
+
+def test_every_browser_test_lives_in_the_e2e_folder() -> None:
+    """dev.py's browser phases collect only tests/e2e (dev.E2E_DIR): a browser test elsewhere would never run."""
+    import dev
+
+    assert _browser_marks("import pytest\npytestmark = [pytest.mark.e2e, pytest.mark.slow]\n") == ["e2e"]  # it can fail
+    e2e = ROOT / dev.E2E_DIR
+    assert any(_browser_marks(p.read_text(encoding="utf-8")) for p in e2e.glob("test_*.py"))
+    elsewhere = [str(p.relative_to(ROOT)) for p in (ROOT / "tests").rglob("*.py")
+                 if e2e not in p.parents and _browser_marks(p.read_text(encoding="utf-8"))]
+    assert elsewhere == [], f"browser tests outside {dev.E2E_DIR}: {elsewhere}"
