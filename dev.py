@@ -59,7 +59,7 @@ def _install_with_uv(req: str) -> bool:
     if os.environ.get("GLASSBOX_INSTALLER", "uv") != "uv":
         return False
     got = subprocess.run([str(PY), "-m", "pip", "install", "--disable-pip-version-check", "-q", UV])
-    uv = VENV / ("Scripts/uv.exe" if os.name == "nt" else "bin/uv")
+    uv = PY.with_name("uv.exe" if os.name == "nt" else "uv")  # installed beside the venv's python
     if got.returncode != 0 or not uv.exists():
         print("[glassbox] uv is not available: installing with pip", flush=True)
         return False

@@ -323,8 +323,9 @@ class Scheduler:
                 elif now - job.last_seen() > self.abandon_s:  # never watched: the silence since its submission
                     gone.append(job)
         if self.connected is not None:  # forget the visitors who left
-            for w in [w for w in list(self._ran) if self.connected(w) is False]:
-                self._ran.pop(w, None)
+            for w in list(self._ran):  # a snapshot: page runs add visitors meanwhile
+                if self.connected(w) is False:
+                    self._ran.pop(w, None)
         for job in gone:
             if job.state == "queued":
                 with self.lock:
