@@ -16,8 +16,9 @@ import pytest
 
 import dev
 from tests.helpers import ROOT
+from ui.render import system_chromium
 
-CHROMIUM = os.environ.get("GLASSBOX_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM = system_chromium()  # Chromium's headless shell where installed: less CPU per page (ui/render.py)
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -29,7 +30,8 @@ ARTIFACTS = ROOT / "artifacts" / "screenshots"
 def chromium_path() -> str:
     if Path(CHROMIUM).exists() or shutil.which(CHROMIUM):
         return CHROMIUM
-    message = f"Chromium not found at {CHROMIUM}: install it with `apt-get install -y chromium` to run e2e tests"
+    message = (f"Chromium not found at {CHROMIUM}: install it with `apt-get install -y chromium "
+               "chromium-headless-shell` to run e2e tests")
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(message)
     pytest.skip(message)
