@@ -94,6 +94,7 @@ def _arrive_like_a_direct_visit(page, slug: str, came_from: str, direct, timeout
     assert view == want_view, f"/{came_from} → /{slug}: the controls differ from a direct visit's"
 
 
+@pytest.mark.early  # the longest browser test: started last, it ended the behaviour phase alone
 def test_every_page_reached_from_every_other_is_a_direct_visit(tabs, app_url: str) -> None:
     direct = _direct(tabs, app_url)
     walk = eulerian_circuit(SLUGS)
