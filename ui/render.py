@@ -22,9 +22,11 @@ from typing import Any
 from engine.forked import running
 
 # Debian's Chromium builds, lightest first: the headless shell (package chromium-headless-shell) is Chromium's old
-# headless mode, the one Playwright runs headless by default; it has no browser UI to composite. A page load of the
-# app costs it 1.2–4.6 CPU-seconds against 2.3–5.8 for /usr/bin/chromium (home, search, DDP, attention; measured
-# here, 2 cores), and the PNG and GIF exports render through it faster too.
+# headless mode, the one Playwright runs headless by default, without the full browser's UI layer. Measured here
+# (2 cores): a warm page load of the app costs the machine 1.2–4.6 CPU-seconds with it against 2.3–5.8 with
+# /usr/bin/chromium (home, search, DDP, attention); a 1600 × 900 PNG of a figure came out the same size, 386 pixels
+# of a Chinese title's anti-aliasing apart (the budget tests' PNG and GIF exports: 5.9 and 9.8 s, against 7.8 and
+# 13.1 s).
 CHROMIUMS = ("/usr/bin/chromium-headless-shell", "/usr/bin/chromium")
 
 
