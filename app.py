@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import chrome, export, jobs, present, state
+from ui import chrome, export, jobs, present, server, state
 from ui.i18n import translator
 from ui.registry import HOME, TOPICS
 from ui.text.app import TEXT
@@ -11,6 +11,7 @@ T = translator(TEXT)
 
 st.set_page_config(page_title="Glassbox", page_icon="🔍", layout="wide")
 jobs.note_run()  # the reaper tells a visitor who moved on from one whose tab is merely in the background
+server.check_abc()  # logs the run that first finds this process's ABCs broken (seen once; see ui/server.py)
 chrome.start_language()
 pages = [st.Page(HOME, title=T("nav.home"), icon="🏠", default=True)]
 pages += [st.Page(t.path, title=T(f"topic.{t.slug}.title"), icon=t.icon, url_path=t.slug) for t in TOPICS]
