@@ -112,4 +112,3 @@ def early_first(items: list) -> None:
     """Tests marked `early` first, the rest in their order. With two workers a phase ends when its last test does:
     the page-pair walk (80 s) used to start near the end of the behaviour phase and run its last 60 s alone."""
     items.sort(key=lambda item: item.get_closest_marker("early") is None)  # a stable sort
-

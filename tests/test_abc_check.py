@@ -9,7 +9,7 @@ from tests.helpers import ROOT
 from ui import server
 
 BROKEN = """
-import logging, sys
+import logging
 from collections.abc import Mapping
 from ui import server
 records = []

@@ -36,4 +36,3 @@ def test_tests_marked_early_run_first_and_the_rest_keep_their_order() -> None:
     items = [_Item("a"), _Item("walk", early=True), _Item("b"), _Item("c"), _Item("long", early=True)]
     early_first(items)
     assert [i.name for i in items] == ["walk", "long", "a", "b", "c"]
-

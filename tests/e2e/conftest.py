@@ -16,9 +16,8 @@ import pytest
 
 import dev
 from tests.helpers import ROOT
-from ui.render import system_chromium
+from ui.render import CHROMIUM  # Chromium's headless shell where installed: less CPU per page
 
-CHROMIUM = system_chromium()  # Chromium's headless shell where installed: less CPU per page (ui/render.py)
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
