@@ -3,8 +3,10 @@
 Each sampled Python frame is charged to the phase of its nearest enclosing function that names one:
 parse (the query language), analyse (jieba and normalisation), postings (term look-ups, set algebra,
 phrase positions), scoring (BM25 over candidates, block-max bounds), top-k (selecting and ordering the
-best k, building hits); the rest (the search entry point's own bookkeeping) is "other". C calls
-(roaring, numpy) are charged to the Python function that made them. Bench-only: the app never imports it.
+best k, building hits), compiled (engine.search.kernel: matching, scoring and the top k of the lean search in
+one compiled call, which a profiler of Python frames cannot split); the rest (the search entry point's own
+bookkeeping) is "other". C calls (roaring, numpy, the compiled kernel) are charged to the Python function that
+made them. Bench-only: the app never imports it.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import statistics
 import time
 from collections.abc import Callable
 
-PHASES = ("parse", "analyse", "postings", "scoring", "top-k", "other")
+PHASES = ("parse", "analyse", "postings", "scoring", "top-k", "compiled", "other")
 
 # (file name ending, function name or "*") -> phase; the first match wins, so specific entries come first
 _RULES: tuple[tuple[str, str, str], ...] = (
@@ -42,6 +44,8 @@ _RULES: tuple[tuple[str, str, str], ...] = (
     ("search/ranking.py", "_dressed", "top-k"),
     ("search/ranking.py", "rank", "top-k"),
     ("search/results.py", "*", "top-k"),
+    ("search/kernel.py", "*", "compiled"),
+    ("search/searcher.py", "_kernel_top", "postings"),  # term look-ups and the kernel's arrays; the call is compiled
     ("search/searcher.py", "*", "other"),
     ("search/index.py", "*", "other"),
 )

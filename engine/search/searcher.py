@@ -43,6 +43,30 @@ def _words_of(node: Node) -> list[Word]:
     return _words_of(node.child) if isinstance(node, Not) else []
 
 
+def analyse_words(snap: Snapshot, node: Node) -> dict[int, list[str]]:
+    """Analyse every bare word of the query in one jieba call: each call has a fixed cost of several
+    microseconds, and words joined by spaces segment exactly as they would alone (a jieba block never
+    spans a space). Returns each Word's terms by its position in the query."""
+    if isinstance(node, Word):  # one word (the commonest query): no joining, no walking
+        return {node.pos: [tok.text for tok in snap.analyzer.tokens(node.text, mode="precise")]}
+    words = _words_of(node)
+    if not words:
+        return {}
+    texts = [w.text for w in words]
+    terms: list[list[str]] = [[] for _ in words]
+    # tokens come in text order and never span the joining space: walk the words alongside them (word i
+    # starts where i-1 ends plus one), the bisection of each token's start without a call per token
+    i, nxt, cur = 0, len(texts[0]) + 1, terms[0]
+    for tok in snap.analyzer.tokens(" ".join(texts), mode="precise"):
+        if tok.start >= nxt:
+            while tok.start >= nxt:
+                i += 1
+                nxt += len(texts[i]) + 1
+            cur = terms[i]
+        cur.append(tok.text)
+    return {w.pos: t for w, t in zip(words, terms, strict=True)}
+
+
 class _Evaluator:
     __slots__ = ("expanded", "labels", "negations", "notes", "scoring", "snap", "tids", "trace", "word_terms")
 
@@ -57,28 +81,8 @@ class _Evaluator:
         self.expanded: set[str] = set()  # terms a prefix expanded to (not negated): highlighted, never scored
 
     def analyse_words(self, node: Node) -> None:
-        """Analyse every bare word of the query in one jieba call: each call has a fixed cost of several
-        microseconds, and words joined by spaces segment exactly as they would alone (a jieba block never
-        spans a space)."""
-        if isinstance(node, Word):  # one word (the commonest query): no joining, no walking
-            self.word_terms = {node.pos: [tok.text for tok in self.snap.analyzer.tokens(node.text, mode="precise")]}
-            return
-        words = _words_of(node)
-        if not words:
-            return
-        texts = [w.text for w in words]
-        terms: list[list[str]] = [[] for _ in words]
-        # tokens come in text order and never span the joining space: walk the words alongside them (word i
-        # starts where i-1 ends plus one), the bisection of each token's start without a call per token
-        i, nxt, cur = 0, len(texts[0]) + 1, terms[0]
-        for tok in self.snap.analyzer.tokens(" ".join(texts), mode="precise"):
-            if tok.start >= nxt:
-                while tok.start >= nxt:
-                    i += 1
-                    nxt += len(texts[i]) + 1
-                cur = terms[i]
-            cur.append(tok.text)
-        self.word_terms = {w.pos: t for w, t in zip(words, terms, strict=True)}
+        """The module's analyse_words, kept for the evaluation to read (`word_terms`)."""
+        self.word_terms = analyse_words(self.snap, node)
 
     def plain_words(self, node: Node) -> BitMap | None:
         """eval(node) for a word, an AND of words or an OR of words (what most people type) on a snapshot of one
@@ -244,10 +248,16 @@ def search(snap: Snapshot, query: str, k: int = 10, explain_hits: bool = True, h
     from that many matches on, a term or OR query skips the documents that cannot reach the top k
     (engine.search.pruning, blocks of `block` postings); the result counts those scored and skipped.
     """
+    t0 = time.perf_counter() if trace_steps else 0.0
+    node = parse(query)
+    word_terms = None
+    if kernel.ENABLED and not (trace_steps or explain_hits or highlight_hits) and prune_from == PRUNE_FROM \
+            and snap.single:
+        word_terms = analyse_words(snap, node)
+        if (got := _compiled(snap, node, word_terms, k)) is not None:
+            return got
     trace: list[TraceStep] | None = [] if trace_steps else None
     notes: list[str] = []
-    t0 = time.perf_counter()
-    node = parse(query)
     labels: dict[int, str] | None = None
     described: str | Node = node  # SearchResult describes it if asked
     if trace is not None:
@@ -255,10 +265,10 @@ def search(snap: Snapshot, query: str, k: int = 10, explain_hits: bool = True, h
         described = describe(node, labels)
         trace.append(TraceStep("parse", described, 0, (time.perf_counter() - t0) * 1e3))
     ev = _Evaluator(snap, trace, notes, labels)
-    ev.analyse_words(node)
-    if kernel.ENABLED and trace is None and not explain_hits and not highlight_hits and prune_from == PRUNE_FROM \
-            and snap.single and (got := _compiled(snap, node, ev.word_terms, k)) is not None:
-        return got
+    if word_terms is None:
+        ev.analyse_words(node)
+    else:  # analysed above for the kernel, which declined the query
+        ev.word_terms = word_terms
     try:
         matched = ev.plain_words(node)
         if matched is None:
@@ -314,28 +324,35 @@ def _kernel_top(snap: Snapshot, terms: list[str], conj: bool, rel: list[tuple[st
     for a phrase) by engine.search.kernel, on a snapshot of one segment without deletes."""
     seg = snap.segments[0]
     ids = seg.term_ids
-    present = [(term, t) for term in terms if (t := ids.get(term)) is not None]
     k = max(0, int(k))
-    if not present or (conj and len(present) < len(terms)):  # a term the index lacks: an AND of it matches nothing
-        return SearchResult([], 0, [], described, [term for term, _ in present], [], 0)
-    tids = np.array([t for _, t in present], dtype=np.int64)
+    if len(terms) == 1:  # a one-term query, the commonest: no lists to filter
+        t = ids.get(terms[0])
+        if t is None:
+            return SearchResult([], 0, [], described, [], [], 0)
+        tids, found = np.array((t,), dtype=np.int64), terms
+    else:
+        present = [(term, t) for term in terms if (t := ids.get(term)) is not None]
+        found = [term for term, _ in present]
+        if not present or (conj and len(present) < len(terms)):  # a term the index lacks: an AND of it matches nothing
+            return SearchResult([], 0, [], described, found, [], 0)
+        tids = np.array([t for _, t in present], dtype=np.int64)
     use_ranks = not snap.ids_in_docnum_order()
     ranks = snap.id_ranks() if use_ranks else _NO_RANKS
     top_s, top_d = np.empty(k), np.empty(k, dtype=np.int64)
     n_live, k1p = snap.n_live, snap.k1 + 1.0
     if rel is not None and len(rel) > 1:
-        where = dict(present)
+        where = dict(zip(found, tids.tolist(), strict=True))
         rel_t = np.array([where[term] for term, _ in rel], dtype=np.int64)
         rel_o = np.array([o for _, o in rel], dtype=np.int64)
-        total, kept = kernel.phrase(seg.post_docs, seg.tf, seg.post_off, seg.occ_keys, seg.occ_off, snap.norms(), ranks,
-                                    use_ranks, rel_t, rel_o, tids, n_live, k1p, top_s, top_d)
+        total, kept = kernel.run(kernel.phrase, seg.post_docs, seg.tf, seg.post_off, seg.occ_keys, seg.occ_off,
+                                 snap.norms(), ranks, use_ranks, rel_t, rel_o, tids, n_live, k1p, top_s, top_d)
     else:
         fn = kernel.conjunction if conj else kernel.disjunction
-        total, kept = fn(seg.post_docs, seg.tf, seg.post_off, snap.norms(), ranks, use_ranks, tids, n_live, k1p,
-                         top_s, top_d)
+        total, kept = kernel.run(fn, seg.post_docs, seg.tf, seg.post_off, snap.norms(), ranks, use_ranks, tids, n_live,
+                                 k1p, top_s, top_d)
     docs = snap.docs
     hits = list(map(Hit, top_d[:kept].tolist(), top_s[:kept].tolist(), repeat(docs, kept)))
-    return SearchResult(hits, total, [], described, [term for term, _ in present], [], total)
+    return SearchResult(hits, total, [], described, list(found), [], total)
 
 
 def _conjunctive(node: Node) -> bool:

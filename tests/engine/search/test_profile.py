@@ -14,6 +14,7 @@ def test_frames_are_charged_to_their_phase():
     assert phase_of("/x/engine/search/ranking.py", "_score_small") == "scoring"
     assert phase_of("/x/engine/search/ranking.py", "_top") == "top-k"
     assert phase_of("/x/engine/search/searcher.py", "search") == "other"
+    assert phase_of("/x/engine/search/kernel.py", "run") == "compiled"
     assert phase_of("/x/numpy/core/fromnumeric.py", "partition") is None  # inherits its caller's
 
 
@@ -26,4 +27,4 @@ def test_breakdown_of_a_real_search():
     assert out["wall_us"] > 0 and abs(sum(out["us"].values()) - out["wall_us"]) < 0.05 * out["wall_us"] + 0.1
     # cProfile, the fallback, charges the same phases: analysis and ranking both show up
     times = _cprofile(lambda: [ix.search(q, 5, explain=False, highlight=False, trace=False) for q in queries * 20])
-    assert times["analyse"] > 0 and times["top-k"] + times["scoring"] > 0
+    assert times["analyse"] > 0 and times["top-k"] + times["scoring"] + times["compiled"] > 0
