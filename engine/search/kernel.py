@@ -39,7 +39,14 @@ def run(fn: Callable[..., tuple[int, int]], *args: object) -> tuple[int, int]:
 
 
 def _jit(fn):
-    return numba.njit(nogil=True, cache=True)(fn) if numba is not None else fn
+    """Compile `fn` without the GIL, cached on disk; where no cache location is writable (numba refuses at
+    decoration), compiled once per process instead. Without numba, `fn` itself (never called: ENABLED is False)."""
+    if numba is None:
+        return fn
+    try:
+        return numba.njit(nogil=True, cache=True)(fn)
+    except RuntimeError:  # "cannot cache function …: no locator available": a read-only install and home
+        return numba.njit(nogil=True)(fn)
 
 
 @_jit

@@ -153,3 +153,23 @@ def test_top_list_keeps_the_best_in_order() -> None:
                 n = kernel._offer(score, doc, rank, s, d, key, n)
         want = sorted(rows, key=lambda r: (-r[0], r[2]))[:k]
         assert list(zip(s[:n].tolist(), key[:n].tolist(), strict=True)) == [(r[0], r[2]) for r in want]
+
+
+def test_without_a_writable_cache_the_kernels_still_compile(monkeypatch) -> None:
+    """numba refuses cache=True where it finds no writable location: _jit then compiles without a cache."""
+    import numba
+
+    real = numba.njit
+
+    def njit(**kw):
+        if kw.get("cache"):
+            raise RuntimeError("cannot cache function 'f': no locator available for file 'f.py'")
+        return real(**kw)
+
+    monkeypatch.setattr(numba, "njit", njit)
+
+    def add_one(x):
+        return x + 1
+
+    compiled = kernel._jit(add_one)
+    assert compiled is not add_one and compiled(2) == 3
