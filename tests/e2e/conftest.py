@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 import dev
+from tests.e2e.streamlit_wait import count_frames
 from tests.helpers import ROOT
 from ui.render import CHROMIUM  # Chromium's headless shell where installed: less CPU per page
 
@@ -76,6 +77,7 @@ def tabs(browser):
     test fetched and compiled Streamlit's bundle again: 1.6–2.5 s of Chromium CPU per test on 2 cores, measured.
     Tests that need a fresh browser (a first visit, an offline one, a phone) still make their own context."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    count_frames(context)  # rerun_after tells a quick rerun from a click that went nowhere
     yield context
     context.close()
 
