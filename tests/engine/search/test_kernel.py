@@ -173,3 +173,16 @@ def test_without_a_writable_cache_the_kernels_still_compile(monkeypatch) -> None
 
     compiled = kernel._jit(add_one)
     assert compiled is not add_one and compiled(2) == 3
+
+
+@pytest.mark.parametrize(("value", "enabled"), [("0", False), ("1", True)])
+def test_the_environment_switch_turns_the_kernel_off(value: str, enabled: bool) -> None:
+    """GLASSBOX_SEARCH_JIT=0 sends every search down the Python path (read when the module is imported)."""
+    import os
+    import subprocess
+    import sys
+
+    code = "from engine.search import kernel; print(kernel.ENABLED)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "GLASSBOX_SEARCH_JIT": value}).stdout.strip()
+    assert out == str(enabled)
