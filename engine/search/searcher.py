@@ -5,7 +5,10 @@ Every step is timed and recorded in the trace (each term's posting size, each se
 result size, the candidates scored, top-k), so a page can replay the search; a search can also run
 without it. The hot path is written for CPython's costs: a query touches a few dozen candidates, where a
 numpy call (a microsecond or more) costs more than a plain-Python loop, and where each Python object
-read from a large index is likely a cache miss (numbers measured in `engine.search.bench`).
+read from a large index is likely a cache miss (numbers measured in `engine.search.bench`). Where numba is
+installed, the lean top k (no trace, explanations or snippets) of a word, an AND of words, an OR of one-term
+words or a phrase on one segment without deletes skips all of that: one compiled call (`engine.search.kernel`)
+matches, scores and keeps the top k, with the same results to the bit.
 """
 
 from __future__ import annotations
