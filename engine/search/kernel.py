@@ -104,6 +104,18 @@ def _tie_key(doc, ranks, use_ranks):  # pragma: no cover - compiled
 
 
 @_jit
+def _bm25(ws, tf, at, nd):  # pragma: no cover - compiled
+    """The score of a document holding every term j at posting at[j] (norm nd): each term's w·tf / (tf + norm),
+    summed in query order, left to right, as the Python scorers do."""
+    total = 0.0
+    for j in range(len(ws)):
+        f = np.float64(tf[at[j]])
+        c = ws[j] * f / (f + nd)
+        total = c if j == 0 else total + c
+    return total
+
+
+@_jit
 def _spans(off, tids):  # pragma: no cover - compiled
     """Where each term's run starts and ends in a flat array indexed by `off` (a cursor per term, and its end)."""
     cur = np.empty(len(tids), np.int64)
@@ -155,12 +167,7 @@ def conjunction(post_docs: Arr, tf: Arr, post_off: Arr, norms: Arr, ranks: Arr, 
             continue
         cur[drv] = p
         matched += 1
-        nd = norms[d]
-        total = 0.0
-        for j in range(m):
-            f = np.float64(tf[cur[j]])
-            c = ws[j] * f / (f + nd)
-            total = c if j == 0 else total + c
+        total = _bm25(ws, tf, cur, norms[d])
         if len(top_s):
             kept = _offer(total, d, _tie_key(d, ranks, use_ranks), top_s, top_d, top_key, kept)
     return matched, kept
@@ -243,14 +250,9 @@ def phrase(post_docs: Arr, tf: Arr, post_off: Arr, occ_keys: Arr, occ_off: Arr, 
             continue
         last = d
         matched += 1
-        nd = norms[d]
-        total = 0.0
-        for j in range(nt):
-            c = _first_at_least(post_docs, pc[j], pe[j], d)  # every term of the phrase is in d
-            pc[j] = c
-            f = np.float64(tf[c])
-            w = ws[j] * f / (f + nd)
-            total = w if j == 0 else total + w
+        for j in range(nt):  # every term of the phrase is in d: its posting for d, read forward
+            pc[j] = _first_at_least(post_docs, pc[j], pe[j], d)
+        total = _bm25(ws, tf, pc, norms[d])
         if len(top_s):
             kept = _offer(total, d, _tie_key(d, ranks, use_ranks), top_s, top_d, top_key, kept)
     return matched, kept
