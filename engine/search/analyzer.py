@@ -160,6 +160,11 @@ class Analyzer:
             out.append(Token(term, back[lead], back[end - 1] + 1, word_chars[lead]))
         return out
 
+    def layout(self, text: str, mode: str | None = None) -> list[tuple[str, int]]:
+        """Each term of `text` with its word-character offset from the first term's: a phrase's shape."""
+        toks = self.tokens(text, mode)
+        return [(t.text, t.pos - toks[0].pos) for t in toks]
+
     def terms(self, text: str, mode: str | None = None) -> list[str]:
         """Just the term strings of `tokens(text)`."""
         return [t.text for t in self.tokens(text, mode)]

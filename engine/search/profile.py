@@ -45,7 +45,8 @@ _RULES: tuple[tuple[str, str, str], ...] = (
     ("search/ranking.py", "rank", "top-k"),
     ("search/results.py", "*", "top-k"),
     ("search/kernel.py", "*", "compiled"),
-    ("search/searcher.py", "_kernel_top", "postings"),  # term look-ups and the kernel's arrays; the call is compiled
+    ("search/lean.py", "top_terms", "postings"),  # term look-ups and the kernel's arrays; the call is compiled
+    ("search/lean.py", "*", "other"),
     ("search/searcher.py", "*", "other"),
     ("search/index.py", "*", "other"),
 )

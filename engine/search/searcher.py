@@ -8,24 +8,23 @@ numpy call (a microsecond or more) costs more than a plain-Python loop, and wher
 read from a large index is likely a cache miss (numbers measured in `engine.search.bench`). Where numba is
 installed, the lean top k (no trace, explanations or snippets) of a word, an AND of words, an OR of one-term
 words or a phrase on one segment without deletes skips all of that: one compiled call (`engine.search.kernel`)
-matches, scores and keeps the top k, with the same results to the bit.
+matches, scores and keeps the top k, with the same results to the bit (`engine.search.lean`).
 """
 
 from __future__ import annotations
 
 import time
 import unicodedata
-from itertools import accumulate, repeat
+from itertools import accumulate
 
-import numpy as np
 from pyroaring import BitMap
 
 from engine.messages import Message
-from engine.search import kernel
+from engine.search import lean
 from engine.search.pruning import BLOCK
 from engine.search.query import And, Field, Node, Not, Or, Phrase, Prefix, QueryError, Word, describe, parse
 from engine.search.ranking import DEFAULT_SMALL, PRUNE_FROM, rank
-from engine.search.results import Hit, SearchResult, TraceStep
+from engine.search.results import SearchResult, TraceStep
 from engine.search.snapshot import Snapshot, keyword
 
 MAX_PREFIX_TERMS = 2000
@@ -209,11 +208,11 @@ class _Evaluator:
         return self.step("prefix", f"{text}*", t0, out, expanded_terms=expanded)
 
     def phrase(self, text: str) -> BitMap | None:
-        toks = self.snap.analyzer.tokens(text, mode="precise")
-        if not toks:
+        rel = self.snap.analyzer.layout(text, mode="precise")
+        if not rel:
             self.notes.append(Message("search.phrase_no_term", text=text))
             return None
-        return self.phrase_terms([(t.text, t.pos - toks[0].pos) for t in toks], f'"{text}"')
+        return self.phrase_terms(rel, f'"{text}"')
 
     def phrase_terms(self, rel: list[tuple[str, int]], label: str) -> BitMap:
         """Documents holding every term at its offset from the first (offsets in word characters)."""
@@ -254,10 +253,9 @@ def search(snap: Snapshot, query: str, k: int = 10, explain_hits: bool = True, h
     t0 = time.perf_counter() if trace_steps else 0.0
     node = parse(query)
     word_terms = None
-    if kernel.ENABLED and not (trace_steps or explain_hits or highlight_hits) and prune_from == PRUNE_FROM \
-            and snap.single:
+    if not (trace_steps or explain_hits or highlight_hits) and lean.applies(snap, prune_from):
         word_terms = analyse_words(snap, node)
-        if (got := _compiled(snap, node, word_terms, k)) is not None:
+        if (got := lean.top_k(snap, node, word_terms, k)) is not None:
             return got
     trace: list[TraceStep] | None = [] if trace_steps else None
     notes: list[str] = []
@@ -286,78 +284,6 @@ def search(snap: Snapshot, query: str, k: int = 10, explain_hits: bool = True, h
                    _conjunctive(node))
 
 
-_NO_RANKS = np.zeros(0, dtype=np.int64)
-
-
-def _compiled(snap: Snapshot, node: Node, word_terms: dict[int, list[str]], k: int) -> SearchResult | None:
-    """The lean top k by engine.search.kernel, for what most people type: a word, an AND of words, an OR of
-    one-term words, or a phrase, on one segment without deletes. The same hits, scores, totals and scoring terms as
-    the Python path (tests compare them); None, having done nothing, for any other query, which that path runs."""
-    kind = type(node)
-    if kind is Phrase:
-        toks = snap.analyzer.tokens(node.text, mode="precise")
-        if not toks:
-            return None  # the Python path notes the empty phrase
-        first = toks[0].pos
-        rel = [(tok.text, tok.pos - first) for tok in toks]
-        terms = list(dict.fromkeys(term for term, _ in rel))
-        conj = True
-    elif kind is Word:  # the commonest query: no walk over children
-        terms = word_terms[node.pos]
-        if not terms:
-            return None  # the Python path notes a word without terms
-        if len(terms) > 1:
-            terms = list(dict.fromkeys(terms))
-        conj = True
-    elif kind is And or kind is Or:
-        words = node.children
-        for w in words:
-            if type(w) is not Word or not word_terms[w.pos] or (kind is Or and len(word_terms[w.pos]) != 1):
-                return None
-        terms = list(dict.fromkeys(term for w in words for term in word_terms[w.pos]))
-        conj = kind is And
-    else:
-        return None
-    return _kernel_top(snap, terms, conj, rel if kind is Phrase else None, k, node)
-
-
-def _kernel_top(snap: Snapshot, terms: list[str], conj: bool, rel: list[tuple[str, int]] | None, k: int,
-                described: str | Node) -> SearchResult:
-    """The top k of distinct `terms` (all of them where `conj`, else any; at the offsets `rel` from a common start
-    for a phrase) by engine.search.kernel, on a snapshot of one segment without deletes."""
-    seg = snap.segments[0]
-    ids = seg.term_ids
-    k = max(0, int(k))
-    if len(terms) == 1:  # a one-term query, the commonest: no lists to filter
-        t = ids.get(terms[0])
-        if t is None:
-            return SearchResult([], 0, [], described, [], [], 0)
-        tids, found = np.array((t,), dtype=np.int64), terms
-    else:
-        present = [(term, t) for term in terms if (t := ids.get(term)) is not None]
-        found = [term for term, _ in present]
-        if not present or (conj and len(present) < len(terms)):  # a term the index lacks: an AND of it matches nothing
-            return SearchResult([], 0, [], described, found, [], 0)
-        tids = np.array([t for _, t in present], dtype=np.int64)
-    use_ranks = not snap.ids_in_docnum_order()
-    ranks = snap.id_ranks() if use_ranks else _NO_RANKS
-    top_s, top_d = np.empty(k), np.empty(k, dtype=np.int64)
-    n_live, k1p = snap.n_live, snap.k1 + 1.0
-    if rel is not None and len(rel) > 1:
-        where = dict(zip(found, tids.tolist(), strict=True))
-        rel_t = np.array([where[term] for term, _ in rel], dtype=np.int64)
-        rel_o = np.array([o for _, o in rel], dtype=np.int64)
-        total, kept = kernel.run(kernel.phrase, seg.post_docs, seg.tf, seg.post_off, seg.occ_keys, seg.occ_off,
-                                 snap.norms(), ranks, use_ranks, rel_t, rel_o, tids, n_live, k1p, top_s, top_d)
-    else:
-        fn = kernel.conjunction if conj else kernel.disjunction
-        total, kept = kernel.run(fn, seg.post_docs, seg.tf, seg.post_off, snap.norms(), ranks, use_ranks, tids, n_live,
-                                 k1p, top_s, top_d)
-    docs = snap.docs
-    hits = list(map(Hit, top_d[:kept].tolist(), top_s[:kept].tolist(), repeat(docs, kept)))
-    return SearchResult(hits, total, [], described, list(found), [], total)
-
-
 def _conjunctive(node: Node) -> bool:
     """Whether every match holds every scoring term: a word, a phrase, or an AND of them (field filters and
     prefixes beside them filter without scoring). Anything else (OR, NOT) answers False, never wrongly True."""
@@ -377,9 +303,9 @@ def search_terms(snap: Snapshot, kind: str, terms: list[str], k: int = 10, prune
                  block: int = BLOCK) -> SearchResult:
     """Search pre-analysed terms ("term", "and", "or", or "phrase" of adjacent terms): no parsing, no jieba."""
     offsets = list(accumulate((len(t) for t in terms[:-1]), initial=0)) if kind == "phrase" else []
-    if kernel.ENABLED and snap.single and prune_from == PRUNE_FROM and terms:
+    if terms and lean.applies(snap, prune_from):
         rel = list(zip(terms, offsets, strict=True)) if kind == "phrase" else None
-        return _kernel_top(snap, list(dict.fromkeys(terms)), kind != "or", rel, k, f"{kind}({', '.join(terms)})")
+        return lean.top_terms(snap, list(dict.fromkeys(terms)), kind != "or", rel, k, f"{kind}({', '.join(terms)})")
     ev = _Evaluator(snap, None, [])
     if kind == "phrase":
         matched = ev.phrase_terms(list(zip(terms, offsets, strict=True)), " ".join(terms))

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import bisect
 import random
+from collections.abc import Callable
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.search import Doc, Index, kernel, searcher
+from engine.search import Doc, Index, SearchResult, kernel, lean
 from engine.search.query import parse
 from tests.engine.search.brute import Brute
 from tests.engine.search.strategies import VOCAB
@@ -40,13 +41,18 @@ def shuffled_corpora(draw) -> list[Doc]:
     return docs
 
 
-def _run(ix: Index, q: str, k: int, jit: bool):
+def _with(jit: bool, search: Callable[[], SearchResult]) -> SearchResult:
+    """`search()` with the compiled path on or off (hypothesis tests cannot take monkeypatch's fixture)."""
     kernel_was = kernel.ENABLED
     kernel.ENABLED = jit
     try:
-        return ix.search(q, k, explain=False, highlight=False, trace=False)
+        return search()
     finally:
         kernel.ENABLED = kernel_was
+
+
+def _run(ix: Index, q: str, k: int, jit: bool) -> SearchResult:
+    return _with(jit, lambda: ix.search(q, k, explain=False, highlight=False, trace=False))
 
 
 def _same(a, b) -> bool:
@@ -73,8 +79,8 @@ def test_the_kernel_runs_the_shapes_it_claims(analyzer, monkeypatch) -> None:
     ix = Index(analyzer)
     ix.add_many([Doc("a", "倒排 索引 数据"), Doc("b", "倒排索引 结构")])
     calls = []
-    real = searcher._kernel_top
-    monkeypatch.setattr(searcher, "_kernel_top", lambda *a: calls.append(a[1]) or real(*a))
+    real = lean.top_terms
+    monkeypatch.setattr(lean, "top_terms", lambda *a: calls.append(a[1]) or real(*a))
     monkeypatch.setattr(kernel, "ENABLED", True)
     taken_by_kernel = ["倒排", "倒排 索引", "倒排 OR 数据", '"倒排索引"', "不存在"]
     declined = ["-倒排 索引", "的", "倒排索引 OR 数据", "倒*"]
@@ -121,14 +127,7 @@ def test_search_terms_kernel_equals_python(analyzer, docs: list[Doc], kind: str,
     terms = [t for w in words for t in analyzer.terms(w, mode="precise")] or ["倒排"]
     if kind == "term":
         terms = terms[:1]
-    was = kernel.ENABLED
-    try:
-        kernel.ENABLED = True
-        fast = ix.search_terms(kind, terms, 5)
-        kernel.ENABLED = False
-        slow = ix.search_terms(kind, terms, 5)
-    finally:
-        kernel.ENABLED = was
+    fast, slow = (_with(jit, lambda: ix.search_terms(kind, terms, 5)) for jit in (True, False))
     assert _same(fast, slow), (kind, terms)
 
 
